@@ -1,0 +1,146 @@
+internal import CLibCSV
+
+/// How to write a CSV file for the system that will import it.
+public struct CSVWriteOptions: Sendable, Equatable {
+    /// When fields are put in quotes.
+    public enum Quoting: String, Sendable, Equatable, Codable {
+        /// Only fields that need it: those holding the delimiter, the quote, a line break,
+        /// or leading or trailing spaces.
+        case minimal
+        /// Every field.
+        case all
+    }
+
+    /// The record separator.
+    public enum LineEnding: String, Sendable, Equatable, Codable {
+        case crlf, lf
+
+        var bytes: [UInt8] { self == .crlf ? [13, 10] : [10] }
+    }
+
+    public var delimiter: UInt8 = UInt8(ascii: ",")
+    public var quote: UInt8 = UInt8(ascii: "\"")
+    public var quoting: Quoting = .minimal
+    public var lineEnding: LineEnding = .crlf
+    /// One of ``TextEncoding/writable``.
+    public var encoding: TextEncoding = .utf8
+    /// Prefix `'` to cells a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
+    /// tab or CR). Plain numbers such as `-12.50` are left alone.
+    public var neutralizeFormulas = false
+
+    public init() {}
+}
+
+/// Writes CSV records to a ``ByteSink`` as they come, quoting with libcsv's `csv_write2`.
+public final class CSVWriter {
+    public let options: CSVWriteOptions
+    private let sink: ByteSink
+    private var columnNames: [String]?
+    private var row: [UInt8] = []
+    private var encoded: [UInt8] = []
+    private var quoted: [UInt8] = []
+    private var wroteAnything = false
+    /// Number of records written, header included.
+    public private(set) var recordCount = 0
+
+    public init(sink: ByteSink, options: CSVWriteOptions = .init()) throws(FileFormatError) {
+        guard TextEncoding.writable.contains(options.encoding) else {
+            throw FileFormatError(.invalidOptions, path: sink.name, message: "CSV output cannot be written in \(options.encoding.rawValue); use utf-8, utf-8-bom or windows-1252")
+        }
+        self.sink = sink
+        self.options = options
+    }
+
+    /// Writes the header row; its names are also used to name fields in error messages.
+    public func writeHeader(_ names: [String]) throws(FileFormatError) {
+        columnNames = names
+        try write(names)
+    }
+
+    /// Writes one record.
+    ///
+    /// A field that the output encoding cannot represent fails with an error naming the field;
+    /// nothing of that record is written.
+    public func write(_ fields: [String]) throws(FileFormatError) {
+        row.removeAll(keepingCapacity: true)
+        if !wroteAnything && options.encoding == .utf8BOM { row.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
+        for (index, field) in fields.enumerated() {
+            if index > 0 { row.append(options.delimiter) }
+            try append(field, index: index)
+        }
+        row.append(contentsOf: options.lineEnding.bytes)
+        try sink.write(row)
+        wroteAnything = true
+        recordCount += 1
+    }
+
+    /// Pushes buffered output to the sink.
+    public func flush() throws(FileFormatError) { try sink.flush() }
+
+    private func append(_ field: String, index: Int) throws(FileFormatError) {
+        encoded.removeAll(keepingCapacity: true)
+        if options.neutralizeFormulas && Self.looksLikeFormula(field) { encoded.append(UInt8(ascii: "'")) }
+        if options.encoding == .windows1252 {
+            for scalar in field.unicodeScalars {
+                guard let byte = Windows1252.byte(for: scalar) else {
+                    let name = columnNames.flatMap { index < $0.count ? $0[index] : nil } ?? "column \(index + 1)"
+                    throw FileFormatError(
+                        .unrepresentableCharacter, path: sink.name, line: recordCount + 1, field: name,
+                        message: "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in windows-1252; choose utf-8 output or replace it in the mapping")
+                }
+                encoded.append(byte)
+            }
+        } else {
+            encoded.append(contentsOf: field.utf8)
+        }
+        guard options.quoting == .all || needsQuotes(encoded) else {
+            row.append(contentsOf: encoded)
+            return
+        }
+        let needed = 2 * encoded.count + 2
+        if quoted.count < needed { quoted = [UInt8](repeating: 0, count: needed) }
+        let written = quoted.withUnsafeMutableBytes { out in
+            encoded.withUnsafeBytes { input in
+                csv_write2(out.baseAddress, out.count, input.baseAddress, input.count, options.quote)
+            }
+        }
+        row.append(contentsOf: quoted[0..<written])
+    }
+
+    private func needsQuotes(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { return true }
+        return bytes.contains { $0 == options.delimiter || $0 == options.quote || $0 == 10 || $0 == 13 }
+    }
+
+    /// Whether a spreadsheet would treat the cell as a formula (plain numbers excepted).
+    static func looksLikeFormula(_ field: String) -> Bool {
+        guard let first = field.utf8.first else { return false }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D: return true
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let rest = field.utf8.dropFirst()
+            let isNumber = !rest.isEmpty && rest.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") }
+                && rest.contains { $0 >= 0x30 && $0 <= 0x39 }
+            return !isNumber
+        default: return false
+        }
+    }
+}
+
+/// Unicode → Windows-1252 for writing.
+enum Windows1252 {
+    private static let high: [UInt32: UInt8] = {
+        var map: [UInt32: UInt8] = [:]
+        for (i, scalar) in UTF8Transcoder.windows1252High.enumerated() where scalar != 0 {
+            map[UInt32(scalar)] = UInt8(0x80 + i)
+        }
+        return map
+    }()
+
+    static func byte(for scalar: Unicode.Scalar) -> UInt8? {
+        let v = scalar.value
+        if v < 0x80 || (0xA0...0xFF).contains(v) { return UInt8(v) }
+        return high[v]
+    }
+}

@@ -1,0 +1,100 @@
+/// A simple XML path, compiled once: the record selector (`/Inventory/Item`, `//wms:Item`)
+/// or a value inside a record (`SKU`, `@sku`, `Qty/@uom`, `Lines/Line`, `../@code`).
+///
+/// Steps are element names separated by `/`; `*` matches any element, `..` goes to the enclosing
+/// element and `.` stays. A final `@name` selects an attribute. A prefixed name (`wms:Item`) must
+/// be bound in the namespace table and matches only that namespace; an unprefixed name matches its
+/// local name in any namespace, which is what most WMS files need.
+public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
+    /// A name test: local name plus, when prefixed, the namespace URI it must be in.
+    public struct Name: Sendable, Equatable {
+        public var local: String
+        public var namespaceURI: String?
+
+        func matches(_ local: String, _ uri: String?) -> Bool {
+            (self.local == "*" || self.local == local) && (namespaceURI == nil || namespaceURI == uri)
+        }
+    }
+
+    public enum Step: Sendable, Equatable {
+        case child(Name)
+        case parent
+        case current
+    }
+
+    /// The text the path was compiled from.
+    public let description: String
+    /// Whether the path started with `//` (match at any depth).
+    public let isDescendant: Bool
+    /// Whether the path started with `/`.
+    public let isAbsolute: Bool
+    public let steps: [Step]
+    /// The final `@name`, if the path selects an attribute.
+    public let attribute: Name?
+
+    /// A path that could not be compiled.
+    public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { "XML path '\(path)': \(message)" }
+    }
+
+    /// Compiles `text`, resolving prefixes through `namespaces` (prefix → URI).
+    public init(_ text: String, namespaces: [String: String] = [:]) throws(SyntaxError) {
+        description = text
+        var rest = Substring(text.trimmingWhitespace())
+        isDescendant = rest.hasPrefix("//")
+        isAbsolute = rest.hasPrefix("/")
+        while rest.hasPrefix("/") { rest = rest.dropFirst() }
+        guard !rest.isEmpty else { throw SyntaxError(path: text, message: "the path is empty") }
+        var steps: [Step] = []
+        var attribute: Name?
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        for (index, part) in parts.enumerated() {
+            if part.isEmpty { throw SyntaxError(path: text, message: "'//' is only allowed at the start") }
+            if part == ".." { steps.append(.parent); continue }
+            if part == "." { steps.append(.current); continue }
+            if part.hasPrefix("@") {
+                guard index == parts.count - 1 else {
+                    throw SyntaxError(path: text, message: "an attribute (@\(part.dropFirst())) must be the last step")
+                }
+                attribute = try Self.name(part.dropFirst(), in: text, namespaces: namespaces)
+                continue
+            }
+            steps.append(.child(try Self.name(part, in: text, namespaces: namespaces)))
+        }
+        self.steps = steps
+        self.attribute = attribute
+        if isAbsolute && (attribute != nil || elementNames.count != steps.count) {
+            throw SyntaxError(path: text, message: "a record path (starting with /) may only name elements")
+        }
+    }
+
+    private static func name(_ part: Substring, in path: String, namespaces: [String: String]) throws(SyntaxError) -> Name {
+        let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+        let isNameChar: (Character) -> Bool = { $0.isLetter || $0.isNumber || "_-.*".contains($0) }
+        guard pieces.count <= 2, pieces.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isNameChar) }) else {
+            throw SyntaxError(path: path, message: "'\(part)' is not an element or attribute name")
+        }
+        guard pieces.count == 2 else { return Name(local: String(part), namespaceURI: nil) }
+        let prefix = String(pieces[0])
+        guard let uri = namespaces[prefix] else {
+            throw SyntaxError(path: path, message: "the prefix '\(prefix)' is not bound; add it to the namespaces (\(prefix): \"urn:…\")")
+        }
+        return Name(local: String(pieces[1]), namespaceURI: uri)
+    }
+
+    /// The child-step names of an absolute record path (for matching the open-element stack).
+    var elementNames: [Name] {
+        steps.compactMap { if case .child(let name) = $0 { return name } else { return nil } }
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> Substring {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s = s.dropFirst() }
+        while let c = s.last, c.isWhitespace { s = s.dropLast() }
+        return s
+    }
+}
