@@ -1,5 +1,11 @@
 // libxml2 (Debian: libxml2-dev), found through pkg-config `libxml-2.0`.
 #include <libxml/xmlversion.h>
+
+// Debian builds libxml2 with ICU, so its headers include the system's <unicode/*.h>, whose
+// definitions clash with the ICU copy inside Foundation when one Swift file sees both. joorbridge
+// never touches ICU converters: it only passes xmlCharEncodingHandler pointers back to libxml2,
+// so hiding the ICU-only declarations changes nothing it uses.
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>

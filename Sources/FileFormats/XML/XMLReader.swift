@@ -93,7 +93,7 @@ public final class XMLReader {
             var element = XElement(
                 name: LibXML2.string(xmlTextReaderConstLocalName(reader)) ?? "",
                 namespaceURI: LibXML2.string(xmlTextReaderConstNamespaceUri(reader)),
-                line: Int(xmlTextReaderGetParserLineNumber(reader)))
+                line: Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader))))
             let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
                 let uri = LibXML2.string(xmlTextReaderConstNamespaceUri(reader))

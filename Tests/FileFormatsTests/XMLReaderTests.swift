@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FileFormats
+
+func readAllXML(_ reader: XMLReader) throws -> [XMLRecord] {
+    var records: [XMLRecord] = []
+    while let record = try reader.next() { records.append(record) }
+    return records
+}
+
+@Suite("XML reader")
+struct XMLReaderTests {
+    static let wms = ["wms": "urn:example:wms:inventory:1"]
+
+    @Test func namespacedRecordsWithAttributesCDATAAndComments() throws {
+        let reader = try XMLReader(
+            path: fixture("xml/inventory-namespaced.xml"),
+            options: .init(recordPath: "/wms:InventoryReport/wms:Site/wms:Item", namespaces: Self.wms))
+        let items = try readAllXML(reader)
+        #expect(items.count == 3)
+        let sku = try XMLPath("@sku"), qty = try XMLPath("wms:Qty", namespaces: Self.wms)
+        let uom = try XMLPath("Qty/@uom"), site = try XMLPath("../@code"), siteName = try XMLPath("../Name")
+        let description = try XMLPath("Description"), receipt = try XMLPath("NextReceipt/@date")
+        #expect(items.map { $0.value(sku) } == ["000000000017", "000000000024", "000000000031"])
+        #expect(items.map { $0.value(qty) } == ["42", "  18 ", "0"])
+        #expect(items[0].value(uom) == "EA")
+        #expect(items.map { $0.value(site) } == ["HH", "HH", "MUC"])
+        #expect(items.map { $0.value(siteName) } == ["Hamburg Süd", "Hamburg Süd", "München"])
+        #expect(items[0].value(description) == "Linen <Field> Shirt & more")
+        #expect(items[1].value(description) == "Mixed\n        whitespace")
+        #expect(items[0].value(receipt) == "2025-09-15")
+        #expect(items[1].value(receipt) == nil)
+        #expect(items.map(\.line) == [6, 12, 20])
+        #expect(try XMLPath("../../@generated").description == "../../@generated")
+        #expect(items[2].value(try XMLPath("../../@generated")) == "2025-06-01T04:00:00Z")
+    }
+
+    @Test func descendantRecordPathAndWrongNamespaceMatchesNothing() throws {
+        let any = try readAllXML(XMLReader(path: fixture("xml/inventory-namespaced.xml"), options: .init(recordPath: "//Item")))
+        #expect(any.count == 3)
+        let other = try readAllXML(XMLReader(
+            path: fixture("xml/inventory-namespaced.xml"),
+            options: .init(recordPath: "//x:Item", namespaces: ["x": "urn:other"])))
+        #expect(other.isEmpty)
+    }
+
+    @Test func repeatedGroupsReachTheirEnclosingRecord() throws {
+        let orders = try readAllXML(XMLReader(path: fixture("xml/order-lines.xml"), options: .init(recordPath: "/Orders/Order")))
+        #expect(orders.count == 2)
+        let lines = orders[0].records(try XMLPath("Lines/Line"))
+        #expect(lines.map { $0.value(try! XMLPath("SKU")) } == ["A", "B"])
+        #expect(lines.map { $0.value(try! XMLPath("Qty")) } == ["1", "2"])
+        #expect(lines[1].value(try XMLPath("../../PO")) == "PO-1")
+        #expect(lines[1].value(try XMLPath("../../@id")) == "1")
+        #expect(orders[1].records(try XMLPath("Lines/Line")).isEmpty)
+        #expect(orders[0].values(try XMLPath("Lines/Line/SKU")) == ["A", "B"])
+    }
+
+    @Test func declaredWindows1252IsDecoded() throws {
+        let items = try readAllXML(XMLReader(path: fixture("xml/windows-1252.xml"), options: .init(recordPath: "//Item")))
+        #expect(items.first?.value(try XMLPath("Name")) == "Café €")
+    }
+
+    @Test func truncatedFileFailsWithALineAfterDeliveringEarlierRecords() throws {
+        let reader = try XMLReader(path: fixture("xml/truncated.xml"), options: .init(recordPath: "/Inventory/Item"))
+        var skus: [String] = []
+        let error = #expect(throws: FileFormatError.self) {
+            while let item = try reader.next() { skus.append(item.value(try! XMLPath("SKU")) ?? "") }
+        }
+        #expect(skus == ["1", "2", "3"])
+        #expect(error?.kind == .malformedXML)
+        #expect(error?.line == 6)
+        #expect(error?.column != nil)
+        #expect(try reader.next() == nil, "a failed reader stays finished")
+    }
+
+    @Test func malformedXMLNamesLineAndColumn() throws {
+        // libxml2's reader parses 512-byte chunks ahead of what it hands out, so a fault in the
+        // middle of a file stops delivery up to one chunk early; everything before that arrives.
+        let good = (1...20).map { "  <Item><SKU>\($0)</SKU><Name>A reasonably long item name</Name></Item>\n" }.joined()
+        let source = MemoryByteSource("<Inventory>\n\(good)  <Item><SKU>21</Qty></Item>\n</Inventory>", name: "stock.xml")
+        let reader = try XMLReader(source: source, options: .init(recordPath: "//Item"))
+        var delivered = 0
+        let error = #expect(throws: FileFormatError.self) { while try reader.next() != nil { delivered += 1 } }
+        #expect(delivered >= 12 && delivered <= 20)
+        #expect(error?.line == 22)
+        #expect(error?.description.hasPrefix("stock.xml:22:") == true)
+        #expect(error?.message.contains("mismatch") == true)
+    }
+
+    // MARK: Hostile input
+
+    @Test("External entities never leak local files", arguments: ["xml/xxe-file.xml", "xml/xxe-parameter.xml", "xml/xxe-http.xml"])
+    func externalEntitiesAreNotResolved(file: String) throws {
+        let passwd = (try? String(contentsOfFile: "/etc/passwd", encoding: .utf8)) ?? "root:x:0:0"
+        let firstLine = String(passwd.split(separator: "\n").first ?? "root:")
+        let reader = try XMLReader(path: fixture(file), options: .init(recordPath: "//Item"))
+        var seen: [String] = []
+        do {
+            while let item = try reader.next() {
+                seen.append(item.element.text)
+                seen += item.element.children.map(\.text)
+            }
+        } catch {
+            seen.append(error.description)
+            #expect(error.kind == .forbiddenXML || error.kind == .malformedXML)
+        }
+        #expect(!seen.joined().contains(firstLine), "content of /etc/passwd leaked")
+        #expect(!seen.joined().contains("root:"))
+    }
+
+    @Test func xxeFileEntityIsRefusedWithAClearError() throws {
+        let reader = try XMLReader(path: fixture("xml/xxe-file.xml"), options: .init(recordPath: "//Item"))
+        let error = #expect(throws: FileFormatError.self) { _ = try readAllXML(reader) }
+        #expect(error?.kind == .forbiddenXML)
+        #expect(error?.message.contains("&secret;") == true)
+    }
+
+    @Test("Entity bombs fail fast with bounded memory", arguments: ["xml/billion-laughs.xml", "xml/quadratic-blowup.xml"])
+    func entityBombsFailFast(file: String) throws {
+        let before = peakResidentBytes()
+        let started = Date()
+        let reader = try XMLReader(path: fixture(file), options: .init(recordPath: "//Item"))
+        let error = #expect(throws: FileFormatError.self) { _ = try readAllXML(reader) }
+        #expect(error?.kind == .forbiddenXML || error?.kind == .malformedXML)
+        #expect(Date().timeIntervalSince(started) < 5, "must fail fast, not expand")
+        #expect(peakResidentBytes() - before < 64 << 20, "peak memory grew by more than 64 MiB")
+    }
+
+    @Test func recordLargerThanTheLimitIsRefused() throws {
+        let big = String(repeating: "x", count: 10_000)
+        let source = MemoryByteSource("<R><Item><Note>\(big)</Note></Item></R>")
+        var options = XMLReadOptions(recordPath: "//Item")
+        options.maxRecordBytes = 1_000
+        let reader = try XMLReader(source: source, options: options)
+        let error = #expect(throws: FileFormatError.self) { try reader.next() }
+        #expect(error?.kind == .limitExceeded)
+    }
+
+    @Test func deepNestingIsRefusedNotCrashed() throws {
+        let depth = 10_000
+        let text = String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
+        let reader = try XMLReader(source: MemoryByteSource(text), options: .init(recordPath: "//b"))
+        let error = #expect(throws: FileFormatError.self) { try reader.next() }
+        #expect(error?.kind == .malformedXML || error?.kind == .forbiddenXML)
+    }
+
+    @Test func invalidRecordPathsAreRejected() {
+        #expect(throws: FileFormatError.self) { try XMLReader(source: MemoryByteSource("<a/>"), options: .init(recordPath: "/a/@x")) }
+        #expect(throws: XMLPath.SyntaxError.self) { try XMLPath("wms:Item") }
+        #expect(throws: XMLPath.SyntaxError.self) { try XMLPath("a//b") }
+        #expect(throws: XMLPath.SyntaxError.self) { try XMLPath("@x/y") }
+    }
+
+    @Test func memoryStaysFlatOverALargeFile() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("big.xml")
+        let sink = try FileByteSink(path: path)
+        try sink.write("<Inventory>\n")
+        for i in 0..<200_000 { try sink.write("<Item sku=\"\(i)\"><Qty>\(i % 50)</Qty><Name>Item number \(i)</Name></Item>\n") }
+        try sink.write("</Inventory>\n")
+        try sink.close()
+        let reader = try XMLReader(path: path, options: .init(recordPath: "/Inventory/Item"))
+        let qty = try XMLPath("Qty")
+        var count = 0, total = 0
+        let before = peakResidentBytes()
+        while let item = try reader.next() {
+            count += 1
+            total += Int(item.value(qty) ?? "0") ?? 0
+        }
+        #expect(count == 200_000)
+        #expect(total == (0..<200_000).reduce(0) { $0 + $1 % 50 })
+        #expect(peakResidentBytes() - before < 32 << 20, "peak memory grew with the file")
+    }
+}
+
+/// Peak resident set size of this process so far (VmHWM), in bytes.
+func peakResidentBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return 0 }
+    let kib = Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    return kib * 1024
+}
