@@ -6,6 +6,8 @@ import PackageDescription
 /// Layout follows the data flow. `ls Sources` should tell a newcomer where things live:
 /// - `CLibCSV`, `CLibXML2`: the two C libraries, wrapped as SwiftPM system-library targets.
 /// - `FileFormats`: streaming CSV and XML readers and writers, and text encodings.
+/// - `JoorModels`: JOOR's data as value types (orders, inventory and style payloads), JSON/XML parsing.
+/// - `Mapping`: the declarative mapping language: YAML → compiled rules → converted records and files.
 /// - `joorbridge`: the command-line executable (a thin layer over the libraries).
 let package = Package(
     name: "joorbridge",
@@ -16,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -31,10 +34,20 @@ let package = Package(
             name: "FileFormats",
             dependencies: ["CLibCSV", "CLibXML2"]
         ),
+        .target(
+            name: "JoorModels",
+            dependencies: ["FileFormats"]
+        ),
+        .target(
+            name: "Mapping",
+            dependencies: ["FileFormats", "JoorModels", "Yams"]
+        ),
         .executableTarget(
             name: "joorbridge",
             dependencies: [
                 "FileFormats",
+                "JoorModels",
+                "Mapping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +59,14 @@ let package = Package(
             name: "FileFormatsTests",
             dependencies: ["FileFormats", "TestSupport"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "JoorModelsTests",
+            dependencies: ["JoorModels", "TestSupport"]
+        ),
+        .testTarget(
+            name: "MappingTests",
+            dependencies: ["Mapping", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

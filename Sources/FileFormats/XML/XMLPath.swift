@@ -85,7 +85,7 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The child-step names of an absolute record path (for matching the open-element stack).
-    var elementNames: [Name] {
+    public var elementNames: [Name] {
         steps.compactMap { if case .child(let name) = $0 { return name } else { return nil } }
     }
 }

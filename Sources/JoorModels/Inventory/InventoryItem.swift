@@ -1,0 +1,63 @@
+/// One SKU's stock in one warehouse, as sent to `POST /v2/bulk-inventory`.
+///
+/// A SKU is identified by `upc` (recommended), or by `style_number` + `color_code` + `size`
+/// (with `style_identifier` when the brand uses one), or by JOOR's own ids.
+public struct InventoryItem: Sendable, Hashable, Codable {
+    /// Warehouse name as configured in JOOR; omitted means JOOR's "Default".
+    public var warehouse: String?
+    /// Date of a future (WIP) position; omitted for stock available now.
+    public var inventoryDate: String?
+    public var upc: String?
+    public var styleNumber: String?
+    public var styleIdentifier: String?
+    public var colorCode: String?
+    public var size: String?
+    public var sizeCode: String?
+    public var styleID: Int?
+    public var styleColorID: Int?
+    /// The quantity available to sell.
+    public var inventory: Int
+    /// `true` lists the SKU as made-to-order (and clears its inventory).
+    public var madeToOrder: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case warehouse, upc, size, inventory
+        case inventoryDate = "inventory_date"
+        case styleNumber = "style_number"
+        case styleIdentifier = "style_identifier"
+        case colorCode = "color_code"
+        case sizeCode = "size_code"
+        case styleID = "style_id"
+        case styleColorID = "style_color_id"
+        case madeToOrder = "made_to_order"
+    }
+
+    public init(warehouse: String? = nil, inventoryDate: String? = nil, upc: String? = nil, styleNumber: String? = nil, styleIdentifier: String? = nil, colorCode: String? = nil, size: String? = nil, sizeCode: String? = nil, styleID: Int? = nil, styleColorID: Int? = nil, inventory: Int, madeToOrder: Bool? = nil) {
+        self.warehouse = warehouse
+        self.inventoryDate = inventoryDate
+        self.upc = upc
+        self.styleNumber = styleNumber
+        self.styleIdentifier = styleIdentifier
+        self.colorCode = colorCode
+        self.size = size
+        self.sizeCode = sizeCode
+        self.styleID = styleID
+        self.styleColorID = styleColorID
+        self.inventory = inventory
+        self.madeToOrder = madeToOrder
+    }
+
+    /// What identifies this stock position (SKU, warehouse and date), independent of the quantity:
+    /// the key for "what did we last send for this SKU".
+    public var positionKey: String {
+        let sku = upc.map { "upc:\($0)" }
+            ?? [styleNumber, styleIdentifier, colorCode, size, sizeCode, styleID.map(String.init), styleColorID.map(String.init)]
+                .map { $0 ?? "" }.joined(separator: "|")
+        return [warehouse ?? "", inventoryDate ?? "", sku].joined(separator: "\u{1F}")
+    }
+
+    /// How JOOR's response names this SKU in `inventory_log[].sku` (UPC, or the parts joined by `|`).
+    public var skuLabel: String {
+        upc ?? [styleNumber, styleIdentifier ?? styleNumber, colorCode, size].compactMap { $0 }.joined(separator: "|")
+    }
+}

@@ -1,0 +1,148 @@
+import FileFormats
+import Foundation
+
+/// One page of a v2 orders response: the orders and the `response` envelope that tells where
+/// the next page starts.
+public struct OrdersPage: Sendable, Equatable {
+    public var orders: [JoorOrder]
+    /// `response.code`: 0 means success.
+    public var code: Int?
+    /// `response.comment`: error details when `code` is not 0.
+    public var comment: String?
+    public var startFrom: Int?
+    /// Offset of the next page; `nil` (or empty in JOOR's answer) on the last page.
+    public var nextStart: Int?
+    /// `response.count`: the total number of results.
+    public var count: Int?
+    public var logID: String?
+
+    public init(orders: [JoorOrder], code: Int? = 0, comment: String? = nil, startFrom: Int? = nil, nextStart: Int? = nil, count: Int? = nil, logID: String? = nil) {
+        self.orders = orders
+        self.code = code
+        self.comment = comment
+        self.startFrom = startFrom
+        self.nextStart = nextStart
+        self.count = count
+        self.logID = logID
+    }
+
+    /// Whether JOOR reported an error in the envelope.
+    public var isError: Bool { (code ?? 0) != 0 }
+}
+
+/// A JOOR response that could not be understood.
+public struct JoorResponseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension OrdersPage {
+    /// Parses an orders response in JSON or XML (chosen by the first non-blank byte).
+    ///
+    /// JOOR's envelope is not fully documented, so this accepts every shape seen in the wild:
+    /// `{"orders": {"response": …, "orders": [ … ]}}`, `{"orders": [ … ]}`,
+    /// `{"orders": {"order": [ … ]}}`, `{"order": [ … ]}` and a bare array.
+    public static func parse(_ data: Data, sourceName: String = "JOOR response") throws(JoorResponseError) -> OrdersPage {
+        let first = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+        return first == UInt8(ascii: "<") ? try parseXML(data, sourceName: sourceName) : try parseJSON(data, sourceName: sourceName)
+    }
+
+    static func parseJSON(_ data: Data, sourceName: String) throws(JoorResponseError) -> OrdersPage {
+        let root: JSONValue
+        do { root = try JSONValue.parse(data) } catch {
+            throw JoorResponseError("\(sourceName) is not valid JSON: \(error)")
+        }
+        var envelope = root["orders"] ?? root["order"] ?? root
+        if case .array = envelope { envelope = .object(["orders": envelope]) }
+        let response = envelope["response"] ?? root["response"]
+        let list = envelope["orders"].flatMap { $0["order"] ?? $0 } ?? envelope["order"] ?? (response == nil ? nil : .array([]))
+        guard let items = list?.elements else {
+            throw JoorResponseError("\(sourceName) has no orders list (expected {\"orders\": {\"response\": …, \"orders\": […]}})")
+        }
+        var orders: [JoorOrder] = []
+        for item in items {
+            guard case .object(let members) = item else { throw JoorResponseError("\(sourceName): an order is not a JSON object") }
+            orders.append(JoorOrder(json: members))
+        }
+        return OrdersPage(
+            orders: orders, code: response?["code"]?.int ?? 0, comment: response?["comment"]?.text,
+            startFrom: response?["start_from"]?.int, nextStart: response?["next_start"]?.int,
+            count: response?["count"]?.int, logID: response?["log_id"]?.text)
+    }
+
+    static func parseXML(_ data: Data, sourceName: String) throws(JoorResponseError) -> OrdersPage {
+        do throws(FileFormatError) {
+            var page = OrdersPage(orders: [])
+            let envelope = try XMLReader(source: MemoryByteSource(Array(data), name: sourceName), options: .init(recordPath: "//response"))
+            if let response = try envelope.next()?.element {
+                func field(_ name: String) -> String? { response.children(named: name).first?.text }
+                page.code = field("code").flatMap { Int($0) } ?? 0
+                page.comment = field("comment")
+                page.startFrom = field("start_from").flatMap { Int($0) }
+                page.nextStart = field("next_start").flatMap { Int($0) }
+                page.count = field("count").flatMap { Int($0) }
+                page.logID = field("log_id")
+            }
+            let reader = try XMLReader(source: MemoryByteSource(Array(data), name: sourceName), options: .init(recordPath: "//order"))
+            while let record = try reader.next() { page.orders.append(JoorOrder(xml: record.element)) }
+            return page
+        } catch {
+            throw JoorResponseError(error.description)
+        }
+    }
+}
+
+extension JoorOrder {
+    /// Builds an order from a JSON object, keeping unknown fields.
+    init(json members: [String: JSONValue]) {
+        var fields: [String: String] = [:]
+        for (key, value) in members { if let text = value.text { fields[key] = text } }
+        self.init(
+            fields: fields,
+            lineItems: Self.objects(members["line_items"], item: "line_item").map { line in
+                var lineFields: [String: String] = [:]
+                for (key, value) in line { if let text = value.text { lineFields[key] = text } }
+                return JoorLineItem(fields: lineFields, styleTags: Self.objects(line["style_tags"], item: "style_tag").map(Self.texts))
+            },
+            doors: Self.objects(members["order_doors"], item: "order_door").map(Self.texts),
+            divisions: Self.objects(members["order_divisions"], item: "order_division").map(Self.texts))
+    }
+
+    /// A list that may come as an array, as `{"item": [...]}` or as a single object.
+    private static func objects(_ value: JSONValue?, item: String) -> [[String: JSONValue]] {
+        guard let value else { return [] }
+        let list = value[item] ?? value
+        return (list.elements ?? []).compactMap { if case .object(let members) = $0 { members } else { nil } }
+    }
+
+    private static func texts(_ members: [String: JSONValue]) -> [String: String] {
+        members.compactMapValues(\.text)
+    }
+
+    /// Builds an order from its XML element: simple children are fields, lists are wrapped.
+    init(xml order: XElement) {
+        var fields: [String: String] = [:]
+        var lines: [JoorLineItem] = []
+        var doors: [[String: String]] = []
+        var divisions: [[String: String]] = []
+        func simple(_ element: XElement) -> [String: String] {
+            var result: [String: String] = [:]
+            for child in element.children where child.children.isEmpty { result[child.name] = child.text }
+            return result
+        }
+        for child in order.children {
+            switch child.name {
+            case "line_items":
+                lines = child.children.map { line in
+                    let tags = line.children(named: "style_tags").flatMap(\.children).map(simple)
+                    return JoorLineItem(fields: simple(line), styleTags: tags)
+                }
+            case "order_doors": doors = child.children.map(simple)
+            case "order_divisions": divisions = child.children.map(simple)
+            default: if child.children.isEmpty { fields[child.name] = child.text }
+            }
+        }
+        self.init(fields: fields, lineItems: lines, doors: doors, divisions: divisions)
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+
+/// A style (product) in JOOR's v2 style payload: name, number, prices per price type,
+/// linesheets, colors, sizes and the UPC of each color/size.
+public struct Style: Sendable, Equatable, Codable {
+    public struct Price: Sendable, Equatable, Codable {
+        /// The price type, e.g. `USD-1` or `EUR-Wholesale`.
+        public var label: String
+        public var currency: String?
+        public var wholesale: String?
+        public var retail: String?
+        public var retailCurrency: String?
+
+        enum CodingKeys: String, CodingKey {
+            case label = "price_label", currency = "price_currency", wholesale = "price_wholesale"
+            case retail = "price_retail", retailCurrency = "price_currency_retail"
+        }
+
+        public init(label: String, currency: String? = nil, wholesale: String? = nil, retail: String? = nil, retailCurrency: String? = nil) {
+            self.label = label
+            self.currency = currency
+            self.wholesale = wholesale
+            self.retail = retail
+            self.retailCurrency = retailCurrency
+        }
+    }
+
+    /// A linesheet (delivery) the style is on.
+    public struct Delivery: Sendable, Equatable, Codable {
+        public var name: String
+        public var code: String?
+        public var seasonName: String?
+        public var seasonYear: String?
+        public var seasonCode: String?
+        public var start: String?
+        public var end: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name = "delivery_name", code = "delivery_code", seasonName = "season_name", seasonYear = "season_year"
+            case seasonCode = "season_code", start = "date_delivery_start", end = "date_delivery_end"
+        }
+
+        public init(name: String, code: String? = nil, seasonName: String? = nil, seasonYear: String? = nil, seasonCode: String? = nil, start: String? = nil, end: String? = nil) {
+            self.name = name
+            self.code = code
+            self.seasonName = seasonName
+            self.seasonYear = seasonYear
+            self.seasonCode = seasonCode
+            self.start = start
+            self.end = end
+        }
+    }
+
+    public struct Color: Sendable, Equatable, Codable {
+        public var name: String?
+        public var code: String
+        enum CodingKeys: String, CodingKey { case name = "color_name", code = "color_code" }
+        public init(code: String, name: String? = nil) { self.code = code; self.name = name }
+    }
+
+    public struct Size: Sendable, Equatable, Codable {
+        public var name: String
+        enum CodingKeys: String, CodingKey { case name = "size_name" }
+        public init(_ name: String) { self.name = name }
+    }
+
+    public struct UPC: Sendable, Equatable, Codable {
+        public var colorCode: String
+        public var sizeName: String
+        public var upc: String
+        enum CodingKeys: String, CodingKey { case colorCode = "color_code", sizeName = "size_name", upc }
+        public init(colorCode: String, sizeName: String, upc: String) {
+            self.colorCode = colorCode
+            self.sizeName = sizeName
+            self.upc = upc
+        }
+    }
+
+    public struct Category: Sendable, Equatable, Codable {
+        public var id: String
+        enum CodingKeys: String, CodingKey { case id = "category_id" }
+        public init(_ id: String) { self.id = id }
+    }
+
+    public var styleName: String
+    public var styleNumber: String
+    /// The unique key of the style in JOOR.
+    public var styleIdentifier: String
+    public var styleDescription: String?
+    /// Other scalar style attributes (`silhouette`, `fabrication`, `division`, `minimum`, …).
+    public var attributes: [String: String]
+    public var categories: [Category]
+    public var prices: [Price]
+    public var deliveries: [Delivery]
+    public var colors: [Color]
+    public var sizes: [Size]
+    public var upcs: [UPC]
+
+    public init(styleName: String, styleNumber: String, styleIdentifier: String, styleDescription: String? = nil, attributes: [String: String] = [:], categories: [Category] = [], prices: [Price] = [], deliveries: [Delivery] = [], colors: [Color] = [], sizes: [Size] = [], upcs: [UPC] = []) {
+        self.styleName = styleName
+        self.styleNumber = styleNumber
+        self.styleIdentifier = styleIdentifier
+        self.styleDescription = styleDescription
+        self.attributes = attributes
+        self.categories = categories
+        self.prices = prices
+        self.deliveries = deliveries
+        self.colors = colors
+        self.sizes = sizes
+        self.upcs = upcs
+    }
+
+    private struct DynamicKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static let fixedKeys: Set<String> = ["style_name", "style_number", "style_identifier", "style_description", "categories", "prices", "deliveries", "colors", "sizes", "upcs"]
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: DynamicKey.self)
+        try c.encode(styleName, forKey: .init("style_name"))
+        try c.encode(styleNumber, forKey: .init("style_number"))
+        try c.encode(styleIdentifier, forKey: .init("style_identifier"))
+        try c.encodeIfPresent(styleDescription, forKey: .init("style_description"))
+        for (key, value) in attributes where !Self.fixedKeys.contains(key) { try c.encode(value, forKey: .init(key)) }
+        if !categories.isEmpty { try c.encode(categories, forKey: .init("categories")) }
+        if !prices.isEmpty { try c.encode(prices, forKey: .init("prices")) }
+        if !deliveries.isEmpty { try c.encode(deliveries, forKey: .init("deliveries")) }
+        try c.encode(colors, forKey: .init("colors"))
+        try c.encode(sizes, forKey: .init("sizes"))
+        if !upcs.isEmpty { try c.encode(upcs, forKey: .init("upcs")) }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: DynamicKey.self)
+        func text(_ key: String) -> String? {
+            if let s = try? c.decodeIfPresent(String.self, forKey: .init(key)) { return s }
+            if let d = try? c.decodeIfPresent(Decimal.self, forKey: .init(key)) { return d.plainDescription }
+            if let b = try? c.decodeIfPresent(Bool.self, forKey: .init(key)) { return b ? "true" : "false" }
+            return nil
+        }
+        styleName = text("style_name") ?? ""
+        styleNumber = text("style_number") ?? ""
+        styleIdentifier = text("style_identifier") ?? styleNumber
+        styleDescription = text("style_description")
+        categories = (try? c.decodeIfPresent([Category].self, forKey: .init("categories"))) ?? []
+        prices = (try? c.decodeIfPresent([Price].self, forKey: .init("prices"))) ?? []
+        deliveries = (try? c.decodeIfPresent([Delivery].self, forKey: .init("deliveries"))) ?? []
+        colors = (try? c.decodeIfPresent([Color].self, forKey: .init("colors"))) ?? []
+        sizes = (try? c.decodeIfPresent([Size].self, forKey: .init("sizes"))) ?? []
+        upcs = (try? c.decodeIfPresent([UPC].self, forKey: .init("upcs"))) ?? []
+        var attributes: [String: String] = [:]
+        for key in c.allKeys where !Self.fixedKeys.contains(key.stringValue) {
+            if let value = text(key.stringValue) { attributes[key.stringValue] = value }
+        }
+        self.attributes = attributes
+    }
+
+    /// A stable fingerprint of the style's content, to send only styles that changed.
+    public var contentHash: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data()
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return String(hash, radix: 16)
+    }
+}
+
+/// The body of `POST /v2/bulk-style`: `{"styles": {"style": [ … ]}}`, JOOR's documented
+/// `styles` → `style` node structure. (The sandbox also accepts `bulk_styles` variants.)
+public struct BulkStyleRequest: Sendable, Equatable {
+    public var styles: [Style]
+    public init(_ styles: [Style]) { self.styles = styles }
+
+    public func jsonBody(pretty: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(["styles": ["style": styles]])
+    }
+
+    /// Accepts `{"styles":{"style":[…]}}`, `{"bulk_styles":{"style":[…]}}`, `{"bulk_styles":[…]}`,
+    /// `{"bulk_style":[…]}`, and a single style object in place of the array.
+    public static func decode(_ data: Data) throws -> BulkStyleRequest {
+        let root = try JSONValue.parse(data)
+        guard let container = root["styles"] ?? root["bulk_styles"] ?? root["bulk_style"] else {
+            throw JoorResponseError("the body has no styles")
+        }
+        let list = container["style"] ?? container
+        let listData = try JSONEncoder().encode(list.elements ?? [])
+        return BulkStyleRequest(try JSONDecoder().decode([Style].self, from: listData))
+    }
+}

@@ -1,0 +1,62 @@
+/// A problem in a mapping file, found before any data is read.
+public struct MappingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The mapping file.
+    public var path: String
+    /// 1-based line and column of the offending YAML node, when known.
+    public var line: Int?
+    public var column: Int?
+    /// What is wrong and what is allowed.
+    public var message: String
+    /// A warning does not make the mapping invalid (for example an order field JOOR may not send).
+    public var isWarning: Bool
+
+    public init(path: String, line: Int? = nil, column: Int? = nil, message: String, isWarning: Bool = false) {
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+        self.isWarning = isWarning
+    }
+
+    public var description: String {
+        var location = path
+        if let line { location += ":\(line)" + (column.map { ":\($0)" } ?? "") }
+        return "\(location): \(isWarning ? "warning" : "error"): \(message)"
+    }
+}
+
+/// Every problem found in one or more mapping files; thrown when any of them is an error.
+public struct MappingErrors: Error, Sendable, CustomStringConvertible {
+    public var errors: [MappingError]
+    public init(_ errors: [MappingError]) { self.errors = errors }
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// One input row (or order) that could not be converted: where, which field, what value, why.
+/// Rejected rows never stop a file; they are collected and reported.
+public struct RowRejection: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The input file (or `order 8800101` for outbound).
+    public var source: String
+    /// 1-based line in the input file (0 when not applicable).
+    public var line: Int
+    /// The target field or column, when the problem concerns one.
+    public var field: String?
+    /// The value that was refused, when there is one.
+    public var value: String?
+    public var reason: String
+
+    public init(source: String, line: Int, field: String? = nil, value: String? = nil, reason: String) {
+        self.source = source
+        self.line = line
+        self.field = field
+        self.value = value
+        self.reason = reason
+    }
+
+    public var description: String {
+        var text = line > 0 ? "\(source):\(line)" : source
+        if let field { text += ": field '\(field)'" }
+        if let value { text += ": value '\(value)'" }
+        return text + ": " + reason
+    }
+}

@@ -1,0 +1,228 @@
+import FileFormats
+import JoorModels
+import Yams
+
+/// Compiles the outbound parts: `output`, `columns`, `header_columns`/`detail_columns`, `template`.
+struct OutboundCompiler {
+    let reader: YAMLReader
+    let kind: MappingKind
+    let lookups: [String: LookupTable]
+
+    private var rules: RuleParser { RuleParser(reader: reader, style: .orders, lookups: lookups) }
+
+    func compile(_ top: YAMLObject) -> OutboundMapping? {
+        guard let outputNode = top["output"], let output = reader.object(outputNode, "output") else {
+            reader.error(top.node, "an outbound mapping needs 'output:' (format, layout, file_name)")
+            return nil
+        }
+        reader.checkKeys(output, allowed: ["format", "layout", "file_name", "per", "csv", "xml", "size_grid", "detail_file_name", "unique_by"])
+        let formatName = reader.choice(output["format"], "output.format", ["csv", "xml"]) ?? "csv"
+        let defaultLayout = kind == .customers ? "orders" : "lines"
+        let layoutName = output["layout"].flatMap { reader.choice($0, "output.layout", ["lines", "size_grid", "header_detail", "orders"]) } ?? defaultLayout
+        let per = output["per"].flatMap { reader.choice($0, "output.per", ["order", "run"]) }.flatMap(OutboundMapping.Per.init) ?? .order
+
+        guard let fileNameNode = output["file_name"], let fileNameText = reader.string(fileNameNode, "output.file_name") else {
+            reader.error(outputNode, "output needs file_name: (e.g. \"ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv\")")
+            return nil
+        }
+        let fileName = template(fileNameText, at: fileNameNode)
+        if per == .run, let fileName, fileName.references.contains(where: { if case .order = $0 { true } else if case .line = $0 { true } else { false } }) {
+            reader.error(fileNameNode, "with per: run one file holds many orders, so file_name cannot use order.* or line.*; use {now:…} or {run.id}")
+        }
+        if per == .order, let fileName, !fileName.references.contains(where: { if case .order = $0 { true } else { false } }) {
+            reader.warning(fileNameNode, "file_name does not use any order field, so every order's file gets the same base name (a counter keeps them apart); consider {order.order_id}")
+        }
+
+        var columns: [OutboundMapping.Column] = []
+        var layout = OutboundMapping.Layout.lines
+        switch layoutName {
+        case "header_detail":
+            let header = columnList(top["header_columns"], "header_columns")
+            let detail = columnList(top["detail_columns"], "detail_columns")
+            if header.isEmpty { reader.error(top.node, "layout: header_detail needs header_columns: (the H row)") }
+            if detail.isEmpty { reader.error(top.node, "layout: header_detail needs detail_columns: (the D rows)") }
+            let detailName = output["detail_file_name"].flatMap { n in reader.string(n, "output.detail_file_name").flatMap { template($0, at: n) } }
+            layout = .headerDetail(.init(header: header, detail: detail, detailFileName: detailName))
+        case "size_grid":
+            columns = columnList(top["columns"], "columns")
+            guard let grid = sizeGrid(output["size_grid"], at: outputNode) else { return nil }
+            layout = .sizeGrid(grid)
+        case "orders":
+            columns = columnList(top["columns"], "columns")
+            layout = .orders
+            for column in columns where column.rule.references.contains(where: { if case .line = $0 { true } else { false } }) {
+                reader.error(nil, "column '\(column.name)' uses line.* but layout: orders writes one row per order")
+            }
+        default:
+            columns = columnList(top["columns"], "columns")
+        }
+
+        let format: OutboundMapping.Format
+        if formatName == "xml" {
+            guard let xml = xmlFormat(output["xml"], template: top["template"], at: outputNode) else { return nil }
+            format = xml
+            if case .headerDetail = layout { reader.error(output["layout"], "header_detail is a CSV layout; an XML template nests lines inside the order instead") }
+        } else {
+            if top.has("template") { reader.error(top["template"], "template: is for format: xml") }
+            let (options, header) = csvFormat(output["csv"])
+            format = .csv(options, header: header)
+            if columns.isEmpty, case .lines = layout { reader.error(top.node, "a CSV mapping needs columns: (a list of { name, from, … })") }
+        }
+        var uniqueBy: Template?
+        if let node = output["unique_by"], let text = reader.string(node, "output.unique_by") { uniqueBy = template(text, at: node) }
+        if kind == .customers && uniqueBy == nil { uniqueBy = try? Template("{order.customer_code}|{order.shipping_code}", style: .orders) }
+        guard let fileName else { return nil }
+        return OutboundMapping(kind: kind, format: format, layout: layout, fileName: fileName, per: per, columns: columns, uniqueBy: uniqueBy, path: reader.path)
+    }
+
+    private func template(_ text: String, at node: Node) -> Template? {
+        do { return try Template(text, style: .orders) } catch {
+            reader.error(node, error.message)
+            return nil
+        }
+    }
+
+    private func columnList(_ node: Node?, _ what: String) -> [OutboundMapping.Column] {
+        guard let node else { return [] }
+        guard case .sequence(let items) = node else {
+            reader.error(node, "\(what) must be a list of { name: …, from: … } (the order of the list is the order of the columns)")
+            return []
+        }
+        var columns: [OutboundMapping.Column] = []
+        var names: Set<String> = []
+        for item in items {
+            guard let object = reader.object(item, "\(what) entry") else { continue }
+            guard let name = object["name"].flatMap({ reader.string($0, "\(what).name") }) else {
+                reader.error(item, "each entry of \(what) needs name: (the column header)")
+                continue
+            }
+            if !names.insert(name).inserted { reader.warning(item, "column '\(name)' appears twice in \(what)") }
+            let rule = rules.parse(item, target: name, extraKeys: ["name"])
+            checkReferences(rule, at: item)
+            columns.append(.init(name: name, rule: rule))
+        }
+        return columns
+    }
+
+    /// Warns about order and line fields JOOR is not known to send (they will usually be empty).
+    private func checkReferences(_ rule: FieldRule, at node: Node) {
+        for ref in rule.references {
+            switch ref {
+            case .order(let field) where !OrderFieldCatalog.orderFields.contains(field) && !JoorOrder.derivedFields.contains(field):
+                reader.warning(node, "order.\(field) is not a documented JOOR order field; it stays empty unless JOOR sends it")
+            case .line(let field) where !OrderFieldCatalog.lineFields.contains(field) && !JoorLineItem.derivedFields.contains(field):
+                reader.warning(node, "line.\(field) is not a documented JOOR line item field; it stays empty unless JOOR sends it")
+            default: break
+            }
+        }
+    }
+
+    private func csvFormat(_ node: Node?) -> (CSVWriteOptions, Bool) {
+        var options = CSVWriteOptions()
+        guard let node, let object = reader.object(node, "output.csv") else { return (options, true) }
+        reader.checkKeys(object, allowed: ["delimiter", "quote", "encoding", "quoting", "line_ending", "header", "neutralize_formulas"])
+        if let d = object["delimiter"], let text = reader.string(d, "output.csv.delimiter") {
+            let value = text == "\\t" || text.lowercased() == "tab" ? "\t" : text
+            if value.utf8.count == 1 { options.delimiter = value.utf8.first! } else { reader.error(d, "the delimiter must be one character (or tab)") }
+        }
+        if let q = object["quote"], let text = reader.string(q, "output.csv.quote"), text.utf8.count == 1 { options.quote = text.utf8.first! }
+        if let e = object["encoding"], let name = reader.string(e, "output.csv.encoding") {
+            if let encoding = TextEncoding(name: name), TextEncoding.writable.contains(encoding) { options.encoding = encoding } else {
+                reader.error(e, "CSV output encoding must be one of \(TextEncoding.writable.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
+            }
+        }
+        if let q = object["quoting"], let name = reader.choice(q, "output.csv.quoting", ["minimal", "all"]) { options.quoting = .init(rawValue: name)! }
+        if let l = object["line_ending"], let name = reader.choice(l, "output.csv.line_ending", ["crlf", "lf"]) { options.lineEnding = .init(rawValue: name)! }
+        options.neutralizeFormulas = object["neutralize_formulas"].flatMap { reader.bool($0, "neutralize_formulas") } ?? true
+        let header = object["header"].flatMap { reader.bool($0, "output.csv.header") } ?? true
+        return (options, header)
+    }
+
+    private func sizeGrid(_ node: Node?, at parent: Node) -> OutboundMapping.SizeGridOutput? {
+        guard let node, let object = reader.object(node, "output.size_grid") else {
+            reader.error(parent, "layout: size_grid needs size_grid: { positions: 12, quantity_header: \"Qty{n}\" }")
+            return nil
+        }
+        reader.checkKeys(object, allowed: ["positions", "quantity_header", "size_header", "group_by"])
+        let positions = object["positions"].flatMap { reader.int($0, "size_grid.positions") } ?? 0
+        if positions < 1 || positions > 200 { reader.error(node, "size_grid.positions must be between 1 and 200") }
+        let quantityHeader = object["quantity_header"].flatMap { reader.string($0, "quantity_header") } ?? "Qty{n}"
+        if !quantityHeader.contains("{n}") { reader.error(object["quantity_header"], "size_grid.quantity_header must contain {n} (the position)") }
+        var groupBy: [SourceRef] = [.line("item_number"), .line("item_color_code")]
+        if let g = object["group_by"], let names = reader.strings(g, "size_grid.group_by") {
+            groupBy = names.compactMap { name in
+                do throws(RuleSyntaxError) { return try ReferenceStyle.orders.parse(name) } catch { reader.error(g, error.message); return nil }
+            }
+        }
+        return .init(positions: positions, quantityHeader: quantityHeader,
+                     sizeHeader: object["size_header"].flatMap { reader.string($0, "size_header") }, groupBy: groupBy)
+    }
+
+    private func xmlFormat(_ node: Node?, template: Node?, at parent: Node) -> OutboundMapping.Format? {
+        var options = XMLWriteOptions()
+        var root = "Orders"
+        var rootAttributes: [(String, String)] = []
+        if let node, let object = reader.object(node, "output.xml") {
+            reader.checkKeys(object, allowed: ["root", "encoding", "indent", "namespaces", "replace_invalid_characters"])
+            root = object["root"].flatMap { reader.string($0, "output.xml.root") } ?? root
+            options.indent = object["indent"].flatMap { reader.bool($0, "output.xml.indent") } ?? true
+            options.replaceInvalidCharacters = object["replace_invalid_characters"].flatMap { reader.bool($0, "replace_invalid_characters") } ?? false
+            if let e = object["encoding"], let name = reader.string(e, "output.xml.encoding") {
+                if let encoding = TextEncoding(name: name), [.utf8, .windows1252, .isoLatin1].contains(encoding) { options.encoding = encoding } else {
+                    reader.error(e, "XML output encoding must be utf-8, windows-1252 or iso-8859-1")
+                }
+            }
+            if let ns = reader.object(object["namespaces"], "output.xml.namespaces") {
+                for e in ns.entries { rootAttributes.append((e.key.isEmpty ? "xmlns" : "xmlns:\(e.key)", reader.string(e.value, "namespace") ?? "")) }
+            }
+        }
+        guard let template, let object = reader.object(template, "template") else {
+            reader.error(parent, "format: xml needs template: (the elements of one order, e.g. Order: { \"@id\": order.order_id, … })")
+            return nil
+        }
+        let elements = object.entries.compactMap { element($0.key, $0.value, keyNode: $0.keyNode, insideLine: false) }
+        return .xml(options, template: XMLTemplate(root: root, rootAttributes: rootAttributes, order: elements))
+    }
+
+    private func element(_ name: String, _ node: Node, keyNode: Node, insideLine: Bool) -> XMLTemplate.Element? {
+        if name.hasPrefix("@") { reader.error(keyNode, "attribute \(name) must be inside an element"); return nil }
+        if RuleParser.isRule(node) {
+            let rule = rules.parse(node, target: name, extraKeys: ["omit_empty"])
+            checkReferences(rule, at: node)
+            checkLineScope(rule, insideLine: insideLine, at: node)
+            let omit = reader.object(node, name).flatMap { $0["omit_empty"] }.flatMap { reader.bool($0, "omit_empty") } ?? false
+            return .init(name: name, attributes: [], text: rule, children: [], forEachLine: false, omitEmpty: omit)
+        }
+        guard let object = reader.object(node, "element <\(name)>") else { return nil }
+        var result = XMLTemplate.Element(name: name, attributes: [], text: nil, children: [], forEachLine: false, omitEmpty: false)
+        for entry in object.entries {
+            switch entry.key {
+            case "for_each":
+                if reader.choice(entry.value, "for_each", ["line"]) != nil { result.forEachLine = true }
+                if insideLine { reader.error(entry.keyNode, "for_each: line cannot be nested inside another for_each") }
+            case "omit_empty": result.omitEmpty = reader.bool(entry.value, "omit_empty") ?? false
+            case "text":
+                let rule = rules.parse(entry.value, target: name)
+                checkLineScope(rule, insideLine: insideLine || result.forEachLine, at: entry.value)
+                result.text = rule
+            default:
+                if entry.key.hasPrefix("@") {
+                    let rule = rules.parse(entry.value, target: "\(name)/\(entry.key)")
+                    checkReferences(rule, at: entry.value)
+                    checkLineScope(rule, insideLine: insideLine || result.forEachLine, at: entry.value)
+                    result.attributes.append((String(entry.key.dropFirst()), rule))
+                } else if let child = element(entry.key, entry.value, keyNode: entry.keyNode, insideLine: insideLine || result.forEachLine) {
+                    result.children.append(child)
+                }
+            }
+        }
+        return result
+    }
+
+    private func checkLineScope(_ rule: FieldRule, insideLine: Bool, at node: Node) {
+        guard !insideLine else { return }
+        if rule.references.contains(where: { if case .line = $0 { true } else if case .lineIndex = $0 { true } else { false } }) {
+            reader.error(node, "'\(rule.target)' uses line.* outside an element marked for_each: line")
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import Yams
+
+/// Turns one YAML rule (`{ from: "EAN", required: true, pattern: "^[0-9]{8,14}$" }`, or just
+/// `"EAN"` for `from`) into a ``FieldRule``, reporting every problem with its position.
+struct RuleParser {
+    static let keys = [
+        "from", "column", "const", "concat", "expr", "default", "required", "type", "min", "max", "pattern", "trim",
+        "case", "replace", "split", "pad", "lookup", "on_missing", "date", "number", "truncate", "when",
+    ]
+    static let sourceKeys: Set<String> = ["from", "column", "const", "concat", "expr"]
+
+    let reader: YAMLReader
+    let style: ReferenceStyle
+    let lookups: [String: LookupTable]
+
+    /// Whether a YAML mapping is a rule (rather than, in an XML template, a nested element).
+    static func isRule(_ node: Node) -> Bool {
+        if case .scalar = node { return true }
+        guard case .mapping(let mapping) = node else { return false }
+        return mapping.contains { Self.sourceKeys.contains($0.key.string ?? "") }
+    }
+
+    func parse(_ node: Node, target: String, extraKeys: [String] = []) -> FieldRule {
+        var rule = FieldRule(target: target, line: node.line)
+        if case .scalar = node {
+            rule.source = reference(node, reader.string(node, "field '\(target)'") ?? "")
+            return rule
+        }
+        guard let object = reader.object(node, "field '\(target)'") else { return rule }
+        reader.checkKeys(object, allowed: Self.keys + extraKeys)
+        let what = "field '\(target)'"
+
+        let sources = object.entries.filter { Self.sourceKeys.contains($0.key) }
+        if sources.count > 1 {
+            reader.error(sources[1].keyNode, "\(what) has more than one source (\(sources.map(\.key).joined(separator: ", "))); use exactly one of from, column, const, concat, expr")
+        }
+        if let from = object["from"], let text = reader.string(from, "\(what).from") {
+            rule.source = reference(from, text)
+        }
+        if let column = object["column"], let index = reader.int(column, "\(what).column") {
+            if case .csv = style, index >= 1 { rule.source = .reference(.column(index - 1)) } else {
+                reader.error(column, "\(what).column must be a 1-based CSV column number (column: 1 is the first)")
+            }
+        }
+        if let const = object["const"] { rule.source = .constant(reader.string(const, "\(what).const") ?? "") }
+        if let concat = object["concat"], let text = reader.string(concat, "\(what).concat") {
+            do { rule.source = .template(try Template(text, style: style)) } catch { reader.error(concat, error.message) }
+        }
+        if let expr = object["expr"], let text = reader.string(expr, "\(what).expr") {
+            do { rule.source = .expression(try Expression(text, style: style)) } catch { reader.error(expr, error.message) }
+        }
+        rule.defaultValue = object["default"].flatMap { reader.string($0, "\(what).default") }
+        rule.required = object["required"].flatMap { reader.bool($0, "\(what).required") } ?? false
+        rule.trim = object["trim"].flatMap { reader.bool($0, "\(what).trim") } ?? true
+        if let type = object["type"], let name = reader.choice(type, "\(what).type", FieldRule.ValueType.allCases.map(\.rawValue)) {
+            rule.type = FieldRule.ValueType(rawValue: name)!
+        }
+        rule.min = decimal(object["min"], "\(what).min")
+        rule.max = decimal(object["max"], "\(what).max")
+        if let pattern = object["pattern"], let text = reader.string(pattern, "\(what).pattern") {
+            do { rule.pattern = try RegexBox(text) } catch { reader.error(pattern, error.message) }
+        }
+        if let c = object["case"], let name = reader.choice(c, "\(what).case", ["upper", "lower"]) {
+            rule.letterCase = FieldRule.LetterCase(rawValue: name)
+        }
+        if let replace = object["replace"] { rule.replacements = replacements(replace, what) }
+        if let split = object["split"] { rule.split = self.split(split, what) }
+        if let pad = object["pad"] { rule.pad = self.pad(pad, what) }
+        if let lookup = object["lookup"], let name = reader.string(lookup, "\(what).lookup") {
+            if let table = lookups[name] { rule.lookup = table } else {
+                reader.error(lookup, "\(what) uses the lookup '\(name)', which is not defined under lookups:\(lookups.isEmpty ? "" : " (defined: \(lookups.keys.sorted().joined(separator: ", ")))")")
+            }
+        }
+        if let onMissing = object["on_missing"], let name = reader.choice(onMissing, "\(what).on_missing", ["reject", "keep", "default"]) {
+            rule.onMissing = FieldRule.OnMissing(rawValue: name)!
+            if object["lookup"] == nil { reader.error(onMissing, "\(what).on_missing only applies with a lookup") }
+            if rule.onMissing == .default && rule.defaultValue == nil { reader.error(onMissing, "\(what): on_missing: default needs a default value") }
+        }
+        if let date = object["date"] { rule.date = self.date(date, what) }
+        if rule.type == .date && rule.date == nil {
+            rule.date = FieldRule.DateRule(inputs: [try! DatePattern("iso8601")], output: try! DatePattern("yyyy-MM-dd"), timeZone: nil)
+        }
+        if let number = object["number"] { rule.number = self.number(number, what) }
+        rule.truncate = object["truncate"].flatMap { reader.int($0, "\(what).truncate") }
+        if let when = object["when"] { rule.when = condition(when, "\(what).when") }
+        return rule
+    }
+
+    private func reference(_ node: Node, _ text: String) -> FieldRule.Source? {
+        do { return .reference(try style.parse(text)) } catch {
+            reader.error(node, error.message)
+            return nil
+        }
+    }
+
+    private func decimal(_ node: Node?, _ what: String) -> Decimal? {
+        guard let node, let text = reader.string(node, what) else { return nil }
+        guard let value = Decimal(plain: text) else { reader.error(node, "\(what) must be a number, not '\(text)'"); return nil }
+        return value
+    }
+
+    private func replacements(_ node: Node, _ what: String) -> [FieldRule.Replacement] {
+        switch node {
+        case .mapping(let mapping):
+            return mapping.compactMap { (key: Node, value: Node) -> FieldRule.Replacement? in
+                guard let from = reader.string(key, "\(what).replace"), let to = reader.string(value, "\(what).replace") else { return nil }
+                return FieldRule.Replacement(literal: (from, to))
+            }
+        case .sequence(let list):
+            return list.compactMap { (item: Node) -> FieldRule.Replacement? in
+                guard let object = reader.object(item, "\(what).replace entry") else { return nil }
+                reader.checkKeys(object, allowed: ["pattern", "with"])
+                guard let pattern = object["pattern"].flatMap({ reader.string($0, "\(what).replace.pattern") }) else {
+                    reader.error(item, "\(what).replace: each entry needs a pattern (and with:)")
+                    return nil
+                }
+                do throws(RuleSyntaxError) {
+                    return FieldRule.Replacement(regex: (try RegexBox(pattern), object["with"].flatMap { reader.string($0, "with") } ?? ""))
+                } catch {
+                    reader.error(item, error.message)
+                    return nil
+                }
+            }
+        default:
+            reader.error(node, "\(what).replace must be a mapping { old: new } or a list of { pattern, with }")
+            return []
+        }
+    }
+
+    private func split(_ node: Node, _ what: String) -> FieldRule.Split? {
+        guard let object = reader.object(node, "\(what).split") else { return nil }
+        reader.checkKeys(object, allowed: ["on", "take", "join"])
+        guard let on = object["on"].flatMap({ reader.string($0, "\(what).split.on") }), !on.isEmpty else {
+            reader.error(node, "\(what).split needs on: (the separator)")
+            return nil
+        }
+        let take = object["take"].flatMap { reader.strings($0, "\(what).split.take") }?.compactMap { Int($0) } ?? [0]
+        return FieldRule.Split(separator: on, take: take, join: object["join"].flatMap { reader.string($0, "join") } ?? on)
+    }
+
+    private func pad(_ node: Node, _ what: String) -> FieldRule.Pad? {
+        guard let object = reader.object(node, "\(what).pad") else { return nil }
+        reader.checkKeys(object, allowed: ["length", "with", "side"])
+        guard let length = object["length"].flatMap({ reader.int($0, "\(what).pad.length") }) else {
+            reader.error(node, "\(what).pad needs length:")
+            return nil
+        }
+        let with = object["with"].flatMap { reader.string($0, "with") } ?? " "
+        let side = object["side"].flatMap { reader.choice($0, "\(what).pad.side", ["left", "right"]) } ?? "left"
+        return FieldRule.Pad(length: length, with: with.first ?? " ", left: side == "left")
+    }
+
+    private func date(_ node: Node, _ what: String) -> FieldRule.DateRule? {
+        guard let object = reader.object(node, "\(what).date") else { return nil }
+        reader.checkKeys(object, allowed: ["in", "out", "time_zone"])
+        var inputs: [DatePattern] = []
+        for text in object["in"].flatMap({ reader.strings($0, "\(what).date.in") }) ?? ["iso8601"] {
+            do { inputs.append(try DatePattern(text)) } catch { reader.error(object["in"], error.message) }
+        }
+        var output = try! DatePattern("yyyy-MM-dd")
+        if let out = object["out"], let text = reader.string(out, "\(what).date.out") {
+            do { output = try DatePattern(text) } catch { reader.error(out, error.message) }
+        }
+        var zone: TimeZone?
+        if let tz = object["time_zone"], let name = reader.string(tz, "\(what).date.time_zone") {
+            zone = TimeZone(identifier: name)
+            if zone == nil { reader.error(tz, "'\(name)' is not a time zone; use a name like Europe/Berlin or UTC") }
+        }
+        return FieldRule.DateRule(inputs: inputs, output: output, timeZone: zone)
+    }
+
+    private func number(_ node: Node, _ what: String) -> FieldRule.NumberFormat? {
+        guard let object = reader.object(node, "\(what).number") else { return nil }
+        reader.checkKeys(object, allowed: ["decimal", "thousands", "decimals", "output_decimal"])
+        var format = FieldRule.NumberFormat()
+        func char(_ key: String) -> Character? {
+            guard let n = object[key], let s = reader.string(n, "\(what).number.\(key)") else { return nil }
+            guard s.count == 1 else { reader.error(n, "\(what).number.\(key) must be one character"); return nil }
+            return s.first
+        }
+        format.decimalSeparator = char("decimal") ?? "."
+        format.thousandsSeparator = char("thousands")
+        format.outputDecimalSeparator = char("output_decimal") ?? "."
+        format.decimals = object["decimals"].flatMap { reader.int($0, "\(what).number.decimals") }
+        if format.thousandsSeparator == format.decimalSeparator {
+            reader.error(node, "\(what).number: the decimal and thousands separators must differ")
+        }
+        return format
+    }
+
+    /// Parses a condition: `{ field: X, equals: Y }`, `in`, `not_equals`, `empty`, `not_empty`,
+    /// `matches`, or `all:`/`any:` lists. A list of conditions means any of them.
+    func condition(_ node: Node, _ what: String) -> Condition? {
+        if case .sequence(let list) = node { return .any(list.compactMap { condition($0, what) }) }
+        guard let object = reader.object(node, what) else { return nil }
+        if let all = object["all"] {
+            reader.checkKeys(object, allowed: ["all"])
+            guard case .sequence(let list) = all else { reader.error(all, "\(what).all must be a list"); return nil }
+            return .all(list.compactMap { condition($0, what) })
+        }
+        if let any = object["any"] {
+            reader.checkKeys(object, allowed: ["any"])
+            guard case .sequence(let list) = any else { reader.error(any, "\(what).any must be a list"); return nil }
+            return .any(list.compactMap { condition($0, what) })
+        }
+        reader.checkKeys(object, allowed: ["field", "equals", "not_equals", "in", "empty", "not_empty", "matches"])
+        guard let fieldNode = object["field"], let fieldName = reader.string(fieldNode, "\(what).field") else {
+            reader.error(node, "\(what) needs field: (the column or path to test), or all:/any:")
+            return nil
+        }
+        let ref: SourceRef
+        do { ref = try style.parse(fieldName) } catch { reader.error(fieldNode, error.message); return nil }
+        if let v = object["equals"] { return .equals(ref, reader.string(v, "equals") ?? "") }
+        if let v = object["not_equals"] { return .notEquals(ref, reader.string(v, "not_equals") ?? "") }
+        if let v = object["in"] { return .oneOf(ref, Set(reader.strings(v, "\(what).in") ?? [])) }
+        if let v = object["empty"] { return reader.bool(v, "empty") == false ? .notEmpty(ref) : .empty(ref) }
+        if let v = object["not_empty"] { return reader.bool(v, "not_empty") == false ? .empty(ref) : .notEmpty(ref) }
+        if let v = object["matches"], let text = reader.string(v, "matches") {
+            do { return .matches(ref, try RegexBox(text)) } catch { reader.error(v, error.message); return nil }
+        }
+        reader.error(node, "\(what) needs one test: equals, not_equals, in, empty, not_empty or matches")
+        return nil
+    }
+}

@@ -1,0 +1,171 @@
+import Yams
+
+/// Reads a YAML mapping document node by node, collecting every problem with its position
+/// instead of stopping at the first (batch tools collect, then fail).
+final class YAMLReader {
+    let path: String
+    private(set) var problems: [MappingError] = []
+
+    init(path: String) { self.path = path }
+
+    var hasErrors: Bool { problems.contains { !$0.isWarning } }
+
+    func error(_ node: Node?, _ message: String) {
+        problems.append(MappingError(path: path, line: node?.mark?.line, column: node?.mark?.column, message: message))
+    }
+
+    func warning(_ node: Node?, _ message: String) {
+        problems.append(MappingError(path: path, line: node?.mark?.line, column: node?.mark?.column, message: message, isWarning: true))
+    }
+
+    /// Parses the text, refusing anchors and aliases (they have no use in a mapping and
+    /// an alias bomb would make the walk exponential).
+    func compose(_ text: String) -> Node? {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            problems.append(Self.problem(from: error, path: path))
+            return nil
+        } catch {
+            problems.append(MappingError(path: path, message: "the file is not valid YAML: \(error)"))
+            return nil
+        }
+        guard let node else {
+            problems.append(MappingError(path: path, message: "the mapping file is empty"))
+            return nil
+        }
+        if let anchored = Self.firstAnchor(in: node, budget: 100_000) {
+            error(anchored, "YAML anchors and aliases (&name, *name) are not allowed in mapping files; write the rule out")
+            return nil
+        }
+        return node
+    }
+
+    private static func firstAnchor(in node: Node, budget: Int) -> Node? {
+        var stack = [node]
+        var visited = 0
+        while let current = stack.popLast() {
+            visited += 1
+            if current.anchor != nil || visited > budget { return current }
+            switch current {
+            case .mapping(let mapping): for (key, value) in mapping { stack.append(key); stack.append(value) }
+            case .sequence(let sequence): stack.append(contentsOf: sequence)
+            case .scalar, .alias: break
+            }
+        }
+        return nil
+    }
+
+    private static func problem(from error: YamlError, path: String) -> MappingError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return MappingError(path: path, line: mark.line, column: mark.column, message: "invalid YAML: \(problem)")
+        case .composer(_, let problem, let mark, _):
+            return MappingError(path: path, line: mark.line, column: mark.column, message: "invalid YAML: \(problem)")
+        default:
+            return MappingError(path: path, message: "invalid YAML: \(error)")
+        }
+    }
+
+    // MARK: Typed access
+
+    /// A YAML mapping as ordered (key, key node, value) entries; reports a non-mapping.
+    func object(_ node: Node?, _ what: String) -> YAMLObject? {
+        guard let node else { return nil }
+        guard case .mapping(let mapping) = node else {
+            error(node, "\(what) must be a mapping of keys to values")
+            return nil
+        }
+        var entries: [YAMLObject.Entry] = []
+        for (key, value) in mapping {
+            guard let name = key.string else { error(key, "\(what): keys must be text"); continue }
+            entries.append(.init(key: name, keyNode: key, value: value))
+        }
+        return YAMLObject(node: node, entries: entries, what: what)
+    }
+
+    /// Reports every key not in `allowed`, naming the allowed ones.
+    func checkKeys(_ object: YAMLObject, allowed: [String]) {
+        for entry in object.entries where !allowed.contains(entry.key) {
+            let suggestion = allowed.min { editDistance($0, entry.key) < editDistance($1, entry.key) }
+            let hint = suggestion.map { editDistance($0, entry.key) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
+            error(entry.keyNode, "unknown key '\(entry.key)' in \(object.what)\(hint); allowed: \(allowed.joined(separator: ", "))")
+        }
+    }
+
+    func string(_ node: Node?, _ what: String) -> String? {
+        guard let node else { return nil }
+        guard case .scalar(let scalar) = node else { error(node, "\(what) must be a single value"); return nil }
+        return scalar.string
+    }
+
+    func int(_ node: Node?, _ what: String) -> Int? {
+        guard let text = string(node, what) else { return nil }
+        guard let value = Int(text) else { error(node, "\(what) must be a whole number, not '\(text)'"); return nil }
+        return value
+    }
+
+    func bool(_ node: Node?, _ what: String) -> Bool? {
+        guard let text = string(node, what) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: error(node, "\(what) must be true or false, not '\(text)'"); return nil
+        }
+    }
+
+    func strings(_ node: Node?, _ what: String) -> [String]? {
+        guard let node else { return nil }
+        if case .scalar = node { return string(node, what).map { [$0] } }
+        guard case .sequence(let sequence) = node else { error(node, "\(what) must be a list"); return nil }
+        return sequence.compactMap { string($0, what) }
+    }
+
+    /// One of `choices`, reported with the list when it is not.
+    func choice(_ node: Node?, _ what: String, _ choices: [String]) -> String? {
+        guard let text = string(node, what) else { return nil }
+        guard choices.contains(text) else {
+            error(node, "\(what) must be one of \(choices.joined(separator: ", ")), not '\(text)'")
+            return nil
+        }
+        return text
+    }
+}
+
+/// An ordered YAML mapping with the nodes of its keys, for precise error positions.
+struct YAMLObject {
+    struct Entry {
+        var key: String
+        var keyNode: Node
+        var value: Node
+    }
+
+    let node: Node
+    let entries: [Entry]
+    /// What this object is, for messages ("field 'upc'").
+    let what: String
+
+    subscript(key: String) -> Node? { entries.first { $0.key == key }?.value }
+    func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
+}
+
+extension Node {
+    var line: Int? { mark?.line }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,142 @@
+import FileFormats
+
+/// One row's outcome.
+public enum ConversionResult: Sendable {
+    /// Every rule passed: the JOOR fields of one record (one per size, for a size grid).
+    case converted(ConvertedRecord)
+    /// The row (or size cell) was refused; the rest of the file goes on.
+    case rejected(RowRejection)
+    /// `skip_row_when` matched.
+    case skipped(line: Int)
+}
+
+/// The JOOR field values of one converted input record.
+public struct ConvertedRecord: Sendable, Equatable {
+    /// Line in the input file.
+    public var line: Int
+    /// Target field → value; fields without a value are absent.
+    public var fields: [String: FieldValue]
+
+    public init(line: Int, fields: [String: FieldValue]) {
+        self.line = line
+        self.fields = fields
+    }
+
+    public subscript(field: String) -> FieldValue? { fields[field] }
+}
+
+/// Streams an input file through an inbound mapping.
+///
+/// ```swift
+/// let converter = try InboundConverter(mapping: inbound, inputPath: "inbox/stock.csv")
+/// while let result = try converter.next() { … }
+/// ```
+public final class InboundConverter {
+    public let mapping: InboundMapping
+    public let inputPath: String
+    private enum Reader { case csv(CSVReader, [String: Int]), xml(XMLReader) }
+    private let reader: Reader
+    private var pending: [ConversionResult] = []
+    private var pendingIndex = 0
+
+    /// Opens the input and checks that it has every column the mapping reads.
+    /// - Throws: ``MappingErrors`` when the file lacks a column (naming the mapping line),
+    ///   ``FileFormatError`` when the file cannot be opened or its header read.
+    public init(mapping: InboundMapping, inputPath: String) throws {
+        self.mapping = mapping
+        self.inputPath = inputPath
+        switch mapping.source {
+        case .csv(let options):
+            let csv = try CSVReader(path: inputPath, options: options)
+            var columns: [String: Int] = [:]
+            for (index, name) in (csv.header ?? []).enumerated() where columns[name] == nil { columns[name] = index }
+            if options.hasHeader {
+                let missing = mapping.requiredHeaders.filter { columns[$0.name] == nil }
+                if !missing.isEmpty {
+                    let have = csv.header.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") } ?? "(the file is empty)"
+                    throw MappingErrors(missing.map {
+                        MappingError(path: mapping.path, line: $0.line, message: "column '\($0.name)' is not in \(inputPath); its header is: \(have)")
+                    })
+                }
+            }
+            reader = .csv(csv, columns)
+        case .xml(let options):
+            reader = .xml(try XMLReader(path: inputPath, options: options))
+        }
+    }
+
+    /// The input file's header (CSV with a header row).
+    public var header: [String]? {
+        if case .csv(let csv, _) = reader { return csv.header }
+        return nil
+    }
+
+    /// The next outcome, or `nil` at the end of the file.
+    /// - Throws: ``FileFormatError`` for problems that end the file (broken encoding, malformed XML).
+    public func next() throws(FileFormatError) -> ConversionResult? {
+        while true {
+            if pendingIndex < pending.count {
+                defer { pendingIndex += 1 }
+                return pending[pendingIndex]
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+            guard let row = try nextRow() else { return nil }
+            convert(row)
+        }
+    }
+
+    private func nextRow() throws(FileFormatError) -> RowSource? {
+        switch reader {
+        case .csv(let csv, let columns):
+            while true {
+                do {
+                    guard let record = try csv.next() else { return nil }
+                    return CSVRow(record: record, columns: columns)
+                } catch {
+                    guard error.isRecoverable else { throw error }
+                    pending.append(.rejected(RowRejection(source: inputPath, line: error.line ?? 0, reason: error.message)))
+                    return EmptyRow()
+                }
+            }
+        case .xml(let xml):
+            return try xml.next().map(XMLRow.init)
+        }
+    }
+
+    private func convert(_ row: RowSource) {
+        if row is EmptyRow { return }
+        if let skip = mapping.skipRowWhen, skip.holds(row) {
+            pending.append(.skipped(line: row.line))
+            return
+        }
+        guard let grid = mapping.sizeGrid else {
+            pending.append(apply(row))
+            return
+        }
+        for cell in grid.cells(of: row) {
+            pending.append(apply(SizeCellRow(base: row, cell: cell)))
+        }
+    }
+
+    /// Runs every rule; the first failure rejects the row (naming the field, value and reason).
+    func apply(_ row: RowSource) -> ConversionResult {
+        var fields: [String: FieldValue] = [:]
+        for rule in mapping.fields {
+            switch rule.evaluate(row) {
+            case .success(let value): if let value { fields[rule.target] = value }
+            case .failure(let failure):
+                var reason = failure.reason
+                if let cell = row as? SizeCellRow, let size = cell.cell[.name] { reason += " (size \(size))" }
+                return .rejected(RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: reason))
+            }
+        }
+        return .converted(ConvertedRecord(line: row.line, fields: fields))
+    }
+}
+
+/// Stands in for a row that was already reported as rejected.
+private struct EmptyRow: RowSource {
+    var line: Int { 0 }
+    func value(_ ref: SourceRef) -> String? { nil }
+}

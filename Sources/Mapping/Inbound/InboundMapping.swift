@@ -1,0 +1,36 @@
+import FileFormats
+
+/// A compiled inbound mapping: how to read a WMS export and which JOOR fields each row fills.
+public struct InboundMapping: Sendable {
+    /// How the input file is read.
+    public enum Source: Sendable {
+        case csv(CSVReadOptions)
+        case xml(XMLReadOptions)
+    }
+
+    public let kind: MappingKind
+    public let source: Source
+    /// One rule per JOOR target field, in file order.
+    public let fields: [FieldRule]
+    /// Rows for which this holds are skipped (counted, not rejected).
+    public let skipRowWhen: Condition?
+    /// Unpivots size-grid rows into one record per size.
+    public let sizeGrid: SizeGrid?
+    /// The mapping file (for messages).
+    public let path: String
+
+    /// CSV headers the mapping reads, with the line in the mapping that reads each.
+    var requiredHeaders: [(name: String, line: Int?)] {
+        var seen: Set<String> = []
+        var result: [(String, Int?)] = []
+        func add(_ name: String, _ line: Int?) { if seen.insert(name).inserted { result.append((name, line)) } }
+        for rule in fields {
+            for case .header(let name) in rule.references { add(name, rule.line) }
+        }
+        for case .header(let name) in skipRowWhen?.references ?? [] { add(name, nil) }
+        for name in sizeGrid?.headers ?? [] { add(name, nil) }
+        if let scale = sizeGrid?.scale, case .header(let name) = scale.ref { add(name, nil) }
+        if case .packed(let field, _, _, _) = sizeGrid?.layout, case .header(let name) = field { add(name, nil) }
+        return result
+    }
+}

@@ -1,0 +1,91 @@
+import FileFormats
+
+/// Unpivots an apparel size grid: one input row per style + color with a quantity per size
+/// becomes one record per size, whose rules read `size.name`, `size.quantity`, `size.barcode`
+/// and `size.position`.
+public struct SizeGrid: Sendable {
+    enum Layout: Sendable {
+        /// Quantity columns (`S1..S30`, or columns named after sizes), with optional parallel
+        /// columns of size names and barcodes.
+        case columns(quantities: [String], names: [String]?, barcodes: [String]?)
+        /// One field packing every size: `S:4:0123|M:6:0456`.
+        case packed(field: SourceRef, separator: String, partSeparator: String, parts: [SourceRef.SizePart])
+        /// Repeated XML elements inside the record (`Sizes/Size`), with paths for each part.
+        case group(path: XMLPath, parts: [SourceRef.SizePart: XMLPath])
+    }
+
+    let layout: Layout
+    /// Size names from a scale code (`scale: { from: Scale, lookup: scales }` → `"XS,S,M,L"`).
+    let scale: (ref: SourceRef, table: LookupTable)?
+    /// Leave out cells with an empty quantity (a size the style does not come in).
+    let skipEmpty: Bool
+
+    /// Every CSV header the grid reads.
+    var headers: [String] {
+        guard case .columns(let quantities, let names, let barcodes) = layout else { return [] }
+        return quantities + (names ?? []) + (barcodes ?? [])
+    }
+
+    /// The cells of one row, as values for `size.*`.
+    func cells(of row: RowSource) -> [[SourceRef.SizePart: String]] {
+        var cells: [[SourceRef.SizePart: String]] = []
+        let scaleNames = scale.flatMap { scale in
+            row.value(scale.ref).flatMap { scale.table.value(for: $0.trimmingCharacters(in: .whitespaces)) }
+        }?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        switch layout {
+        case .columns(let quantities, let names, let barcodes):
+            for (i, column) in quantities.enumerated() {
+                var cell: [SourceRef.SizePart: String] = [.position: String(i + 1), .quantity: row.value(.header(column)) ?? ""]
+                if let names { cell[.name] = row.value(.header(names[i])) ?? "" } else if let scaleNames {
+                    cell[.name] = i < scaleNames.count ? scaleNames[i] : ""
+                } else {
+                    cell[.name] = column
+                }
+                if let barcodes { cell[.barcode] = row.value(.header(barcodes[i])) ?? "" }
+                cells.append(cell)
+            }
+        case .packed(let field, let separator, let partSeparator, let parts):
+            let text = row.value(field) ?? ""
+            for (i, entry) in text.components(separatedBy: separator).enumerated() where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
+                var cell: [SourceRef.SizePart: String] = [.position: String(i + 1)]
+                for (part, value) in zip(parts, entry.components(separatedBy: partSeparator)) { cell[part] = value }
+                if cell[.name] == nil, let scaleNames, i < scaleNames.count { cell[.name] = scaleNames[i] }
+                cells.append(cell)
+            }
+        case .group(let path, let parts):
+            guard let xml = row as? XMLRow else { return [] }
+            for (i, element) in xml.record.records(path).enumerated() {
+                var cell: [SourceRef.SizePart: String] = [.position: String(i + 1)]
+                for (part, partPath) in parts { cell[part] = element.value(partPath) ?? "" }
+                cells.append(cell)
+            }
+        }
+        return skipEmpty ? cells.filter { !($0[.quantity] ?? "").trimmingCharacters(in: .whitespaces).isEmpty } : cells
+    }
+
+    /// Expands `"S1..S30"` into `S1, S2, …, S30`; a plain name stays itself.
+    static func expand(_ text: String) -> [String]? {
+        let pieces = text.components(separatedBy: "..")
+        guard pieces.count == 2 else { return [text] }
+        func split(_ s: String) -> (String, Int)? {
+            let digits = s.reversed().prefix { $0.isNumber }
+            guard !digits.isEmpty, let n = Int(String(digits.reversed())) else { return nil }
+            return (String(s.dropLast(digits.count)), n)
+        }
+        guard let (prefix, first) = split(pieces[0]), let (prefix2, last) = split(pieces[1]),
+              prefix == prefix2, first <= last, last - first < 1000 else { return nil }
+        return (first...last).map { "\(prefix)\($0)" }
+    }
+}
+
+/// A row that is one size cell of a grid row: `size.*` come from the cell, everything else from the row.
+struct SizeCellRow: RowSource {
+    let base: RowSource
+    let cell: [SourceRef.SizePart: String]
+    var line: Int { base.line }
+
+    func value(_ ref: SourceRef) -> String? {
+        if case .size(let part) = ref { return cell[part] }
+        return base.value(ref)
+    }
+}

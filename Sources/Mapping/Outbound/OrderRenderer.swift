@@ -1,0 +1,210 @@
+import FileFormats
+import JoorModels
+
+/// An order turned into the rows (or XML elements) of the WMS file, not yet written.
+public struct RenderedOrder: Sendable {
+    public var orderID: String
+    /// CSV rows of the main file (for `header_detail` in one file: H and D rows interleaved).
+    public var rows: [[String]] = []
+    /// CSV rows for a separate detail file (`header_detail` with `detail_file_name`).
+    public var detailRows: [[String]] = []
+    /// For each main row, the customer key used to write each customer once.
+    public var uniqueKeys: [String] = []
+    /// The order as XML elements.
+    public var elements: [RenderedElement] = []
+}
+
+/// An XML element with its values filled in.
+public struct RenderedElement: Sendable, Equatable {
+    public var name: String
+    public var attributes: [(String, String)]
+    public var text: String?
+    public var children: [RenderedElement]
+
+    public static func == (a: RenderedElement, b: RenderedElement) -> Bool {
+        a.name == b.name && a.text == b.text && a.children == b.children
+            && a.attributes.map(\.0) == b.attributes.map(\.0) && a.attributes.map(\.1) == b.attributes.map(\.1)
+    }
+}
+
+/// An order that could not be mapped: it is not written, and is retried on the next run.
+public struct OrderRejection: Error, Sendable, Equatable, CustomStringConvertible {
+    public var orderID: String
+    public var problems: [RowRejection]
+    public var description: String {
+        "order \(orderID) cannot be mapped: " + problems.map { p in
+            [p.field.map { "field '\($0)'" }, p.value.map { "value '\($0)'" }, p.reason].compactMap { $0 }.joined(separator: ": ")
+        }.joined(separator: "; ")
+    }
+}
+
+/// Applies an outbound mapping to orders.
+public struct OrderRenderer: Sendable {
+    public let mapping: OutboundMapping
+    public let context: RenderContext
+
+    public init(mapping: OutboundMapping, context: RenderContext) {
+        self.mapping = mapping
+        self.context = context
+    }
+
+    /// Renders one order, or explains every reason it cannot be.
+    public func render(_ order: JoorOrder) -> Result<RenderedOrder, OrderRejection> {
+        var problems: [RowRejection] = []
+        var rendered = RenderedOrder(orderID: order.id)
+        let base = OrderRow(order: order, context: context)
+        let lines = order.lineItems.enumerated().map { index, item in
+            OrderRow(order: order, lineItem: item, lineIndex: index + 1, context: context)
+        }
+
+        func row(_ columns: [OutboundMapping.Column], _ source: OrderRow) -> [String] {
+            columns.map { column in
+                switch column.rule.evaluate(source) {
+                case .success(let value): return value.map { column.rule.formatted($0) } ?? ""
+                case .failure(let failure):
+                    var reason = failure.reason
+                    if let index = source.lineIndex { reason += " (line \(index))" }
+                    problems.append(RowRejection(source: "order \(order.id)", line: 0, field: column.name, value: failure.value, reason: reason))
+                    return ""
+                }
+            }
+        }
+
+        switch mapping.format {
+        case .xml(_, let template):
+            rendered.elements = template.order.flatMap { element($0, base, lines, &problems) }
+        case .csv:
+            switch mapping.layout {
+            case .lines:
+                if lines.isEmpty { problems.append(RowRejection(source: "order \(order.id)", line: 0, reason: "the order has no line items")) }
+                rendered.rows = lines.map { row(mapping.columns, $0) }
+            case .orders:
+                rendered.rows = [row(mapping.columns, base)]
+                rendered.uniqueKeys = [mapping.uniqueBy?.render(base) ?? order.id]
+            case .headerDetail(let layout):
+                let header = row(layout.header, base)
+                let details = lines.map { row(layout.detail, $0) }
+                if layout.detailFileName == nil {
+                    rendered.rows = [header] + details
+                } else {
+                    rendered.rows = [header]
+                    rendered.detailRows = details
+                }
+            case .sizeGrid(let grid):
+                rendered.rows = sizeGridRows(grid, order: order, lines: lines, row: row, problems: &problems)
+            }
+        }
+        return problems.isEmpty ? .success(rendered) : .failure(OrderRejection(orderID: order.id, problems: problems))
+    }
+
+    private func sizeGridRows(_ grid: OutboundMapping.SizeGridOutput, order: JoorOrder, lines: [OrderRow],
+                              row: ([OutboundMapping.Column], OrderRow) -> [String], problems: inout [RowRejection]) -> [[String]] {
+        var groups: [(key: [String], lines: [OrderRow])] = []
+        var index: [[String]: Int] = [:]
+        for line in lines {
+            let key = grid.groupBy.map { line.value($0) ?? "" }
+            if let i = index[key] { groups[i].lines.append(line) } else { index[key] = groups.count; groups.append((key, [line])) }
+        }
+        return groups.map { group in
+            var sizes: [(name: String, quantity: Int)] = []
+            for line in group.lines {
+                let name = line.value(.line("item_size")) ?? ""
+                let quantity = Int(line.value(.line("item_quantity")) ?? "") ?? 0
+                if let i = sizes.firstIndex(where: { $0.name == name }) { sizes[i].quantity += quantity } else { sizes.append((name, quantity)) }
+            }
+            if sizes.count > grid.positions {
+                problems.append(RowRejection(
+                    source: "order \(order.id)", line: 0, field: grid.quantityHeader, value: group.key.joined(separator: " "),
+                    reason: "\(sizes.count) sizes do not fit the grid's \(grid.positions) positions; raise size_grid.positions"))
+            }
+            var first = group.lines[0]
+            first.cell = [.name: sizes.map(\.name).joined(separator: ","), .quantity: String(sizes.reduce(0) { $0 + $1.quantity })]
+            var out = row(mapping.columns, first)
+            if grid.sizeHeader != nil {
+                out += (0..<grid.positions).map { $0 < sizes.count ? sizes[$0].name : "" }
+            }
+            out += (0..<grid.positions).map { $0 < sizes.count ? String(sizes[$0].quantity) : "" }
+            return out
+        }
+    }
+
+    private func element(_ template: XMLTemplate.Element, _ source: OrderRow, _ lines: [OrderRow], _ problems: inout [RowRejection]) -> [RenderedElement] {
+        let sources = template.forEachLine ? lines : [source]
+        return sources.compactMap { current in
+            func value(_ rule: FieldRule) -> String? {
+                switch rule.evaluate(current) {
+                case .success(let value): return value.map { rule.formatted($0) }
+                case .failure(let failure):
+                    var reason = failure.reason
+                    if let index = current.lineIndex { reason += " (line \(index))" }
+                    problems.append(RowRejection(source: "order \(current.order.id)", line: 0, field: rule.target, value: failure.value, reason: reason))
+                    return nil
+                }
+            }
+            let text = template.text.flatMap(value)
+            let attributes = template.attributes.compactMap { attribute in value(attribute.rule).map { (attribute.name, $0) } }
+            let children = template.children.flatMap { element($0, current, lines, &problems) }
+            if template.omitEmpty && (text ?? "").isEmpty && attributes.isEmpty && children.isEmpty { return nil }
+            return RenderedElement(name: template.name, attributes: attributes, text: template.text == nil ? nil : (text ?? ""), children: children)
+        }
+    }
+
+    /// The file name for an order (or, with `per: run`, for the run), made safe for any file system.
+    public func fileName(for order: JoorOrder?) -> String {
+        FileNames.sanitize(mapping.fileName.render(row(order)))
+    }
+
+    /// The detail file's name (`header_detail` with `detail_file_name`).
+    public func detailFileName(for order: JoorOrder?) -> String? {
+        guard case .headerDetail(let layout) = mapping.layout, let template = layout.detailFileName else { return nil }
+        return FileNames.sanitize(template.render(row(order)))
+    }
+
+    private func row(_ order: JoorOrder?) -> OrderRow {
+        OrderRow(order: order ?? JoorOrder(fields: [:]), context: context)
+    }
+
+    /// The CSV header row of the main file, or `nil` when the file has none.
+    public var headerRow: [String]? {
+        guard case .csv(_, let header) = mapping.format, header else { return nil }
+        switch mapping.layout {
+        case .lines, .orders: return mapping.columns.map(\.name)
+        case .headerDetail(let layout): return layout.detailFileName == nil ? nil : layout.header.map(\.name)
+        case .sizeGrid(let grid):
+            let sizes = grid.sizeHeader.map { h in (1...grid.positions).map { h.replacingOccurrences(of: "{n}", with: String($0)) } } ?? []
+            return mapping.columns.map(\.name) + sizes + (1...grid.positions).map { grid.quantityHeader.replacingOccurrences(of: "{n}", with: String($0)) }
+        }
+    }
+
+    /// The CSV header row of the detail file.
+    public var detailHeaderRow: [String]? {
+        guard case .csv(_, let header) = mapping.format, header, case .headerDetail(let layout) = mapping.layout, layout.detailFileName != nil else { return nil }
+        return layout.detail.map(\.name)
+    }
+}
+
+/// Safe file names from data.
+public enum FileNames {
+    /// Replaces path separators, control and reserved characters, refuses `.`/`..` and leading
+    /// dots (hidden or temp names), and caps the length at 180 bytes keeping the extension.
+    public static func sanitize(_ name: String) -> String {
+        var cleaned = String(name.unicodeScalars.map { scalar -> Character in
+            if scalar.value < 0x20 || scalar.value == 0x7F || "/\\:*?\"<>|".unicodeScalars.contains(scalar) { return "_" }
+            return Character(scalar)
+        })
+        cleaned = cleaned.trimmingCharacters(in: .whitespaces)
+        while cleaned.hasPrefix(".") { cleaned = "_" + cleaned.dropFirst() }
+        while cleaned.contains("..") { cleaned = cleaned.replacingOccurrences(of: "..", with: "_.") }
+        if cleaned.isEmpty { cleaned = "unnamed" }
+        if cleaned.utf8.count > 180 {
+            let ext = cleaned.split(separator: ".").last.map { "." + $0 } ?? ""
+            let keep = ext.utf8.count < 20 ? ext : ""
+            var stem = String(cleaned.dropLast(keep.count))
+            while stem.utf8.count + keep.utf8.count > 180 { stem.removeLast() }
+            cleaned = stem + keep
+        }
+        return cleaned
+    }
+}
+
+import Foundation

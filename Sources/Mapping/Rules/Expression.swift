@@ -1,0 +1,125 @@
+import Foundation
+
+/// Simple arithmetic over fields: `"{On Hand} - {Allocated}"`, `"{Cases} * {Per Case} + {Loose}"`.
+/// `+ - * /`, parentheses and decimal numbers; an empty field counts as 0. Exact decimal arithmetic.
+public struct Expression: Sendable, Equatable {
+    indirect enum Node: Sendable, Equatable {
+        case number(Decimal)
+        case reference(SourceRef)
+        case negate(Node)
+        case binary(Character, Node, Node)
+    }
+
+    let root: Node
+    public let text: String
+
+    init(_ text: String, style: ReferenceStyle) throws(RuleSyntaxError) {
+        self.text = text
+        var parser = Parser(chars: Array(text), style: style)
+        root = try parser.parseSum()
+        parser.skipSpaces()
+        if parser.position < parser.chars.count {
+            throw RuleSyntaxError("unexpected '\(parser.chars[parser.position])' in expression \"\(text)\"")
+        }
+    }
+
+    var references: [SourceRef] {
+        func walk(_ node: Node) -> [SourceRef] {
+            switch node {
+            case .number: []
+            case .reference(let ref): [ref]
+            case .negate(let inner): walk(inner)
+            case .binary(_, let a, let b): walk(a) + walk(b)
+            }
+        }
+        return walk(root)
+    }
+
+    /// Evaluates; `parse` turns a field's text into a number (applying the rule's number format).
+    func evaluate(_ row: RowSource, parse: (String) -> Decimal?) -> Result<Decimal, RuleFailure> {
+        func eval(_ node: Node) -> Result<Decimal, RuleFailure> {
+            switch node {
+            case .number(let value): return .success(value)
+            case .reference(let ref):
+                let text = (row.value(ref) ?? "").trimmingCharacters(in: .whitespaces)
+                if text.isEmpty { return .success(0) }
+                guard let value = parse(text) else {
+                    return .failure(RuleFailure(value: text, reason: "'\(ref)' is not a number (in \(self.text))"))
+                }
+                return .success(value)
+            case .negate(let inner): return eval(inner).map { -$0 }
+            case .binary(let op, let a, let b):
+                switch (eval(a), eval(b)) {
+                case (.failure(let e), _), (_, .failure(let e)): return .failure(e)
+                case (.success(let x), .success(let y)):
+                    switch op {
+                    case "+": return .success(x + y)
+                    case "-": return .success(x - y)
+                    case "*": return .success(x * y)
+                    default:
+                        if y == 0 { return .failure(RuleFailure(value: nil, reason: "division by zero in \(self.text)")) }
+                        return .success(x / y)
+                    }
+                }
+            }
+        }
+        return eval(root)
+    }
+
+    private struct Parser {
+        let chars: [Character]
+        let style: ReferenceStyle
+        var position = 0
+
+        mutating func skipSpaces() { while position < chars.count, chars[position] == " " { position += 1 } }
+
+        mutating func parseSum() throws(RuleSyntaxError) -> Node {
+            var left = try parseProduct()
+            while true {
+                skipSpaces()
+                guard position < chars.count, chars[position] == "+" || chars[position] == "-" else { return left }
+                let op = chars[position]
+                position += 1
+                left = .binary(op, left, try parseProduct())
+            }
+        }
+
+        mutating func parseProduct() throws(RuleSyntaxError) -> Node {
+            var left = try parseFactor()
+            while true {
+                skipSpaces()
+                guard position < chars.count, chars[position] == "*" || chars[position] == "/" else { return left }
+                let op = chars[position]
+                position += 1
+                left = .binary(op, left, try parseFactor())
+            }
+        }
+
+        mutating func parseFactor() throws(RuleSyntaxError) -> Node {
+            skipSpaces()
+            guard position < chars.count else { throw RuleSyntaxError("the expression ends too early") }
+            let c = chars[position]
+            if c == "-" { position += 1; return .negate(try parseFactor()) }
+            if c == "(" {
+                position += 1
+                let inner = try parseSum()
+                skipSpaces()
+                guard position < chars.count, chars[position] == ")" else { throw RuleSyntaxError("missing ')' in expression") }
+                position += 1
+                return inner
+            }
+            if c == "{" {
+                guard let end = chars[position...].firstIndex(of: "}") else { throw RuleSyntaxError("'{' is never closed in expression") }
+                let name = String(chars[(position + 1)..<end])
+                position = end + 1
+                return .reference(try style.parse(name))
+            }
+            var digits = ""
+            while position < chars.count, chars[position].isNumber || chars[position] == "." { digits.append(chars[position]); position += 1 }
+            guard let value = Decimal(plain: digits) else {
+                throw RuleSyntaxError("expected a number, {field} or '(' at '\(c)'; put field names in braces, like {On Hand}")
+            }
+            return .number(value)
+        }
+    }
+}
