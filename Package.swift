@@ -68,6 +68,10 @@ let package = Package(
             name: "MappingTests",
             dependencies: ["Mapping", "TestSupport"]
         ),
+        .testTarget(
+            name: "JoorBridgeCLITests",
+            dependencies: ["TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

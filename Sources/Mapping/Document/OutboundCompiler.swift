@@ -190,7 +190,8 @@ struct OutboundCompiler {
             let rule = rules.parse(node, target: name, extraKeys: ["omit_empty"])
             checkReferences(rule, at: node)
             checkLineScope(rule, insideLine: insideLine, at: node)
-            let omit = reader.object(node, name).flatMap { $0["omit_empty"] }.flatMap { reader.bool($0, "omit_empty") } ?? false
+            var omit = false
+            if case .mapping = node, let flag = reader.object(node, name)?["omit_empty"] { omit = reader.bool(flag, "omit_empty") ?? false }
             return .init(name: name, attributes: [], text: rule, children: [], forEachLine: false, omitEmpty: omit)
         }
         guard let object = reader.object(node, "element <\(name)>") else { return nil }

@@ -22,8 +22,12 @@ final class YAMLReader {
     /// an alias bomb would make the walk exponential).
     func compose(_ text: String) -> Node? {
         let node: Node?
+        // Yams holds a node's anchor weakly; keep the parser (which owns the anchors) alive
+        // until the tree has been checked for them.
+        let parser: Parser
         do {
-            node = try Yams.compose(yaml: text)
+            parser = try Parser(yaml: text)
+            node = try parser.singleRoot()
         } catch let error as YamlError {
             problems.append(Self.problem(from: error, path: path))
             return nil
@@ -35,7 +39,8 @@ final class YAMLReader {
             problems.append(MappingError(path: path, message: "the mapping file is empty"))
             return nil
         }
-        if let anchored = Self.firstAnchor(in: node, budget: 100_000) {
+        let anchored = withExtendedLifetime(parser) { Self.firstAnchor(in: node, budget: 100_000) }
+        if let anchored {
             error(anchored, "YAML anchors and aliases (&name, *name) are not allowed in mapping files; write the rule out")
             return nil
         }

@@ -22,7 +22,5 @@ extension ConvertedRecord {
     }
 
     /// The record as a flat product row for ``StyleAssembler``.
-    public var productRow: [String: String] {
-        fields.mapValues(\.text)
-    }
+    public var productRow: [String: String] { texts }
 }

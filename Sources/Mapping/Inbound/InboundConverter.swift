@@ -16,10 +16,13 @@ public struct ConvertedRecord: Sendable, Equatable {
     public var line: Int
     /// Target field → value; fields without a value are absent.
     public var fields: [String: FieldValue]
+    /// The same values as text, formatted by their rules (`number.decimals`: `45.00`).
+    public var texts: [String: String]
 
-    public init(line: Int, fields: [String: FieldValue]) {
+    public init(line: Int, fields: [String: FieldValue], texts: [String: String]? = nil) {
         self.line = line
         self.fields = fields
+        self.texts = texts ?? fields.mapValues(\.text)
     }
 
     public subscript(field: String) -> FieldValue? { fields[field] }
@@ -114,24 +117,32 @@ public final class InboundConverter {
             pending.append(apply(row))
             return
         }
-        for cell in grid.cells(of: row) {
-            pending.append(apply(SizeCellRow(base: row, cell: cell)))
+        switch grid.cells(of: row) {
+        case .success(let cells):
+            for cell in cells { pending.append(apply(SizeCellRow(base: row, cell: cell))) }
+        case .failure(let failure):
+            pending.append(.rejected(RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: failure.reason)))
         }
     }
 
     /// Runs every rule; the first failure rejects the row (naming the field, value and reason).
     func apply(_ row: RowSource) -> ConversionResult {
         var fields: [String: FieldValue] = [:]
+        var texts: [String: String] = [:]
         for rule in mapping.fields {
             switch rule.evaluate(row) {
-            case .success(let value): if let value { fields[rule.target] = value }
+            case .success(let value):
+                if let value {
+                    fields[rule.target] = value
+                    texts[rule.target] = rule.formatted(value)
+                }
             case .failure(let failure):
                 var reason = failure.reason
                 if let cell = row as? SizeCellRow, let size = cell.cell[.name] { reason += " (size \(size))" }
                 return .rejected(RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: reason))
             }
         }
-        return .converted(ConvertedRecord(line: row.line, fields: fields))
+        return .converted(ConvertedRecord(line: row.line, fields: fields, texts: texts))
     }
 }
 

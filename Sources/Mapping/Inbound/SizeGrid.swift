@@ -26,12 +26,17 @@ public struct SizeGrid: Sendable {
         return quantities + (names ?? []) + (barcodes ?? [])
     }
 
-    /// The cells of one row, as values for `size.*`.
-    func cells(of row: RowSource) -> [[SourceRef.SizePart: String]] {
+    /// The cells of one row, as values for `size.*`; or why the row cannot be unpivoted.
+    func cells(of row: RowSource) -> Result<[[SourceRef.SizePart: String]], RuleFailure> {
         var cells: [[SourceRef.SizePart: String]] = []
-        let scaleNames = scale.flatMap { scale in
-            row.value(scale.ref).flatMap { scale.table.value(for: $0.trimmingCharacters(in: .whitespaces)) }
-        }?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var scaleNames: [String]?
+        if let scale {
+            let code = (row.value(scale.ref) ?? "").trimmingCharacters(in: .whitespaces)
+            guard let names = scale.table.value(for: code) else {
+                return .failure(RuleFailure(field: "size", value: code, reason: "size scale '\(code)' is not in the lookup '\(scale.table.name)'"))
+            }
+            scaleNames = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         switch layout {
         case .columns(let quantities, let names, let barcodes):
             for (i, column) in quantities.enumerated() {
@@ -53,14 +58,18 @@ public struct SizeGrid: Sendable {
                 cells.append(cell)
             }
         case .group(let path, let parts):
-            guard let xml = row as? XMLRow else { return [] }
+            guard let xml = row as? XMLRow else { return .success([]) }
             for (i, element) in xml.record.records(path).enumerated() {
                 var cell: [SourceRef.SizePart: String] = [.position: String(i + 1)]
                 for (part, partPath) in parts { cell[part] = element.value(partPath) ?? "" }
                 cells.append(cell)
             }
         }
-        return skipEmpty ? cells.filter { !($0[.quantity] ?? "").trimmingCharacters(in: .whitespaces).isEmpty } : cells
+        if skipEmpty { cells = cells.filter { !($0[.quantity] ?? "").trimmingCharacters(in: .whitespaces).isEmpty } }
+        if let scaleNames, let beyond = cells.first(where: { Int($0[.position] ?? "0")! > scaleNames.count }) {
+            return .failure(RuleFailure(field: "size", value: beyond[.quantity], reason: "size position \(beyond[.position]!) has a quantity but the scale has only \(scaleNames.count) sizes"))
+        }
+        return .success(cells)
     }
 
     /// Expands `"S1..S30"` into `S1, S2, …, S30`; a plain name stays itself.

@@ -94,7 +94,31 @@ public struct OrderRenderer: Sendable {
                 rendered.rows = sizeGridRows(grid, order: order, lines: lines, row: row, problems: &problems)
             }
         }
-        return problems.isEmpty ? .success(rendered) : .failure(OrderRejection(orderID: order.id, problems: problems))
+        return problems.isEmpty ? .success(rendered) : .failure(OrderRejection(orderID: order.id, problems: Self.unique(problems)))
+    }
+
+    /// An order-level field fails on every line: report it once, with the lines it failed on.
+    private static func unique(_ problems: [RowRejection]) -> [RowRejection] {
+        var result: [RowRejection] = []
+        var lines: [Int: [String]] = [:]
+        for problem in problems {
+            var base = problem
+            var line: String?
+            if let range = base.reason.range(of: " (line ", options: .backwards), base.reason.hasSuffix(")") {
+                line = String(base.reason[range.upperBound...].dropLast())
+                base.reason = String(base.reason[..<range.lowerBound])
+            }
+            if let index = result.firstIndex(where: { $0.field == base.field && $0.value == base.value && $0.reason == base.reason }) {
+                if let line { lines[index, default: []].append(line) }
+            } else {
+                if let line { lines[result.count] = [line] }
+                result.append(base)
+            }
+        }
+        for (index, list) in lines {
+            result[index].reason += list.count == 1 ? " (line \(list[0]))" : " (lines \(list.joined(separator: ", ")))"
+        }
+        return result
     }
 
     private func sizeGridRows(_ grid: OutboundMapping.SizeGridOutput, order: JoorOrder, lines: [OrderRow],

@@ -1,0 +1,89 @@
+import FileFormats
+import Foundation
+import JoorModels
+
+/// Runs an inbound conversion without sending anything: the request bodies JOOR would receive,
+/// built by the same code the push uses, and the rows that would be rejected.
+public struct InboundPreview {
+    public struct Summary: Sendable, Equatable {
+        public var rowsRead = 0
+        public var records = 0
+        public var rejected = 0
+        public var skipped = 0
+        public var requests = 0
+
+        public init() {}
+    }
+
+    public let mapping: InboundMapping
+    /// Items (inventory) or styles (products) per request.
+    public var batchSize: Int
+    /// Stop after this many converted records (`nil`: the whole file).
+    public var limit: Int?
+
+    public init(mapping: InboundMapping, batchSize: Int = 500, limit: Int? = nil) {
+        self.mapping = mapping
+        self.batchSize = max(1, batchSize)
+        self.limit = limit
+    }
+
+    /// Converts `inputPath`; each request body is handed to `emit` (its endpoint and JSON), each
+    /// rejection to `reject`.
+    public func run(inputPath: String, emit: (String, Data) throws -> Void, reject: (RowRejection) throws -> Void) throws -> Summary {
+        let converter = try InboundConverter(mapping: mapping, inputPath: inputPath)
+        var summary = Summary()
+        var items: [InventoryItem] = []
+        var styles = StyleAssembler()
+        var lastLine = 0
+        func flushInventory() throws {
+            guard !items.isEmpty else { return }
+            try emit("POST /v2/bulk-inventory", try BulkInventoryRequest(items).jsonBody(pretty: true))
+            summary.requests += 1
+            items.removeAll(keepingCapacity: true)
+        }
+        while let result = try converter.next() {
+            if let limit, summary.records >= limit { break }
+            switch result {
+            case .converted(let record):
+                if record.line != lastLine { summary.rowsRead += 1; lastLine = record.line }
+                switch mapping.kind {
+                case .inventory:
+                    switch Result(catching: { () throws(RuleFailure) in try record.inventoryItem() }) {
+                    case .success(let item):
+                        items.append(item)
+                        summary.records += 1
+                        if items.count >= batchSize { try flushInventory() }
+                    case .failure(let error):
+                        summary.rejected += 1
+                        try reject(RowRejection(source: inputPath, line: record.line, field: error.field, value: error.value, reason: error.reason))
+                    }
+                default:
+                    switch Result(catching: { () throws(StyleAssembler.Conflict) in try styles.add(record.productRow, line: record.line) }) {
+                    case .success:
+                        summary.records += 1
+                    case .failure(let error):
+                        summary.rejected += 1
+                        try reject(RowRejection(source: inputPath, line: error.line, field: error.field, value: record.fields[error.field]?.text, reason: error.message))
+                    }
+                }
+            case .rejected(let rejection):
+                if rejection.line != lastLine { summary.rowsRead += 1; lastLine = rejection.line }
+                summary.rejected += 1
+                try reject(rejection)
+            case .skipped(let line):
+                if line != lastLine { summary.rowsRead += 1; lastLine = line }
+                summary.skipped += 1
+            }
+        }
+        if mapping.kind == .inventory {
+            try flushInventory()
+        } else {
+            let all = styles.build()
+            for start in stride(from: 0, to: all.count, by: batchSize) {
+                try emit("POST /v2/bulk-style", try BulkStyleRequest(Array(all[start..<min(start + batchSize, all.count)])).jsonBody(pretty: true))
+                summary.requests += 1
+            }
+        }
+        return summary
+    }
+}

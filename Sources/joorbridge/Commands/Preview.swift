@@ -1,0 +1,134 @@
+import ArgumentParser
+import FileFormats
+import Foundation
+import JoorModels
+import Mapping
+
+/// `joorbridge preview`: runs a mapping on a real file without sending or writing anything.
+struct Preview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Try a mapping on a real file: show what JOOR or the WMS would receive.",
+        discussion: """
+        Inbound mappings (inventory, products): --input is a WMS export. The exact JSON request
+        bodies that would go to JOOR are printed to standard output, one JSON document per request
+        (the endpoint goes to standard error). Rejected rows go to standard error and, with
+        --rejects, to a CSV file (line, field, value, reason).
+
+        Outbound mappings (orders, customers): --input is a JOOR orders response (JSON or XML).
+        The files the WMS would receive are printed, each after a line "==> NAME <==", or written
+        into --output-dir.
+
+        Examples:
+          joorbridge preview --mapping mappings/inventory-csv.yml --input samples/inventory-csv/input.csv
+          joorbridge preview --mapping mappings/products-csv.yml --input export.csv --limit 20 --rejects rejects.csv
+          joorbridge preview --mapping mappings/orders-csv-lines.yml --input samples/orders/joor-orders.json
+
+        \(ExitStatus.helpText)
+        """)
+
+    @Option(help: ArgumentHelp("The mapping file.", valueName: "file"))
+    var mapping: String
+
+    @Option(help: ArgumentHelp("The input: a WMS export (inbound) or a JOOR orders response (outbound).", valueName: "file"))
+    var input: String
+
+    @Option(help: "Stop after this many converted records (inbound).")
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("Also write rejected rows to this CSV file.", valueName: "file"))
+    var rejects: String?
+
+    @Option(help: "Inventory items or styles per request (inbound).")
+    var batchSize: Int = 500
+
+    @Option(help: ArgumentHelp("Write the WMS files into this folder instead of printing them (outbound).", valueName: "dir"))
+    var outputDir: String?
+
+    @Option(help: ArgumentHelp("Run id for {run.id} in outbound file names.", valueName: "id"))
+    var runID: String = "preview"
+
+    @Option(help: ArgumentHelp("The time to use for {now:…} (ISO 8601, e.g. 2025-06-05T08:00:00Z), for reproducible output.", valueName: "time"))
+    var now: String?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
+        guard FileManager.default.isReadableFile(atPath: input) else {
+            throw ValidationError("Cannot read the input file '\(input)'.")
+        }
+    }
+
+    func run() throws {
+        let file: MappingFile
+        do { file = try MappingFile.load(path: mapping) } catch {
+            for problem in error.errors { Console.error(problem.description) }
+            throw ExitStatus.config.exitCode
+        }
+        for warning in file.warnings { Console.error(warning.description) }
+        switch file.body {
+        case .inbound(let inbound): try previewInbound(inbound)
+        case .outbound(let outbound): try previewOutbound(outbound)
+        }
+    }
+
+    private func previewInbound(_ inbound: InboundMapping) throws {
+        let rejectsWriter = try rejects.map { try RejectsWriter(sink: FileByteSink(path: $0)) }
+        var fatal: FileFormatError?
+        var summary = InboundPreview.Summary()
+        do {
+            summary = try InboundPreview(mapping: inbound, batchSize: batchSize, limit: limit).run(
+                inputPath: input,
+                emit: { endpoint, body in
+                    Console.error("# \(endpoint)")
+                    Console.out(body)
+                    Console.out("")
+                },
+                reject: { rejection in
+                    Console.error("rejected: \(rejection)")
+                    try rejectsWriter?.write(rejection)
+                })
+        } catch let error as MappingErrors {
+            for problem in error.errors { Console.error(problem.description) }
+            throw ExitStatus.config.exitCode
+        } catch let error as FileFormatError {
+            Console.error("error: \(error)")
+            fatal = error
+        }
+        try rejectsWriter?.flush()
+        Console.error("preview: \(summary.records) records from \(summary.rowsRead) rows, \(summary.rejected) rejected, \(summary.skipped) skipped, \(summary.requests) request(s)")
+        if fatal != nil || summary.rejected > 0 { throw ExitStatus.partial.exitCode }
+    }
+
+    private func previewOutbound(_ outbound: OutboundMapping) throws {
+        let page: OrdersPage
+        do { page = try OrdersPage.parse(try Data(contentsOf: URL(fileURLWithPath: input)), sourceName: input) } catch {
+            Console.error("error: \(input): \(error)")
+            throw ExitStatus.usage.exitCode
+        }
+        var context = RenderContext(runID: runID)
+        if let now {
+            guard let date = ISO8601DateFormatter().date(from: now) else { throw ValidationError("--now must be ISO 8601, like 2025-06-05T08:00:00Z") }
+            context = RenderContext(runID: runID, date: date, timeZone: TimeZone(identifier: "UTC")!)
+        }
+        let preview = OutboundPreview(mapping: outbound, context: context)
+        let (files, rejected) = try preview.run(orders: page.orders)
+        let rejectsWriter = try rejects.map { try RejectsWriter(sink: FileByteSink(path: $0), kind: .orders) }
+        for rejection in rejected {
+            Console.error("rejected: \(rejection)")
+            for problem in rejection.problems { try rejectsWriter?.write(problem) }
+        }
+        try rejectsWriter?.flush()
+        for file in files {
+            if let outputDir {
+                try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
+                try Data(file.bytes).write(to: URL(fileURLWithPath: outputDir).appendingPathComponent(file.name))
+                Console.error("wrote \(outputDir)/\(file.name)")
+            } else {
+                Console.out("==> \(file.name) <==")
+                Console.out(Data(file.bytes))
+            }
+        }
+        Console.error("preview: \(page.orders.count) orders, \(files.count) file(s), \(rejected.count) order(s) rejected")
+        if !rejected.isEmpty { throw ExitStatus.partial.exitCode }
+    }
+}

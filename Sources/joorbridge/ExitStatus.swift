@@ -1,0 +1,29 @@
+import ArgumentParser
+
+/// joorbridge's exit codes (sysexits-style), documented in the README and in `--help`.
+enum ExitStatus: Int32 {
+    /// All done.
+    case success = 0
+    /// Done, but some records or files were rejected.
+    case partial = 3
+    /// The command line was wrong.
+    case usage = 64
+    /// JOOR could not be reached, or it rejected the API token.
+    case unavailable = 69
+    /// Another run holds the lock.
+    case locked = 75
+    /// The configuration or a mapping is invalid.
+    case config = 78
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+
+    static let helpText = """
+    Exit codes:
+      0   all done
+      3   done, but some records or files were rejected
+      64  usage error
+      69  JOOR unreachable or the API token was rejected
+      75  another run holds the lock
+      78  configuration or mapping invalid
+    """
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import JoorModels
+
+@Suite("JOOR orders responses")
+struct OrdersPageTests {
+    func page(_ json: String) throws -> OrdersPage { try OrdersPage.parse(Data(json.utf8)) }
+
+    @Test func everyEnvelopeShapeIsAccepted() throws {
+        let order = #"{"order_id": 1, "customer_code": "C", "line_items": [{"item_upc": "017", "item_quantity": "6"}]}"#
+        let shapes = [
+            #"{"orders": {"response": {"code": 0, "next_start": 50}, "orders": [\#(order)]}}"#,
+            #"{"orders": [\#(order)]}"#,
+            #"{"orders": {"order": [\#(order)]}}"#,
+            #"{"order": [\#(order)]}"#,
+            #"[\#(order)]"#,
+            #"{"orders": {"orders": {"order": \#(order)}}}"#,
+        ]
+        for shape in shapes {
+            let parsed = try page(shape)
+            #expect(parsed.orders.map(\.id) == ["1"], "\(shape)")
+            #expect(parsed.orders.first?.lineItems.first?.fields["item_quantity"] == "6")
+        }
+        #expect(try page(shapes[0]).nextStart == 50)
+    }
+
+    @Test func emptyAndErrorResponses() throws {
+        let empty = try page(#"{"orders": {"response": {"code": 0, "next_start": "", "count": 0}, "orders": []}}"#)
+        #expect(empty.orders.isEmpty && empty.nextStart == nil && !empty.isError)
+        let error = try page(#"{"orders": {"response": {"code": 1, "comment": "date_end is required"}}}"#)
+        #expect(error.isError && error.comment == "date_end is required")
+        #expect(throws: JoorResponseError.self) { try page("not json") }
+        #expect(throws: JoorResponseError.self) { try page(#"{"something": 1}"#) }
+    }
+
+    @Test func numbersMayArriveAsStringsAndUnknownFieldsAreKept() throws {
+        let parsed = try page(#"{"orders": [{"order_id": "8800101", "order_total": 1140.50, "brand_custom": "x", "is_personal_order": false, "date_ship_end": null}]}"#)
+        let order = try #require(parsed.orders.first)
+        #expect(order.id == "8800101")
+        #expect(order.fields["order_total"] == "1140.5")
+        #expect(order.fields["brand_custom"] == "x")
+        #expect(order.fields["is_personal_order"] == "false")
+        #expect(order.fields["date_ship_end"] == nil)
+    }
+
+    @Test func derivedFields() throws {
+        let parsed = try page(#"{"orders": [{"order_id": 1, "order_doors": [{"door_id": 5, "door_code": "D5", "door_name": "Main"}], "line_items": [{"item_quantity": 2, "item_door_id": 5}, {"item_quantity": 3}]}]}"#)
+        let order = parsed.orders[0]
+        #expect(order.value(of: "total_quantity") == "5")
+        #expect(order.value(of: "line_count") == "2")
+        #expect(order.value(of: "door_codes") == "D5")
+        #expect(order.lineItems[0].value(of: "door_name", in: order) == "Main")
+        #expect(order.lineItems[1].value(of: "door_name", in: order) == nil)
+    }
+}
+
+@Suite("Inventory and style payloads")
+struct PayloadTests {
+    @Test func bulkInventoryBodyIsExactAndDecodesBothShapes() throws {
+        let body = try BulkInventoryRequest([InventoryItem(warehouse: "Default", upc: "017", inventory: 42)]).jsonBody()
+        #expect(String(decoding: body, as: UTF8.self) == #"{"inventory_items":[{"inventory":42,"upc":"017","warehouse":"Default"}]}"#)
+        let wrapped = #"{"inventory_items": {"inventory_item": [{"upc": "017", "inventory": 42, "style_identifer": "x"}]}}"#
+        #expect(try BulkInventoryRequest.decode(Data(wrapped.utf8)).inventoryItems.first?.inventory == 42)
+        #expect(try BulkInventoryRequest.decode(body).inventoryItems.first?.upc == "017")
+    }
+
+    @Test func bulkInventoryResponseReportsFailedSKUs() throws {
+        let url = URL(fileURLWithPath: "/work/shared/reference/joor-examples/v2-bulk-inventory-response.json")
+        let data = (try? Data(contentsOf: url)) ?? Data(#"{"inventory_items":{"response":{"code":0},"sku_count":3,"inventory_log":[{"sku":"000000000017","status":"pass"},{"sku":"x","status":"pass"},{"sku":"000000000099","status":"fail"}]}}"#.utf8)
+        let response = try BulkInventoryResponse.parse(data)
+        #expect(response.entries.count == 3)
+        #expect(response.entries.filter { !$0.passed }.map(\.sku) == ["000000000099"])
+    }
+
+    @Test func stylesAreGroupedFromShuffledRows() throws {
+        var assembler = StyleAssembler()
+        let rows: [[String: String]] = [
+            ["style_number": "B", "color_code": "1", "size": "M", "upc": "3"],
+            ["style_number": "A", "color_code": "1", "size": "S", "upc": "1", "style_name": "Alpha", "price.USD-1.wholesale": "10.00"],
+            ["style_number": "B", "color_code": "2", "size": "S", "upc": "4"],
+            ["style_number": "A", "color_code": "1", "size": "M", "upc": "2"],
+        ]
+        for (i, row) in rows.enumerated() { try assembler.add(row, line: i + 2) }
+        let styles = assembler.build()
+        #expect(styles.map(\.styleNumber) == ["B", "A"])
+        #expect(styles[1].sizes.map(\.name) == ["S", "M"])
+        #expect(styles[1].upcs.map(\.upc) == ["1", "2"])
+        #expect(styles[1].styleName == "Alpha")
+        #expect(styles[1].prices == [Style.Price(label: "USD-1", currency: "USD", wholesale: "10.00")])
+        #expect(styles[0].colors.map(\.code) == ["1", "2"])
+        #expect(styles[0].contentHash != styles[1].contentHash)
+        let error = #expect(throws: StyleAssembler.Conflict.self) { try assembler.add(["style_number": "C", "color_code": "1", "size": "S", "upc": "1"], line: 9) }
+        #expect(error?.line == 9 && error?.field == "upc")
+        #expect(assembler.count == 2, "a refused row adds no style")
+    }
+
+    @Test func bulkStyleBodyRoundTrips() throws {
+        let style = Style(styleName: "Shirt", styleNumber: "FS", styleIdentifier: "FS", attributes: ["silhouette": "Shirt"], colors: [.init(code: "110")], sizes: [.init("S")])
+        let body = try BulkStyleRequest([style]).jsonBody()
+        #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"styles":{"style":[{"colors":[{"color_code":"110"}]"#))
+        #expect(try BulkStyleRequest.decode(body).styles == [style])
+        let variant = #"{"bulk_styles": [{"style_name": "Shirt", "style_number": "FS", "style_identifier": "FS", "silhouette": "Shirt", "colors": [{"color_code": "110"}], "sizes": [{"size_name": "S"}]}]}"#
+        #expect(try BulkStyleRequest.decode(Data(variant.utf8)).styles == [style])
+    }
+}

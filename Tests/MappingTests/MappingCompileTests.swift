@@ -1,0 +1,159 @@
+import Testing
+import TestSupport
+@testable import Mapping
+
+func compileErrors(_ yaml: String) -> [MappingError] {
+    do {
+        _ = try MappingFile.compile(yaml, path: "m.yml")
+        return []
+    } catch {
+        return error.errors
+    }
+}
+
+let inventoryHeader = """
+version: 1
+kind: inventory
+source:
+  format: csv
+
+"""
+
+@Suite("Mapping compilation and its errors")
+struct MappingCompileTests {
+    @Test func unknownKeyNamesLineColumnAndSuggestion() {
+        let errors = compileErrors(inventoryHeader + """
+        fields:
+          upc: { form: "EAN" }
+          inventory: { from: "Qty" }
+        """)
+        let error = errors.first { $0.message.contains("unknown key 'form'") }
+        #expect(error?.line == 6)
+        #expect(error?.column == 10)
+        #expect(error?.message.contains("did you mean 'from'?") == true)
+        #expect(error?.description.hasPrefix("m.yml:6:10: error:") == true)
+    }
+
+    @Test func unknownTargetFieldListsTheKindsFields() {
+        let errors = compileErrors(inventoryHeader + """
+        fields:
+          upc: EAN
+          quantity: Qty
+        """)
+        #expect(errors.contains { $0.line == 7 && $0.message.contains("'quantity' is not a JOOR inventory field") && $0.message.contains("inventory_date") })
+        #expect(errors.contains { $0.message.contains("needs the field 'inventory'") })
+    }
+
+    @Test func inventoryMustIdentifyTheSKU() {
+        let errors = compileErrors(inventoryHeader + "fields:\n  inventory: Qty\n  warehouse: WH\n")
+        #expect(errors.contains { $0.message.contains("must identify the SKU") })
+    }
+
+    @Test func missingLookupAndBadDatePatternAndBadRegex() {
+        let errors = compileErrors(inventoryHeader + """
+        fields:
+          upc: { from: EAN, pattern: "[0-9" }
+          warehouse: { from: WH, lookup: depots }
+          inventory: Qty
+          inventory_date: { from: ETA, date: { in: "MM/qq/yyyy" } }
+        lookups:
+          warehouses: { HH: Hamburg }
+        """)
+        #expect(errors.contains { $0.line == 6 && $0.message.contains("not a valid regular expression") })
+        #expect(errors.contains { $0.line == 7 && $0.message.contains("lookup 'depots', which is not defined") && $0.message.contains("warehouses") })
+        #expect(errors.contains { $0.message.contains("unknown letter 'q'") })
+    }
+
+    @Test func everyProblemIsReportedAtOnce() {
+        let errors = compileErrors("""
+        version: 2
+        kind: stock
+        """)
+        #expect(errors.count == 2)
+        #expect(errors.contains { $0.message.contains("version 2 is not supported") })
+        #expect(errors.contains { $0.message.contains("kind must be one of inventory, products, orders, customers") })
+    }
+
+    @Test func typeConflictsWithWhatJOORNeeds() {
+        let errors = compileErrors(inventoryHeader + "fields:\n  upc: EAN\n  inventory: { from: Qty, type: boolean }\n")
+        #expect(errors.contains { $0.message.contains("'inventory' must be of type integer") })
+    }
+
+    @Test func yamlAliasesAreRefused() {
+        let errors = compileErrors(inventoryHeader + """
+        fields:
+          upc: &rule { from: EAN }
+          inventory: *rule
+        """)
+        #expect(errors.contains { $0.message.contains("anchors and aliases") })
+    }
+
+    @Test func aliasBombIsRefusedQuickly() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 { yaml += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let errors = compileErrors(yaml)
+        #expect(errors.contains { $0.message.contains("anchors and aliases") })
+    }
+
+    @Test func invalidYAMLIsReportedWithPosition() {
+        let errors = compileErrors("version: 1\nkind: [inventory\n")
+        #expect(errors.first?.message.hasPrefix("invalid YAML") == true)
+        #expect(errors.first?.line != nil)
+    }
+
+    @Test func outboundRejectsUnknownOrderReferences() {
+        let errors = compileErrors("""
+        version: 1
+        kind: orders
+        output: { format: csv, file_name: "o_{order.order_id}.csv" }
+        columns:
+          - { name: PO, from: customer_purchase_order }
+        """)
+        #expect(errors.contains { $0.line == 5 && $0.message.contains("is not a JOOR field; use order.<field>") })
+    }
+
+    @Test func outboundWarnsAboutUndocumentedFieldsButCompiles() throws {
+        let file = try MappingFile.compile("""
+        version: 1
+        kind: orders
+        output: { format: csv, file_name: "o_{order.order_id}.csv" }
+        columns:
+          - { name: Custom, from: order.brand_custom_field }
+        """, path: "m.yml")
+        #expect(file.warnings.contains { $0.isWarning && $0.message.contains("order.brand_custom_field is not a documented JOOR order field") })
+    }
+
+    @Test func perRunFileNameCannotUseOrderFields() {
+        let errors = compileErrors("""
+        version: 1
+        kind: orders
+        output: { format: csv, per: run, file_name: "o_{order.order_id}.csv" }
+        columns:
+          - { name: PO, from: order.customer_purchase_order }
+        """)
+        #expect(errors.contains { $0.message.contains("per: run") })
+    }
+
+    @Test func xmlTemplateLineFieldsNeedForEach() {
+        let errors = compileErrors("""
+        version: 1
+        kind: orders
+        output: { format: xml, file_name: "o_{order.order_id}.xml" }
+        template:
+          Order:
+            UPC: line.item_upc
+        """)
+        #expect(errors.contains { $0.message.contains("outside an element marked for_each: line") })
+    }
+
+    @Test func missingCSVColumnNamesTheMappingLineAndTheFileHeader() throws {
+        let dir = try TemporaryDirectory()
+        let input = try dir.write("stock.csv", text: "SKU,Qty\n1,5\n")
+        let file = try MappingFile.compile(inventoryHeader + "fields:\n  upc: EAN\n  inventory: Qty\n", path: "m.yml")
+        guard case .inbound(let mapping) = file.body else { Issue.record("not inbound"); return }
+        let error = #expect(throws: MappingErrors.self) { try InboundConverter(mapping: mapping, inputPath: input) }
+        #expect(error?.errors.first?.line == 6)
+        #expect(error?.errors.first?.message.contains("column 'EAN' is not in") == true)
+        #expect(error?.errors.first?.message.contains("its header is: SKU, Qty") == true)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Mapping
+
+/// A row of named values, for testing rules without files.
+struct DictionaryRow: RowSource {
+    var values: [String: String]
+    var line: Int = 7
+    func value(_ ref: SourceRef) -> String? {
+        if case .header(let name) = ref { return values[name] }
+        return nil
+    }
+}
+
+/// Compiles one products-mapping field rule (products accept any type) from YAML.
+func rule(_ yaml: String, lookups: String = "") throws -> FieldRule {
+    let file = try MappingFile.compile("""
+    version: 1
+    kind: products
+    source: { format: csv }
+    fields:
+      style_number: \(yaml)
+    \(lookups)
+    """, path: "r.yml")
+    guard case .inbound(let mapping) = file.body else { fatalError() }
+    return mapping.fields[0]
+}
+
+func apply(_ r: FieldRule, _ values: [String: String]) -> Result<FieldValue?, RuleFailure> {
+    r.evaluate(DictionaryRow(values: values))
+}
+
+@Suite("Rule steps")
+struct RuleTests {
+    @Test func fromTrimDefaultAndRequired() throws {
+        #expect(try apply(rule("{ from: A }"), ["A": "  x  "]).get() == .string("x"))
+        #expect(try apply(rule("{ from: A, trim: false }"), ["A": " x "]).get() == .string(" x "))
+        #expect(try apply(rule("{ from: A, default: D }"), ["A": ""]).get() == .string("D"))
+        #expect(try apply(rule("{ from: A }"), [:]).get() == nil)
+        guard case .failure(let f) = apply(try rule("{ from: A, required: true }"), ["A": " "]) else { Issue.record(); return }
+        #expect(f.reason == "is required but empty")
+        #expect(f.field == "style_number")
+    }
+
+    @Test func constConcatAndExpressions() throws {
+        #expect(try apply(rule("{ const: X }"), [:]).get() == .string("X"))
+        #expect(try apply(rule(#"{ concat: "{Style}-{Color}" }"#), ["Style": "FS", "Color": "110"]).get() == .string("FS-110"))
+        #expect(try apply(rule(#"{ expr: "{On Hand} - {Allocated}", type: integer }"#), ["On Hand": "10", "Allocated": "3"]).get() == .integer(7))
+        #expect(try apply(rule(#"{ expr: "{Cases} * {Per Case} + {Loose}", type: integer }"#), ["Cases": "3", "Per Case": "12", "Loose": ""]).get() == .integer(36))
+        #expect(try apply(rule(#"{ expr: "({A} + {B}) / 4", type: decimal }"#), ["A": "1", "B": "2"]).get() == .decimal(Decimal(string: "0.75")!))
+        guard case .failure(let f) = apply(try rule(#"{ expr: "{A} - 1" }"#), ["A": "ten"]) else { Issue.record(); return }
+        #expect(f.reason.contains("'A' is not a number"))
+    }
+
+    @Test func replaceCaseSplitPadTruncate() throws {
+        #expect(try apply(rule(#"{ from: A, replace: { "ä": "ae" }, case: upper }"#), ["A": "bär"]).get() == .string("BAER"))
+        #expect(try apply(rule(#"{ from: A, replace: [ { pattern: "^0+", with: "" } ] }"#), ["A": "000123"]).get() == .string("123"))
+        #expect(try apply(rule(#"{ from: A, split: { on: "-", take: [0, 1], join: "-" } }"#), ["A": "FS-1001-110-M"]).get() == .string("FS-1001"))
+        #expect(try apply(rule(#"{ from: A, split: { on: "-", take: [-1] } }"#), ["A": "FS-1001-110-M"]).get() == .string("M"))
+        #expect(try apply(rule(#"{ from: A, pad: { length: 3, with: "0" } }"#), ["A": "7"]).get() == .string("007"))
+        #expect(try apply(rule(#"{ from: A, pad: { length: 4, with: "x", side: right } }"#), ["A": "7"]).get() == .string("7xxx"))
+        #expect(try apply(rule("{ from: A, truncate: 3 }"), ["A": "abcdef"]).get() == .string("abc"))
+        guard case .failure = apply(try rule(#"{ from: A, split: { on: "-", take: [3] } }"#), ["A": "a-b"]) else { Issue.record(); return }
+    }
+
+    @Test func lookupOnMissing() throws {
+        let tables = "lookups:\n  wh: { HH: Hamburg }"
+        #expect(try apply(rule("{ from: A, lookup: wh }", lookups: tables), ["A": "HH"]).get() == .string("Hamburg"))
+        #expect(try apply(rule("{ from: A, lookup: wh, on_missing: keep }", lookups: tables), ["A": "X"]).get() == .string("X"))
+        #expect(try apply(rule("{ from: A, lookup: wh, on_missing: default, default: Main }", lookups: tables), ["A": "X"]).get() == .string("Main"))
+        guard case .failure(let f) = apply(try rule("{ from: A, lookup: wh }", lookups: tables), ["A": "X"]) else { Issue.record(); return }
+        #expect(f.reason == "is not in the lookup 'wh'")
+    }
+
+    @Test func lookupFromACSVFile() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("wh.csv", text: "Code,Name\nHH,Hamburg Süd\nMUC,München\n")
+        let mappingPath = try dir.write("m.yml", text: """
+        version: 1
+        kind: inventory
+        source: { format: csv }
+        fields:
+          upc: EAN
+          inventory: Qty
+          warehouse: { from: WH, lookup: wh }
+        lookups:
+          wh: { file: wh.csv, key: Code, value: Name, ignore_case: true }
+        """)
+        let file = try MappingFile.load(path: mappingPath)
+        guard case .inbound(let mapping) = file.body else { Issue.record(); return }
+        #expect(try apply(mapping.fields[2], ["WH": "muc"]).get() == .string("München"))
+    }
+
+    @Test func numbersWithSeparatorsTypesAndRanges() throws {
+        let german = #"{ from: A, type: decimal, number: { decimal: ",", thousands: "." } }"#
+        #expect(try apply(rule(german), ["A": "1.234,5"]).get() == .decimal(Decimal(string: "1234.5")!))
+        #expect(try apply(rule("{ from: A, type: integer }"), ["A": "12-"]).get() == .integer(-12))
+        #expect(try apply(rule("{ from: A, type: integer }"), ["A": "12.0"]).get() == .integer(12))
+        guard case .failure(let f) = apply(try rule("{ from: A, type: integer }"), ["A": "12.5"]) else { Issue.record(); return }
+        #expect(f.reason == "is not a whole number")
+        guard case .failure(let g) = apply(try rule("{ from: A, type: integer, min: 0, max: 10 }"), ["A": "11"]) else { Issue.record(); return }
+        #expect(g.reason == "is above the maximum 10")
+        #expect(try apply(rule("{ from: A, type: boolean }"), ["A": "Yes"]).get() == .boolean(true))
+        let r = try rule(#"{ from: A, type: decimal, number: { decimals: 2, output_decimal: "," } }"#)
+        #expect(r.formatted(try apply(r, ["A": "45"]).get()!) == "45,00")
+    }
+
+    @Test func patternCheck() throws {
+        guard case .failure(let f) = apply(try rule(#"{ from: A, pattern: "^[0-9]{8,14}$" }"#), ["A": "12AB"]) else { Issue.record(); return }
+        #expect(f.value == "12AB")
+        #expect(try apply(rule(#"{ from: A, pattern: "^[0-9]{8,14}$" }"#), ["A": "000000000017"]).get() == .string("000000000017"))
+    }
+
+    @Test func whenConditions() throws {
+        let r = try rule(#"{ from: A, when: { field: Status, in: [A, B] } }"#)
+        #expect(try apply(r, ["A": "x", "Status": "B"]).get() == .string("x"))
+        #expect(try apply(r, ["A": "x", "Status": "C"]).get() == nil)
+        let all = try rule(#"{ from: A, when: { all: [ { field: S, not_empty: true }, { field: T, matches: "^X" } ] } }"#)
+        #expect(try apply(all, ["A": "v", "S": "1", "T": "Xy"]).get() == .string("v"))
+        #expect(try apply(all, ["A": "v", "S": "", "T": "Xy"]).get() == nil)
+    }
+}
+
+@Suite("Dates")
+struct DateTests {
+    func convert(_ text: String, _ yaml: String) throws -> String? {
+        try apply(rule("{ from: A, date: \(yaml) }"), ["A": text]).get()?.text
+    }
+
+    @Test func commonWarehouseFormats() throws {
+        #expect(try convert("09/15/2025", #"{ in: "MM/dd/yyyy" }"#) == "2025-09-15")
+        #expect(try convert("15/09/2025", #"{ in: "dd/MM/yyyy" }"#) == "2025-09-15")
+        #expect(try convert("9/5/25", #"{ in: "M/d/yy" }"#) == "2025-09-05")
+        #expect(try convert("20250915", #"{ in: "yyyyMMdd", out: "dd.MM.yyyy" }"#) == "15.09.2025")
+        #expect(try convert("15-Sep-2025", #"{ in: "dd-MMM-yyyy" }"#) == "2025-09-15")
+        #expect(try convert("15.09.2025", #"{ in: ["dd/MM/yyyy", "dd.MM.yyyy"] }"#) == "2025-09-15")
+    }
+
+    @Test func dateOnlyValuesNeverShiftADay() throws {
+        #expect(try convert("2025-09-15", #"{ in: iso8601, out: "yyyy-MM-dd", time_zone: "Pacific/Honolulu" }"#) == "2025-09-15")
+        #expect(try convert("2025-09-15", #"{ in: iso8601, out: "yyyy-MM-dd", time_zone: "Pacific/Kiritimati" }"#) == "2025-09-15")
+    }
+
+    @Test func dateTimesWithOffsetMoveIntoTheTimeZone() throws {
+        #expect(try convert("2025-06-06T23:30:00+00:00", #"{ in: iso8601, out: "yyyy-MM-dd", time_zone: "Europe/Berlin" }"#) == "2025-06-07")
+        #expect(try convert("2025-06-06T23:30:00Z", #"{ in: iso8601, out: "yyyy-MM-dd'T'HH:mmXXX", time_zone: "America/New_York" }"#) == "2025-06-06T19:30-04:00")
+        #expect(try convert("2025-06-06T23:30:00.250Z", #"{ in: iso8601, out: iso8601 }"#) == "2025-06-06T23:30:00Z")
+    }
+
+    @Test func impossibleDatesAreRejected() throws {
+        guard case .failure(let f) = apply(try rule(#"{ from: A, date: { in: "dd/MM/yyyy" } }"#), ["A": "31/02/2025"]) else { Issue.record(); return }
+        #expect(f.reason.contains("is not a date in the format dd/MM/yyyy"))
+        guard case .failure = apply(try rule(#"{ from: A, date: { in: "yyyy-MM-dd" } }"#), ["A": "2025-13-01"]) else { Issue.record(); return }
+        #expect(try convert("29/02/2024", #"{ in: "dd/MM/yyyy" }"#) == "2024-02-29")
+    }
+}

@@ -1,0 +1,79 @@
+import FileFormats
+import Foundation
+import JoorModels
+import Testing
+import TestSupport
+@testable import Mapping
+
+/// Every shipped mapping, run on its sample input, gives exactly the committed expected output
+/// (`scripts/update-samples.sh` regenerates them; review the diff before committing).
+@Suite("Shipped mappings and samples")
+struct SampleGoldenTests {
+    static let root = Fixtures.repositoryRoot
+    static let inbound = ["inventory-csv", "inventory-xml", "inventory-size-grid-csv", "products-csv"]
+    static let outbound = ["orders-csv-lines", "orders-csv-size-grid", "orders-csv-header-detail", "orders-xml", "customers-csv"]
+
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    static func text(_ relative: String) throws -> String {
+        try String(contentsOfFile: path(relative), encoding: .utf8)
+    }
+
+    @Test("inbound sample gives the expected request bodies and rejects", arguments: inbound)
+    func inboundSample(name: String) throws {
+        let file = try MappingFile.load(path: Self.path("mappings/\(name).yml"))
+        guard case .inbound(let mapping) = file.body else { Issue.record("not inbound"); return }
+        let inputName = try FileManager.default.contentsOfDirectory(atPath: Self.path("samples/\(name)")).first { $0.hasPrefix("input.") }!
+        var bodies = ""
+        let rejectsSink = MemoryByteSink()
+        let rejects = try RejectsWriter(sink: rejectsSink)
+        let summary = try InboundPreview(mapping: mapping).run(
+            inputPath: Self.path("samples/\(name)/\(inputName)"),
+            emit: { _, body in bodies += String(decoding: body, as: UTF8.self) + "\n" },
+            reject: { try rejects.write($0) })
+        try rejects.flush()
+        #expect(bodies == (try Self.text("samples/\(name)/expected-requests.json")))
+        #expect(rejectsSink.text == (try Self.text("samples/\(name)/expected-rejects.csv")))
+        #expect(summary.requests == 1)
+    }
+
+    @Test("outbound sample gives the expected WMS files", arguments: outbound)
+    func outboundSample(name: String) throws {
+        let file = try MappingFile.load(path: Self.path("mappings/\(name).yml"))
+        guard case .outbound(let mapping) = file.body else { Issue.record("not outbound"); return }
+        let page = try OrdersPage.parse(try Data(contentsOf: URL(fileURLWithPath: Self.path("samples/orders/joor-orders.json"))))
+        let now = ISO8601DateFormatter().date(from: "2025-06-05T08:00:00Z")!
+        let preview = OutboundPreview(mapping: mapping, context: RenderContext(runID: "preview", date: now, timeZone: TimeZone(identifier: "UTC")!))
+        let (files, rejected) = try preview.run(orders: page.orders)
+        let expectedDir = "samples/orders/expected/\(name)"
+        let expectedNames = try FileManager.default.contentsOfDirectory(atPath: Self.path(expectedDir)).filter { $0 != "rejects.csv" }.sorted()
+        #expect(files.map(\.name).sorted() == expectedNames)
+        for file in files {
+            let expected = try Fixtures.bytes(Self.path("\(expectedDir)/\(file.name)"))
+            #expect(file.bytes == expected, "\(file.name) differs from the golden file")
+        }
+        let rejectsSink = MemoryByteSink()
+        let rejects = try RejectsWriter(sink: rejectsSink, kind: .orders)
+        for rejection in rejected { for problem in rejection.problems { try rejects.write(problem) } }
+        #expect(rejectsSink.text == (try Self.text("\(expectedDir)/rejects.csv")))
+    }
+
+    @Test func xmlOrdersResponseParsesLikeJSON() throws {
+        let xml = try OrdersPage.parse(try Data(contentsOf: URL(fileURLWithPath: Self.path("samples/orders/joor-orders.xml"))))
+        let json = try OrdersPage.parse(try Data(contentsOf: URL(fileURLWithPath: Self.path("samples/orders/joor-orders.json"))))
+        #expect(xml.orders.first?.id == "8800101")
+        #expect(xml.orders.first?.lineItems.map { $0.fields["item_upc"] } == ["000000000017", "000000000024"])
+        #expect(xml.orders.first?.fields["customer_code"] == json.orders.first?.fields["customer_code"])
+        #expect(xml.orders.first?.fields["order_total"] == "810.00", "XML keeps the text as sent")
+        #expect(json.orders.first?.fields["order_total"] == "1140", "JSON numbers become plain decimal text")
+        #expect(xml.orders.first?.fields["shipping_city"] == "Springfield")
+        #expect(xml.orders.first?.doors.first?["door_code"] == "D01")
+        #expect(xml.orders.first?.lineItems.first?.styleTags.first?["style_tag_value"] == "FA25")
+        #expect(xml.nextStart == 1)
+    }
+
+    @Test("every shipped mapping passes check", arguments: try! FileManager.default.contentsOfDirectory(atPath: path("mappings")).filter { $0.hasSuffix(".yml") })
+    func shippedMappingIsValid(name: String) throws {
+        _ = try MappingFile.load(path: Self.path("mappings/\(name)"))
+    }
+}
