@@ -8,6 +8,8 @@ import PackageDescription
 /// - `FileFormats`: streaming CSV and XML readers and writers, and text encodings.
 /// - `JoorModels`: JOOR's data as value types (orders, inventory and style payloads), JSON/XML parsing.
 /// - `Mapping`: the declarative mapping language: YAML → compiled rules → converted records and files.
+/// - `JoorAPI`: the JOOR HTTP client (auth, paging, credit budget, retries).
+/// - `JoorSandbox`: a local JOOR stand-in with fault injection, for tests, demos and trials.
 /// - `joorbridge`: the command-line executable (a thin layer over the libraries).
 let package = Package(
     name: "joorbridge",
@@ -19,6 +21,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,17 +49,43 @@ let package = Package(
             name: "Mapping",
             dependencies: ["FileFormats", "JoorModels", "Yams"]
         ),
+        .target(
+            name: "JoorAPI",
+            dependencies: [
+                "JoorModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "JoorSandbox",
+            dependencies: [
+                "JoorModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "joorbridge",
             dependencies: [
                 "FileFormats",
                 "JoorModels",
                 "Mapping",
+                "JoorAPI",
+                "JoorSandbox",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "TestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -67,6 +100,14 @@ let package = Package(
         .testTarget(
             name: "MappingTests",
             dependencies: ["Mapping", "TestSupport"]
+        ),
+        .testTarget(
+            name: "JoorAPITests",
+            dependencies: [
+                "JoorAPI", "JoorSandbox", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "JoorBridgeCLITests",

@@ -1,0 +1,51 @@
+/// Why a JOOR call failed. Messages never contain the API token.
+public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// JOOR answered 401 or 403: the token is wrong, expired or lacks rights.
+        case unauthorized
+        /// JOOR could not be reached (connection refused, DNS, TLS, timeouts) after every retry.
+        case unreachable
+        /// JOOR kept answering 429 (or 503) beyond the retry budget.
+        case rateLimited
+        /// JOOR answered with an error status (after retries where allowed).
+        case httpStatus(Int)
+        /// JOOR answered 200 but reported an error in the body (`response.code` not 0, v4 `errors`).
+        case rejected
+        /// The answer could not be understood.
+        case malformedResponse
+        /// A product job did not finish in time.
+        case jobTimedOut
+    }
+
+    public var kind: Kind
+    /// The method and path called (`GET /v2/orders`), without query or credentials.
+    public var request: String
+    public var message: String
+
+    public init(_ kind: Kind, request: String, message: String) {
+        self.kind = kind
+        self.request = request
+        self.message = message
+    }
+
+    /// Whether this means JOOR is unreachable or refuses the token (exit code 69).
+    public var isUnavailable: Bool {
+        switch kind {
+        case .unauthorized, .unreachable, .rateLimited: true
+        default: false
+        }
+    }
+
+    public var description: String {
+        switch kind {
+        case .unauthorized:
+            "JOOR rejected the API token (\(request)): \(message). Check token_env / token_file and test_mode (sandbox and production use different tokens)."
+        case .unreachable: "JOOR is unreachable (\(request)): \(message)"
+        case .rateLimited: "JOOR's rate limit was hit again and again (\(request)): \(message)"
+        case .httpStatus(let status): "JOOR answered HTTP \(status) to \(request): \(message)"
+        case .rejected: "JOOR refused \(request): \(message)"
+        case .malformedResponse: "JOOR's answer to \(request) could not be read: \(message)"
+        case .jobTimedOut: "JOOR's job did not finish in time (\(request)): \(message)"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import JoorModels
+import NIOHTTP1
+
+/// What JOOR did with one bulk inventory request.
+public struct InventoryPushResult: Sendable {
+    public var accepted: [InventoryItem] = []
+    /// SKUs JOOR refused, with its reason when it gave one.
+    public var failed: [(item: InventoryItem, reason: String)] = []
+}
+
+extension JoorClient {
+    /// Sends one batch to `POST /v2/bulk-inventory`. Quantities are absolute, so a retried
+    /// request does no harm.
+    public func pushInventory(_ items: [InventoryItem], overwrite: Bool = false, decPending: Bool = false) async throws(JoorAPIError) -> InventoryPushResult {
+        let label = "POST /v2/bulk-inventory"
+        let body: Data
+        do { body = try BulkInventoryRequest(items).jsonBody() } catch { throw decodeFailure(label, error) }
+        var query = [("dec_pending", decPending ? "1" : "0")]
+        if overwrite { query.append(("overwrite", "1")) }
+        let reply = try await send(.POST, url: options.endpoint.v2 + "/bulk-inventory", query: query, body: body, idempotent: true)
+        let response: BulkInventoryResponse
+        do throws(JoorResponseError) { response = try BulkInventoryResponse.parse(reply.body) } catch { throw JoorAPIError(.malformedResponse, request: label, message: error.message) }
+        if response.code != 0 {
+            throw JoorAPIError(.rejected, request: label, message: "response code \(response.code): \(response.comment ?? "")")
+        }
+        return Self.match(items, response)
+    }
+
+    /// Pairs JOOR's per-SKU log with what was sent: by position when the counts agree, else by SKU.
+    static func match(_ items: [InventoryItem], _ response: BulkInventoryResponse) -> InventoryPushResult {
+        var result = InventoryPushResult()
+        if response.entries.isEmpty {
+            result.accepted = items
+            return result
+        }
+        if response.entries.count == items.count {
+            for (item, entry) in zip(items, response.entries) {
+                if entry.passed { result.accepted.append(item) } else { result.failed.append((item, entry.message ?? "JOOR refused the SKU")) }
+            }
+            return result
+        }
+        var byLabel: [String: [BulkInventoryResponse.Entry]] = Dictionary(grouping: response.entries, by: \.sku)
+        for item in items {
+            if var entries = byLabel[item.skuLabel], !entries.isEmpty {
+                let entry = entries.removeFirst()
+                byLabel[item.skuLabel] = entries
+                if entry.passed { result.accepted.append(item) } else { result.failed.append((item, entry.message ?? "JOOR refused the SKU")) }
+            } else {
+                result.failed.append((item, "JOOR's answer did not mention this SKU"))
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,54 @@
+/// Faults the sandbox injects into its next answers, to test how clients survive them.
+public struct FaultPlan: Sendable, Codable, Equatable {
+    public enum Action: Sendable, Equatable {
+        case status(Int)
+        case cutConnection
+        case malformedBody
+        case delay(milliseconds: Int)
+    }
+
+    /// Answer the next `failCount` requests with `failStatus` (500, 502, 503, 429…).
+    public var failCount = 0
+    public var failStatus = 500
+    /// Cut the connection in the middle of the next N answers.
+    public var cutCount = 0
+    /// Answer the next N requests with a body that is not valid JSON.
+    public var malformedCount = 0
+    /// Delay every answer by this much (simulates a slow network; with a short client timeout, timeouts).
+    public var latencyMilliseconds = 0
+    /// Only requests whose path starts with this are affected (`/v2/bulk-inventory`); nil: all API requests.
+    public var pathPrefix: String?
+
+    enum CodingKeys: String, CodingKey {
+        case failCount = "fail_next", failStatus = "status", cutCount = "cut_next", malformedCount = "malformed_next"
+        case latencyMilliseconds = "latency_ms", pathPrefix = "path_prefix"
+    }
+
+    public init(failCount: Int = 0, failStatus: Int = 500, cutCount: Int = 0, malformedCount: Int = 0, latencyMilliseconds: Int = 0, pathPrefix: String? = nil) {
+        self.failCount = failCount
+        self.failStatus = failStatus
+        self.cutCount = cutCount
+        self.malformedCount = malformedCount
+        self.latencyMilliseconds = latencyMilliseconds
+        self.pathPrefix = pathPrefix
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        failCount = try c.decodeIfPresent(Int.self, forKey: .failCount) ?? 0
+        failStatus = try c.decodeIfPresent(Int.self, forKey: .failStatus) ?? 500
+        cutCount = try c.decodeIfPresent(Int.self, forKey: .cutCount) ?? 0
+        malformedCount = try c.decodeIfPresent(Int.self, forKey: .malformedCount) ?? 0
+        latencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
+        pathPrefix = try c.decodeIfPresent(String.self, forKey: .pathPrefix)
+    }
+
+    /// The fault for the next request (counts down), or `nil`.
+    mutating func next() -> Action? {
+        if failCount > 0 { failCount -= 1; return .status(failStatus) }
+        if cutCount > 0 { cutCount -= 1; return .cutConnection }
+        if malformedCount > 0 { malformedCount -= 1; return .malformedBody }
+        if latencyMilliseconds > 0 { return .delay(milliseconds: latencyMilliseconds) }
+        return nil
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import JoorModels
+
+/// Generates realistic orders from a seed: several lines in size runs, addresses, some orders
+/// without a customer code, and orders in every status.
+struct OrderSeeder {
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let customers: [[String: String]] = [
+        ["customer_code": "HLB001", "customer_name": "Harbor Lane Boutique", "company_name": "Harbor Lane Retail Group", "shipping_city": "Springfield", "shipping_region": "OR", "shipping_postal_code": "97477", "shipping_country": "United States", "shipping_country_iso_two": "US", "shipping_country_iso_three": "USA", "shipping_address_1": "100 Main Street", "order_currency": "USD"],
+        ["customer_code": "ATN002", "customer_name": "Atelier Nord", "company_name": "Atelier Nord SARL", "shipping_city": "Paris", "shipping_region": "", "shipping_postal_code": "75003", "shipping_country": "France", "shipping_country_iso_two": "FR", "shipping_country_iso_three": "FRA", "shipping_address_1": "12 Rue Exemple", "order_currency": "EUR"],
+        ["customer_code": "KWH003", "customer_name": "Kaufhaus Weber", "company_name": "Weber & Söhne GmbH", "shipping_city": "München", "shipping_region": "BY", "shipping_postal_code": "80331", "shipping_country": "Germany", "shipping_country_iso_two": "DE", "shipping_country_iso_three": "DEU", "shipping_address_1": "Marienplatz 8", "order_currency": "EUR"],
+        ["customer_code": "NSH004", "customer_name": "North Shore Supply", "company_name": "North Shore Supply Co.", "shipping_city": "Evanston", "shipping_region": "IL", "shipping_postal_code": "60201", "shipping_country": "United States", "shipping_country_iso_two": "US", "shipping_country_iso_three": "USA", "shipping_address_1": "1500 Sherman Ave", "order_currency": "USD"],
+        ["customer_code": "", "customer_name": "Walk-in Trade Show Buyer", "company_name": "", "shipping_city": "New York", "shipping_region": "NY", "shipping_postal_code": "10001", "shipping_country": "United States", "shipping_country_iso_two": "US", "shipping_country_iso_three": "USA", "shipping_address_1": "11 W 33rd St", "order_currency": "USD"],
+    ]
+
+    static func orders(count: Int, seed: UInt64, firstID: Int = 9_100_001) -> [SandboxOrder] {
+        var rng = Generator(state: seed)
+        let catalog = SandboxCatalog.styles
+        let start = ISO8601DateFormatter().date(from: "2025-06-01T08:00:00Z")!
+        return (0..<count).map { index in
+            let customer = customers[index % customers.count == 4 && index % 10 != 4 ? 0 : index % customers.count]
+            let created = start.addingTimeInterval(Double(index) * 1800 + Double(Int.random(in: 0..<900, using: &rng)))
+            let iso = ISO8601DateFormatter().string(from: created)
+            var fields = customer
+            let id = firstID + index
+            fields["order_id"] = String(id)
+            fields["order_type"] = "4"
+            fields["order_type_name"] = "Approved"
+            fields["customer_purchase_order"] = "PO-\(id % 100_000)"
+            fields["date_created"] = iso
+            fields["date_modified"] = iso
+            fields["date_approved"] = iso
+            fields["date_ship_start"] = "2025-08-01T00:00:00+00:00"
+            fields["date_ship_end"] = "2025-08-31T00:00:00+00:00"
+            fields["shipping_name"] = customer["customer_name"]
+            fields["shipping_code"] = (customer["customer_code"] ?? "") + "-S1"
+            fields["billing_name"] = (customer["company_name"]?.isEmpty == false ? customer["company_name"] : customer["customer_name"]) ?? ""
+            fields["billing_code"] = (customer["customer_code"] ?? "") + "-B1"
+            for key in ["address_1", "city", "region", "postal_code", "country", "country_iso_two", "country_iso_three"] {
+                fields["billing_\(key)"] = customer["shipping_\(key)"]
+            }
+            fields["warehouse_code"] = index % 7 == 3 ? "EUDC" : "MAINDC"
+            fields["warehouse_name"] = index % 7 == 3 ? "EU DC" : "Main DC"
+            fields["shipping_method_code"] = "GRND"
+            fields["payment_method_code"] = "N30"
+            var lines: [JoorLineItem] = []
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let style = catalog.randomElement(using: &rng)!
+                let color = style.colors.randomElement(using: &rng)!
+                for size in style.sizes where Int.random(in: 0..<3, using: &rng) > 0 {
+                    guard let upc = style.upcs.first(where: { $0.colorCode == color.code && $0.sizeName == size.name })?.upc,
+                          !lines.contains(where: { $0.fields["item_upc"] == upc }) else { continue }
+                    let qty = Int.random(in: 1...12, using: &rng)
+                    let price = style.prices.first?.wholesale ?? "10.00"
+                    lines.append(JoorLineItem(fields: [
+                        "item_name": style.styleName, "item_number": style.styleNumber, "item_style_identifier": style.styleIdentifier,
+                        "item_color": color.name ?? "", "item_color_code": color.code, "item_size": size.name, "item_size_code": size.name,
+                        "item_upc": upc, "item_quantity": String(qty), "item_price": price, "item_unit_price": price,
+                        "item_price_extended": (Decimal(string: price)! * Decimal(qty)).description,
+                    ]))
+                }
+            }
+            if lines.isEmpty {
+                let style = catalog[0]
+                lines.append(JoorLineItem(fields: ["item_name": style.styleName, "item_number": style.styleNumber, "item_color_code": style.upcs[0].colorCode,
+                                                   "item_size": style.upcs[0].sizeName, "item_upc": style.upcs[0].upc, "item_quantity": "1", "item_price": "45.00"]))
+            }
+            let statuses: [SandboxOrder.Status] = [.approved, .approved, .approved, .approved, .approved, .approved, .pending, .shipped, .cancelled, .notes]
+            return SandboxOrder(order: JoorOrder(fields: fields, lineItems: lines), status: statuses[index % statuses.count])
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import JoorModels
+
+extension SandboxState {
+    /// An API answer: HTTP status and JSON body.
+    struct Answer: Sendable {
+        var status: Int
+        var body: JSONValue
+        var headers: [String: String] = [:]
+    }
+
+    /// `GET /v2/orders` with JOOR's filters, paging and sync semantics.
+    func listOrders(_ query: [String: String]) throws -> Answer {
+        func int(_ key: String) -> Int? { query[key].flatMap { Int($0) } }
+        let sync = (int("sync") ?? 1) == 1
+        let orderType = int("order_type") ?? 2
+        let exportStatus = int("export_status") ?? (sync ? 2 : 1)
+        let count = max(1, min(int("count") ?? 50, 1000))
+        let start = max(0, int("start_from") ?? int("start") ?? 0)
+        if (query["date_start"] == nil) != (query["date_end"] == nil) {
+            return Answer(status: 400, body: Self.envelope("orders", code: 1, comment: "date_start and date_end must be given together", extra: [:]))
+        }
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        func date(_ text: String?) -> Date? { text.flatMap { iso.date(from: $0) ?? plain.date(from: $0) } }
+        let from = date(query["date_start"]), to = date(query["date_end"])
+        if query["date_start"] != nil && (from == nil || to == nil) {
+            return Answer(status: 400, body: Self.envelope("orders", code: 1, comment: "date_start/date_end must be ISO 8601 timestamps", extra: [:]))
+        }
+        let matching = orders.indices.filter { i in
+            let o = orders[i]
+            guard o.matches(orderType: orderType), o.matches(exportStatus: exportStatus) else { return false }
+            if let code = query["customer_code"], o.order.fields["customer_code"] != code { return false }
+            if let group = query["customer_group_name"], o.order.fields["customer_group_name"] != group { return false }
+            if let orderID = query["order_id"], o.id != orderID { return false }
+            if let from, let to {
+                guard let modified = date(o.order.fields["date_modified"]), modified >= from, modified <= to else { return false }
+            }
+            return true
+        }
+        let page = Array(matching.dropFirst(start).prefix(count))
+        if sync {
+            for i in page {
+                orders[i].exported = true
+                orders[i].modifiedSinceExport = false
+                orders[i].failedReason = nil
+                orders[i].exportCount += 1
+            }
+            try save()
+        }
+        // A sync pull removes what it returned from the not-yet-exported set, so the next page
+        // starts at the same offset; a read-only pull moves on by a page.
+        let remaining = matching.count - (sync ? page.count : 0)
+        let next: Int? = sync ? (remaining > start ? start : nil) : (start + page.count < matching.count ? start + page.count : nil)
+        let list = JSONValue.array(page.map { Self.json(orders[$0].order) })
+        var response: [String: JSONValue] = [
+            "code": .number(0), "comment": .string(""), "start_from": .number(Decimal(start)), "count": .number(Decimal(matching.count)),
+            "log_id": .string(UUID().uuidString.lowercased()),
+        ]
+        response["next_start"] = next.map { .number(Decimal($0)) } ?? .string("")
+        return Answer(status: 200, body: .object(["orders": .object(["response": .object(response), "orders": list])]))
+    }
+
+    static func envelope(_ root: String, code: Int, comment: String, extra: [String: JSONValue]) -> JSONValue {
+        var inner = extra
+        inner["response"] = .object(["code": .number(Decimal(code)), "comment": .string(comment)])
+        return .object([root: .object(inner)])
+    }
+
+    /// Fields JOOR sends as numbers.
+    static let numericFields: Set<String> = ["order_id", "order_total", "order_discount", "order_discount_percent", "order_shipping_total",
+                                             "item_style_id", "item_quantity", "item_price", "item_retail_price", "item_unit_price",
+                                             "item_price_adjustment", "item_price_extended", "door_id"]
+
+    static func json(_ order: JoorOrder) -> JSONValue {
+        func fields(_ map: [String: String]) -> [String: JSONValue] {
+            var out: [String: JSONValue] = [:]
+            for (key, value) in map {
+                if numericFields.contains(key), let number = Decimal(string: value), !value.isEmpty { out[key] = .number(number) } else { out[key] = .string(value) }
+            }
+            return out
+        }
+        var object = fields(order.fields)
+        object["line_items"] = .array(order.lineItems.map { line in
+            var item = fields(line.fields)
+            item["style_tags"] = .array(line.styleTags.map { .object(fields($0)) })
+            return .object(item)
+        })
+        object["order_doors"] = .array(order.doors.map { .object(fields($0)) })
+        object["order_divisions"] = .array(order.divisions.map { .object(fields($0)) })
+        return .object(object)
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import JoorModels
+
+extension SandboxState {
+    /// `POST /v2/bulk-style`: queues a job; invalid styles are listed in the job's errors.
+    func submitStyles(_ body: Data) throws -> Answer {
+        let request: BulkStyleRequest
+        do { request = try BulkStyleRequest.decode(body) } catch {
+            return Answer(status: 400, body: Self.envelope("bulk_styles", code: 1, comment: "the body is not a valid styles document: \(error)", extra: [:]))
+        }
+        var errors: [String: String] = [:]
+        for style in request.styles {
+            if let problem = Self.problem(with: style) { errors[style.styleIdentifier.isEmpty ? style.styleNumber : style.styleIdentifier] = problem }
+        }
+        let id = nextJobID
+        nextJobID += 1
+        jobs[id] = Job(id: id, styles: request.styles, errors: errors, created: ISO8601DateFormatter().string(from: Date()))
+        try save()
+        return Answer(status: 200, body: jobJSON(jobs[id]!))
+    }
+
+    /// `GET /v2/bulk-style/{id}`: the job advances queued → started → finished as it is polled.
+    func styleJob(_ idText: String) throws -> Answer {
+        guard let id = Int(idText), var job = jobs[id] else {
+            return Answer(status: 404, body: Self.envelope("bulk_styles", code: 1, comment: "no bulk style job \(idText)", extra: [:]))
+        }
+        job.polls += 1
+        if job.polls >= configuration.jobPollsToFinish, !job.applied {
+            for style in job.styles where job.errors[style.styleIdentifier] == nil { register(style) }
+            job.applied = true
+        }
+        jobs[id] = job
+        try save()
+        return Answer(status: 200, body: jobJSON(job))
+    }
+
+    private func jobJSON(_ job: Job) -> JSONValue {
+        let status = job.applied ? "finished" : (job.polls == 0 ? "queued" : "started")
+        let done = job.applied ? job.styles.count : min(job.styles.count, job.polls * max(1, job.styles.count / 2))
+        var entry: [String: JSONValue] = [
+            "bulk_styles_job_id": .number(Decimal(job.id)), "status": .string(status), "created": .string(job.created),
+            "modified": .string(ISO8601DateFormatter().string(from: Date())), "style_record_count": .number(Decimal(job.styles.count)),
+            "style_record_progress": .number(Decimal(done)),
+        ]
+        if job.applied && !job.errors.isEmpty {
+            entry["errors"] = .array(job.errors.sorted { $0.key < $1.key }.map { .object(["style_identifier": .string($0.key), "message": .string($0.value)]) })
+        }
+        return Self.envelope("bulk_styles", code: 0, comment: "", extra: ["bulk_styles_jobs": .array([.object(entry)])])
+    }
+
+    static func problem(with style: Style) -> String? {
+        if style.styleName.isEmpty { return "style_name is required" }
+        if style.styleNumber.isEmpty { return "style_number is required" }
+        if style.styleName.count > 100 { return "style_name is longer than 100 characters" }
+        if style.styleNumber.count > 45 { return "style_number is longer than 45 characters" }
+        for upc in style.upcs {
+            guard style.colors.contains(where: { $0.code == upc.colorCode }), style.sizes.contains(where: { $0.name == upc.sizeName }) else {
+                return "UPC \(upc.upc) names color \(upc.colorCode) size \(upc.sizeName), which the style does not have"
+            }
+        }
+        return nil
+    }
+}

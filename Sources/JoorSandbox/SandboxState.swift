@@ -1,0 +1,154 @@
+import Foundation
+import JoorModels
+
+/// Everything the sandbox knows, behind an actor; saved to the data folder after each change.
+public actor SandboxState {
+    /// A stock position as JOOR would hold it.
+    public struct StockRecord: Sendable, Codable, Equatable {
+        public var warehouse: String
+        public var inventoryDate: String?
+        public var upc: String?
+        public var styleNumber: String?
+        public var colorCode: String?
+        public var size: String?
+        public var inventory: Int
+        public var madeToOrder: Bool
+        /// How many times a push set this position.
+        public var updates: Int
+    }
+
+    struct Job: Sendable, Codable {
+        var id: Int
+        var styles: [Style]
+        var errors: [String: String]
+        var polls = 0
+        var applied = false
+        var created: String
+    }
+
+    /// What is saved in `<data>/sandbox-state.json`.
+    struct Snapshot: Codable {
+        var orders: [SandboxOrder]
+        var stock: [String: StockRecord]
+        var styles: [Style]
+        var jobs: [Job]
+        var nextJobID: Int
+        var requestCounts: [String: Int]
+    }
+
+    let configuration: SandboxConfiguration
+    var orders: [SandboxOrder] = []
+    var stock: [String: StockRecord] = [:]
+    var styles: [String: Style] = [:]
+    var styleOrder: [String] = []
+    var upcIndex: [String: (style: String, color: String, size: String)] = [:]
+    var jobs: [Int: Job] = [:]
+    var nextJobID = 1001
+    /// Requests served per endpoint (`POST /v2/bulk-inventory` → 3), for tests and people.
+    public private(set) var requestCounts: [String: Int] = [:]
+    private var windowStart: Date?
+    private var creditsUsed = 0
+    var faults = FaultPlan()
+
+    init(configuration: SandboxConfiguration) async throws {
+        self.configuration = configuration
+        if let snapshot = try Self.load(configuration.dataDirectory) {
+            orders = snapshot.orders
+            stock = snapshot.stock
+            for style in snapshot.styles { register(style) }
+            jobs = Dictionary(uniqueKeysWithValues: snapshot.jobs.map { ($0.id, $0) })
+            nextJobID = snapshot.nextJobID
+            requestCounts = snapshot.requestCounts
+        } else {
+            for style in SandboxCatalog.styles { register(style) }
+            orders = OrderSeeder.orders(count: configuration.seedOrders, seed: configuration.seed)
+            try save()
+        }
+    }
+
+    // MARK: Persistence
+
+    private static func file(_ directory: String) -> URL {
+        URL(fileURLWithPath: directory).appendingPathComponent("sandbox-state.json")
+    }
+
+    private static func load(_ directory: String?) throws -> Snapshot? {
+        guard let directory, FileManager.default.fileExists(atPath: file(directory).path) else { return nil }
+        return try JSONDecoder().decode(Snapshot.self, from: Data(contentsOf: file(directory)))
+    }
+
+    func save() throws {
+        guard let directory = configuration.dataDirectory else { return }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let snapshot = Snapshot(orders: orders, stock: stock, styles: styleOrder.compactMap { styles[$0] }, jobs: Array(jobs.values),
+                                nextJobID: nextJobID, requestCounts: requestCounts)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(snapshot).write(to: Self.file(directory), options: .atomic)
+    }
+
+    // MARK: Rate limit
+
+    /// Spends credits in JOOR's fixed window; returns the seconds to wait when there are not enough.
+    func spendCredits(_ cost: Int, now: Date = Date()) -> Double? {
+        if let start = windowStart, now.timeIntervalSince(start) >= configuration.creditWindowSeconds {
+            windowStart = nil
+            creditsUsed = 0
+        }
+        if windowStart == nil { windowStart = now }
+        guard creditsUsed + cost <= configuration.creditLimit else {
+            return max(0.001, configuration.creditWindowSeconds - now.timeIntervalSince(windowStart!))
+        }
+        creditsUsed += cost
+        return nil
+    }
+
+    func count(_ endpoint: String) {
+        requestCounts[endpoint, default: 0] += 1
+    }
+
+    /// Forgets the request counts (tests measure one phase at a time).
+    public func resetCounts() {
+        requestCounts = [:]
+        try? save()
+    }
+
+    // MARK: Catalog
+
+    func register(_ style: Style) {
+        if styles[style.styleIdentifier] == nil { styleOrder.append(style.styleIdentifier) }
+        styles[style.styleIdentifier] = style
+        for upc in style.upcs { upcIndex[upc.upc] = (style.styleIdentifier, upc.colorCode, upc.sizeName) }
+    }
+
+    /// The styles the account has now.
+    public func allStyles() -> [Style] { styleOrder.compactMap { styles[$0] } }
+
+    /// The stock positions the account has now.
+    public func allStock() -> [StockRecord] {
+        stock.values.sorted { ($0.warehouse, $0.upc ?? "", $0.styleNumber ?? "", $0.colorCode ?? "", $0.size ?? "") < ($1.warehouse, $1.upc ?? "", $1.styleNumber ?? "", $1.colorCode ?? "", $1.size ?? "") }
+    }
+
+    /// Every order with its export flags.
+    public func allOrders() -> [SandboxOrder] { orders }
+
+    /// Adds orders (tests and the demo use this to stage specific cases).
+    public func add(_ newOrders: [SandboxOrder]) throws {
+        orders.append(contentsOf: newOrders)
+        try save()
+    }
+
+    /// Marks an order as changed in JOOR after its export.
+    public func modify(orderID: String, field: String = "order_comments", value: String = "changed in JOOR") throws -> Bool {
+        guard let index = orders.firstIndex(where: { $0.id == orderID }) else { return false }
+        orders[index].order.fields[field] = value
+        orders[index].order.fields["date_modified"] = ISO8601DateFormatter().string(from: Date())
+        if orders[index].exported { orders[index].modifiedSinceExport = true }
+        try save()
+        return true
+    }
+
+    /// Plans faults for the next requests.
+    public func plan(_ plan: FaultPlan) { faults = plan }
+    func takeFault() -> FaultPlan.Action? { faults.next() }
+}

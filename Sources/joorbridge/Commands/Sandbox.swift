@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import JoorSandbox
+
+/// `joorbridge sandbox`: a local JOOR stand-in for trying joorbridge without a JOOR account.
+struct Sandbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a local JOOR sandbox on 127.0.0.1 (orders, inventory, styles, with fault injection).",
+        discussion: """
+        Serves JOOR's v2 API: GET /v2/orders (also /v2/order, with or without a trailing slash),
+        POST /v2/bulk-inventory, POST /v2/bulk-style and GET /v2/bulk-style/{id}, with JOOR's
+        semantics: token check, export flags and sync pulls, paging, the credit rate limit and
+        per-item validation. State is kept in --data, so a restart remembers what was exported.
+
+        Read-back and control, for tests and people:
+          GET  /sandbox/status            counts and requests served
+          GET  /sandbox/orders            orders with their export flags
+          GET  /sandbox/inventory         stock per SKU and warehouse
+          GET  /sandbox/styles            the account's styles
+          POST /sandbox/faults            {"fail_next": 3, "status": 503} · {"cut_next": 1} ·
+                                          {"malformed_next": 1} · {"latency_ms": 2000} · "path_prefix"
+          POST /sandbox/orders/{id}/modify   mark an order changed after its export
+
+        Point joorbridge at it with base_url: http://127.0.0.1:PORT and the same token.
+
+        Examples:
+          joorbridge sandbox --port 8080 --data ./sandbox-data --seed-orders 200
+          curl -s http://127.0.0.1:8080/sandbox/status
+
+        \(ExitStatus.helpText)
+        """)
+
+    @Option(help: "Port on 127.0.0.1 (0 picks a free one).")
+    var port: Int = 8080
+
+    @Option(help: ArgumentHelp("Folder for the sandbox's state (kept across restarts).", valueName: "dir"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("The API token clients must send.", valueName: "token"))
+    var token: String = "sandbox-token"
+
+    @Option(help: "Generate this many realistic orders when the data folder is new.")
+    var seedOrders: Int = 25
+
+    @Option(help: "Rate limit: credits per window (GET 1, write 5).")
+    var creditLimit: Int = 300
+
+    @Option(help: "Rate limit window in seconds.")
+    var creditWindow: Double = 300
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard seedOrders >= 0 else { throw ValidationError("--seed-orders cannot be negative.") }
+        guard creditLimit > 0, creditWindow > 0 else { throw ValidationError("--credit-limit and --credit-window must be positive.") }
+    }
+
+    func run() async throws {
+        var config = SandboxConfiguration()
+        config.port = port
+        config.dataDirectory = data
+        config.token = token
+        config.seedOrders = seedOrders
+        config.creditLimit = creditLimit
+        config.creditWindowSeconds = creditWindow
+        let server = try await JoorSandboxServer(configuration: config)
+        let bound = try await server.start()
+        Console.error("JOOR sandbox listening on http://127.0.0.1:\(bound)" + (data.map { " (state in \($0))" } ?? " (state in memory)"))
+        Console.error("Send the token given with --token\(token == "sandbox-token" ? " (default: sandbox-token)" : ""). Stop with Ctrl-C.")
+        try await server.runUntilCancelled()
+    }
+}

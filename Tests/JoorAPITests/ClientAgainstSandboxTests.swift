@@ -1,0 +1,242 @@
+import AsyncHTTPClient
+import Foundation
+import NIOFoundationCompat
+import JoorModels
+import Logging
+import Testing
+import TestSupport
+@testable import JoorAPI
+@testable import JoorSandbox
+
+/// A sandbox on a free loopback port and a client pointed at it.
+struct SandboxHarness {
+    let server: JoorSandboxServer
+    let client: JoorClient
+    let logs: LogCapture
+
+    static let token = "s3cr3t-token-0123456789abcdef"
+
+    static func start(seedOrders: Int = 0, dataDirectory: String? = nil, creditLimit: Int = 300, creditWindow: Double = 300,
+                      clientBudget: CreditBudget? = nil, token: String = token, timeout: Duration = .seconds(10), attempts: Int = 4) async throws -> SandboxHarness {
+        var config = SandboxConfiguration()
+        config.token = Self.token
+        config.seedOrders = seedOrders
+        config.dataDirectory = dataDirectory
+        config.creditLimit = creditLimit
+        config.creditWindowSeconds = creditWindow
+        config.jobPollsToFinish = 2
+        let server = try await JoorSandboxServer(configuration: config)
+        try await server.start()
+        var options = JoorClient.Options(endpoint: .local(server.baseURL), token: Secret(token), budget: clientBudget ?? CreditBudget(limit: creditLimit, window: .milliseconds(Int64(creditWindow * 1000))))
+        options.retry = RetryPolicy(maxAttempts: attempts, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200), maxRateLimitWait: .seconds(2))
+        options.requestTimeout = timeout
+        options.jobPollInterval = .milliseconds(20)
+        let logs = LogCapture()
+        return SandboxHarness(server: server, client: JoorClient(options: options, logger: logs.logger()), logs: logs)
+    }
+
+    func faults(_ plan: FaultPlan) async { await server.state.plan(plan) }
+    func stop() async { await server.stop() }
+}
+
+@Suite("JOOR client against the sandbox", .serialized)
+struct ClientAgainstSandboxTests {
+    @Test func thousandOrdersOverManyPagesArriveOnceAndASecondSyncIsEmpty() async throws {
+        let h = try await SandboxHarness.start(seedOrders: 1000)
+        defer { Task { await h.stop() } }
+        var ids: [String] = []
+        let pages = try await h.client.orders(OrdersQuery(orderType: 8, sync: true, count: 100)) { page in ids += page.orders.map(\.id) }
+        #expect(ids.count == 1000)
+        #expect(Set(ids).count == 1000)
+        #expect(pages == 10, "⌈1000 / 100⌉ reads")
+        var again: [String] = []
+        try await h.client.orders(OrdersQuery(orderType: 8, sync: true, count: 100)) { again += $0.orders.map(\.id) }
+        #expect(again.isEmpty)
+        let exported = await h.server.state.allOrders()
+        #expect(exported.allSatisfy { $0.exported && $0.exportCount == 1 })
+    }
+
+    @Test func readOnlyPullPagesAndMarksNothing() async throws {
+        let h = try await SandboxHarness.start(seedOrders: 120)
+        defer { Task { await h.stop() } }
+        var ids: [String] = []
+        let pages = try await h.client.orders(OrdersQuery(orderType: 8, sync: false, count: 50)) { ids += $0.orders.map(\.id) }
+        #expect(ids.count == 120 && Set(ids).count == 120)
+        #expect(pages == 3)
+        #expect(await h.server.state.allOrders().allSatisfy { !$0.exported })
+    }
+
+    @Test func orderTypeExportStatusAndCustomerFilters() async throws {
+        let h = try await SandboxHarness.start(seedOrders: 50)
+        defer { Task { await h.stop() } }
+        let all = await h.server.state.allOrders()
+        let approved = try await h.client.ordersPage(OrdersQuery(orderType: 6, sync: false, count: 1000))
+        #expect(approved.orders.count == all.filter { $0.status == .approved }.count)
+        let hlb = try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false, customerCode: "HLB001", count: 1000))
+        #expect(!hlb.orders.isEmpty && hlb.orders.allSatisfy { $0.customerCode == "HLB001" })
+        _ = try await h.client.ordersPage(OrdersQuery(orderType: 6, sync: true, count: 5))
+        let exported = try await h.client.ordersPage(OrdersQuery(orderType: 8, exportStatus: 3, sync: false, count: 1000))
+        #expect(exported.orders.count == 5)
+        #expect(try await h.server.state.modify(orderID: exported.orders[0].id))
+        let modified = try await h.client.ordersPage(OrdersQuery(orderType: 8, exportStatus: 4, sync: false, count: 1000))
+        #expect(modified.orders.map(\.id) == [exported.orders[0].id])
+    }
+
+    @Test func rateLimitStormLosesNothingAndDuplicatesNothing() async throws {
+        let h = try await SandboxHarness.start()
+        defer { Task { await h.stop() } }
+        await h.faults(FaultPlan(failCount: 6, failStatus: 429))
+        let started = ContinuousClock.now
+        let items = [InventoryItem(warehouse: "Default", upc: "000000000017", inventory: 7), InventoryItem(warehouse: "Default", upc: "000000000024", inventory: 3)]
+        let result = try await h.client.pushInventory(items)
+        #expect(result.accepted.count == 2 && result.failed.isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(5), "total wait stays bounded")
+        let stock = await h.server.state.allStock()
+        #expect(stock.map(\.inventory).sorted() == [3, 7])
+        #expect(stock.allSatisfy { $0.updates == 1 }, "each SKU was written once")
+        #expect(await h.client.stats.rateLimited == 6)
+    }
+
+    @Test func serverErrorsAreRetried() async throws {
+        let h = try await SandboxHarness.start(seedOrders: 3)
+        defer { Task { await h.stop() } }
+        await h.faults(FaultPlan(failCount: 2, failStatus: 502))
+        let page = try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+        #expect(page.orders.count == 3)
+        #expect(await h.client.stats.retries == 2)
+        await h.faults(FaultPlan(failCount: 10, failStatus: 500))
+        let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
+        #expect(error?.kind == .httpStatus(500))
+    }
+
+    @Test func connectionCutMidResponseIsRetried() async throws {
+        let h = try await SandboxHarness.start(seedOrders: 3)
+        defer { Task { await h.stop() } }
+        await h.faults(FaultPlan(cutCount: 2))
+        let page = try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+        #expect(page.orders.count == 3)
+    }
+
+    @Test func timeoutsAreRetriedThenReported() async throws {
+        let h = try await SandboxHarness.start(seedOrders: 1, timeout: .milliseconds(300), attempts: 2)
+        defer { Task { await h.stop() } }
+        await h.faults(FaultPlan(latencyMilliseconds: 1000))
+        let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
+        #expect(error?.kind == .unreachable)
+        #expect(error?.isUnavailable == true)
+        await h.faults(FaultPlan())
+        #expect(try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)).orders.count == 1)
+    }
+
+    @Test func malformedBodyIsReportedNotSwallowed() async throws {
+        let h = try await SandboxHarness.start(seedOrders: 1)
+        defer { Task { await h.stop() } }
+        await h.faults(FaultPlan(malformedCount: 1))
+        let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
+        #expect(error?.kind == .malformedResponse)
+    }
+
+    @Test func wrongTokenIsUnauthorizedWithoutRetryAndNeverLogged() async throws {
+        let wrong = "wrong-token-9876543210"
+        let h = try await SandboxHarness.start(seedOrders: 1, token: wrong)
+        defer { Task { await h.stop() } }
+        let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
+        #expect(error?.kind == .unauthorized)
+        #expect(error?.description.contains("JOOR rejected the API token") == true)
+        #expect(await h.client.stats.requests == 1, "no retry on 401")
+        for secret in [wrong, Data(wrong.utf8).base64EncodedString()] {
+            #expect(!h.logs.text.contains(secret))
+            #expect(!(error?.description.contains(secret) ?? true))
+        }
+        #expect("\(h.client.options.token)" == "<redacted>")
+    }
+
+    @Test func tokenNeverAppearsInLogsWhateverHappens() async throws {
+        let h = try await SandboxHarness.start(seedOrders: 2, timeout: .milliseconds(300), attempts: 2)
+        defer { Task { await h.stop() } }
+        await h.faults(FaultPlan(failCount: 2, failStatus: 500))
+        _ = try? await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+        await h.faults(FaultPlan(cutCount: 1))
+        _ = try? await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+        await h.faults(FaultPlan(latencyMilliseconds: 600))
+        _ = try? await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+        await h.faults(FaultPlan(failCount: 1, failStatus: 429))
+        _ = try? await h.client.pushInventory([InventoryItem(upc: "000000000017", inventory: 1)])
+        let logged = h.logs.text
+        #expect(!logged.isEmpty)
+        #expect(!logged.contains(SandboxHarness.token))
+        #expect(!logged.contains(Data(SandboxHarness.token.utf8).base64EncodedString()))
+    }
+
+    @Test func creditBudgetAvoids429() async throws {
+        // 20 credits per 1 s on both sides: 10 writes (50 credits) need three windows.
+        let h = try await SandboxHarness.start(creditLimit: 20, creditWindow: 1)
+        defer { Task { await h.stop() } }
+        let started = ContinuousClock.now
+        for i in 0..<10 { _ = try await h.client.pushInventory([InventoryItem(upc: "000000000017", inventory: i)]) }
+        #expect(await h.client.stats.rateLimited == 0, "the client's own budget kept it under JOOR's limit")
+        #expect(ContinuousClock.now - started >= .seconds(2))
+        #expect(await h.server.state.requestCounts["POST /v2/bulk-inventory"] == 10)
+    }
+
+    @Test func inventoryPerItemValidation() async throws {
+        let h = try await SandboxHarness.start()
+        defer { Task { await h.stop() } }
+        let items = [
+            InventoryItem(warehouse: "Default", upc: "000000000017", inventory: 5),
+            InventoryItem(warehouse: "Nowhere", upc: "000000000024", inventory: 5),
+            InventoryItem(upc: "999999999999", inventory: 5),
+            InventoryItem(upc: "000000000031", inventory: -1),
+            InventoryItem(warehouse: "Future Q3", inventoryDate: "2025-09-15", styleNumber: "FS-1001", colorCode: "110", size: "M", inventory: 120),
+            InventoryItem(styleNumber: "FS-1001", colorCode: "999", size: "M", inventory: 1),
+        ]
+        let result = try await h.client.pushInventory(items)
+        #expect(result.accepted.map(\.skuLabel) == ["000000000017", "FS-1001|FS-1001|110|M"])
+        #expect(result.failed.map(\.reason) == ["unknown warehouse 'Nowhere'", "unknown UPC 999999999999", "negative inventory -1", "style FS-1001 has no color 999 in size M"])
+        let future = await h.server.state.allStock().first { $0.warehouse == "Future Q3" }
+        #expect(future?.upc == "000000000024" && future?.inventoryDate == "2025-09-15" && future?.inventory == 120)
+    }
+
+    @Test func styleJobRunsToTheEndWithPerStyleErrors() async throws {
+        let h = try await SandboxHarness.start()
+        defer { Task { await h.stop() } }
+        let good = Style(styleName: "Rain Jacket", styleNumber: "RJ-5005", styleIdentifier: "RJ-5005", colors: [.init(code: "700", name: "Red")], sizes: [.init("M")], upcs: [.init(colorCode: "700", sizeName: "M", upc: "000000005005")])
+        let bad = Style(styleName: "", styleNumber: "XX-1", styleIdentifier: "XX-1")
+        let job = try await h.client.submitStyles([good, bad])
+        #expect(job.status == .queued)
+        let done = try await h.client.waitForStyleJob(job)
+        #expect(done.status == .finished)
+        #expect(done.errors == ["XX-1": "style_name is required"])
+        #expect(await h.server.state.allStyles().contains { $0.styleIdentifier == "RJ-5005" })
+        let pushed = try await h.client.pushInventory([InventoryItem(upc: "000000005005", inventory: 2)])
+        #expect(pushed.failed.isEmpty, "the new style's UPC is now known")
+    }
+
+    @Test func stateSurvivesARestart() async throws {
+        let dir = try TemporaryDirectory()
+        let first = try await SandboxHarness.start(seedOrders: 10, dataDirectory: dir.path)
+        _ = try await first.client.ordersPage(OrdersQuery(orderType: 8, sync: true, count: 4))
+        _ = try await first.client.pushInventory([InventoryItem(upc: "000000000017", inventory: 9)])
+        await first.stop()
+        let second = try await SandboxHarness.start(seedOrders: 10, dataDirectory: dir.path)
+        defer { Task { await second.stop() } }
+        #expect(await second.server.state.allOrders().filter(\.exported).count == 4)
+        #expect(await second.server.state.allStock().first?.inventory == 9)
+        var rest: [String] = []
+        try await second.client.orders(OrdersQuery(orderType: 8, sync: true, count: 4)) { rest += $0.orders.map(\.id) }
+        #expect(rest.count == 6)
+    }
+
+    @Test func acceptsBothOrderPathsAndTrailingSlashes() async throws {
+        let h = try await SandboxHarness.start(seedOrders: 2)
+        defer { Task { await h.stop() } }
+        for path in ["/v2/orders", "/v2/orders/", "/v2/order", "/v2/order/"] {
+            var request = HTTPClientRequest(url: h.server.baseURL + path + "?sync=0&order_type=8")
+            request.headers.add(name: "Authorization", value: "Oauth2 " + Data(SandboxHarness.token.utf8).base64EncodedString())
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            var body = try await response.body.collect(upTo: 1 << 20)
+            #expect(response.status.code == 200, "\(path)")
+            #expect(try OrdersPage.parse(body.readData(length: body.readableBytes)!).orders.count == 2)
+        }
+    }
+}
