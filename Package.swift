@@ -10,6 +10,7 @@ import PackageDescription
 /// - `Mapping`: the declarative mapping language: YAML → compiled rules → converted records and files.
 /// - `JoorAPI`: the JOOR HTTP client (auth, paging, credit budget, retries).
 /// - `JoorSandbox`: a local JOOR stand-in with fault injection, for tests, demos and trials.
+/// - `JoorBridge`: the jobs (orders, inventory, products), the config, the SQLite ledger and the folders.
 /// - `joorbridge`: the command-line executable (a thin layer over the libraries).
 let package = Package(
     name: "joorbridge",
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
@@ -71,6 +73,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "JoorBridge",
+            dependencies: [
+                "FileFormats", "JoorModels", "Mapping", "JoorAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "joorbridge",
             dependencies: [
@@ -79,6 +90,7 @@ let package = Package(
                 "Mapping",
                 "JoorAPI",
                 "JoorSandbox",
+                "JoorBridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -110,8 +122,12 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "JoorBridgeTests",
+            dependencies: ["JoorBridge", "JoorSandbox", "TestSupport"]
+        ),
+        .testTarget(
             name: "JoorBridgeCLITests",
-            dependencies: ["TestSupport"]
+            dependencies: ["TestSupport", "JoorSandbox", "FileFormats"]
         ),
     ],
     swiftLanguageModes: [.v6]

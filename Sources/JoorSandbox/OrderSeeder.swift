@@ -26,7 +26,8 @@ struct OrderSeeder {
     static func orders(count: Int, seed: UInt64, firstID: Int = 9_100_001) -> [SandboxOrder] {
         var rng = Generator(state: seed)
         let catalog = SandboxCatalog.styles
-        let start = ISO8601DateFormatter().date(from: "2025-06-01T08:00:00Z")!
+        // Orders approved over the recent past, half an hour apart, the newest an hour ago.
+        let start = Date().addingTimeInterval(-3600 - Double(count) * 1800)
         return (0..<count).map { index in
             let customer = customers[index % customers.count == 4 && index % 10 != 4 ? 0 : index % customers.count]
             let created = start.addingTimeInterval(Double(index) * 1800 + Double(Int.random(in: 0..<900, using: &rng)))

@@ -42,3 +42,29 @@ public enum Executable {
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 }
+
+extension Executable {
+    /// Starts `joorbridge` and kills it with SIGKILL after `delay`; returns its exit status
+    /// (or the signal) and standard error.
+    public static func runAndKill(_ arguments: [String], in directory: String, environment: [String: String], after delay: TimeInterval) throws -> (status: Int32, killed: Bool, stderr: String) {
+        let process = Process()
+        process.executableURL = joorbridge
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(delay)
+        while process.isRunning && Date() < deadline { usleep(1_000) }
+        var killed = false
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            killed = true
+        }
+        process.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationStatus, killed || process.terminationReason == .uncaughtSignal, text)
+    }
+}

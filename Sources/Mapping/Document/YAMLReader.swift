@@ -2,25 +2,30 @@ import Yams
 
 /// Reads a YAML mapping document node by node, collecting every problem with its position
 /// instead of stopping at the first (batch tools collect, then fail).
-final class YAMLReader {
-    let path: String
-    private(set) var problems: [MappingError] = []
+package final class YAMLReader {
+    package let path: String
+    package private(set) var problems: [MappingError] = []
 
-    init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
-    var hasErrors: Bool { problems.contains { !$0.isWarning } }
+    package var hasErrors: Bool { problems.contains { !$0.isWarning } }
 
-    func error(_ node: Node?, _ message: String) {
+    package func error(_ node: Node?, _ message: String) {
         problems.append(MappingError(path: path, line: node?.mark?.line, column: node?.mark?.column, message: message))
     }
 
-    func warning(_ node: Node?, _ message: String) {
+    /// An error at a line found outside the YAML tree (for example while interpolating `${NAME}`).
+    package func errorAt(line: Int?, _ message: String) {
+        problems.append(MappingError(path: path, line: line, message: message))
+    }
+
+    package func warning(_ node: Node?, _ message: String) {
         problems.append(MappingError(path: path, line: node?.mark?.line, column: node?.mark?.column, message: message, isWarning: true))
     }
 
     /// Parses the text, refusing anchors and aliases (they have no use in a mapping and
     /// an alias bomb would make the walk exponential).
-    func compose(_ text: String) -> Node? {
+    package func compose(_ text: String) -> Node? {
         let node: Node?
         // Yams holds a node's anchor weakly; keep the parser (which owns the anchors) alive
         // until the tree has been checked for them.
@@ -76,7 +81,7 @@ final class YAMLReader {
     // MARK: Typed access
 
     /// A YAML mapping as ordered (key, key node, value) entries; reports a non-mapping.
-    func object(_ node: Node?, _ what: String) -> YAMLObject? {
+    package func object(_ node: Node?, _ what: String) -> YAMLObject? {
         guard let node else { return nil }
         guard case .mapping(let mapping) = node else {
             error(node, "\(what) must be a mapping of keys to values")
@@ -91,7 +96,7 @@ final class YAMLReader {
     }
 
     /// Reports every key not in `allowed`, naming the allowed ones.
-    func checkKeys(_ object: YAMLObject, allowed: [String]) {
+    package func checkKeys(_ object: YAMLObject, allowed: [String]) {
         for entry in object.entries where !allowed.contains(entry.key) {
             let suggestion = allowed.min { editDistance($0, entry.key) < editDistance($1, entry.key) }
             let hint = suggestion.map { editDistance($0, entry.key) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
@@ -99,19 +104,19 @@ final class YAMLReader {
         }
     }
 
-    func string(_ node: Node?, _ what: String) -> String? {
+    package func string(_ node: Node?, _ what: String) -> String? {
         guard let node else { return nil }
         guard case .scalar(let scalar) = node else { error(node, "\(what) must be a single value"); return nil }
         return scalar.string
     }
 
-    func int(_ node: Node?, _ what: String) -> Int? {
+    package func int(_ node: Node?, _ what: String) -> Int? {
         guard let text = string(node, what) else { return nil }
         guard let value = Int(text) else { error(node, "\(what) must be a whole number, not '\(text)'"); return nil }
         return value
     }
 
-    func bool(_ node: Node?, _ what: String) -> Bool? {
+    package func bool(_ node: Node?, _ what: String) -> Bool? {
         guard let text = string(node, what) else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -120,7 +125,7 @@ final class YAMLReader {
         }
     }
 
-    func strings(_ node: Node?, _ what: String) -> [String]? {
+    package func strings(_ node: Node?, _ what: String) -> [String]? {
         guard let node else { return nil }
         if case .scalar = node { return string(node, what).map { [$0] } }
         guard case .sequence(let sequence) = node else { error(node, "\(what) must be a list"); return nil }
@@ -128,7 +133,7 @@ final class YAMLReader {
     }
 
     /// One of `choices`, reported with the list when it is not.
-    func choice(_ node: Node?, _ what: String, _ choices: [String]) -> String? {
+    package func choice(_ node: Node?, _ what: String, _ choices: [String]) -> String? {
         guard let text = string(node, what) else { return nil }
         guard choices.contains(text) else {
             error(node, "\(what) must be one of \(choices.joined(separator: ", ")), not '\(text)'")
@@ -139,20 +144,20 @@ final class YAMLReader {
 }
 
 /// An ordered YAML mapping with the nodes of its keys, for precise error positions.
-struct YAMLObject {
-    struct Entry {
-        var key: String
-        var keyNode: Node
-        var value: Node
+package struct YAMLObject {
+    package struct Entry {
+        package var key: String
+        package var keyNode: Node
+        package var value: Node
     }
 
-    let node: Node
-    let entries: [Entry]
+    package let node: Node
+    package let entries: [Entry]
     /// What this object is, for messages ("field 'upc'").
-    let what: String
+    package let what: String
 
-    subscript(key: String) -> Node? { entries.first { $0.key == key }?.value }
-    func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
+    package subscript(key: String) -> Node? { entries.first { $0.key == key }?.value }
+    package func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
 }
 
 extension Node {

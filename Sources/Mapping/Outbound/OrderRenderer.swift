@@ -31,6 +31,12 @@ public struct RenderedElement: Sendable, Equatable {
 public struct OrderRejection: Error, Sendable, Equatable, CustomStringConvertible {
     public var orderID: String
     public var problems: [RowRejection]
+
+    public init(orderID: String, problems: [RowRejection]) {
+        self.orderID = orderID
+        self.problems = problems
+    }
+
     public var description: String {
         "order \(orderID) cannot be mapped: " + problems.map { p in
             [p.field.map { "field '\($0)'" }, p.value.map { "value '\($0)'" }, p.reason].compactMap { $0 }.joined(separator: ": ")

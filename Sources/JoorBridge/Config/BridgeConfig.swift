@@ -1,0 +1,88 @@
+import Foundation
+import Mapping
+import Yams
+
+/// `joorbridge.yml`: how to reach JOOR, where the folders and the state live, and what each job does.
+///
+/// Relative paths are relative to the config file. `${NAME}` is replaced by the environment
+/// variable NAME. Unknown keys are errors with their line; so is a missing required setting.
+public struct BridgeConfig: Sendable {
+    public struct JOOR: Sendable {
+        /// Where the token comes from: an environment variable (default `JOOR_API_TOKEN`) or a file.
+        public var tokenEnv = "JOOR_API_TOKEN"
+        public var tokenFile: String?
+        /// `true` talks to JOOR's sandbox instead of production.
+        public var testMode = false
+        /// Overrides the host (the local sandbox: `http://127.0.0.1:8080`).
+        public var baseURL: String?
+        public var account: String?
+        public var creditLimit = 300
+        public var creditWindowSeconds = 300.0
+        public var requestTimeoutSeconds = 60.0
+    }
+
+    public struct Folders: Sendable {
+        public var inbox: String
+        public var outbox: String
+        public var processing: String
+        public var archive: String
+        public var error: String
+    }
+
+    /// The config file itself.
+    public var path: String
+    public var joor = JOOR()
+    public var folders: Folders
+    /// The SQLite state store.
+    public var statePath: String
+    public var orders: OrdersSettings?
+
+    /// The folder the config file is in (relative paths start there).
+    public var directory: URL { URL(fileURLWithPath: path).deletingLastPathComponent() }
+
+    /// Which config file to use: `--config`, else `$JOORBRIDGE_CONFIG`, else `./joorbridge.yml`.
+    public static func resolvePath(_ explicit: String?) -> String {
+        explicit ?? ProcessInfo.processInfo.environment["JOORBRIDGE_CONFIG"] ?? "joorbridge.yml"
+    }
+
+    /// Reads and validates a config file (every problem is reported at once).
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(MappingErrors) -> BridgeConfig {
+        let raw: String
+        do { raw = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw MappingErrors([MappingError(path: path, message: "cannot read the config file: \((error as NSError).localizedDescription); create one with `joorbridge init`")])
+        }
+        let reader = YAMLReader(path: path)
+        let text = interpolate(raw, environment: environment, reader: reader)
+        let config = ConfigParser(reader: reader, path: path).parse(text)
+        if reader.hasErrors || config == nil { throw MappingErrors(reader.problems) }
+        return config!
+    }
+
+    /// Replaces `${NAME}` with the environment's value, reporting undefined names by line.
+    static func interpolate(_ text: String, environment: [String: String], reader: YAMLReader) -> String {
+        var out = ""
+        var lineNumber = 1
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            out += rest[..<start.lowerBound]
+            lineNumber += rest[..<start.lowerBound].filter { $0 == "\n" }.count
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { out += rest[start.lowerBound...]; rest = ""; break }
+            let name = String(rest[start.upperBound..<end])
+            if let value = environment[name] {
+                out += value
+            } else {
+                reader.errorAt(line: lineNumber, "the environment variable \(name) is not set (used as ${\(name)})")
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
+    }
+
+    /// Resolves a path from the config against the config's folder.
+    func resolve(_ value: String) -> String {
+        if value.hasPrefix("/") { return value }
+        if value.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] { return home + value.dropFirst(1) }
+        return directory.appendingPathComponent(value).standardizedFileURL.path
+    }
+}
+

@@ -1,0 +1,95 @@
+import Foundation
+import Mapping
+import Yams
+
+/// Reads `joorbridge.yml` into a ``BridgeConfig``.
+struct ConfigParser {
+    let reader: YAMLReader
+    let path: String
+
+    static let version = 1
+
+    func parse(_ text: String) -> BridgeConfig? {
+        guard let root = reader.compose(text), let top = reader.object(root, "the config") else { return nil }
+        reader.checkKeys(top, allowed: ["version", "joor", "folders", "state", "orders", "inventory", "products", "notify", "log"])
+        if let v = top["version"] {
+            if let n = reader.int(v, "version"), n != Self.version { reader.error(v, "config version \(n) is not supported; this joorbridge reads version \(Self.version)") }
+        } else {
+            reader.error(root, "the config needs 'version: \(Self.version)'")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ value: String) -> String {
+            value.hasPrefix("/") ? value : base.appendingPathComponent(value).standardizedFileURL.path
+        }
+        var folders = BridgeConfig.Folders(inbox: resolve("inbox"), outbox: resolve("outbox"), processing: resolve("processing"),
+                                           archive: resolve("archive"), error: resolve("error"))
+        if let node = top["folders"], let object = reader.object(node, "folders") {
+            reader.checkKeys(object, allowed: ["inbox", "outbox", "processing", "archive", "error"])
+            func folder(_ key: String, _ keyPath: WritableKeyPath<BridgeConfig.Folders, String>) {
+                if let value = object[key].flatMap({ reader.string($0, "folders.\(key)") }) { folders[keyPath: keyPath] = resolve(value) }
+            }
+            folder("inbox", \.inbox)
+            folder("outbox", \.outbox)
+            folder("processing", \.processing)
+            folder("archive", \.archive)
+            folder("error", \.error)
+        }
+        let state = top["state"].flatMap { reader.string($0, "state") }.map(resolve) ?? resolve("state/joorbridge.sqlite")
+        var config = BridgeConfig(path: path, folders: folders, statePath: state)
+        if let node = top["joor"] { config.joor = joor(node) }
+        if let node = top["orders"] { config.orders = orders(node, resolve: resolve) }
+        return config
+    }
+
+    private func joor(_ node: Node) -> BridgeConfig.JOOR {
+        var joor = BridgeConfig.JOOR()
+        guard let object = reader.object(node, "joor") else { return joor }
+        reader.checkKeys(object, allowed: ["token_env", "token_file", "test_mode", "base_url", "account", "credit_limit", "credit_window_seconds", "request_timeout_seconds", "api"])
+        if let v = object["token_env"].flatMap({ reader.string($0, "joor.token_env") }) { joor.tokenEnv = v }
+        joor.tokenFile = object["token_file"].flatMap { reader.string($0, "joor.token_file") }.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path }
+        if object.has("token_env") && object.has("token_file") { reader.error(object["token_file"], "give either joor.token_env or joor.token_file, not both") }
+        joor.testMode = object["test_mode"].flatMap { reader.bool($0, "joor.test_mode") } ?? false
+        if let url = object["base_url"].flatMap({ reader.string($0, "joor.base_url") }) {
+            if URL(string: url)?.scheme?.hasPrefix("http") == true { joor.baseURL = url } else { reader.error(object["base_url"], "joor.base_url must be an http(s) URL, not '\(url)'") }
+        }
+        joor.account = object["account"].flatMap { reader.string($0, "joor.account") }
+        if let n = object["credit_limit"].flatMap({ reader.int($0, "joor.credit_limit") }) { joor.creditLimit = n }
+        if let n = object["credit_window_seconds"].flatMap({ reader.string($0, "joor.credit_window_seconds") }).flatMap(Double.init) { joor.creditWindowSeconds = n }
+        if let n = object["request_timeout_seconds"].flatMap({ reader.string($0, "joor.request_timeout_seconds") }).flatMap(Double.init) { joor.requestTimeoutSeconds = n }
+        return joor
+    }
+
+    private func orders(_ node: Node, resolve: (String) -> String) -> OrdersSettings? {
+        guard let object = reader.object(node, "orders") else { return nil }
+        reader.checkKeys(object, allowed: ["enabled", "mapping", "customers_mapping", "order_status", "warehouse_code", "skip_empty_customer_code",
+                                           "go_live", "page_size", "deliver_amendments", "temp_name", "done_marker", "catch_up_days"])
+        guard let mapping = object["mapping"].flatMap({ reader.string($0, "orders.mapping") }) else {
+            reader.error(node, "orders needs mapping: (the orders mapping file, e.g. mappings/orders-csv-lines.yml)")
+            return nil
+        }
+        var settings = OrdersSettings(mapping: resolve(mapping))
+        settings.enabled = object["enabled"].flatMap { reader.bool($0, "orders.enabled") } ?? true
+        settings.customersMapping = object["customers_mapping"].flatMap { reader.string($0, "orders.customers_mapping") }.map(resolve)
+        if let s = object["order_status"], let name = reader.choice(s, "orders.order_status", OrdersSettings.Status.allCases.map(\.rawValue)) {
+            settings.status = OrdersSettings.Status(rawValue: name)!
+        }
+        settings.warehouseCode = object["warehouse_code"].flatMap { reader.string($0, "orders.warehouse_code") }.flatMap { $0.isEmpty ? nil : $0 }
+        settings.skipEmptyCustomerCode = object["skip_empty_customer_code"].flatMap { reader.bool($0, "skip_empty_customer_code") } ?? true
+        if let g = object["go_live"], let text = reader.string(g, "orders.go_live") {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            settings.goLive = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+            if settings.goLive == nil { reader.error(g, "orders.go_live must be a date like 2025-06-01") }
+        }
+        if let n = object["page_size"].flatMap({ reader.int($0, "orders.page_size") }) {
+            if (1...1000).contains(n) { settings.pageSize = n } else { reader.error(object["page_size"], "orders.page_size must be between 1 and 1000") }
+        }
+        settings.deliverAmendments = object["deliver_amendments"].flatMap { reader.bool($0, "deliver_amendments") } ?? false
+        if let t = object["temp_name"], let text = reader.string(t, "orders.temp_name") {
+            if text.contains("{name}") && text != "{name}" { settings.tempName = text } else { reader.error(t, "orders.temp_name must contain {name} and differ from it, e.g. \".{name}.tmp\"") }
+        }
+        settings.doneMarker = object["done_marker"].flatMap { reader.bool($0, "done_marker") } ?? false
+        if let n = object["catch_up_days"].flatMap({ reader.int($0, "catch_up_days") }) { settings.catchUpDays = max(1, n) }
+        return settings
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import JoorAPI
+import Mapping
+
+extension BridgeConfig {
+    /// The JOOR API token, from `token_file` (refused if others can read it) or the environment.
+    public func loadToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(MappingErrors) -> Secret {
+        if let file = joor.tokenFile {
+            var info = stat()
+            guard stat(file, &info) == 0 else {
+                throw MappingErrors([MappingError(path: path, message: "joor.token_file \(file) cannot be read; create it with the token on one line, mode 600")])
+            }
+            if info.st_mode & 0o077 != 0 {
+                throw MappingErrors([MappingError(path: path, message: "joor.token_file \(file) can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))); run: chmod 600 \(file)")])
+            }
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw MappingErrors([MappingError(path: path, message: "joor.token_file \(file) is empty")])
+            }
+            return Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard let value = environment[joor.tokenEnv], !value.isEmpty else {
+            throw MappingErrors([MappingError(path: path, message: "the JOOR API token is missing: set the environment variable \(joor.tokenEnv) (or use joor.token_file)")])
+        }
+        return Secret(value)
+    }
+
+    /// The JOOR endpoint: `base_url` if given, else JOOR's sandbox (test_mode) or production.
+    public var endpoint: JoorEndpoint {
+        if let base = joor.baseURL { return .local(base) }
+        return joor.testMode ? .jooraSandbox : .production
+    }
+
+    /// A client for this config's account.
+    public func makeClient(token: Secret, logger: Logger) -> JoorClient {
+        var options = JoorClient.Options(endpoint: endpoint, token: token,
+                                         budget: CreditBudget(limit: joor.creditLimit, window: .milliseconds(Int64(joor.creditWindowSeconds * 1000))))
+        options.requestTimeout = .milliseconds(Int64(joor.requestTimeoutSeconds * 1000))
+        return JoorClient(options: options, logger: logger)
+    }
+}
+
+import Logging

@@ -1,0 +1,105 @@
+import FileFormats
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The folder the WMS imports from. Files appear atomically: written under a temporary name the
+/// WMS ignores, fsynced, then linked under their final name (which never replaces an existing
+/// file) and the directory fsynced.
+public struct Outbox: Sendable {
+    public let directory: String
+    /// `{name}` is replaced by the final name: `.{name}.tmp` by default.
+    public let tempPattern: String
+    /// Write an empty `NAME.done` after each file.
+    public let doneMarker: Bool
+
+    public init(directory: String, tempPattern: String = ".{name}.tmp", doneMarker: Bool = false) throws {
+        self.directory = directory
+        self.tempPattern = tempPattern
+        self.doneMarker = doneMarker
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    public func tempName(for name: String) -> String {
+        tempPattern.replacingOccurrences(of: "{name}", with: name)
+    }
+
+    func path(_ name: String) -> String { directory + "/" + name }
+
+    /// A free name: `name` itself, or `name_2.ext`, `name_3.ext`… when a file (or its temporary
+    /// or a name in `taken`) already has it.
+    public func freeName(_ name: String, taken: Set<String> = []) -> String {
+        func exists(_ candidate: String) -> Bool {
+            taken.contains(candidate) || FileManager.default.fileExists(atPath: path(candidate)) || FileManager.default.fileExists(atPath: path(tempName(for: candidate)))
+        }
+        guard exists(name) else { return name }
+        let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
+        let stem = dot.map { String(name[..<$0]) } ?? name
+        let ext = dot.map { String(name[$0...]) } ?? ""
+        var counter = 2
+        while exists("\(stem)_\(counter)\(ext)") { counter += 1 }
+        return "\(stem)_\(counter)\(ext)"
+    }
+
+    /// Writes a temporary file durably: created exclusively, filled by `write`, fsynced, closed,
+    /// and the directory fsynced. Returns the temporary name.
+    public func writeTemporary(for name: String, _ write: (ByteSink) throws -> Void) throws -> String {
+        let temp = tempName(for: name)
+        try? FileManager.default.removeItem(atPath: path(temp))  // a leftover from a crash before its ledger entry
+        let sink = try FileByteSink(path: path(temp), exclusive: true)
+        do {
+            try write(sink)
+            try sink.sync()
+            try sink.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: path(temp))
+            throw error
+        }
+        try syncDirectory()
+        return temp
+    }
+
+    /// Gives a temporary file its final name without ever replacing an existing file.
+    /// Finishing a publish that already happened (temporary gone, final there) succeeds.
+    public func publish(temp: String, as name: String) throws {
+        let from = path(temp), to = path(name)
+        if !FileManager.default.fileExists(atPath: from) {
+            return  // renamed before a crash; the WMS may even have taken it already
+        }
+        if link(from, to) != 0 {
+            let code = errno
+            guard code == EPERM || code == ENOTSUP || code == EXDEV || code == EMLINK else {
+                throw FileFormatError(.io, path: to, message: code == EEXIST ? "a file with this name is already in the outbox" : "cannot publish the file: \(String(cString: strerror(code)))")
+            }
+            // The file system has no hard links: rename, after checking the name is free.
+            guard !FileManager.default.fileExists(atPath: to) else {
+                throw FileFormatError(.io, path: to, message: "a file with this name is already in the outbox")
+            }
+            guard rename(from, to) == 0 else { throw FileFormatError(.io, path: to, message: "cannot rename: \(String(cString: strerror(errno)))") }
+        } else {
+            unlink(from)
+        }
+        try syncDirectory()
+        if doneMarker {
+            let marker = try FileByteSink(path: path(name + ".done"))
+            try marker.sync()
+            try marker.close()
+            try syncDirectory()
+        }
+    }
+
+    /// Temporary files in the outbox (left by a crash).
+    public func leftoverTemporaries() -> [String] {
+        let prefix = tempPattern.components(separatedBy: "{name}").first ?? ""
+        let suffix = tempPattern.components(separatedBy: "{name}").last ?? ""
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) && $0.count > prefix.count + suffix.count }
+    }
+
+    public func syncDirectory() throws {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw FileFormatError(.io, path: directory, message: "cannot open the folder: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw FileFormatError(.io, path: directory, message: "cannot sync the folder: \(String(cString: strerror(errno)))") }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import JoorAPI
+import Logging
+import Mapping
+
+/// One `joorbridge run`: takes the lock, opens the ledger, runs the jobs and sums up.
+public struct BridgeRun: Sendable {
+    public let config: BridgeConfig
+    let logger: Logger
+    let environment: [String: String]
+
+    public init(config: BridgeConfig, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.config = config
+        self.logger = logger
+        self.environment = environment
+    }
+
+    /// Runs `jobs` (all enabled ones when empty) and returns the outcome; never throws.
+    public func run(jobs requested: [String], dryRun: Bool = false, since: Date? = nil) async -> RunOutcome {
+        var outcome = RunOutcome(startedAt: Date())
+        defer { outcome.finish() }
+        let jobs = requested.isEmpty ? (config.orders?.enabled == true ? ["orders"] : []) : requested
+        if jobs.isEmpty {
+            outcome.fail(78, "no job is enabled in \(config.path); add an orders: section (or name a job)")
+            return outcome
+        }
+        let lock = RunLock(path: config.statePath + ".lock")
+        if !dryRun {
+            do { try lock.acquire() } catch let held as RunLock.Held {
+                outcome.fail(75, held.description)
+                return outcome
+            } catch {
+                outcome.fail(78, "cannot create the lock file \(lock.path): \(error)")
+                return outcome
+            }
+        }
+        defer { lock.release() }
+        let token: Secret
+        let ledger: Ledger
+        do {
+            token = try config.loadToken(environment: environment)
+            ledger = try Ledger(path: config.statePath)
+        } catch let error as MappingErrors {
+            outcome.fail(78, error.description)
+            return outcome
+        } catch {
+            outcome.fail(78, "cannot open the state store \(config.statePath): \(error)")
+            return outcome
+        }
+        let client = config.makeClient(token: token, logger: logger)
+        for job in jobs {
+            var summary = JobSummary(job: job)
+            let runID = (try? ledger.startRun(job: job)) ?? 0
+            do {
+                switch job {
+                case "orders":
+                    guard let settings = config.orders else { throw MappingErrors([MappingError(path: config.path, message: "the config has no orders: section")]) }
+                    let report = try await OrdersJob(settings: settings, client: client, ledger: ledger, outboxDirectory: config.folders.outbox, logger: logger)
+                        .run(.init(dryRun: dryRun, since: since), runID: String(runID))
+                    summary.orders = report
+                    summary.outcome = report.rejected.isEmpty ? "ok" : "partial"
+                    if !report.rejected.isEmpty { outcome.raise(to: 3) }
+                default:
+                    throw MappingErrors([MappingError(path: config.path, message: "the \(job) job is not available in this version")])
+                }
+            } catch let error as MappingErrors {
+                summary.outcome = "failed"
+                summary.error = error.description
+                outcome.raise(to: 78)
+            } catch let error as JoorAPIError {
+                summary.outcome = "failed"
+                summary.error = error.description
+                outcome.raise(to: error.isUnavailable ? 69 : 3)
+            } catch {
+                summary.outcome = "failed"
+                summary.error = "\(error)"
+                outcome.raise(to: 3)
+            }
+            if let error = summary.error { logger.error("\(job) failed: \(error)") }
+            try? ledger.finishRun(runID, outcome: summary.outcome, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))
+            outcome.jobs.append(summary)
+        }
+        outcome.requests = await client.stats.requests
+        outcome.credits = await client.stats.credits
+        return outcome
+    }
+}
+
+/// What one job did.
+public struct JobSummary: Sendable, Codable, Equatable {
+    public var job: String
+    /// ok · partial (some records rejected) · failed
+    public var outcome = "ok"
+    public var error: String?
+    public var orders: OrdersJob.Report?
+}
+
+/// What a run did, for the summary line, `--report` and the exit code.
+public struct RunOutcome: Sendable, Codable {
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var durationSeconds: Double = 0
+    public var exitCode: Int32 = 0
+    public var error: String?
+    public var jobs: [JobSummary] = []
+    public var requests = 0
+    public var credits = 0
+
+    mutating func fail(_ code: Int32, _ message: String) {
+        exitCode = code
+        error = message
+    }
+
+    /// Keeps the most serious exit code (78 > 75 > 69 > 3 > 0 in this order of concern).
+    mutating func raise(to code: Int32) {
+        let rank: [Int32: Int] = [0: 0, 3: 1, 69: 2, 75: 3, 78: 4]
+        if rank[code, default: 0] > rank[exitCode, default: 0] { exitCode = code }
+    }
+
+    mutating func finish() {
+        finishedAt = Date()
+        durationSeconds = (finishedAt!.timeIntervalSince(startedAt) * 1000).rounded() / 1000
+    }
+
+    /// The summary printed at the end of a run.
+    public var summaryText: String {
+        var lines: [String] = []
+        if let error { lines.append("error: \(error)") }
+        for job in jobs {
+            var line = "\(job.job): \(job.outcome)"
+            if let r = job.orders {
+                line += " — \(r.delivered) delivered, \(r.rejected.count) rejected (retried next run), \(r.skipped) skipped, \(r.duplicates) already delivered, \(r.pulled) pulled in \(r.pages) page(s)"
+                if r.recovered > 0 { line += ", \(r.recovered) recovered after a crash" }
+                if r.catchUp { line += ", catch-up found \(r.caughtUp)" }
+                for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) { line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")" }
+            }
+            if let error = job.error { line += "\n  \(error)" }
+            lines.append(line)
+        }
+        lines.append("run: exit \(exitCode), \(requests) JOOR request(s), \(credits) credit(s), \(String(format: "%.1f", durationSeconds)) s")
+        return lines.joined(separator: "\n")
+    }
+
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(self)
+    }
+}

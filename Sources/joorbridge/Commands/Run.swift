@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import JoorAPI
+import JoorBridge
+import Logging
+import Mapping
+
+/// `joorbridge run`: one pass of the jobs, then exit (for cron and systemd timers).
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the jobs once: download orders to the outbox, push inventory and products.",
+        discussion: """
+        With no job named, runs every job enabled in the config. One run at a time per config:
+        a second run exits 75 at once.
+
+        Examples:
+          joorbridge run                              # every enabled job
+          joorbridge run orders --config /etc/joorbridge/joorbridge.yml
+          joorbridge run orders --dry-run             # show what would be delivered; change nothing
+          joorbridge run orders --since 2025-06-01    # also re-read orders exported since then
+          joorbridge run --report /var/log/joorbridge/last-run.json
+
+        \(ExitStatus.helpText)
+        """)
+
+    enum Job: String, ExpressibleByArgument, CaseIterable { case orders, inventory, products }
+
+    @Argument(help: "Jobs to run: orders, inventory, products (default: all enabled).")
+    var jobs: [Job] = []
+
+    @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Show what would happen without changing JOOR, the ledger or any folder.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("Also re-read orders exported since this date (YYYY-MM-DD) and deliver those not yet delivered.", valueName: "date"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Write the run summary as JSON to this file.", valueName: "file"))
+    var report: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .notice
+
+    func run() async throws {
+        let logger = Logging.make(level: logLevel)
+        let path = BridgeConfig.resolvePath(config)
+        let settings: BridgeConfig
+        do { settings = try BridgeConfig.load(path: path) } catch {
+            for problem in error.errors { Console.error(problem.description) }
+            throw ExitStatus.config.exitCode
+        }
+        var sinceDate: Date?
+        if let since {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            guard let date = formatter.date(from: since) else { throw ValidationError("--since must be a date like 2025-06-01") }
+            sinceDate = date
+        }
+        let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs.map(\.rawValue), dryRun: dryRun, since: sinceDate)
+        Console.error(outcome.summaryText)
+        if let report {
+            do { try outcome.json().write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
+                Console.error("error: cannot write the report \(report): \(error)")
+            }
+        }
+        throw ExitCode(outcome.exitCode)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,242 @@
+import Foundation
+import JoorModels
+import Logging
+import Testing
+import TestSupport
+@testable import JoorBridge
+@testable import JoorSandbox
+
+/// A sandbox, a work folder with a config and the shipped mappings, and a way to run jobs.
+struct BridgeHarness {
+    let sandbox: JoorSandboxServer
+    let dir: TemporaryDirectory
+    let logs = LogCapture()
+
+    static let token = "bridge-test-token-42"
+
+    static func start(seedOrders: Int, ordersSection: String = "", mapping: String = "orders-csv-lines.yml") async throws -> BridgeHarness {
+        var config = SandboxConfiguration()
+        config.token = token
+        config.seedOrders = seedOrders
+        let sandbox = try await JoorSandboxServer(configuration: config)
+        try await sandbox.start()
+        let dir = try TemporaryDirectory("bridge")
+        try FileManager.default.createDirectory(atPath: dir.path("mappings"), withIntermediateDirectories: true)
+        for name in ["orders-csv-lines.yml", "customers-csv.yml", "orders-xml.yml"] {
+            try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, toPath: dir.path("mappings/\(name)"))
+        }
+        try dir.write("joorbridge.yml", text: """
+        version: 1
+        joor:
+          token_env: TEST_JOOR_TOKEN
+          base_url: \(sandbox.baseURL)
+        folders:
+          outbox: ./outbox
+        state: ./state/joorbridge.sqlite
+        orders:
+          mapping: mappings/\(mapping)
+          customers_mapping: mappings/customers-csv.yml
+          page_size: 20
+        \(ordersSection)
+        """)
+        return BridgeHarness(sandbox: sandbox, dir: dir)
+    }
+
+    func run(_ jobs: [String] = ["orders"], dryRun: Bool = false, since: Date? = nil) async throws -> RunOutcome {
+        let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": Self.token])
+        return await BridgeRun(config: config, logger: logs.logger(), environment: ["TEST_JOOR_TOKEN": Self.token]).run(jobs: jobs, dryRun: dryRun, since: since)
+    }
+
+    /// Order ids in the outbox, one entry per order file (duplicates would show twice).
+    func deliveredOrderIDs() throws -> [String] {
+        try outboxFiles().filter { $0.hasPrefix("ORD_") }.map { String($0.dropFirst(4).prefix { $0 != "_" && $0 != "." }) }
+    }
+
+    func outboxFiles() throws -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: dir.path("outbox")))?.sorted() ?? []
+    }
+
+    /// Ids of sandbox orders the default settings deliver: approved, with a customer code.
+    func eligibleOrderIDs() async -> [String] {
+        await sandbox.state.allOrders().filter { $0.status == .approved && $0.order.customerCode != nil }.map(\.id)
+    }
+
+    func stop() async { await sandbox.stop() }
+}
+
+@Suite("Order download", .serialized)
+struct OrdersJobTests {
+    @Test func fiveHundredOrdersOverManyPagesArriveOnceAndASecondRunDeliversNothing() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 500)
+        defer { Task { await h.stop() } }
+        let first = try await h.run()
+        #expect(first.exitCode == 0, "\(first.summaryText)")
+        let eligible = await h.eligibleOrderIDs()
+        let delivered = try h.deliveredOrderIDs()
+        #expect(delivered.count == eligible.count)
+        #expect(Set(delivered) == Set(eligible))
+        #expect(first.jobs.first?.orders?.pages ?? 0 >= 15, "page size 20")
+        #expect(try h.outboxFiles().filter { $0.hasPrefix("CUST_") }.count == eligible.count)
+        let second = try await h.run()
+        #expect(second.jobs.first?.orders?.delivered == 0)
+        #expect(try h.deliveredOrderIDs().count == eligible.count)
+        #expect(try h.outboxFiles().allSatisfy { !$0.hasPrefix(".") }, "no temporary file is left")
+    }
+
+    @Test func filtersSkipEmptyCustomerWarehouseAndGoLive() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 60, ordersSection: "  warehouse_code: MAINDC\n  order_status: all\n")
+        defer { Task { await h.stop() } }
+        let outcome = try await h.run()
+        let all = await h.sandbox.state.allOrders().filter { $0.status != .cancelled }
+        let expected = all.filter { $0.order.customerCode != nil && $0.order.warehouseCode == "MAINDC" }.map(\.id)
+        #expect(Set(try h.deliveredOrderIDs()) == Set(expected))
+        #expect(outcome.jobs.first?.orders?.skipped == all.count - expected.count)
+        let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
+        let skipped = try ledger.orders(in: [.skipped])
+        #expect(skipped.contains { $0.reason == "no customer code" })
+        #expect(skipped.contains { $0.reason?.hasPrefix("warehouse EUDC") == true })
+    }
+
+    @Test func goLiveDateKeepsOlderOrdersOut() async throws {
+        let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400)).prefix(10)
+        let h = try await BridgeHarness.start(seedOrders: 10, ordersSection: "  go_live: \(tomorrow)\n")
+        defer { Task { await h.stop() } }
+        let outcome = try await h.run()
+        #expect(try h.deliveredOrderIDs().isEmpty)
+        #expect((outcome.jobs.first?.orders?.skipped ?? 0) > 0)
+    }
+
+    @Test func aMappingFailureIsRecordedThenDeliveredOnceTheMappingIsFixed() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 0)
+        defer { Task { await h.stop() } }
+        var order = OrderSeeder.orders(count: 1, seed: 7)[0]
+        order.order.fields["customer_purchase_order"] = ""
+        try await h.sandbox.state.add([order])
+        let first = try await h.run()
+        #expect(first.exitCode == 3)
+        #expect(first.jobs.first?.orders?.rejected[order.id]?.contains("PONumber") == true)
+        #expect(try h.deliveredOrderIDs().isEmpty)
+        let again = try await h.run()
+        #expect(again.exitCode == 3, "still rejected: retried on each run")
+        // Fix the mapping: the PO number is no longer required.
+        let mappingPath = h.dir.path("mappings/orders-csv-lines.yml")
+        let text = try String(contentsOfFile: mappingPath, encoding: .utf8).replacingOccurrences(of: "from: order.customer_purchase_order, required: true", with: "from: order.customer_purchase_order")
+        try text.write(toFile: mappingPath, atomically: true, encoding: .utf8)
+        let fixed = try await h.run()
+        #expect(fixed.exitCode == 0)
+        #expect(try h.deliveredOrderIDs() == [order.id])
+    }
+
+    @Test func amendmentsAreOnlyDeliveredWhenAskedFor() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 10)
+        defer { Task { await h.stop() } }
+        _ = try await h.run()
+        let id = try #require(try h.deliveredOrderIDs().first)
+        #expect(try await h.sandbox.state.modify(orderID: id, value: "please add 2 more"))
+        _ = try await h.run()
+        #expect(try h.outboxFiles().filter { $0.contains("AMD") }.isEmpty, "by default an order changed after delivery is not sent again")
+        // Turn amendments on.
+        let configPath = h.dir.path("joorbridge.yml")
+        try (try String(contentsOfFile: configPath, encoding: .utf8) + "  deliver_amendments: true\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+        _ = try await h.sandbox.state.modify(orderID: id, value: "and one more")
+        let outcome = try await h.run()
+        #expect(outcome.jobs.first?.orders?.amendments == 1)
+        let amended = try h.outboxFiles().filter { $0.hasPrefix("ORD_\(id)_") && $0.contains("_AMD1") }
+        #expect(amended.count == 1)
+        let content = try String(contentsOfFile: h.dir.path("outbox/\(amended[0])"), encoding: .utf8)
+        #expect(content.contains("and one more"))
+    }
+
+    @Test func dryRunChangesNothing() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 10)
+        defer { Task { await h.stop() } }
+        let outcome = try await h.run(dryRun: true)
+        #expect(outcome.exitCode == 0)
+        #expect((outcome.jobs.first?.orders?.delivered ?? 0) > 0)
+        #expect(try h.outboxFiles().isEmpty)
+        #expect(await h.sandbox.state.allOrders().allSatisfy { !$0.exported })
+        let real = try await h.run()
+        #expect(real.jobs.first?.orders?.delivered == outcome.jobs.first?.orders?.delivered)
+    }
+
+    @Test func lostOrdersAreFoundByTheCatchUpAfterACrash() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 30)
+        defer { Task { await h.stop() } }
+        // A first run delivers everything; then JOOR exports ten more orders whose answer is lost
+        // (as if joorbridge died right after JOOR answered), and the run is left marked running.
+        _ = try await h.run()
+        let extra = OrderSeeder.orders(count: 10, seed: 99, firstID: 9_200_001).map { var o = $0; o.status = .approved; return o }
+        try await h.sandbox.state.add(extra)
+        _ = try await h.sandbox.state.listOrders(["sync": "1", "order_type": "6", "count": "100"])
+        let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
+        try ledger.set("orders.running_since", "2026-01-01T00:00:00Z")
+        let outcome = try await h.run()
+        let report = try #require(outcome.jobs.first?.orders)
+        #expect(report.catchUp)
+        let lost = extra.filter { $0.order.customerCode != nil }.map(\.id)
+        #expect(report.caughtUp == lost.count)
+        #expect(Set(lost).isSubset(of: Set(try h.deliveredOrderIDs())))
+        #expect(try ledger.value("orders.running_since") == nil)
+    }
+
+    @Test func secondRunExits75WhileTheLockIsHeld() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 1)
+        defer { Task { await h.stop() } }
+        let lock = RunLock(path: h.dir.path("state/joorbridge.sqlite.lock"))
+        try lock.acquire()
+        let outcome = try await h.run()
+        #expect(outcome.exitCode == 75)
+        #expect(outcome.error?.contains("pid \(getpid())") == true)
+        lock.release()
+        #expect(try await h.run().exitCode == 0)
+    }
+
+    @Test func wrongTokenExits69AndTheTokenIsNotLogged() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 1)
+        defer { Task { await h.stop() } }
+        let config = try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": "not-the-token"])
+        let outcome = await BridgeRun(config: config, logger: h.logs.logger(), environment: ["TEST_JOOR_TOKEN": "not-the-token"]).run(jobs: ["orders"])
+        #expect(outcome.exitCode == 69)
+        #expect(outcome.summaryText.contains("JOOR rejected the API token"))
+        #expect(!h.logs.text.contains("not-the-token") && !outcome.summaryText.contains("not-the-token"))
+    }
+
+    @Test func xmlOrderFilesArePublishedAtomically() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 5, mapping: "orders-xml.yml")
+        defer { Task { await h.stop() } }
+        #expect(try await h.run().exitCode == 0)
+        let xml = try h.outboxFiles().filter { $0.hasSuffix(".xml") }
+        #expect(xml.count == (await h.eligibleOrderIDs()).count)
+        for file in xml {
+            #expect(try String(contentsOfFile: h.dir.path("outbox/\(file)"), encoding: .utf8).hasSuffix("</Orders>\n"))
+        }
+    }
+}
+
+@Suite("Outbox")
+struct OutboxTests {
+    @Test func neverOverwritesAndCountsUp() throws {
+        let dir = try TemporaryDirectory()
+        let outbox = try Outbox(directory: dir.path)
+        try dir.write("ORD_1.csv", text: "existing")
+        #expect(outbox.freeName("ORD_1.csv") == "ORD_1_2.csv")
+        let temp = try outbox.writeTemporary(for: "ORD_1.csv") { try $0.write("new") }
+        #expect(temp == ".ORD_1.csv.tmp")
+        #expect(throws: (any Error).self) { try outbox.publish(temp: temp, as: "ORD_1.csv") }
+        #expect(try String(contentsOfFile: dir.path("ORD_1.csv"), encoding: .utf8) == "existing")
+        try outbox.publish(temp: temp, as: "ORD_1_2.csv")
+        #expect(try String(contentsOfFile: dir.path("ORD_1_2.csv"), encoding: .utf8) == "new")
+        #expect(outbox.leftoverTemporaries().isEmpty)
+        // Publishing again after a crash (temporary already renamed) is a no-op.
+        try outbox.publish(temp: temp, as: "ORD_1_2.csv")
+    }
+
+    @Test func doneMarkerFollowsTheFile() throws {
+        let dir = try TemporaryDirectory()
+        let outbox = try Outbox(directory: dir.path, tempPattern: "{name}.partial", doneMarker: true)
+        let temp = try outbox.writeTemporary(for: "A.csv") { try $0.write("x") }
+        #expect(temp == "A.csv.partial")
+        try outbox.publish(temp: temp, as: "A.csv")
+        #expect(FileManager.default.fileExists(atPath: dir.path("A.csv.done")))
+    }
+}
