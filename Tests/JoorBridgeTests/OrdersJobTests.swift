@@ -240,3 +240,25 @@ struct OutboxTests {
         #expect(FileManager.default.fileExists(atPath: dir.path("A.csv.done")))
     }
 }
+
+@Suite("Order download into one file per run", .serialized)
+struct PerRunFileTests {
+    @Test func allOrdersOfARunGoIntoOneFile() async throws {
+        let h = try await BridgeHarness.start(seedOrders: 30)
+        defer { Task { await h.stop() } }
+        let mappingPath = h.dir.path("mappings/orders-csv-lines.yml")
+        let text = try String(contentsOfFile: mappingPath, encoding: .utf8)
+            .replacingOccurrences(of: "per: order", with: "per: run")
+            .replacingOccurrences(of: "ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv", with: "ORD_RUN_{run.id}.csv")
+        try text.write(toFile: mappingPath, atomically: true, encoding: .utf8)
+        let outcome = try await h.run()
+        #expect(outcome.exitCode == 0, "\(outcome.summaryText)")
+        let runFiles = try h.outboxFiles().filter { $0.hasPrefix("ORD_RUN_") }
+        #expect(runFiles.count == 1)
+        let content = try String(contentsOfFile: h.dir.path("outbox/\(runFiles[0])"), encoding: .utf8)
+        let eligible = await h.eligibleOrderIDs()
+        for id in eligible { #expect(content.contains("\r\n\(id),")) }
+        #expect(try await h.run().jobs.first?.orders?.delivered == 0)
+        #expect(try h.outboxFiles().filter { $0.hasPrefix("ORD_RUN_") }.count == 1)
+    }
+}

@@ -37,6 +37,11 @@ public struct BridgeConfig: Sendable {
     public var statePath: String
     public var orders: OrdersSettings?
 
+    /// Every mapping file the config names.
+    public var mappingPaths: [String] {
+        [orders?.mapping, orders?.customersMapping].compactMap { $0 }
+    }
+
     /// The folder the config file is in (relative paths start there).
     public var directory: URL { URL(fileURLWithPath: path).deletingLastPathComponent() }
 

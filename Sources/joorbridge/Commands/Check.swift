@@ -1,15 +1,20 @@
 import ArgumentParser
+import JoorBridge
 import Mapping
 
 /// `joorbridge check`: validates mapping files before they touch any data.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Validate mapping files (and, with a config, every mapping it names).",
+        abstract: "Validate the config and every mapping it names, or the mapping files given.",
         discussion: """
         Every problem is listed with its file, line and column, and what is allowed instead.
         Warnings (for example an order field JOOR is not known to send) do not fail the check.
+        Without --mapping, checks the config (--config, else $JOORBRIDGE_CONFIG, else
+        ./joorbridge.yml) and each mapping it names.
 
         Examples:
+          joorbridge check
+          joorbridge check --config /etc/joorbridge/joorbridge.yml
           joorbridge check --mapping mappings/inventory-csv.yml
           joorbridge check --mapping mappings/*.yml
 
@@ -19,13 +24,24 @@ struct Check: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Mapping files to check.", valueName: "file"))
     var mapping: [String] = []
 
-    func validate() throws {
-        if mapping.isEmpty { throw ValidationError("Name at least one mapping with --mapping FILE.") }
-    }
+    @Option(help: ArgumentHelp("The config file to check with the mappings it names.", valueName: "file"))
+    var config: String?
 
     func run() throws {
         var failed = false
-        for path in mapping {
+        var paths = mapping
+        if mapping.isEmpty || config != nil {
+            let path = BridgeConfig.resolvePath(config)
+            do {
+                let settings = try BridgeConfig.load(path: path)
+                Console.out("ok: \(path): config")
+                paths += settings.mappingPaths
+            } catch {
+                failed = true
+                for problem in error.errors { Console.error(problem.description) }
+            }
+        }
+        for path in paths {
             do {
                 let file = try MappingFile.load(path: path)
                 for warning in file.warnings { Console.error(warning.description) }
