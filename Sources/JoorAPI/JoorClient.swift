@@ -28,6 +28,8 @@ public final class JoorClient: Sendable {
         /// How often to poll a product job, and how long to wait for it at most.
         public var jobPollInterval: Duration = .seconds(2)
         public var jobTimeout: Duration = .seconds(1800)
+        /// Credentials for JOOR's v4 product API (the products job's `api: v4` path).
+        public var v4: V4Credentials?
 
         public init(endpoint: JoorEndpoint, token: Secret, budget: CreditBudget = CreditBudget()) {
             self.endpoint = endpoint
@@ -38,6 +40,7 @@ public final class JoorClient: Sendable {
 
     public let options: Options
     public let stats = RequestStats()
+    let v4Tokens = V4TokenStore()
     private let http: HTTPClient
     private let logger: Logger
     private let authorization: String
@@ -60,8 +63,10 @@ public final class JoorClient: Sendable {
     /// Sends one call with budget, retries and error classification.
     /// - Parameter idempotent: whether sending it twice does no harm (retried after transport
     ///   errors and 5xx); other calls are only retried after 429/503, which mean "not processed".
+    /// - Parameter authorization: the header to send instead of v2's `OAuth2 …` (v4's bearer
+    ///   token), or an empty string for none (the token request itself).
     func send(_ method: HTTPMethod, url: String, query: [(String, String)] = [], body: Data? = nil,
-              contentType: String = "application/json", idempotent: Bool) async throws(JoorAPIError) -> Reply {
+              contentType: String = "application/json", authorization override: String? = nil, idempotent: Bool) async throws(JoorAPIError) -> Reply {
         let label = "\(method.rawValue) \(URL(string: url)?.path ?? url)"
         let cost = method == .GET ? options.readCost : options.writeCost
         var attempt = 0
@@ -74,7 +79,8 @@ public final class JoorClient: Sendable {
             await stats.record(credits: cost, retry: attempt > 1)
             var request = HTTPClientRequest(url: Self.url(url, query))
             request.method = method
-            request.headers.add(name: "Authorization", value: authorization)
+            let header = override ?? authorization
+            if !header.isEmpty { request.headers.add(name: "Authorization", value: header) }
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: "Content-Type", value: contentType)
             request.headers.add(name: "User-Agent", value: "joorbridge")
@@ -134,9 +140,11 @@ public final class JoorClient: Sendable {
 
     /// Removes the token (plain and base64) from text that may be logged or shown.
     func redact(_ text: String) -> String {
-        guard !options.token.isEmpty else { return text }
-        let encoded = Data(options.token.value.utf8).base64EncodedString()
-        return text.replacingOccurrences(of: options.token.value, with: "<redacted>").replacingOccurrences(of: encoded, with: "<redacted>")
+        var secrets = [options.token.value, Data(options.token.value.utf8).base64EncodedString()]
+        if let v4 = options.v4 { secrets += [v4.clientSecret.value, v4.password.value] }
+        var text = text
+        for secret in secrets where !secret.isEmpty { text = text.replacingOccurrences(of: secret, with: "<redacted>") }
+        return text
     }
 
     private func snippet(_ body: Data) -> String {

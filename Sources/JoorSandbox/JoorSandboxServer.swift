@@ -97,11 +97,22 @@ public final class JoorSandboxServer: Sendable {
         if path.hasPrefix("/sandbox") {
             return await control(method, path, query, body)
         }
+        if path == "/auth" && method == "POST" {
+            await state.count("POST /auth")
+            do {
+                let answer = try await state.issueToken(body, contentType: request.headers[.contentType])
+                return Self.json(answer.status, answer.body)
+            } catch {
+                return Self.json(500, ["error": .string("sandbox failure: \(error)")])
+            }
+        }
         guard path.hasPrefix("/v2") || path.hasPrefix("/v4") else {
             return Self.json(404, ["error": .string("no such endpoint: \(method) \(path)")])
         }
         if let fault = await fault(for: path) { return fault }
-        guard authorized(request.headers[.authorization]) else {
+        let bearer = request.headers[.authorization].flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
+        let v4Authorized = path.hasPrefix("/v4") ? await bearer.asyncMap { await state.v4TokenIsValid($0) } ?? false : false
+        guard path.hasPrefix("/v4") ? v4Authorized : authorized(request.headers[.authorization]) else {
             return Self.json(401, ["error": .string("missing or invalid API token")])
         }
         let cost = method == "GET" ? 1 : 5
@@ -130,6 +141,10 @@ public final class JoorSandboxServer: Sendable {
                 await state.count("GET /v2/bulk-style")
                 answer = try await state.styleJob(String(p.split(separator: "/").last ?? ""))
             default:
+                if path.hasPrefix("/v4/"), let v4 = try await state.v4(method, path, query, body) {
+                    await state.count("\(method) \(path)")
+                    return Self.json(v4.status, v4.body)
+                }
                 return Self.json(404, ["error": .string("the sandbox does not serve \(method) \(path)")])
             }
             return Self.json(answer.status, answer.body, headers: answer.headers)
@@ -251,5 +266,12 @@ public final class JoorSandboxServer: Sendable {
         fields[.contentType] = "application/json"
         for (name, value) in headers { if let field = HTTPField.Name(name) { fields[field] = value } }
         return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
+        guard let value = self else { return nil }
+        return await transform(value)
     }
 }

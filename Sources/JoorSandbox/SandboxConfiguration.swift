@@ -18,6 +18,14 @@ public struct SandboxConfiguration: Sendable {
     public var warehouses = ["Default", "Hamburg Süd", "München", "Main DC", "Future Q3"]
     /// Polls a bulk style job takes before it reports finished.
     public var jobPollsToFinish = 2
+    /// v4 OAuth password-grant credentials the sandbox accepts, and its account id.
+    public var v4ClientID = "sandbox-client"
+    public var v4ClientSecret = "sandbox-secret"
+    public var v4Username = "sandbox@example.com"
+    public var v4Password = "sandbox-password"
+    public var v4Account = "1"
+    /// Lifetime of a v4 access token.
+    public var v4TokenLifetimeSeconds = 36_000.0
 
     public init() {}
 }

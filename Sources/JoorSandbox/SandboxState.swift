@@ -34,6 +34,7 @@ public actor SandboxState {
         var jobs: [Job]
         var nextJobID: Int
         var requestCounts: [String: Int]
+        var v4: V4Store?
     }
 
     let configuration: SandboxConfiguration
@@ -49,6 +50,7 @@ public actor SandboxState {
     private var windowStart: Date?
     private var creditsUsed = 0
     var faults = FaultPlan()
+    var v4 = V4Store()
 
     init(configuration: SandboxConfiguration) async throws {
         self.configuration = configuration
@@ -59,6 +61,7 @@ public actor SandboxState {
             jobs = Dictionary(uniqueKeysWithValues: snapshot.jobs.map { ($0.id, $0) })
             nextJobID = snapshot.nextJobID
             requestCounts = snapshot.requestCounts
+            v4 = snapshot.v4 ?? V4Store()
         } else {
             for style in SandboxCatalog.styles { register(style) }
             orders = OrderSeeder.orders(count: configuration.seedOrders, seed: configuration.seed)
@@ -81,7 +84,7 @@ public actor SandboxState {
         guard let directory = configuration.dataDirectory else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let snapshot = Snapshot(orders: orders, stock: stock, styles: styleOrder.compactMap { styles[$0] }, jobs: Array(jobs.values),
-                                nextJobID: nextJobID, requestCounts: requestCounts)
+                                nextJobID: nextJobID, requestCounts: requestCounts, v4: v4)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try encoder.encode(snapshot).write(to: Self.file(directory), options: .atomic)

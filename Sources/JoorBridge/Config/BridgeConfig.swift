@@ -19,6 +19,18 @@ public struct BridgeConfig: Sendable {
         public var creditLimit = 300
         public var creditWindowSeconds = 300.0
         public var requestTimeoutSeconds = 60.0
+        /// Which JOOR API creates products: `v2` (bulk-style jobs) or `v4` (products, SKUs, prices).
+        public var productsAPI = "v2"
+        /// v4 credentials: secrets come from environment variables, never from the file.
+        public var v4: V4Settings?
+    }
+
+    public struct V4Settings: Sendable {
+        public var clientID: String
+        public var clientSecretEnv: String
+        public var username: String
+        public var passwordEnv: String
+        public var account: String
     }
 
     public struct Folders: Sendable {

@@ -44,7 +44,7 @@ struct ConfigParser {
     private func joor(_ node: Node) -> BridgeConfig.JOOR {
         var joor = BridgeConfig.JOOR()
         guard let object = reader.object(node, "joor") else { return joor }
-        reader.checkKeys(object, allowed: ["token_env", "token_file", "test_mode", "base_url", "account", "credit_limit", "credit_window_seconds", "request_timeout_seconds", "api"])
+        reader.checkKeys(object, allowed: ["token_env", "token_file", "test_mode", "base_url", "account", "credit_limit", "credit_window_seconds", "request_timeout_seconds", "api", "v4"])
         if let v = object["token_env"].flatMap({ reader.string($0, "joor.token_env") }) { joor.tokenEnv = v }
         joor.tokenFile = object["token_file"].flatMap { reader.string($0, "joor.token_file") }.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path }
         if object.has("token_env") && object.has("token_file") { reader.error(object["token_file"], "give either joor.token_env or joor.token_file, not both") }
@@ -56,6 +56,22 @@ struct ConfigParser {
         if let n = object["credit_limit"].flatMap({ reader.int($0, "joor.credit_limit") }) { joor.creditLimit = n }
         if let n = object["credit_window_seconds"].flatMap({ reader.string($0, "joor.credit_window_seconds") }).flatMap(Double.init) { joor.creditWindowSeconds = n }
         if let n = object["request_timeout_seconds"].flatMap({ reader.string($0, "joor.request_timeout_seconds") }).flatMap(Double.init) { joor.requestTimeoutSeconds = n }
+        if let api = object["api"].flatMap({ reader.choice($0, "joor.api", ["v2", "v4"]) }) { joor.productsAPI = api }
+        if let v4 = reader.object(object["v4"], "joor.v4") {
+            reader.checkKeys(v4, allowed: ["client_id", "client_secret_env", "username", "password_env", "account"])
+            func text(_ key: String, _ fallback: String? = nil) -> String? {
+                let value = v4[key].flatMap { reader.string($0, "joor.v4.\(key)") } ?? fallback
+                if value == nil { reader.error(v4.node, "joor.v4 needs \(key):") }
+                return value
+            }
+            if let id = text("client_id"), let secret = text("client_secret_env", "JOOR_CLIENT_SECRET"), let user = text("username"),
+               let password = text("password_env", "JOOR_PASSWORD"), let account = text("account") {
+                joor.v4 = .init(clientID: id, clientSecretEnv: secret, username: user, passwordEnv: password, account: account)
+            }
+        }
+        if joor.productsAPI == "v4" && joor.v4 == nil {
+            reader.error(object["api"], "joor.api: v4 needs joor.v4: { client_id, username, account, client_secret_env, password_env }")
+        }
         return joor
     }
 

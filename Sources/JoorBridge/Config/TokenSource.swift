@@ -30,11 +30,21 @@ extension BridgeConfig {
         return joor.testMode ? .jooraSandbox : .production
     }
 
+    /// v4 credentials, with their secrets read from the environment.
+    public func loadV4Credentials(environment: [String: String] = ProcessInfo.processInfo.environment) throws(MappingErrors) -> V4Credentials? {
+        guard let v4 = joor.v4 else { return nil }
+        guard let secret = environment[v4.clientSecretEnv], !secret.isEmpty, let password = environment[v4.passwordEnv], !password.isEmpty else {
+            throw MappingErrors([MappingError(path: path, message: "joor.v4 needs the environment variables \(v4.clientSecretEnv) and \(v4.passwordEnv)")])
+        }
+        return V4Credentials(clientID: v4.clientID, clientSecret: Secret(secret), username: v4.username, password: Secret(password), account: v4.account)
+    }
+
     /// A client for this config's account.
-    public func makeClient(token: Secret, logger: Logger) -> JoorClient {
+    public func makeClient(token: Secret, v4: V4Credentials? = nil, logger: Logger) -> JoorClient {
         var options = JoorClient.Options(endpoint: endpoint, token: token,
                                          budget: CreditBudget(limit: joor.creditLimit, window: .milliseconds(Int64(joor.creditWindowSeconds * 1000))))
         options.requestTimeout = .milliseconds(Int64(joor.requestTimeoutSeconds * 1000))
+        options.v4 = v4
         return JoorClient(options: options, logger: logger)
     }
 }

@@ -37,8 +37,10 @@ public struct BridgeRun: Sendable {
         defer { lock.release() }
         let token: Secret
         let ledger: Ledger
+        var v4: V4Credentials?
         do {
             token = try config.loadToken(environment: environment)
+            if jobs.contains("products") { v4 = try config.loadV4Credentials(environment: environment) }
             ledger = try Ledger(path: config.statePath)
         } catch let error as MappingErrors {
             outcome.fail(78, error.description)
@@ -47,7 +49,7 @@ public struct BridgeRun: Sendable {
             outcome.fail(78, "cannot open the state store \(config.statePath): \(error)")
             return outcome
         }
-        let client = config.makeClient(token: token, logger: logger)
+        let client = config.makeClient(token: token, v4: v4, logger: logger)
         for job in jobs {
             var summary = JobSummary(job: job)
             let runID = (try? ledger.startRun(job: job)) ?? 0

@@ -1,0 +1,90 @@
+import Foundation
+import JoorModels
+import Testing
+import TestSupport
+@testable import JoorAPI
+@testable import JoorSandbox
+
+@Suite("JOOR v4 products against the sandbox", .serialized)
+struct V4ProductTests {
+    static let credentials = V4Credentials(clientID: "sandbox-client", clientSecret: Secret("sandbox-secret"), username: "sandbox@example.com",
+                                           password: Secret("sandbox-password"), account: "1")
+
+    static func start(tokenLifetime: Double = 36_000, credentials: V4Credentials = credentials) async throws -> (JoorSandboxServer, JoorClient, LogCapture) {
+        var config = SandboxConfiguration()
+        config.v4TokenLifetimeSeconds = tokenLifetime
+        let server = try await JoorSandboxServer(configuration: config)
+        try await server.start()
+        var options = JoorClient.Options(endpoint: .local(server.baseURL), token: Secret("sandbox-token"))
+        options.v4 = credentials
+        options.retry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))
+        let logs = LogCapture()
+        return (server, JoorClient(options: options, logger: logs.logger()), logs)
+    }
+
+    static let jacket = Style(styleName: "Rain Jacket", styleNumber: "RJ-5005", styleIdentifier: "RJ-5005",
+                              prices: [.init(label: "USD-1", currency: "USD", wholesale: "80.00", retail: "180.00"), .init(label: "EUR-1", wholesale: "75.00")],
+                              colors: [.init(code: "700", name: "Red"), .init(code: "800", name: "Blue")], sizes: [.init("M"), .init("L")],
+                              upcs: [.init(colorCode: "700", sizeName: "M", upc: "000000005005"), .init(colorCode: "800", sizeName: "L", upc: "000000005012")])
+
+    @Test func productsSKUsAndPricesAreCreatedThenUpdatedWithoutDuplicates() async throws {
+        let (server, client, _) = try await Self.start()
+        defer { Task { await server.stop() } }
+        let first = try await client.pushStylesV4([Self.jacket])
+        #expect(first.created == ["RJ-5005"] && first.failed.isEmpty)
+        var v4 = await server.state.v4
+        #expect(v4.products.count == 1)
+        #expect(v4.skus.count == 4, "the full color × size set")
+        #expect(v4.prices.count == 8, "4 SKUs × 2 price types")
+        #expect(await server.state.allStyles().contains { $0.styleIdentifier == "RJ-5005" && $0.upcs.count == 2 })
+        var renamed = Self.jacket
+        renamed.styleName = "Rain Jacket II"
+        let second = try await client.pushStylesV4([renamed])
+        #expect(second.updated == ["RJ-5005"] && second.failed.isEmpty)
+        v4 = await server.state.v4
+        #expect(v4.products.count == 1 && v4.skus.count == 4 && v4.prices.count == 8, "updated, not duplicated")
+        #expect(v4.products.values.first?.name == "Rain Jacket II")
+        #expect(await server.state.requestCounts["POST /auth"] == 1, "one token for the whole session")
+    }
+
+    @Test func unknownPriceTypeFailsThatStyleOnly() async throws {
+        let (server, client, _) = try await Self.start()
+        defer { Task { await server.stop() } }
+        var odd = Self.jacket
+        odd.styleIdentifier = "RJ-6006"
+        odd.prices = [.init(label: "CHF-9", wholesale: "1.00")]
+        let result = try await client.pushStylesV4([Self.jacket, odd])
+        #expect(result.created == ["RJ-5005"])
+        #expect(result.failed["RJ-6006"]?.contains("no price type CHF-9") == true)
+    }
+
+    @Test func incompleteColorSizeSetIsRefused() async throws {
+        let (server, client, _) = try await Self.start()
+        defer { Task { await server.stop() } }
+        let product = try await client.v4(.POST, "/products/bulk_create", body: [V4Payloads.product(Self.jacket)], idempotent: false)
+        let productID = try #require(product.data.first?["id"]?.text)
+        let (all, _) = V4Payloads.skus(Self.jacket, productID: productID)
+        let answer = try await client.v4(.POST, "/skus/bulk_create", body: Array(all.dropLast()), idempotent: false)
+        #expect(answer.data.isEmpty)
+        #expect(answer.errors.first?["message"]?.text?.contains("do not form the full color × size set; missing 800/L") == true)
+    }
+
+    @Test func expiredTokenIsRenewed() async throws {
+        let (server, client, _) = try await Self.start(tokenLifetime: 1)
+        defer { Task { await server.stop() } }
+        _ = try await client.v4(.GET, "/price_types", idempotent: true)
+        try await Task.sleep(for: .milliseconds(1200))
+        _ = try await client.v4(.GET, "/price_types", idempotent: true)
+        #expect(await server.state.requestCounts["POST /auth"] == 2)
+    }
+
+    @Test func wrongCredentialsAreUnauthorizedAndNeverLogged() async throws {
+        var wrong = Self.credentials
+        wrong.password = Secret("not-my-password-123")
+        let (server, client, logs) = try await Self.start(credentials: wrong)
+        defer { Task { await server.stop() } }
+        let error = await #expect(throws: JoorAPIError.self) { try await client.pushStylesV4([Self.jacket]) }
+        #expect(error?.kind == .unauthorized)
+        #expect(!logs.text.contains("not-my-password-123") && !(error?.description.contains("not-my-password-123") ?? true))
+    }
+}

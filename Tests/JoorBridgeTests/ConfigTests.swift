@@ -1,0 +1,73 @@
+import Foundation
+import Mapping
+import Testing
+import TestSupport
+@testable import JoorBridge
+
+@Suite("joorbridge.yml")
+struct ConfigTests {
+    func load(_ text: String, env: [String: String] = [:]) throws -> (BridgeConfig, TemporaryDirectory) {
+        let dir = try TemporaryDirectory("config")
+        try dir.write("joorbridge.yml", text: text)
+        return (try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: env), dir)
+    }
+
+    func errors(_ text: String, env: [String: String] = [:]) -> [MappingError] {
+        do { _ = try load(text, env: env); return [] } catch let error as MappingErrors { return error.errors } catch { return [] }
+    }
+
+    @Test func relativePathsAndDefaults() throws {
+        let (config, dir) = try load("version: 1\norders: { mapping: mappings/o.yml }\n")
+        #expect(config.folders.outbox == dir.url.appendingPathComponent("outbox").standardizedFileURL.path)
+        #expect(config.statePath.hasSuffix("state/joorbridge.sqlite"))
+        #expect(config.orders?.mapping == dir.url.appendingPathComponent("mappings/o.yml").standardizedFileURL.path)
+        #expect(config.orders?.status == .approved)
+        #expect(config.endpoint == .production)
+    }
+
+    @Test func environmentInterpolation() throws {
+        let (config, _) = try load("version: 1\njoor: { base_url: \"${SANDBOX_URL}\" }\n", env: ["SANDBOX_URL": "http://127.0.0.1:9999"])
+        #expect(config.endpoint.v2 == "http://127.0.0.1:9999/v2")
+        let problems = errors("version: 1\n\njoor: { base_url: \"${NOT_SET}\" }\n")
+        #expect(problems.contains { $0.line == 3 && $0.message.contains("NOT_SET is not set") })
+    }
+
+    @Test func unknownKeysAndBadValuesNameTheirLines() {
+        let problems = errors("version: 1\nfolder: { outbox: x }\norders:\n  mapping: m.yml\n  order_status: aproved\n  page_size: 5000\n")
+        #expect(problems.contains { $0.line == 2 && $0.message.contains("unknown key 'folder'") && $0.message.contains("did you mean 'folders'") })
+        #expect(problems.contains { $0.line == 5 && $0.message.contains("approved_and_shipped") })
+        #expect(problems.contains { $0.line == 6 && $0.message.contains("page_size must be between 1 and 1000") })
+    }
+
+    @Test func tokenFileMustBePrivate() throws {
+        let dir = try TemporaryDirectory("token")
+        let tokenPath = try dir.write("token", text: "abc123\n")
+        chmod(tokenPath, 0o644)
+        try dir.write("joorbridge.yml", text: "version: 1\njoor: { token_file: token }\n")
+        let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: [:])
+        let error = #expect(throws: MappingErrors.self) { try config.loadToken(environment: [:]) }
+        #expect(error?.description.contains("chmod 600") == true)
+        chmod(tokenPath, 0o600)
+        #expect(try config.loadToken(environment: [:]).value == "abc123")
+        #expect("\(try config.loadToken(environment: [:]))" == "<redacted>")
+    }
+
+    @Test func missingTokenSaysWhichVariable() throws {
+        let (config, _) = try load("version: 1\njoor: { token_env: MY_JOOR_TOKEN }\n")
+        let error = #expect(throws: MappingErrors.self) { try config.loadToken(environment: [:]) }
+        #expect(error?.description.contains("set the environment variable MY_JOOR_TOKEN") == true)
+    }
+
+    @Test func v4Settings() throws {
+        let (config, _) = try load("""
+        version: 1
+        joor:
+          api: v4
+          v4: { client_id: brand-client, username: ops@brand.example, account: "42" }
+        """)
+        #expect(config.joor.productsAPI == "v4")
+        let credentials = try config.loadV4Credentials(environment: ["JOOR_CLIENT_SECRET": "s", "JOOR_PASSWORD": "p"])
+        #expect(credentials?.account == "42" && credentials?.clientSecret.value == "s")
+        #expect(errors("version: 1\njoor: { api: v4 }\n").contains { $0.message.contains("joor.api: v4 needs joor.v4") })
+    }
+}
