@@ -47,12 +47,12 @@ struct OrdersCrashTests {
             iteration += 1
             if iteration % 4 == 3 {
                 // A kill at a random moment, wherever the process happens to be.
-                let result = try Executable.runAndKill(["run", "orders"], in: dir.path, environment: env, after: Double.random(in: 0.01...0.25, using: &rng))
+                let result = try await Executable.runAndKill(["run", "orders"], in: dir.path, environment: env, after: Double.random(in: 0.01...0.25, using: &rng))
                 if result.killed { kills += 1 } else if result.status == 0 { batches += 1; try await Self.moreOrders(sandbox, batch: batches) }
             } else {
                 // A kill at a chosen checkpoint inside the delivery protocol.
                 let target = Int.random(in: 1...40, using: &rng)
-                let result = try Executable.run(["run", "orders"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(target)]) { $1 })
+                let result = try await Executable.run(["run", "orders"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(target)]) { $1 })
                 if result.stderr.contains("crash test: SIGKILL") {
                     kills += 1
                     checkpointKills += 1
@@ -67,11 +67,11 @@ struct OrdersCrashTests {
         #expect(batches >= 1, "the kills spread over whole runs, new orders arriving in between")
         #expect(checkpointKills >= 30)
         // Rerun until a run finishes cleanly.
-        var final = try Executable.run(["run", "orders"], in: dir.path, environment: env)
+        var final = try await Executable.run(["run", "orders"], in: dir.path, environment: env)
         var reruns = 0
         while final.status != 0 && reruns < 5 {
             reruns += 1
-            final = try Executable.run(["run", "orders"], in: dir.path, environment: env)
+            final = try await Executable.run(["run", "orders"], in: dir.path, environment: env)
         }
         #expect(final.status == 0, "\(final.stderr)")
 

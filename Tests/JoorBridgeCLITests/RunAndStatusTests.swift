@@ -42,7 +42,7 @@ struct RunAndStatusTests {
         try await sandbox.state.add([bad])
         let dir = try Self.workspace(sandbox)
         let env = ["RUN_TOKEN": "run-token"]
-        let run = try Executable.run(["run", "--report", "report.json"], in: dir.path, environment: env)
+        let run = try await Executable.run(["run", "--report", "report.json"], in: dir.path, environment: env)
         #expect(run.status == 3, "one order cannot be mapped: \(run.stderr)")
         #expect(run.stderr.contains("rejected order 9300001 cannot be mapped: field 'PONumber'"))
         #expect(!run.stderr.contains("run-token"))
@@ -52,12 +52,12 @@ struct RunAndStatusTests {
         let delivered = (jobs?.first?["orders"] as? [String: Any])?["delivered"] as? Int
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox")).filter { $0.hasPrefix("ORD_") }
         #expect(delivered == files.count)
-        let status = try Executable.run(["status"], in: dir.path)
+        let status = try await Executable.run(["status"], in: dir.path)
         #expect(status.status == 0)
         #expect(status.stdout.contains("orders: last run"))
         #expect(status.stdout.contains("9300001 (1 attempt): order 9300001 cannot be mapped"))
         #expect(status.stdout.contains("\(files.count) delivered today"))
-        let json = try Executable.run(["status", "--json"], in: dir.path)
+        let json = try await Executable.run(["status", "--json"], in: dir.path)
         #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["failingOrders"] != nil)
     }
 
@@ -65,11 +65,11 @@ struct RunAndStatusTests {
         let sandbox = try await Self.sandbox(orders: 2)
         defer { Task { await sandbox.stop() } }
         let dir = try Self.workspace(sandbox)
-        #expect(try Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "wrong"]).status == 69)
-        #expect(try Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": ""]).status == 78, "no token")
-        #expect(try Executable.run(["run", "--config", "missing.yml"], in: dir.path).status == 78)
-        #expect(try Executable.run(["run", "everything"], in: dir.path).status == 64)
-        #expect(try Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "run-token"]).status == 0)
+        #expect(try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "wrong"]).status == 69)
+        #expect(try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": ""]).status == 78, "no token")
+        #expect(try await Executable.run(["run", "--config", "missing.yml"], in: dir.path).status == 78)
+        #expect(try await Executable.run(["run", "everything"], in: dir.path).status == 64)
+        #expect(try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "run-token"]).status == 0)
     }
 
     @Test func unreachableJOORExits69() async throws {
@@ -78,7 +78,7 @@ struct RunAndStatusTests {
         await sandbox.stop()
         let text = try String(contentsOfFile: dir.path("joorbridge.yml"), encoding: .utf8).replacingOccurrences(of: "joor: {", with: "joor: { request_timeout_seconds: 2,")
         try text.write(toFile: dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
-        let run = try Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "run-token"], timeout: 120)
+        let run = try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "run-token"], timeout: 120)
         #expect(run.status == 69, "\(run.stderr)")
         #expect(run.stderr.contains("JOOR is unreachable"))
     }
@@ -87,16 +87,16 @@ struct RunAndStatusTests {
         let sandbox = try await Self.sandbox(orders: 0)
         defer { Task { await sandbox.stop() } }
         let dir = try Self.workspace(sandbox)
-        let ok = try Executable.run(["check"], in: dir.path)
+        let ok = try await Executable.run(["check"], in: dir.path)
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("ok: joorbridge.yml: config"))
         #expect(ok.stdout.contains("orders-csv-lines.yml: orders mapping"))
         try dir.write("mappings/customers-csv.yml", text: "version: 1\nkind: customers\noutput: { format: csv }\n")
-        let badMapping = try Executable.run(["check"], in: dir.path)
+        let badMapping = try await Executable.run(["check"], in: dir.path)
         #expect(badMapping.status == 78)
         #expect(badMapping.stderr.contains("customers-csv.yml:3:9: error: output needs file_name:"))
         try (try String(contentsOfFile: dir.path("joorbridge.yml"), encoding: .utf8) + "  colour: blue\n").write(toFile: dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
-        let bad = try Executable.run(["check"], in: dir.path)
+        let bad = try await Executable.run(["check"], in: dir.path)
         #expect(bad.status == 78)
         #expect(bad.stderr.contains("joorbridge.yml:8:3: error: unknown key 'colour' in orders"))
     }

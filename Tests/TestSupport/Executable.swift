@@ -18,7 +18,20 @@ public enum Executable {
     }
 
     /// Runs `joorbridge` with `arguments` in `directory` (the repository root by default).
-    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Outcome {
+    ///
+    /// The waiting happens on a GCD thread, never on Swift's cooperative pool: a test's in-process
+    /// sandbox needs those threads to answer the child process.
+    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120) async throws -> Outcome {
+        try await offPool { try runBlocking(arguments, in: directory, environment: environment, timeout: timeout) }
+    }
+
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    static func runBlocking(_ arguments: [String], in directory: String?, environment: [String: String], timeout: TimeInterval) throws -> Outcome {
         let process = Process()
         process.executableURL = joorbridge
         process.arguments = arguments
@@ -46,7 +59,11 @@ public enum Executable {
 extension Executable {
     /// Starts `joorbridge` and kills it with SIGKILL after `delay`; returns its exit status
     /// (or the signal) and standard error.
-    public static func runAndKill(_ arguments: [String], in directory: String, environment: [String: String], after delay: TimeInterval) throws -> (status: Int32, killed: Bool, stderr: String) {
+    public static func runAndKill(_ arguments: [String], in directory: String, environment: [String: String], after delay: TimeInterval) async throws -> (status: Int32, killed: Bool, stderr: String) {
+        try await offPool { try runAndKillBlocking(arguments, in: directory, environment: environment, after: delay) }
+    }
+
+    static func runAndKillBlocking(_ arguments: [String], in directory: String, environment: [String: String], after delay: TimeInterval) throws -> (status: Int32, killed: Bool, stderr: String) {
         let process = Process()
         process.executableURL = joorbridge
         process.arguments = arguments
