@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("joorbridge demo", .serialized)
+struct DemoTests {
+    @Test func demoDeliversOrdersFromACleanFolderAndNothingTwice() async throws {
+        let dir = try TemporaryDirectory("demo")
+        let first = try await Executable.run(["demo", "--workdir", dir.path("work")], in: dir.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("What happened"))
+        let outbox = try FileManager.default.contentsOfDirectory(atPath: dir.path("work/outbox"))
+        let orders = outbox.filter { $0.hasPrefix("ORD_") }
+        #expect(!orders.isEmpty)
+        #expect(outbox.filter { $0.hasPrefix("CUST_") }.count == orders.count)
+        #expect(first.stdout.contains("The outbox holds \(orders.count) order files"))
+        let second = try await Executable.run(["demo", "--workdir", dir.path("work")], in: dir.path)
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("orders: ok — 0 delivered"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("work/outbox")).count == outbox.count)
+    }
+
+    /// The demo embeds its mappings; they must stay exact copies of the shipped ones.
+    @Test func embeddedMappingsMatchTheShippedOnes() async throws {
+        let dir = try TemporaryDirectory("demo-mappings")
+        _ = try await Executable.run(["demo", "--workdir", dir.path("work"), "--orders", "1"], in: dir.path)
+        for name in ["orders-csv-lines.yml", "customers-csv.yml"] {
+            let written = try String(contentsOfFile: dir.path("work/mappings/\(name)"), encoding: .utf8)
+            let shipped = try String(contentsOfFile: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, encoding: .utf8)
+            #expect(written == shipped, "Sources/joorbridge/DemoMappings.swift is out of date for \(name)")
+        }
+    }
+}
