@@ -250,8 +250,7 @@ public final class JoorSandboxServer: Sendable {
     }
 
     static func json(_ status: Int, _ value: JSONValue, headers: [String: String] = [:]) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = JSONEncoder.canonical()
         return respond(status, (try? encoder.encode(value)) ?? Data("{}".utf8), headers: headers)
     }
 

@@ -85,8 +85,7 @@ public actor SandboxState {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let snapshot = Snapshot(orders: orders, stock: stock, styles: styleOrder.compactMap { styles[$0] }, jobs: Array(jobs.values),
                                 nextJobID: nextJobID, requestCounts: requestCounts, v4: v4)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = JSONEncoder.canonical()
         try encoder.encode(snapshot).write(to: Self.file(directory), options: .atomic)
     }
 

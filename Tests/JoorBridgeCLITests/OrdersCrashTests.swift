@@ -23,10 +23,7 @@ struct OrdersCrashTests {
         try await sandbox.start()
         defer { Task { await sandbox.stop() } }
         let dir = try TemporaryDirectory("crash")
-        try FileManager.default.createDirectory(atPath: dir.path("mappings"), withIntermediateDirectories: true)
-        for name in ["orders-csv-lines.yml", "customers-csv.yml"] {
-            try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, toPath: dir.path("mappings/\(name)"))
-        }
+        try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
         try dir.write("joorbridge.yml", text: """
         version: 1
         joor: { token_env: CRASH_TOKEN, base_url: "\(sandbox.baseURL)" }

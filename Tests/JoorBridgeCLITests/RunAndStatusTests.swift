@@ -8,10 +8,7 @@ import TestSupport
 struct RunAndStatusTests {
     static func workspace(_ sandbox: JoorSandboxServer, extra: String = "") throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("run")
-        try FileManager.default.createDirectory(atPath: dir.path("mappings"), withIntermediateDirectories: true)
-        for name in ["orders-csv-lines.yml", "customers-csv.yml"] {
-            try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, toPath: dir.path("mappings/\(name)"))
-        }
+        try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
         try dir.write("joorbridge.yml", text: """
         version: 1
         joor: { token_env: RUN_TOKEN, base_url: "\(sandbox.baseURL)" }

@@ -21,10 +21,7 @@ struct BridgeHarness {
         let sandbox = try await JoorSandboxServer(configuration: config)
         try await sandbox.start()
         let dir = try TemporaryDirectory("bridge")
-        try FileManager.default.createDirectory(atPath: dir.path("mappings"), withIntermediateDirectories: true)
-        for name in ["orders-csv-lines.yml", "customers-csv.yml", "orders-xml.yml"] {
-            try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, toPath: dir.path("mappings/\(name)"))
-        }
+        try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "orders-xml.yml"])
         try dir.write("joorbridge.yml", text: """
         version: 1
         joor:

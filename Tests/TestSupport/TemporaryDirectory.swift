@@ -31,3 +31,13 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 }
+
+extension TemporaryDirectory {
+    /// Copies shipped mapping files from the repository's `mappings/` into `mappings/` here.
+    public func copyMappings(_ names: [String]) throws {
+        try FileManager.default.createDirectory(atPath: path("mappings"), withIntermediateDirectories: true)
+        for name in names {
+            try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, toPath: path("mappings/\(name)"))
+        }
+    }
+}

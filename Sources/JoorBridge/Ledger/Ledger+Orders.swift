@@ -153,8 +153,7 @@ extension Ledger {
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = JSONEncoder.canonical()
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -10,8 +10,7 @@ public struct BulkInventoryRequest: Sendable, Equatable, Codable {
 
     /// The exact bytes sent: JSON with sorted keys, so the same items always give the same body.
     public func jsonBody(pretty: Bool = false) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.canonical(pretty: pretty)
         return try encoder.encode(self)
     }
 
@@ -87,8 +86,7 @@ public struct BulkInventoryResponse: Sendable, Equatable {
             "response": .object(response), "sku_count": .number(Decimal(skuCount ?? entries.filter(\.passed).count)),
             "inventory_log": .array(log),
         ])])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = JSONEncoder.canonical()
         return try encoder.encode(body)
     }
 }

@@ -162,8 +162,7 @@ public struct Style: Sendable, Equatable, Codable {
 
     /// A stable fingerprint of the style's content, to send only styles that changed.
     public var contentHash: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = JSONEncoder.canonical()
         let data = (try? encoder.encode(self)) ?? Data()
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
@@ -178,8 +177,7 @@ public struct BulkStyleRequest: Sendable, Equatable {
     public init(_ styles: [Style]) { self.styles = styles }
 
     public func jsonBody(pretty: Bool = false) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.canonical(pretty: pretty)
         return try encoder.encode(["styles": ["style": styles]])
     }
 
