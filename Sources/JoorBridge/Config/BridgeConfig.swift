@@ -48,10 +48,11 @@ public struct BridgeConfig: Sendable {
     /// The SQLite state store.
     public var statePath: String
     public var orders: OrdersSettings?
+    public var inventory: InventorySettings?
 
     /// Every mapping file the config names.
     public var mappingPaths: [String] {
-        [orders?.mapping, orders?.customersMapping].compactMap { $0 }
+        [orders?.mapping, orders?.customersMapping, inventory?.mapping].compactMap { $0 }
     }
 
     /// The folder the config file is in (relative paths start there).

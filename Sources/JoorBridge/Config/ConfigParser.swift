@@ -38,6 +38,7 @@ struct ConfigParser {
         var config = BridgeConfig(path: path, folders: folders, statePath: state)
         if let node = top["joor"] { config.joor = joor(node) }
         if let node = top["orders"] { config.orders = orders(node, resolve: resolve) }
+        if let node = top["inventory"] { config.inventory = inventory(node, resolve: resolve) }
         return config
     }
 
@@ -73,6 +74,37 @@ struct ConfigParser {
             reader.error(object["api"], "joor.api: v4 needs joor.v4: { client_id, username, account, client_secret_env, password_env }")
         }
         return joor
+    }
+
+    private func inventory(_ node: Node, resolve: (String) -> String) -> InventorySettings? {
+        guard let object = reader.object(node, "inventory") else { return nil }
+        reader.checkKeys(object, allowed: ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts",
+                                           "batch_size", "overwrite", "dec_pending", "full", "safety_stock"])
+        guard let mapping = object["mapping"].flatMap({ reader.string($0, "inventory.mapping") }) else {
+            reader.error(node, "inventory needs mapping: (the inventory mapping file, e.g. mappings/inventory-csv.yml)")
+            return nil
+        }
+        var settings = InventorySettings(mapping: resolve(mapping))
+        settings.enabled = object["enabled"].flatMap { reader.bool($0, "inventory.enabled") } ?? true
+        if let list = object["include"].flatMap({ reader.strings($0, "inventory.include") }) { settings.inbox.include = list }
+        if let list = object["exclude"].flatMap({ reader.strings($0, "inventory.exclude") }) { settings.inbox.exclude = list }
+        if let text = object["settle_seconds"].flatMap({ reader.string($0, "inventory.settle_seconds") }) {
+            if let n = Double(text), n >= 0 { settings.inbox.settleSeconds = n } else { reader.error(object["settle_seconds"], "inventory.settle_seconds must be a number of seconds") }
+        }
+        if let marker = object["done_marker"].flatMap({ reader.string($0, "inventory.done_marker") }), !marker.isEmpty, marker != "none" {
+            settings.inbox.doneMarker = marker.hasPrefix(".") ? marker : "." + marker
+        }
+        if let n = object["max_attempts"].flatMap({ reader.int($0, "inventory.max_attempts") }) { settings.maxAttempts = max(1, n) }
+        if let n = object["batch_size"].flatMap({ reader.int($0, "inventory.batch_size") }) {
+            if (1...10_000).contains(n) { settings.batchSize = n } else { reader.error(object["batch_size"], "inventory.batch_size must be between 1 and 10000") }
+        }
+        settings.overwrite = object["overwrite"].flatMap { reader.bool($0, "inventory.overwrite") } ?? false
+        settings.decPending = object["dec_pending"].flatMap { reader.bool($0, "inventory.dec_pending") } ?? false
+        settings.full = object["full"].flatMap { reader.bool($0, "inventory.full") } ?? false
+        if let safety = reader.object(object["safety_stock"], "inventory.safety_stock") {
+            for entry in safety.entries { if let n = reader.int(entry.value, "safety_stock.\(entry.key)") { settings.safetyStock[entry.key] = n } }
+        }
+        return settings
     }
 
     private func orders(_ node: Node, resolve: (String) -> String) -> OrdersSettings? {

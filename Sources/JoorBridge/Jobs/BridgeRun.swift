@@ -19,7 +19,9 @@ public struct BridgeRun: Sendable {
     public func run(jobs requested: [String], dryRun: Bool = false, since: Date? = nil) async -> RunOutcome {
         var outcome = RunOutcome(startedAt: Date())
         defer { outcome.finish() }
-        let jobs = requested.isEmpty ? (config.orders?.enabled == true ? ["orders"] : []) : requested
+        let jobs = requested.isEmpty
+            ? [config.orders?.enabled == true ? "orders" : nil, config.inventory?.enabled == true ? "inventory" : nil].compactMap { $0 }
+            : requested
         if jobs.isEmpty {
             outcome.fail(78, "no job is enabled in \(config.path); add an orders: section (or name a job)")
             return outcome
@@ -62,6 +64,13 @@ public struct BridgeRun: Sendable {
                     summary.orders = report
                     summary.outcome = report.rejected.isEmpty ? "ok" : "partial"
                     if !report.rejected.isEmpty { outcome.raise(to: 3) }
+                case "inventory":
+                    guard let settings = config.inventory else { throw MappingErrors([MappingError(path: config.path, message: "the config has no inventory: section")]) }
+                    let report = try await InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger).run()
+                    summary.inventory = report
+                    let partial = report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0
+                    summary.outcome = partial ? "partial" : "ok"
+                    if partial { outcome.raise(to: 3) }
                 default:
                     throw MappingErrors([MappingError(path: config.path, message: "the \(job) job is not available in this version")])
                 }
@@ -95,6 +104,7 @@ public struct JobSummary: Sendable, Codable, Equatable {
     public var outcome = "ok"
     public var error: String?
     public var orders: OrdersJob.Report?
+    public var inventory: InventoryJob.Report?
 }
 
 /// What a run did, for the summary line, `--report` and the exit code.
@@ -135,6 +145,10 @@ public struct RunOutcome: Sendable, Codable {
                 if r.recovered > 0 { line += ", \(r.recovered) recovered after a crash" }
                 if r.catchUp { line += ", catch-up found \(r.caughtUp)" }
                 for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) { line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")" }
+            }
+            if let r = job.inventory {
+                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesQuarantined) quarantined, \(r.filesWaiting.count) waiting; \(r.itemsSent) SKU(s) sent in \(r.requests) request(s), \(r.itemsUnchanged) unchanged, \(r.rowsRejected) row(s) rejected"
+                for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
             }
             if let error = job.error { line += "\n  \(error)" }
             lines.append(line)

@@ -53,6 +53,25 @@ public final class Ledger: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-inventory") { db in
+            try db.execute(sql: """
+                CREATE TABLE inventory_positions (
+                    position_key TEXT PRIMARY KEY,
+                    quantity INTEGER NOT NULL,
+                    source_modified REAL NOT NULL,
+                    pushed_at TEXT NOT NULL
+                );
+                CREATE TABLE inbox_files (
+                    fingerprint TEXT PRIMARY KEY,
+                    job TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    reason TEXT,
+                    updated_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

@@ -1,0 +1,139 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The folder the WMS drops exports into, with the completeness guard and the claim/archive/error moves.
+///
+/// A file is taken only when it looks finished: not an upload's in-flight name (`*.filepart`,
+/// `*.part`, `*.tmp`, `*.partial`, dot-files), not modified for the settle time, and (if
+/// configured) with its done marker present. It is claimed by renaming it into `processing/`,
+/// archived under `archive/YYYY-MM-DD/` after success, or moved to `error/` with `NAME.error.txt`.
+public struct Inbox: Sendable {
+    public struct Settings: Sendable {
+        public var include = ["*"]
+        public var exclude: [String] = []
+        /// Seconds a file must stay unmodified before it is taken.
+        public var settleSeconds = 10.0
+        /// Suffix of the done marker the WMS writes after the file (`.done`, `.ok`), or nil.
+        public var doneMarker: String?
+        public init() {}
+    }
+
+    public let inbox: String, processing: String, archive: String, error: String
+    public let settings: Settings
+
+    static let inFlightSuffixes = [".filepart", ".part", ".tmp", ".partial", ".crdownload"]
+
+    public init(inbox: String, processing: String, archive: String, error: String, settings: Settings) throws {
+        self.inbox = inbox
+        self.processing = processing
+        self.archive = archive
+        self.error = error
+        self.settings = settings
+        for folder in [inbox, processing, archive, error] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    }
+
+    /// What a listing saw of a file.
+    public struct Candidate: Sendable, Equatable {
+        public var name: String
+        public var size: Int
+        public var modified: Date
+    }
+
+    /// Files ready to be taken, oldest first; and those still settling (for the run summary).
+    public func ready(now: Date = Date()) -> (ready: [Candidate], waiting: [String]) {
+        var ready: [Candidate] = [], waiting: [String] = []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: inbox)) ?? []
+        let markers = Set(names.filter { name in settings.doneMarker.map { name.hasSuffix($0) } ?? false })
+        for name in names where matches(name) && !markers.contains(name) {
+            var info = stat()
+            guard stat(inbox + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+            if let marker = settings.doneMarker, !markers.contains(name + marker) { waiting.append(name); continue }
+            if now.timeIntervalSince(modified) < settings.settleSeconds { waiting.append(name); continue }
+            ready.append(Candidate(name: name, size: Int(info.st_size), modified: modified))
+        }
+        return (ready.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }, waiting.sorted())
+    }
+
+    /// Whether a name is one joorbridge would take (by pattern, and not an in-flight upload name).
+    public func matches(_ name: String) -> Bool {
+        if name.hasPrefix(".") || Self.inFlightSuffixes.contains(where: { name.lowercased().hasSuffix($0) }) { return false }
+        guard settings.include.contains(where: { fnmatch($0, name, 0) == 0 }) else { return false }
+        return !settings.exclude.contains { fnmatch($0, name, 0) == 0 }
+    }
+
+    /// Moves a ready file (and its done marker) into `processing/`; `nil` if it vanished meanwhile.
+    public func claim(_ name: String) throws -> String? {
+        let target = processing + "/" + name
+        guard rename(inbox + "/" + name, target) == 0 else {
+            if errno == ENOENT { return nil }
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: inbox + "/" + name, NSLocalizedDescriptionKey: "cannot claim the file: \(String(cString: strerror(errno)))"])
+        }
+        if let marker = settings.doneMarker { _ = rename(inbox + "/" + name + marker, target + marker) }
+        return target
+    }
+
+    /// Files already in `processing/` (claimed by a run that did not finish), oldest first.
+    public func claimed() -> [String] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: processing)) ?? []).filter { name in
+            !name.hasPrefix(".") && !(settings.doneMarker.map { name.hasSuffix($0) } ?? false)
+        }
+        return names.sorted { modified(processing + "/" + $0) < modified(processing + "/" + $1) }
+    }
+
+    /// Moves a processed file to `archive/YYYY-MM-DD/`, never replacing an archived file.
+    @discardableResult
+    public func archive(_ name: String, now: Date = Date()) throws -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        let folder = archive + "/" + formatter.string(from: now)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try move(name, to: folder)
+    }
+
+    /// Moves a file that failed to `error/` with `NAME.error.txt` saying why; never deletes it.
+    @discardableResult
+    public func fail(_ name: String, reason: String) throws -> String {
+        let moved = try move(name, to: error)
+        try (reason + "\n").write(toFile: moved + ".error.txt", atomically: true, encoding: .utf8)
+        return moved
+    }
+
+    private func move(_ name: String, to folder: String) throws -> String {
+        var target = folder + "/" + name
+        var counter = 2
+        while FileManager.default.fileExists(atPath: target) {
+            target = folder + "/" + name + "." + String(counter)
+            counter += 1
+        }
+        try FileManager.default.moveItem(atPath: processing + "/" + name, toPath: target)
+        if let marker = settings.doneMarker, FileManager.default.fileExists(atPath: processing + "/" + name + marker) {
+            try? FileManager.default.moveItem(atPath: processing + "/" + name + marker, toPath: target + marker)
+        }
+        return target
+    }
+
+    private func modified(_ path: String) -> Double {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+    }
+
+    /// A 128-bit content fingerprint of a file (two independent 64-bit hashes), read in chunks.
+    public static func fingerprint(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
+        defer { try? handle.close() }
+        var a: UInt64 = 0xCBF2_9CE4_8422_2325, b: UInt64 = 0x8422_2325_CBF2_9CE4
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            for byte in chunk {
+                a = (a ^ UInt64(byte)) &* 0x100_0000_01B3
+                b = (b &+ UInt64(byte) &+ 1) &* 0x9E37_79B9_7F4A_7C15
+                b ^= b >> 29
+            }
+        }
+        return String(format: "%016llx%016llx", a, b)
+    }
+}

@@ -1,0 +1,160 @@
+import FileFormats
+import Foundation
+import JoorAPI
+import JoorModels
+import Logging
+import Mapping
+
+/// Inventory sync: stock exports dropped into the inbox are converted by the inventory mapping
+/// and pushed to JOOR's bulk inventory, only what changed, in batches; every file is archived
+/// once, a broken one goes to `error/` with the reason, and bad rows go to `NAME.rejects.csv`.
+public struct InventoryJob: Sendable {
+    public struct Report: Sendable, Codable, Equatable {
+        public var filesArchived = 0
+        public var filesDuplicate = 0
+        public var filesFailed = 0
+        public var filesQuarantined = 0
+        public var filesWaiting: [String] = []
+        public var rowsRejected = 0
+        public var rowsSkipped = 0
+        public var itemsSent = 0
+        public var itemsUnchanged = 0
+        public var itemsRefused = 0
+        public var requests = 0
+        /// Files whose rows were rejected, with the rejects file written for each.
+        public var rejectFiles: [String] = []
+    }
+
+    public let settings: InventorySettings
+    let client: JoorClient
+    let ledger: Ledger
+    let inbox: Inbox
+    let mapping: InboundMapping
+    let logger: Logger
+
+    public init(settings: InventorySettings, folders: BridgeConfig.Folders, client: JoorClient, ledger: Ledger, logger: Logger) throws {
+        self.settings = settings
+        self.client = client
+        self.ledger = ledger
+        self.logger = logger
+        inbox = try Inbox(inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings.inbox)
+        let file = try MappingFile.load(path: settings.mapping)
+        guard case .inbound(let inbound) = file.body, file.kind == .inventory else {
+            throw MappingErrors([MappingError(path: settings.mapping, message: "this is a \(file.kind.rawValue) mapping; the inventory job needs an inventory mapping")])
+        }
+        mapping = inbound
+    }
+
+    public func run(full: Bool = false) async throws -> Report {
+        var report = Report()
+        // Files a crashed run had claimed come first; then what is ready in the inbox.
+        var names = inbox.claimed()
+        let (ready, waiting) = inbox.ready()
+        report.filesWaiting = waiting
+        for candidate in ready { if let _ = try inbox.claim(candidate.name) { names.append(candidate.name) } }
+        for name in names { try await process(name, full: full || settings.full, &report) }
+        return report
+    }
+
+    private func process(_ name: String, full: Bool, _ report: inout Report) async throws {
+        let path = inbox.processing + "/" + name
+        let fingerprint = try Inbox.fingerprint(path)
+        if try ledger.inboxFile(fingerprint)?.status == "pushed" {
+            try inbox.archive(name)
+            report.filesDuplicate += 1
+            logger.notice("\(name): the same content was pushed before; archived without pushing again")
+            return
+        }
+        try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "processing")
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+
+        // Convert the whole file first: a file that cannot be read is not half pushed.
+        var items: [String: (item: InventoryItem, line: Int)] = [:]
+        var order: [String] = []
+        var rejects: RejectsWriter?
+        func reject(_ rejection: RowRejection) throws {
+            if rejects == nil {
+                let rejectsPath = inbox.error + "/" + name + ".rejects.csv"
+                rejects = try RejectsWriter(sink: FileByteSink(path: rejectsPath))
+                report.rejectFiles.append(rejectsPath)
+            }
+            try rejects?.write(rejection)
+            report.rowsRejected += 1
+        }
+        do {
+            let converter = try InboundConverter(mapping: mapping, inputPath: path)
+            while let result = try converter.next() {
+                switch result {
+                case .skipped: report.rowsSkipped += 1
+                case .rejected(let rejection): try reject(rejection)
+                case .converted(let record):
+                    switch Result(catching: { () throws(RuleFailure) in try record.inventoryItem() }) {
+                    case .failure(let failure):
+                        try reject(RowRejection(source: name, line: record.line, field: failure.field, value: failure.value, reason: failure.reason))
+                    case .success(var item):
+                        if let threshold = settings.safetyStock[item.warehouse ?? "Default"], item.inventory <= threshold { item.inventory = 0 }
+                        let key = item.positionKey
+                        if items[key] == nil { order.append(key) }
+                        items[key] = (item, record.line)
+                    }
+                }
+            }
+        } catch let error as MappingErrors {
+            try finishFailed(name, fingerprint, reason: error.description, rejects: rejects, &report)
+            return
+        } catch let error as FileFormatError {
+            try finishFailed(name, fingerprint, reason: error.description, rejects: rejects, &report)
+            return
+        }
+        try rejects?.flush()
+
+        // Only what changed since JOOR last accepted it; never let an older file overwrite a newer one.
+        let pushed = try ledger.pushedPositions()
+        var toSend: [(item: InventoryItem, line: Int)] = []
+        for key in order {
+            let entry = items[key]!
+            if let known = pushed[key] {
+                if known.sourceModified > modified { report.itemsUnchanged += 1; continue }
+                if !full && known.quantity == entry.item.inventory { report.itemsUnchanged += 1; continue }
+            }
+            toSend.append(entry)
+        }
+        do {
+            for start in stride(from: 0, to: toSend.count, by: settings.batchSize) {
+                let batch = Array(toSend[start..<min(start + settings.batchSize, toSend.count)])
+                let result = try await client.pushInventory(batch.map(\.item), overwrite: settings.overwrite, decPending: settings.decPending)
+                report.requests += 1
+                try ledger.recordPushed(result.accepted, sourceModified: modified)
+                report.itemsSent += result.accepted.count
+                for (item, reason) in result.failed {
+                    let line = batch.first { $0.item == item }?.line ?? 0
+                    try reject(RowRejection(source: name, line: line, field: item.upc != nil ? "upc" : "style_number", value: item.skuLabel, reason: "JOOR refused the SKU: \(reason)"))
+                    report.itemsRefused += 1
+                }
+                try rejects?.flush()
+            }
+        } catch let error as JoorAPIError {
+            // JOOR is unreachable or refusing: keep the file in processing/ and retry next run,
+            // up to max_attempts; what JOOR already accepted is recorded, so a retry resends nothing twice.
+            try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "processing", reason: error.description, attempt: true)
+            if let attempts = try ledger.inboxFile(fingerprint)?.attempts, attempts >= settings.maxAttempts {
+                try inbox.fail(name, reason: "quarantined after \(attempts) failed attempts; the last: \(error.description). Move it back into the inbox to try again.")
+                try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "failed", reason: error.description)
+                report.filesQuarantined += 1
+            }
+            throw error
+        }
+        try inbox.archive(name)
+        try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "pushed")
+        report.filesArchived += 1
+        logger.info("\(name): \(toSend.count) item(s) sent, \(report.rowsRejected) row(s) rejected; archived")
+    }
+
+    private func finishFailed(_ name: String, _ fingerprint: String, reason: String, rejects: RejectsWriter?, _ report: inout Report) throws {
+        try rejects?.flush()
+        try inbox.fail(name, reason: reason + "\nNothing from this file was sent to JOOR. Fix the file (or the mapping) and drop it into the inbox again.")
+        try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "failed", reason: reason)
+        report.filesFailed += 1
+        logger.error("\(name): \(reason)")
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import JoorModels
+
+extension Ledger {
+    /// The last quantity JOOR accepted for each position, and the modification time of the file it came from.
+    public func pushedPositions() throws -> [String: (quantity: Int, sourceModified: Double)] {
+        try db.read { db in
+            var result: [String: (Int, Double)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT position_key, quantity, source_modified FROM inventory_positions") {
+                result[row["position_key"]] = (row["quantity"], row["source_modified"])
+            }
+            return result
+        }
+    }
+
+    /// Records quantities JOOR accepted (one transaction per batch).
+    public func recordPushed(_ items: [InventoryItem], sourceModified: Double) throws {
+        let now = Self.timestamp(Date())
+        try db.write { db in
+            for item in items {
+                try db.execute(sql: """
+                    INSERT INTO inventory_positions(position_key, quantity, source_modified, pushed_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(position_key) DO UPDATE SET quantity = excluded.quantity, source_modified = excluded.source_modified, pushed_at = excluded.pushed_at
+                    """, arguments: [item.positionKey, item.inventory, sourceModified, now])
+            }
+        }
+    }
+
+    /// What the ledger knows of an inbox file by content: status (`pushed`, `processing`, `failed`) and attempts.
+    public func inboxFile(_ fingerprint: String) throws -> (status: String, attempts: Int)? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, attempts FROM inbox_files WHERE fingerprint = ?", arguments: [fingerprint]).map { ($0["status"], $0["attempts"]) }
+        }
+    }
+
+    public func recordInboxFile(_ fingerprint: String, job: String, name: String, status: String, reason: String? = nil, attempt: Bool = false) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO inbox_files(fingerprint, job, name, status, attempts, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(fingerprint) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
+                    attempts = inbox_files.attempts + ?, updated_at = excluded.updated_at
+                """, arguments: [fingerprint, job, name, status, attempt ? 1 : 0, reason, Self.timestamp(Date()), attempt ? 1 : 0])
+        }
+    }
+}
