@@ -49,10 +49,11 @@ public struct BridgeConfig: Sendable {
     public var statePath: String
     public var orders: OrdersSettings?
     public var inventory: InventorySettings?
+    public var products: ProductsSettings?
 
     /// Every mapping file the config names.
     public var mappingPaths: [String] {
-        [orders?.mapping, orders?.customersMapping, inventory?.mapping].compactMap { $0 }
+        [orders?.mapping, orders?.customersMapping, inventory?.mapping, products?.mapping].compactMap { $0 }
     }
 
     /// The folder the config file is in (relative paths start there).

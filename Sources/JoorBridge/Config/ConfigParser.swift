@@ -39,6 +39,7 @@ struct ConfigParser {
         if let node = top["joor"] { config.joor = joor(node) }
         if let node = top["orders"] { config.orders = orders(node, resolve: resolve) }
         if let node = top["inventory"] { config.inventory = inventory(node, resolve: resolve) }
+        if let node = top["products"] { config.products = products(node, resolve: resolve) }
         return config
     }
 
@@ -86,14 +87,7 @@ struct ConfigParser {
         }
         var settings = InventorySettings(mapping: resolve(mapping))
         settings.enabled = object["enabled"].flatMap { reader.bool($0, "inventory.enabled") } ?? true
-        if let list = object["include"].flatMap({ reader.strings($0, "inventory.include") }) { settings.inbox.include = list }
-        if let list = object["exclude"].flatMap({ reader.strings($0, "inventory.exclude") }) { settings.inbox.exclude = list }
-        if let text = object["settle_seconds"].flatMap({ reader.string($0, "inventory.settle_seconds") }) {
-            if let n = Double(text), n >= 0 { settings.inbox.settleSeconds = n } else { reader.error(object["settle_seconds"], "inventory.settle_seconds must be a number of seconds") }
-        }
-        if let marker = object["done_marker"].flatMap({ reader.string($0, "inventory.done_marker") }), !marker.isEmpty, marker != "none" {
-            settings.inbox.doneMarker = marker.hasPrefix(".") ? marker : "." + marker
-        }
+        settings.inbox = inboxSettings(object, "inventory")
         if let n = object["max_attempts"].flatMap({ reader.int($0, "inventory.max_attempts") }) { settings.maxAttempts = max(1, n) }
         if let n = object["batch_size"].flatMap({ reader.int($0, "inventory.batch_size") }) {
             if (1...10_000).contains(n) { settings.batchSize = n } else { reader.error(object["batch_size"], "inventory.batch_size must be between 1 and 10000") }
@@ -104,6 +98,36 @@ struct ConfigParser {
         if let safety = reader.object(object["safety_stock"], "inventory.safety_stock") {
             for entry in safety.entries { if let n = reader.int(entry.value, "safety_stock.\(entry.key)") { settings.safetyStock[entry.key] = n } }
         }
+        return settings
+    }
+
+    /// The inbox keys shared by the inventory and products sections.
+    private func inboxSettings(_ object: YAMLObject, _ section: String) -> Inbox.Settings {
+        var inbox = Inbox.Settings()
+        if let list = object["include"].flatMap({ reader.strings($0, "\(section).include") }) { inbox.include = list }
+        if let list = object["exclude"].flatMap({ reader.strings($0, "\(section).exclude") }) { inbox.exclude = list }
+        if let text = object["settle_seconds"].flatMap({ reader.string($0, "\(section).settle_seconds") }) {
+            if let n = Double(text), n >= 0 { inbox.settleSeconds = n } else { reader.error(object["settle_seconds"], "\(section).settle_seconds must be a number of seconds") }
+        }
+        if let marker = object["done_marker"].flatMap({ reader.string($0, "\(section).done_marker") }), !marker.isEmpty, marker != "none" {
+            inbox.doneMarker = marker.hasPrefix(".") ? marker : "." + marker
+        }
+        return inbox
+    }
+
+    private func products(_ node: Node, resolve: (String) -> String) -> ProductsSettings? {
+        guard let object = reader.object(node, "products") else { return nil }
+        reader.checkKeys(object, allowed: ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts", "batch_size", "full"])
+        guard let mapping = object["mapping"].flatMap({ reader.string($0, "products.mapping") }) else {
+            reader.error(node, "products needs mapping: (the products mapping file, e.g. mappings/products-csv.yml)")
+            return nil
+        }
+        var settings = ProductsSettings(mapping: resolve(mapping))
+        settings.enabled = object["enabled"].flatMap { reader.bool($0, "products.enabled") } ?? true
+        settings.inbox = inboxSettings(object, "products")
+        if let n = object["max_attempts"].flatMap({ reader.int($0, "products.max_attempts") }) { settings.maxAttempts = max(1, n) }
+        if let n = object["batch_size"].flatMap({ reader.int($0, "products.batch_size") }) { settings.batchSize = max(1, n) }
+        settings.full = object["full"].flatMap { reader.bool($0, "products.full") } ?? false
         return settings
     }
 

@@ -75,10 +75,11 @@ public struct Inbox: Sendable {
         return target
     }
 
-    /// Files already in `processing/` (claimed by a run that did not finish), oldest first.
+    /// Files of this job already in `processing/` (claimed by a run that did not finish), oldest
+    /// first. Jobs share the folders, so only names matching this job's patterns are its own.
     public func claimed() -> [String] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: processing)) ?? []).filter { name in
-            !name.hasPrefix(".") && !(settings.doneMarker.map { name.hasSuffix($0) } ?? false)
+            matches(name) && !(settings.doneMarker.map { name.hasSuffix($0) } ?? false)
         }
         return names.sorted { modified(processing + "/" + $0) < modified(processing + "/" + $1) }
     }

@@ -20,7 +20,8 @@ public struct BridgeRun: Sendable {
         var outcome = RunOutcome(startedAt: Date())
         defer { outcome.finish() }
         let jobs = requested.isEmpty
-            ? [config.orders?.enabled == true ? "orders" : nil, config.inventory?.enabled == true ? "inventory" : nil].compactMap { $0 }
+            ? [config.orders?.enabled == true ? "orders" : nil, config.inventory?.enabled == true ? "inventory" : nil,
+               config.products?.enabled == true ? "products" : nil].compactMap { $0 }
             : requested
         if jobs.isEmpty {
             outcome.fail(78, "no job is enabled in \(config.path); add an orders: section (or name a job)")
@@ -71,8 +72,15 @@ public struct BridgeRun: Sendable {
                     let partial = report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0
                     summary.outcome = partial ? "partial" : "ok"
                     if partial { outcome.raise(to: 3) }
+                case "products":
+                    guard let settings = config.products else { throw MappingErrors([MappingError(path: config.path, message: "the config has no products: section")]) }
+                    let report = try await ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger).run()
+                    summary.products = report
+                    let partial = report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0
+                    summary.outcome = partial ? "partial" : "ok"
+                    if partial { outcome.raise(to: 3) }
                 default:
-                    throw MappingErrors([MappingError(path: config.path, message: "the \(job) job is not available in this version")])
+                    throw MappingErrors([MappingError(path: config.path, message: "unknown job \(job); the jobs are orders, inventory and products")])
                 }
             } catch let error as MappingErrors {
                 summary.outcome = "failed"
@@ -105,6 +113,7 @@ public struct JobSummary: Sendable, Codable, Equatable {
     public var error: String?
     public var orders: OrdersJob.Report?
     public var inventory: InventoryJob.Report?
+    public var products: ProductsJob.Report?
 }
 
 /// What a run did, for the summary line, `--report` and the exit code.
@@ -148,6 +157,10 @@ public struct RunOutcome: Sendable, Codable {
             }
             if let r = job.inventory {
                 line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesQuarantined) quarantined, \(r.filesWaiting.count) waiting; \(r.itemsSent) SKU(s) sent in \(r.requests) request(s), \(r.itemsUnchanged) unchanged, \(r.rowsRejected) row(s) rejected"
+                for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
+            }
+            if let r = job.products {
+                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesWaiting.count) waiting; \(r.stylesSent) style(s) sent, \(r.stylesUnchanged) unchanged, \(r.stylesRefused.count) refused, \(r.rowsRejected) row(s) rejected"
                 for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
             }
             if let error = job.error { line += "\n  \(error)" }

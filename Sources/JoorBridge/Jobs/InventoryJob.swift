@@ -45,40 +45,31 @@ public struct InventoryJob: Sendable {
         mapping = inbound
     }
 
+    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "inventory", maxAttempts: settings.maxAttempts, logger: logger) }
+
     public func run(full: Bool = false) async throws -> Report {
         var report = Report()
-        // Files a crashed run had claimed come first; then what is ready in the inbox.
-        var names = inbox.claimed()
-        let (ready, waiting) = inbox.ready()
+        let (names, waiting) = try files.take()
         report.filesWaiting = waiting
-        for candidate in ready { if let _ = try inbox.claim(candidate.name) { names.append(candidate.name) } }
         for name in names { try await process(name, full: full || settings.full, &report) }
         return report
     }
 
     private func process(_ name: String, full: Bool, _ report: inout Report) async throws {
         let path = inbox.processing + "/" + name
-        let fingerprint = try Inbox.fingerprint(path)
-        if try ledger.inboxFile(fingerprint)?.status == "pushed" {
-            try inbox.archive(name)
+        guard let fingerprint = try files.fingerprintUnlessPushed(name) else {
             report.filesDuplicate += 1
-            logger.notice("\(name): the same content was pushed before; archived without pushing again")
             return
         }
-        try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "processing")
         let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
 
         // Convert the whole file first: a file that cannot be read is not half pushed.
         var items: [String: (item: InventoryItem, line: Int)] = [:]
         var order: [String] = []
-        var rejects: RejectsWriter?
+        let rejects = RejectsFile(folder: inbox.error, name: name)
         func reject(_ rejection: RowRejection) throws {
-            if rejects == nil {
-                let rejectsPath = inbox.error + "/" + name + ".rejects.csv"
-                rejects = try RejectsWriter(sink: FileByteSink(path: rejectsPath))
-                report.rejectFiles.append(rejectsPath)
-            }
-            try rejects?.write(rejection)
+            if rejects.isEmpty { report.rejectFiles.append(rejects.path) }
+            try rejects.write(rejection)
             report.rowsRejected += 1
         }
         do {
@@ -100,13 +91,17 @@ public struct InventoryJob: Sendable {
                 }
             }
         } catch let error as MappingErrors {
-            try finishFailed(name, fingerprint, reason: error.description, rejects: rejects, &report)
+            try rejects.flush()
+            try files.broken(name, fingerprint, reason: error.description)
+            report.filesFailed += 1
             return
         } catch let error as FileFormatError {
-            try finishFailed(name, fingerprint, reason: error.description, rejects: rejects, &report)
+            try rejects.flush()
+            try files.broken(name, fingerprint, reason: error.description)
+            report.filesFailed += 1
             return
         }
-        try rejects?.flush()
+        try rejects.flush()
 
         // Only what changed since JOOR last accepted it; never let an older file overwrite a newer one.
         let pushed = try ledger.pushedPositions()
@@ -131,30 +126,17 @@ public struct InventoryJob: Sendable {
                     try reject(RowRejection(source: name, line: line, field: item.upc != nil ? "upc" : "style_number", value: item.skuLabel, reason: "JOOR refused the SKU: \(reason)"))
                     report.itemsRefused += 1
                 }
-                try rejects?.flush()
+                try rejects.flush()
+                CrashPoint.hit("inventory batch accepted")
             }
         } catch let error as JoorAPIError {
-            // JOOR is unreachable or refusing: keep the file in processing/ and retry next run,
-            // up to max_attempts; what JOOR already accepted is recorded, so a retry resends nothing twice.
-            try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "processing", reason: error.description, attempt: true)
-            if let attempts = try ledger.inboxFile(fingerprint)?.attempts, attempts >= settings.maxAttempts {
-                try inbox.fail(name, reason: "quarantined after \(attempts) failed attempts; the last: \(error.description). Move it back into the inbox to try again.")
-                try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "failed", reason: error.description)
-                report.filesQuarantined += 1
-            }
+            // JOOR is unreachable or refusing: the file stays in processing/ for the next run, up to
+            // max_attempts; what JOOR already accepted is recorded, so a retry resends nothing twice.
+            if try files.joorFailed(name, fingerprint, error) { report.filesQuarantined += 1 }
             throw error
         }
-        try inbox.archive(name)
-        try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "pushed")
+        try files.succeeded(name, fingerprint)
         report.filesArchived += 1
         logger.info("\(name): \(toSend.count) item(s) sent, \(report.rowsRejected) row(s) rejected; archived")
-    }
-
-    private func finishFailed(_ name: String, _ fingerprint: String, reason: String, rejects: RejectsWriter?, _ report: inout Report) throws {
-        try rejects?.flush()
-        try inbox.fail(name, reason: reason + "\nNothing from this file was sent to JOOR. Fix the file (or the mapping) and drop it into the inbox again.")
-        try ledger.recordInboxFile(fingerprint, job: "inventory", name: name, status: "failed", reason: reason)
-        report.filesFailed += 1
-        logger.error("\(name): \(reason)")
     }
 }

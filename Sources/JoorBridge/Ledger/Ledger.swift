@@ -72,6 +72,9 @@ public final class Ledger: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v3-styles") { db in
+            try db.execute(sql: "CREATE TABLE style_hashes (style_identifier TEXT PRIMARY KEY, hash TEXT NOT NULL, pushed_at TEXT NOT NULL)")
+        }
         return migrator
     }
 

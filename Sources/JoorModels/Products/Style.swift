@@ -160,10 +160,18 @@ public struct Style: Sendable, Equatable, Codable {
         self.attributes = attributes
     }
 
-    /// A stable fingerprint of the style's content, to send only styles that changed.
+    /// A stable fingerprint of the style's content, to send only styles that changed. The order of
+    /// colors, UPCs, prices, linesheets and categories does not count (rows may come in any order);
+    /// the order of sizes does (it is the size scale).
     public var contentHash: String {
+        var canonical = self
+        canonical.colors.sort { $0.code < $1.code }
+        canonical.upcs.sort { ($0.colorCode, $0.sizeName, $0.upc) < ($1.colorCode, $1.sizeName, $1.upc) }
+        canonical.prices.sort { $0.label < $1.label }
+        canonical.deliveries.sort { $0.name < $1.name }
+        canonical.categories.sort { $0.id < $1.id }
         let encoder = JSONEncoder.canonical()
-        let data = (try? encoder.encode(self)) ?? Data()
+        let data = (try? encoder.encode(canonical)) ?? Data()
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
         return String(hash, radix: 16)

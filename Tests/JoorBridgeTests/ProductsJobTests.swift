@@ -1,0 +1,96 @@
+import Foundation
+import JoorModels
+import Testing
+import TestSupport
+@testable import JoorBridge
+@testable import JoorSandbox
+
+@Suite("Product detail sync", .serialized)
+struct ProductsJobTests {
+    static let sample = try! Fixtures.bytes(Fixtures.repositoryRoot.appendingPathComponent("samples/products-csv/input.csv").path)
+
+    struct Harness {
+        let sandbox: JoorSandboxServer
+        let dir: TemporaryDirectory
+        let env: [String: String]
+
+        static func start(api: String = "v2") async throws -> Harness {
+            var config = SandboxConfiguration()
+            config.token = "prod-token"
+            config.jobPollsToFinish = 1
+            let sandbox = try await JoorSandboxServer(configuration: config)
+            try await sandbox.start()
+            let dir = try TemporaryDirectory("products")
+            try dir.copyMappings(["products-csv.yml", "inventory-csv.yml"])
+            let v4 = api == "v4" ? "\n  api: v4\n  v4: { client_id: sandbox-client, username: sandbox@example.com, account: \"1\" }" : ""
+            try dir.write("joorbridge.yml", text: """
+            version: 1
+            joor:
+              token_env: PROD_TOKEN
+              base_url: "\(sandbox.baseURL)"\(v4)
+            state: ./state/joorbridge.sqlite
+            products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0 }
+            inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0 }
+            """)
+            return Harness(sandbox: sandbox, dir: dir, env: ["PROD_TOKEN": "prod-token", "JOOR_CLIENT_SECRET": "sandbox-secret", "JOOR_PASSWORD": "sandbox-password"])
+        }
+
+        func drop(_ name: String, _ bytes: [UInt8]) throws { try dir.write("inbox/\(name)", bytes) }
+
+        func run(_ jobs: [String] = ["products"]) async throws -> RunOutcome {
+            let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: env)
+            return await BridgeRun(config: config, logger: LogCapture().logger(), environment: env).run(jobs: jobs)
+        }
+    }
+
+    @Test("Shuffled rows become styles; unchanged styles are not sent again", arguments: ["v2", "v4"])
+    func stylesFromShuffledRows(api: String) async throws {
+        let h = try await Harness.start(api: api)
+        defer { Task { await h.sandbox.stop() } }
+        try h.drop("products_1.csv", Self.sample)
+        let outcome = try await h.run()
+        let report = try #require(outcome.jobs.first?.products, "\(outcome.summaryText)")
+        #expect(report.stylesSent == 2 && report.rowsRejected == 3 && report.filesArchived == 1, "\(outcome.summaryText)")
+        let styles = await h.sandbox.state.allStyles()
+        let shirt = try #require(styles.first { $0.styleIdentifier == "FS-1001" })
+        #expect(Set(shirt.colors.map(\.code)) == ["110", "410"])
+        #expect(Set(shirt.upcs.map(\.upc)).isSuperset(of: ["000000000017", "000000000024", "000000000086"]))
+        if api == "v4" {
+            let v4 = await h.sandbox.state.v4
+            let productID = v4.products.values.first { $0.externalID == "FS-1001" }?.id
+            #expect(v4.skus.values.filter { $0.productID == productID }.count == 4, "2 colors × 2 sizes")
+        }
+        // The same rows again, grouped by style (different bytes, same styles): nothing is sent.
+        var lines = String(decoding: Self.sample, as: UTF8.self).split(separator: "\n").map(String.init)
+        let header = lines.removeFirst()
+        let regrouped = lines.enumerated().sorted { ($0.element.prefix(7), $0.offset) < ($1.element.prefix(7), $1.offset) }.map(\.element)
+        try h.drop("products_2.csv", Array(([header] + regrouped).joined(separator: "\n").utf8))
+        let again = try #require(try await h.run().jobs.first?.products)
+        #expect(again.stylesSent == 0 && again.stylesUnchanged == 2)
+    }
+
+    @Test func stylesJOORRefusesAreReportedWhileTheRestLand() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.sandbox.stop() } }
+        let long = String(repeating: "X", count: 50)
+        let header = "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
+        try h.drop("products_1.csv", Array("\(header)\nOK-1,Fine,,001,Black,S,,,,,,,,\n\(long),Too long,,001,Black,S,,,,,,,,\n".utf8))
+        let report = try #require(try await h.run().jobs.first?.products)
+        #expect(report.stylesSent == 1)
+        #expect(report.stylesRefused[long] == "style_number is longer than 45 characters")
+        let rejects = try String(contentsOfFile: h.dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
+        #expect(rejects.contains("JOOR refused the style: style_number is longer than 45 characters"))
+    }
+
+    @Test func inventoryAndProductsShareTheInboxByPattern() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.sandbox.stop() } }
+        try h.drop("products_1.csv", Self.sample)
+        try h.drop("stock_1.csv", try Fixtures.bytes(Fixtures.repositoryRoot.appendingPathComponent("samples/inventory-csv/input.csv").path))
+        let outcome = try await h.run([])
+        #expect(outcome.jobs.map(\.job) == ["inventory", "products"])
+        #expect(outcome.jobs.first { $0.job == "inventory" }?.inventory?.filesArchived == 1)
+        #expect(outcome.jobs.first { $0.job == "products" }?.products?.filesArchived == 1)
+        #expect(outcome.jobs.allSatisfy { $0.error == nil })
+    }
+}
