@@ -167,3 +167,30 @@ struct InventoryJobTests {
         #expect(await h.writes == (count + 1999) / 2000, "the same data again: zero writes")
     }
 }
+
+@Suite("Inventory sync: order of files", .serialized)
+struct InventoryFileOrderTests {
+    static func file(_ quantity: Int) -> [UInt8] {
+        Array("Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\r\nA;000000000017;HH;\(quantity);0;;A\r\n".utf8)
+    }
+
+    @Test func anOlderFileArrivingLateNeverOverwritesANewerOne() async throws {
+        let h = try await InventoryHarness.start()
+        defer { Task { await h.stop() } }
+        try h.drop("stock_new.csv", Self.file(50), age: 60)
+        _ = try await h.run()
+        try h.drop("stock_old.csv", Self.file(10), age: 3600)
+        let late = try #require(try await h.run().jobs.first?.inventory)
+        #expect(late.itemsSent == 0 && late.itemsUnchanged == 1 && late.filesArchived == 1)
+        #expect(await h.sandbox.state.allStock().first?.inventory == 50)
+    }
+
+    @Test func filesOfOneRunGoOldestFirst() async throws {
+        let h = try await InventoryHarness.start()
+        defer { Task { await h.stop() } }
+        try h.drop("b_newer.csv", Self.file(7), age: 60)
+        try h.drop("a_older.csv", Self.file(3), age: 600)
+        _ = try await h.run()
+        #expect(await h.sandbox.state.allStock().first?.inventory == 7, "the newest file's quantity stands")
+    }
+}

@@ -16,7 +16,7 @@ public struct BridgeRun: Sendable {
     }
 
     /// Runs `jobs` (all enabled ones when empty) and returns the outcome; never throws.
-    public func run(jobs requested: [String], dryRun: Bool = false, since: Date? = nil) async -> RunOutcome {
+    public func run(jobs requested: [String], dryRun: Bool = false, since: Date? = nil, full: Bool = false) async -> RunOutcome {
         var outcome = RunOutcome(startedAt: Date())
         defer { outcome.finish() }
         let jobs = requested.isEmpty
@@ -67,14 +67,14 @@ public struct BridgeRun: Sendable {
                     if !report.rejected.isEmpty { outcome.raise(to: 3) }
                 case "inventory":
                     guard let settings = config.inventory else { throw MappingErrors([MappingError(path: config.path, message: "the config has no inventory: section")]) }
-                    let report = try await InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger).run()
+                    let report = try await InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger).run(full: full)
                     summary.inventory = report
                     let partial = report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0
                     summary.outcome = partial ? "partial" : "ok"
                     if partial { outcome.raise(to: 3) }
                 case "products":
                     guard let settings = config.products else { throw MappingErrors([MappingError(path: config.path, message: "the config has no products: section")]) }
-                    let report = try await ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger).run()
+                    let report = try await ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger).run(full: full)
                     summary.products = report
                     let partial = report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0
                     summary.outcome = partial ? "partial" : "ok"

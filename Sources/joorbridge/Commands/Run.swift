@@ -18,6 +18,7 @@ struct Run: AsyncParsableCommand {
           joorbridge run orders --config /etc/joorbridge/joorbridge.yml
           joorbridge run orders --dry-run             # show what would be delivered; change nothing
           joorbridge run orders --since 2025-06-01    # also re-read orders exported since then
+          joorbridge run inventory --full             # resend every SKU, changed or not
           joorbridge run --report /var/log/joorbridge/last-run.json
 
         \(ExitStatus.helpText)
@@ -33,6 +34,9 @@ struct Run: AsyncParsableCommand {
 
     @Flag(help: "Show what would happen without changing JOOR, the ledger or any folder.")
     var dryRun = false
+
+    @Flag(help: "Inventory and products: send everything, not only what changed since the last successful push.")
+    var full = false
 
     @Option(help: ArgumentHelp("Also re-read orders exported since this date (YYYY-MM-DD) and deliver those not yet delivered.", valueName: "date"))
     var since: String?
@@ -58,7 +62,7 @@ struct Run: AsyncParsableCommand {
             guard let date = formatter.date(from: since) else { throw ValidationError("--since must be a date like 2025-06-01") }
             sinceDate = date
         }
-        let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs.map(\.rawValue), dryRun: dryRun, since: sinceDate)
+        let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs.map(\.rawValue), dryRun: dryRun, since: sinceDate, full: full)
         Console.error(outcome.summaryText)
         if let report {
             do { try outcome.json().write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
