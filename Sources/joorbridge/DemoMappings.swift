@@ -74,5 +74,47 @@ columns:
   - { name: ShipToPhone,   from: order.shipping_phone }
   - { name: ShipToEmail,   from: order.shipping_email }
 """#),
+        ("inventory-csv.yml", #"""
+# Stock export of a German WMS: semicolon-separated, Windows-1252, one row per SKU and warehouse.
+# Available = on hand - reserved. A date in "Zulauf" marks stock that is still incoming (WIP).
+version: 1
+kind: inventory
+source:
+  format: csv
+  csv: { delimiter: ";", header: true, encoding: windows-1252 }
+fields:
+  upc:            { from: "EAN", required: true, pattern: "^[0-9]{8,14}$" }
+  warehouse:      { from: "Lager", lookup: warehouses, on_missing: reject }
+  inventory:      { expr: "{Bestand} - {Reserviert}", min: 0, number: { decimal: ",", thousands: "." } }
+  inventory_date: { from: "Zulauf", date: { in: "dd.MM.yyyy", out: "yyyy-MM-dd" } }
+skip_row_when: { field: "Status", equals: "D" }   # D = discontinued
+lookups:
+  warehouses: { HH: "Hamburg Süd", MUC: "München" }
+"""#),
+        ("products-csv.yml", #"""
+# Flat product export: one row per style / color / size with its UPC and prices in two
+# currencies. Rows of one style may be anywhere in the file; joorbridge groups them into styles.
+version: 1
+kind: products
+source:
+  format: csv
+  csv: { delimiter: ",", header: true }
+fields:
+  style_number:        { from: "StyleNo", required: true }
+  style_name:          { from: "StyleName" }
+  style_description:   { from: "Description" }
+  color_code:          { from: "ColorCode", required: true }
+  color_name:          { from: "ColorName" }
+  size:                { from: "Size", required: true }
+  upc:                 { from: "UPC", pattern: "^[0-9]{8,14}$" }
+  price.USD-1.wholesale: { from: "WholesaleUSD", type: decimal, number: { decimals: 2 } }
+  price.USD-1.retail:    { from: "RetailUSD", type: decimal, number: { decimals: 2 } }
+  price.EUR-1.wholesale: { from: "WholesaleEUR", type: decimal, number: { decimals: 2 } }
+  price.EUR-1.retail:    { from: "RetailEUR", type: decimal, number: { decimals: 2 } }
+  season_name:         { from: "Season" }
+  season_year:         { from: "Year" }
+  delivery_name:       { concat: "{Season} {Year}" }
+  category_ids:        { from: "Category" }
+"""#),
     ]
 }

@@ -14,6 +14,11 @@ struct DemoTests {
         #expect(!orders.isEmpty)
         #expect(outbox.filter { $0.hasPrefix("CUST_") }.count == orders.count)
         #expect(first.stdout.contains("The outbox holds \(orders.count) order files"))
+        #expect(first.stdout.contains("JOOR now holds 6 stock positions"))
+        #expect(first.stdout.contains("RJ-5005 and TB-2003"))
+        #expect(first.stderr.contains("inventory: ok") && first.stderr.contains("products: ok"), "\(first.stderr)")
+        let archived = try FileManager.default.subpathsOfDirectory(atPath: dir.path("work/archive")).filter { $0.hasSuffix(".csv") }
+        #expect(archived.count == 2)
         let second = try await Executable.run(["demo", "--workdir", dir.path("work")], in: dir.path)
         #expect(second.status == 0)
         #expect(second.stderr.contains("orders: ok — 0 delivered"))
@@ -24,7 +29,7 @@ struct DemoTests {
     @Test func embeddedMappingsMatchTheShippedOnes() async throws {
         let dir = try TemporaryDirectory("demo-mappings")
         _ = try await Executable.run(["demo", "--workdir", dir.path("work"), "--orders", "1"], in: dir.path)
-        for name in ["orders-csv-lines.yml", "customers-csv.yml"] {
+        for name in ["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml", "products-csv.yml"] {
             let written = try String(contentsOfFile: dir.path("work/mappings/\(name)"), encoding: .utf8)
             let shipped = try String(contentsOfFile: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, encoding: .utf8)
             #expect(written == shipped, "Sources/joorbridge/DemoMappings.swift is out of date for \(name)")

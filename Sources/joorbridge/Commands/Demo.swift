@@ -10,10 +10,11 @@ struct Demo: AsyncParsableCommand {
         abstract: "See joorbridge work: a built-in JOOR sandbox, seeded orders, one run, and where to look.",
         discussion: """
         Starts a JOOR sandbox on a free loopback port with realistic orders, writes a config and
-        the mappings into a work folder (a new temporary one unless --workdir is given), runs the
-        order download once, and shows what happened: the WMS files in the outbox, what the
-        ledger recorded, and what the sandbox now reports as exported. Needs no JOOR account and
-        no network. Run it again with the same --workdir to see that nothing is delivered twice.
+        the mappings into a work folder (a new temporary one unless --workdir is given), drops a
+        stock export and a product export into its inbox, runs the order download, the inventory
+        sync and the product sync once, and shows what happened: the WMS files in the outbox, the
+        archived inbox files, and what the sandbox now holds. Needs no JOOR account and no
+        network. Run it again with the same --workdir to see that nothing is sent twice.
 
         Examples:
           joorbridge demo
@@ -36,11 +37,19 @@ struct Demo: AsyncParsableCommand {
             let target = dir.appendingPathComponent("mappings/\(name)")
             if !fm.fileExists(atPath: target.path) { try (text + "\n").write(to: target, atomically: true, encoding: .utf8) }
         }
+        let inbox = dir.appendingPathComponent("inbox")
+        try fm.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let isNew = !fm.fileExists(atPath: dir.appendingPathComponent("state").path)
+        if isNew {
+            try DemoInputs.stock.write(to: inbox.appendingPathComponent("stock_demo.csv"), atomically: true, encoding: .utf8)
+            try DemoInputs.products.write(to: inbox.appendingPathComponent("products_demo.csv"), atomically: true, encoding: .utf8)
+        }
         var sandboxConfig = SandboxConfiguration()
         sandboxConfig.port = 0
         sandboxConfig.seedOrders = orders
         sandboxConfig.dataDirectory = dir.appendingPathComponent("sandbox").path
         sandboxConfig.token = "demo-token"
+        sandboxConfig.jobPollsToFinish = 1
         let sandbox = try await JoorSandboxServer(configuration: sandboxConfig)
         try await sandbox.start()
         defer { Task { await sandbox.stop() } }
@@ -54,6 +63,7 @@ struct Demo: AsyncParsableCommand {
           token_env: JOORBRIDGE_DEMO_TOKEN
           base_url: \(sandbox.baseURL)
         folders:
+          inbox: ./inbox
           outbox: ./outbox
         state: ./state/joorbridge.sqlite
         orders:
@@ -61,24 +71,38 @@ struct Demo: AsyncParsableCommand {
           customers_mapping: mappings/customers-csv.yml
           order_status: approved
           skip_empty_customer_code: true
+        inventory:
+          mapping: mappings/inventory-csv.yml
+          include: ["stock_*.csv"]
+          settle_seconds: 0     # the demo's files are complete; keep the default 10 s for real uploads
+        products:
+          mapping: mappings/products-csv.yml
+          include: ["products_*.csv"]
+          settle_seconds: 0
 
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
 
         Console.error("JOOR sandbox: \(sandbox.baseURL) with \(await sandbox.state.allOrders().count) orders")
         Console.error("work folder:  \(dir.path)\n")
         let config = try BridgeConfig.load(path: configPath, environment: [:])
-        let outcome = await BridgeRun(config: config, logger: Logging.make(level: .warning), environment: ["JOORBRIDGE_DEMO_TOKEN": "demo-token"]).run(jobs: ["orders"])
+        let outcome = await BridgeRun(config: config, logger: Logging.make(level: .warning), environment: ["JOORBRIDGE_DEMO_TOKEN": "demo-token"]).run(jobs: [])
         Console.error(outcome.summaryText)
 
         let outbox = dir.appendingPathComponent("outbox")
         let files = ((try? fm.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
         let states = await sandbox.state.allOrders()
+        let stock = await sandbox.state.allStock()
+        let styles = await sandbox.state.allStyles()
+        let archived = ((try? fm.subpathsOfDirectory(atPath: dir.appendingPathComponent("archive").path)) ?? []).filter { $0.hasSuffix(".csv") }
         Console.out("""
 
         What happened
           JOOR (sandbox) had \(states.count) orders; \(states.filter { $0.status == .approved }.count) approved, \(states.filter(\.exported).count) now marked exported.
           The outbox holds \(files.filter { $0.hasPrefix("ORD_") }.count) order files and \(files.filter { $0.hasPrefix("CUST_") }.count) customer files, ready for the WMS.
           Approved orders without a customer code were skipped, as configured.
+          Inventory: JOOR now holds \(stock.count) stock positions from stock_demo.csv (available = on hand - reserved).
+          Products: JOOR now has \(styles.count) styles, RJ-5005 and TB-2003 among them from products_demo.csv.
+          Inbox files archived: \(archived.joined(separator: ", ")).
         """)
         if let first = files.first(where: { $0.hasPrefix("ORD_") }),
            let text = try? String(contentsOf: outbox.appendingPathComponent(first), encoding: .utf8) {
@@ -89,6 +113,7 @@ struct Demo: AsyncParsableCommand {
 
         Where to look
           \(outbox.path)/                 the WMS import files
+          \(dir.appendingPathComponent("archive").path)/                inbox files after they were sent
           \(configPath)          the config (edit, then run again)
           joorbridge status --config \(configPath)
           joorbridge run orders --config \(configPath)     (needs JOORBRIDGE_DEMO_TOKEN=demo-token and a running sandbox)
