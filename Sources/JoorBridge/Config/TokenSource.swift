@@ -1,5 +1,6 @@
 import Foundation
 import JoorAPI
+import Logging
 import Mapping
 
 extension BridgeConfig {
@@ -48,5 +49,3 @@ extension BridgeConfig {
         return JoorClient(options: options, logger: logger)
     }
 }
-
-import Logging

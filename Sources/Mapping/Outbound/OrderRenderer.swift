@@ -1,4 +1,5 @@
 import FileFormats
+import Foundation
 import JoorModels
 
 /// An order turned into the rows (or XML elements) of the WMS file, not yet written.
@@ -236,5 +237,3 @@ public enum FileNames {
         return cleaned
     }
 }
-
-import Foundation
