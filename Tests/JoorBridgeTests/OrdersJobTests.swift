@@ -228,6 +228,21 @@ struct OutboxTests {
         try outbox.publish(temp: temp, as: "ORD_1_2.csv")
     }
 
+    /// A crash between publishing's link() and unlink() leaves both names on one file; finishing
+    /// the publish must succeed (found by the SIGKILL test at a random moment).
+    @Test func aPublishInterruptedBetweenLinkAndUnlinkIsFinished() throws {
+        let dir = try TemporaryDirectory()
+        let outbox = try Outbox(directory: dir.path)
+        let temp = try outbox.writeTemporary(for: "ORD_9.csv") { try $0.write("order 9") }
+        #expect(link(dir.path(temp), dir.path("ORD_9.csv")) == 0)
+        try outbox.publish(temp: temp, as: "ORD_9.csv")
+        #expect(!FileManager.default.fileExists(atPath: dir.path(temp)))
+        #expect(try String(contentsOfFile: dir.path("ORD_9.csv"), encoding: .utf8) == "order 9")
+        // A different file under the final name is still never replaced.
+        let other = try outbox.writeTemporary(for: "ORD_9.csv") { try $0.write("another") }
+        #expect(throws: (any Error).self) { try outbox.publish(temp: other, as: "ORD_9.csv") }
+    }
+
     @Test func doneMarkerFollowsTheFile() throws {
         let dir = try TemporaryDirectory()
         let outbox = try Outbox(directory: dir.path, tempPattern: "{name}.partial", doneMarker: true)

@@ -69,6 +69,12 @@ public struct Outbox: Sendable {
         }
         if link(from, to) != 0 {
             let code = errno
+            if code == EEXIST && sameFile(from, to) {
+                // A crash came between the link and the unlink: the file is already published.
+                unlink(from)
+                try syncDirectory()
+                return
+            }
             guard code == EPERM || code == ENOTSUP || code == EXDEV || code == EMLINK else {
                 throw FileFormatError(.io, path: to, message: code == EEXIST ? "a file with this name is already in the outbox" : "cannot publish the file: \(String(cString: strerror(code)))")
             }
@@ -87,6 +93,12 @@ public struct Outbox: Sendable {
             try marker.close()
             try syncDirectory()
         }
+    }
+
+    /// Whether two paths are links to one file (same device and inode).
+    private func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
     /// Temporary files in the outbox (left by a crash).
