@@ -78,6 +78,9 @@ let package = Package(
             dependencies: [
                 "FileFormats", "JoorModels", "Mapping", "JoorAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -123,7 +126,10 @@ let package = Package(
         ),
         .testTarget(
             name: "JoorBridgeTests",
-            dependencies: ["JoorBridge", "JoorSandbox", "TestSupport"]
+            dependencies: [
+                "JoorBridge", "JoorSandbox", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "JoorBridgeCLITests",

@@ -24,15 +24,4 @@ struct DemoTests {
         #expect(second.stderr.contains("orders: ok — 0 delivered"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("work/outbox")).count == outbox.count)
     }
-
-    /// The demo embeds its mappings; they must stay exact copies of the shipped ones.
-    @Test func embeddedMappingsMatchTheShippedOnes() async throws {
-        let dir = try TemporaryDirectory("demo-mappings")
-        _ = try await Executable.run(["demo", "--workdir", dir.path("work"), "--orders", "1"], in: dir.path)
-        for name in ["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml", "products-csv.yml"] {
-            let written = try String(contentsOfFile: dir.path("work/mappings/\(name)"), encoding: .utf8)
-            let shipped = try String(contentsOfFile: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, encoding: .utf8)
-            #expect(written == shipped, "Sources/joorbridge/DemoMappings.swift is out of date for \(name)")
-        }
-    }
 }

@@ -32,6 +32,32 @@ struct ConfigTests {
         #expect(problems.contains { $0.line == 3 && $0.message.contains("NOT_SET is not set") })
     }
 
+    @Test func commentsMayMentionVariablesThatAreNotSet() throws {
+        let (config, _) = try load("version: 1\n# base_url: ${NOT_SET}\njoor: { base_url: \"http://h/#${HOST_PART}\" } # ${ALSO_NOT_SET}\n", env: ["HOST_PART": "x"])
+        #expect(config.joor.baseURL == "http://h/#x")
+    }
+
+    @Test func notifyWatchAndLogSections() throws {
+        let (config, _) = try load("""
+        version: 1
+        notify: { webhook: "https://hooks.example.com/x", command: "mail ops", when: always, timeout_seconds: 5, attempts: 2 }
+        watch: { interval_seconds: 120, poll_seconds: 2 }
+        log: { format: json, level: info }
+        """)
+        #expect(config.notify?.webhook == "https://hooks.example.com/x")
+        #expect(config.notify?.command == "mail ops")
+        #expect(config.notify?.when == .always)
+        #expect(config.notify?.attempts == 2)
+        #expect(config.watch.intervalSeconds == 120 && config.watch.pollSeconds == 2)
+        #expect(config.log.format == "json" && config.log.level == "info")
+        let problems = errors("version: 1\nnotify: { webhook: \"ftp://x\", when: sometimes }\nwatch: { poll_seconds: 0 }\nlog: { format: xml }\n")
+        #expect(problems.contains { $0.line == 2 && $0.message.contains("notify.webhook must be an http(s) URL") })
+        #expect(problems.contains { $0.line == 2 && $0.message.contains("problems") && $0.message.contains("always") })
+        #expect(problems.contains { $0.line == 3 && $0.message.contains("watch.poll_seconds must be") })
+        #expect(problems.contains { $0.line == 4 && $0.message.contains("json") })
+        #expect(errors("version: 1\nnotify: { when: always }\n").contains { $0.message.contains("notify needs webhook:") })
+    }
+
     @Test func unknownKeysAndBadValuesNameTheirLines() {
         let problems = errors("version: 1\nfolder: { outbox: x }\norders:\n  mapping: m.yml\n  order_status: aproved\n  page_size: 5000\n")
         #expect(problems.contains { $0.line == 2 && $0.message.contains("unknown key 'folder'") && $0.message.contains("did you mean 'folders'") })

@@ -16,6 +16,8 @@ public protocol ByteSource: AnyObject {
 public final class FileByteSource: ByteSource {
     public let name: String
     private var fd: Int32
+    /// Bytes handed out so far (for progress reports).
+    public private(set) var bytesRead = 0
 
     /// Opens `path` for reading.
     public init(path: String) throws(FileFormatError) {
@@ -33,10 +35,19 @@ public final class FileByteSource: ByteSource {
             #else
             let n = Darwin.read(fd, buffer.baseAddress, buffer.count)
             #endif
-            if n >= 0 { return n }
+            if n >= 0 {
+                bytesRead += n
+                return n
+            }
             if errno == EINTR { continue }
             throw FileFormatError(.io, path: name, message: "cannot read the file: \(systemErrorMessage())")
         }
+    }
+
+    /// The file's size when opened, or 0 when unknown.
+    public var size: Int {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? Int(info.st_size) : 0
     }
 
     deinit {

@@ -50,6 +50,9 @@ public struct BridgeConfig: Sendable {
     public var orders: OrdersSettings?
     public var inventory: InventorySettings?
     public var products: ProductsSettings?
+    public var notify: NotifySettings?
+    public var watch = WatchSettings()
+    public var log = LogSettings()
 
     /// Every mapping file the config names.
     public var mappingPaths: [String] {
@@ -78,23 +81,45 @@ public struct BridgeConfig: Sendable {
     }
 
     /// Replaces `${NAME}` with the environment's value, reporting undefined names by line.
+    /// Comments are left alone, so a commented-out setting may mention a variable that is not set.
     static func interpolate(_ text: String, environment: [String: String], reader: YAMLReader) -> String {
-        var out = ""
-        var lineNumber = 1
-        var rest = Substring(text)
-        while let start = rest.range(of: "${") {
-            out += rest[..<start.lowerBound]
-            lineNumber += rest[..<start.lowerBound].filter { $0 == "\n" }.count
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { out += rest[start.lowerBound...]; rest = ""; break }
-            let name = String(rest[start.upperBound..<end])
-            if let value = environment[name] {
-                out += value
-            } else {
-                reader.errorAt(line: lineNumber, "the environment variable \(name) is not set (used as ${\(name)})")
+        var lines: [String] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let code = line[..<commentStart(line)]
+            var out = ""
+            var rest = code
+            while let start = rest.range(of: "${") {
+                out += rest[..<start.lowerBound]
+                guard let end = rest[start.upperBound...].firstIndex(of: "}") else { break }
+                let name = String(rest[start.upperBound..<end])
+                if let value = environment[name] {
+                    out += value
+                } else {
+                    reader.errorAt(line: index + 1, "the environment variable \(name) is not set (used as ${\(name)})")
+                }
+                rest = rest[rest.index(after: end)...]
             }
-            rest = rest[rest.index(after: end)...]
+            lines.append(out + rest + line[code.endIndex...])
         }
-        return out + rest
+        return lines.joined(separator: "\n")
+    }
+
+    /// Where a YAML comment starts on `line` (a `#` at the start or after a space, outside quotes).
+    static func commentStart(_ line: Substring) -> Substring.Index {
+        var quote: Character?
+        var previous: Character = " "
+        for index in line.indices {
+            let c = line[index]
+            if let open = quote {
+                if c == open { quote = nil }
+            } else if c == "\"" || c == "'" {
+                quote = c
+            } else if c == "#" && (previous == " " || previous == "\t") {
+                return index
+            }
+            previous = c
+        }
+        return line.endIndex
     }
 
     /// Resolves a path from the config against the config's folder.

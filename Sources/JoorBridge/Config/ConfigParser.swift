@@ -11,7 +11,7 @@ struct ConfigParser {
 
     func parse(_ text: String) -> BridgeConfig? {
         guard let root = reader.compose(text), let top = reader.object(root, "the config") else { return nil }
-        reader.checkKeys(top, allowed: ["version", "joor", "folders", "state", "orders", "inventory", "products", "notify", "log"])
+        reader.checkKeys(top, allowed: ["version", "joor", "folders", "state", "orders", "inventory", "products", "notify", "watch", "log"])
         if let v = top["version"] {
             if let n = reader.int(v, "version"), n != Self.version { reader.error(v, "config version \(n) is not supported; this joorbridge reads version \(Self.version)") }
         } else {
@@ -40,6 +40,9 @@ struct ConfigParser {
         if let node = top["orders"] { config.orders = orders(node, resolve: resolve) }
         if let node = top["inventory"] { config.inventory = inventory(node, resolve: resolve) }
         if let node = top["products"] { config.products = products(node, resolve: resolve) }
+        if let node = top["notify"] { config.notify = notify(node) }
+        if let node = top["watch"] { config.watch = watch(node) }
+        if let node = top["log"] { config.log = log(node) }
         return config
     }
 
@@ -162,6 +165,55 @@ struct ConfigParser {
         }
         settings.doneMarker = object["done_marker"].flatMap { reader.bool($0, "done_marker") } ?? false
         if let n = object["catch_up_days"].flatMap({ reader.int($0, "catch_up_days") }) { settings.catchUpDays = max(1, n) }
+        return settings
+    }
+
+    private func notify(_ node: Node) -> NotifySettings? {
+        guard let object = reader.object(node, "notify") else { return nil }
+        reader.checkKeys(object, allowed: ["webhook", "command", "when", "timeout_seconds", "attempts"])
+        var settings = NotifySettings()
+        if let url = object["webhook"].flatMap({ reader.string($0, "notify.webhook") }) {
+            if let scheme = URL(string: url)?.scheme, ["http", "https"].contains(scheme) { settings.webhook = url } else {
+                reader.error(object["webhook"], "notify.webhook must be an http(s) URL, not '\(url)'")
+            }
+        }
+        settings.command = object["command"].flatMap { reader.string($0, "notify.command") }.flatMap { $0.isEmpty ? nil : $0 }
+        if let when = object["when"].flatMap({ reader.choice($0, "notify.when", NotifySettings.When.allCases.map(\.rawValue)) }) {
+            settings.when = NotifySettings.When(rawValue: when)!
+        }
+        if let text = object["timeout_seconds"].flatMap({ reader.string($0, "notify.timeout_seconds") }) {
+            if let n = Double(text), n > 0, n <= 300 { settings.timeoutSeconds = n } else { reader.error(object["timeout_seconds"], "notify.timeout_seconds must be a number of seconds between 1 and 300") }
+        }
+        if let n = object["attempts"].flatMap({ reader.int($0, "notify.attempts") }) {
+            if (1...10).contains(n) { settings.attempts = n } else { reader.error(object["attempts"], "notify.attempts must be between 1 and 10") }
+        }
+        if settings.webhook == nil && settings.command == nil { reader.error(node, "notify needs webhook: (a URL) or command: (a shell command), or both") }
+        return settings
+    }
+
+    private func watch(_ node: Node) -> WatchSettings {
+        var settings = WatchSettings()
+        guard let object = reader.object(node, "watch") else { return settings }
+        reader.checkKeys(object, allowed: ["interval_seconds", "poll_seconds"])
+        func seconds(_ key: String, _ range: ClosedRange<Double>) -> Double? {
+            guard let value = object[key], let text = reader.string(value, "watch.\(key)") else { return nil }
+            guard let n = Double(text), range.contains(n) else {
+                reader.error(value, "watch.\(key) must be a number of seconds between \(Int(range.lowerBound)) and \(Int(range.upperBound))")
+                return nil
+            }
+            return n
+        }
+        if let n = seconds("interval_seconds", 10...86_400) { settings.intervalSeconds = n }
+        if let n = seconds("poll_seconds", 1...3_600) { settings.pollSeconds = n }
+        return settings
+    }
+
+    private func log(_ node: Node) -> LogSettings {
+        var settings = LogSettings()
+        guard let object = reader.object(node, "log") else { return settings }
+        reader.checkKeys(object, allowed: ["format", "level"])
+        settings.format = object["format"].flatMap { reader.choice($0, "log.format", ["text", "json"]) }
+        settings.level = object["level"].flatMap { reader.choice($0, "log.level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) }
         return settings
     }
 }

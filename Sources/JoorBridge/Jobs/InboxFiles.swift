@@ -13,6 +13,42 @@ struct InboxFiles {
     let maxAttempts: Int
     let logger: Logger
 
+    /// Loads the job's mapping, refusing one of another kind.
+    static func mapping(_ path: String, kind: MappingKind, job: String) throws -> InboundMapping {
+        let file = try MappingFile.load(path: path)
+        guard case .inbound(let inbound) = file.body, file.kind == kind else {
+            throw MappingErrors([MappingError(path: path, message: "this is a \(file.kind.rawValue) mapping; the \(job) job needs a \(kind.rawValue) mapping")])
+        }
+        return inbound
+    }
+
+    /// Streams a claimed file through the mapping, handing each outcome to `body` and reporting progress.
+    /// - Throws: ``MappingErrors`` or ``FileFormatError`` when the file itself is broken (see ``isBroken(_:)``),
+    ///   or what `body` throws.
+    func convert(_ name: String, mapping: InboundMapping, control: JobControl, _ body: (ConversionResult) throws -> Void) throws {
+        let converter = try InboundConverter(mapping: mapping, inputPath: inbox.processing + "/" + name)
+        var progress = FileProgress(job: job, file: name, rows: 0, bytesRead: 0, totalBytes: converter.fileSize, startedAt: Date())
+        while let result = try converter.next() {
+            try body(result)
+            progress.rows += 1
+            if let report = control.progress, progress.rows % 2048 == 0 {
+                progress.bytesRead = converter.bytesRead
+                report(progress)
+            }
+        }
+        if let report = control.progress {
+            progress.bytesRead = converter.bytesRead
+            progress.finished = true
+            report(progress)
+        }
+    }
+
+    /// Whether `error` means the file cannot be used as it is (it goes to `error/`), rather than
+    /// a problem of this machine (disk, ledger) that should end the run.
+    static func isBroken(_ error: any Error) -> Bool {
+        error is MappingErrors || error is FileFormatError
+    }
+
     /// Files to process now, oldest first: those a crashed run had claimed, then newly claimed
     /// ready ones; and the names still waiting (settling or without their done marker).
     func take() throws -> (names: [String], waiting: [String]) {
@@ -40,7 +76,8 @@ struct InboxFiles {
     }
 
     /// The file itself is broken (or does not fit the mapping): to `error/`, nothing sent.
-    func broken(_ name: String, _ fingerprint: String, reason: String) throws {
+    func broken(_ name: String, _ fingerprint: String, _ error: any Error) throws {
+        let reason = "\(error)"
         try inbox.fail(name, reason: reason + "\nNothing from this file was sent to JOOR. Fix the file (or the mapping) and drop it into the inbox again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: reason)
         logger.error("\(name): \(reason)")

@@ -38,24 +38,25 @@ public struct InventoryJob: Sendable {
         self.ledger = ledger
         self.logger = logger
         inbox = try Inbox(inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings.inbox)
-        let file = try MappingFile.load(path: settings.mapping)
-        guard case .inbound(let inbound) = file.body, file.kind == .inventory else {
-            throw MappingErrors([MappingError(path: settings.mapping, message: "this is a \(file.kind.rawValue) mapping; the inventory job needs an inventory mapping")])
-        }
-        mapping = inbound
+        mapping = try InboxFiles.mapping(settings.mapping, kind: .inventory, job: "inventory")
     }
 
     var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "inventory", maxAttempts: settings.maxAttempts, logger: logger) }
 
-    public func run(full: Bool = false) async throws -> Report {
+    /// Pushes every ready file. With a ``JobControl/stop`` signal, stops after the file in hand
+    /// (files claimed but not started wait in `processing/` and go first next run).
+    public func run(full: Bool = false, control: JobControl = .init()) async throws -> Report {
         var report = Report()
         let (names, waiting) = try files.take()
         report.filesWaiting = waiting
-        for name in names { try await process(name, full: full || settings.full, &report) }
+        for name in names {
+            if control.shouldStop { break }
+            try await process(name, full: full || settings.full, control: control, &report)
+        }
         return report
     }
 
-    private func process(_ name: String, full: Bool, _ report: inout Report) async throws {
+    private func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
         let path = inbox.processing + "/" + name
         guard let fingerprint = try files.fingerprintUnlessPushed(name) else {
             report.filesDuplicate += 1
@@ -73,8 +74,7 @@ public struct InventoryJob: Sendable {
             report.rowsRejected += 1
         }
         do {
-            let converter = try InboundConverter(mapping: mapping, inputPath: path)
-            while let result = try converter.next() {
+            try files.convert(name, mapping: mapping, control: control) { result in
                 switch result {
                 case .skipped: report.rowsSkipped += 1
                 case .rejected(let rejection): try reject(rejection)
@@ -90,14 +90,10 @@ public struct InventoryJob: Sendable {
                     }
                 }
             }
-        } catch let error as MappingErrors {
+        } catch {
+            guard InboxFiles.isBroken(error) else { throw error }
             try rejects.flush()
-            try files.broken(name, fingerprint, reason: error.description)
-            report.filesFailed += 1
-            return
-        } catch let error as FileFormatError {
-            try rejects.flush()
-            try files.broken(name, fingerprint, reason: error.description)
+            try files.broken(name, fingerprint, error)
             report.filesFailed += 1
             return
         }

@@ -40,24 +40,25 @@ public struct ProductsJob: Sendable {
         self.ledger = ledger
         self.logger = logger
         inbox = try Inbox(inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings.inbox)
-        let file = try MappingFile.load(path: settings.mapping)
-        guard case .inbound(let inbound) = file.body, file.kind == .products else {
-            throw MappingErrors([MappingError(path: settings.mapping, message: "this is a \(file.kind.rawValue) mapping; the products job needs a products mapping")])
-        }
-        mapping = inbound
+        mapping = try InboxFiles.mapping(settings.mapping, kind: .products, job: "products")
     }
 
     var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "products", maxAttempts: settings.maxAttempts, logger: logger) }
 
-    public func run(full: Bool = false) async throws -> Report {
+    /// Pushes every ready file. With a ``JobControl/stop`` signal, stops after the file in hand
+    /// (files claimed but not started wait in `processing/` and go first next run).
+    public func run(full: Bool = false, control: JobControl = .init()) async throws -> Report {
         var report = Report()
         let (names, waiting) = try files.take()
         report.filesWaiting = waiting
-        for name in names { try await process(name, full: full || settings.full, &report) }
+        for name in names {
+            if control.shouldStop { break }
+            try await process(name, full: full || settings.full, control: control, &report)
+        }
         return report
     }
 
-    private func process(_ name: String, full: Bool, _ report: inout Report) async throws {
+    private func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
         guard let fingerprint = try files.fingerprintUnlessPushed(name) else {
             report.filesDuplicate += 1
             return
@@ -71,10 +72,9 @@ public struct ProductsJob: Sendable {
         // Group the whole file first: rows of one style may be anywhere in it.
         var assembler = StyleAssembler()
         do {
-            let converter = try InboundConverter(mapping: mapping, inputPath: inbox.processing + "/" + name)
-            while let result = try converter.next() {
+            try files.convert(name, mapping: mapping, control: control) { result in
                 switch result {
-                case .skipped: continue
+                case .skipped: return
                 case .rejected(let rejection): try reject(rejection)
                 case .converted(let record):
                     if case .failure(let conflict) = Result(catching: { () throws(StyleAssembler.Conflict) in try assembler.add(record.productRow, line: record.line) }) {
@@ -82,14 +82,10 @@ public struct ProductsJob: Sendable {
                     }
                 }
             }
-        } catch let error as MappingErrors {
+        } catch {
+            guard InboxFiles.isBroken(error) else { throw error }
             try rejects.flush()
-            try files.broken(name, fingerprint, reason: error.description)
-            report.filesFailed += 1
-            return
-        } catch let error as FileFormatError {
-            try rejects.flush()
-            try files.broken(name, fingerprint, reason: error.description)
+            try files.broken(name, fingerprint, error)
             report.filesFailed += 1
             return
         }

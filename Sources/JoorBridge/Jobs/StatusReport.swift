@@ -23,6 +23,14 @@ public struct StatusReport: Sendable, Codable {
     public var outboxFiles = 0
     /// Whether the last order run ended uncleanly (the next run catches up).
     public var interruptedRun = false
+    /// Files in the inbox (not yet taken), in `processing/` (taken, not yet pushed) and in `error/`.
+    public var inboxFiles = 0
+    public var processingFiles = 0
+    public var errorFiles = 0
+    /// When JOOR last accepted an inventory quantity.
+    public var lastInventoryPush: String?
+    /// When `joorbridge watch` last looked (it records every cycle).
+    public var lastWatchCycle: String?
 
     public static func read(config: BridgeConfig) throws -> StatusReport {
         var report = StatusReport()
@@ -35,8 +43,16 @@ public struct StatusReport: Sendable, Codable {
             report.ordersByState = Dictionary(uniqueKeysWithValues: counts.byState.map { ($0.key.rawValue, $0.value) })
             report.failingOrders = try ledger.orders(in: [.rejected]).map { FailingOrder(orderID: $0.orderID, attempts: $0.attempts, reason: $0.reason ?? "") }
             report.interruptedRun = try ledger.value("orders.running_since") != nil
+            report.lastInventoryPush = try ledger.lastInventoryPush()
+            report.lastWatchCycle = try ledger.value("watch.last_cycle")
         }
-        report.outboxFiles = ((try? FileManager.default.contentsOfDirectory(atPath: config.folders.outbox)) ?? []).filter { !$0.hasPrefix(".") }.count
+        func count(_ folder: String, _ include: (String) -> Bool = { _ in true }) -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") && include($0) }.count
+        }
+        report.outboxFiles = count(config.folders.outbox)
+        report.inboxFiles = count(config.folders.inbox)
+        report.processingFiles = count(config.folders.processing)
+        report.errorFiles = count(config.folders.error) { !$0.hasSuffix(".error.txt") && !$0.hasSuffix(".rejects.csv") }
         return report
     }
 
@@ -53,6 +69,9 @@ public struct StatusReport: Sendable, Codable {
             for order in failingOrders { lines.append("  \(order.orderID) (\(order.attempts) attempt\(order.attempts == 1 ? "" : "s")): \(order.reason)") }
         }
         lines.append("outbox: \(outboxFiles) file(s) waiting for the WMS")
+        lines.append("inbox: \(inboxFiles) file(s) waiting, \(processingFiles) in processing, \(errorFiles) in error")
+        lines.append("inventory: " + (lastInventoryPush.map { "JOOR last accepted quantities at \($0)" } ?? "nothing pushed yet"))
+        if let lastWatchCycle { lines.append("watch: last looked at \(lastWatchCycle)") }
         return lines.joined(separator: "\n")
     }
 

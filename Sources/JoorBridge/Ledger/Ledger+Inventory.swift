@@ -44,3 +44,10 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// When JOOR last accepted an inventory quantity (ISO 8601), or `nil`.
+    public func lastInventoryPush() throws -> String? {
+        try db.read { db in try String.fetchOne(db, sql: "SELECT MAX(pushed_at) FROM inventory_positions") }
+    }
+}

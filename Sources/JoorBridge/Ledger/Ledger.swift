@@ -124,3 +124,10 @@ public final class Ledger: Sendable {
         return formatter.string(from: date)
     }
 }
+
+extension Ledger {
+    /// Drops a run from the history (watch mode's quiet looks at an empty inbox).
+    public func forgetRun(_ id: Int64) throws {
+        try db.write { db in try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id]) }
+    }
+}

@@ -39,6 +39,7 @@ public final class InboundConverter {
     public let inputPath: String
     private enum Reader { case csv(CSVReader, [String: Int]), xml(XMLReader) }
     private let reader: Reader
+    private let source: FileByteSource
     private var pending: [ConversionResult] = []
     private var pendingIndex = 0
 
@@ -48,9 +49,10 @@ public final class InboundConverter {
     public init(mapping: InboundMapping, inputPath: String) throws {
         self.mapping = mapping
         self.inputPath = inputPath
+        source = try FileByteSource(path: inputPath)
         switch mapping.source {
         case .csv(let options):
-            let csv = try CSVReader(path: inputPath, options: options)
+            let csv = try CSVReader(source: source, options: options)
             var columns: [String: Int] = [:]
             for (index, name) in (csv.header ?? []).enumerated() where columns[name] == nil { columns[name] = index }
             if options.hasHeader {
@@ -64,9 +66,15 @@ public final class InboundConverter {
             }
             reader = .csv(csv, columns)
         case .xml(let options):
-            reader = .xml(try XMLReader(path: inputPath, options: options))
+            reader = .xml(try XMLReader(source: source, options: options))
         }
     }
+
+    /// Bytes of the input read so far (the readers read ahead a little), for progress reports.
+    public var bytesRead: Int { source.bytesRead }
+
+    /// The input file's size in bytes.
+    public var fileSize: Int { source.size }
 
     /// The input file's header (CSV with a header row).
     public var header: [String]? {

@@ -33,7 +33,7 @@ struct Demo: AsyncParsableCommand {
         let fm = FileManager.default
         let dir = workdir.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? fm.temporaryDirectory.appendingPathComponent("joorbridge-demo-\(UUID().uuidString.prefix(8))")
         try fm.createDirectory(at: dir.appendingPathComponent("mappings"), withIntermediateDirectories: true)
-        for (name, text) in DemoMappings.files {
+        for (name, text) in ShippedMappings.files {
             let target = dir.appendingPathComponent("mappings/\(name)")
             if !fm.fileExists(atPath: target.path) { try (text + "\n").write(to: target, atomically: true, encoding: .utf8) }
         }

@@ -44,17 +44,14 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the run summary as JSON to this file.", valueName: "file"))
     var report: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
-    var logLevel: Logger.Level = .notice
+    @Option(help: "Progress line for long files: auto (when standard error is a terminal), always, never.")
+    var progress: ProgressLine.Mode = .auto
+
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        let logger = Logging.make(level: logLevel)
-        let path = BridgeConfig.resolvePath(config)
-        let settings: BridgeConfig
-        do { settings = try BridgeConfig.load(path: path) } catch {
-            for problem in error.errors { Console.error(problem.description) }
-            throw ExitStatus.config.exitCode
-        }
+        let settings = try Console.loadConfig(config)
+        let logger = logging.makeLogger(settings)
         var sinceDate: Date?
         if let since {
             let formatter = ISO8601DateFormatter()
@@ -62,8 +59,12 @@ struct Run: AsyncParsableCommand {
             guard let date = formatter.date(from: since) else { throw ValidationError("--since must be a date like 2025-06-01") }
             sinceDate = date
         }
-        let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs.map(\.rawValue), dryRun: dryRun, since: sinceDate, full: full)
-        Console.error(outcome.summaryText)
+        let stop = StopSignal()
+        Signals.stopGracefully(stop) { name in logger.notice("\(name): stopping after the file in hand") }
+        let control = JobControl(stop: stop, progress: ProgressLine.handler(mode: progress, format: logging.format(settings)))
+        let options = BridgeRun.Options(dryRun: dryRun, since: sinceDate, full: full, control: control)
+        let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs.map(\.rawValue), options: options)
+        Console.summary(outcome, format: logging.format(settings), logger: logger)
         if let report {
             do { try outcome.json().write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
                 Console.error("error: cannot write the report \(report): \(error)")
@@ -73,4 +74,3 @@ struct Run: AsyncParsableCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}

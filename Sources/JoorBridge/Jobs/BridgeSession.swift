@@ -1,0 +1,92 @@
+import Foundation
+import JoorAPI
+import Logging
+import Mapping
+
+/// What a run needs once the lock is held: the token, the ledger and a JOOR client. `run` opens
+/// one per pass; `watch` keeps one open for as long as it runs.
+struct BridgeSession {
+    let config: BridgeConfig
+    let ledger: Ledger
+    let client: JoorClient
+    let logger: Logger
+
+    /// Why a session could not be opened: an exit code and a message for the summary.
+    struct Failure: Error {
+        var code: Int32
+        var message: String
+    }
+
+    static func open(config: BridgeConfig, jobs: [String], environment: [String: String], logger: Logger) -> Result<BridgeSession, Failure> {
+        do {
+            let token = try config.loadToken(environment: environment)
+            let v4 = jobs.contains("products") ? try config.loadV4Credentials(environment: environment) : nil
+            let ledger: Ledger
+            do { ledger = try Ledger(path: config.statePath) } catch {
+                return .failure(Failure(code: 78, message: "cannot open the state store \(config.statePath): \(error)"))
+            }
+            return .success(BridgeSession(config: config, ledger: ledger, client: config.makeClient(token: token, v4: v4, logger: logger), logger: logger))
+        } catch {
+            return .failure(Failure(code: 78, message: "\(error)"))
+        }
+    }
+
+    /// The jobs a run does: those named, else every job enabled in the config.
+    static func jobs(_ requested: [String], config: BridgeConfig) -> [String] {
+        if !requested.isEmpty { return requested }
+        return [config.orders?.enabled == true ? "orders" : nil, config.inventory?.enabled == true ? "inventory" : nil,
+                config.products?.enabled == true ? "products" : nil].compactMap { $0 }
+    }
+
+    /// Runs one job and sums it up; never throws. `quiet` runs (nothing found to do) are not kept
+    /// in the ledger's run history when `recordQuiet` is false (watch mode looks every few seconds).
+    func perform(_ job: String, options: BridgeRun.Options, recordQuiet: Bool = true) async -> (summary: JobSummary, exitCode: Int32) {
+        var summary = JobSummary(job: job)
+        var code: Int32 = 0
+        let runID = (try? ledger.startRun(job: job)) ?? 0
+        do {
+            switch job {
+            case "orders":
+                guard let settings = config.orders else { throw missingSection(job) }
+                let report = try await OrdersJob(settings: settings, client: client, ledger: ledger, outboxDirectory: config.folders.outbox, logger: logger)
+                    .run(.init(dryRun: options.dryRun, since: options.since), runID: String(runID))
+                summary.orders = report
+                if !report.rejected.isEmpty { code = 3 }
+            case "inventory":
+                guard let settings = config.inventory else { throw missingSection(job) }
+                let report = try await InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
+                    .run(full: options.full, control: options.control)
+                summary.inventory = report
+                if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 { code = 3 }
+            case "products":
+                guard let settings = config.products else { throw missingSection(job) }
+                let report = try await ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
+                    .run(full: options.full, control: options.control)
+                summary.products = report
+                if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 { code = 3 }
+            default:
+                throw MappingErrors([MappingError(path: config.path, message: "unknown job \(job); the jobs are orders, inventory and products")])
+            }
+            summary.outcome = code == 0 ? "ok" : "partial"
+        } catch {
+            summary.outcome = "failed"
+            summary.error = "\(error)"
+            switch error {
+            case is MappingErrors: code = 78
+            case let api as JoorAPIError: code = api.isUnavailable ? 69 : 3
+            default: code = 3
+            }
+            logger.error("\(job) failed: \(error)")
+        }
+        if !recordQuiet && code == 0 && !summary.didSomething {
+            try? ledger.forgetRun(runID)
+        } else {
+            try? ledger.finishRun(runID, outcome: summary.outcome, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))
+        }
+        return (summary, code)
+    }
+
+    private func missingSection(_ job: String) -> MappingErrors {
+        MappingErrors([MappingError(path: config.path, message: "the config has no \(job): section")])
+    }
+}

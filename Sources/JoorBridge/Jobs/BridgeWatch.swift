@@ -1,0 +1,84 @@
+import Foundation
+import JoorAPI
+import Logging
+
+/// `joorbridge watch`: the jobs in a loop, for a long-running service.
+///
+/// Holds the run lock for as long as it runs (a `run` from cron meanwhile exits 75). The inbox
+/// jobs look for files every ``WatchSettings/pollSeconds``; orders are downloaded every
+/// ``WatchSettings/intervalSeconds``. A job that fails waits one interval before its next try, so
+/// an outage costs neither a storm of requests nor a storm of alerts. A stop (SIGTERM/SIGINT)
+/// lets the file in hand finish, then the loop ends.
+public struct BridgeWatch: Sendable {
+    public let config: BridgeConfig
+    let logger: Logger
+    let environment: [String: String]
+
+    public init(config: BridgeConfig, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.config = config
+        self.logger = logger
+        self.environment = environment
+    }
+
+    /// Loops until `options.control.stop` is set. `onCycle` sees each cycle that did something
+    /// or failed. Returns the outcome of startup (lock, config) or of the stop: 0, 75 or 78.
+    public func run(jobs requested: [String] = [], settings: WatchSettings, options: BridgeRun.Options = .init(),
+                    onCycle: @Sendable (RunOutcome) -> Void = { _ in }) async -> RunOutcome {
+        var startup = RunOutcome(startedAt: Date(), config: config.path)
+        let jobs = BridgeSession.jobs(requested, config: config)
+        if jobs.isEmpty {
+            startup.fail(78, "no job is enabled in \(config.path); add an orders:, inventory: or products: section")
+            return startup.finished()
+        }
+        let lock = RunLock(path: config.statePath + ".lock")
+        do { try lock.acquire() } catch let held as RunLock.Held {
+            startup.fail(75, held.description)
+            return startup.finished()
+        } catch {
+            startup.fail(78, "cannot create the lock file \(lock.path): \(error)")
+            return startup.finished()
+        }
+        defer { lock.release() }
+        let session: BridgeSession
+        switch BridgeSession.open(config: config, jobs: jobs, environment: environment, logger: logger) {
+        case .success(let opened): session = opened
+        case .failure(let failure):
+            startup.fail(failure.code, failure.message)
+            return startup.finished()
+        }
+        let notifier = config.notify.map { Notifier(settings: $0, logger: logger) }
+        logger.notice("watching: \(jobs.joined(separator: ", ")); inbox every \(Self.seconds(settings.pollSeconds)), orders every \(Self.seconds(settings.intervalSeconds))")
+        var due: [String: Date] = [:]
+        while !options.control.shouldStop {
+            let cycleStart = Date()
+            var cycle = RunOutcome(startedAt: cycleStart, config: config.path)
+            let before = (await session.client.stats.requests, await session.client.stats.credits)
+            for job in jobs {
+                if options.control.shouldStop { break }
+                if let next = due[job], next > Date() { continue }
+                let (summary, code) = await session.perform(job, options: options, recordQuiet: false)
+                if summary.didSomething { cycle.jobs.append(summary) }
+                cycle.raise(to: code)
+                let wait = (job == "orders" || summary.outcome == "failed") ? settings.intervalSeconds : settings.pollSeconds
+                due[job] = Date().addingTimeInterval(wait)
+            }
+            cycle.requests = await session.client.stats.requests - before.0
+            cycle.credits = await session.client.stats.credits - before.1
+            try? session.ledger.set("watch.last_cycle", Ledger.timestamp(Date()))
+            let finished = cycle.finished()
+            if finished.didSomething || finished.hasProblems {
+                onCycle(finished)
+                if let notifier { await notifier.send(finished) }
+            }
+            let nextDue = due.values.min() ?? Date().addingTimeInterval(settings.pollSeconds)
+            await options.control.stop?.sleep(seconds: max(0.05, min(settings.pollSeconds, nextDue.timeIntervalSinceNow)))
+            if options.control.stop == nil { try? await Task.sleep(nanoseconds: UInt64(settings.pollSeconds * 1_000_000_000)) }
+        }
+        logger.notice("stopped")
+        return startup.finished()
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value >= 60 && value.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(value / 60)) min" : "\(value.formatted()) s"
+    }
+}

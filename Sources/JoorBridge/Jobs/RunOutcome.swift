@@ -1,0 +1,99 @@
+import Foundation
+
+/// What one job did.
+public struct JobSummary: Sendable, Codable, Equatable {
+    public var job: String
+    /// ok · partial (some records rejected) · failed
+    public var outcome = "ok"
+    public var error: String?
+    public var orders: OrdersJob.Report?
+    public var inventory: InventoryJob.Report?
+    public var products: ProductsJob.Report?
+
+    /// Whether the job found anything to do (orders pulled or delivered, files taken, a failure).
+    public var didSomething: Bool {
+        if error != nil { return true }
+        if let r = orders, r.pulled + r.delivered + r.recovered + r.caughtUp + r.rejected.count > 0 { return true }
+        if let r = inventory, r.filesArchived + r.filesDuplicate + r.filesFailed + r.filesQuarantined > 0 { return true }
+        if let r = products, r.filesArchived + r.filesDuplicate + r.filesFailed + r.filesQuarantined > 0 { return true }
+        return false
+    }
+}
+
+/// What a run did, for the summary line, `--report` and the exit code.
+public struct RunOutcome: Sendable, Codable {
+    /// The machine and config the run belongs to (for alerts from several installations).
+    public var host = ProcessInfo.processInfo.hostName
+    public var config: String?
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var durationSeconds: Double = 0
+    public var exitCode: Int32 = 0
+    public var error: String?
+    public var jobs: [JobSummary] = []
+    public var requests = 0
+    public var credits = 0
+
+    public init(startedAt: Date = Date(), config: String? = nil) {
+        self.startedAt = startedAt
+        self.config = config
+    }
+
+    /// Whether anything went wrong: a failed job, rejected records or files (the lock being held is not a problem).
+    public var hasProblems: Bool { exitCode != 0 && exitCode != 75 }
+
+    /// Whether any job found anything to do.
+    public var didSomething: Bool { error != nil || jobs.contains(where: \.didSomething) }
+
+    mutating func fail(_ code: Int32, _ message: String) {
+        exitCode = code
+        error = message
+    }
+
+    /// Keeps the most serious exit code (78 > 75 > 69 > 3 > 0 in this order of concern).
+    mutating func raise(to code: Int32) {
+        let rank: [Int32: Int] = [0: 0, 3: 1, 69: 2, 75: 3, 78: 4]
+        if rank[code, default: 0] > rank[exitCode, default: 0] { exitCode = code }
+    }
+
+    func finished(at date: Date = Date()) -> RunOutcome {
+        var copy = self
+        copy.finishedAt = date
+        copy.durationSeconds = (date.timeIntervalSince(startedAt) * 1000).rounded() / 1000
+        return copy
+    }
+
+    /// The summary printed at the end of a run.
+    public var summaryText: String {
+        var lines: [String] = []
+        if let error { lines.append("error: \(error)") }
+        for job in jobs {
+            var line = "\(job.job): \(job.outcome)"
+            if let r = job.orders {
+                line += " — \(r.delivered) delivered, \(r.rejected.count) rejected (retried next run), \(r.skipped) skipped, \(r.duplicates) already delivered, \(r.pulled) pulled in \(r.pages) page(s)"
+                if r.recovered > 0 { line += ", \(r.recovered) recovered after a crash" }
+                if r.catchUp { line += ", catch-up found \(r.caughtUp)" }
+                for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) { line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")" }
+            }
+            if let r = job.inventory {
+                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesQuarantined) quarantined, \(r.filesWaiting.count) waiting; \(r.itemsSent) SKU(s) sent in \(r.requests) request(s), \(r.itemsUnchanged) unchanged, \(r.rowsRejected) row(s) rejected"
+                for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
+            }
+            if let r = job.products {
+                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesWaiting.count) waiting; \(r.stylesSent) style(s) sent, \(r.stylesUnchanged) unchanged, \(r.stylesRefused.count) refused, \(r.rowsRejected) row(s) rejected"
+                for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
+            }
+            if let error = job.error { line += "\n  \(error)" }
+            lines.append(line)
+        }
+        lines.append("run: exit \(exitCode), \(requests) JOOR request(s), \(credits) credit(s), \(String(format: "%.1f", durationSeconds)) s")
+        return lines.joined(separator: "\n")
+    }
+
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(self)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+import Testing
+import TestSupport
+@testable import JoorBridge
+@testable import JoorSandbox
+
+/// A webhook receiver on loopback: records every POST body and answers with the next status in `statuses`.
+final class WebhookListener: Sendable {
+    let bodies = Mutex<[Data]>([])
+    let statuses: Mutex<[Int]>
+    private let task = Mutex<Task<Void, Error>?>(nil)
+    private(set) nonisolated(unsafe) var port = 0
+
+    init(statuses: [Int] = []) { self.statuses = Mutex(statuses) }
+
+    var url: String { "http://127.0.0.1:\(port)/hook?secret=s3cr3t" }
+    var received: [Data] { bodies.withLock { $0 } }
+
+    func start() async throws {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            responder: CallbackResponder<BasicRequestContext> { request, _ in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                self.bodies.withLock { $0.append(Data(buffer: body)) }
+                let status = self.statuses.withLock { $0.isEmpty ? 200 : $0.removeFirst() }
+                return Response(status: .init(code: status))
+            },
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            })
+        let running = Task { try await app.run() }
+        task.withLock { $0 = running }
+        for await bound in ports { port = bound }
+    }
+
+    func stop() async {
+        let running = task.withLock { $0 }
+        running?.cancel()
+        _ = try? await running?.value
+    }
+}
+
+@Suite("Alerts: notify webhook and command", .serialized)
+struct NotifyTests {
+    /// An inventory run whose file has one bad row (exit 3) with `notify` configured.
+    func runWithRejects(notify: String, badRow: Bool = true) async throws -> (RunOutcome, InventoryHarness) {
+        let h = try await InventoryHarness.start(section: notify)
+        var text = "Artikel;EAN;Farbe;Groesse;Lager;Bestand;Reserviert;Zulauf;Status\r\nFS-1001;000000000017;110;S;HH;42;2;;A\r\n"
+        if badRow { text += "FS-1001;000000000024;110;M;HH;lots;0;;A\r\n" }
+        try h.drop("stock.csv", Array(text.utf8))
+        return (try await h.run(), h)
+    }
+
+    @Test func webhookGetsTheSummaryOfARunWithRejectsAndIsRetried() async throws {
+        let listener = WebhookListener(statuses: [503, 200])
+        try await listener.start()
+        defer { Task { await listener.stop() } }
+        let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\", attempts: 3 }")
+        defer { Task { await h.stop() } }
+        #expect(outcome.exitCode == 3)
+        #expect(listener.received.count == 2, "a 503 is retried once, then the 200 ends it")
+        let summary = try #require(try JSONSerialization.jsonObject(with: listener.received.last ?? Data()) as? [String: Any])
+        #expect(summary["exitCode"] as? Int == 3)
+        let jobs = summary["jobs"] as? [[String: Any]]
+        #expect((jobs?.first?["inventory"] as? [String: Any])?["rowsRejected"] as? Int == 1)
+        #expect(summary["host"] as? String != nil)
+        #expect(!h.logs.text.contains("s3cr3t"), "the webhook's query string is not logged")
+    }
+
+    @Test func cleanRunsSendNothingUnlessAskedToAlways() async throws {
+        let listener = WebhookListener()
+        try await listener.start()
+        defer { Task { await listener.stop() } }
+        let (clean, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\" }", badRow: false)
+        await h.stop()
+        #expect(clean.exitCode == 0)
+        #expect(listener.received.isEmpty)
+        let (always, h2) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\", when: always }", badRow: false)
+        await h2.stop()
+        #expect(always.exitCode == 0)
+        #expect(listener.received.count == 1)
+    }
+
+    @Test func anUnreachableWebhookNeitherFailsNorHoldsUpTheRun() async throws {
+        let listener = WebhookListener()
+        try await listener.start()
+        let url = listener.url
+        await listener.stop()   // nothing listens on the port any more
+        let started = Date()
+        let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(url)\", attempts: 5, timeout_seconds: 3 }")
+        defer { Task { await h.stop() } }
+        #expect(outcome.exitCode == 3, "the run's own result, not the webhook's")
+        #expect(Date().timeIntervalSince(started) < 15, "bounded by timeout_seconds")
+        #expect(h.logs.text.contains("did not take the run summary"))
+    }
+
+    @Test func commandGetsTheSummaryOnStandardInput() async throws {
+        let out = try TemporaryDirectory("notify-command")
+        let target = out.path("summary.json")
+        let (outcome, h) = try await runWithRejects(notify: "notify: { command: \"cat > '\(target)'; echo $JOORBRIDGE_EXIT_CODE > '\(target).code'\" }")
+        defer { Task { await h.stop() } }
+        #expect(outcome.exitCode == 3)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: target))) as? [String: Any]
+        #expect(summary?["exitCode"] as? Int == 3)
+        #expect(try String(contentsOfFile: target + ".code", encoding: .utf8) == "3\n")
+    }
+
+    @Test func aHangingCommandIsStoppedAtTheTimeout() async throws {
+        let started = Date()
+        let (outcome, h) = try await runWithRejects(notify: "notify: { command: \"sleep 30\", timeout_seconds: 1 }")
+        defer { Task { await h.stop() } }
+        #expect(outcome.exitCode == 3)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(h.logs.text.contains("did not finish within 1 s"))
+    }
+}
