@@ -85,3 +85,53 @@ extension Executable {
         return (process.terminationStatus, killed || process.terminationReason == .uncaughtSignal, text)
     }
 }
+
+/// A `joorbridge` started in the background (watch mode), to signal and wait for.
+public final class RunningExecutable: @unchecked Sendable {
+    let process = Process()
+    private let group = DispatchGroup()
+    private var outData = Data(), errData = Data()
+
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
+    public init(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws {
+        process.executableURL = Executable.joorbridge
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        DispatchQueue.global().async(group: group) { self.outData = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { self.errData = err.fileHandleForReading.readDataToEndOfFile() }
+    }
+
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits (off the cooperative pool) for the process to end; kills it after `timeout`.
+    public func wait(timeout: TimeInterval = 60) async throws -> Executable.Outcome {
+        try await Executable.offPool { [self] in
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            group.wait()
+            return Executable.Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        }
+    }
+
+    /// Polls `condition` (off the pool) every 20 ms until it holds or `timeout` passes.
+    public static func until(timeout: TimeInterval = 30, _ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+        try await Executable.offPool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if condition() { return true }
+                usleep(20_000)
+            }
+            return condition()
+        }
+    }
+}
