@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "joorbridge", targets: ["joorbridge"]),
+        .executable(name: "joorbridge-bench", targets: ["joorbridge-bench"]),
         .library(name: "FileFormats", targets: ["FileFormats"]),
     ],
     dependencies: [
@@ -94,6 +95,14 @@ let package = Package(
                 "JoorAPI",
                 "JoorSandbox",
                 "JoorBridge",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "joorbridge-bench",
+            dependencies: [
+                "CLibCSV", "CLibXML2", "FileFormats", "JoorModels", "Mapping", "JoorSandbox", "JoorBridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -47,6 +47,8 @@ public actor SandboxState {
     var nextJobID = 1001
     /// Requests served per endpoint (`POST /v2/bulk-inventory` → 3), for tests and people.
     public private(set) var requestCounts: [String: Int] = [:]
+    /// Requests answered 429 by the rate limiter (faults injected on purpose are not counted).
+    public private(set) var rateLimited = 0
     private var windowStart: Date?
     private var creditsUsed = 0
     var faults = FaultPlan()
@@ -99,6 +101,7 @@ public actor SandboxState {
         }
         if windowStart == nil { windowStart = now }
         guard creditsUsed + cost <= configuration.creditLimit else {
+            rateLimited += 1
             return max(0.001, configuration.creditWindowSeconds - now.timeIntervalSince(windowStart!))
         }
         creditsUsed += cost
@@ -117,7 +120,8 @@ public actor SandboxState {
 
     // MARK: Catalog
 
-    func register(_ style: Style) {
+    /// Adds a style (and its UPCs) to the catalogue, as if it had been created in JOOR.
+    public func register(_ style: Style) {
         if styles[style.styleIdentifier] == nil { styleOrder.append(style.styleIdentifier) }
         styles[style.styleIdentifier] = style
         for upc in style.upcs { upcIndex[upc.upc] = (style.styleIdentifier, upc.colorCode, upc.sizeName) }
