@@ -61,6 +61,7 @@ struct JoorBridgeBench: AsyncParsableCommand {
         switch name {
         case "raw-csv-semicolon": return try Workloads.rawCSV(input, delimiter: UInt8(ascii: ";"))
         case "raw-csv-comma": return try Workloads.rawCSV(input, delimiter: UInt8(ascii: ","))
+        case "reader-csv-semicolon": return try Workloads.readerCSV(input, delimiter: UInt8(ascii: ";"), encoding: .windows1252)
         case "raw-xml": return try Workloads.rawXML(input, record: "Item")
         case "convert-inventory-csv": return try Workloads.convertInventory(input, mapping: folder.appendingPathComponent("inventory-csv.yml").path)
         case "convert-inventory-xml": return try Workloads.convertInventory(input, mapping: folder.appendingPathComponent("inventory-xml.yml").path)

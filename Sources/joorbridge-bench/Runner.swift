@@ -21,6 +21,7 @@ struct Runner {
             log(report.rows.last!.line)
         }
         try add("inventory CSV \(sizes.rows)", "floor: raw libcsv", "raw-csv-semicolon", stock)
+        try add("inventory CSV \(sizes.rows)", "joorbridge CSV reader alone (no mapping)", "reader-csv-semicolon", stock)
         try add("inventory CSV \(sizes.rows)", "joorbridge conversion", "convert-inventory-csv", stock)
         if python, let reference = try measurePython(group: "inventory CSV \(sizes.rows)", file: stock) {
             report.rows.append(reference)

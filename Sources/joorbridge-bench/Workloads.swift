@@ -57,6 +57,20 @@ enum Workloads {
         return WorkloadResult(rows: rows)
     }
 
+    /// joorbridge's CSV reader alone (transcoding, line tracking, one `CSVRecord` per row), no mapping.
+    static func readerCSV(_ path: String, delimiter: UInt8, encoding: TextEncoding) throws -> WorkloadResult {
+        var options = CSVReadOptions()
+        options.delimiter = delimiter
+        options.encoding = encoding
+        let reader = try CSVReader(path: path, options: options)
+        var result = WorkloadResult()
+        while let record = try reader.next() {
+            result.rows += 1
+            result.outputBytes += record.count
+        }
+        return result
+    }
+
     /// joorbridge's inventory conversion, as the job does it: read → map → validate → JSON request bodies.
     static func convertInventory(_ path: String, mapping: String, batch: Int = 500) throws -> WorkloadResult {
         guard case .inbound(let inbound) = try MappingFile.load(path: mapping).body else { throw BenchError("not an inbound mapping") }

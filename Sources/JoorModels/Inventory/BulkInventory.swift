@@ -10,8 +10,15 @@ public struct BulkInventoryRequest: Sendable, Equatable, Codable {
 
     /// The exact bytes sent: JSON with sorted keys, so the same items always give the same body.
     public func jsonBody(pretty: Bool = false) throws -> Data {
-        let encoder = JSONEncoder.canonical(pretty: pretty)
-        return try encoder.encode(self)
+        if pretty { return try JSONEncoder.canonical(pretty: true).encode(self) }
+        var json = JSONWriter(capacity: 64 + inventoryItems.count * 96)
+        json.beginObject()
+        json.key("inventory_items")
+        json.beginArray()
+        for item in inventoryItems { item.write(to: &json) }
+        json.endArray()
+        json.endObject()
+        return Data(json.bytes)
     }
 
     /// Decodes a body in either accepted shape: a flat array, or `{"inventory_item": [ … ]}` inside.

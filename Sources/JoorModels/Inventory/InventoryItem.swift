@@ -61,3 +61,23 @@ public struct InventoryItem: Sendable, Hashable, Codable {
         upc ?? [styleNumber, styleIdentifier ?? styleNumber, colorCode, size].compactMap { $0 }.joined(separator: "|")
     }
 }
+
+extension InventoryItem {
+    /// The item as ``JSONEncoder/canonical(pretty:)`` encodes it: keys sorted, absent ones left out.
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let colorCode { json.key("color_code"); json.string(colorCode) }
+        json.key("inventory"); json.integer(inventory)
+        if let inventoryDate { json.key("inventory_date"); json.string(inventoryDate) }
+        if let madeToOrder { json.key("made_to_order"); json.boolean(madeToOrder) }
+        if let size { json.key("size"); json.string(size) }
+        if let sizeCode { json.key("size_code"); json.string(sizeCode) }
+        if let styleColorID { json.key("style_color_id"); json.integer(styleColorID) }
+        if let styleID { json.key("style_id"); json.integer(styleID) }
+        if let styleIdentifier { json.key("style_identifier"); json.string(styleIdentifier) }
+        if let styleNumber { json.key("style_number"); json.string(styleNumber) }
+        if let upc { json.key("upc"); json.string(upc) }
+        if let warehouse { json.key("warehouse"); json.string(warehouse) }
+        json.endObject()
+    }
+}

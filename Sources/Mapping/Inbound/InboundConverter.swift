@@ -135,14 +135,16 @@ public final class InboundConverter {
 
     /// Runs every rule; the first failure rejects the row (naming the field, value and reason).
     func apply(_ row: RowSource) -> ConversionResult {
-        var fields: [String: FieldValue] = [:]
-        var texts: [String: String] = [:]
-        for rule in mapping.fields {
-            switch rule.evaluate(row) {
+        var fields: [String: FieldValue] = Dictionary(minimumCapacity: mapping.fields.count)
+        var texts: [String: String] = Dictionary(minimumCapacity: mapping.fields.count)
+        let rules = mapping.fields
+        // Indexing borrows each rule; `for rule in` would copy the whole struct for every row.
+        for index in rules.indices {
+            switch rules[index].evaluate(row) {
             case .success(let value):
                 if let value {
-                    fields[rule.target] = value
-                    texts[rule.target] = rule.formatted(value)
+                    fields[rules[index].target] = value
+                    texts[rules[index].target] = rules[index].formatted(value)
                 }
             case .failure(let failure):
                 var reason = failure.reason

@@ -15,7 +15,7 @@ public indirect enum Condition: Sendable {
     case any([Condition])
 
     func holds(_ row: RowSource) -> Bool {
-        func text(_ ref: SourceRef) -> String { (row.value(ref) ?? "").trimmingCharacters(in: .whitespaces) }
+        func text(_ ref: SourceRef) -> String { (row.value(ref) ?? "").trimmed() }
         switch self {
         case .equals(let ref, let value): return text(ref) == value
         case .notEquals(let ref, let value): return text(ref) != value
@@ -33,19 +33,82 @@ public indirect enum Condition: Sendable {
 public struct RegexBox: @unchecked Sendable {
     let regex: NSRegularExpression
     let pattern: String
+    /// The common `^[0-9]{8,14}$` shape, checked without ICU.
+    let simple: SimplePattern?
 
     init(_ pattern: String) throws(RuleSyntaxError) {
         do { regex = try NSRegularExpression(pattern: pattern) } catch {
             throw RuleSyntaxError("'\(pattern)' is not a valid regular expression")
         }
         self.pattern = pattern
+        simple = SimplePattern(pattern)
     }
 
     func matches(_ text: String) -> Bool {
-        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        if let simple, let answer = simple.matches(text) { return answer }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
     func replace(in text: String, with template: String) -> String {
         regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
+    }
+}
+
+/// A whole-string pattern of one ASCII character class and a count — `^[0-9]{8,14}$`, `^[A-Z0-9-]+$`,
+/// `^\\d{13}$` — matched byte by byte. Anything else is left to `NSRegularExpression`.
+struct SimplePattern: Sendable {
+    private var allowed = [Bool](repeating: false, count: 128)
+    private var minimum = 0
+    private var maximum = Int.max
+
+    init?(_ pattern: String) {
+        var rest = Substring(pattern)
+        guard rest.hasPrefix("^"), rest.hasSuffix("$"), !rest.hasSuffix("\\$") else { return nil }
+        rest = rest.dropFirst().dropLast()
+        if rest.hasPrefix("\\d") {
+            for c in UInt8(ascii: "0")...UInt8(ascii: "9") { allowed[Int(c)] = true }
+            rest = rest.dropFirst(2)
+        } else if rest.hasPrefix("["), let close = rest.dropFirst(2).firstIndex(of: "]") {
+            let members = Array(rest[rest.index(after: rest.startIndex)..<close].utf8)
+            guard !members.isEmpty, members[0] != UInt8(ascii: "^"), !members.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "[") }) else { return nil }
+            var i = 0
+            while i < members.count {
+                if i + 2 < members.count, members[i + 1] == UInt8(ascii: "-") {
+                    guard members[i] <= members[i + 2] else { return nil }
+                    for c in members[i]...members[i + 2] { allowed[Int(c)] = true }
+                    i += 3
+                } else {
+                    allowed[Int(members[i])] = true
+                    i += 1
+                }
+            }
+            rest = rest[rest.index(after: close)...]
+        } else {
+            return nil
+        }
+        switch rest {
+        case "+": minimum = 1
+        case "*": minimum = 0
+        case "": (minimum, maximum) = (1, 1)
+        default:
+            guard rest.hasPrefix("{"), rest.hasSuffix("}") else { return nil }
+            let bounds = rest.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
+            guard bounds.count == 1 || bounds.count == 2, let low = Int(bounds[0]) else { return nil }
+            minimum = low
+            maximum = bounds.count == 1 ? low : (bounds[1].isEmpty ? Int.max : Int(bounds[1]) ?? -1)
+            guard maximum >= minimum else { return nil }
+        }
+    }
+
+    /// Whether `text` matches; `nil` when the answer needs the full engine (non-ASCII text, or a
+    /// line break at the end, which `$` also accepts).
+    func matches(_ text: String) -> Bool? {
+        var count = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 || byte == 0x0A || byte == 0x0D { return nil }
+            if !allowed[Int(byte)] { return false }
+            count += 1
+        }
+        return count >= minimum && count <= maximum
     }
 }

@@ -171,7 +171,7 @@ public struct DatePattern: Sendable, Equatable {
     }
 
     private static func parseISO(_ text: String) -> DateValue? {
-        var chars = Array(text.trimmingCharacters(in: .whitespaces))[...]
+        var chars = Array(text.trimmed())[...]
         func number(_ n: Int) -> Int? {
             guard chars.count >= n, chars.prefix(n).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
             defer { chars.removeFirst(n) }

@@ -41,7 +41,7 @@ public struct Expression: Sendable, Equatable {
             switch node {
             case .number(let value): return .success(value)
             case .reference(let ref):
-                let text = (row.value(ref) ?? "").trimmingCharacters(in: .whitespaces)
+                let text = (row.value(ref) ?? "").trimmed()
                 if text.isEmpty { return .success(0) }
                 guard let value = parse(text) else {
                     return .failure(RuleFailure(value: text, reason: "'\(ref)' is not a number (in \(self.text))"))
@@ -52,6 +52,10 @@ public struct Expression: Sendable, Equatable {
                 switch (eval(a), eval(b)) {
                 case (.failure(let e), _), (_, .failure(let e)): return .failure(e)
                 case (.success(let x), .success(let y)):
+                    if op != "/", let i = x.exactInt, let j = y.exactInt {
+                        let (result, overflow) = op == "+" ? i.addingReportingOverflow(j) : op == "-" ? i.subtractingReportingOverflow(j) : i.multipliedReportingOverflow(by: j)
+                        if !overflow { return .success(Decimal(result)) }
+                    }
                     switch op {
                     case "+": return .success(x + y)
                     case "-": return .success(x - y)

@@ -102,7 +102,7 @@ public struct FieldRule: Sendable {
             }
         case nil: raw = ""
         }
-        if trim { raw = raw.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if trim { raw = raw.trimmed(newlines: true) }
         if raw.isEmpty, let defaultValue { raw = defaultValue }
         if raw.isEmpty { return required ? fail(raw, "is required but empty") : .success(nil) }
 
@@ -182,7 +182,13 @@ public struct FieldRule: Sendable {
     }
 
     func parseNumber(_ text: String) -> Decimal? {
-        var cleaned = text.trimmingCharacters(in: .whitespaces)
+        let decimal = number?.decimalSeparator.asciiValue ?? UInt8(ascii: ".")
+        let thousands = number?.thousandsSeparator.map { $0.asciiValue ?? 0 }
+        if thousands != 0 {
+            let (fast, general) = Decimal.parseASCII(text, decimal: decimal, thousands: thousands)
+            if !general { return fast }
+        }
+        var cleaned = text.trimmed()
         if let number {
             if let thousands = number.thousandsSeparator { cleaned.removeAll { $0 == thousands } }
             if number.decimalSeparator != "." { cleaned = cleaned.replacingOccurrences(of: String(number.decimalSeparator), with: ".") }

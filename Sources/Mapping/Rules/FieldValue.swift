@@ -22,10 +22,16 @@ public enum FieldValue: Sendable, Hashable, CustomStringConvertible {
 
 extension Decimal {
     /// Plain notation without exponent.
-    var plainText: String { NSDecimalNumber(decimal: self).stringValue }
+    var plainText: String { plainTextFast ?? NSDecimalNumber(decimal: self).stringValue }
 
     /// Parses plain decimal text (`-12.50`, `3`, `.5`) exactly; `nil` for anything else.
     init?(plain text: String) {
+        let (fast, general) = Decimal.parseASCII(text)
+        if !general {
+            guard let fast, !text.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
+            self = fast
+            return
+        }
         let scalars = text.unicodeScalars
         guard !scalars.isEmpty else { return nil }
         var sawDigit = false, sawDot = false
