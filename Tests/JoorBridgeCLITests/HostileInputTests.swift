@@ -1,0 +1,120 @@
+import Foundation
+import JoorModels
+import Testing
+import TestSupport
+@testable import JoorSandbox
+
+/// Hostile files in the inbox and hostile data from JOOR, through the built executable: each
+/// ends in a clear error or a safe file, never a crash, never a file outside the folders, with
+/// bounded memory (every joorbridge child of this test process stays below `memoryBound`).
+@Suite("Hostile input through the binary", .serialized)
+struct HostileInputTests {
+    /// The peak RSS any joorbridge child may reach while refusing a hostile file.
+    static let memoryBoundMiB = 160
+
+    static func peakChildMiB() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        return Int(usage.ru_maxrss) / 1024
+    }
+
+    static func workspace(_ sandbox: JoorSandboxServer) throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory("hostile")
+        try dir.copyMappings(["inventory-csv.yml", "orders-csv-lines.yml", "customers-csv.yml"])
+        try dir.write("joorbridge.yml", text: """
+        version: 1
+        joor: { token_env: HOSTILE_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+        state: ./state/joorbridge.sqlite
+        orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml, skip_empty_customer_code: false }
+        inventory: { mapping: mappings/inventory-csv.yml, include: ["*.csv"], settle_seconds: 0 }
+        """)
+        return dir
+    }
+
+    static func sandbox(orders: Int = 0) async throws -> JoorSandboxServer {
+        var config = SandboxConfiguration()
+        config.token = "hostile-token"
+        config.seedOrders = orders
+        config.creditLimit = 100_000
+        let sandbox = try await JoorSandboxServer(configuration: config)
+        try await sandbox.start()
+        return sandbox
+    }
+
+    /// Every file under `dir`, relative.
+    static func allFiles(_ dir: TemporaryDirectory) -> Set<String> {
+        Set((try? FileManager.default.subpathsOfDirectory(atPath: dir.path)) ?? [])
+    }
+
+    @Test func brokenAndHostileInboxFilesGoToErrorWithAReason() async throws {
+        let sandbox = try await Self.sandbox()
+        defer { Task { await sandbox.stop() } }
+        let dir = try Self.workspace(sandbox)
+        let header = "Artikel;EAN;Farbe;Groesse;Lager;Bestand;Reserviert;Zulauf;Status\r\n"
+        var garbage = SeededGenerator(seed: 1)
+        let files: [(String, [UInt8])] = [
+            ("garbage.csv", (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &garbage) }),
+            ("nul-bytes.csv", Array(header.utf8) + Array("A;000000000017;110;S;HH;4\u{0}2;0;;A\r\n".utf8) + [0, 0, 0]),
+            ("million-columns.csv", Array(header.utf8) + Array(String(repeating: "x;", count: 1_000_000).utf8) + [0x0D, 0x0A]),
+            ("undefined-cp1252.csv", Array(header.utf8) + Array("A;000000000017;110;S;HH;".utf8) + [0x81, 0x8D] + Array(";0;;A\r\n".utf8)),
+            ("unterminated-quote.csv", Array(header.utf8) + Array("A;\"000000000017;110;S;HH;4;0;;A\r\n".utf8)),
+        ]
+        for (name, bytes) in files { try dir.write("inbox/\(name)", bytes) }
+        // A 100 MB single field, written in chunks.
+        let huge = dir.path("inbox/huge-field.csv")
+        FileManager.default.createFile(atPath: huge, contents: Data(header.utf8) + Data("A;".utf8))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
+        try handle.seekToEnd()
+        let chunk = Data(repeating: UInt8(ascii: "9"), count: 1 << 20)
+        for _ in 0..<100 { handle.write(chunk) }
+        handle.write(Data(";110;S;HH;4;0;;A\r\n".utf8))
+        try handle.close()
+
+        let before = Self.allFiles(dir)
+        let run = try await Executable.run(["run", "inventory"], in: dir.path, environment: ["HOSTILE_TOKEN": "hostile-token"], timeout: 120)
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Segmentation"))
+        for name in files.map(\.0) + ["huge-field.csv"] {
+            let moved = FileManager.default.fileExists(atPath: dir.path("error/\(name)"))
+            let reason = (try? String(contentsOfFile: dir.path("error/\(name).error.txt"), encoding: .utf8))
+            let rejects = FileManager.default.fileExists(atPath: dir.path("error/\(name).rejects.csv"))
+            #expect(moved && reason != nil || rejects, "\(name): refused with a reason")
+            if let reason { #expect(reason.contains(name) || reason.contains("line"), "\(name): \(reason)") }
+        }
+        #expect((try? String(contentsOfFile: dir.path("error/huge-field.csv.error.txt"), encoding: .utf8))?.contains("field") == true)
+        #expect((try? String(contentsOfFile: dir.path("error/million-columns.csv.error.txt"), encoding: .utf8))?.contains("fields") == true)
+        #expect(await sandbox.state.allStock().isEmpty, "nothing from a hostile file reached JOOR")
+        let created = Self.allFiles(dir).subtracting(before)
+        let allowed = ["state", "processing", "archive", "inbox", "outbox", "error"]
+        #expect(created.allSatisfy { path in allowed.contains { path.hasPrefix($0) } }, "\(created.sorted())")
+        #expect(Self.peakChildMiB() < Self.memoryBoundMiB, "peak RSS \(Self.peakChildMiB()) MiB")
+    }
+
+    @Test func hostileOrderDataCannotEscapeTheOutboxOrInjectFormulas() async throws {
+        let sandbox = try await Self.sandbox()
+        defer { Task { await sandbox.stop() } }
+        let dir = try Self.workspace(sandbox)
+        let line = JoorLineItem(fields: ["item_name": "=cmd|' /C calc'!A0", "item_number": "FS-1001", "item_color_code": "110", "item_size": "S",
+                                         "item_upc": "000000000017", "item_quantity": "1", "item_price": "45.00"])
+        var fields = ["order_type": "4", "customer_code": "../../../../tmp/evil\u{7}", "customer_name": "@SUM(1+1)*cmd|' /C calc'!A0",
+                      "customer_purchase_order": "+PO\u{1B}[31m", "date_created": "2026-11-20T10:00:00+00:00", "date_modified": "2026-11-20T10:00:00+00:00",
+                      "order_currency": "EUR"]
+        fields["order_id"] = "../../outside\u{0}/x"
+        try await sandbox.state.add([SandboxOrder(order: JoorOrder(fields: fields, lineItems: [line]), status: .approved)])
+        let before = Self.allFiles(dir)
+        let run = try await Executable.run(["run", "orders"], in: dir.path, environment: ["HOSTILE_TOKEN": "hostile-token"])
+        #expect(run.status == 0 || run.status == 3, "\(run.stderr)")
+        let created = Self.allFiles(dir).subtracting(before)
+        #expect(created.allSatisfy { $0.hasPrefix("outbox") || $0.hasPrefix("state") }, "\(created.sorted())")
+        #expect(!FileManager.default.fileExists(atPath: dir.url.deletingLastPathComponent().appendingPathComponent("outside").path))
+        let outbox = try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox"))
+        for name in outbox {
+            #expect(!name.contains("/") && !name.unicodeScalars.contains { $0.value < 0x20 }, "\(name.debugDescription)")
+            let text = try String(contentsOfFile: dir.path("outbox/\(name)"), encoding: .utf8)
+            for cell in text.split(whereSeparator: { $0 == "," || $0 == "\r\n" || $0 == "\n" }) {
+                let value = cell.hasPrefix("\"") ? cell.dropFirst() : cell
+                #expect(!(value.first.map { "=+@".contains($0) } ?? false), "formula in \(name): \(cell)")
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import JoorSandbox
+
+/// The API token must never leave the process: not in logs at any level (text or JSON), reports,
+/// error and rejects files, outbox files, the state store, alerts, `status` or any `--help`.
+@Suite("The token never appears", .serialized)
+struct SecretsTests {
+    static let token = "s3cret-T0ken-4242-xyz"
+
+    /// The token and the forms it travels in (base64 for v2's `OAuth2` header, URL-encoded).
+    static var forms: [String] {
+        [token, Data(token.utf8).base64EncodedString(), token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token]
+    }
+
+    static func leaks(in text: String) -> [String] { forms.filter { text.contains($0) } }
+
+    @Test func noOutputOrFileOfARunContainsTheToken() async throws {
+        var config = SandboxConfiguration()
+        config.token = Self.token
+        config.seedOrders = 6
+        config.creditLimit = 100_000
+        let sandbox = try await JoorSandboxServer(configuration: config)
+        try await sandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let dir = try TemporaryDirectory("secrets")
+        try dir.copyMappings(["inventory-csv.yml", "orders-csv-lines.yml", "customers-csv.yml"])
+        try dir.write("joorbridge.yml", text: """
+        version: 1
+        joor: { token_env: SECRET_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+        state: ./state/joorbridge.sqlite
+        orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml }
+        inventory: { mapping: mappings/inventory-csv.yml, include: ["*.csv"], settle_seconds: 0 }
+        notify: { command: "cat > alert.json", when: always }
+        """)
+        let stock = "Artikel;EAN;Farbe;Groesse;Lager;Bestand;Reserviert;Zulauf;Status\r\nA;000000000017;110;S;HH;4;0;;A\r\nA;000000000024;110;M;XX;4;0;;A\r\nA;999999999993;110;M;HH;4;0;;A\r\n"
+        try dir.write("inbox/stock_1.csv", text: stock)
+        try dir.write("inbox/garbage.csv", [0xFF, 0xFE, 0x00, 0x41])
+        let env = ["SECRET_TOKEN": Self.token]
+        var outputs: [(String, String)] = []
+        func record(_ label: String, _ outcome: Executable.Outcome) { outputs.append((label, outcome.stdout + outcome.stderr)) }
+
+        record("run trace", try await Executable.run(["run", "--log-level", "trace", "--report", "report.json"], in: dir.path, environment: env))
+        try dir.write("inbox/stock_2.csv", text: stock.replacingOccurrences(of: ";4;", with: ";5;"))
+        record("run json trace", try await Executable.run(["run", "--log-format", "json", "--log-level", "trace", "--progress", "always"], in: dir.path, environment: env))
+        // JOOR now refuses the token (revoked); the rejected token must not be echoed either.
+        await sandbox.state.plan(FaultPlan(failCount: 2, failStatus: 401))
+        record("run refused", try await Executable.run(["run", "orders", "--log-level", "trace"], in: dir.path, environment: env))
+        record("status", try await Executable.run(["status"], in: dir.path, environment: env))
+        record("status json", try await Executable.run(["status", "--json"], in: dir.path, environment: env))
+        record("check", try await Executable.run(["check"], in: dir.path, environment: env))
+        for command in [[], ["run"], ["watch"], ["status"], ["check"], ["preview"], ["sandbox"], ["demo"], ["init"]] {
+            record("help \(command)", try await Executable.run(command + ["--help"], in: dir.path, environment: env))
+        }
+        #expect(outputs.contains { $0.0 == "run trace" && $0.1.contains("trace") || $0.1.contains("debug") }, "trace logging was on")
+        for (label, text) in outputs { #expect(Self.leaks(in: text).isEmpty, "\(label) shows the token") }
+
+        // Every file the runs left behind: report, alert, error reasons, rejects, outbox, the SQLite state.
+        let files = try FileManager.default.subpathsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix("mappings") }
+        #expect(files.contains("report.json") && files.contains("alert.json") && files.contains { $0.hasSuffix(".error.txt") } && files.contains { $0.hasSuffix(".rejects.csv") })
+        for file in files {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir.path(file), isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.path(file)))
+            for form in Self.forms { #expect(bytes.range(of: Data(form.utf8)) == nil, "\(file) contains the token") }
+        }
+    }
+}
