@@ -59,7 +59,19 @@ def main(path):
                 items = []
     if items:
         output += len(json.dumps({"inventory_items": items}, ensure_ascii=False).encode("utf-8"))
-    print(json.dumps({"rows": rows, "converted": converted, "rejected": rejected, "outputBytes": output}))
+    print(json.dumps({"rows": rows, "converted": converted, "rejected": rejected, "outputBytes": output, "peakKiB": peak_kib()}))
+
+
+def peak_kib():
+    """VmHWM: this process's own peak RSS (as the Swift side measures it)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 if __name__ == "__main__":

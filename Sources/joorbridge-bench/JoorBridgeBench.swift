@@ -42,7 +42,8 @@ struct JoorBridgeBench: AsyncParsableCommand {
 
     func run() async throws {
         if let measure, let input, let result {
-            let outcome = try Self.workload(measure, input: input, mappings: mappings)
+            var outcome = try Self.workload(measure, input: input, mappings: mappings)
+            outcome.peakRSSKiB = ownPeakRSSKiB()
             try JSONEncoder().encode(outcome).write(to: URL(fileURLWithPath: result))
             return
         }

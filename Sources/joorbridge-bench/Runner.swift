@@ -63,7 +63,7 @@ struct Runner {
         let measured = try ChildProcess.measure([me, "--measure", workload, "--input", file, "--result", result, "--mappings", mappings.path])
         guard measured.status == 0 else { throw BenchError("\(workload) failed with status \(measured.status)") }
         let outcome = try JSONDecoder().decode(WorkloadResult.self, from: Data(contentsOf: URL(fileURLWithPath: result)))
-        return BenchReport.Row(group: group, label: label, file: file, bytes: size(file), rows: outcome.rows, seconds: measured.seconds, peakRSSKiB: measured.peakRSSKiB)
+        return BenchReport.Row(group: group, label: label, file: file, bytes: size(file), rows: outcome.rows, seconds: measured.seconds, peakRSSKiB: outcome.peakRSSKiB ?? measured.peakRSSKiB)
     }
 
     private func measurePython(group: String, file: String) throws -> BenchReport.Row? {
@@ -76,7 +76,7 @@ struct Runner {
         }
         let printed = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any]
         return BenchReport.Row(group: group, label: "Python reference (csv.DictReader + json.dumps)", file: file, bytes: size(file),
-                               rows: printed?["rows"] as? Int ?? 0, seconds: measured.seconds, peakRSSKiB: measured.peakRSSKiB)
+                               rows: printed?["rows"] as? Int ?? 0, seconds: measured.seconds, peakRSSKiB: printed?["peakKiB"] as? Int ?? measured.peakRSSKiB)
     }
 
     private func size(_ file: String) -> Int {

@@ -9,6 +9,16 @@ import Mapping
 struct WorkloadResult: Codable {
     var rows = 0
     var outputBytes = 0
+    /// The process's own peak RSS (`VmHWM`), read at the end of the workload.
+    var peakRSSKiB: Int?
+}
+
+/// `VmHWM` from /proc/self/status: the peak RSS of this process's own address space. (`wait4`'s
+/// `ru_maxrss` would also count the parent's size at spawn time, which Linux carries over.)
+func ownPeakRSSKiB() -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+    return Int(line.split(separator: " ").dropFirst().first ?? "")
 }
 
 /// The workloads measured in a child process each, so every one gets its own peak RSS.
