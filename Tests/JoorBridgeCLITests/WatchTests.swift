@@ -154,3 +154,31 @@ struct WatchTests {
         #expect(forced.stderr.contains("rows/s"))
     }
 }
+
+/// The inventory job streams: memory does not grow with the file (two passes, one batch in memory).
+@Suite("Inventory job memory", .serialized)
+struct InventoryMemoryTests {
+    @Test func peakMemoryStaysFlatFromFiveThousandToSixtyThousandRows() async throws {
+        var config = SandboxConfiguration()
+        config.token = "watch-token"
+        config.creditLimit = 1_000_000
+        let sandbox = try await JoorSandboxServer(configuration: config)
+        try await sandbox.start()
+        defer { Task { await sandbox.stop() } }
+        var peaks: [Double] = []
+        for rows in [5_000, 60_000] {
+            let dir = try WatchTests.workspace(sandbox, batchSize: 2000)
+            await WatchTests.register(sandbox, rows: rows, first: 3_000_000 + rows)
+            try dir.write("inbox/stock_\(rows).csv", text: WatchTests.stock(rows: rows, first: 3_000_000 + rows, quantity: 9))
+            let run = try await Executable.run(["run", "inventory", "--report", "report.json"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"], timeout: 300)
+            #expect(run.status == 0, "\(run.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("report.json")))) as? [String: Any]
+            let sent = ((report?["jobs"] as? [[String: Any]])?.first?["inventory"] as? [String: Any])?["itemsSent"] as? Int
+            #expect(sent == rows)
+            guard let peak = report?["peakMemoryMiB"] as? Double else { return }   // not Linux
+            peaks.append(peak)
+        }
+        print("inventory job peak memory: \(peaks) MiB")
+        if peaks.count == 2 { #expect(peaks[1] < peaks[0] + 8, "5k rows: \(peaks[0]) MiB, 60k rows: \(peaks[1]) MiB") }
+    }
+}

@@ -64,9 +64,9 @@ public struct InventoryJob: Sendable {
         }
         let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
 
-        // Convert the whole file first: a file that cannot be read is not half pushed.
-        var items: [String: (item: InventoryItem, line: Int)] = [:]
-        var order: [String] = []
+        // Pass 1 reads the whole file and writes the rejects, keeping nothing: a file that cannot
+        // be read is not half pushed. Pass 2 reads it again and sends in batches, so memory stays
+        // at one batch whatever the file's size.
         let rejects = RejectsFile(folder: inbox.error, name: name)
         func reject(_ rejection: RowRejection) throws {
             if rejects.isEmpty { report.rejectFiles.append(rejects.path) }
@@ -79,14 +79,8 @@ public struct InventoryJob: Sendable {
                 case .skipped: report.rowsSkipped += 1
                 case .rejected(let rejection): try reject(rejection)
                 case .converted(let record):
-                    switch Result(catching: { () throws(RuleFailure) in try record.inventoryItem() }) {
-                    case .failure(let failure):
+                    if case .failure(let failure) = Result(catching: { () throws(RuleFailure) in try record.inventoryItem() }) {
                         try reject(RowRejection(source: name, line: record.line, field: failure.field, value: failure.value, reason: failure.reason))
-                    case .success(var item):
-                        if let threshold = settings.safetyStock[item.warehouse ?? "Default"], item.inventory <= threshold { item.inventory = 0 }
-                        let key = item.positionKey
-                        if items[key] == nil { order.append(key) }
-                        items[key] = (item, record.line)
                     }
                 }
             }
@@ -99,31 +93,25 @@ public struct InventoryJob: Sendable {
         }
         try rejects.flush()
 
-        // Only what changed since JOOR last accepted it; never let an older file overwrite a newer one.
-        let pushed = try ledger.pushedPositions()
-        var toSend: [(item: InventoryItem, line: Int)] = []
-        for key in order {
-            let entry = items[key]!
-            if let known = pushed[key] {
-                if known.sourceModified > modified { report.itemsUnchanged += 1; continue }
-                if !full && known.quantity == entry.item.inventory { report.itemsUnchanged += 1; continue }
-            }
-            toSend.append(entry)
-        }
+        var sending = Batcher(size: settings.batchSize)
         do {
-            for start in stride(from: 0, to: toSend.count, by: settings.batchSize) {
-                let batch = Array(toSend[start..<min(start + settings.batchSize, toSend.count)])
-                let result = try await client.pushInventory(batch.map(\.item), overwrite: settings.overwrite, decPending: settings.decPending)
-                report.requests += 1
-                try ledger.recordPushed(result.accepted, sourceModified: modified)
-                report.itemsSent += result.accepted.count
-                for (item, reason) in result.failed {
-                    let line = batch.first { $0.item == item }?.line ?? 0
-                    try reject(RowRejection(source: name, line: line, field: item.upc != nil ? "upc" : "style_number", value: item.skuLabel, reason: "JOOR refused the SKU: \(reason)"))
-                    report.itemsRefused += 1
+            let converter = try InboundConverter(mapping: mapping, inputPath: path)
+            while let result = try converter.next() {
+                guard case .converted(let record) = result, var item = try? record.inventoryItem() else { continue }
+                if let threshold = settings.safetyStock[item.warehouse ?? "Default"], item.inventory <= threshold { item.inventory = 0 }
+                sending.consider(item, line: record.line)
+                if sending.candidatesFull {
+                    try sending.screen(ledger: ledger, modified: modified, full: full, &report)
+                    while let batch = sending.nextFullBatch() {
+                        for refused in try await push(batch, name: name, modified: modified, &report) { try reject(refused) }
+                        try rejects.flush()
+                    }
                 }
+            }
+            try sending.screen(ledger: ledger, modified: modified, full: full, &report)
+            while let batch = sending.nextFullBatch() ?? sending.remainder() {
+                for refused in try await push(batch, name: name, modified: modified, &report) { try reject(refused) }
                 try rejects.flush()
-                CrashPoint.hit("inventory batch accepted")
             }
         } catch let error as JoorAPIError {
             // JOOR is unreachable or refusing: the file stays in processing/ for the next run, up to
@@ -133,6 +121,81 @@ public struct InventoryJob: Sendable {
         }
         try files.succeeded(name, fingerprint)
         report.filesArchived += 1
-        logger.info("\(name): \(toSend.count) item(s) sent, \(report.rowsRejected) row(s) rejected; archived")
+        logger.info("\(name): \(report.itemsSent) item(s) sent, \(report.rowsRejected) row(s) rejected; archived")
+    }
+
+    /// Sends one batch and records what JOOR accepted; returns the SKUs JOOR refused, as rejections.
+    private func push(_ batch: [(item: InventoryItem, line: Int)], name: String, modified: Double, _ report: inout Report) async throws -> [RowRejection] {
+        let result = try await client.pushInventory(batch.map(\.item), overwrite: settings.overwrite, decPending: settings.decPending)
+        report.requests += 1
+        try ledger.recordPushed(result.accepted, sourceModified: modified)
+        report.itemsSent += result.accepted.count
+        report.itemsRefused += result.failed.count
+        CrashPoint.hit("inventory batch accepted")
+        return result.failed.map { item, reason in
+            let line = batch.first { $0.item == item }?.line ?? 0
+            return RowRejection(source: name, line: line, field: item.upc != nil ? "upc" : "style_number", value: item.skuLabel, reason: "JOOR refused the SKU: \(reason)")
+        }
+    }
+}
+
+/// Pass 2's bookkeeping: items are screened against the ledger a batch at a time (only what changed
+/// since JOOR accepted it, never older than what it holds) and sent in full batches. A position
+/// that appears again before its batch is sent is replaced in place: the later row wins.
+struct Batcher {
+    let size: Int
+    private var candidates: [(item: InventoryItem, line: Int, key: String)] = []
+    private var candidateIndex: [String: Int] = [:]
+    private var toSend: [(item: InventoryItem, line: Int)] = []
+    private var toSendIndex: [String: Int] = [:]
+
+    init(size: Int) { self.size = size }
+
+    var candidatesFull: Bool { candidates.count >= size }
+
+    mutating func consider(_ item: InventoryItem, line: Int) {
+        let key = item.positionKey
+        if let index = candidateIndex[key] {
+            candidates[index] = (item, line, key)
+        } else {
+            candidateIndex[key] = candidates.count
+            candidates.append((item, line, key))
+        }
+    }
+
+    /// Moves the candidates that need sending to the send queue.
+    mutating func screen(ledger: Ledger, modified: Double, full: Bool, _ report: inout InventoryJob.Report) throws {
+        guard !candidates.isEmpty else { return }
+        let pushed = try ledger.pushedPositions(candidates.map(\.key))
+        for candidate in candidates {
+            if let known = pushed[candidate.key], toSendIndex[candidate.key] == nil {
+                if known.sourceModified > modified { report.itemsUnchanged += 1; continue }
+                if !full && known.quantity == candidate.item.inventory { report.itemsUnchanged += 1; continue }
+            }
+            if let index = toSendIndex[candidate.key] {
+                toSend[index] = (candidate.item, candidate.line)
+            } else {
+                toSendIndex[candidate.key] = toSend.count
+                toSend.append((candidate.item, candidate.line))
+            }
+        }
+        candidates.removeAll(keepingCapacity: true)
+        candidateIndex.removeAll(keepingCapacity: true)
+    }
+
+    mutating func nextFullBatch() -> [(item: InventoryItem, line: Int)]? {
+        guard toSend.count >= size else { return nil }
+        return take(size)
+    }
+
+    mutating func remainder() -> [(item: InventoryItem, line: Int)]? {
+        toSend.isEmpty ? nil : take(toSend.count)
+    }
+
+    private mutating func take(_ count: Int) -> [(item: InventoryItem, line: Int)] {
+        let batch = Array(toSend.prefix(count))
+        toSend.removeFirst(count)
+        toSendIndex = Dictionary(uniqueKeysWithValues: toSend.enumerated().map { ($0.element.item.positionKey, $0.offset) })
+        return batch
     }
 }

@@ -33,6 +33,8 @@ public struct RunOutcome: Sendable, Codable {
     public var jobs: [JobSummary] = []
     public var requests = 0
     public var credits = 0
+    /// The process's peak memory (resident set, MiB) when the run ended, where the system tells it.
+    public var peakMemoryMiB: Double?
 
     public init(startedAt: Date = Date(), config: String? = nil) {
         self.startedAt = startedAt
@@ -60,6 +62,7 @@ public struct RunOutcome: Sendable, Codable {
         var copy = self
         copy.finishedAt = date
         copy.durationSeconds = (date.timeIntervalSince(startedAt) * 1000).rounded() / 1000
+        copy.peakMemoryMiB = Self.peakMemoryMiB()
         return copy
     }
 
@@ -86,8 +89,16 @@ public struct RunOutcome: Sendable, Codable {
             if let error = job.error { line += "\n  \(error)" }
             lines.append(line)
         }
-        lines.append("run: exit \(exitCode), \(requests) JOOR request(s), \(credits) credit(s), \(String(format: "%.1f", durationSeconds)) s")
+        lines.append("run: exit \(exitCode), \(requests) JOOR request(s), \(credits) credit(s), \(String(format: "%.1f", durationSeconds)) s" + (peakMemoryMiB.map { String(format: ", peak memory %.0f MiB", $0) } ?? ""))
         return lines.joined(separator: "\n")
+    }
+
+    /// `VmHWM` from /proc/self/status (Linux); `nil` elsewhere.
+    static func peakMemoryMiB() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return (kib / 1024 * 10).rounded() / 10
     }
 
     public func json() throws -> Data {

@@ -3,12 +3,17 @@ import GRDB
 import JoorModels
 
 extension Ledger {
-    /// The last quantity JOOR accepted for each position, and the modification time of the file it came from.
-    public func pushedPositions() throws -> [String: (quantity: Int, sourceModified: Double)] {
-        try db.read { db in
+    /// What the ledger holds for these positions (one query per call; callers pass a batch).
+    public func pushedPositions(_ keys: [String]) throws -> [String: (quantity: Int, sourceModified: Double)] {
+        guard !keys.isEmpty else { return [:] }
+        return try db.read { db in
             var result: [String: (Int, Double)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT position_key, quantity, source_modified FROM inventory_positions") {
-                result[row["position_key"]] = (row["quantity"], row["source_modified"])
+            for chunk in stride(from: 0, to: keys.count, by: 500) {
+                let part = Array(keys[chunk..<min(chunk + 500, keys.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT position_key, quantity, source_modified FROM inventory_positions WHERE position_key IN (\(marks))", arguments: StatementArguments(part)) {
+                    result[row["position_key"]] = (row["quantity"], row["source_modified"])
+                }
             }
             return result
         }
