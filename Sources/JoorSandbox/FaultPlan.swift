@@ -18,13 +18,16 @@ public struct FaultPlan: Sendable, Codable, Equatable {
     public var latencyMilliseconds = 0
     /// Only requests whose path starts with this are affected (`/v2/bulk-inventory`); nil: all API requests.
     public var pathPrefix: String?
+    /// Let this many (affected) requests through untouched first: a fault in the middle of a run.
+    public var afterRequests = 0
 
     enum CodingKeys: String, CodingKey {
         case failCount = "fail_next", failStatus = "status", cutCount = "cut_next", malformedCount = "malformed_next"
-        case latencyMilliseconds = "latency_ms", pathPrefix = "path_prefix"
+        case latencyMilliseconds = "latency_ms", pathPrefix = "path_prefix", afterRequests = "after_requests"
     }
 
-    public init(failCount: Int = 0, failStatus: Int = 500, cutCount: Int = 0, malformedCount: Int = 0, latencyMilliseconds: Int = 0, pathPrefix: String? = nil) {
+    public init(failCount: Int = 0, failStatus: Int = 500, cutCount: Int = 0, malformedCount: Int = 0, latencyMilliseconds: Int = 0, pathPrefix: String? = nil, afterRequests: Int = 0) {
+        self.afterRequests = afterRequests
         self.failCount = failCount
         self.failStatus = failStatus
         self.cutCount = cutCount
@@ -41,10 +44,12 @@ public struct FaultPlan: Sendable, Codable, Equatable {
         malformedCount = try c.decodeIfPresent(Int.self, forKey: .malformedCount) ?? 0
         latencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
         pathPrefix = try c.decodeIfPresent(String.self, forKey: .pathPrefix)
+        afterRequests = try c.decodeIfPresent(Int.self, forKey: .afterRequests) ?? 0
     }
 
     /// The fault for the next request (counts down), or `nil`.
     mutating func next() -> Action? {
+        if afterRequests > 0 { afterRequests -= 1; return nil }
         if failCount > 0 { failCount -= 1; return .status(failStatus) }
         if cutCount > 0 { cutCount -= 1; return .cutConnection }
         if malformedCount > 0 { malformedCount -= 1; return .malformedBody }
