@@ -84,3 +84,62 @@ struct FaultMatrixTests {
         #expect(archived.count == 1)
     }
 }
+
+/// Whether this test process may mount a tmpfs (root with CAP_SYS_ADMIN).
+let canMountTmpfs: Bool = {
+    guard getuid() == 0, let dir = try? TemporaryDirectory("mount-probe") else { return false }
+    guard mount("tmpfs", dir.path, "tmpfs", 0, "size=64k") == 0 else { return false }
+    umount(dir.path)
+    return true
+}()
+
+/// The outbox disk fills up mid-run: a small tmpfs mounted on the outbox (needs root and mount
+/// rights; skipped elsewhere, with the reason in the test name's trait).
+@Suite("Outbox disk full", .serialized, .enabled(if: canMountTmpfs, "needs root with permission to mount a tmpfs"))
+struct DiskFullTests {
+    @Test func aFullDiskFailsTheRunAndTheRerunDeliversEveryOrderOnce() async throws {
+        var config = SandboxConfiguration()
+        config.token = "disk-token"
+        config.seedOrders = 30
+        config.creditLimit = 100_000
+        let sandbox = try await JoorSandboxServer(configuration: config)
+        try await sandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let dir = try TemporaryDirectory("disk-full")
+        try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
+        try dir.write("joorbridge.yml", text: """
+        version: 1
+        joor: { token_env: DISK_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+        state: ./state/joorbridge.sqlite
+        orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml, order_status: all, page_size: 10 }
+        """)
+        let outbox = dir.path("outbox")
+        try FileManager.default.createDirectory(atPath: outbox, withIntermediateDirectories: true)
+        #expect(mount("tmpfs", outbox, "tmpfs", 0, "size=256k") == 0)
+        defer { umount2(outbox, Int32(MNT_DETACH)) }
+        // Leave room for a few orders only.
+        let filler = outbox + "/.filler"
+        FileManager.default.createFile(atPath: filler, contents: Data(repeating: 0x20, count: 256 * 1024 - 12 * 1024))
+
+        let env = ["DISK_TOKEN": "disk-token"]
+        let full = try await Executable.run(["run"], in: dir.path, environment: env)
+        #expect(full.status == 3, "\(full.stderr)")
+        #expect(full.stderr.contains("No space left on device"), "the summary says why: \(full.stderr)")
+        let partial = try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasPrefix("ORD_") }
+        #expect(partial.count < 20, "the disk filled before the end")
+        for name in partial {
+            let text = try String(contentsOfFile: outbox + "/" + name, encoding: .utf8)
+            #expect(text.hasSuffix("\r\n"), "\(name) is complete, never half-written")
+        }
+
+        try FileManager.default.removeItem(atPath: filler)   // the operator makes room
+        let rerun = try await Executable.run(["run"], in: dir.path, environment: env)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasPrefix("ORD_") }
+        let ids = files.map { String($0.split(separator: "_")[1]) }
+        let expected = await sandbox.state.allOrders().filter { $0.exported && !($0.order.customerCode ?? "").isEmpty }.map(\.id)
+        #expect(Set(ids).count == ids.count, "no order twice")
+        #expect(Set(ids) == Set(expected), "every order delivered")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox).allSatisfy { !$0.hasSuffix(".tmp") }, "no temporary left behind")
+    }
+}
