@@ -124,7 +124,7 @@ struct XMLReaderTests {
         let reader = try XMLReader(path: fixture(file), options: .init(recordPath: "//Item"))
         let error = #expect(throws: FileFormatError.self) { _ = try readAllXML(reader) }
         #expect(error?.kind == .forbiddenXML || error?.kind == .malformedXML)
-        #expect(Date().timeIntervalSince(started) < 5, "must fail fast, not expand")
+        #expect(Date().timeIntervalSince(started) < 20, "must fail fast, not expand (expanding takes minutes and gigabytes)")
         #expect(peakResidentBytes() - before < 64 << 20, "peak memory grew by more than 64 MiB")
     }
 

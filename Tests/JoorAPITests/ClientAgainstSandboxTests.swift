@@ -90,7 +90,7 @@ struct ClientAgainstSandboxTests {
         let items = [InventoryItem(warehouse: "Default", upc: "000000000017", inventory: 7), InventoryItem(warehouse: "Default", upc: "000000000024", inventory: 3)]
         let result = try await h.client.pushInventory(items)
         #expect(result.accepted.count == 2 && result.failed.isEmpty)
-        #expect(ContinuousClock.now - started < .seconds(5), "total wait stays bounded")
+        #expect(ContinuousClock.now - started < .seconds(30), "the wait follows Retry-After (0.05 s), not minutes of backoff; generous so a loaded CI machine cannot fail it")
         let stock = await h.server.state.allStock()
         #expect(stock.map(\.inventory).sorted() == [3, 7])
         #expect(stock.allSatisfy { $0.updates == 1 }, "each SKU was written once")
