@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// joorbridge: a file bridge between JOOR and warehouse systems that only speak CSV and XML.
@@ -147,3 +148,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (CSV reader, XML reader, mapping compiler), only when scripts/fuzz.sh builds
+// them with `-sanitize=fuzzer,address`: they call libFuzzer's driver, which other builds lack.
+if ProcessInfo.processInfo.environment["JOORBRIDGE_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "FuzzTargets", dependencies: ["FileFormats", "Mapping"]))
+    package.products.append(.executable(name: "joorbridge-fuzz", targets: ["FuzzTargets"]))
+}
