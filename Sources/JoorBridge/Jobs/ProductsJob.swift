@@ -100,8 +100,10 @@ public struct ProductsJob: Sendable {
             for start in stride(from: 0, to: styles.count, by: settings.batchSize) {
                 let batch = Array(styles[start..<min(start + settings.batchSize, styles.count)])
                 let refused = try await push(batch, &report)
+                CrashPoint.hit("products batch accepted, not recorded")
                 let accepted = batch.filter { refused[$0.styleIdentifier] == nil }
                 try ledger.recordStyles(Dictionary(uniqueKeysWithValues: accepted.map { ($0.styleIdentifier, $0.contentHash) }))
+                CrashPoint.hit("products batch recorded")
                 report.stylesSent += accepted.count
                 for (identifier, reason) in refused.sorted(by: { $0.key < $1.key }) {
                     report.stylesRefused[identifier] = reason
