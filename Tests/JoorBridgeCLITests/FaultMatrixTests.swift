@@ -143,3 +143,38 @@ struct DiskFullTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: outbox).allSatisfy { !$0.hasSuffix(".tmp") }, "no temporary left behind")
     }
 }
+
+/// The archive folder turns read-only (a read-only mount): the push is done, the file cannot be
+/// archived; the run says so, the file waits in processing/, and once the archive is writable again
+/// the rerun archives it without sending anything twice.
+@Suite("Read-only archive", .serialized, .enabled(if: canMountTmpfs, "needs root with permission to mount a tmpfs"))
+struct ReadOnlyArchiveTests {
+    @Test func aReadOnlyArchiveKeepsTheFileForTheNextRun() async throws {
+        var config = SandboxConfiguration()
+        config.token = "watch-token"
+        config.creditLimit = 100_000
+        let sandbox = try await JoorSandboxServer(configuration: config)
+        try await sandbox.start()
+        defer { Task { await sandbox.stop() } }
+        await WatchTests.register(sandbox, rows: 30, first: 8_000)
+        let dir = try WatchTests.workspace(sandbox, batchSize: 10)
+        try dir.write("inbox/stock_ro.csv", text: WatchTests.stock(rows: 30, first: 8_000, quantity: 4))
+        let archive = dir.path("archive")
+        try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
+        #expect(mount("tmpfs", archive, "tmpfs", UInt(MS_RDONLY), "size=64k") == 0)
+        let env = ["WATCH_TOKEN": "watch-token"]
+        let blocked = try await Executable.run(["run", "inventory"], in: dir.path, environment: env)
+        umount2(archive, Int32(MNT_DETACH))
+        #expect(blocked.status == 3, "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("inventory: failed"), "\(blocked.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path("processing/stock_ro.csv")), "the file waits in processing/")
+        #expect(await sandbox.state.allStock().filter { $0.inventory == 4 }.count == 30, "JOOR has the quantities")
+        let writes = await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
+
+        let rerun = try await Executable.run(["run", "inventory"], in: dir.path, environment: env)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect((await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0) == writes, "nothing sent twice")
+        let archived = try FileManager.default.subpathsOfDirectory(atPath: archive).filter { $0.hasSuffix("stock_ro.csv") }
+        #expect(archived.count == 1)
+    }
+}

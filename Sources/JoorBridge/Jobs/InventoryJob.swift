@@ -15,6 +15,8 @@ public struct InventoryJob: Sendable {
         public var filesFailed = 0
         public var filesQuarantined = 0
         public var filesWaiting: [String] = []
+        /// Records read (rows, or the size cells of size-grid rows), re-sent duplicates not counted.
+        public var rowsRead = 0
         public var rowsRejected = 0
         public var rowsSkipped = 0
         public var itemsSent = 0
@@ -75,6 +77,7 @@ public struct InventoryJob: Sendable {
         }
         do {
             try files.convert(name, mapping: mapping, control: control) { result in
+                report.rowsRead += 1
                 switch result {
                 case .skipped: report.rowsSkipped += 1
                 case .rejected(let rejection): try reject(rejection)

@@ -15,6 +15,8 @@ public struct ProductsJob: Sendable {
         public var filesFailed = 0
         public var filesQuarantined = 0
         public var filesWaiting: [String] = []
+        /// Records read (rows, or the size cells of size-grid rows), re-sent duplicates not counted.
+        public var rowsRead = 0
         public var rowsRejected = 0
         public var stylesSent = 0
         public var stylesUnchanged = 0
@@ -73,6 +75,7 @@ public struct ProductsJob: Sendable {
         var assembler = StyleAssembler()
         do {
             try files.convert(name, mapping: mapping, control: control) { result in
+                report.rowsRead += 1
                 switch result {
                 case .skipped: return
                 case .rejected(let rejection): try reject(rejection)

@@ -79,11 +79,11 @@ public struct RunOutcome: Sendable, Codable {
                 for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) { line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")" }
             }
             if let r = job.inventory {
-                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesQuarantined) quarantined, \(r.filesWaiting.count) waiting; \(r.itemsSent) SKU(s) sent in \(r.requests) request(s), \(r.itemsUnchanged) unchanged, \(r.rowsRejected) row(s) rejected"
+                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesQuarantined) quarantined, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.itemsSent) SKU(s) sent in \(r.requests) request(s), \(r.itemsUnchanged) unchanged, \(r.rowsRejected) row(s) rejected"
                 for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
             }
             if let r = job.products {
-                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesWaiting.count) waiting; \(r.stylesSent) style(s) sent, \(r.stylesUnchanged) unchanged, \(r.stylesRefused.count) refused, \(r.rowsRejected) row(s) rejected"
+                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.stylesSent) style(s) sent, \(r.stylesUnchanged) unchanged, \(r.stylesRefused.count) refused, \(r.rowsRejected) row(s) rejected"
                 for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
             }
             if let error = job.error { line += "\n  \(error)" }
