@@ -29,6 +29,17 @@ public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// Whether this means JOOR is unreachable or refuses the token (exit code 69).
+    /// Whether JOOR may have carried the request out although no good answer came back (a
+    /// timeout, a connection cut mid-answer, a 5xx, a garbled body). For a synchronising order
+    /// pull this means a page may be marked exported without joorbridge having seen it.
+    public var mayHaveBeenProcessed: Bool {
+        switch kind {
+        case .unreachable, .malformedResponse: true
+        case .httpStatus(let status): status >= 500
+        default: false
+        }
+    }
+
     public var isUnavailable: Bool {
         switch kind {
         case .unauthorized, .unreachable, .rateLimited: true

@@ -54,9 +54,11 @@ extension JoorClient {
     /// One page of orders.
     public func ordersPage(_ query: OrdersQuery) async throws(JoorAPIError) -> OrdersPage {
         let url = options.endpoint.v2 + "/orders"
-        // A sync pull changes JOOR's state (marks orders exported) but answering it twice only
-        // returns what is still unexported: safe to retry.
-        let reply = try await send(.GET, url: url, query: query.queryItems, idempotent: true)
+        // A sync pull marks the orders it returns exported. If its answer is lost (timeout, cut
+        // connection, 5xx), asking again returns the *next* page and the lost one is never seen:
+        // so it is not retried blindly. The caller decides (the orders job catches up with a
+        // sync=0 read). Rate-limit answers (429/503) mean "not processed" and are still retried.
+        let reply = try await send(.GET, url: url, query: query.queryItems, idempotent: !query.sync)
         let page: OrdersPage
         do throws(JoorResponseError) { page = try OrdersPage.parse(reply.body) } catch {
             throw JoorAPIError(.malformedResponse, request: "GET /v2/orders", message: redact(error.message))

@@ -5,6 +5,8 @@ public struct FaultPlan: Sendable, Codable, Equatable {
         case cutConnection
         case malformedBody
         case delay(milliseconds: Int)
+        /// Carry the request out (JOOR's state changes), then cut the connection: the answer is lost.
+        case processThenCut
     }
 
     /// Answer the next `failCount` requests with `failStatus` (500, 502, 503, 429…).
@@ -14,6 +16,8 @@ public struct FaultPlan: Sendable, Codable, Equatable {
     public var cutCount = 0
     /// Answer the next N requests with a body that is not valid JSON.
     public var malformedCount = 0
+    /// Carry out the next N requests, then lose their answers (the dangerous case for sync pulls).
+    public var loseAnswerCount = 0
     /// Delay every answer by this much (simulates a slow network; with a short client timeout, timeouts).
     public var latencyMilliseconds = 0
     /// Only requests whose path starts with this are affected (`/v2/bulk-inventory`); nil: all API requests.
@@ -23,11 +27,12 @@ public struct FaultPlan: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case failCount = "fail_next", failStatus = "status", cutCount = "cut_next", malformedCount = "malformed_next"
-        case latencyMilliseconds = "latency_ms", pathPrefix = "path_prefix", afterRequests = "after_requests"
+        case latencyMilliseconds = "latency_ms", pathPrefix = "path_prefix", afterRequests = "after_requests", loseAnswerCount = "lose_answer_next"
     }
 
-    public init(failCount: Int = 0, failStatus: Int = 500, cutCount: Int = 0, malformedCount: Int = 0, latencyMilliseconds: Int = 0, pathPrefix: String? = nil, afterRequests: Int = 0) {
+    public init(failCount: Int = 0, failStatus: Int = 500, cutCount: Int = 0, malformedCount: Int = 0, latencyMilliseconds: Int = 0, pathPrefix: String? = nil, afterRequests: Int = 0, loseAnswerCount: Int = 0) {
         self.afterRequests = afterRequests
+        self.loseAnswerCount = loseAnswerCount
         self.failCount = failCount
         self.failStatus = failStatus
         self.cutCount = cutCount
@@ -45,6 +50,7 @@ public struct FaultPlan: Sendable, Codable, Equatable {
         latencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
         pathPrefix = try c.decodeIfPresent(String.self, forKey: .pathPrefix)
         afterRequests = try c.decodeIfPresent(Int.self, forKey: .afterRequests) ?? 0
+        loseAnswerCount = try c.decodeIfPresent(Int.self, forKey: .loseAnswerCount) ?? 0
     }
 
     /// The fault for the next request (counts down), or `nil`.
@@ -53,6 +59,7 @@ public struct FaultPlan: Sendable, Codable, Equatable {
         if failCount > 0 { failCount -= 1; return .status(failStatus) }
         if cutCount > 0 { cutCount -= 1; return .cutConnection }
         if malformedCount > 0 { malformedCount -= 1; return .malformedBody }
+        if loseAnswerCount > 0 { loseAnswerCount -= 1; return .processThenCut }
         if latencyMilliseconds > 0 { return .delay(milliseconds: latencyMilliseconds) }
         return nil
     }

@@ -109,7 +109,12 @@ public final class JoorSandboxServer: Sendable {
         guard path.hasPrefix("/v2") || path.hasPrefix("/v4") else {
             return Self.json(404, ["error": .string("no such endpoint: \(method) \(path)")])
         }
-        if let fault = await fault(for: path) { return fault }
+        var loseAnswer = false
+        switch await fault(for: path) {
+        case .answer(let response)?: return response
+        case .loseAnswer?: loseAnswer = true
+        case nil: break
+        }
         let bearer = request.headers[.authorization].flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
         let v4Authorized = path.hasPrefix("/v4") ? await bearer.asyncMap { await state.v4TokenIsValid($0) } ?? false : false
         guard path.hasPrefix("/v4") ? v4Authorized : authorized(request.headers[.authorization]) else {
@@ -147,6 +152,7 @@ public final class JoorSandboxServer: Sendable {
                 }
                 return Self.json(404, ["error": .string("the sandbox does not serve \(method) \(path)")])
             }
+            if loseAnswer { return Self.cutConnection() }
             return Self.json(answer.status, answer.body, headers: answer.headers)
         } catch {
             return Self.json(500, ["error": .string("sandbox failure: \(error)")])
@@ -167,25 +173,39 @@ public final class JoorSandboxServer: Sendable {
         }
     }
 
-    private func fault(for path: String) async -> Response? {
+    private enum InjectedFault {
+        /// Answer with this instead of carrying the request out.
+        case answer(Response)
+        /// Carry the request out, then cut the connection.
+        case loseAnswer
+    }
+
+    private func fault(for path: String) async -> InjectedFault? {
         let plan = await state.faults
         if let prefix = plan.pathPrefix, !path.hasPrefix(prefix) { return nil }
         switch await state.takeFault() {
         case .status(let status)?:
-            return Self.json(status, ["error": .string("injected failure")], headers: status == 429 || status == 503 ? ["Retry-After": "0.05"] : [:])
+            return .answer(Self.json(status, ["error": .string("injected failure")], headers: status == 429 || status == 503 ? ["Retry-After": "0.05"] : [:]))
         case .cutConnection?:
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(contentLength: 4096) { writer in
-                try await writer.write(ByteBuffer(string: "{\"orders\": {\"response\": {\"code\": 0"))
-                throw SandboxRefusal("connection cut on purpose")
-            })
+            return .answer(Self.cutConnection())
         case .malformedBody?:
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"orders\": [ {\"order_id\": ")))
+            return .answer(Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"orders\": [ {\"order_id\": "))))
         case .delay(let ms)?:
             try? await Task.sleep(for: .milliseconds(ms))
             return nil
+        case .processThenCut?:
+            return .loseAnswer
         case nil:
             return nil
         }
+    }
+
+    /// A response that starts, then breaks off: the client sees a dropped connection.
+    private static func cutConnection() -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(contentLength: 4096) { writer in
+            try await writer.write(ByteBuffer(string: "{\"orders\": {\"response\": {\"code\": 0"))
+            throw SandboxRefusal("connection cut on purpose")
+        })
     }
 
     // MARK: Read-back and control (for tests and people)

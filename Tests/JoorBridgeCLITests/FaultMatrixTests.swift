@@ -24,6 +24,7 @@ struct FaultMatrixTests {
         Fault(name: "500s on every inventory push", plan: FaultPlan(failCount: 40, failStatus: 500, pathPrefix: "/v2/bulk-inventory"), codes: [3, 69]),
         Fault(name: "connections cut mid-response", plan: FaultPlan(cutCount: 2), codes: [0]),
         Fault(name: "malformed JSON", plan: FaultPlan(malformedCount: 1), codes: [0, 3, 69]),
+        Fault(name: "answers lost after JOOR carried out sync pulls", plan: FaultPlan(pathPrefix: "/v2/order", afterRequests: 1, loseAnswerCount: 2), codes: [0]),
         Fault(name: "timeouts", plan: FaultPlan(latencyMilliseconds: 2_500), codes: [69]),
         Fault(name: "token revoked mid-run", plan: FaultPlan(failCount: 100, failStatus: 401, afterRequests: 3), codes: [69]),
     ]

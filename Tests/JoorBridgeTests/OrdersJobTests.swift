@@ -63,6 +63,24 @@ struct BridgeHarness {
 
 @Suite("Order download", .serialized)
 struct OrdersJobTests {
+    /// JOOR carries out a sync pull (marking a page exported) but the answer never arrives.
+    /// Retrying would return the next page and lose this one for good; the job catches up instead.
+    @Test(arguments: [1, 3])
+    func aLostAnswerToASyncPullLosesNoOrder(lostPage: Int) async throws {
+        let h = try await BridgeHarness.start(seedOrders: 120)
+        defer { Task { await h.stop() } }
+        await h.sandbox.state.plan(FaultPlan(pathPrefix: "/v2/order", afterRequests: lostPage - 1, loseAnswerCount: 1))
+        let outcome = try await h.run()
+        #expect(outcome.exitCode == 0, "\(outcome.summaryText)")
+        let delivered = try h.deliveredOrderIDs()
+        #expect(Set(delivered).count == delivered.count, "no order twice")
+        #expect(Set(delivered) == Set(await h.eligibleOrderIDs()), "every order, in the same run")
+        #expect(outcome.jobs.first?.orders?.catchUp == true)
+        #expect(h.logs.text.contains("catching up before going on"))
+        let again = try await h.run()
+        #expect(again.jobs.first?.orders?.delivered == 0)
+    }
+
     @Test func fiveHundredOrdersOverManyPagesArriveOnceAndASecondRunDeliversNothing() async throws {
         let h = try await BridgeHarness.start(seedOrders: 500)
         defer { Task { await h.stop() } }

@@ -84,15 +84,30 @@ public struct OrdersJob: Sendable {
         // 3. The synchronising pull: each page is journaled before the next is asked for.
         let query = OrdersQuery(orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : nil, sync: true, count: settings.pageSize)
         var outcome = Ledger.JournalOutcome()
-        report.pages += try await client.orders(query) { page in
-            report.pulled += page.orders.count
-            CrashPoint.hit("page received, not journaled")
-            let result = try ledger.journal(page.orders, amendments: settings.deliverAmendments, skipReason: skipReason)
-            CrashPoint.hit("page journaled")
-            outcome.received += result.received
-            outcome.skipped += result.skipped
-            outcome.duplicates += result.duplicates
-            outcome.amendments += result.amendments
+        var recoveries = 0
+        while true {
+            do {
+                report.pages += try await client.orders(query) { page in
+                    report.pulled += page.orders.count
+                    CrashPoint.hit("page received, not journaled")
+                    let result = try ledger.journal(page.orders, amendments: settings.deliverAmendments, skipReason: skipReason)
+                    CrashPoint.hit("page journaled")
+                    outcome.received += result.received
+                    outcome.skipped += result.skipped
+                    outcome.duplicates += result.duplicates
+                    outcome.amendments += result.amendments
+                }
+                break
+            } catch {
+                // The answer to a sync pull was lost: JOOR may have marked that page exported.
+                // Find it with a sync=0 read (safe to retry) before pulling on; if JOOR is down,
+                // the run fails and the next one catches up (the run stays marked unfinished).
+                guard let failure = error as? JoorAPIError, failure.mayHaveBeenProcessed, recoveries < 3 else { throw error }
+                recoveries += 1
+                logger.warning("a page of orders may have been marked exported without reaching joorbridge (\(failure)); catching up before going on")
+                report.catchUp = true
+                try await catchUp(since: catchUpStart(), &report)
+            }
         }
         report.received += outcome.received
         report.skipped += outcome.skipped
