@@ -25,7 +25,7 @@ struct FaultMatrixTests {
         Fault(name: "connections cut mid-response", plan: FaultPlan(cutCount: 2), codes: [0]),
         Fault(name: "malformed JSON", plan: FaultPlan(malformedCount: 1), codes: [0, 3, 69]),
         Fault(name: "answers lost after JOOR carried out sync pulls", plan: FaultPlan(pathPrefix: "/v2/order", afterRequests: 1, loseAnswerCount: 2), codes: [0]),
-        Fault(name: "timeouts", plan: FaultPlan(latencyMilliseconds: 2_500), codes: [69]),
+        Fault(name: "timeouts", plan: FaultPlan(latencyMilliseconds: 5_000), codes: [69]),
         Fault(name: "token revoked mid-run", plan: FaultPlan(failCount: 100, failStatus: 401, afterRequests: 3), codes: [69]),
     ]
 
@@ -45,7 +45,7 @@ struct FaultMatrixTests {
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml"])
         try dir.write("joorbridge.yml", text: """
         version: 1
-        joor: { token_env: FAULT_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000, request_timeout_seconds: 1 }
+        joor: { token_env: FAULT_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000, request_timeout_seconds: 2 }
         state: ./state/joorbridge.sqlite
         orders: { mapping: mappings/orders-csv-lines.yml, order_status: all, page_size: 10 }
         inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0, batch_size: 25, max_attempts: 5 }
