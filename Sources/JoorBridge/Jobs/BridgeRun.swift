@@ -42,29 +42,15 @@ public struct BridgeRun: Sendable {
     /// run had problems; returns the outcome and never throws.
     public func run(jobs requested: [String], options: Options) async -> RunOutcome {
         var outcome = RunOutcome(startedAt: Date(), config: config.path)
-        let jobs = BridgeSession.jobs(requested, config: config)
-        if jobs.isEmpty {
-            outcome.fail(78, "no job is enabled in \(config.path); add an orders: section (or name a job)")
-            return outcome.finished()
-        }
-        let lock = RunLock(path: config.statePath + ".lock")
-        if !options.dryRun {
-            do { try lock.acquire() } catch let held as RunLock.Held {
-                outcome.fail(75, held.description)
-                return outcome.finished()
-            } catch {
-                outcome.fail(78, "cannot create the lock file \(lock.path): \(error)")
-                return outcome.finished()
-            }
-        }
-        defer { lock.release() }
-        let session: BridgeSession
-        switch BridgeSession.open(config: config, jobs: jobs, environment: environment, logger: logger) {
-        case .success(let opened): session = opened
+        let started: BridgeSession.Started
+        switch BridgeSession.start(config: config, requested: requested, takeLock: !options.dryRun, environment: environment, logger: logger) {
+        case .success(let value): started = value
         case .failure(let failure):
             outcome.fail(failure.code, failure.message)
             return outcome.finished()
         }
+        defer { started.lock.release() }
+        let (jobs, session) = (started.jobs, started.session)
         for job in jobs {
             if options.control.shouldStop { break }
             let (summary, code) = await session.perform(job, options: options)

@@ -17,6 +17,36 @@ struct BridgeSession {
         var message: String
     }
 
+    /// What a started run holds: the jobs it runs, the session, and the lock to release at the end.
+    struct Started {
+        var jobs: [String]
+        var session: BridgeSession
+        var lock: RunLock
+    }
+
+    /// Everything `run` and `watch` do before the first job: resolves the jobs, takes the run lock
+    /// (unless `takeLock` is false, for a dry run) and opens the session. On failure nothing is held.
+    static func start(config: BridgeConfig, requested: [String], takeLock: Bool, environment: [String: String], logger: Logger) -> Result<Started, Failure> {
+        let jobs = Self.jobs(requested, config: config)
+        if jobs.isEmpty {
+            return .failure(Failure(code: 78, message: "no job is enabled in \(config.path); add an orders:, inventory: or products: section (or name a job)"))
+        }
+        let lock = RunLock(path: config.statePath + ".lock")
+        if takeLock {
+            do { try lock.acquire() } catch let held as RunLock.Held {
+                return .failure(Failure(code: 75, message: held.description))
+            } catch {
+                return .failure(Failure(code: 78, message: "cannot create the lock file \(lock.path): \(error)"))
+            }
+        }
+        switch open(config: config, jobs: jobs, environment: environment, logger: logger) {
+        case .success(let session): return .success(Started(jobs: jobs, session: session, lock: lock))
+        case .failure(let failure):
+            lock.release()
+            return .failure(failure)
+        }
+    }
+
     static func open(config: BridgeConfig, jobs: [String], environment: [String: String], logger: Logger) -> Result<BridgeSession, Failure> {
         do {
             let token = try config.loadToken(environment: environment)

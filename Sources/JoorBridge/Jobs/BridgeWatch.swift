@@ -25,27 +25,15 @@ public struct BridgeWatch: Sendable {
     public func run(jobs requested: [String] = [], settings: WatchSettings, options: BridgeRun.Options = .init(),
                     onCycle: @Sendable (RunOutcome) -> Void = { _ in }) async -> RunOutcome {
         var startup = RunOutcome(startedAt: Date(), config: config.path)
-        let jobs = BridgeSession.jobs(requested, config: config)
-        if jobs.isEmpty {
-            startup.fail(78, "no job is enabled in \(config.path); add an orders:, inventory: or products: section")
-            return startup.finished()
-        }
-        let lock = RunLock(path: config.statePath + ".lock")
-        do { try lock.acquire() } catch let held as RunLock.Held {
-            startup.fail(75, held.description)
-            return startup.finished()
-        } catch {
-            startup.fail(78, "cannot create the lock file \(lock.path): \(error)")
-            return startup.finished()
-        }
-        defer { lock.release() }
-        let session: BridgeSession
-        switch BridgeSession.open(config: config, jobs: jobs, environment: environment, logger: logger) {
-        case .success(let opened): session = opened
+        let started: BridgeSession.Started
+        switch BridgeSession.start(config: config, requested: requested, takeLock: true, environment: environment, logger: logger) {
+        case .success(let value): started = value
         case .failure(let failure):
             startup.fail(failure.code, failure.message)
             return startup.finished()
         }
+        defer { started.lock.release() }
+        let (jobs, session) = (started.jobs, started.session)
         let notifier = config.notify.map { Notifier(settings: $0, logger: logger) }
         logger.notice("watching: \(jobs.joined(separator: ", ")); inbox every \(Self.seconds(settings.pollSeconds)), orders every \(Self.seconds(settings.intervalSeconds))")
         var due: [String: Date] = [:]
