@@ -53,7 +53,7 @@ struct SecretsTests {
         for command in [[], ["run"], ["watch"], ["status"], ["check"], ["preview"], ["sandbox"], ["demo"], ["init"]] {
             record("help \(command)", try await Executable.run(command + ["--help"], in: dir.path, environment: env))
         }
-        #expect(outputs.contains { $0.0 == "run trace" && $0.1.contains("trace") || $0.1.contains("debug") }, "trace logging was on")
+        #expect(outputs.contains { $0.0 == "run trace" && ($0.1.contains(" trace ") || $0.1.contains(" debug ")) }, "trace logging was on")
         for (label, text) in outputs { #expect(Self.leaks(in: text).isEmpty, "\(label) shows the token") }
 
         // Every file the runs left behind: report, alert, error reasons, rejects, outbox, the SQLite state.
