@@ -43,6 +43,23 @@ struct InboxFiles {
         }
     }
 
+    /// The first pass over a claimed file: every outcome goes to `body`; a file that turns out broken
+    /// goes to `error/` with the reason. Either way the rejects written so far are flushed.
+    /// - Returns: `false` when the file was broken (nothing of it may be sent).
+    func read(_ name: String, fingerprint: String, mapping: InboundMapping, control: JobControl, rejects: RejectsFile,
+              _ body: (ConversionResult) throws -> Void) throws -> Bool {
+        do {
+            try convert(name, mapping: mapping, control: control, body)
+        } catch {
+            guard Self.isBroken(error) else { throw error }
+            try rejects.flush()
+            try broken(name, fingerprint, error)
+            return false
+        }
+        try rejects.flush()
+        return true
+    }
+
     /// Whether `error` means the file cannot be used as it is (it goes to `error/`), rather than
     /// a problem of this machine (disk, ledger) that should end the run.
     static func isBroken(_ error: any Error) -> Bool {

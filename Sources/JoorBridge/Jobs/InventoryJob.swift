@@ -75,26 +75,21 @@ public struct InventoryJob: Sendable {
             try rejects.write(rejection)
             report.rowsRejected += 1
         }
-        do {
-            try files.convert(name, mapping: mapping, control: control) { result in
-                report.rowsRead += 1
-                switch result {
-                case .skipped: report.rowsSkipped += 1
-                case .rejected(let rejection): try reject(rejection)
-                case .converted(let record):
-                    if case .failure(let failure) = Result(catching: { () throws(RuleFailure) in try record.inventoryItem() }) {
-                        try reject(RowRejection(source: name, line: record.line, field: failure.field, value: failure.value, reason: failure.reason))
-                    }
+        let readable = try files.read(name, fingerprint: fingerprint, mapping: mapping, control: control, rejects: rejects) { result in
+            report.rowsRead += 1
+            switch result {
+            case .skipped: report.rowsSkipped += 1
+            case .rejected(let rejection): try reject(rejection)
+            case .converted(let record):
+                if case .failure(let failure) = Result(catching: { () throws(RuleFailure) in try record.inventoryItem() }) {
+                    try reject(RowRejection(source: name, line: record.line, field: failure.field, value: failure.value, reason: failure.reason))
                 }
             }
-        } catch {
-            guard InboxFiles.isBroken(error) else { throw error }
-            try rejects.flush()
-            try files.broken(name, fingerprint, error)
+        }
+        guard readable else {
             report.filesFailed += 1
             return
         }
-        try rejects.flush()
 
         var sending = Batcher(size: settings.batchSize)
         do {

@@ -73,26 +73,21 @@ public struct ProductsJob: Sendable {
         }
         // Group the whole file first: rows of one style may be anywhere in it.
         var assembler = StyleAssembler()
-        do {
-            try files.convert(name, mapping: mapping, control: control) { result in
-                report.rowsRead += 1
-                switch result {
-                case .skipped: return
-                case .rejected(let rejection): try reject(rejection)
-                case .converted(let record):
-                    if case .failure(let conflict) = Result(catching: { () throws(StyleAssembler.Conflict) in try assembler.add(record.productRow, line: record.line) }) {
-                        try reject(RowRejection(source: name, line: conflict.line, field: conflict.field, value: record.texts[conflict.field], reason: conflict.message))
-                    }
+        let readable = try files.read(name, fingerprint: fingerprint, mapping: mapping, control: control, rejects: rejects) { result in
+            report.rowsRead += 1
+            switch result {
+            case .skipped: return
+            case .rejected(let rejection): try reject(rejection)
+            case .converted(let record):
+                if case .failure(let conflict) = Result(catching: { () throws(StyleAssembler.Conflict) in try assembler.add(record.productRow, line: record.line) }) {
+                    try reject(RowRejection(source: name, line: conflict.line, field: conflict.field, value: record.texts[conflict.field], reason: conflict.message))
                 }
             }
-        } catch {
-            guard InboxFiles.isBroken(error) else { throw error }
-            try rejects.flush()
-            try files.broken(name, fingerprint, error)
+        }
+        guard readable else {
             report.filesFailed += 1
             return
         }
-        try rejects.flush()
 
         let known = try ledger.styleHashes()
         let styles = assembler.build().filter { style in
