@@ -70,10 +70,12 @@ struct V4ProductTests {
     }
 
     @Test func expiredTokenIsRenewed() async throws {
-        let (server, client, _) = try await Self.start(tokenLifetime: 1)
+        // A 4 s token (renewed by the client after 2 s): long enough that a loaded machine still
+        // uses it before the server expires it, short enough to outlive in the test.
+        let (server, client, _) = try await Self.start(tokenLifetime: 4)
         defer { Task { await server.stop() } }
         _ = try await client.v4(.GET, "/price_types", idempotent: true)
-        try await Task.sleep(for: .milliseconds(1200))
+        try await Task.sleep(for: .milliseconds(4200))
         _ = try await client.v4(.GET, "/price_types", idempotent: true)
         #expect(await server.state.requestCounts["POST /auth"] == 2)
     }
