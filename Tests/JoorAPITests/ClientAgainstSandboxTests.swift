@@ -42,7 +42,8 @@ struct SandboxHarness {
 @Suite("JOOR client against the sandbox", .serialized)
 struct ClientAgainstSandboxTests {
     @Test func thousandOrdersOverManyPagesArriveOnceAndASecondSyncIsEmpty() async throws {
-        let h = try await SandboxHarness.start(seedOrders: 1000)
+        // Sync pulls are not retried after a timeout (a lost answer would lose a page), so give a loaded machine room.
+        let h = try await SandboxHarness.start(seedOrders: 1000, timeout: .seconds(120))
         defer { Task { await h.stop() } }
         var ids: [String] = []
         let pages = try await h.client.orders(OrdersQuery(orderType: 8, sync: true, count: 100)) { page in ids += page.orders.map(\.id) }
