@@ -14,6 +14,10 @@ struct FaultMatrixTests {
         var plan: FaultPlan
         /// Exit codes the faulty run may end with.
         var codes: Set<Int32>
+        /// The client's request timeout during the faulty run. Generous unless timeouts are the
+        /// fault: the sandbox shares this test process with the other suites and can be starved of
+        /// CPU for many seconds on a loaded 2-core CI machine.
+        var requestTimeout = 15
         var testDescription: String { name }
     }
 
@@ -25,7 +29,7 @@ struct FaultMatrixTests {
         Fault(name: "connections cut mid-response", plan: FaultPlan(cutCount: 2), codes: [0]),
         Fault(name: "malformed JSON", plan: FaultPlan(malformedCount: 1), codes: [0, 3, 69]),
         Fault(name: "answers lost after JOOR carried out sync pulls", plan: FaultPlan(pathPrefix: "/v2/order", afterRequests: 1, loseAnswerCount: 2), codes: [0]),
-        Fault(name: "timeouts", plan: FaultPlan(latencyMilliseconds: 5_000), codes: [69]),
+        Fault(name: "timeouts", plan: FaultPlan(latencyMilliseconds: 5_000), codes: [69], requestTimeout: 2),
         Fault(name: "token revoked mid-run", plan: FaultPlan(failCount: 100, failStatus: 401, afterRequests: 3), codes: [69]),
     ]
 
@@ -43,13 +47,16 @@ struct FaultMatrixTests {
         await WatchTests.register(sandbox, rows: Self.skus, first: 7_000)
         let dir = try TemporaryDirectory("fault")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: FAULT_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000, request_timeout_seconds: 2 }
-        state: ./state/joorbridge.sqlite
-        orders: { mapping: mappings/orders-csv-lines.yml, order_status: all, page_size: 10 }
-        inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0, batch_size: 25, max_attempts: 5 }
-        """)
+        func configure(requestTimeout: Int) throws {
+            try dir.write("joorbridge.yml", text: """
+            version: 1
+            joor: { token_env: FAULT_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000, request_timeout_seconds: \(requestTimeout) }
+            state: ./state/joorbridge.sqlite
+            orders: { mapping: mappings/orders-csv-lines.yml, order_status: all, page_size: 10 }
+            inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0, batch_size: 25, max_attempts: 5 }
+            """)
+        }
+        try configure(requestTimeout: fault.requestTimeout)
         try dir.write("inbox/stock_1.csv", text: WatchTests.stock(rows: Self.skus, first: 7_000, quantity: 6))
         let env = ["FAULT_TOKEN": "fault-token"]
 
@@ -64,6 +71,7 @@ struct FaultMatrixTests {
         }
 
         await sandbox.state.plan(FaultPlan())
+        try configure(requestTimeout: 30)
         let rerun = try await Executable.run(["run"], in: dir.path, environment: env, timeout: 180)
         #expect(rerun.status == 0, "\(fault.name): the rerun after the fault cleared: \(rerun.stderr)")
 
