@@ -41,6 +41,15 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        .systemLibrary(
+            name: "CLibSSH",
+            pkgConfig: "libssh",
+            providers: [.apt(["libssh-dev"]), .brew(["libssh"])]
+        ),
+        .target(
+            name: "SFTP",
+            dependencies: ["CLibSSH"]
+        ),
         .target(
             name: "FileFormats",
             dependencies: ["CLibCSV", "CLibXML2"]
@@ -117,6 +126,10 @@ let package = Package(
             name: "FileFormatsTests",
             dependencies: ["FileFormats", "TestSupport"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "SFTPTests",
+            dependencies: ["SFTP", "TestSupport"]
         ),
         .testTarget(
             name: "JoorModelsTests",

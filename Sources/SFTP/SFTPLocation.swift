@@ -1,0 +1,36 @@
+import Foundation
+
+/// Where a remote folder is: `sftp://user@host:port/path`, and how to trust and log in to it.
+public struct SFTPLocation: Sendable, Equatable {
+    public var user: String
+    public var host: String
+    public var port: Int
+    /// The folder on the server (absolute).
+    public var path: String
+    /// The private key file (OpenSSH format); its passphrase comes from `passphrase`, never a file.
+    public var keyFile: String
+    public var passphrase: String?
+    /// The pinned host key: `SHA256:…` as `ssh-keygen -lf` prints it …
+    public var hostKeySHA256: String?
+    /// … or a known_hosts file that lists the server.
+    public var knownHostsFile: String?
+    /// Connect timeout and the limit for any single operation, in seconds.
+    public var timeoutSeconds: Int = 30
+
+    /// Parses `sftp://user@host[:port]/path`; `nil` when `url` is not such a URL.
+    public init?(url: String, keyFile: String, passphrase: String? = nil, hostKeySHA256: String? = nil, knownHostsFile: String? = nil) {
+        guard let parts = URLComponents(string: url), parts.scheme == "sftp", let host = parts.host, !host.isEmpty,
+              let user = parts.user, !user.isEmpty else { return nil }
+        self.user = user
+        self.host = host
+        port = parts.port ?? 22
+        path = parts.path.isEmpty ? "/" : parts.path.removingPercentEncoding ?? parts.path
+        self.keyFile = keyFile
+        self.passphrase = passphrase
+        self.hostKeySHA256 = hostKeySHA256
+        self.knownHostsFile = knownHostsFile
+    }
+
+    /// `user@host:port`, for messages.
+    public var server: String { "\(user)@\(host):\(port)" }
+}

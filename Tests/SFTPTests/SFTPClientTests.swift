@@ -1,0 +1,84 @@
+import Foundation
+import SFTP
+import Testing
+import TestSupport
+
+/// The SFTP client against a real OpenSSH server on loopback.
+@Suite("SFTP client against OpenSSH", .serialized, .enabled(if: SSHServer.available, "needs openssh-server (sshd) and ssh-keygen"))
+struct SFTPClientTests {
+    func location(_ server: SSHServer, pin: String? = nil, knownHosts: String? = nil, key: String? = nil) throws -> SFTPLocation {
+        try #require(SFTPLocation(url: "sftp://\(server.user)@127.0.0.1:\(server.port)\(server.root)", keyFile: key ?? server.userKey,
+                                  hostKeySHA256: pin ?? (knownHosts == nil ? try server.hostKeyFingerprint() : nil), knownHostsFile: knownHosts))
+    }
+
+    @Test func uploadAppearsAtOnceUnderItsNameAndNeverOverwrites() throws {
+        let server = try SSHServer()
+        defer { server.stop() }
+        let local = try TemporaryDirectory("sftp-local")
+        let payload = String(repeating: "ORD;1;2;3\r\n", count: 20_000)
+        try local.write("ORD_1.csv", text: payload)
+        let client = try SFTPClient(try location(server))
+        try client.makeDirectory(server.root + "/import")
+        try client.upload(local.path("ORD_1.csv"), to: server.root + "/import", as: "ORD_1.csv")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: server.root + "/import") == ["ORD_1.csv"], "no temporary left")
+        #expect(try String(contentsOfFile: server.root + "/import/ORD_1.csv", encoding: .utf8) == payload)
+
+        try local.write("ORD_1b.csv", text: "different\n")
+        #expect(throws: SFTPError.self) { try client.upload(local.path("ORD_1b.csv"), to: server.root + "/import", as: "ORD_1.csv") }
+        #expect(try String(contentsOfFile: server.root + "/import/ORD_1.csv", encoding: .utf8) == payload, "never overwritten")
+
+        let entries = try client.list(server.root + "/import")
+        #expect(entries.map(\.name) == ["ORD_1.csv"] && entries[0].size == UInt64(payload.utf8.count) && entries[0].isRegularFile)
+        try client.download(server.root + "/import/ORD_1.csv", to: local.path("back.csv"))
+        #expect(try String(contentsOfFile: local.path("back.csv"), encoding: .utf8) == payload)
+        try client.makeDirectory(server.root + "/archive")
+        try client.rename(server.root + "/import/ORD_1.csv", to: server.root + "/archive/ORD_1.csv")
+        #expect(try client.stat(server.root + "/import/ORD_1.csv") == nil)
+        #expect(try client.stat(server.root + "/archive/ORD_1.csv")?.size == UInt64(payload.utf8.count))
+    }
+
+    @Test func anUnknownOrChangedHostKeyIsRefused() throws {
+        let server = try SSHServer()
+        defer { server.stop() }
+        let wrongPin = "SHA256:" + String(repeating: "A", count: 43)
+        do {
+            _ = try SFTPClient(try location(server, pin: wrongPin))
+            Issue.record("a wrong pin was accepted")
+        } catch let error as SFTPError {
+            #expect(error.kind == .hostKey)
+            #expect(error.description.contains(try server.hostKeyFingerprint()), "says which key the server has: \(error)")
+        }
+        var unpinned = try location(server)
+        unpinned.hostKeySHA256 = nil
+        #expect { _ = try SFTPClient(unpinned) } throws: { ($0 as? SFTPError)?.kind == .hostKey }
+        let changed = try server.knownHosts(with: server.dir.path("other_key.pub"))
+        #expect { _ = try SFTPClient(try location(server, knownHosts: changed)) } throws: { ($0 as? SFTPError)?.kind == .hostKey }
+        let right = try server.knownHosts(with: server.hostKeyPublic)
+        _ = try SFTPClient(try location(server, knownHosts: right))
+    }
+
+    @Test func aKeyTheServerDoesNotKnowIsRefused() throws {
+        let server = try SSHServer()
+        defer { server.stop() }
+        #expect { _ = try SFTPClient(try location(server, key: server.dir.path("other_key"))) } throws: { ($0 as? SFTPError)?.kind == .authentication }
+        #expect { _ = try SFTPClient(try location(server, key: server.dir.path("missing_key"))) } throws: { ($0 as? SFTPError)?.kind == .authentication }
+    }
+
+    @Test func aServerStoppedMidDownloadLeavesNoLocalFileAndTheRemoteOneIntact() throws {
+        let server = try SSHServer()
+        let local = try TemporaryDirectory("sftp-cut")
+        let big = server.root + "/big.csv"
+        FileManager.default.createFile(atPath: big, contents: Data(repeating: UInt8(ascii: "x"), count: 256 << 20))
+        let client = try SFTPClient(try location(server))
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.15) { server.stop() }
+        #expect { try client.download(big, to: local.path("big.csv")) } throws: { ($0 as? SFTPError)?.kind == .connection || ($0 as? SFTPError)?.kind == .io }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: local.path).isEmpty, "no partial file left")
+        #expect((try FileManager.default.attributesOfItem(atPath: big)[.size] as? Int) == 256 << 20, "the remote file is where it was")
+
+        // The server comes back: the download completes.
+        try server.start()
+        defer { server.stop() }
+        try SFTPClient(try location(server)).download(big, to: local.path("big.csv"))
+        #expect((try FileManager.default.attributesOfItem(atPath: local.path("big.csv"))[.size] as? Int) == 256 << 20)
+    }
+}
