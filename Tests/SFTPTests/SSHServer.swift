@@ -11,7 +11,7 @@ final class SSHServer: @unchecked Sendable {
 
     let dir: TemporaryDirectory
     let port: Int
-    private var process: Process?
+    private var pid: pid_t?
     var user: String { NSUserName() }
     /// The folder the tests use on the "server" (a plain local path; sshd serves the whole file system).
     var root: String { dir.path("remote") }
@@ -45,24 +45,17 @@ final class SSHServer: @unchecked Sendable {
         Subsystem sftp internal-sftp
         LogLevel ERROR
         """)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.sshd)
-        process.arguments = ["-D", "-e", "-f", dir.path("sshd_config")]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        pid = try Spawn.start(Self.sshd, ["-D", "-e", "-f", dir.path("sshd_config")], stderr: dir.path("sshd.log"))
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && !Self.accepts(port) { usleep(20_000) }
     }
 
     /// Stops the server and every session it serves (as if the machine went away).
     func stop() {
-        guard let process, process.isRunning else { return }
-        Self.killTree(process.processIdentifier)
-        process.waitUntilExit()
-        self.process = nil
+        guard let pid else { return }
+        Self.killTree(pid)
+        Spawn.wait(pid)
+        self.pid = nil
     }
 
     deinit { stop() }
@@ -79,20 +72,14 @@ final class SSHServer: @unchecked Sendable {
         return try dir.write("known_hosts_\(UUID().uuidString.prefix(6))", text: "[127.0.0.1]:\(port) \(key)\n")
     }
 
-    /// Runs a tool and returns its standard output (through a file: no pipe for a child to hold open).
+    /// Runs a tool and returns its standard output.
     @discardableResult
     static func shell(_ tool: String, _ arguments: [String]) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: output)
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        let pid = try Spawn.start(tool, arguments, stdout: output)
+        let status = Spawn.wait(pid)
+        guard status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(tool) \(arguments) exited \(status)"]) }
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 
@@ -123,5 +110,40 @@ final class SSHServer: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+    }
+}
+
+/// Child processes through posix_spawn and waitpid (Foundation's `Process` left zombies and hung
+/// here). Standard input is /dev/null; output goes to files, so no pipe can fill up.
+enum Spawn {
+    static func start(_ tool: String, _ arguments: [String], stdout: String = "/dev/null", stderr: String = "/dev/null") throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = ([tool] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, tool, &actions, &attributes, argv, environ)
+        guard status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "cannot start \(tool): \(String(cString: strerror(status)))"]) }
+        return pid
+    }
+
+    /// Waits for the child to end; its exit status, or 128 + the signal that ended it.
+    @discardableResult
+    static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 }
