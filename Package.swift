@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "JoorBridge",
             dependencies: [
-                "FileFormats", "JoorModels", "Mapping", "JoorAPI",
+                "FileFormats", "JoorModels", "Mapping", "JoorAPI", "SFTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

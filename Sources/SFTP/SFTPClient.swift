@@ -24,10 +24,12 @@ public final class SFTPClient {
     /// Connects, verifies the host key and logs in.
     public init(_ location: SFTPLocation) throws(SFTPError) {
         self.location = location
+        // A server that goes away mid-write must end in an error, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
         guard let session = ssh_new() else { throw fail(.connection, "libssh could not create a session") }
         self.session = session
         var port = UInt32(location.port)
-        var timeout = Int(location.timeoutSeconds)
+        var timeout = Int(location.connectTimeoutSeconds)
         var noConfig: Int32 = 0
         ssh_options_set(session, SSH_OPTIONS_HOST, location.host)
         ssh_options_set(session, SSH_OPTIONS_PORT, &port)
@@ -40,6 +42,9 @@ public final class SFTPClient {
         }
         try verifyHostKey()
         try authenticate()
+        // From now on the limit is per operation (libssh applies it to every blocking wait).
+        var operationTimeout = Int(location.timeoutSeconds)
+        ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &operationTimeout)
         guard let sftp = sftp_new(session) else { throw fail(.connection, "the server offers no SFTP: \(lastError())") }
         self.sftp = sftp
         guard sftp_init(sftp) == SSH_OK else { throw fail(.connection, "the SFTP subsystem did not start: \(lastError())") }
@@ -134,8 +139,10 @@ public final class SFTPClient {
     }
 
     /// Copies a remote file to `localPath` atomically: into `.NAME.part` beside it, fsync, rename.
-    /// A dropped connection leaves no local file and the remote file where it was.
-    public func download(_ remotePath: String, to localPath: String) throws(SFTPError) {
+    /// `modified` (seconds since 1970) becomes the local file's modification time, so the copy
+    /// keeps the age of the original. A dropped connection leaves no local file and the remote
+    /// file where it was.
+    public func download(_ remotePath: String, to localPath: String, modified: UInt64? = nil) throws(SFTPError) {
         guard let file = sftp_open(sftp, remotePath, O_RDONLY, 0) else { throw sftpFailure(remotePath, "cannot open it for reading") }
         defer { sftp_close(file) }
         let url = URL(fileURLWithPath: localPath)
@@ -159,44 +166,59 @@ public final class SFTPClient {
                 offset += written
             }
         }
+        if let modified {
+            var times = [timespec(tv_sec: Int(modified), tv_nsec: 0), timespec(tv_sec: Int(modified), tv_nsec: 0)]
+            _ = futimens(fd, &times)
+        }
         guard fsync(fd) == 0, Glibc.rename(partial, localPath) == 0 else {
             throw fail(.io, path: remotePath, "cannot finish \(localPath): \(String(cString: strerror(errno)))")
         }
         ok = true
     }
 
-    /// Uploads `localPath` into `directory` as `name`: written as `tempName` first (default
-    /// `.NAME.tmp`), then renamed, so the server never shows half a file. Never overwrites `name`.
-    public func upload(_ localPath: String, to directory: String, as name: String, tempName: String? = nil) throws(SFTPError) {
+    /// Uploads `localPath` into `directory` as `name`: written as `.NAME.tmp` first, then renamed,
+    /// so the server never shows half a file. Never overwrites `name`.
+    public func upload(_ localPath: String, to directory: String, as name: String) throws(SFTPError) {
         let target = directory + "/" + name
-        let temporary = directory + "/" + (tempName ?? "." + name + ".tmp")
+        let temporary = directory + "/." + name + ".tmp"
         if try stat(target) != nil { throw fail(.exists, path: target, "already exists on the server; joorbridge never overwrites a file") }
+        try put(localPath, to: temporary)
+        do {
+            try rename(temporary, to: target)
+        } catch {
+            try? remove(temporary)
+            throw error
+        }
+    }
+
+    /// Writes `localPath` to `remotePath` (created or truncated). Not atomic: callers write a
+    /// temporary name this way and then ``rename(_:to:)`` it. A failed write removes what it wrote.
+    public func put(_ localPath: String, to remotePath: String) throws(SFTPError) {
         let fd = open(localPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw fail(.io, path: target, "cannot read \(localPath): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw fail(.io, path: remotePath, "cannot read \(localPath): \(String(cString: strerror(errno)))") }
         defer { Foundation.close(fd) }
-        guard let file = sftp_open(sftp, temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o640) else { throw sftpFailure(temporary, "cannot create the temporary file") }
+        guard let file = sftp_open(sftp, remotePath, O_WRONLY | O_CREAT | O_TRUNC, 0o640) else { throw sftpFailure(remotePath, "cannot create the file") }
         var closed = false
         var done = false
         defer {
             if !closed { sftp_close(file) }
-            if !done { sftp_unlink(sftp, temporary) }
+            if !done { sftp_unlink(sftp, remotePath) }
         }
         var buffer = [UInt8](repeating: 0, count: 32 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n == 0 { break }
-            guard n > 0 else { throw fail(.io, path: target, "cannot read \(localPath): \(String(cString: strerror(errno)))") }
+            guard n > 0 else { throw fail(.io, path: remotePath, "cannot read \(localPath): \(String(cString: strerror(errno)))") }
             let sent = buffer.withUnsafeBytes { sftp_write(file, $0.baseAddress, n) }
-            guard sent == n else { throw sftpFailure(temporary, "the upload broke off") }
+            guard sent == n else { throw sftpFailure(remotePath, "the upload broke off") }
         }
         closed = true
-        guard sftp_close(file) == SSH_OK else { throw sftpFailure(temporary, "the server did not confirm the upload") }
-        // SFTP's rename fails when the target exists: the final name is never overwritten.
-        guard sftp_rename(sftp, temporary, target) == SSH_OK else { throw sftpFailure(target, "cannot rename the uploaded temporary to its final name") }
+        guard sftp_close(file) == SSH_OK else { throw sftpFailure(remotePath, "the server did not confirm the upload") }
         done = true
     }
 
-    /// Renames a remote file (into an archive folder, say); fails rather than overwrite.
+    /// Renames a remote file (into an archive folder, say). SFTP's rename fails when the target
+    /// exists, so nothing is ever overwritten.
     public func rename(_ from: String, to: String) throws(SFTPError) {
         guard sftp_rename(sftp, from, to) == SSH_OK else { throw sftpFailure(from, "cannot move it to \(to)") }
     }

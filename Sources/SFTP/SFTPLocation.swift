@@ -14,8 +14,10 @@ public struct SFTPLocation: Sendable, Equatable {
     public var hostKeySHA256: String?
     /// … or a known_hosts file that lists the server.
     public var knownHostsFile: String?
-    /// Connect timeout and the limit for any single operation, in seconds.
-    public var timeoutSeconds: Int = 30
+    /// How long connecting (and the SSH handshake) may take, in seconds.
+    public var connectTimeoutSeconds: Int = 15
+    /// How long any single operation (a listing, one block of a transfer) may wait for the server.
+    public var timeoutSeconds: Int = 60
 
     /// Parses `sftp://user@host[:port]/path`; `nil` when `url` is not such a URL.
     public init?(url: String, keyFile: String, passphrase: String? = nil, hostKeySHA256: String? = nil, knownHostsFile: String? = nil) {
@@ -29,6 +31,13 @@ public struct SFTPLocation: Sendable, Equatable {
         self.passphrase = passphrase
         self.hostKeySHA256 = hostKeySHA256
         self.knownHostsFile = knownHostsFile
+    }
+
+    /// The same server, another folder on it.
+    public func with(path: String) -> SFTPLocation {
+        var copy = self
+        copy.path = path
+        return copy
     }
 
     /// `user@host:port`, for messages.

@@ -34,11 +34,17 @@ public struct BridgeConfig: Sendable {
     }
 
     public struct Folders: Sendable {
+        /// The local inbox. With a remote inbox, files dropped here are still taken.
         public var inbox: String
+        /// The local outbox; with a remote outbox, where files wait until they are uploaded.
         public var outbox: String
         public var processing: String
         public var archive: String
         public var error: String
+        /// `sftp://user@host:port/path` when the inbox is on an SFTP server.
+        public var remoteInbox: String?
+        /// `sftp://user@host:port/path` when the outbox is on an SFTP server.
+        public var remoteOutbox: String?
     }
 
     /// The config file itself.
@@ -51,6 +57,8 @@ public struct BridgeConfig: Sendable {
     public var inventory: InventorySettings?
     public var products: ProductsSettings?
     public var notify: NotifySettings?
+    /// Login and trust for `sftp://` folders.
+    public var sftp: SFTPSettings?
     public var watch = WatchSettings()
     public var log = LogSettings()
 

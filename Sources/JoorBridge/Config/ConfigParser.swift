@@ -1,5 +1,6 @@
 import Foundation
 import Mapping
+import SFTP
 import Yams
 
 /// Reads `joorbridge.yml` into a ``BridgeConfig``.
@@ -11,7 +12,7 @@ struct ConfigParser {
 
     func parse(_ text: String) -> BridgeConfig? {
         guard let root = reader.compose(text), let top = reader.object(root, "the config") else { return nil }
-        reader.checkKeys(top, allowed: ["version", "joor", "folders", "state", "orders", "inventory", "products", "notify", "watch", "log"])
+        reader.checkKeys(top, allowed: ["version", "joor", "folders", "state", "orders", "inventory", "products", "notify", "watch", "log", "sftp"])
         if let v = top["version"] {
             if let n = reader.int(v, "version"), n != Self.version { reader.error(v, "config version \(n) is not supported; this joorbridge reads version \(Self.version)") }
         } else {
@@ -24,12 +25,27 @@ struct ConfigParser {
         var folders = BridgeConfig.Folders(inbox: resolve("inbox"), outbox: resolve("outbox"), processing: resolve("processing"),
                                            archive: resolve("archive"), error: resolve("error"))
         if let node = top["folders"], let object = reader.object(node, "folders") {
-            reader.checkKeys(object, allowed: ["inbox", "outbox", "processing", "archive", "error"])
-            func folder(_ key: String, _ keyPath: WritableKeyPath<BridgeConfig.Folders, String>) {
-                if let value = object[key].flatMap({ reader.string($0, "folders.\(key)") }) { folders[keyPath: keyPath] = resolve(value) }
+            reader.checkKeys(object, allowed: ["inbox", "outbox", "processing", "archive", "error", "outbox_staging"])
+            func folder(_ key: String, _ keyPath: WritableKeyPath<BridgeConfig.Folders, String>, remote: WritableKeyPath<BridgeConfig.Folders, String?>? = nil) {
+                guard let value = object[key].flatMap({ reader.string($0, "folders.\(key)") }) else { return }
+                guard value.lowercased().hasPrefix("sftp:") else {
+                    folders[keyPath: keyPath] = resolve(value)
+                    return
+                }
+                guard let remote else {
+                    return reader.error(object[key], "folders.\(key) must be a local folder; only inbox and outbox can be sftp:// folders")
+                }
+                guard SFTPLocation(url: value, keyFile: "") != nil else {
+                    return reader.error(object[key], "folders.\(key) must look like sftp://user@host:port/path (the port is optional), not '\(value)'")
+                }
+                folders[keyPath: remote] = value
             }
-            folder("inbox", \.inbox)
-            folder("outbox", \.outbox)
+            folder("inbox", \.inbox, remote: \.remoteInbox)
+            folder("outbox", \.outbox, remote: \.remoteOutbox)
+            folder("outbox_staging", \.outbox)
+            if object["outbox_staging"] != nil && folders.remoteOutbox == nil {
+                reader.error(object["outbox_staging"], "folders.outbox_staging is only for an sftp:// outbox (where files wait until they are uploaded)")
+            }
             folder("processing", \.processing)
             folder("archive", \.archive)
             folder("error", \.error)
@@ -43,6 +59,10 @@ struct ConfigParser {
         if let node = top["notify"] { config.notify = notify(node) }
         if let node = top["watch"] { config.watch = watch(node) }
         if let node = top["log"] { config.log = log(node) }
+        if let node = top["sftp"] { config.sftp = sftp(node, resolve: resolve) }
+        if config.sftp == nil, folders.remoteInbox != nil || folders.remoteOutbox != nil {
+            reader.error(top["folders"], "an sftp:// folder needs an sftp: section with key_file and host_key_sha256 (or known_hosts)")
+        }
         return config
     }
 
@@ -205,6 +225,50 @@ struct ConfigParser {
         }
         if let n = seconds("interval_seconds", 10...86_400) { settings.intervalSeconds = n }
         if let n = seconds("poll_seconds", 1...3_600) { settings.pollSeconds = n }
+        return settings
+    }
+
+    private func sftp(_ node: Node, resolve: (String) -> String) -> SFTPSettings? {
+        guard let object = reader.object(node, "sftp") else { return nil }
+        reader.checkKeys(object, allowed: ["key_file", "passphrase_env", "host_key_sha256", "known_hosts", "connect_timeout_seconds",
+                                           "timeout_seconds", "after_download", "remote_archive", "remote_error"])
+        guard let key = object["key_file"].flatMap({ reader.string($0, "sftp.key_file") }) else {
+            reader.error(node, "sftp needs key_file: the private key joorbridge logs in with (password logins are not offered)")
+            return nil
+        }
+        var settings = SFTPSettings(keyFile: resolve(key))
+        settings.passphraseEnv = object["passphrase_env"].flatMap { reader.string($0, "sftp.passphrase_env") }
+        if let pin = object["host_key_sha256"].flatMap({ reader.string($0, "sftp.host_key_sha256") }) {
+            let bare = pin.hasPrefix("SHA256:") ? String(pin.dropFirst(7)) : pin
+            if Data(base64Encoded: bare + String(repeating: "=", count: (4 - bare.count % 4) % 4))?.count == 32 {
+                settings.hostKeySHA256 = "SHA256:" + bare
+            } else {
+                reader.error(object["host_key_sha256"], "sftp.host_key_sha256 must be a SHA256 fingerprint as `ssh-keygen -lf` prints it (SHA256: and 43 characters), not '\(pin)'")
+            }
+        }
+        settings.knownHosts = object["known_hosts"].flatMap { reader.string($0, "sftp.known_hosts") }.map(resolve)
+        if object["host_key_sha256"] == nil && settings.knownHosts == nil {
+            reader.error(node, "sftp needs host_key_sha256: or known_hosts: so joorbridge knows it talks to the right server; get the fingerprint with `ssh-keyscan -p PORT HOST | ssh-keygen -lf -` and check it with the server's administrator")
+        }
+        func seconds(_ key: String, _ range: ClosedRange<Int>) -> Int? {
+            guard let value = object[key], let n = reader.int(value, "sftp.\(key)") else { return nil }
+            guard range.contains(n) else {
+                reader.error(value, "sftp.\(key) must be between \(range.lowerBound) and \(range.upperBound) seconds")
+                return nil
+            }
+            return n
+        }
+        if let n = seconds("connect_timeout_seconds", 1...300) { settings.connectTimeoutSeconds = n }
+        if let n = seconds("timeout_seconds", 1...3_600) { settings.timeoutSeconds = n }
+        if let after = object["after_download"].flatMap({ reader.choice($0, "sftp.after_download", SFTPSettings.AfterDownload.allCases.map(\.rawValue)) }) {
+            settings.afterDownload = SFTPSettings.AfterDownload(rawValue: after)!
+        }
+        for (key, keyPath) in [("remote_archive", \SFTPSettings.remoteArchive), ("remote_error", \SFTPSettings.remoteError)] {
+            guard let value = object[key].flatMap({ reader.string($0, "sftp.\(key)") }) else { continue }
+            if value.hasPrefix("/") { settings[keyPath: keyPath] = value } else {
+                reader.error(object[key], "sftp.\(key) must be an absolute path on the server, like /exports/archive")
+            }
+        }
         return settings
     }
 

@@ -14,6 +14,9 @@ public struct BridgeRun: Sendable {
         public var full = false
         /// Stop between files; progress reports.
         public var control = JobControl()
+        /// Whether a remote inbox may wait (up to the settle time) for a second listing of new
+        /// files. `watch` does not: its next look is the second listing.
+        public var waitForRemoteFiles = true
 
         public init(dryRun: Bool = false, since: Date? = nil, full: Bool = false, control: JobControl = .init()) {
             self.dryRun = dryRun

@@ -2,6 +2,7 @@ import Foundation
 import JoorAPI
 import Logging
 import Mapping
+import SFTP
 
 /// What a run needs once the lock is held: the token, the ledger and a JOOR client. `run` opens
 /// one per pass; `watch` keeps one open for as long as it runs.
@@ -10,6 +11,9 @@ struct BridgeSession {
     let ledger: Ledger
     let client: JoorClient
     let logger: Logger
+    /// The SFTP inbox and outbox, when the folders are remote (with the key's passphrase loaded).
+    var remoteInbox: SFTPLocation?
+    var remoteOutbox: SFTPLocation?
 
     /// Why a session could not be opened: an exit code and a message for the summary.
     struct Failure: Error {
@@ -55,7 +59,11 @@ struct BridgeSession {
             do { ledger = try Ledger(path: config.statePath) } catch {
                 return .failure(Failure(code: 78, message: "cannot open the state store \(config.statePath): \(error)"))
             }
-            return .success(BridgeSession(config: config, ledger: ledger, client: config.makeClient(token: token, v4: v4, logger: logger), logger: logger))
+            var session = BridgeSession(config: config, ledger: ledger, client: config.makeClient(token: token, v4: v4, logger: logger), logger: logger)
+            let inboxJobs = jobs.contains("inventory") || jobs.contains("products")
+            if let url = config.folders.remoteInbox, inboxJobs { session.remoteInbox = try config.sftpLocation(url, environment: environment) }
+            if let url = config.folders.remoteOutbox, jobs.contains("orders") { session.remoteOutbox = try config.sftpLocation(url, environment: environment) }
+            return .success(session)
         } catch {
             return .failure(Failure(code: 78, message: "\(error)"))
         }
@@ -78,20 +86,37 @@ struct BridgeSession {
             switch job {
             case "orders":
                 guard let settings = config.orders else { throw missingSection(job) }
-                let report = try await OrdersJob(settings: settings, client: client, ledger: ledger, outboxDirectory: config.folders.outbox, logger: logger)
+                let uploader = try remoteOutbox.map { location in
+                    // Markers go with the upload; the local outbox is only where files wait for it.
+                    RemoteOutbox(location: location, outbox: try Outbox(directory: config.folders.outbox, tempPattern: settings.tempName),
+                                 archive: config.folders.archive, doneMarker: settings.doneMarker, ledger: ledger, logger: logger)
+                }
+                var local = settings
+                if uploader != nil { local.doneMarker = false }
+                defer {
+                    if let uploader, !options.dryRun {
+                        uploader.uploadAll()
+                        summary.sftp = uploader.report
+                    }
+                }
+                let report = try await OrdersJob(settings: local, client: client, ledger: ledger, outboxDirectory: config.folders.outbox, logger: logger)
                     .run(.init(dryRun: options.dryRun, since: options.since), runID: String(runID))
                 summary.orders = report
                 if !report.rejected.isEmpty { code = 3 }
             case "inventory":
                 guard let settings = config.inventory else { throw missingSection(job) }
-                let report = try await InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                    .run(full: options.full, control: options.control)
+                var inventory = try InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
+                inventory.remote = remoteInbox(for: job, doneMarker: settings.inbox.doneMarker, options: options)
+                defer { summary.sftp = inventory.remote?.report }
+                let report = try await inventory.run(full: options.full, control: options.control)
                 summary.inventory = report
                 if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 { code = 3 }
             case "products":
                 guard let settings = config.products else { throw missingSection(job) }
-                let report = try await ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                    .run(full: options.full, control: options.control)
+                var products = try ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
+                products.remote = remoteInbox(for: job, doneMarker: settings.inbox.doneMarker, options: options)
+                defer { summary.sftp = products.remote?.report }
+                let report = try await products.run(full: options.full, control: options.control)
                 summary.products = report
                 if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 { code = 3 }
             default:
@@ -108,12 +133,22 @@ struct BridgeSession {
             }
             logger.error("\(job) failed: \(error)")
         }
+        if let problems = summary.sftp?.problems, !problems.isEmpty {
+            code = max(code, 3)
+            if summary.outcome == "ok" { summary.outcome = "partial" }
+        }
         if !recordQuiet && code == 0 && !summary.didSomething {
             try? ledger.forgetRun(runID)
         } else {
             try? ledger.finishRun(runID, outcome: summary.outcome, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))
         }
         return (summary, code)
+    }
+
+    private func remoteInbox(for job: String, doneMarker: String?, options: BridgeRun.Options) -> RemoteInbox? {
+        guard let location = remoteInbox, let settings = config.sftp else { return nil }
+        return RemoteInbox(location: location, settings: settings, job: job, doneMarker: doneMarker, ledger: ledger, logger: logger,
+                           waitToSettle: options.waitForRemoteFiles)
     }
 
     private func missingSection(_ job: String) -> MappingErrors {

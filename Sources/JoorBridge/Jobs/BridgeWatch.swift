@@ -37,6 +37,8 @@ public struct BridgeWatch: Sendable {
         let notifier = config.notify.map { Notifier(settings: $0, logger: logger) }
         logger.notice("watching: \(jobs.joined(separator: ", ")); inbox every \(Self.seconds(settings.pollSeconds)), orders every \(Self.seconds(settings.intervalSeconds))")
         var due: [String: Date] = [:]
+        var options = options
+        options.waitForRemoteFiles = false  // the next poll is a remote inbox's second listing
         while !options.control.shouldStop {
             let cycleStart = Date()
             var cycle = RunOutcome(startedAt: cycleStart, config: config.path)

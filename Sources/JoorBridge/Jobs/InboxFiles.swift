@@ -12,6 +12,8 @@ struct InboxFiles {
     let job: String
     let maxAttempts: Int
     let logger: Logger
+    /// The SFTP inbox files also come from, if the inbox is remote.
+    var remote: RemoteInbox? = nil
 
     /// Loads the job's mapping, refusing one of another kind.
     static func mapping(_ path: String, kind: MappingKind, job: String) throws -> InboundMapping {
@@ -66,19 +68,22 @@ struct InboxFiles {
         error is MappingErrors || error is FileFormatError
     }
 
-    /// Files to process now, oldest first: those a crashed run had claimed, then newly claimed
-    /// ready ones; and the names still waiting (settling or without their done marker).
-    func take() throws -> (names: [String], waiting: [String]) {
+    /// Files to process now, oldest first: those a crashed run had claimed (and those just
+    /// downloaded from a remote inbox), then newly claimed ready ones; and the names still waiting
+    /// (settling or without their done marker).
+    func take() async throws -> (names: [String], waiting: [String]) {
+        let remoteWaiting = await remote?.fetch(into: inbox) ?? []
         var names = inbox.claimed()
         let (ready, waiting) = inbox.ready()
         for candidate in ready where try inbox.claim(candidate.name) != nil { names.append(candidate.name) }
-        return (names, waiting)
+        return (names, waiting + remoteWaiting)
     }
 
     /// The file's fingerprint, or `nil` after archiving it when the same content was pushed before.
     func fingerprintUnlessPushed(_ name: String) throws -> String? {
         let fingerprint = try Inbox.fingerprint(inbox.processing + "/" + name)
         if try ledger.inboxFile(fingerprint)?.status == "pushed" {
+            try remote?.settle(name, accepted: true)
             try inbox.archive(name)
             logger.notice("\(name): the same content was pushed before; archived without pushing again")
             return nil
@@ -88,6 +93,7 @@ struct InboxFiles {
     }
 
     func succeeded(_ name: String, _ fingerprint: String) throws {
+        try remote?.settle(name, accepted: true)
         try inbox.archive(name)
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "pushed")
     }
@@ -95,6 +101,7 @@ struct InboxFiles {
     /// The file itself is broken (or does not fit the mapping): to `error/`, nothing sent.
     func broken(_ name: String, _ fingerprint: String, _ error: any Error) throws {
         let reason = "\(error)"
+        try remote?.settle(name, accepted: false)
         try inbox.fail(name, reason: reason + "\nNothing from this file was sent to JOOR. Fix the file (or the mapping) and drop it into the inbox again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: reason)
         logger.error("\(name): \(reason)")
@@ -105,6 +112,7 @@ struct InboxFiles {
     func joorFailed(_ name: String, _ fingerprint: String, _ error: JoorAPIError) throws -> Bool {
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "processing", reason: error.description, attempt: true)
         guard let attempts = try ledger.inboxFile(fingerprint)?.attempts, attempts >= maxAttempts else { return false }
+        try remote?.settle(name, accepted: false)
         try inbox.fail(name, reason: "quarantined after \(attempts) failed attempts; the last: \(error.description). Move it back into the inbox to try again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: error.description)
         return true

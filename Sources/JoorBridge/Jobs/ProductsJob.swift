@@ -45,13 +45,16 @@ public struct ProductsJob: Sendable {
         mapping = try InboxFiles.mapping(settings.mapping, kind: .products, job: "products")
     }
 
-    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "products", maxAttempts: settings.maxAttempts, logger: logger) }
+    /// The SFTP inbox, when the inbox is remote (set by the session).
+    var remote: RemoteInbox?
+
+    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "products", maxAttempts: settings.maxAttempts, logger: logger, remote: remote) }
 
     /// Pushes every ready file. With a ``JobControl/stop`` signal, stops after the file in hand
     /// (files claimed but not started wait in `processing/` and go first next run).
     public func run(full: Bool = false, control: JobControl = .init()) async throws -> Report {
         var report = Report()
-        let (names, waiting) = try files.take()
+        let (names, waiting) = try await files.take()
         report.filesWaiting = waiting
         for name in names {
             if control.shouldStop { break }

@@ -9,6 +9,8 @@ public struct JobSummary: Sendable, Codable, Equatable {
     public var orders: OrdersJob.Report?
     public var inventory: InventoryJob.Report?
     public var products: ProductsJob.Report?
+    /// Downloads from a remote inbox, uploads to a remote outbox, and server problems.
+    public var sftp: SFTPReport?
 
     /// Whether the job found anything to do (orders pulled or delivered, files taken, a failure).
     public var didSomething: Bool {
@@ -16,6 +18,7 @@ public struct JobSummary: Sendable, Codable, Equatable {
         if let r = orders, r.pulled + r.delivered + r.recovered + r.caughtUp + r.rejected.count > 0 { return true }
         if let r = inventory, r.filesArchived + r.filesDuplicate + r.filesFailed + r.filesQuarantined > 0 { return true }
         if let r = products, r.filesArchived + r.filesDuplicate + r.filesFailed + r.filesQuarantined > 0 { return true }
+        if let r = sftp, r.downloaded + r.uploaded + r.archivedRemotely + r.movedToRemoteError + r.problems.count > 0 { return true }
         return false
     }
 }
@@ -85,6 +88,14 @@ public struct RunOutcome: Sendable, Codable {
             if let r = job.products {
                 line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.stylesSent) style(s) sent, \(r.stylesUnchanged) unchanged, \(r.stylesRefused.count) refused, \(r.rowsRejected) row(s) rejected"
                 for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
+            }
+            if let r = job.sftp, !r.isEmpty {
+                var parts: [String] = []
+                if job.orders != nil { parts.append("\(r.uploaded) file(s) uploaded") } else {
+                    parts.append("\(r.downloaded) downloaded, \(r.archivedRemotely) finished on the server, \(r.movedToRemoteError) to its error folder, \(r.waiting.count) waiting there")
+                }
+                line += "\n  sftp: " + parts.joined(separator: ", ")
+                for problem in r.problems { line += "\n  sftp problem: \(problem)" }
             }
             if let error = job.error { line += "\n  \(error)" }
             lines.append(line)

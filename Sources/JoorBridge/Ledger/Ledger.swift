@@ -75,6 +75,28 @@ public final class Ledger: Sendable {
         migrator.registerMigration("v3-styles") { db in
             try db.execute(sql: "CREATE TABLE style_hashes (style_identifier TEXT PRIMARY KEY, hash TEXT NOT NULL, pushed_at TEXT NOT NULL)")
         }
+        migrator.registerMigration("v4-sftp") { db in
+            // One row per remote inbox file joorbridge has seen and not yet finished with, and per
+            // outbox file being uploaded (see Ledger+Remote.swift).
+            try db.execute(sql: """
+                CREATE TABLE remote_files (
+                    remote_path TEXT PRIMARY KEY,
+                    job TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    local_name TEXT,
+                    seen_since REAL NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE TABLE remote_uploads (
+                    local_name TEXT PRIMARY KEY,
+                    remote_path TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    started_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

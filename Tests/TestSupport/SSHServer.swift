@@ -1,24 +1,27 @@
 import Foundation
-import TestSupport
 
 /// A real OpenSSH server on a loopback port for the tests: throwaway host and user keys, its own
 /// config, serving SFTP over a temporary folder. `.ci/run` installs openssh-server.
-final class SSHServer: @unchecked Sendable {
-    static let sshd = "/usr/sbin/sshd"
-    static var available: Bool {
+public final class SSHServer: @unchecked Sendable {
+    public static let sshd = "/usr/sbin/sshd"
+    public static var available: Bool {
         FileManager.default.isExecutableFile(atPath: sshd) && FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen")
     }
 
-    let dir: TemporaryDirectory
-    let port: Int
+    public let dir: TemporaryDirectory
+    public let port: Int
     private var pid: pid_t?
-    var user: String { NSUserName() }
+    public var user: String { NSUserName() }
     /// The folder the tests use on the "server" (a plain local path; sshd serves the whole file system).
-    var root: String { dir.path("remote") }
-    var userKey: String { dir.path("user_key") }
-    var hostKeyPublic: String { dir.path("host_key.pub") }
+    public var root: String { dir.path("remote") }
+    public var userKey: String { dir.path("user_key") }
+    public var hostKeyPublic: String { dir.path("host_key.pub") }
 
-    init() throws {
+    /// Serve SFTP read-only (`internal-sftp -R`): every write, rename or delete is refused with
+    /// permission denied (permissions cannot be used for that when the tests run as root).
+    public var readOnly = false
+
+    public init() throws {
         dir = try TemporaryDirectory("sshd")
         try FileManager.default.createDirectory(atPath: dir.path("remote"), withIntermediateDirectories: true)
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
@@ -30,7 +33,7 @@ final class SSHServer: @unchecked Sendable {
         try start()
     }
 
-    func start() throws {
+    public func start() throws {
         try dir.write("sshd_config", text: """
         Port \(port)
         ListenAddress 127.0.0.1
@@ -42,7 +45,7 @@ final class SSHServer: @unchecked Sendable {
         PasswordAuthentication no
         KbdInteractiveAuthentication no
         PermitRootLogin prohibit-password
-        Subsystem sftp internal-sftp
+        Subsystem sftp internal-sftp\(readOnly ? " -R" : "")
         LogLevel ERROR
         """)
         pid = try Spawn.start(Self.sshd, ["-D", "-e", "-f", dir.path("sshd_config")], stderr: dir.path("sshd.log"))
@@ -51,7 +54,7 @@ final class SSHServer: @unchecked Sendable {
     }
 
     /// Stops the server and every session it serves (as if the machine went away).
-    func stop() {
+    public func stop() {
         guard let pid else { return }
         Self.killTree(pid)
         Spawn.wait(pid)
@@ -61,20 +64,20 @@ final class SSHServer: @unchecked Sendable {
     deinit { stop() }
 
     /// `SHA256:…` of the host key, as `ssh-keygen -lf` prints it.
-    func hostKeyFingerprint() throws -> String {
+    public func hostKeyFingerprint() throws -> String {
         let out = try Self.shell("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", hostKeyPublic])
         return String(out.split(separator: " ")[1])
     }
 
     /// A known_hosts file listing this server with `keyFile`'s public key.
-    func knownHosts(with publicKeyFile: String) throws -> String {
+    public func knownHosts(with publicKeyFile: String) throws -> String {
         let key = try String(contentsOfFile: publicKeyFile, encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
         return try dir.write("known_hosts_\(UUID().uuidString.prefix(6))", text: "[127.0.0.1]:\(port) \(key)\n")
     }
 
     /// Runs a tool and returns its standard output.
     @discardableResult
-    static func shell(_ tool: String, _ arguments: [String]) throws -> String {
+    public static func shell(_ tool: String, _ arguments: [String]) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let pid = try Spawn.start(tool, arguments, stdout: output)
@@ -115,8 +118,8 @@ final class SSHServer: @unchecked Sendable {
 
 /// Child processes through posix_spawn and waitpid (Foundation's `Process` left zombies and hung
 /// here). Standard input is /dev/null; output goes to files, so no pipe can fill up.
-enum Spawn {
-    static func start(_ tool: String, _ arguments: [String], stdout: String = "/dev/null", stderr: String = "/dev/null") throws -> pid_t {
+public enum Spawn {
+    public static func start(_ tool: String, _ arguments: [String], stdout: String = "/dev/null", stderr: String = "/dev/null") throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -140,7 +143,7 @@ enum Spawn {
 
     /// Waits for the child to end; its exit status, or 128 + the signal that ended it.
     @discardableResult
-    static func wait(_ pid: pid_t) -> Int32 {
+    public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let signal = status & 0x7F

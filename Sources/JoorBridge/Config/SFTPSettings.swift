@@ -1,0 +1,60 @@
+import Foundation
+import Mapping
+import SFTP
+
+/// The `sftp:` section: how to log in to, and trust, the server of an `sftp://` inbox or outbox.
+///
+/// ```yaml
+/// folders:
+///   inbox: sftp://joor@wms.example.com:22/exports     # downloaded into processing/, then archived there
+///   outbox: sftp://joor@wms.example.com/imports       # written to outbox/ here, then uploaded
+/// sftp:
+///   key_file: /etc/joorbridge/id_ed25519
+///   passphrase_env: JOORBRIDGE_SFTP_PASSPHRASE        # only if the key has a passphrase
+///   host_key_sha256: "SHA256:…"                       # or known_hosts: /etc/joorbridge/known_hosts
+///   after_download: archive                           # or delete
+/// ```
+public struct SFTPSettings: Sendable {
+    public enum AfterDownload: String, Sendable, CaseIterable {
+        /// Move the remote file into `remote_archive` once JOOR accepted it.
+        case archive
+        /// Delete the remote file once JOOR accepted it (the local archive keeps a copy).
+        case delete
+    }
+
+    /// The private key (OpenSSH format). Password logins are not offered.
+    public var keyFile: String
+    /// The environment variable holding the key's passphrase, if it has one.
+    public var passphraseEnv: String?
+    /// The server's host key as `ssh-keygen -lf` prints it (`SHA256:…`) …
+    public var hostKeySHA256: String?
+    /// … or a known_hosts file listing the server.
+    public var knownHosts: String?
+    public var connectTimeoutSeconds = 15
+    public var timeoutSeconds = 60
+    public var afterDownload = AfterDownload.archive
+    /// Where accepted files go on the server; default `archive/` inside the remote inbox.
+    public var remoteArchive: String?
+    /// Where files that could not be used go on the server; default `error/` inside the remote inbox.
+    public var remoteError: String?
+}
+
+extension BridgeConfig {
+    /// The remote folder at `url` with the `sftp:` settings and the key's passphrase.
+    public func sftpLocation(_ url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(MappingErrors) -> SFTPLocation {
+        guard let settings = sftp, var location = SFTPLocation(url: url, keyFile: settings.keyFile) else {
+            throw MappingErrors([MappingError(path: path, message: "\(url) needs an sftp: section with key_file and host_key_sha256 (or known_hosts)")])
+        }
+        if let name = settings.passphraseEnv {
+            guard let passphrase = environment[name], !passphrase.isEmpty else {
+                throw MappingErrors([MappingError(path: path, message: "the SFTP key's passphrase is missing: set the environment variable \(name)")])
+            }
+            location.passphrase = passphrase
+        }
+        location.hostKeySHA256 = settings.hostKeySHA256
+        location.knownHostsFile = settings.knownHosts
+        location.connectTimeoutSeconds = settings.connectTimeoutSeconds
+        location.timeoutSeconds = settings.timeoutSeconds
+        return location
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import Logging
+import SFTP
+
+/// An inbox on an SFTP server. Files are taken with the local inbox's rules (patterns, in-flight
+/// names, done markers) plus a completeness guard that needs no clock on the server: a file is
+/// ready when two listings at least `settle_seconds` apart show the same size and modification
+/// time. A ready file is downloaded atomically into `processing/`, where the job takes it like a
+/// claimed local file. The remote file stays where it was until the job is done with it: then it
+/// goes into the remote archive (or is deleted) if JOOR accepted it, or into the remote error
+/// folder if it could not be used. Every step is recorded in the ledger first, so a crash or a
+/// dropped connection at any point neither loses a file nor takes one twice.
+final class RemoteInbox: @unchecked Sendable {
+    let connection: SFTPConnection
+    let settings: SFTPSettings
+    let job: String
+    let ledger: Ledger
+    let logger: Logger
+    /// Whether `fetch` may wait (up to the settle time) for a second listing; `watch` does not
+    /// wait, its next poll is the second listing.
+    let waitToSettle: Bool
+    /// The done-marker suffix of the job's inbox, moved along with its file.
+    let doneMarker: String?
+    private(set) var report = SFTPReport()
+
+    init(location: SFTPLocation, settings: SFTPSettings, job: String, doneMarker: String?, ledger: Ledger, logger: Logger, waitToSettle: Bool = true) {
+        connection = SFTPConnection(location)
+        self.settings = settings
+        self.doneMarker = doneMarker
+        self.job = job
+        self.ledger = ledger
+        self.logger = logger
+        self.waitToSettle = waitToSettle
+    }
+
+    var folder: String { connection.location.path.hasSuffix("/") && connection.location.path.count > 1 ? String(connection.location.path.dropLast()) : connection.location.path }
+    var archiveFolder: String { settings.remoteArchive ?? folder + "/archive" }
+    var errorFolder: String { settings.remoteError ?? folder + "/error" }
+    func describe(_ path: String) -> String { "sftp://\(connection.location.server)\(path)" }
+
+    // MARK: Taking files
+
+    /// Finishes what earlier runs left (remote archive moves, interrupted downloads), then
+    /// downloads every ready file into `inbox.processing`. Never throws: a problem with the server
+    /// is logged and reported, and the job goes on with what is already local.
+    /// - Returns: the remote names still waiting.
+    func fetch(into inbox: Inbox) async -> [String] {
+        do {
+            try finishSettled()
+            try recoverInterrupted(inbox)
+            var pass = try look(inbox)
+            if waitToSettle, let wait = pass.secondsToSettle {
+                if wait > 0 {
+                    logger.info("\(describe(folder)): waiting \(Int(wait.rounded(.up))) s to see whether \(pass.unsettled.joined(separator: ", ")) still change")
+                    try? await Task.sleep(for: .seconds(wait))
+                }
+                pass = try look(inbox)
+            }
+            for entry in pass.ready {
+                if try !download(entry, into: inbox) { pass.waiting.append(entry.name) }
+            }
+            report.waiting = pass.waiting + pass.unsettled
+        } catch {
+            problem("\(error)")
+        }
+        connection.close()
+        return report.waiting
+    }
+
+    private struct Pass {
+        var ready: [RemoteEntry] = []
+        var unsettled: [String] = []
+        var waiting: [String] = []
+        var secondsToSettle: Double?
+    }
+
+    /// One listing: files new or changed since the last listing are recorded and wait; files
+    /// unchanged for the settle time are ready.
+    private func look(_ inbox: Inbox, now: Date = Date()) throws(SFTPError) -> Pass {
+        let entries = try connection.perform { client throws(SFTPError) in try client.list(folder) }
+        var records: [String: RemoteFileRecord]
+        do { records = try ledger.remoteFiles() } catch { throw SFTPError(.io, server: connection.location.server, message: "cannot read the state store: \(error)") }
+        let names = Set(entries.map(\.name))
+        let marker = inbox.settings.doneMarker
+        var pass = Pass()
+        do {
+            // Files that went away before they were taken are forgotten.
+            for record in records.values where record.status == .seen && record.remotePath.hasPrefix(folder + "/") {
+                if !names.contains(String(record.remotePath.dropFirst(folder.count + 1))) { try ledger.forgetRemote(record.remotePath) }
+            }
+            for entry in entries.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) }) where entry.isRegularFile && inbox.matches(entry.name) {
+                if let marker, entry.name.hasSuffix(marker) { continue }
+                let path = folder + "/" + entry.name
+                if let marker, !names.contains(entry.name + marker) {
+                    pass.waiting.append(entry.name)
+                    continue
+                }
+                if let record = records[path] {
+                    if record.status != .seen { continue }  // in hand, or being finished
+                    if record.size == entry.size && record.mtime == entry.modified {
+                        let age = now.timeIntervalSince1970 - record.seenSince
+                        if age >= inbox.settings.settleSeconds {
+                            pass.ready.append(entry)
+                        } else {
+                            pass.unsettled.append(entry.name)
+                            pass.secondsToSettle = max(pass.secondsToSettle ?? 0, inbox.settings.settleSeconds - age)
+                        }
+                        continue
+                    }
+                }
+                try ledger.recordRemoteSeen(path, job: job, size: entry.size, mtime: entry.modified, at: now)
+                pass.unsettled.append(entry.name)
+                pass.secondsToSettle = max(pass.secondsToSettle ?? 0, inbox.settings.settleSeconds)
+            }
+        } catch let error as SFTPError {
+            throw error
+        } catch {
+            throw SFTPError(.io, server: connection.location.server, message: "cannot record the listing in the state store: \(error)")
+        }
+        return pass
+    }
+
+    /// Copies one ready file into `processing/`; `false` if it has to wait (its name is in use
+    /// there, or it changed after the listing).
+    private func download(_ entry: RemoteEntry, into inbox: Inbox) throws -> Bool {
+        let path = folder + "/" + entry.name
+        let local = inbox.processing + "/" + entry.name
+        if FileManager.default.fileExists(atPath: local) {
+            logger.notice("\(describe(path)): a file of that name is still in processing/; it waits until that one is done")
+            return false
+        }
+        try ledger.setRemoteStatus(path, .downloading, localName: entry.name)
+        do {
+            try connection.perform { client throws(SFTPError) in
+                try client.download(path, to: local, modified: entry.modified)
+                // Changed while it was read: not the file the listings agreed on.
+                if let now = try client.stat(path), now.size != entry.size || now.modified != entry.modified {
+                    unlink(local)
+                    throw SFTPError(.io, server: connection.location.server, path: path, message: "it changed while it was downloaded")
+                }
+            }
+        } catch {
+            try ledger.recordRemoteSeen(path, job: job, size: 0, mtime: 0)
+            if error.kind == .notFound {
+                try ledger.forgetRemote(path)
+                logger.notice("\(describe(path)): gone before it could be downloaded")
+                return true
+            }
+            if error.message.hasSuffix("changed while it was downloaded") {
+                logger.notice("\(describe(path)): \(error.message); it waits for the next look")
+                return false
+            }
+            throw error
+        }
+        CrashPoint.hit("sftp file downloaded")
+        try ledger.setRemoteStatus(path, .downloaded)
+        report.downloaded += 1
+        logger.info("\(describe(path)): downloaded into processing/ (\(entry.size) bytes)")
+        return true
+    }
+
+    /// Downloads a crash interrupted: finished ones (the file is in `processing/`) count as
+    /// downloaded; the others start over. A downloaded file no longer in `processing/` without an
+    /// outcome (someone removed it) is downloaded again, so nothing is lost.
+    private func recoverInterrupted(_ inbox: Inbox) throws {
+        for record in try ledger.remoteFiles().values where record.job == job {
+            guard record.status == .downloading || record.status == .downloaded, let name = record.localName else { continue }
+            let present = FileManager.default.fileExists(atPath: inbox.processing + "/" + name)
+            if present && record.status == .downloading {
+                try ledger.setRemoteStatus(record.remotePath, .downloaded)
+            } else if !present {
+                if record.status == .downloaded { logger.warning("\(describe(record.remotePath)): its copy left processing/ without an outcome; downloading it again") }
+                try ledger.recordRemoteSeen(record.remotePath, job: job, size: 0, mtime: 0)
+            }
+        }
+    }
+
+    // MARK: Finishing files
+
+    /// Records what became of `processing/NAME` (call before the local file is moved) and moves
+    /// the remote file accordingly. A server problem here is reported; the move is retried next run.
+    func settle(_ localName: String, accepted: Bool) throws {
+        guard var record = try ledger.remoteFile(localName: localName) else { return }  // a local file
+        record.status = accepted ? .accepted : .rejected
+        try ledger.setRemoteStatus(record.remotePath, record.status)
+        CrashPoint.hit("sftp outcome recorded")
+        do {
+            try finish(record)
+        } catch {
+            problem("\(error) (retried next run)")
+        }
+        connection.close()
+    }
+
+    /// Moves remote files whose outcome is known but which an earlier run could not move.
+    private func finishSettled() throws {
+        for record in try ledger.remoteFiles().values where record.job == job && (record.status == .accepted || record.status == .rejected) {
+            try finish(record)
+        }
+    }
+
+    private func finish(_ record: RemoteFileRecord) throws {
+        let name = String(record.remotePath.split(separator: "/").last ?? "")
+        let marker = record.remotePath + (doneMarker ?? "")
+        try connection.perform { client throws(SFTPError) in
+            if record.status == .accepted && settings.afterDownload == .delete {
+                do throws(SFTPError) { try client.remove(record.remotePath) } catch { guard error.kind == .notFound else { throw error } }
+                if doneMarker != nil { try? client.remove(marker) }
+                return
+            }
+            guard try client.stat(record.remotePath) != nil else { return }  // moved before a crash, or by someone else
+            let target = record.status == .accepted ? archiveFolder : errorFolder
+            try client.makeDirectory(target)
+            var destination = target + "/" + name
+            var counter = 2
+            while try client.stat(destination) != nil {
+                destination = target + "/" + name + "." + String(counter)
+                counter += 1
+            }
+            try client.rename(record.remotePath, to: destination)
+            if let doneMarker { try? client.rename(marker, to: destination + doneMarker) }
+        }
+        CrashPoint.hit("sftp remote file moved")
+        try ledger.forgetRemote(record.remotePath)
+        if record.status == .accepted {
+            report.archivedRemotely += 1
+            logger.info("\(describe(record.remotePath)): \(settings.afterDownload == .delete ? "deleted" : "moved to \(archiveFolder)") on the server")
+        } else {
+            report.movedToRemoteError += 1
+            logger.notice("\(describe(record.remotePath)): moved to \(errorFolder) on the server")
+        }
+    }
+
+    private func problem(_ message: String) {
+        report.problems.append(message)
+        logger.error("\(message)")
+    }
+}

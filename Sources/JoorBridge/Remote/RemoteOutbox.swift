@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import SFTP
+
+/// An outbox on an SFTP server. The orders job writes into the local outbox as always (atomic,
+/// exactly once); this uploads each file from there: written under `.NAME.tmp` on the server,
+/// then renamed, so the WMS never sees half a file; never overwriting (a taken name gets `_2`,
+/// like the local outbox); then the optional `NAME.done` marker; then the local copy moves to
+/// `archive/sent/YYYY-MM-DD/`. The ledger records each upload before its rename, so after a crash
+/// the temporary's presence on the server tells whether the rename happened: no file is lost or
+/// uploaded twice.
+final class RemoteOutbox: @unchecked Sendable {
+    let connection: SFTPConnection
+    let outbox: Outbox
+    let archive: String
+    let doneMarker: Bool
+    let ledger: Ledger
+    let logger: Logger
+    private(set) var report = SFTPReport()
+
+    init(location: SFTPLocation, outbox: Outbox, archive: String, doneMarker: Bool, ledger: Ledger, logger: Logger) {
+        connection = SFTPConnection(location)
+        self.outbox = outbox
+        self.archive = archive
+        self.doneMarker = doneMarker
+        self.ledger = ledger
+        self.logger = logger
+    }
+
+    var folder: String { connection.location.path.hasSuffix("/") && connection.location.path.count > 1 ? String(connection.location.path.dropLast()) : connection.location.path }
+    func describe(_ path: String) -> String { "sftp://\(connection.location.server)\(path)" }
+
+    /// The local outbox files waiting to be uploaded, oldest first (temporaries left out).
+    func waiting() -> [String] {
+        let temporaries = Set(outbox.leftoverTemporaries())
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: outbox.directory)) ?? []).filter { name in
+            !name.hasPrefix(".") && !temporaries.contains(name) && isFile(outbox.directory + "/" + name)
+        }
+        return names.sorted { (modified($0), $0) < (modified($1), $1) }
+    }
+
+    /// Uploads every waiting file. Stops at the first server problem (reported; the files wait
+    /// for the next run); never throws.
+    func uploadAll() {
+        for name in waiting() {
+            do {
+                try upload(name)
+            } catch {
+                report.problems.append("\(error) (the file waits in \(outbox.directory) for the next run)")
+                logger.error("\(name): \(error); it waits in \(outbox.directory) for the next run")
+                break
+            }
+        }
+        connection.close()
+    }
+
+    private func upload(_ name: String) throws {
+        let local = outbox.directory + "/" + name
+        var target: String
+        if let started = try ledger.upload(name), started.status == "renaming" {
+            // A crash after the temporary was written: if it is still there, the rename did not happen.
+            target = started.remotePath
+            let temporary = Self.temporary(for: target)
+            let pending = try connection.perform { client throws(SFTPError) in try client.stat(temporary) != nil }
+            if pending {
+                target = try freeName(target)
+                try ledger.recordUpload(name, as: target, status: "renaming")
+                try connection.perform { client throws(SFTPError) in try client.rename(temporary, to: target) }
+            }
+        } else {
+            target = try freeName(folder + "/" + name)
+            let temporary = Self.temporary(for: target)
+            try ledger.recordUpload(name, as: target, status: "writing")
+            try connection.perform { client throws(SFTPError) in try client.put(local, to: temporary) }
+            CrashPoint.hit("sftp temporary uploaded")
+            try ledger.recordUpload(name, as: target, status: "renaming")
+            try connection.perform { client throws(SFTPError) in try client.rename(temporary, to: target) }
+            CrashPoint.hit("sftp upload renamed")
+        }
+        if doneMarker {
+            try connection.perform { client throws(SFTPError) in
+                if try client.stat(target + ".done") == nil { try client.upload("/dev/null", to: folder, as: Self.name(target) + ".done") }
+            }
+        }
+        try moveToArchive(name)
+        CrashPoint.hit("sftp local copy archived")
+        try ledger.finishUpload(name)
+        report.uploaded += 1
+        logger.info("\(name): uploaded to \(describe(target))")
+    }
+
+    /// `path` itself, or `stem_2.ext`, `stem_3.ext`… when the server already has a file so named.
+    private func freeName(_ path: String) throws(SFTPError) -> String {
+        try connection.perform { client throws(SFTPError) in
+            let name = Self.name(path)
+            guard try client.stat(path) != nil else { return path }
+            let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
+            let stem = dot.map { String(name[..<$0]) } ?? name
+            let ext = dot.map { String(name[$0...]) } ?? ""
+            var counter = 2
+            while try client.stat(folder + "/\(stem)_\(counter)\(ext)") != nil { counter += 1 }
+            logger.notice("\(describe(path)) already exists on the server; uploading as \(stem)_\(counter)\(ext)")
+            return folder + "/\(stem)_\(counter)\(ext)"
+        }
+    }
+
+    private func moveToArchive(_ name: String) throws {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        let day = archive + "/sent/" + formatter.string(from: Date())
+        try FileManager.default.createDirectory(atPath: day, withIntermediateDirectories: true)
+        var target = day + "/" + name
+        var counter = 2
+        while FileManager.default.fileExists(atPath: target) {
+            target = day + "/" + name + "." + String(counter)
+            counter += 1
+        }
+        try FileManager.default.moveItem(atPath: outbox.directory + "/" + name, toPath: target)
+    }
+
+    static func name(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
+
+    static func temporary(for path: String) -> String {
+        let name = name(path)
+        return String(path.dropLast(name.count)) + "." + name + ".tmp"
+    }
+
+    private func isFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    private func modified(_ name: String) -> Double {
+        var info = stat()
+        guard stat(outbox.directory + "/" + name, &info) == 0 else { return 0 }
+        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+    }
+}

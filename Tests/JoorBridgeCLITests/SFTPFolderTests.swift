@@ -1,0 +1,273 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import JoorSandbox
+
+/// Whether sshd and ssh-keygen are installed (`.ci/run` installs openssh-server).
+let sshServerAvailable = SSHServer.available
+
+/// The inbox and the outbox on a real OpenSSH server on loopback, through the built executable:
+/// what JOOR gets, what the server shows, and what a rerun does after each kind of trouble.
+@Suite("SFTP inbox and outbox", .serialized, .enabled(if: sshServerAvailable, "needs openssh-server (sshd) and ssh-keygen"))
+struct SFTPFolderTests {
+    static let env = ["SFTP_TOKEN": "watch-token"]
+
+    struct Setup {
+        let sandbox: JoorSandboxServer
+        let server: SSHServer
+        let dir: TemporaryDirectory
+        var exports: String { server.root + "/exports" }
+        var imports: String { server.root + "/imports" }
+
+        func remote(_ folder: String) -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        }
+        func orderFiles(_ folder: String) -> [String] { remote(folder).filter { $0.hasPrefix("ORD_") && $0.hasSuffix(".csv") } }
+        func deliverable() async -> Set<String> {
+            Set(await sandbox.state.allOrders().filter { $0.exported && !($0.order.customerCode ?? "").isEmpty }.map(\.id))
+        }
+        func run(_ arguments: [String] = ["run"]) async throws -> Executable.Outcome {
+            try await Executable.run(arguments, in: dir.path, environment: SFTPFolderTests.env, timeout: 180)
+        }
+        func stop() async {
+            server.stop()
+            await sandbox.stop()
+        }
+    }
+
+    /// A sandbox with `orders` orders and 40 SKUs, an sshd, and a workspace whose inbox and
+    /// outbox are folders on that server.
+    static func setUp(orders: Int = 6, skus: Int = 40, settle: Int = 0, sftp extra: String = "", pin: String? = nil) async throws -> Setup {
+        let sandbox = try await WatchTests.sandbox(orders: orders)
+        await WatchTests.register(sandbox, rows: skus, first: 5_000)
+        let server = try SSHServer()
+        let dir = try TemporaryDirectory("sftp-bridge")
+        try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml"])
+        for folder in ["exports", "imports"] { try FileManager.default.createDirectory(atPath: server.root + "/" + folder, withIntermediateDirectories: true) }
+        let base = "sftp://\(server.user)@127.0.0.1:\(server.port)\(server.root)"
+        try dir.write("joorbridge.yml", text: """
+        version: 1
+        joor: { token_env: SFTP_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+        state: ./state/joorbridge.sqlite
+        folders:
+          inbox: \(base)/exports
+          outbox: \(base)/imports
+        sftp:
+          key_file: \(server.userKey)
+          host_key_sha256: "\(try pin ?? server.hostKeyFingerprint())"
+          connect_timeout_seconds: 5
+          timeout_seconds: 10
+        \(extra)
+        orders: { mapping: mappings/orders-csv-lines.yml, order_status: all, page_size: 10, done_marker: true }
+        inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: \(settle), batch_size: 25, max_attempts: 3 }
+        """)
+        return Setup(sandbox: sandbox, server: server, dir: dir)
+    }
+
+    @Test func filesComeFromTheServerAndOrdersGoToItOnce() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.stop() } }
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 5).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
+
+        let run = try await s.run()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("sftp: 1 downloaded, 1 finished on the server"), "\(run.stderr)")
+        let stock = await s.sandbox.state.allStock()
+        #expect(stock.count == 40 && stock.allSatisfy { $0.inventory == 5 })
+        #expect(!s.remote(s.exports).contains("stock_1.csv"), "taken from the remote inbox")
+        #expect(s.remote(s.exports + "/archive") == ["stock_1.csv"], "archived on the server after JOOR accepted it")
+        #expect(WatchTests.files(s.dir, "archive").contains { $0.hasSuffix("/stock_1.csv") && !$0.hasPrefix("sent/") }, "and kept locally")
+
+        let delivered = await s.deliverable()
+        let uploaded = s.orderFiles(s.imports)
+        #expect(delivered.count >= 3)
+        #expect(Set(uploaded.map { String($0.split(separator: "_")[1]) }) == delivered, "every order uploaded: \(uploaded)")
+        #expect(s.remote(s.imports).filter { $0.hasPrefix(".") }.isEmpty, "no temporary left on the server")
+        #expect(uploaded.allSatisfy { s.remote(s.imports).contains($0 + ".done") }, "each file has its done marker")
+        #expect(try String(contentsOfFile: s.imports + "/" + uploaded[0], encoding: .utf8).hasSuffix("\r\n"))
+        #expect(WatchTests.files(s.dir, "outbox").isEmpty, "nothing waits locally")
+        #expect(WatchTests.files(s.dir, "archive").filter { $0.hasPrefix("sent/") }.count == uploaded.count, "a local copy of each file sent")
+
+        let again = try await s.run()
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(s.orderFiles(s.imports) == uploaded, "nothing uploaded twice")
+        #expect((await s.sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0) == 2, "nothing pushed twice")
+    }
+
+    @Test func aServerThatIsDownLosesNothingAndTheRerunFinishesTheWork() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.stop() } }
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 9).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
+        s.server.stop()
+
+        let down = try await s.run()
+        #expect(down.status == 3, "\(down.stderr)")
+        #expect(down.stderr.contains("sftp problem"), "the summary says the server was the problem: \(down.stderr)")
+        #expect(await s.sandbox.state.allStock().allSatisfy { $0.inventory != 9 }, "nothing of the remote file was sent")
+        let delivered = await s.deliverable()
+        #expect(WatchTests.files(s.dir, "outbox").count == delivered.count, "the orders wait in the local outbox")
+
+        try s.server.start()
+        let back = try await s.run()
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(await s.sandbox.state.allStock().filter { $0.inventory == 9 }.count == 40)
+        #expect(Set(s.orderFiles(s.imports).map { String($0.split(separator: "_")[1]) }) == delivered)
+        #expect(s.orderFiles(s.imports).count == delivered.count, "each order once")
+        #expect(WatchTests.files(s.dir, "outbox").isEmpty)
+        #expect(s.remote(s.exports + "/archive") == ["stock_1.csv"])
+    }
+
+    @Test func anUnknownOrChangedHostKeyIsRefusedAndNothingMoves() async throws {
+        let s = try await Self.setUp(pin: "SHA256:" + String(repeating: "Q", count: 43))
+        defer { Task { await s.stop() } }
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 4).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
+        let run = try await s.run()
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("host key is \(try s.server.hostKeyFingerprint()), not the pinned"), "\(run.stderr)")
+        #expect(s.remote(s.exports) == ["stock_1.csv"], "the remote file is untouched")
+        #expect(WatchTests.files(s.dir, "processing").isEmpty, "nothing was downloaded")
+        #expect(s.orderFiles(s.imports).isEmpty, "nothing was uploaded")
+        #expect(await s.sandbox.state.allStock().allSatisfy { $0.inventory != 4 })
+
+        // A known_hosts file that lists another key for the server is refused the same way.
+        let knownHosts = try s.server.knownHosts(with: s.server.dir.path("other_key.pub"))
+        let text = try String(contentsOfFile: s.dir.path("joorbridge.yml"), encoding: .utf8)
+            .replacingOccurrences(of: #"host_key_sha256: "SHA256:QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ""#, with: "known_hosts: \(knownHosts)")
+        try text.write(toFile: s.dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
+        let changed = try await s.run(["run", "inventory"])
+        #expect(changed.status == 3)
+        #expect(changed.stderr.contains("differs from the one in"), "\(changed.stderr)")
+        #expect(s.remote(s.exports) == ["stock_1.csv"])
+    }
+
+    @Test func permissionDeniedOnTheServerIsReportedAndNothingIsSentTwice() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.stop() } }
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 6).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
+        s.server.stop()
+        s.server.readOnly = true
+        try s.server.start()
+
+        let denied = try await s.run()
+        #expect(denied.status == 3, "\(denied.stderr)")
+        #expect(denied.stderr.lowercased().contains("permission denied"), "\(denied.stderr)")
+        #expect(await s.sandbox.state.allStock().filter { $0.inventory == 6 }.count == 40, "JOOR has the quantities (the file could be read)")
+        #expect(s.remote(s.exports) == ["stock_1.csv"], "the server refused the archive move; the file is where it was")
+        #expect(s.orderFiles(s.imports).isEmpty && !WatchTests.files(s.dir, "outbox").isEmpty, "the orders wait locally")
+        let pushes = await s.sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
+
+        s.server.stop()
+        s.server.readOnly = false
+        try s.server.start()
+        let allowed = try await s.run()
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(s.remote(s.exports + "/archive") == ["stock_1.csv"], "archived now")
+        #expect((await s.sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0) == pushes, "not downloaded or pushed again")
+        #expect(s.orderFiles(s.imports).count == (await s.deliverable()).count)
+    }
+
+    @Test func aFileStillGrowingOnTheServerWaitsUntilItStops() async throws {
+        let s = try await Self.setUp(skus: 300, settle: 2)
+        defer { Task { await s.stop() } }
+        let lines = WatchTests.stock(rows: 300, first: 5_000, quantity: 3).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let path = s.exports + "/stock_1.csv"
+        try (lines.prefix(2).joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: false, encoding: .utf8)
+        // The WMS writes a line every 50 ms (15 s for the whole file) while the first run looks.
+        let writing = ManagedFlag()
+        let writer = Thread {
+            var next = 2
+            let handle = FileHandle(forWritingAtPath: path)!
+            handle.seekToEndOfFile()
+            while !writing.isSet && next < lines.count - 1 {
+                handle.write(Data((lines[next] + "\r\n").utf8))
+                next += 1
+                usleep(50_000)
+            }
+            writing.remaining = Array(lines[next...])
+            try? handle.close()
+            writing.done = true
+        }
+        writer.start()
+        let first = try await s.run(["run", "inventory"])
+        writing.isSet = true
+        while !writing.done { usleep(10_000) }
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("1 waiting there"), "still growing: \(first.stderr)")
+        #expect(await s.sandbox.state.allStock().allSatisfy { $0.inventory != 3 }, "nothing of the growing file was sent")
+
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(writing.remaining.map { $0 + "\r\n" }.joined().utf8))
+        try handle.close()
+        let second = try await s.run(["run", "inventory"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(await s.sandbox.state.allStock().filter { $0.inventory == 3 }.count == 300, "the whole file, once complete")
+    }
+
+    @Test func theRemoteFileIsArchivedOnlyAfterJOORAcceptedItAndBrokenFilesGoToTheErrorFolder() async throws {
+        let s = try await Self.setUp(sftp: "  after_download: delete")
+        defer { Task { await s.stop() } }
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 8).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
+        try "this is not a stock export\n".write(toFile: s.exports + "/stock_broken.csv", atomically: true, encoding: .utf8)
+        await s.sandbox.state.plan(FaultPlan(failCount: 1_000, failStatus: 500, pathPrefix: "/v2/bulk-inventory"))
+
+        let refused = try await s.run(["run", "inventory"])
+        #expect(refused.status == 3 || refused.status == 69, "\(refused.stderr)")
+        #expect(s.remote(s.exports).contains("stock_1.csv"), "JOOR did not accept it: the remote file stays")
+        #expect(s.remote(s.exports + "/error") == ["stock_broken.csv"], "the broken file goes to the server's error folder")
+        #expect(WatchTests.files(s.dir, "error").contains("stock_broken.csv"), "and to the local one, with the reason")
+
+        await s.sandbox.state.plan(FaultPlan())
+        let accepted = try await s.run(["run", "inventory"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(await s.sandbox.state.allStock().filter { $0.inventory == 8 }.count == 40)
+        #expect(!s.remote(s.exports).contains("stock_1.csv"), "deleted on the server (after_download: delete) once JOOR accepted it")
+        #expect(!s.remote(s.exports).contains("archive"))
+    }
+}
+
+/// A flag and the lines left, shared with the writer thread of the growing-file test.
+final class ManagedFlag: @unchecked Sendable {
+    var isSet = false
+    var done = false
+    var remaining: [String] = []
+}
+
+/// SIGKILL at every checkpoint of a run whose inbox and outbox are on an SFTP server (downloads,
+/// outcomes, remote moves, uploads, renames, the orders and inventory checkpoints in between);
+/// the rerun leaves every order on the server exactly once, every quantity in JOOR, and the
+/// remote file archived once.
+@Suite("SFTP folders survive SIGKILL", .serialized, .enabled(if: sshServerAvailable, "needs openssh-server (sshd) and ssh-keygen"))
+struct SFTPCrashTests {
+    @Test func everyCheckpointOfARemoteRunIsSurvivable() async throws {
+        var checkpoint = 1
+        var finished = false
+        var names: Set<String> = []
+        while !finished && checkpoint <= 80 {
+            let s = try await SFTPFolderTests.setUp(orders: 3)
+            defer { Task { await s.stop() } }
+            try WatchTests.stock(rows: 40, first: 5_000, quantity: 2).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
+            let killed = try await Executable.run(["run"], in: s.dir.path, environment: SFTPFolderTests.env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 }, timeout: 180)
+            finished = !killed.stderr.contains("crash test: SIGKILL")
+            if let line = killed.stderr.split(separator: "\n").first(where: { $0.hasPrefix("crash test: SIGKILL") }), let open = line.lastIndex(of: "(") {
+                names.insert(String(line[line.index(after: open)...].dropLast()))
+            }
+            let rerun = try await s.run()
+            #expect(rerun.status == 0, "checkpoint \(checkpoint): \(rerun.stderr)")
+            let uploaded = s.orderFiles(s.imports)
+            let ids = uploaded.map { String($0.split(separator: "_")[1]) }
+            #expect(Set(ids).count == ids.count, "checkpoint \(checkpoint): an order was uploaded twice: \(uploaded)")
+            #expect(Set(ids) == (await s.deliverable()), "checkpoint \(checkpoint): every order uploaded")
+            #expect(s.remote(s.imports).filter { $0.hasPrefix(".") }.isEmpty, "checkpoint \(checkpoint): no temporary left on the server")
+            #expect(uploaded.allSatisfy { s.remote(s.imports).contains($0 + ".done") }, "checkpoint \(checkpoint): every done marker")
+            #expect(await s.sandbox.state.allStock().filter { $0.inventory == 2 }.count == 40, "checkpoint \(checkpoint)")
+            #expect(s.remote(s.exports + "/archive") == ["stock_1.csv"], "checkpoint \(checkpoint): archived once on the server")
+            #expect(!s.remote(s.exports).contains("stock_1.csv"))
+            #expect(WatchTests.files(s.dir, "outbox").isEmpty && WatchTests.files(s.dir, "processing").isEmpty, "checkpoint \(checkpoint)")
+            checkpoint += 1
+        }
+        #expect(finished, "a run without a kill was reached")
+        let remote: Set = ["sftp file downloaded", "sftp outcome recorded", "sftp remote file moved", "sftp temporary uploaded", "sftp upload renamed", "sftp local copy archived"]
+        #expect(remote.isSubset(of: names), "every SFTP checkpoint was hit: \(names.sorted()) after \(checkpoint - 1) kills")
+    }
+}
