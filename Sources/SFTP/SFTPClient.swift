@@ -36,6 +36,10 @@ public final class SFTPClient {
         ssh_options_set(session, SSH_OPTIONS_USER, location.user)
         ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &timeout)
         ssh_options_set(session, SSH_OPTIONS_PROCESS_CONFIG, &noConfig)
+        // Every SFTP request waits for its answer: without TCP_NODELAY, Nagle's algorithm and
+        // delayed ACKs add ~40 ms to each (a 64 MiB upload took 60 s instead of 1).
+        var noDelay: Int32 = 1
+        ssh_options_set(session, SSH_OPTIONS_NODELAY, &noDelay)
         if let known = location.knownHostsFile { ssh_options_set(session, SSH_OPTIONS_KNOWNHOSTS, known) }
         guard ssh_connect(session) == SSH_OK else {
             throw fail(.connection, "cannot connect: \(lastError())")

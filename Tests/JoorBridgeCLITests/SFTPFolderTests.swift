@@ -155,6 +155,8 @@ struct SFTPFolderTests {
         #expect(s.remote(s.exports) == ["stock_1.csv"], "the server refused the archive move; the file is where it was")
         #expect(s.orderFiles(s.imports).isEmpty && !WatchTests.files(s.dir, "outbox").isEmpty, "the orders wait locally")
         let pushes = await s.sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
+        let status = try await s.run(["status"])
+        #expect(status.stdout.contains("1 still to be archived there") && status.stdout.contains("file(s) waiting here to be uploaded"), "\(status.stdout)")
 
         s.server.stop()
         s.server.readOnly = false

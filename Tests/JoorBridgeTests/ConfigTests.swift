@@ -16,6 +16,33 @@ struct ConfigTests {
         do { _ = try load(text, env: env); return [] } catch let error as MappingErrors { return error.errors } catch { return [] }
     }
 
+    @Test func sftpFoldersAndTheirSection() throws {
+        let pin = "SHA256:" + String(repeating: "a", count: 43)
+        let (config, dir) = try load("""
+        version: 1
+        folders: { inbox: "sftp://wms@files.example.com:2222/exports", outbox: "sftp://wms@files.example.com/imports", outbox_staging: ./staging }
+        sftp: { key_file: keys/id_ed25519, passphrase_env: KEY_PASS, host_key_sha256: "\(pin)", timeout_seconds: 20, after_download: delete }
+        """)
+        #expect(config.folders.remoteInbox == "sftp://wms@files.example.com:2222/exports")
+        #expect(config.folders.inbox == dir.url.appendingPathComponent("inbox").standardizedFileURL.path, "files dropped locally are still taken")
+        #expect(config.folders.outbox == dir.url.appendingPathComponent("staging").standardizedFileURL.path)
+        #expect(config.sftp?.keyFile == dir.url.appendingPathComponent("keys/id_ed25519").standardizedFileURL.path)
+        #expect(config.sftp?.afterDownload == .delete)
+        let location = try config.sftpLocation(config.folders.remoteInbox!, environment: ["KEY_PASS": "s3cret"])
+        #expect(location.host == "files.example.com" && location.port == 2222 && location.user == "wms" && location.path == "/exports")
+        #expect(location.passphrase == "s3cret" && location.hostKeySHA256 == pin && location.timeoutSeconds == 20)
+        let missing = #expect(throws: MappingErrors.self) { try config.sftpLocation(config.folders.remoteOutbox!, environment: [:]) }
+        #expect(missing?.description.contains("set the environment variable KEY_PASS") == true)
+
+        #expect(errors("version: 1\nfolders: { inbox: \"sftp://wms@h/x\" }\n").contains { $0.line == 2 && $0.message.contains("needs an sftp: section") })
+        #expect(errors("version: 1\nfolders: { inbox: \"sftp://h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains { $0.message.contains("must look like sftp://user@host:port/path") })
+        #expect(errors("version: 1\nfolders: { archive: \"sftp://u@h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains { $0.message.contains("only inbox and outbox") })
+        #expect(errors("version: 1\nsftp: { key_file: k }\n").contains { $0.line == 2 && $0.message.contains("host_key_sha256: or known_hosts:") }, "no trust, no connection")
+        #expect(errors("version: 1\nsftp: { key_file: k, host_key_sha256: \"MD5:aa:bb\" }\n").contains { $0.message.contains("must be a SHA256 fingerprint") })
+        #expect(errors("version: 1\nsftp: { key_file: k, known_hosts: kh, remote_archive: archive }\n").contains { $0.message.contains("absolute path on the server") })
+        #expect(errors("version: 1\nfolders: { outbox_staging: ./s }\n").contains { $0.message.contains("only for an sftp:// outbox") })
+    }
+
     @Test func relativePathsAndDefaults() throws {
         let (config, dir) = try load("version: 1\norders: { mapping: mappings/o.yml }\n")
         #expect(config.folders.outbox == dir.url.appendingPathComponent("outbox").standardizedFileURL.path)

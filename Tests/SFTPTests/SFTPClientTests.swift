@@ -70,7 +70,7 @@ struct SFTPClientTests {
         let big = server.root + "/big.csv"
         _ = FileManager.default.createFile(atPath: big, contents: Data(repeating: UInt8(ascii: "x"), count: 64 << 20))
         let client = try SFTPClient(try location(server))
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.15) { server.stop() }
+        Self.stop(server, whenFileGrows: local.path(".big.csv.part"))
         #expect { try client.download(big, to: local.path("big.csv")) } throws: { ($0 as? SFTPError)?.kind == .connection || ($0 as? SFTPError)?.kind == .io }
         #expect(try FileManager.default.contentsOfDirectory(atPath: local.path).isEmpty, "no partial file left")
         #expect((try FileManager.default.attributesOfItem(atPath: big)[.size] as? Int) == 64 << 20, "the remote file is where it was")
@@ -80,5 +80,33 @@ struct SFTPClientTests {
         defer { server.stop() }
         try SFTPClient(try location(server)).download(big, to: local.path("big.csv"))
         #expect((try FileManager.default.attributesOfItem(atPath: local.path("big.csv"))[.size] as? Int) == 64 << 20)
+    }
+
+    @Test func aServerStoppedMidUploadShowsNoFileUnderItsNameAndTheRetryCompletes() throws {
+        let server = try SSHServer()
+        let local = try TemporaryDirectory("sftp-cut-up")
+        FileManager.default.createFile(atPath: local.path("ORD_big.csv"), contents: Data(repeating: UInt8(ascii: "y"), count: 64 << 20))
+        let client = try SFTPClient(try location(server))
+        Self.stop(server, whenFileGrows: server.root + "/.ORD_big.csv.tmp")
+        #expect { try client.upload(local.path("ORD_big.csv"), to: server.root, as: "ORD_big.csv") } throws: { ($0 as? SFTPError)?.kind == .connection || ($0 as? SFTPError)?.kind == .io }
+        #expect(!FileManager.default.fileExists(atPath: server.root + "/ORD_big.csv"), "the WMS never sees half a file under the final name")
+
+        try server.start()
+        defer { server.stop() }
+        try SFTPClient(try location(server)).upload(local.path("ORD_big.csv"), to: server.root, as: "ORD_big.csv")
+        #expect((try FileManager.default.attributesOfItem(atPath: server.root + "/ORD_big.csv")[.size] as? Int) == 64 << 20)
+    }
+
+    /// Stops `server` as soon as `path` (the transfer's temporary) holds a first megabyte: the
+    /// transfer is then certainly under way, however fast the machine.
+    static func stop(_ server: SSHServer, whenFileGrows path: String) {
+        Thread.detachNewThread {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size >= 1 << 20 { break }
+                usleep(500)
+            }
+            server.stop()
+        }
     }
 }

@@ -31,6 +31,13 @@ public struct StatusReport: Sendable, Codable {
     public var lastInventoryPush: String?
     /// When `joorbridge watch` last looked (it records every cycle).
     public var lastWatchCycle: String?
+    /// The SFTP folders, when the inbox or outbox is remote.
+    public var remoteInbox: String?
+    public var remoteOutbox: String?
+    /// Remote inbox files listed but not taken yet (settling, or waiting for their marker).
+    public var remoteFilesSeen = 0
+    /// Remote inbox files done with locally whose move on the server is still to be made.
+    public var remoteMovesPending = 0
 
     public static func read(config: BridgeConfig) throws -> StatusReport {
         var report = StatusReport()
@@ -45,10 +52,15 @@ public struct StatusReport: Sendable, Codable {
             report.interruptedRun = try ledger.value("orders.running_since") != nil
             report.lastInventoryPush = try ledger.lastInventoryPush()
             report.lastWatchCycle = try ledger.value("watch.last_cycle")
+            let remote = try ledger.remoteFiles().values
+            report.remoteFilesSeen = remote.filter { $0.status == .seen }.count
+            report.remoteMovesPending = remote.filter { $0.status == .accepted || $0.status == .rejected }.count
         }
         func count(_ folder: String, _ include: (String) -> Bool = { _ in true }) -> Int {
             ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") && include($0) }.count
         }
+        report.remoteInbox = config.folders.remoteInbox
+        report.remoteOutbox = config.folders.remoteOutbox
         report.outboxFiles = count(config.folders.outbox)
         report.inboxFiles = count(config.folders.inbox)
         report.processingFiles = count(config.folders.processing)
@@ -68,8 +80,15 @@ public struct StatusReport: Sendable, Codable {
             lines.append("orders that cannot be delivered (retried on every run):")
             for order in failingOrders { lines.append("  \(order.orderID) (\(order.attempts) attempt\(order.attempts == 1 ? "" : "s")): \(order.reason)") }
         }
-        lines.append("outbox: \(outboxFiles) file(s) waiting for the WMS")
+        if let remoteOutbox {
+            lines.append("outbox: \(remoteOutbox); \(outboxFiles) file(s) waiting here to be uploaded")
+        } else {
+            lines.append("outbox: \(outboxFiles) file(s) waiting for the WMS")
+        }
         lines.append("inbox: \(inboxFiles) file(s) waiting, \(processingFiles) in processing, \(errorFiles) in error")
+        if let remoteInbox {
+            lines.append("remote inbox: \(remoteInbox); \(remoteFilesSeen) file(s) seen there and not taken yet, \(remoteMovesPending) still to be archived there")
+        }
         lines.append("inventory: " + (lastInventoryPush.map { "JOOR last accepted quantities at \($0)" } ?? "nothing pushed yet"))
         if let lastWatchCycle { lines.append("watch: last looked at \(lastWatchCycle)") }
         return lines.joined(separator: "\n")

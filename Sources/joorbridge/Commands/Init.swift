@@ -83,6 +83,17 @@ struct Init: ParsableCommand {
       processing: ./processing    # inbox files being pushed
       archive: ./archive          # inbox files JOOR accepted, by date
       error: ./error              # broken files, with NAME.error.txt and NAME.rejects.csv
+      # inbox and outbox can also be folders on an SFTP server (see the sftp: section below):
+      # inbox: sftp://joor@wms.example.com/exports
+      # outbox: sftp://joor@wms.example.com:2222/imports
+
+    # Only for sftp:// folders: key login, and the server's host key pinned.
+    # sftp:
+    #   key_file: /etc/joorbridge/id_ed25519
+    #   passphrase_env: JOORBRIDGE_SFTP_PASSPHRASE   # if the key has a passphrase
+    #   host_key_sha256: "SHA256:..."                # ssh-keyscan -p PORT HOST | ssh-keygen -lf -
+    #   # known_hosts: /etc/joorbridge/known_hosts   # instead of the pin
+    #   after_download: archive                      # or delete (after JOOR accepted the file)
 
     # The SQLite state store: which orders were delivered, what JOOR accepted. Back it up.
     state: ./state/joorbridge.sqlite
