@@ -30,7 +30,7 @@ struct SFTPFolderTests {
             try await Executable.run(arguments, in: dir.path, environment: SFTPFolderTests.env, timeout: 180)
         }
         func stop() async {
-            server.stop()
+            await server.stopped()
             await sandbox.stop()
         }
     }
@@ -40,7 +40,7 @@ struct SFTPFolderTests {
     static func setUp(orders: Int = 6, skus: Int = 40, settle: Int = 0, sftp extra: String = "", pin: String? = nil) async throws -> Setup {
         let sandbox = try await WatchTests.sandbox(orders: orders)
         await WatchTests.register(sandbox, rows: skus, first: 5_000)
-        let server = try SSHServer()
+        let server = try await SSHServer.started()
         let dir = try TemporaryDirectory("sftp-bridge")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml"])
         for folder in ["exports", "imports"] { try FileManager.default.createDirectory(atPath: server.root + "/" + folder, withIntermediateDirectories: true) }
@@ -98,7 +98,7 @@ struct SFTPFolderTests {
         let s = try await Self.setUp()
         defer { Task { await s.stop() } }
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 9).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
-        s.server.stop()
+        await s.server.stopped()
 
         let down = try await s.run()
         #expect(down.status == 3, "\(down.stderr)")
@@ -107,7 +107,7 @@ struct SFTPFolderTests {
         let delivered = await s.deliverable()
         #expect(WatchTests.files(s.dir, "outbox").count == delivered.count, "the orders wait in the local outbox")
 
-        try s.server.start()
+        try await s.server.restart()
         let back = try await s.run()
         #expect(back.status == 0, "\(back.stderr)")
         #expect(await s.sandbox.state.allStock().filter { $0.inventory == 9 }.count == 40)
@@ -144,9 +144,7 @@ struct SFTPFolderTests {
         let s = try await Self.setUp()
         defer { Task { await s.stop() } }
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 6).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
-        s.server.stop()
-        s.server.readOnly = true
-        try s.server.start()
+        try await s.server.restart(readOnly: true)
 
         let denied = try await s.run()
         #expect(denied.status == 3, "\(denied.stderr)")
@@ -158,9 +156,7 @@ struct SFTPFolderTests {
         let status = try await s.run(["status"])
         #expect(status.stdout.contains("1 still to be archived there") && status.stdout.contains("file(s) waiting here to be uploaded"), "\(status.stdout)")
 
-        s.server.stop()
-        s.server.readOnly = false
-        try s.server.start()
+        try await s.server.restart(readOnly: false)
         let allowed = try await s.run()
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(s.remote(s.exports + "/archive") == ["stock_1.csv"], "archived now")
@@ -192,7 +188,7 @@ struct SFTPFolderTests {
         writer.start()
         let first = try await s.run(["run", "inventory"])
         writing.isSet = true
-        while !writing.done { usleep(10_000) }
+        _ = try await RunningExecutable.until { writing.done }
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("1 waiting there"), "still growing: \(first.stderr)")
         #expect(await s.sandbox.state.allStock().allSatisfy { $0.inventory != 3 }, "nothing of the growing file was sent")

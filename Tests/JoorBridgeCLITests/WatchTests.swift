@@ -72,7 +72,8 @@ struct WatchTests {
             try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(Double(index) - 60)], ofItemAtPath: path)
         }
         let watch = try RunningExecutable(["watch", "--poll", "0.2", "--interval", "60"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
-        let pushing = try await RunningExecutable.until { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }
+        // Generous: the first cycle downloads orders from a sandbox that shares this loaded process.
+        let pushing = try await RunningExecutable.until(timeout: 120) { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }
         #expect(pushing)
         try await Task.sleep(for: .milliseconds(400))   // a batch or two is in JOOR now
         watch.signal(SIGTERM)

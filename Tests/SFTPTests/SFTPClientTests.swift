@@ -11,8 +11,8 @@ struct SFTPClientTests {
                                   hostKeySHA256: pin ?? (knownHosts == nil ? try server.hostKeyFingerprint() : nil), knownHostsFile: knownHosts))
     }
 
-    @Test func uploadAppearsAtOnceUnderItsNameAndNeverOverwrites() throws {
-        let server = try SSHServer()
+    @Test func uploadAppearsAtOnceUnderItsNameAndNeverOverwrites() async throws {
+        let server = try await SSHServer.started()
         defer { server.stop() }
         let local = try TemporaryDirectory("sftp-local")
         let payload = String(repeating: "ORD;1;2;3\r\n", count: 20_000)
@@ -37,8 +37,8 @@ struct SFTPClientTests {
         #expect(try client.stat(server.root + "/archive/ORD_1.csv")?.size == UInt64(payload.utf8.count))
     }
 
-    @Test func anUnknownOrChangedHostKeyIsRefused() throws {
-        let server = try SSHServer()
+    @Test func anUnknownOrChangedHostKeyIsRefused() async throws {
+        let server = try await SSHServer.started()
         defer { server.stop() }
         let wrongPin = "SHA256:" + String(repeating: "A", count: 43)
         do {
@@ -57,15 +57,15 @@ struct SFTPClientTests {
         _ = try SFTPClient(try location(server, knownHosts: right))
     }
 
-    @Test func aKeyTheServerDoesNotKnowIsRefused() throws {
-        let server = try SSHServer()
+    @Test func aKeyTheServerDoesNotKnowIsRefused() async throws {
+        let server = try await SSHServer.started()
         defer { server.stop() }
         #expect { _ = try SFTPClient(try location(server, key: server.dir.path("other_key"))) } throws: { ($0 as? SFTPError)?.kind == .authentication }
         #expect { _ = try SFTPClient(try location(server, key: server.dir.path("missing_key"))) } throws: { ($0 as? SFTPError)?.kind == .authentication }
     }
 
-    @Test func aServerStoppedMidDownloadLeavesNoLocalFileAndTheRemoteOneIntact() throws {
-        let server = try SSHServer()
+    @Test func aServerStoppedMidDownloadLeavesNoLocalFileAndTheRemoteOneIntact() async throws {
+        let server = try await SSHServer.started()
         let local = try TemporaryDirectory("sftp-cut")
         let big = server.root + "/big.csv"
         _ = FileManager.default.createFile(atPath: big, contents: Data(repeating: UInt8(ascii: "x"), count: 64 << 20))
@@ -76,14 +76,14 @@ struct SFTPClientTests {
         #expect((try FileManager.default.attributesOfItem(atPath: big)[.size] as? Int) == 64 << 20, "the remote file is where it was")
 
         // The server comes back: the download completes.
-        try server.start()
+        try await server.restart()
         defer { server.stop() }
         try SFTPClient(try location(server)).download(big, to: local.path("big.csv"))
         #expect((try FileManager.default.attributesOfItem(atPath: local.path("big.csv"))[.size] as? Int) == 64 << 20)
     }
 
-    @Test func aServerStoppedMidUploadShowsNoFileUnderItsNameAndTheRetryCompletes() throws {
-        let server = try SSHServer()
+    @Test func aServerStoppedMidUploadShowsNoFileUnderItsNameAndTheRetryCompletes() async throws {
+        let server = try await SSHServer.started()
         let local = try TemporaryDirectory("sftp-cut-up")
         FileManager.default.createFile(atPath: local.path("ORD_big.csv"), contents: Data(repeating: UInt8(ascii: "y"), count: 64 << 20))
         let client = try SFTPClient(try location(server))
@@ -91,7 +91,7 @@ struct SFTPClientTests {
         #expect { try client.upload(local.path("ORD_big.csv"), to: server.root, as: "ORD_big.csv") } throws: { ($0 as? SFTPError)?.kind == .connection || ($0 as? SFTPError)?.kind == .io }
         #expect(!FileManager.default.fileExists(atPath: server.root + "/ORD_big.csv"), "the WMS never sees half a file under the final name")
 
-        try server.start()
+        try await server.restart()
         defer { server.stop() }
         try SFTPClient(try location(server)).upload(local.path("ORD_big.csv"), to: server.root, as: "ORD_big.csv")
         #expect((try FileManager.default.attributesOfItem(atPath: server.root + "/ORD_big.csv")[.size] as? Int) == 64 << 20)

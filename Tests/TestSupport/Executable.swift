@@ -25,7 +25,7 @@ public enum Executable {
         try await offPool { try runBlocking(arguments, in: directory, environment: environment, timeout: timeout) }
     }
 
-    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
         }

@@ -53,6 +53,25 @@ public final class SSHServer: @unchecked Sendable {
         while Date() < deadline && !Self.accepts(port) { usleep(20_000) }
     }
 
+    /// Starts a server without blocking Swift's cooperative pool (an in-process JOOR sandbox of a
+    /// test running alongside needs those threads).
+    public static func started() async throws -> SSHServer {
+        try await Executable.offPool { try SSHServer() }
+    }
+
+    /// ``start()`` and ``stop()`` off the cooperative pool.
+    public func restart(readOnly: Bool? = nil) async throws {
+        try await Executable.offPool { [self] in
+            stop()
+            if let readOnly { self.readOnly = readOnly }
+            try start()
+        }
+    }
+
+    public func stopped() async {
+        _ = try? await Executable.offPool { [self] in stop() }
+    }
+
     /// Stops the server and every session it serves (as if the machine went away).
     public func stop() {
         guard let pid else { return }
