@@ -202,6 +202,22 @@ struct SFTPFolderTests {
         #expect(await s.sandbox.state.allStock().filter { $0.inventory == 3 }.count == 300, "the whole file, once complete")
     }
 
+    @Test func watchTakesRemoteFilesOnItsPollsAndUploadsOrders() async throws {
+        let s = try await Self.setUp(settle: 1)
+        defer { Task { await s.stop() } }
+        let watch = try RunningExecutable(["watch", "--poll", "0.3", "--interval", "60"], in: s.dir.path, environment: Self.env)
+        let uploaded = try await RunningExecutable.until(timeout: 120) { s.orderFiles(s.imports).count >= 3 }
+        #expect(uploaded, "orders reached the server")
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 12).write(toFile: s.exports + "/stock_w.csv", atomically: true, encoding: .utf8)
+        let archived = try await RunningExecutable.until(timeout: 120) { s.remote(s.exports + "/archive") == ["stock_w.csv"] }
+        watch.signal(SIGTERM)
+        let outcome = try await watch.wait(timeout: 60)
+        #expect(archived, "the file was taken on a later poll, without the run waiting for it: \(outcome.stderr)")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(await s.sandbox.state.allStock().filter { $0.inventory == 12 }.count == 40)
+        #expect(Set(s.orderFiles(s.imports).map { String($0.split(separator: "_")[1]) }) == (await s.deliverable()))
+    }
+
     @Test func theRemoteFileIsArchivedOnlyAfterJOORAcceptedItAndBrokenFilesGoToTheErrorFolder() async throws {
         let s = try await Self.setUp(sftp: "  after_download: delete")
         defer { Task { await s.stop() } }

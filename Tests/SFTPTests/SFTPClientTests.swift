@@ -57,6 +57,23 @@ struct SFTPClientTests {
         _ = try SFTPClient(try location(server, knownHosts: right))
     }
 
+    @Test func aKeyWithAPassphraseNeedsIt() async throws {
+        let server = try await SSHServer.started()
+        defer { server.stop() }
+        var located = try location(server, key: server.passphraseKey)
+        do {
+            _ = try SFTPClient(located)
+            Issue.record("a protected key was used without its passphrase")
+        } catch let error as SFTPError {
+            #expect(error.kind == .authentication && error.description.contains("protected by a passphrase"), "\(error)")
+        }
+        located.passphrase = "wrong"
+        #expect { _ = try SFTPClient(located) } throws: { ($0 as? SFTPError)?.description.contains("wrong passphrase") == true }
+        located.passphrase = SSHServer.passphrase
+        let client = try SFTPClient(located)
+        #expect(try client.list(server.root).isEmpty)
+    }
+
     @Test func aKeyTheServerDoesNotKnowIsRefused() async throws {
         let server = try await SSHServer.started()
         defer { server.stop() }

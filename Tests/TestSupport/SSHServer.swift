@@ -16,6 +16,9 @@ public final class SSHServer: @unchecked Sendable {
     public var root: String { dir.path("remote") }
     public var userKey: String { dir.path("user_key") }
     public var hostKeyPublic: String { dir.path("host_key.pub") }
+    /// A second authorised key, protected by ``passphrase``.
+    public var passphraseKey: String { dir.path("passphrase_key") }
+    public static let passphrase = "correct horse battery staple"
 
     /// Serve SFTP read-only (`internal-sftp -R`): every write, rename or delete is refused with
     /// permission denied (permissions cannot be used for that when the tests run as root).
@@ -28,7 +31,9 @@ public final class SSHServer: @unchecked Sendable {
         for key in ["host_key", "user_key", "other_key"] {
             try Self.shell("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir.path(key)])
         }
-        try FileManager.default.copyItem(atPath: dir.path("user_key.pub"), toPath: dir.path("authorized_keys"))
+        try Self.shell("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", Self.passphrase, "-f", dir.path("passphrase_key")])
+        let authorized = try String(contentsOfFile: dir.path("user_key.pub"), encoding: .utf8) + String(contentsOfFile: dir.path("passphrase_key.pub"), encoding: .utf8)
+        try dir.write("authorized_keys", text: authorized)
         port = Self.freePort()
         try start()
     }

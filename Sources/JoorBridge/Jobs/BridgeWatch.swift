@@ -49,7 +49,9 @@ public struct BridgeWatch: Sendable {
                 let (summary, code) = await session.perform(job, options: options, recordQuiet: false)
                 if summary.didSomething { cycle.jobs.append(summary) }
                 cycle.raise(to: code)
-                let wait = (job == "orders" || summary.outcome == "failed") ? settings.intervalSeconds : settings.pollSeconds
+                // A failure (JOOR or the SFTP server out) backs off a whole interval: no storm of requests or alerts.
+                let troubled = summary.outcome == "failed" || !(summary.sftp?.problems.isEmpty ?? true)
+                let wait = (job == "orders" || troubled) ? settings.intervalSeconds : settings.pollSeconds
                 due[job] = Date().addingTimeInterval(wait)
             }
             cycle.requests = await session.client.stats.requests - before.0

@@ -33,10 +33,10 @@ final class RemoteInbox: @unchecked Sendable {
         self.waitToSettle = waitToSettle
     }
 
-    var folder: String { connection.location.path.hasSuffix("/") && connection.location.path.count > 1 ? String(connection.location.path.dropLast()) : connection.location.path }
+    var folder: String { connection.folder }
     var archiveFolder: String { settings.remoteArchive ?? folder + "/archive" }
     var errorFolder: String { settings.remoteError ?? folder + "/error" }
-    func describe(_ path: String) -> String { "sftp://\(connection.location.server)\(path)" }
+    func describe(_ path: String) -> String { connection.describe(path) }
 
     // MARK: Taking files
 

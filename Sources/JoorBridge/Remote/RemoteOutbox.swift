@@ -27,8 +27,8 @@ final class RemoteOutbox: @unchecked Sendable {
         self.logger = logger
     }
 
-    var folder: String { connection.location.path.hasSuffix("/") && connection.location.path.count > 1 ? String(connection.location.path.dropLast()) : connection.location.path }
-    func describe(_ path: String) -> String { "sftp://\(connection.location.server)\(path)" }
+    var folder: String { connection.folder }
+    func describe(_ path: String) -> String { connection.describe(path) }
 
     /// The local outbox files waiting to be uploaded, oldest first (temporaries left out).
     func waiting() -> [String] {

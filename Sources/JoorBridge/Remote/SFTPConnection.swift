@@ -9,6 +9,12 @@ final class SFTPConnection: @unchecked Sendable {
 
     init(_ location: SFTPLocation) { self.location = location }
 
+    /// The configured folder on the server, without a trailing slash.
+    var folder: String { location.path.count > 1 && location.path.hasSuffix("/") ? String(location.path.dropLast()) : location.path }
+
+    /// `sftp://user@host:port/path`, for messages.
+    func describe(_ path: String) -> String { "sftp://\(location.server)\(path)" }
+
     /// Runs `body` with a logged-in client.
     func perform<T>(_ body: (SFTPClient) throws(SFTPError) -> T) throws(SFTPError) -> T {
         let client: SFTPClient
