@@ -8,7 +8,8 @@ enum ExitStatus: Int32 {
     case partial = 3
     /// The command line was wrong.
     case usage = 64
-    /// JOOR could not be reached, or it rejected the API token.
+    /// JOOR could not be reached, or it rejected the API token (`check --connect`: an SFTP
+    /// server could not be reached or refused the login).
     case unavailable = 69
     /// Another run holds the lock.
     case locked = 75
@@ -22,7 +23,7 @@ enum ExitStatus: Int32 {
       0   all done
       3   done, but some records or files were rejected
       64  usage error
-      69  JOOR unreachable or the API token was rejected
+      69  JOOR unreachable or the API token was rejected (check --connect: an SFTP server)
       75  another run holds the lock
       78  configuration or mapping invalid
     """

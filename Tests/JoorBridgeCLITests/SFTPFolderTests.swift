@@ -117,6 +117,25 @@ struct SFTPFolderTests {
         #expect(s.remote(s.exports + "/archive") == ["stock_1.csv"])
     }
 
+    @Test func checkConnectLogsInAndSaysWhatIsWrong() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.stop() } }
+        let ok = try await s.run(["check", "--connect"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("inbox: logged in as \(s.server.user), host key \(try s.server.hostKeyFingerprint()) trusted"), "\(ok.stdout)")
+        #expect(ok.stdout.contains("outbox: logged in"))
+
+        try FileManager.default.removeItem(atPath: s.imports)
+        let missing = try await s.run(["check", "--connect"])
+        #expect(missing.status == 69)
+        #expect(missing.stderr.contains("/imports: no such folder on the server"), "\(missing.stderr)")
+        await s.server.stopped()
+        let down = try await s.run(["check", "--connect"])
+        #expect(down.status == 69)
+        #expect(down.stderr.contains("cannot connect"), "\(down.stderr)")
+        #expect(try await s.run(["check"]).status == 0, "without --connect nothing is contacted")
+    }
+
     @Test func anUnknownOrChangedHostKeyIsRefusedAndNothingMoves() async throws {
         let s = try await Self.setUp(pin: "SHA256:" + String(repeating: "Q", count: 43))
         defer { Task { await s.stop() } }

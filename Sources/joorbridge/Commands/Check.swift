@@ -10,13 +10,16 @@ struct Check: ParsableCommand {
         Every problem is listed with its file, line and column, and what is allowed instead.
         Warnings (for example an order field JOOR is not known to send) do not fail the check.
         Without --mapping, checks the config (--config, else $JOORBRIDGE_CONFIG, else
-        ./joorbridge.yml) and each mapping it names.
+        ./joorbridge.yml) and each mapping it names. With --connect, also logs in to each
+        sftp:// folder (host key, key, passphrase) and looks for the folder, changing nothing
+        there; a server that cannot be reached or refuses the login exits 69.
 
         Examples:
           joorbridge check
           joorbridge check --config /etc/joorbridge/joorbridge.yml
           joorbridge check --mapping mappings/inventory-csv.yml
           joorbridge check --mapping mappings/*.yml
+          joorbridge check --connect
 
         \(ExitStatus.helpText)
         """)
@@ -27,8 +30,12 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("The config file to check with the mappings it names.", valueName: "file"))
     var config: String?
 
+    @Flag(help: "Also log in to the config's sftp:// folders and look for them.")
+    var connect = false
+
     func run() throws {
         var failed = false
+        var unreachable = false
         var paths = mapping
         if mapping.isEmpty || config != nil {
             let path = BridgeConfig.resolvePath(config)
@@ -36,6 +43,16 @@ struct Check: ParsableCommand {
                 let settings = try BridgeConfig.load(path: path)
                 Console.out("ok: \(path): config")
                 paths += settings.mappingPaths
+                if connect {
+                    for probe in settings.probeRemoteFolders() {
+                        if let confirmed = probe.confirmed {
+                            Console.out("ok: \(probe.url): \(probe.role): \(confirmed)")
+                        } else {
+                            unreachable = true
+                            Console.error("error: \(probe.role) \(probe.problem ?? "unknown problem")")
+                        }
+                    }
+                }
             } catch {
                 failed = true
                 for problem in error.errors { Console.error(problem.description) }
@@ -52,6 +69,7 @@ struct Check: ParsableCommand {
             }
         }
         if failed { throw ExitStatus.config.exitCode }
+        if unreachable { throw ExitStatus.unavailable.exitCode }
     }
 }
 
