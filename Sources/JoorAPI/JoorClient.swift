@@ -73,7 +73,8 @@ public final class JoorClient: Sendable {
         var rateLimitHits = 0
         while true {
             attempt += 1
-            do { try await options.budget.spend(cost) } catch {
+            let window: CreditBudget.Window?
+            do { window = try await options.budget.spend(cost) } catch {
                 throw JoorAPIError(.unreachable, request: label, message: "cancelled while waiting for rate-limit credits")
             }
             await stats.record(credits: cost, retry: attempt > 1)
@@ -96,7 +97,9 @@ public final class JoorClient: Sendable {
                 retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map { .milliseconds(Int64($0 * 1000)) }
                 var buffer = try await response.body.collect(upTo: 256 << 20)
                 responseBody = buffer.readData(length: buffer.readableBytes) ?? Data()
+                if let window { await options.budget.answered(window) }
             } catch {
+                if let window { await options.budget.answered(window) }
                 let reason = redact(String(describing: error))
                 logger.warning("JOOR request failed", metadata: ["request": "\(label)", "attempt": "\(attempt)", "error": "\(reason)"])
                 guard idempotent, attempt < options.retry.maxAttempts else {
