@@ -20,10 +20,12 @@ public final class SFTPClient {
     public let location: SFTPLocation
     private var session: ssh_session?
     private var sftp: sftp_session?
+    private let watchdog: Watchdog
 
     /// Connects, verifies the host key and logs in.
     public init(_ location: SFTPLocation) throws(SFTPError) {
         self.location = location
+        watchdog = Watchdog(limit: .seconds(location.connectTimeoutSeconds))
         // A server that goes away mid-write must end in an error, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         guard let session = ssh_new() else { throw fail(.connection, "libssh could not create a session") }
@@ -44,6 +46,10 @@ public final class SFTPClient {
         guard ssh_connect(session) == SSH_OK else {
             throw fail(.connection, "cannot connect: \(lastError())")
         }
+        // The handshake's remaining steps are bounded by the connect timeout, the rest by the operation timeout.
+        watchdog.watch(fd: ssh_get_fd(session), limit: .seconds(location.connectTimeoutSeconds))
+        watchdog.begin()
+        defer { watchdog.end() }
         try verifyHostKey()
         try authenticate()
         // From now on the limit is per operation (libssh applies it to every blocking wait).
@@ -51,7 +57,25 @@ public final class SFTPClient {
         ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &operationTimeout)
         guard let sftp = sftp_new(session) else { throw fail(.connection, "the server offers no SFTP: \(lastError())") }
         self.sftp = sftp
-        guard sftp_init(sftp) == SSH_OK else { throw fail(.connection, "the SFTP subsystem did not start: \(lastError())") }
+        guard sftp_init(sftp) == SSH_OK else { throw fail(.connection, watchdog.fired ? timedOut(location.connectTimeoutSeconds) : "the SFTP subsystem did not start: \(lastError())") }
+        watchdog.setLimit(.seconds(location.timeoutSeconds))
+    }
+
+    /// Runs one operation under the watchdog: a server that does not answer within
+    /// `timeoutSeconds` ends it with a connection error.
+    private func guarded<T>(_ body: () throws(SFTPError) -> T) throws(SFTPError) -> T {
+        watchdog.begin()
+        defer { watchdog.end() }
+        do {
+            return try body()
+        } catch {
+            if watchdog.fired { throw SFTPError(.connection, server: location.server, path: error.path, message: timedOut(location.timeoutSeconds)) }
+            throw error
+        }
+    }
+
+    private func timedOut(_ seconds: Int) -> String {
+        "the server did not answer within \(seconds) s; the connection was closed"
     }
 
     deinit { close() }
@@ -117,29 +141,33 @@ public final class SFTPClient {
 
     /// The entries of a remote folder (without `.` and `..`).
     public func list(_ directory: String) throws(SFTPError) -> [RemoteEntry] {
-        guard let dir = sftp_opendir(sftp, directory) else { throw sftpFailure(directory, "cannot list the folder") }
-        defer { sftp_closedir(dir) }
-        var entries: [RemoteEntry] = []
-        while let attributes = sftp_readdir(sftp, dir) {
-            defer { sftp_attributes_free(attributes) }
-            let name = String(cString: attributes.pointee.name)
-            if name == "." || name == ".." { continue }
-            entries.append(RemoteEntry(name: name, size: attributes.pointee.size, modified: UInt64(attributes.pointee.mtime),
-                                       isRegularFile: attributes.pointee.type == UInt8(SSH_FILEXFER_TYPE_REGULAR)))
+        try guarded { () throws(SFTPError) in
+            guard let dir = sftp_opendir(sftp, directory) else { throw sftpFailure(directory, "cannot list the folder") }
+            defer { sftp_closedir(dir) }
+            var entries: [RemoteEntry] = []
+            while let attributes = sftp_readdir(sftp, dir) {
+                defer { sftp_attributes_free(attributes) }
+                let name = String(cString: attributes.pointee.name)
+                if name == "." || name == ".." { continue }
+                entries.append(RemoteEntry(name: name, size: attributes.pointee.size, modified: UInt64(attributes.pointee.mtime),
+                                           isRegularFile: attributes.pointee.type == UInt8(SSH_FILEXFER_TYPE_REGULAR)))
+            }
+            guard sftp_dir_eof(dir) == 1 else { throw sftpFailure(directory, "the listing broke off") }
+            return entries
         }
-        guard sftp_dir_eof(dir) == 1 else { throw sftpFailure(directory, "the listing broke off") }
-        return entries
     }
 
     /// Size and modification time of one remote file, or `nil` if it is not there.
     public func stat(_ path: String) throws(SFTPError) -> RemoteEntry? {
-        guard let attributes = sftp_stat(sftp, path) else {
-            if sftp_get_error(sftp) == SSH_FX_NO_SUCH_FILE { return nil }
-            throw sftpFailure(path, "cannot read its attributes")
+        try guarded { () throws(SFTPError) in
+            guard let attributes = sftp_stat(sftp, path) else {
+                if sftp_get_error(sftp) == SSH_FX_NO_SUCH_FILE { return nil }
+                throw sftpFailure(path, "cannot read its attributes")
+            }
+            defer { sftp_attributes_free(attributes) }
+            return RemoteEntry(name: (path as NSString).lastPathComponent, size: attributes.pointee.size, modified: UInt64(attributes.pointee.mtime),
+                               isRegularFile: attributes.pointee.type == UInt8(SSH_FILEXFER_TYPE_REGULAR))
         }
-        defer { sftp_attributes_free(attributes) }
-        return RemoteEntry(name: (path as NSString).lastPathComponent, size: attributes.pointee.size, modified: UInt64(attributes.pointee.mtime),
-                           isRegularFile: attributes.pointee.type == UInt8(SSH_FILEXFER_TYPE_REGULAR))
     }
 
     /// Copies a remote file to `localPath` atomically: into `.NAME.part` beside it, fsync, rename.
@@ -147,37 +175,40 @@ public final class SFTPClient {
     /// keeps the age of the original. A dropped connection leaves no local file and the remote
     /// file where it was.
     public func download(_ remotePath: String, to localPath: String, modified: UInt64? = nil) throws(SFTPError) {
-        guard let file = sftp_open(sftp, remotePath, O_RDONLY, 0) else { throw sftpFailure(remotePath, "cannot open it for reading") }
-        defer { sftp_close(file) }
-        let url = URL(fileURLWithPath: localPath)
-        let partial = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".part").path
-        let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw fail(.io, path: remotePath, "cannot create \(partial): \(String(cString: strerror(errno)))") }
-        var ok = false
-        defer {
-            Foundation.close(fd)
-            if !ok { unlink(partial) }
-        }
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { sftp_read(file, $0.baseAddress, $0.count) }
-            if n == 0 { break }
-            guard n > 0 else { throw sftpFailure(remotePath, "the download broke off") }
-            var offset = 0
-            while offset < n {
-                let written = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, n - offset) }
-                guard written > 0 else { throw fail(.io, path: remotePath, "cannot write \(partial): \(String(cString: strerror(errno)))") }
-                offset += written
+        try guarded { () throws(SFTPError) in
+            guard let file = sftp_open(sftp, remotePath, O_RDONLY, 0) else { throw sftpFailure(remotePath, "cannot open it for reading") }
+            defer { sftp_close(file) }
+            let url = URL(fileURLWithPath: localPath)
+            let partial = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".part").path
+            let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+            guard fd >= 0 else { throw fail(.io, path: remotePath, "cannot create \(partial): \(String(cString: strerror(errno)))") }
+            var ok = false
+            defer {
+                Foundation.close(fd)
+                if !ok { unlink(partial) }
             }
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { sftp_read(file, $0.baseAddress, $0.count) }
+                if n == 0 { break }
+                guard n > 0 else { throw sftpFailure(remotePath, "the download broke off") }
+                watchdog.begin()  // a block arrived: the server is answering
+                var offset = 0
+                while offset < n {
+                    let written = buffer.withUnsafeBytes { write(fd, $0.baseAddress! + offset, n - offset) }
+                    guard written > 0 else { throw fail(.io, path: remotePath, "cannot write \(partial): \(String(cString: strerror(errno)))") }
+                    offset += written
+                }
+            }
+            if let modified {
+                var times = [timespec(tv_sec: Int(modified), tv_nsec: 0), timespec(tv_sec: Int(modified), tv_nsec: 0)]
+                _ = futimens(fd, &times)
+            }
+            guard fsync(fd) == 0, Glibc.rename(partial, localPath) == 0 else {
+                throw fail(.io, path: remotePath, "cannot finish \(localPath): \(String(cString: strerror(errno)))")
+            }
+            ok = true
         }
-        if let modified {
-            var times = [timespec(tv_sec: Int(modified), tv_nsec: 0), timespec(tv_sec: Int(modified), tv_nsec: 0)]
-            _ = futimens(fd, &times)
-        }
-        guard fsync(fd) == 0, Glibc.rename(partial, localPath) == 0 else {
-            throw fail(.io, path: remotePath, "cannot finish \(localPath): \(String(cString: strerror(errno)))")
-        }
-        ok = true
     }
 
     /// Uploads `localPath` into `directory` as `name`: written as `.NAME.tmp` first, then renamed,
@@ -198,44 +229,53 @@ public final class SFTPClient {
     /// Writes `localPath` to `remotePath` (created or truncated). Not atomic: callers write a
     /// temporary name this way and then ``rename(_:to:)`` it. A failed write removes what it wrote.
     public func put(_ localPath: String, to remotePath: String) throws(SFTPError) {
-        let fd = open(localPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw fail(.io, path: remotePath, "cannot read \(localPath): \(String(cString: strerror(errno)))") }
-        defer { Foundation.close(fd) }
-        guard let file = sftp_open(sftp, remotePath, O_WRONLY | O_CREAT | O_TRUNC, 0o640) else { throw sftpFailure(remotePath, "cannot create the file") }
-        var closed = false
-        var done = false
-        defer {
-            if !closed { sftp_close(file) }
-            if !done { sftp_unlink(sftp, remotePath) }
+        try guarded { () throws(SFTPError) in
+            let fd = open(localPath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw fail(.io, path: remotePath, "cannot read \(localPath): \(String(cString: strerror(errno)))") }
+            defer { Foundation.close(fd) }
+            guard let file = sftp_open(sftp, remotePath, O_WRONLY | O_CREAT | O_TRUNC, 0o640) else { throw sftpFailure(remotePath, "cannot create the file") }
+            var closed = false
+            var done = false
+            defer {
+                if !closed { sftp_close(file) }
+                if !done { sftp_unlink(sftp, remotePath) }
+            }
+            var buffer = [UInt8](repeating: 0, count: 32 * 1024)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n == 0 { break }
+                guard n > 0 else { throw fail(.io, path: remotePath, "cannot read \(localPath): \(String(cString: strerror(errno)))") }
+                let sent = buffer.withUnsafeBytes { sftp_write(file, $0.baseAddress, n) }
+                guard sent == n else { throw sftpFailure(remotePath, "the upload broke off") }
+                watchdog.begin()  // a block was accepted: the server is answering
+            }
+            closed = true
+            guard sftp_close(file) == SSH_OK else { throw sftpFailure(remotePath, "the server did not confirm the upload") }
+            done = true
         }
-        var buffer = [UInt8](repeating: 0, count: 32 * 1024)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n == 0 { break }
-            guard n > 0 else { throw fail(.io, path: remotePath, "cannot read \(localPath): \(String(cString: strerror(errno)))") }
-            let sent = buffer.withUnsafeBytes { sftp_write(file, $0.baseAddress, n) }
-            guard sent == n else { throw sftpFailure(remotePath, "the upload broke off") }
-        }
-        closed = true
-        guard sftp_close(file) == SSH_OK else { throw sftpFailure(remotePath, "the server did not confirm the upload") }
-        done = true
     }
 
     /// Renames a remote file (into an archive folder, say). SFTP's rename fails when the target
     /// exists, so nothing is ever overwritten.
     public func rename(_ from: String, to: String) throws(SFTPError) {
-        guard sftp_rename(sftp, from, to) == SSH_OK else { throw sftpFailure(from, "cannot move it to \(to)") }
+        try guarded { () throws(SFTPError) in
+            guard sftp_rename(sftp, from, to) == SSH_OK else { throw sftpFailure(from, "cannot move it to \(to)") }
+        }
     }
 
     public func remove(_ path: String) throws(SFTPError) {
-        guard sftp_unlink(sftp, path) == SSH_OK else { throw sftpFailure(path, "cannot delete it") }
+        try guarded { () throws(SFTPError) in
+            guard sftp_unlink(sftp, path) == SSH_OK else { throw sftpFailure(path, "cannot delete it") }
+        }
     }
 
     /// Creates a remote folder; an existing one is fine.
     public func makeDirectory(_ path: String) throws(SFTPError) {
-        if sftp_mkdir(sftp, path, 0o750) == SSH_OK { return }
-        if let existing = try stat(path), !existing.isRegularFile { return }
-        throw sftpFailure(path, "cannot create the folder")
+        try guarded { () throws(SFTPError) in
+            if sftp_mkdir(sftp, path, 0o750) == SSH_OK { return }
+            if let existing = try stat(path), !existing.isRegularFile { return }
+            throw sftpFailure(path, "cannot create the folder")
+        }
     }
 
     // MARK: Errors

@@ -29,9 +29,11 @@ struct SFTPFolderTests {
         func run(_ arguments: [String] = ["run"]) async throws -> Executable.Outcome {
             try await Executable.run(arguments, in: dir.path, environment: SFTPFolderTests.env, timeout: 180)
         }
-        func stop() async {
-            await server.stopped()
-            await sandbox.stop()
+        /// Stops sshd at once (it is a separate process, which must not outlive the test) and the sandbox soon after.
+        func finish() {
+            server.stop()
+            let sandbox = sandbox
+            Task { await sandbox.stop() }
         }
     }
 
@@ -66,7 +68,7 @@ struct SFTPFolderTests {
 
     @Test func filesComeFromTheServerAndOrdersGoToItOnce() async throws {
         let s = try await Self.setUp()
-        defer { Task { await s.stop() } }
+        defer { s.finish() }
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 5).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
 
         let run = try await s.run()
@@ -96,7 +98,7 @@ struct SFTPFolderTests {
 
     @Test func aServerThatIsDownLosesNothingAndTheRerunFinishesTheWork() async throws {
         let s = try await Self.setUp()
-        defer { Task { await s.stop() } }
+        defer { s.finish() }
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 9).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
         await s.server.stopped()
 
@@ -119,7 +121,7 @@ struct SFTPFolderTests {
 
     @Test func checkConnectLogsInAndSaysWhatIsWrong() async throws {
         let s = try await Self.setUp()
-        defer { Task { await s.stop() } }
+        defer { s.finish() }
         let ok = try await s.run(["check", "--connect"])
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         #expect(ok.stdout.contains("inbox: logged in as \(s.server.user), host key \(try s.server.hostKeyFingerprint()) trusted"), "\(ok.stdout)")
@@ -138,7 +140,7 @@ struct SFTPFolderTests {
 
     @Test func anUnknownOrChangedHostKeyIsRefusedAndNothingMoves() async throws {
         let s = try await Self.setUp(pin: "SHA256:" + String(repeating: "Q", count: 43))
-        defer { Task { await s.stop() } }
+        defer { s.finish() }
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 4).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
         let run = try await s.run()
         #expect(run.status == 3, "\(run.stderr)")
@@ -161,7 +163,7 @@ struct SFTPFolderTests {
 
     @Test func permissionDeniedOnTheServerIsReportedAndNothingIsSentTwice() async throws {
         let s = try await Self.setUp()
-        defer { Task { await s.stop() } }
+        defer { s.finish() }
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 6).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
         try await s.server.restart(readOnly: true)
 
@@ -185,7 +187,7 @@ struct SFTPFolderTests {
 
     @Test func aFileStillGrowingOnTheServerWaitsUntilItStops() async throws {
         let s = try await Self.setUp(skus: 300, settle: 2)
-        defer { Task { await s.stop() } }
+        defer { s.finish() }
         let lines = WatchTests.stock(rows: 300, first: 5_000, quantity: 3).components(separatedBy: "\r\n").filter { !$0.isEmpty }
         let path = s.exports + "/stock_1.csv"
         try (lines.prefix(2).joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: false, encoding: .utf8)
@@ -223,7 +225,7 @@ struct SFTPFolderTests {
 
     @Test func watchTakesRemoteFilesOnItsPollsAndUploadsOrders() async throws {
         let s = try await Self.setUp(settle: 1)
-        defer { Task { await s.stop() } }
+        defer { s.finish() }
         let watch = try RunningExecutable(["watch", "--poll", "0.3", "--interval", "60"], in: s.dir.path, environment: Self.env)
         let uploaded = try await RunningExecutable.until(timeout: 120) { s.orderFiles(s.imports).count >= 3 }
         #expect(uploaded, "orders reached the server")
@@ -237,9 +239,48 @@ struct SFTPFolderTests {
         #expect(Set(s.orderFiles(s.imports).map { String($0.split(separator: "_")[1]) }) == (await s.deliverable()))
     }
 
+    @Test func aNameTakenOnTheServerIsNeverOverwritten() async throws {
+        let s = try await Self.setUp()
+        defer { s.finish() }
+        await s.server.stopped()
+        let down = try await s.run(["run", "orders"])
+        #expect(down.status == 3)
+        let waiting = WatchTests.files(s.dir, "outbox")
+        #expect(!waiting.isEmpty)
+        // Meanwhile files of the same names appear on the server (another sender, an old export).
+        for name in waiting { try "someone else's file\r\n".write(toFile: s.imports + "/" + name, atomically: true, encoding: .utf8) }
+
+        try await s.server.restart()
+        let run = try await s.run(["run", "orders"])
+        #expect(run.status == 0, "\(run.stderr)")
+        for name in waiting {
+            #expect(try String(contentsOfFile: s.imports + "/" + name, encoding: .utf8) == "someone else's file\r\n", "\(name) untouched")
+            let renamed = name.replacingOccurrences(of: ".csv", with: "_2.csv")
+            #expect(s.remote(s.imports).contains(renamed) && s.remote(s.imports).contains(renamed + ".done"), "uploaded as \(renamed)")
+        }
+    }
+
+    @Test func aRemoteDoneMarkerIsAwaitedAndArchivedWithItsFile() async throws {
+        let s = try await Self.setUp()
+        defer { s.finish() }
+        let text = try String(contentsOfFile: s.dir.path("joorbridge.yml"), encoding: .utf8).replacingOccurrences(of: "settle_seconds: 0,", with: "settle_seconds: 0, done_marker: .ok,")
+        try text.write(toFile: s.dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 11).write(toFile: s.exports + "/stock_m.csv", atomically: true, encoding: .utf8)
+        let early = try await s.run(["run", "inventory"])
+        #expect(early.status == 0, "\(early.stderr)")
+        #expect(early.stderr.contains("1 waiting there"), "no marker yet: \(early.stderr)")
+        #expect(s.remote(s.exports).contains("stock_m.csv"))
+
+        FileManager.default.createFile(atPath: s.exports + "/stock_m.csv.ok", contents: nil)
+        let run = try await s.run(["run", "inventory"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(await s.sandbox.state.allStock().filter { $0.inventory == 11 }.count == 40)
+        #expect(s.remote(s.exports + "/archive") == ["stock_m.csv", "stock_m.csv.ok"], "the marker goes along")
+    }
+
     @Test func theRemoteFileIsArchivedOnlyAfterJOORAcceptedItAndBrokenFilesGoToTheErrorFolder() async throws {
         let s = try await Self.setUp(sftp: "  after_download: delete")
-        defer { Task { await s.stop() } }
+        defer { s.finish() }
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 8).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
         try "this is not a stock export\n".write(toFile: s.exports + "/stock_broken.csv", atomically: true, encoding: .utf8)
         await s.sandbox.state.plan(FaultPlan(failCount: 1_000, failStatus: 500, pathPrefix: "/v2/bulk-inventory"))
@@ -278,7 +319,7 @@ struct SFTPCrashTests {
         var names: Set<String> = []
         while !finished && checkpoint <= 80 {
             let s = try await SFTPFolderTests.setUp(orders: 3)
-            defer { Task { await s.stop() } }
+            defer { s.finish() }
             try WatchTests.stock(rows: 40, first: 5_000, quantity: 2).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
             let killed = try await Executable.run(["run"], in: s.dir.path, environment: SFTPFolderTests.env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 }, timeout: 180)
             finished = !killed.stderr.contains("crash test: SIGKILL")

@@ -57,6 +57,42 @@ struct SFTPClientTests {
         _ = try SFTPClient(try location(server, knownHosts: right))
     }
 
+    @Test func aServerThatNeverAnswersTimesOut() async throws {
+        // A port that accepts connections (the kernel completes them) but never says a word.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(fd, 4)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        var silent = try #require(SFTPLocation(url: "sftp://nobody@127.0.0.1:\(UInt16(bigEndian: address.sin_port))/x", keyFile: "/dev/null", hostKeySHA256: "SHA256:x"))
+        silent.connectTimeoutSeconds = 2
+        let started = Date()
+        let location = silent
+        let outcome = try await Executable.offPool { Result { () throws(SFTPError) in _ = try SFTPClient(location) } }
+        #expect(throws: SFTPError.self) { try outcome.get() }
+        #expect(Date().timeIntervalSince(started) < 30, "bounded by connect_timeout_seconds (2 s), with room for a loaded machine")
+    }
+
+    @Test func aServerThatStallsMidSessionTimesOut() async throws {
+        let server = try await SSHServer.started()
+        defer { server.stop() }
+        var located = try location(server)
+        located.timeoutSeconds = 2
+        let client = try SFTPClient(located)
+        #expect(try client.list(server.root).isEmpty)
+        server.freezeSessions(true)
+        defer { server.freezeSessions(false) }
+        let started = Date()
+        #expect { _ = try client.list(server.root) } throws: { error in
+            (error as? SFTPError)?.kind == .connection && "\(error)".contains("did not answer within 2 s")
+        }
+        #expect(Date().timeIntervalSince(started) < 30, "bounded by timeout_seconds (2 s), with room for a loaded machine")
+    }
+
     @Test func aKeyWithAPassphraseNeedsIt() async throws {
         let server = try await SSHServer.started()
         defer { server.stop() }

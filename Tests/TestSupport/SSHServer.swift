@@ -77,6 +77,20 @@ public final class SSHServer: @unchecked Sendable {
         _ = try? await Executable.offPool { [self] in stop() }
     }
 
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) every session the server serves: a server that
+    /// stalls mid-operation.
+    public func freezeSessions(_ frozen: Bool) {
+        guard let pid else { return }
+        func signalTree(_ parent: Int32) {
+            let children = (try? Self.shell("/usr/bin/pgrep", ["-P", String(parent)])) ?? ""
+            for child in children.split(separator: "\n").compactMap({ Int32($0) }) {
+                signalTree(child)
+                kill(child, frozen ? SIGSTOP : SIGCONT)
+            }
+        }
+        signalTree(pid)
+    }
+
     /// Stops the server and every session it serves (as if the machine went away).
     public func stop() {
         guard let pid else { return }
