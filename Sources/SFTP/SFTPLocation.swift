@@ -40,6 +40,12 @@ public struct SFTPLocation: Sendable, Equatable {
         return copy
     }
 
-    /// `user@host:port`, for messages.
+    /// `user@host:port`, for messages (never the passphrase).
     public var server: String { "\(user)@\(host):\(port)" }
+}
+
+extension SFTPLocation: CustomStringConvertible, CustomDebugStringConvertible {
+    /// `sftp://user@host:port/path`: what a log line may show. The passphrase is never part of it.
+    public var description: String { "sftp://\(server)\(path)" }
+    public var debugDescription: String { description }
 }

@@ -128,7 +128,7 @@ struct DiskFullTests {
         defer { umount2(outbox, Int32(MNT_DETACH)) }
         // Leave room for a few orders only.
         let filler = outbox + "/.filler"
-        FileManager.default.createFile(atPath: filler, contents: Data(repeating: 0x20, count: 256 * 1024 - 12 * 1024))
+        _ = FileManager.default.createFile(atPath: filler, contents: Data(repeating: 0x20, count: 256 * 1024 - 12 * 1024))
 
         let env = ["DISK_TOKEN": "disk-token"]
         let full = try await Executable.run(["run"], in: dir.path, environment: env)

@@ -100,7 +100,7 @@ struct SFTPClientTests {
         do {
             _ = try SFTPClient(located)
             Issue.record("a protected key was used without its passphrase")
-        } catch let error as SFTPError {
+        } catch {
             #expect(error.kind == .authentication && error.description.contains("protected by a passphrase"), "\(error)")
         }
         located.passphrase = "wrong"
@@ -138,7 +138,7 @@ struct SFTPClientTests {
     @Test func aServerStoppedMidUploadShowsNoFileUnderItsNameAndTheRetryCompletes() async throws {
         let server = try await SSHServer.started()
         let local = try TemporaryDirectory("sftp-cut-up")
-        FileManager.default.createFile(atPath: local.path("ORD_big.csv"), contents: Data(repeating: UInt8(ascii: "y"), count: 64 << 20))
+        _ = FileManager.default.createFile(atPath: local.path("ORD_big.csv"), contents: Data(repeating: UInt8(ascii: "y"), count: 64 << 20))
         let client = try SFTPClient(try location(server))
         Self.stop(server, whenFileGrows: server.root + "/.ORD_big.csv.tmp")
         #expect { try client.upload(local.path("ORD_big.csv"), to: server.root, as: "ORD_big.csv") } throws: { ($0 as? SFTPError)?.kind == .connection || ($0 as? SFTPError)?.kind == .io }
