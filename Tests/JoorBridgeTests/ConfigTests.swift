@@ -28,6 +28,13 @@ struct ConfigTests {
         #expect(config.folders.outbox == dir.url.appendingPathComponent("staging").standardizedFileURL.path)
         #expect(config.sftp?.keyFile == dir.url.appendingPathComponent("keys/id_ed25519").standardizedFileURL.path)
         #expect(config.sftp?.afterDownload == .delete)
+        let keyless = #expect(throws: MappingErrors.self) { try config.sftpLocation(config.folders.remoteInbox!, environment: ["KEY_PASS": "s3cret"]) }
+        #expect(keyless?.description.contains("cannot be read") == true, "a missing key is a config problem (exit 78), found before connecting")
+        try dir.write("keys/id_ed25519", text: "not really a key\n")
+        chmod(dir.path("keys/id_ed25519"), 0o644)
+        let open = #expect(throws: MappingErrors.self) { try config.sftpLocation(config.folders.remoteInbox!, environment: ["KEY_PASS": "s3cret"]) }
+        #expect(open?.description.contains("chmod 600") == true, "a key others can read is refused, as OpenSSH does")
+        chmod(dir.path("keys/id_ed25519"), 0o600)
         let location = try config.sftpLocation(config.folders.remoteInbox!, environment: ["KEY_PASS": "s3cret"])
         #expect(location.host == "files.example.com" && location.port == 2222 && location.user == "wms" && location.path == "/exports")
         #expect(location.passphrase == "s3cret" && location.hostKeySHA256 == pin && location.timeoutSeconds == 20)
