@@ -57,7 +57,7 @@ enum BenchData {
     }
 
     private static func write(_ path: String, _ body: ((String) -> Void) throws -> Void) throws {
-        FileManager.default.createFile(atPath: path + ".tmp", contents: nil)
+        _ = FileManager.default.createFile(atPath: path + ".tmp", contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path + ".tmp"))
         var buffer = Data()
         buffer.reserveCapacity(1 << 20)

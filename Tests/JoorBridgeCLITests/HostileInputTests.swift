@@ -62,7 +62,7 @@ struct HostileInputTests {
         for (name, bytes) in files { try dir.write("inbox/\(name)", bytes) }
         // A 100 MB single field, written in chunks.
         let huge = dir.path("inbox/huge-field.csv")
-        FileManager.default.createFile(atPath: huge, contents: Data(header.utf8) + Data("A;".utf8))
+        _ = FileManager.default.createFile(atPath: huge, contents: Data(header.utf8) + Data("A;".utf8))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
         try handle.seekToEnd()
         let chunk = Data(repeating: UInt8(ascii: "9"), count: 1 << 20)

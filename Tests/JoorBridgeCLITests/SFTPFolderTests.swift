@@ -271,7 +271,7 @@ struct SFTPFolderTests {
         #expect(early.stderr.contains("1 waiting there"), "no marker yet: \(early.stderr)")
         #expect(s.remote(s.exports).contains("stock_m.csv"))
 
-        FileManager.default.createFile(atPath: s.exports + "/stock_m.csv.ok", contents: nil)
+        _ = FileManager.default.createFile(atPath: s.exports + "/stock_m.csv.ok", contents: nil)
         let run = try await s.run(["run", "inventory"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(await s.sandbox.state.allStock().filter { $0.inventory == 11 }.count == 40)
