@@ -64,19 +64,19 @@ struct WatchTests {
         let sandbox = try await Self.sandbox()
         defer { Task { await sandbox.stop() } }
         let dir = try Self.workspace(sandbox)
-        // Slow pushes: each batch of 5 SKUs takes 300 ms, so a 40-row file takes about 2.4 s.
-        await sandbox.state.plan(FaultPlan(latencyMilliseconds: 300, pathPrefix: "/v2/bulk-inventory"))
+        // Slow pushes: each batch of 5 SKUs takes 1 s, so a 40-row file takes about 8 s, a wide
+        // margin for the signal below however loaded the machine.
+        await sandbox.state.plan(FaultPlan(latencyMilliseconds: 1_000, pathPrefix: "/v2/bulk-inventory"))
         for (index, name) in ["stock_1.csv", "stock_2.csv"].enumerated() {
             await Self.register(sandbox, rows: 40, first: 1000 * (index + 1))
             let path = try dir.write("inbox/\(name)", text: Self.stock(rows: 40, first: 1000 * (index + 1), quantity: 7 + index))
             try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(Double(index) - 60)], ofItemAtPath: path)
         }
         let watch = try RunningExecutable(["watch", "--poll", "0.2", "--interval", "60"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
-        // Generous: the first cycle downloads orders from a sandbox that shares this loaded process.
-        let pushing = try await RunningExecutable.until(timeout: 120) { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }
+        // SIGTERM as soon as the first file is claimed, sent from the polling thread itself: the
+        // test's own task may resume late on a loaded machine, the watch would not wait for it.
+        let pushing = try await watch.signal(SIGTERM, when: { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }, timeout: 120)
         #expect(pushing)
-        try await Task.sleep(for: .milliseconds(400))   // a batch or two is in JOOR now
-        watch.signal(SIGTERM)
         let outcome = try await watch.wait(timeout: 30)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("SIGTERM: stopping after the file in hand"))

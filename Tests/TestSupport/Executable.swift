@@ -111,6 +111,22 @@ public final class RunningExecutable: @unchecked Sendable {
 
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+    /// Sends `number` the moment `condition` holds (polled every 5 ms off the cooperative pool);
+    /// `false` if it did not hold within `timeout` (nothing is sent then).
+    public func signal(_ number: Int32, when condition: @escaping @Sendable () -> Bool, timeout: TimeInterval = 30) async throws -> Bool {
+        try await Executable.offPool { [self] in
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if condition() {
+                    kill(process.processIdentifier, number)
+                    return true
+                }
+                usleep(5_000)
+            }
+            return false
+        }
+    }
+
     /// Waits (off the cooperative pool) for the process to end; kills it after `timeout`.
     public func wait(timeout: TimeInterval = 60) async throws -> Executable.Outcome {
         try await Executable.offPool { [self] in
@@ -123,8 +139,9 @@ public final class RunningExecutable: @unchecked Sendable {
         }
     }
 
-    /// Polls `condition` (off the pool) every 20 ms until it holds or `timeout` passes.
-    public static func until(timeout: TimeInterval = 30, _ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+    /// Polls `condition` (off the pool) every 20 ms until it holds or `timeout` passes (generous by
+    /// default: it proves that something happens, not how fast; a loaded CI machine is slow).
+    public static func until(timeout: TimeInterval = 120, _ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
         try await Executable.offPool {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
