@@ -139,7 +139,7 @@ public final class SFTPClient {
 
     // MARK: Files
 
-    /// The entries of a remote folder (without `.` and `..`).
+    /// The entries of a remote folder (without `.`, `..` and any name with a `/`).
     public func list(_ directory: String) throws(SFTPError) -> [RemoteEntry] {
         try guarded { () throws(SFTPError) in
             guard let dir = sftp_opendir(sftp, directory) else { throw sftpFailure(directory, "cannot list the folder") }
@@ -148,7 +148,9 @@ public final class SFTPClient {
             while let attributes = sftp_readdir(sftp, dir) {
                 defer { sftp_attributes_free(attributes) }
                 let name = String(cString: attributes.pointee.name)
-                if name == "." || name == ".." { continue }
+                // A name with a slash is not a name in this folder (a hostile server could send
+                // `../../x` to reach outside the local folder it is copied into): never listed.
+                if name == "." || name == ".." || name.isEmpty || name.contains("/") { continue }
                 entries.append(RemoteEntry(name: name, size: attributes.pointee.size, modified: UInt64(attributes.pointee.mtime),
                                            isRegularFile: attributes.pointee.type == UInt8(SSH_FILEXFER_TYPE_REGULAR)))
             }
