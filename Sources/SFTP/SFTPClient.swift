@@ -265,6 +265,7 @@ public final class SFTPClient {
         }
     }
 
+    /// Deletes a remote file.
     public func remove(_ path: String) throws(SFTPError) {
         try guarded { () throws(SFTPError) in
             guard sftp_unlink(sftp, path) == SSH_OK else { throw sftpFailure(path, "cannot delete it") }

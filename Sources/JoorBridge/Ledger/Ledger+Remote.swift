@@ -52,6 +52,7 @@ extension Ledger {
         }
     }
 
+    /// Moves a remote file's record on (and names its copy in `processing/`, if given).
     public func setRemoteStatus(_ path: String, _ status: RemoteFileRecord.Status, localName: String? = nil) throws {
         try db.write { db in
             try db.execute(sql: "UPDATE remote_files SET status = ?, local_name = COALESCE(?, local_name), updated_at = ? WHERE remote_path = ?",
@@ -64,6 +65,7 @@ extension Ledger {
         try remoteFiles().values.first { $0.localName == localName && ($0.status == .downloading || $0.status == .downloaded) }
     }
 
+    /// Drops a remote file's record: it is finished with, or gone from the server.
     public func forgetRemote(_ path: String) throws {
         try db.write { db in try db.execute(sql: "DELETE FROM remote_files WHERE remote_path = ?", arguments: [path]) }
     }
@@ -87,6 +89,7 @@ extension Ledger {
         }
     }
 
+    /// The upload of `localName` is complete (the file is on the server, the local copy archived).
     public func finishUpload(_ localName: String) throws {
         try db.write { db in try db.execute(sql: "DELETE FROM remote_uploads WHERE local_name = ?", arguments: [localName]) }
     }
