@@ -217,7 +217,7 @@ public final class SFTPClient {
     /// so the server never shows half a file. Never overwrites `name`.
     public func upload(_ localPath: String, to directory: String, as name: String) throws(SFTPError) {
         let target = directory + "/" + name
-        let temporary = directory + "/." + name + ".tmp"
+        let temporary = Self.temporary(for: target)
         if try stat(target) != nil { throw fail(.exists, path: target, "already exists on the server; joorbridge never overwrites a file") }
         try put(localPath, to: temporary)
         do {
@@ -226,6 +226,15 @@ public final class SFTPClient {
             try? remove(temporary)
             throw error
         }
+    }
+
+    /// The last component of a remote path.
+    public static func name(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
+
+    /// Where ``upload(_:to:as:)`` writes `path` before renaming it: `.NAME.tmp` beside it.
+    public static func temporary(for path: String) -> String {
+        let name = name(path)
+        return String(path.dropLast(name.count)) + "." + name + ".tmp"
     }
 
     /// Writes `localPath` to `remotePath` (created or truncated). Not atomic: callers write a

@@ -81,16 +81,13 @@ public struct Inbox: Sendable {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: processing)) ?? []).filter { name in
             matches(name) && !(settings.doneMarker.map { name.hasSuffix($0) } ?? false)
         }
-        return names.sorted { modified(processing + "/" + $0) < modified(processing + "/" + $1) }
+        return names.sorted { Self.modificationTime(processing + "/" + $0) < Self.modificationTime(processing + "/" + $1) }
     }
 
     /// Moves a processed file to `archive/YYYY-MM-DD/`, never replacing an archived file.
     @discardableResult
     public func archive(_ name: String, now: Date = Date()) throws -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        let folder = archive + "/" + formatter.string(from: now)
+        let folder = FreeName.dayFolder(in: archive, on: now)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return try move(name, to: folder)
     }
@@ -104,12 +101,7 @@ public struct Inbox: Sendable {
     }
 
     private func move(_ name: String, to folder: String) throws -> String {
-        var target = folder + "/" + name
-        var counter = 2
-        while FileManager.default.fileExists(atPath: target) {
-            target = folder + "/" + name + "." + String(counter)
-            counter += 1
-        }
+        let target = folder + "/" + FreeName.suffixed(name) { FileManager.default.fileExists(atPath: folder + "/" + $0) }
         try FileManager.default.moveItem(atPath: processing + "/" + name, toPath: target)
         if let marker = settings.doneMarker, FileManager.default.fileExists(atPath: processing + "/" + name + marker) {
             try? FileManager.default.moveItem(atPath: processing + "/" + name + marker, toPath: target + marker)
@@ -117,7 +109,8 @@ public struct Inbox: Sendable {
         return target
     }
 
-    private func modified(_ path: String) -> Double {
+    /// A file's modification time (seconds since 1970, with fractions), or 0 if it is not there.
+    static func modificationTime(_ path: String) -> Double {
         var info = stat()
         guard stat(path, &info) == 0 else { return 0 }
         return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9

@@ -30,16 +30,9 @@ public struct Outbox: Sendable {
     /// A free name: `name` itself, or `name_2.ext`, `name_3.ext`… when a file (or its temporary
     /// or a name in `taken`) already has it.
     public func freeName(_ name: String, taken: Set<String> = []) -> String {
-        func exists(_ candidate: String) -> Bool {
+        FreeName.numbered(name) { candidate in
             taken.contains(candidate) || FileManager.default.fileExists(atPath: path(candidate)) || FileManager.default.fileExists(atPath: path(tempName(for: candidate)))
         }
-        guard exists(name) else { return name }
-        let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
-        let stem = dot.map { String(name[..<$0]) } ?? name
-        let ext = dot.map { String(name[$0...]) } ?? ""
-        var counter = 2
-        while exists("\(stem)_\(counter)\(ext)") { counter += 1 }
-        return "\(stem)_\(counter)\(ext)"
     }
 
     /// Writes a temporary file durably: created exclusively, filled by `write`, fsynced, closed,

@@ -106,7 +106,7 @@ struct BridgeSession {
             case "inventory":
                 guard let settings = config.inventory else { throw missingSection(job) }
                 var inventory = try InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                inventory.remote = remoteInbox(for: job, doneMarker: settings.inbox.doneMarker, options: options)
+                inventory.remote = remoteInbox(for: job, inbox: inventory.inbox, options: options)
                 defer { summary.sftp = inventory.remote?.report }
                 let report = try await inventory.run(full: options.full, control: options.control)
                 summary.inventory = report
@@ -114,7 +114,7 @@ struct BridgeSession {
             case "products":
                 guard let settings = config.products else { throw missingSection(job) }
                 var products = try ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                products.remote = remoteInbox(for: job, doneMarker: settings.inbox.doneMarker, options: options)
+                products.remote = remoteInbox(for: job, inbox: products.inbox, options: options)
                 defer { summary.sftp = products.remote?.report }
                 let report = try await products.run(full: options.full, control: options.control)
                 summary.products = report
@@ -145,9 +145,9 @@ struct BridgeSession {
         return (summary, code)
     }
 
-    private func remoteInbox(for job: String, doneMarker: String?, options: BridgeRun.Options) -> RemoteInbox? {
+    private func remoteInbox(for job: String, inbox: Inbox, options: BridgeRun.Options) -> RemoteInbox? {
         guard let location = remoteInbox, let settings = config.sftp else { return nil }
-        return RemoteInbox(location: location, settings: settings, job: job, doneMarker: doneMarker, ledger: ledger, logger: logger,
+        return RemoteInbox(location: location, settings: settings, inbox: inbox, job: job, ledger: ledger, logger: logger,
                            waitToSettle: options.waitForRemoteFiles)
     }
 

@@ -72,7 +72,7 @@ struct InboxFiles {
     /// downloaded from a remote inbox), then newly claimed ready ones; and the names still waiting
     /// (settling or without their done marker).
     func take() async throws -> (names: [String], waiting: [String]) {
-        let remoteWaiting = await remote?.fetch(into: inbox) ?? []
+        let remoteWaiting = await remote?.fetch() ?? []
         var names = inbox.claimed()
         let (ready, waiting) = inbox.ready()
         for candidate in ready where try inbox.claim(candidate.name) != nil { names.append(candidate.name) }
@@ -83,8 +83,7 @@ struct InboxFiles {
     func fingerprintUnlessPushed(_ name: String) throws -> String? {
         let fingerprint = try Inbox.fingerprint(inbox.processing + "/" + name)
         if try ledger.inboxFile(fingerprint)?.status == "pushed" {
-            try remote?.settle(name, accepted: true)
-            try inbox.archive(name)
+            try archive(name)
             logger.notice("\(name): the same content was pushed before; archived without pushing again")
             return nil
         }
@@ -92,17 +91,28 @@ struct InboxFiles {
         return fingerprint
     }
 
-    func succeeded(_ name: String, _ fingerprint: String) throws {
+    /// The file is done with and JOOR has it: to `archive/`; a remote original is archived on the
+    /// server (its outcome recorded first, so a crash between the two moves is finished next run).
+    private func archive(_ name: String) throws {
         try remote?.settle(name, accepted: true)
         try inbox.archive(name)
+    }
+
+    /// The file cannot be used: to `error/` with the reason; a remote original to the server's error folder.
+    private func fail(_ name: String, reason: String) throws {
+        try remote?.settle(name, accepted: false)
+        try inbox.fail(name, reason: reason)
+    }
+
+    func succeeded(_ name: String, _ fingerprint: String) throws {
+        try archive(name)
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "pushed")
     }
 
     /// The file itself is broken (or does not fit the mapping): to `error/`, nothing sent.
     func broken(_ name: String, _ fingerprint: String, _ error: any Error) throws {
         let reason = "\(error)"
-        try remote?.settle(name, accepted: false)
-        try inbox.fail(name, reason: reason + "\nNothing from this file was sent to JOOR. Fix the file (or the mapping) and drop it into the inbox again.")
+        try fail(name, reason: reason + "\nNothing from this file was sent to JOOR. Fix the file (or the mapping) and drop it into the inbox again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: reason)
         logger.error("\(name): \(reason)")
     }
@@ -112,8 +122,7 @@ struct InboxFiles {
     func joorFailed(_ name: String, _ fingerprint: String, _ error: JoorAPIError) throws -> Bool {
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "processing", reason: error.description, attempt: true)
         guard let attempts = try ledger.inboxFile(fingerprint)?.attempts, attempts >= maxAttempts else { return false }
-        try remote?.settle(name, accepted: false)
-        try inbox.fail(name, reason: "quarantined after \(attempts) failed attempts; the last: \(error.description). Move it back into the inbox to try again.")
+        try fail(name, reason: "quarantined after \(attempts) failed attempts; the last: \(error.description). Move it back into the inbox to try again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: error.description)
         return true
     }

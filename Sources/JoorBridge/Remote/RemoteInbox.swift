@@ -13,20 +13,20 @@ import SFTP
 final class RemoteInbox: @unchecked Sendable {
     let connection: SFTPConnection
     let settings: SFTPSettings
+    /// The job's local inbox: its patterns, settle time and done marker, and `processing/`.
+    let inbox: Inbox
     let job: String
     let ledger: Ledger
     let logger: Logger
     /// Whether `fetch` may wait (up to the settle time) for a second listing; `watch` does not
     /// wait, its next poll is the second listing.
     let waitToSettle: Bool
-    /// The done-marker suffix of the job's inbox, moved along with its file.
-    let doneMarker: String?
     private(set) var report = SFTPReport()
 
-    init(location: SFTPLocation, settings: SFTPSettings, job: String, doneMarker: String?, ledger: Ledger, logger: Logger, waitToSettle: Bool = true) {
+    init(location: SFTPLocation, settings: SFTPSettings, inbox: Inbox, job: String, ledger: Ledger, logger: Logger, waitToSettle: Bool = true) {
         connection = SFTPConnection(location)
         self.settings = settings
-        self.doneMarker = doneMarker
+        self.inbox = inbox
         self.job = job
         self.ledger = ledger
         self.logger = logger
@@ -41,23 +41,23 @@ final class RemoteInbox: @unchecked Sendable {
     // MARK: Taking files
 
     /// Finishes what earlier runs left (remote archive moves, interrupted downloads), then
-    /// downloads every ready file into `inbox.processing`. Never throws: a problem with the server
+    /// downloads every ready file into `processing/`. Never throws: a problem with the server
     /// is logged and reported, and the job goes on with what is already local.
     /// - Returns: the remote names still waiting.
-    func fetch(into inbox: Inbox) async -> [String] {
+    func fetch() async -> [String] {
         do {
             try finishSettled()
-            try recoverInterrupted(inbox)
-            var pass = try look(inbox)
+            try recoverInterrupted()
+            var pass = try look()
             if waitToSettle, let wait = pass.secondsToSettle {
                 if wait > 0 {
                     logger.info("\(describe(folder)): waiting \(Int(wait.rounded(.up))) s to see whether \(pass.unsettled.joined(separator: ", ")) still change")
                     try? await Task.sleep(for: .seconds(wait))
                 }
-                pass = try look(inbox)
+                pass = try look()
             }
             for entry in pass.ready {
-                if try !download(entry, into: inbox) { pass.waiting.append(entry.name) }
+                if try !download(entry) { pass.waiting.append(entry.name) }
             }
             report.waiting = pass.waiting + pass.unsettled
         } catch {
@@ -76,7 +76,7 @@ final class RemoteInbox: @unchecked Sendable {
 
     /// One listing: files new or changed since the last listing are recorded and wait; files
     /// unchanged for the settle time are ready.
-    private func look(_ inbox: Inbox, now: Date = Date()) throws(SFTPError) -> Pass {
+    private func look(now: Date = Date()) throws(SFTPError) -> Pass {
         let entries = try connection.perform { client throws(SFTPError) in try client.list(folder) }
         var records: [String: RemoteFileRecord]
         do { records = try ledger.remoteFiles() } catch { throw SFTPError(.io, server: connection.location.server, message: "cannot read the state store: \(error)") }
@@ -122,7 +122,7 @@ final class RemoteInbox: @unchecked Sendable {
 
     /// Copies one ready file into `processing/`; `false` if it has to wait (its name is in use
     /// there, or it changed after the listing).
-    private func download(_ entry: RemoteEntry, into inbox: Inbox) throws -> Bool {
+    private func download(_ entry: RemoteEntry) throws -> Bool {
         let path = folder + "/" + entry.name
         let local = inbox.processing + "/" + entry.name
         if FileManager.default.fileExists(atPath: local) {
@@ -130,27 +130,26 @@ final class RemoteInbox: @unchecked Sendable {
             return false
         }
         try ledger.setRemoteStatus(path, .downloading, localName: entry.name)
+        // Forgetting the file makes the next look list it afresh and wait for it to settle again.
+        let unchanged: Bool
         do {
-            try connection.perform { client throws(SFTPError) in
+            unchanged = try connection.perform { client throws(SFTPError) in
                 try client.download(path, to: local, modified: entry.modified)
-                // Changed while it was read: not the file the listings agreed on.
-                if let now = try client.stat(path), now.size != entry.size || now.modified != entry.modified {
-                    unlink(local)
-                    throw SFTPError(.io, server: connection.location.server, path: path, message: "it changed while it was downloaded")
-                }
+                guard let now = try client.stat(path) else { return true }
+                return now.size == entry.size && now.modified == entry.modified
             }
         } catch {
-            try ledger.recordRemoteSeen(path, job: job, size: 0, mtime: 0)
-            if error.kind == .notFound {
-                try ledger.forgetRemote(path)
-                logger.notice("\(describe(path)): gone before it could be downloaded")
-                return true
-            }
-            if error.message.hasSuffix("changed while it was downloaded") {
-                logger.notice("\(describe(path)): \(error.message); it waits for the next look")
-                return false
-            }
-            throw error
+            try ledger.forgetRemote(path)
+            guard error.kind == .notFound else { throw error }
+            logger.notice("\(describe(path)): gone before it could be downloaded")
+            return true
+        }
+        guard unchanged else {
+            // Not the file the listings agreed on.
+            unlink(local)
+            try ledger.forgetRemote(path)
+            logger.notice("\(describe(path)): it changed while it was downloaded; it waits for the next look")
+            return false
         }
         CrashPoint.hit("sftp file downloaded")
         try ledger.setRemoteStatus(path, .downloaded)
@@ -162,7 +161,7 @@ final class RemoteInbox: @unchecked Sendable {
     /// Downloads a crash interrupted: finished ones (the file is in `processing/`) count as
     /// downloaded; the others start over. A downloaded file no longer in `processing/` without an
     /// outcome (someone removed it) is downloaded again, so nothing is lost.
-    private func recoverInterrupted(_ inbox: Inbox) throws {
+    private func recoverInterrupted() throws {
         for record in try ledger.remoteFiles().values where record.job == job {
             guard record.status == .downloading || record.status == .downloaded, let name = record.localName else { continue }
             let present = FileManager.default.fileExists(atPath: inbox.processing + "/" + name)
@@ -170,7 +169,7 @@ final class RemoteInbox: @unchecked Sendable {
                 try ledger.setRemoteStatus(record.remotePath, .downloaded)
             } else if !present {
                 if record.status == .downloaded { logger.warning("\(describe(record.remotePath)): its copy left processing/ without an outcome; downloading it again") }
-                try ledger.recordRemoteSeen(record.remotePath, job: job, size: 0, mtime: 0)
+                try ledger.forgetRemote(record.remotePath)
             }
         }
     }
@@ -200,7 +199,8 @@ final class RemoteInbox: @unchecked Sendable {
     }
 
     private func finish(_ record: RemoteFileRecord) throws {
-        let name = String(record.remotePath.split(separator: "/").last ?? "")
+        let name = SFTPClient.name(record.remotePath)
+        let doneMarker = inbox.settings.doneMarker
         let marker = record.remotePath + (doneMarker ?? "")
         try connection.perform { client throws(SFTPError) in
             if record.status == .accepted && settings.afterDownload == .delete {
@@ -211,12 +211,7 @@ final class RemoteInbox: @unchecked Sendable {
             guard try client.stat(record.remotePath) != nil else { return }  // moved before a crash, or by someone else
             let target = record.status == .accepted ? archiveFolder : errorFolder
             try client.makeDirectory(target)
-            var destination = target + "/" + name
-            var counter = 2
-            while try client.stat(destination) != nil {
-                destination = target + "/" + name + "." + String(counter)
-                counter += 1
-            }
+            let destination = target + "/" + (try FreeName.suffixed(name) { candidate throws(SFTPError) in try client.stat(target + "/" + candidate) != nil })
             try client.rename(record.remotePath, to: destination)
             if let doneMarker { try? client.rename(marker, to: destination + doneMarker) }
         }

@@ -36,6 +36,7 @@ final class RemoteOutbox: @unchecked Sendable {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: outbox.directory)) ?? []).filter { name in
             !name.hasPrefix(".") && !temporaries.contains(name) && isFile(outbox.directory + "/" + name)
         }
+        func modified(_ name: String) -> Double { Inbox.modificationTime(outbox.directory + "/" + name) }
         return names.sorted { (modified($0), $0) < (modified($1), $1) }
     }
 
@@ -60,7 +61,7 @@ final class RemoteOutbox: @unchecked Sendable {
         if let started = try ledger.upload(name), started.status == "renaming" {
             // A crash after the temporary was written: if it is still there, the rename did not happen.
             target = started.remotePath
-            let temporary = Self.temporary(for: target)
+            let temporary = SFTPClient.temporary(for: target)
             let pending = try connection.perform { client throws(SFTPError) in try client.stat(temporary) != nil }
             if pending {
                 target = try freeName(target)
@@ -69,7 +70,7 @@ final class RemoteOutbox: @unchecked Sendable {
             }
         } else {
             target = try freeName(folder + "/" + name)
-            let temporary = Self.temporary(for: target)
+            let temporary = SFTPClient.temporary(for: target)
             try ledger.recordUpload(name, as: target, status: "writing")
             try connection.perform { client throws(SFTPError) in try client.put(local, to: temporary) }
             CrashPoint.hit("sftp temporary uploaded")
@@ -79,7 +80,7 @@ final class RemoteOutbox: @unchecked Sendable {
         }
         if doneMarker {
             try connection.perform { client throws(SFTPError) in
-                if try client.stat(target + ".done") == nil { try client.upload("/dev/null", to: folder, as: Self.name(target) + ".done") }
+                if try client.stat(target + ".done") == nil { try client.upload("/dev/null", to: folder, as: SFTPClient.name(target) + ".done") }
             }
         }
         try moveToArchive(name)
@@ -91,49 +92,23 @@ final class RemoteOutbox: @unchecked Sendable {
 
     /// `path` itself, or `stem_2.ext`, `stem_3.ext`… when the server already has a file so named.
     private func freeName(_ path: String) throws(SFTPError) -> String {
-        try connection.perform { client throws(SFTPError) in
-            let name = Self.name(path)
-            guard try client.stat(path) != nil else { return path }
-            let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
-            let stem = dot.map { String(name[..<$0]) } ?? name
-            let ext = dot.map { String(name[$0...]) } ?? ""
-            var counter = 2
-            while try client.stat(folder + "/\(stem)_\(counter)\(ext)") != nil { counter += 1 }
-            logger.notice("\(describe(path)) already exists on the server; uploading as \(stem)_\(counter)\(ext)")
-            return folder + "/\(stem)_\(counter)\(ext)"
+        let name = SFTPClient.name(path)
+        let free = try connection.perform { client throws(SFTPError) in
+            try FreeName.numbered(name) { candidate throws(SFTPError) in try client.stat(folder + "/" + candidate) != nil }
         }
+        if free != name { logger.notice("\(describe(path)) already exists on the server; uploading as \(free)") }
+        return folder + "/" + free
     }
 
     private func moveToArchive(_ name: String) throws {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        let day = archive + "/sent/" + formatter.string(from: Date())
+        let day = FreeName.dayFolder(in: archive + "/sent")
         try FileManager.default.createDirectory(atPath: day, withIntermediateDirectories: true)
-        var target = day + "/" + name
-        var counter = 2
-        while FileManager.default.fileExists(atPath: target) {
-            target = day + "/" + name + "." + String(counter)
-            counter += 1
-        }
+        let target = day + "/" + FreeName.suffixed(name) { FileManager.default.fileExists(atPath: day + "/" + $0) }
         try FileManager.default.moveItem(atPath: outbox.directory + "/" + name, toPath: target)
-    }
-
-    static func name(_ path: String) -> String { String(path.split(separator: "/").last ?? "") }
-
-    static func temporary(for path: String) -> String {
-        let name = name(path)
-        return String(path.dropLast(name.count)) + "." + name + ".tmp"
     }
 
     private func isFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-    }
-
-    private func modified(_ name: String) -> Double {
-        var info = stat()
-        guard stat(outbox.directory + "/" + name, &info) == 0 else { return 0 }
-        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
     }
 }
