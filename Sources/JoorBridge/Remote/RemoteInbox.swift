@@ -131,18 +131,19 @@ final class RemoteInbox: @unchecked Sendable {
         }
         try ledger.setRemoteStatus(path, .downloading, localName: entry.name)
         // Forgetting the file makes the next look list it afresh and wait for it to settle again.
-        let unchanged: Bool
         do {
-            unchanged = try connection.perform { client throws(SFTPError) in
-                try client.download(path, to: local, modified: entry.modified)
-                guard let now = try client.stat(path) else { return true }
-                return now.size == entry.size && now.modified == entry.modified
-            }
+            try connection.perform { client throws(SFTPError) in try client.download(path, to: local, modified: entry.modified) }
         } catch {
             try ledger.forgetRemote(path)
             guard error.kind == .notFound else { throw error }
             logger.notice("\(describe(path)): gone before it could be downloaded")
             return true
+        }
+        // The copy is in processing/ now. If the server goes away before this check, the record
+        // stays `downloading` and the next run counts the copy as downloaded (never fetched twice).
+        let unchanged = try connection.perform { client throws(SFTPError) in
+            guard let now = try client.stat(path) else { return true }
+            return now.size == entry.size && now.modified == entry.modified
         }
         guard unchanged else {
             // Not the file the listings agreed on.
