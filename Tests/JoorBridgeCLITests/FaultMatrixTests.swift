@@ -37,12 +37,7 @@ struct FaultMatrixTests {
 
     @Test(arguments: faults)
     func faultThenRerun(_ fault: Fault) async throws {
-        var config = SandboxConfiguration()
-        config.token = "fault-token"
-        config.seedOrders = 25
-        config.creditLimit = 100_000
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
+        let sandbox = try await JoorSandboxServer.started(token: "fault-token", orders: 25)
         defer { Task { await sandbox.stop() } }
         await WatchTests.register(sandbox, rows: Self.skus, first: 7_000)
         let dir = try TemporaryDirectory("fault")
@@ -107,12 +102,7 @@ let canMountTmpfs: Bool = {
 @Suite("Outbox disk full", .serialized, .enabled(if: canMountTmpfs, "needs root with permission to mount a tmpfs"))
 struct DiskFullTests {
     @Test func aFullDiskFailsTheRunAndTheRerunDeliversEveryOrderOnce() async throws {
-        var config = SandboxConfiguration()
-        config.token = "disk-token"
-        config.seedOrders = 30
-        config.creditLimit = 100_000
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
+        let sandbox = try await JoorSandboxServer.started(token: "disk-token", orders: 30)
         defer { Task { await sandbox.stop() } }
         let dir = try TemporaryDirectory("disk-full")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
@@ -159,11 +149,7 @@ struct DiskFullTests {
 @Suite("Read-only archive", .serialized, .enabled(if: canMountTmpfs, "needs root with permission to mount a tmpfs"))
 struct ReadOnlyArchiveTests {
     @Test func aReadOnlyArchiveKeepsTheFileForTheNextRun() async throws {
-        var config = SandboxConfiguration()
-        config.token = "watch-token"
-        config.creditLimit = 100_000
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
+        let sandbox = try await JoorSandboxServer.started(token: "watch-token")
         defer { Task { await sandbox.stop() } }
         await WatchTests.register(sandbox, rows: 30, first: 8_000)
         let dir = try WatchTests.workspace(sandbox, batchSize: 10)

@@ -32,13 +32,7 @@ struct HostileInputTests {
     }
 
     static func sandbox(orders: Int = 0) async throws -> JoorSandboxServer {
-        var config = SandboxConfiguration()
-        config.token = "hostile-token"
-        config.seedOrders = orders
-        config.creditLimit = 100_000
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
-        return sandbox
+        try await JoorSandboxServer.started(token: "hostile-token", orders: orders)
     }
 
     /// Every file under `dir`, relative.

@@ -18,11 +18,7 @@ struct InitTests {
         #expect(check.status == 0, "the starter config and its mappings are valid: \(check.stderr)")
 
         // Point the starter at a sandbox and run it as it is.
-        var sandboxConfig = SandboxConfiguration()
-        sandboxConfig.token = "init-token"
-        sandboxConfig.seedOrders = 5
-        let sandbox = try await JoorSandboxServer(configuration: sandboxConfig)
-        try await sandbox.start()
+        let sandbox = try await JoorSandboxServer.started(token: "init-token", orders: 5, creditLimit: nil)
         defer { Task { await sandbox.stop() } }
         let config = try String(contentsOfFile: dir.path("site/joorbridge.yml"), encoding: .utf8)
             .replacingOccurrences(of: "  # base_url: http://127.0.0.1:8080", with: "  base_url: \(sandbox.baseURL)")

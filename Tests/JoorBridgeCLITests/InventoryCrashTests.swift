@@ -10,11 +10,7 @@ import TestSupport
 struct InventoryCrashTests {
     @Test(arguments: [1, 3, 7, 12])
     func killedMidPushThenRerun(checkpoint: Int) async throws {
-        var config = SandboxConfiguration()
-        config.token = "inv-crash"
-        config.creditLimit = 100_000
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
+        let sandbox = try await JoorSandboxServer.started(token: "inv-crash")
         defer { Task { await sandbox.stop() } }
         let count = 1_500
         var upcs: [Style.UPC] = []

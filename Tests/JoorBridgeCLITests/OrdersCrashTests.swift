@@ -15,12 +15,8 @@ struct OrdersCrashTests {
     static let seed = UInt64(ProcessInfo.processInfo.environment["JOORBRIDGE_CRASH_SEED"] ?? "") ?? 20_261_126
 
     @Test func everyOrderArrivesExactlyOnceWhateverTheKillPoint() async throws {
-        var sandboxConfig = SandboxConfiguration()
-        sandboxConfig.token = "crash-token"
-        sandboxConfig.seedOrders = 150
-        sandboxConfig.creditLimit = 1_000_000  // every crashed run triggers a catch-up read; rate limits are tested elsewhere
-        let sandbox = try await JoorSandboxServer(configuration: sandboxConfig)
-        try await sandbox.start()
+        // A high credit limit: every crashed run triggers a catch-up read; rate limits are tested elsewhere.
+        let sandbox = try await JoorSandboxServer.started(token: "crash-token", orders: 150, creditLimit: 1_000_000)
         defer { Task { await sandbox.stop() } }
         let dir = try TemporaryDirectory("crash")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])

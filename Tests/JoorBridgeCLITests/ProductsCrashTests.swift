@@ -28,12 +28,7 @@ struct ProductsCrashTests {
 
     @Test(arguments: [1, 2, 5, 8])
     func killedMidSyncThenRerun(checkpoint: Int) async throws {
-        var config = SandboxConfiguration()
-        config.token = "products-crash"
-        config.creditLimit = 100_000
-        config.jobPollsToFinish = 1
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
+        let sandbox = try await JoorSandboxServer.started(token: "products-crash") { $0.jobPollsToFinish = 1 }
         defer { Task { await sandbox.stop() } }
         let dir = try TemporaryDirectory("products-crash")
         try dir.copyMappings(["products-csv.yml"])

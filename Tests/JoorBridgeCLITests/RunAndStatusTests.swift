@@ -23,12 +23,7 @@ struct RunAndStatusTests {
     }
 
     static func sandbox(orders: Int) async throws -> JoorSandboxServer {
-        var config = SandboxConfiguration()
-        config.token = "run-token"
-        config.seedOrders = orders
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
-        return sandbox
+        try await JoorSandboxServer.started(token: "run-token", orders: orders, creditLimit: nil)
     }
 
     @Test func runDeliversReportsAndStatusShowsFailingOrders() async throws {

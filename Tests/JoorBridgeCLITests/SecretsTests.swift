@@ -17,12 +17,7 @@ struct SecretsTests {
     static func leaks(in text: String) -> [String] { forms.filter { text.contains($0) } }
 
     @Test func noOutputOrFileOfARunContainsTheToken() async throws {
-        var config = SandboxConfiguration()
-        config.token = Self.token
-        config.seedOrders = 6
-        config.creditLimit = 100_000
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
+        let sandbox = try await JoorSandboxServer.started(token: Self.token, orders: 6)
         defer { Task { await sandbox.stop() } }
         let dir = try TemporaryDirectory("secrets")
         try dir.copyMappings(["inventory-csv.yml", "orders-csv-lines.yml", "customers-csv.yml"])

@@ -47,13 +47,7 @@ struct WatchTests {
     }
 
     static func sandbox(orders: Int = 3) async throws -> JoorSandboxServer {
-        var config = SandboxConfiguration()
-        config.token = "watch-token"
-        config.seedOrders = orders
-        config.creditLimit = 100_000
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
-        return sandbox
+        try await JoorSandboxServer.started(token: "watch-token", orders: orders)
     }
 
     static func files(_ dir: TemporaryDirectory, _ folder: String) -> [String] {
@@ -160,11 +154,7 @@ struct WatchTests {
 @Suite("Inventory job memory", .serialized)
 struct InventoryMemoryTests {
     @Test func peakMemoryStaysFlatFromFiveThousandToSixtyThousandRows() async throws {
-        var config = SandboxConfiguration()
-        config.token = "watch-token"
-        config.creditLimit = 1_000_000
-        let sandbox = try await JoorSandboxServer(configuration: config)
-        try await sandbox.start()
+        let sandbox = try await JoorSandboxServer.started(token: "watch-token", creditLimit: 1_000_000)
         defer { Task { await sandbox.stop() } }
         var peaks: [Double] = []
         for rows in [5_000, 60_000] {
