@@ -58,8 +58,20 @@ struct CSVWriterTests {
         var options = CSVWriteOptions()
         options.neutralizeFormulas = true
         options.lineEnding = .lf
-        let out = try written(options, [["=HYPERLINK(\"http://x\")", "+1+2", "-5", "-12.50", "@SUM(A1)", "\tx", "\rx", "plain", "-", "+-"]])
-        #expect(String(decoding: out, as: UTF8.self) == "\"'=HYPERLINK(\"\"http://x\"\")\",'+1+2,-5,-12.50,'@SUM(A1),'\tx,\"'\rx\",plain,'-,'+-\n")
+        let out = try written(options, [["=HYPERLINK(\"http://x\")", "-2+3+cmd|' /C calc'!A0", "-5", "-12.50", "@SUM(A1)", "\tx", "\rx", "plain", "-", "+-", "+A1"]])
+        #expect(String(decoding: out, as: UTF8.self) == "\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3+cmd|' /C calc'!A0,-5,-12.50,'@SUM(A1),'\tx,\"'\rx\",plain,'-,'+-,'+A1\n")
+    }
+
+    /// Digits, spaces and `+ - ( ) . , /` cannot call anything: phone numbers and signed numbers stay as they are.
+    @Test func phoneNumbersAndSignedNumbersAreNotFormulas() throws {
+        var options = CSVWriteOptions()
+        options.neutralizeFormulas = true
+        options.lineEnding = .lf
+        let cells = ["+33 1 00 00 00 00", "+1 (212) 555-0100", "-12,50", "+49/89/123", "-2+3", "+1.5e3"]
+        let out = try written(options, [cells])
+        #expect(String(decoding: out, as: UTF8.self) == "+33 1 00 00 00 00,+1 (212) 555-0100,\"-12,50\",+49/89/123,-2+3,'+1.5e3\n")
+        #expect(CSVWriter.neutralized("+33 1 00 00 00 00") == "+33 1 00 00 00 00")
+        #expect(CSVWriter.neutralized("=1+1") == "'=1+1")
     }
 
     @Test func formulaCellsAreLeftAloneByDefault() throws {

@@ -190,6 +190,32 @@ struct RendererTests {
         #expect(rejection.problems.first?.reason.contains("3 sizes do not fit the grid's 2 positions") == true)
     }
 
+    /// Formula cells are neutralized in every outbound CSV (no `csv:` block needed); a column can
+    /// opt out with `neutralize: false`, and phone numbers never need to.
+    @Test func formulaCellsAreNeutralizedByDefaultAndPerColumnOnRequest() throws {
+        var order = Self.orders[0]
+        order.fields["customer_name"] = "=HYPERLINK(\"http://x\")"
+        order.fields["customer_code"] = "@SUM(1+1)"
+        order.fields["shipping_phone"] = "+33 1 00 00 00 00"
+        order.fields["order_comments"] = "-2+3+cmd|' /C calc'!A0"
+        let columns = """
+        columns:
+          - { name: Name, from: order.customer_name }
+          - { name: Code, from: order.customer_code }
+          - { name: Phone, from: order.shipping_phone }
+          - { name: Note, from: order.order_comments }
+          - { name: Raw, from: order.customer_code, neutralize: false }
+        """
+        func render(_ output: String) throws -> String {
+            let mapping = try outbound("version: 1\nkind: orders\noutput: { \(output) file_name: \"o.csv\", layout: orders }\n" + columns)
+            guard case .success(let rendered) = OrderRenderer(mapping: mapping, context: RenderContext(runID: "r")).render(order) else { throw CancellationError() }
+            return rendered.rows[0].joined(separator: "|")
+        }
+        #expect(try render("format: csv,") == "'=HYPERLINK(\"http://x\")|'@SUM(1+1)|+33 1 00 00 00 00|'-2+3+cmd|' /C calc'!A0|@SUM(1+1)")
+        #expect(try render("format: csv, csv: { delimiter: \";\" },") == "'=HYPERLINK(\"http://x\")|'@SUM(1+1)|+33 1 00 00 00 00|'-2+3+cmd|' /C calc'!A0|@SUM(1+1)")
+        #expect(try render("format: csv, csv: { neutralize_formulas: false },") == "=HYPERLINK(\"http://x\")|@SUM(1+1)|+33 1 00 00 00 00|-2+3+cmd|' /C calc'!A0|@SUM(1+1)")
+    }
+
     @Test func fileNamesFromDataAreSanitised() {
         #expect(FileNames.sanitize("../../etc/passwd") == "_.__._etc_passwd")
         #expect(FileNames.sanitize("ORD_1\u{0}\n.csv") == "ORD_1__.csv")

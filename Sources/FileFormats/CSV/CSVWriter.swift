@@ -25,7 +25,8 @@ public struct CSVWriteOptions: Sendable, Equatable {
     /// One of ``TextEncoding/writable``.
     public var encoding: TextEncoding = .utf8
     /// Prefix `'` to cells a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
-    /// tab or CR). Plain numbers such as `-12.50` are left alone.
+    /// tab or CR). Cells that cannot run anything — signed numbers such as `-12.50`, phone numbers
+    /// such as `+33 1 00 00 00 00` — are left alone (see ``CSVWriter/looksLikeFormula(_:)``).
     public var neutralizeFormulas = false
 
     public init() {}
@@ -79,7 +80,7 @@ public final class CSVWriter {
 
     private func append(_ field: String, index: Int) throws(FileFormatError) {
         encoded.removeAll(keepingCapacity: true)
-        if options.neutralizeFormulas && Self.looksLikeFormula(field) { encoded.append(UInt8(ascii: "'")) }
+        if options.neutralizeFormulas && Self.looksLikeFormula(field) { encoded.append(Self.formulaGuard) }
         if options.encoding == .windows1252 {
             for scalar in field.unicodeScalars {
                 guard let byte = Windows1252.byte(for: scalar) else {
@@ -113,19 +114,36 @@ public final class CSVWriter {
         return bytes.contains { $0 == options.delimiter || $0 == options.quote || $0 == 10 || $0 == 13 }
     }
 
-    /// Whether a spreadsheet would treat the cell as a formula (plain numbers excepted).
-    static func looksLikeFormula(_ field: String) -> Bool {
+    /// The character put before a cell that looks like a formula.
+    static let formulaGuard = UInt8(ascii: "'")
+
+    /// `field`, with `'` in front when a spreadsheet would run it as a formula.
+    public static func neutralized(_ field: String) -> String {
+        looksLikeFormula(field) ? "'" + field : field
+    }
+
+    /// Whether a spreadsheet would treat the cell as a formula.
+    ///
+    /// Cells starting with `=`, `@`, tab or CR always do. Cells starting with `+` or `-` do unless
+    /// they hold only digits, spaces and `+ - ( ) . , /` with at least one digit: signed numbers
+    /// (`-12.50`) and phone numbers (`+33 1 00 00 00 00`, `+1 (212) 555-0100`) cannot call
+    /// anything, so they reach the WMS unchanged.
+    public static func looksLikeFormula(_ field: String) -> Bool {
         guard let first = field.utf8.first else { return false }
         switch first {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D: return true
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             let rest = field.utf8.dropFirst()
-            let isNumber = !rest.isEmpty && rest.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") }
-                && rest.contains { $0 >= 0x30 && $0 <= 0x39 }
-            return !isNumber
+            let inert = rest.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || byte == 0x20 || Self.inertPunctuation.contains(byte)
+            }
+            return !(inert && rest.contains { $0 >= 0x30 && $0 <= 0x39 })
         default: return false
         }
     }
+
+    /// `+ - ( ) . , /`: with digits and spaces, what numbers and phone numbers are made of.
+    private static let inertPunctuation: Set<UInt8> = Set("+-().,/".utf8)
 }
 
 /// Unicode → Windows-1252 for writing.

@@ -58,21 +58,24 @@ struct OutboundCompiler {
         }
 
         let format: OutboundMapping.Format
+        var neutralize = false
         if formatName == "xml" {
             guard let xml = xmlFormat(output["xml"], template: top["template"], at: outputNode) else { return nil }
             format = xml
             if case .headerDetail = layout { reader.error(output["layout"], "header_detail is a CSV layout; an XML template nests lines inside the order instead") }
         } else {
             if top.has("template") { reader.error(top["template"], "template: is for format: xml") }
-            let (options, header) = csvFormat(output["csv"])
-            format = .csv(options, header: header)
+            let csv = csvFormat(output["csv"])
+            format = .csv(csv.options, header: csv.header)
+            neutralize = csv.neutralize
             if columns.isEmpty, case .lines = layout { reader.error(top.node, "a CSV mapping needs columns: (a list of { name, from, … })") }
         }
         var uniqueBy: Template?
         if let node = output["unique_by"], let text = reader.string(node, "output.unique_by") { uniqueBy = template(text, at: node) }
         if kind == .customers && uniqueBy == nil { uniqueBy = try? Template("{order.customer_code}|{order.shipping_code}", style: .orders) }
         guard let fileName else { return nil }
-        return OutboundMapping(kind: kind, format: format, layout: layout, fileName: fileName, per: per, columns: columns, uniqueBy: uniqueBy, path: reader.path)
+        return OutboundMapping(kind: kind, format: format, layout: layout, fileName: fileName, per: per, columns: columns, uniqueBy: uniqueBy,
+                               neutralizeFormulas: neutralize, path: reader.path)
     }
 
     private func template(_ text: String, at node: Node) -> Template? {
@@ -97,9 +100,10 @@ struct OutboundCompiler {
                 continue
             }
             if !names.insert(name).inserted { reader.warning(item, "column '\(name)' appears twice in \(what)") }
-            let rule = rules.parse(item, target: name, extraKeys: ["name"])
+            let rule = rules.parse(item, target: name, extraKeys: ["name", "neutralize"])
             checkReferences(rule, at: item)
-            columns.append(.init(name: name, rule: rule))
+            let neutralize = object["neutralize"].flatMap { reader.bool($0, "\(what).\(name).neutralize") }
+            columns.append(.init(name: name, rule: rule, neutralize: neutralize))
         }
         return columns
     }
@@ -117,9 +121,12 @@ struct OutboundCompiler {
         }
     }
 
-    private func csvFormat(_ node: Node?) -> (CSVWriteOptions, Bool) {
+    /// The CSV options and whether a header row is written. Formula cells are neutralized by
+    /// default (`neutralize_formulas`, per column `neutralize`); the renderer does it, cell by
+    /// cell, so the writer's own option stays off.
+    private func csvFormat(_ node: Node?) -> (options: CSVWriteOptions, header: Bool, neutralize: Bool) {
         var options = CSVWriteOptions()
-        guard let node, let object = reader.object(node, "output.csv") else { return (options, true) }
+        guard let node, let object = reader.object(node, "output.csv") else { return (options, true, true) }
         reader.checkKeys(object, allowed: ["delimiter", "quote", "encoding", "quoting", "line_ending", "header", "neutralize_formulas"])
         if let d = object["delimiter"], let text = reader.string(d, "output.csv.delimiter") {
             let value = text == "\\t" || text.lowercased() == "tab" ? "\t" : text
@@ -133,9 +140,9 @@ struct OutboundCompiler {
         }
         if let q = object["quoting"], let name = reader.choice(q, "output.csv.quoting", ["minimal", "all"]) { options.quoting = .init(rawValue: name)! }
         if let l = object["line_ending"], let name = reader.choice(l, "output.csv.line_ending", ["crlf", "lf"]) { options.lineEnding = .init(rawValue: name)! }
-        options.neutralizeFormulas = object["neutralize_formulas"].flatMap { reader.bool($0, "neutralize_formulas") } ?? true
+        let neutralize = object["neutralize_formulas"].flatMap { reader.bool($0, "output.csv.neutralize_formulas") } ?? true
         let header = object["header"].flatMap { reader.bool($0, "output.csv.header") } ?? true
-        return (options, header)
+        return (options, header, neutralize)
     }
 
     private func sizeGrid(_ node: Node?, at parent: Node) -> OutboundMapping.SizeGridOutput? {

@@ -67,7 +67,9 @@ public struct OrderRenderer: Sendable {
         func row(_ columns: [OutboundMapping.Column], _ source: OrderRow) -> [String] {
             columns.map { column in
                 switch column.rule.evaluate(source) {
-                case .success(let value): return value.map { column.rule.formatted($0) } ?? ""
+                case .success(let value):
+                    let text = value.map { column.rule.formatted($0) } ?? ""
+                    return column.neutralize ?? mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text
                 case .failure(let failure):
                     var reason = failure.reason
                     if let index = source.lineIndex { reason += " (line \(index))" }
@@ -152,7 +154,7 @@ public struct OrderRenderer: Sendable {
             first.cell = [.name: sizes.map(\.name).joined(separator: ","), .quantity: String(sizes.reduce(0) { $0 + $1.quantity })]
             var out = row(mapping.columns, first)
             if grid.sizeHeader != nil {
-                out += (0..<grid.positions).map { $0 < sizes.count ? sizes[$0].name : "" }
+                out += (0..<grid.positions).map { $0 < sizes.count ? (mapping.neutralizeFormulas ? CSVWriter.neutralized(sizes[$0].name) : sizes[$0].name) : "" }
             }
             out += (0..<grid.positions).map { $0 < sizes.count ? String(sizes[$0].quantity) : "" }
             return out

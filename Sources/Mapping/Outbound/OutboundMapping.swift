@@ -27,6 +27,14 @@ public struct OutboundMapping: Sendable {
     public struct Column: Sendable {
         public let name: String
         public let rule: FieldRule
+        /// `neutralize:` of this column; `nil` follows the file's `neutralize_formulas`.
+        public let neutralize: Bool?
+
+        init(name: String, rule: FieldRule, neutralize: Bool? = nil) {
+            self.name = name
+            self.rule = rule
+            self.neutralize = neutralize
+        }
     }
 
     public struct SizeGridOutput: Sendable {
@@ -57,6 +65,9 @@ public struct OutboundMapping: Sendable {
     public let columns: [Column]
     /// For customers: one row per distinct value of this template within a file.
     public let uniqueBy: Template?
+    /// CSV: put `'` before cells a spreadsheet would run as formulas (`output.csv.neutralize_formulas`,
+    /// on unless turned off; a column's `neutralize:` overrides it). Always off for XML.
+    public let neutralizeFormulas: Bool
     /// The mapping file (for messages).
     public let path: String
 }
