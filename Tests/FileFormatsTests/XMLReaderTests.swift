@@ -36,6 +36,15 @@ struct XMLReaderTests {
         #expect(items[2].value(try XMLPath("../../@generated")) == "2025-06-01T04:00:00Z")
     }
 
+    /// XML 1.0 §2.11: CR and CRLF become LF, inside CDATA as everywhere else; `&#13;` is kept.
+    @Test func lineEndsInsideCDATAAreNormalizedLikeTheRestOfTheDocument() throws {
+        let text = "<R><Item><Note><![CDATA[one\r\ntwo\rthree\n]]></Note><Plain>a\r\nb&#13;c</Plain></Item></R>"
+        let items = try readAllXML(XMLReader(source: MemoryByteSource(text), options: .init(recordPath: "//Item")))
+        #expect(items.count == 1)
+        #expect(items.first?.value(try XMLPath("Note")) == "one\ntwo\nthree\n")
+        #expect(items.first?.value(try XMLPath("Plain")) == "a\nb\rc", "a character reference is a deliberate CR")
+    }
+
     @Test func descendantRecordPathAndWrongNamespaceMatchesNothing() throws {
         let any = try readAllXML(XMLReader(path: fixture("xml/inventory-namespaced.xml"), options: .init(recordPath: "//Item")))
         #expect(any.count == 3)

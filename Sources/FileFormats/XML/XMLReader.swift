@@ -52,7 +52,9 @@ public final class XMLReader {
         namesToMatch = recordPath.elementNames
         io = ReaderIO(source: source)
         LibXML2.prepareThread()
-        let flags = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
+        // CDATA sections arrive as their own nodes (no XML_PARSE_NOCDATA): their line ends are
+        // normalized here, as XML 1.0 §2.11 requires and libxml2 does not do inside CDATA.
+        let flags = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue)
         let context = Unmanaged.passUnretained(io).toOpaque()
         reader = xmlReaderForIO(readCallback, nil, context, source.name, options.encoding?.libxml2Name, flags)
         guard let reader else {
@@ -107,7 +109,8 @@ public final class XMLReader {
         case 15:  // end of element
             return try endElement()
         case 3, 4, 13, 14:  // text, CDATA, whitespace
-            let text = LibXML2.string(xmlTextReaderConstValue(reader)) ?? ""
+            var text = LibXML2.string(xmlTextReaderConstValue(reader)) ?? ""
+            if xmlTextReaderNodeType(reader) == 4 { text = Self.normalizingLineEnds(text) }
             if !building.isEmpty {
                 try count(text.utf8.count, line: building[building.count - 1].line)
                 building[building.count - 1].text += text
@@ -125,6 +128,21 @@ public final class XMLReader {
         default:
             return nil
         }
+    }
+
+    /// CRLF and lone CR become LF (XML 1.0 §2.11), for CDATA sections, which libxml2 hands over
+    /// as written. Text outside CDATA is normalized by libxml2 itself; a `&#13;` there is kept.
+    static func normalizingLineEnds(_ text: String) -> String {
+        guard text.utf8.contains(13) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var afterCR = false
+        for byte in text.utf8 {
+            if byte == 10 && afterCR { afterCR = false; continue }
+            afterCR = byte == 13
+            bytes.append(byte == 13 ? 10 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func startElement(_ element: XElement, isEmpty: Bool) throws(FileFormatError) -> XMLRecord? {
