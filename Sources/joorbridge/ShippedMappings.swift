@@ -50,7 +50,7 @@ source:
 fields:
   upc:            { from: "EAN", required: true, pattern: "^[0-9]{8,14}$" }
   warehouse:      { from: "Lager", lookup: warehouses, on_missing: reject }
-  inventory:      { expr: "{Bestand} - {Reserviert}", min: 0, number: { decimal: ",", thousands: "." } }
+  inventory:      { expr: "{Bestand} - {Reserviert}", clamp: { min: 0 }, number: { decimal: ",", thousands: "." } }
   inventory_date: { from: "Zulauf", date: { in: "dd.MM.yyyy", out: "yyyy-MM-dd" } }
 skip_row_when: { field: "Status", equals: "D" }   # D = discontinued
 lookups:
@@ -73,7 +73,7 @@ fields:
   color_code:   { from: "Color", required: true, pad: { length: 3, with: "0" } }
   size:         { from: "size.name", required: true }
   warehouse:    { from: "Warehouse", lookup: warehouses }
-  inventory:    { from: "size.quantity", min: 0 }
+  inventory:    { from: "size.quantity", clamp: { min: 0 } }
 lookups:
   warehouses: { HH: "Hamburg Süd", MUC: "München" }
   size_scales:
@@ -93,7 +93,7 @@ source:
 fields:
   upc:       { from: "@sku", required: true }
   warehouse: { from: "../@code", lookup: warehouses }
-  inventory: { expr: "{wms:OnHand} - {wms:Allocated}", min: 0 }
+  inventory: { expr: "{wms:OnHand} - {wms:Allocated}", clamp: { min: 0 } }
 lookups:
   warehouses: { HH: "Hamburg Süd", MUC: "München" }
 """#),

@@ -52,7 +52,7 @@ struct CheckAndPreviewTests {
         #expect(result.status == 3, "rows were rejected")
         let body = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let items = body?["inventory_items"] as? [[String: Any]]
-        #expect(items?.count == 5)
+        #expect(items?.count == 6, "the oversold row is clamped to 0, not rejected")
         #expect(result.stderr.contains("# POST /v2/bulk-inventory"))
         #expect(result.stderr.contains("input.csv:6: field 'upc': value '00000000005X'"))
         let rejects = try String(contentsOfFile: dir.path("rejects.csv"), encoding: .utf8)

@@ -106,6 +106,21 @@ struct RuleTests {
         #expect(r.formatted(try apply(r, ["A": "45"]).get()!) == "45,00")
     }
 
+    /// `clamp` bounds a number and keeps the row; `min`/`max` reject it.
+    @Test func clampBoundsWithoutRejecting() throws {
+        let clamped = try rule("{ expr: \"{A} - {B}\", type: integer, clamp: { min: 0 } }")
+        #expect(try apply(clamped, ["A": "2", "B": "5"]).get() == .integer(0), "oversold: 0, not a rejection")
+        #expect(try apply(clamped, ["A": "9", "B": "5"]).get() == .integer(4))
+        #expect(try apply(rule("{ from: A, clamp: { min: 0, max: 100 } }"), ["A": "250"]).get() == .string("100"))
+        #expect(try apply(rule("{ from: A, type: decimal, clamp: { max: 1.5 } }"), ["A": "2.25"]).get() == .decimal(Decimal(string: "1.5")!))
+        guard case .failure(let f) = apply(try rule("{ from: A, clamp: { min: 0 } }"), ["A": "many"]) else { Issue.record(); return }
+        #expect(f.reason == "is not a number, so clamp cannot bound it")
+        guard case .failure(let g) = apply(try rule("{ from: A, type: integer, min: 0 }"), ["A": "-3"]) else { Issue.record(); return }
+        #expect(g.reason == "is below the minimum 0")
+        #expect(throws: MappingErrors.self) { try rule("{ from: A, clamp: {} }") }
+        #expect(throws: MappingErrors.self) { try rule("{ from: A, clamp: { min: 5, max: 1 } }") }
+    }
+
     @Test func patternCheck() throws {
         guard case .failure(let f) = apply(try rule(#"{ from: A, pattern: "^[0-9]{8,14}$" }"#), ["A": "12AB"]) else { Issue.record(); return }
         #expect(f.value == "12AB")

@@ -6,7 +6,7 @@ import Yams
 struct RuleParser {
     static let keys = [
         "from", "column", "const", "concat", "expr", "default", "required", "type", "min", "max", "pattern", "trim",
-        "case", "replace", "split", "pad", "lookup", "on_missing", "date", "number", "truncate", "when",
+        "case", "replace", "split", "pad", "lookup", "on_missing", "date", "number", "truncate", "when", "clamp",
     ]
     static let sourceKeys: Set<String> = ["from", "column", "const", "concat", "expr"]
 
@@ -83,6 +83,7 @@ struct RuleParser {
         }
         if let number = object["number"] { rule.number = self.number(number, what) }
         rule.truncate = object["truncate"].flatMap { reader.int($0, "\(what).truncate") }
+        if let clamp = object["clamp"] { rule.clamp = self.clamp(clamp, what) }
         if let when = object["when"] { rule.when = condition(when, "\(what).when") }
         return rule
     }
@@ -98,6 +99,15 @@ struct RuleParser {
         guard let node, let text = reader.string(node, what) else { return nil }
         guard let value = Decimal(plain: text) else { reader.error(node, "\(what) must be a number, not '\(text)'"); return nil }
         return value
+    }
+
+    private func clamp(_ node: Node, _ what: String) -> FieldRule.Clamp? {
+        guard let object = reader.object(node, "\(what).clamp") else { return nil }
+        reader.checkKeys(object, allowed: ["min", "max"])
+        let clamp = FieldRule.Clamp(min: decimal(object["min"], "\(what).clamp.min"), max: decimal(object["max"], "\(what).clamp.max"))
+        if clamp.min == nil && clamp.max == nil { reader.error(node, "\(what).clamp needs min:, max: or both, e.g. clamp: { min: 0 }") }
+        if let low = clamp.min, let high = clamp.max, low > high { reader.error(node, "\(what).clamp: min is above max") }
+        return clamp
     }
 
     private func replacements(_ node: Node, _ what: String) -> [FieldRule.Replacement] {

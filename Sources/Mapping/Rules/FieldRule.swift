@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Steps run in a fixed order: `when` → source (`from`/`column`/`const`/`concat`/`expr`) → `trim`
 /// → `default` → `replace` → `case` → `split` → `pad` → `lookup` → `number` → `date` → `type`
-/// → `truncate` → checks (`required`, `pattern`, `min`, `max`).
+/// → `truncate` → `clamp` → checks (`required`, `pattern`, `min`, `max`).
 public struct FieldRule: Sendable {
     public enum ValueType: String, Sendable, CaseIterable { case string, integer, decimal, boolean, date }
     public enum Source: Sendable {
@@ -31,6 +31,19 @@ public struct FieldRule: Sendable {
         var length: Int
         var with: Character
         var left: Bool
+    }
+
+    /// Bounds a number without rejecting it: `clamp: { min: 0 }` sends an oversold −3 as 0.
+    /// (`min:`/`max:` reject a value outside them instead.)
+    struct Clamp: Sendable {
+        var min: Decimal?
+        var max: Decimal?
+
+        func apply(_ number: Decimal) -> Decimal {
+            if let min, number < min { return min }
+            if let max, number > max { return max }
+            return number
+        }
     }
 
     struct DateRule: Sendable {
@@ -67,6 +80,7 @@ public struct FieldRule: Sendable {
     var date: DateRule?
     var number: NumberFormat?
     var truncate: Int?
+    var clamp: Clamp?
     var when: Condition?
 
     init(target: String, line: Int?) {
@@ -147,7 +161,7 @@ public struct FieldRule: Sendable {
             if let zone = date.timeZone { value = value.converted(to: zone) }
             raw = date.output.format(value)
         }
-        let value: FieldValue
+        var value: FieldValue
         switch type {
         case .string, .date:
             if let truncate, raw.count > truncate { raw = String(raw.prefix(truncate)) }
@@ -165,6 +179,17 @@ public struct FieldRule: Sendable {
             case "true", "yes", "y", "1", "x", "on": value = .boolean(true)
             case "false", "no", "n", "0", "off": value = .boolean(false)
             default: return fail(raw, "is not true/false (or yes/no, 1/0)")
+            }
+        }
+        if let clamp {
+            guard let number = value.number else { return fail(value.text, "is not a number, so clamp cannot bound it") }
+            let bounded = clamp.apply(number)
+            if bounded != number {
+                switch value {
+                case .integer: value = .integer(Int(bounded.plainText) ?? 0)
+                case .decimal: value = .decimal(bounded)
+                case .string, .boolean: value = .string(bounded.plainText)
+                }
             }
         }
         if let pattern, !pattern.matches(value.text) { return fail(value.text, "does not match the pattern \(pattern.pattern)") }
