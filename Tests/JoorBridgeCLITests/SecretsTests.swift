@@ -61,4 +61,35 @@ struct SecretsTests {
             for form in Self.forms { #expect(bytes.range(of: Data(form.utf8)) == nil, "\(file) contains the token") }
         }
     }
+
+    /// The notify command is a child process: it gets the environment without the token variable,
+    /// the v4 secret and password variables and the SFTP passphrase variable (names as configured).
+    @Test func theNotifyCommandSeesNoSecretVariable() async throws {
+        let sandbox = try await JoorSandboxServer.started(token: Self.token)
+        defer { Task { await sandbox.stop() } }
+        let dir = try TemporaryDirectory("child-env")
+        try dir.copyMappings(["inventory-csv.yml"])
+        try dir.write("joorbridge.yml", text: """
+        version: 1
+        joor:
+          token_env: SECRET_TOKEN
+          base_url: "\(sandbox.baseURL)"
+          v4: { client_id: cid, username: u@example.com, account: "1", client_secret_env: MY_V4_SECRET, password_env: MY_V4_PASSWORD }
+        sftp: { key_file: ./id_ed25519, passphrase_env: MY_SFTP_PASSPHRASE, host_key_sha256: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU" }
+        state: ./state/joorbridge.sqlite
+        inventory: { mapping: mappings/inventory-csv.yml, include: ["*.csv"], settle_seconds: 0 }
+        notify: { command: "env > child-env.txt", when: always }
+        """)
+        try dir.write("inbox/stock.csv", text: "Artikel;EAN;Farbe;Groesse;Lager;Bestand;Reserviert;Zulauf;Status\r\nA;000000000017;110;S;HH;4;0;;A\r\n")
+        let secrets = ["SECRET_TOKEN": Self.token, "MY_V4_SECRET": "v4-secret-value-1", "MY_V4_PASSWORD": "v4-password-value-2",
+                       "MY_SFTP_PASSPHRASE": "sftp-passphrase-value-3", "JOOR_API_TOKEN": "default-token-value-4"]
+        let run = try await Executable.run(["run", "inventory"], in: dir.path, environment: secrets.merging(["VISIBLE_MARKER": "kept-7"]) { $1 })
+        #expect(run.status == 0, "\(run.stderr)")
+        let seen = try String(contentsOfFile: dir.path("child-env.txt"), encoding: .utf8)
+        #expect(seen.contains("VISIBLE_MARKER=kept-7") && seen.contains("JOORBRIDGE_EXIT_CODE=0"), "the command got an environment")
+        for (name, value) in secrets {
+            #expect(!seen.contains(name + "="), "\(name) reached the child")
+            #expect(!seen.contains(value), "the value of \(name) reached the child")
+        }
+    }
 }

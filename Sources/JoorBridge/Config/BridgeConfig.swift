@@ -19,6 +19,9 @@ public struct BridgeConfig: Sendable {
         public var creditLimit = 300
         public var creditWindowSeconds = 300.0
         public var requestTimeoutSeconds = 60.0
+        /// How long one attempt to connect to JOOR may take; after 3 failed attempts the run ends
+        /// with exit 69 (so at most 3 × this + 1.5 s when JOOR cannot be reached).
+        public var connectTimeoutSeconds = 10.0
         /// Which JOOR API creates products: `v2` (bulk-style jobs) or `v4` (products, SKUs, prices).
         public var productsAPI = "v2"
         /// v4 credentials: secrets come from environment variables, never from the file.
@@ -45,6 +48,16 @@ public struct BridgeConfig: Sendable {
         public var remoteInbox: String?
         /// `sftp://user@host:port/path` when the outbox is on an SFTP server.
         public var remoteOutbox: String?
+    }
+
+    /// Environment variables that hold secrets: the token variable, the v4 secret and password
+    /// variables and the SFTP passphrase variable as configured, and their defaults. A child
+    /// process (the notify command) never sees them.
+    public var secretVariables: Set<String> {
+        var names: Set<String> = ["JOOR_API_TOKEN", "JOOR_CLIENT_SECRET", "JOOR_PASSWORD", joor.tokenEnv]
+        if let v4 = joor.v4 { names.formUnion([v4.clientSecretEnv, v4.passwordEnv]) }
+        if let passphrase = sftp?.passphraseEnv { names.insert(passphrase) }
+        return names
     }
 
     /// The config file itself.

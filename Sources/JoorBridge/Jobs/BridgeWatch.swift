@@ -34,7 +34,7 @@ public struct BridgeWatch: Sendable {
         }
         defer { started.lock.release() }
         let (jobs, session) = (started.jobs, started.session)
-        let notifier = config.notify.map { Notifier(settings: $0, logger: logger) }
+        let notifier = config.notify.map { Notifier(settings: $0, hiding: config.secretVariables, logger: logger) }
         logger.notice("watching: \(jobs.joined(separator: ", ")); inbox every \(Self.seconds(settings.pollSeconds)), orders every \(Self.seconds(settings.intervalSeconds))")
         var due: [String: Date] = [:]
         var options = options

@@ -11,10 +11,14 @@ import NIOHTTP1
 /// ``NotifySettings/timeoutSeconds`` and its failures are only logged.
 public struct Notifier: Sendable {
     public let settings: NotifySettings
+    /// Environment variables the command does not get (``BridgeConfig/secretVariables``).
+    let hidden: Set<String>
     let logger: Logger
 
-    public init(settings: NotifySettings, logger: Logger) {
+    /// - Parameter hiding: environment variables holding secrets, left out of the command's environment.
+    public init(settings: NotifySettings, hiding hidden: Set<String>, logger: Logger) {
         self.settings = settings
+        self.hidden = hidden
         self.logger = logger
     }
 
@@ -91,16 +95,17 @@ public struct Notifier: Sendable {
         guard let command else { return true }
         let timeout = settings.timeoutSeconds
         let logger = logger
+        var environment = ProcessInfo.processInfo.environment.filter { !hidden.contains($0.key) }
+        environment["JOORBRIDGE_EXIT_CODE"] = String(exitCode)
+        let shell = ShellCommand(command: command, environment: environment)
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(returning: Self.runBlocking(command, input: input, exitCode: exitCode, timeout: timeout, logger: logger))
+                continuation.resume(returning: Self.runBlocking(shell, input: input, timeout: timeout, logger: logger))
             }
         }
     }
 
-    private static func runBlocking(_ command: String, input: Data, exitCode: Int32, timeout: Double, logger: Logger) -> Bool {
-        var shell = ShellCommand(command: command)
-        shell.environment["JOORBRIDGE_EXIT_CODE"] = String(exitCode)
+    private static func runBlocking(_ shell: ShellCommand, input: Data, timeout: Double, logger: Logger) -> Bool {
         switch shell.run(input: input, timeout: timeout) {
         case .exited(0):
             logger.info("notify: the command took the run summary")

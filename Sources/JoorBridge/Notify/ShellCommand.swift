@@ -18,7 +18,8 @@ struct ShellCommand {
     }
 
     let command: String
-    var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// The child's whole environment (nothing is inherited beyond it).
+    let environment: [String: String]
 
     func run(input: Data, timeout: Double) -> Outcome {
         var fds: [Int32] = [0, 0]
