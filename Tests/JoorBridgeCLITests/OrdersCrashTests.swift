@@ -98,6 +98,36 @@ struct OrdersCrashTests {
         #expect(eligible.allSatisfy { $0.exportCount == 1 })
     }
 
+    /// A crash between publishing a file and writing its `NAME.done`: the next run writes the marker
+    /// (a WMS that waits for markers would otherwise never import that order), and only for files
+    /// still in the outbox.
+    @Test func aFilePublishedJustBeforeACrashGetsItsDoneMarkerOnTheNextRun() async throws {
+        let sandbox = try await JoorSandboxServer.started(token: "marker-token", orders: 3)
+        defer { Task { await sandbox.stop() } }
+        let dir = try TemporaryDirectory("markers")
+        try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
+        try dir.write("joorbridge.yml", text: """
+        version: 1
+        joor: { token_env: MARKER_TOKEN, base_url: "\(sandbox.baseURL)" }
+        folders: { outbox: ./outbox }
+        state: ./state/joorbridge.sqlite
+        orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml, done_marker: true }
+        """)
+        let env = ["MARKER_TOKEN": "marker-token"]
+        let killed = try await Executable.run(["run", "orders"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AT": "file published, done marker not written"]) { $1 })
+        #expect(killed.stderr.contains("crash test: SIGKILL"), "\(killed.stderr)")
+        let published = try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox")).filter { !$0.hasPrefix(".") }
+        #expect(published.count == 1 && !published[0].hasSuffix(".done"), "one file published, its marker not yet: \(published)")
+        let rerun = try await Executable.run(["run", "orders"], in: dir.path, environment: env)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox")))
+        let data = files.filter { !$0.hasSuffix(".done") }
+        let deliverable = await sandbox.state.allOrders().filter { $0.order.customerCode != nil }.count
+        #expect(deliverable >= 2 && data.count == 2 * deliverable, "an order file and a customer file per order: \(data.sorted())")
+        #expect(data.allSatisfy { files.contains($0 + ".done") }, "every file has its marker: \(files.sorted())")
+        #expect(files.count == 2 * data.count)
+    }
+
     static func moreOrders(_ sandbox: JoorSandboxServer, batch: Int) async throws {
         let orders = OrderSeeder.orders(count: 30, seed: UInt64(batch) &* 7919, firstID: 9_500_000 + batch * 100)
         try await sandbox.state.add(orders)

@@ -53,9 +53,15 @@ public struct Outbox: Sendable {
         return temp
     }
 
-    /// Gives a temporary file its final name without ever replacing an existing file.
-    /// Finishing a publish that already happened (temporary gone, final there) succeeds.
+    /// Gives a temporary file its final name without ever replacing an existing file, then writes
+    /// its done marker (if configured). Finishing a publish that already happened (temporary gone,
+    /// final there) succeeds and writes the marker a crash left unwritten.
     public func publish(temp: String, as name: String) throws {
+        try giveFinalName(temp, name)
+        try writeMarker(for: name)
+    }
+
+    private func giveFinalName(_ temp: String, _ name: String) throws {
         let from = path(temp), to = path(name)
         if !FileManager.default.fileExists(atPath: from) {
             return  // renamed before a crash; the WMS may even have taken it already
@@ -80,12 +86,17 @@ public struct Outbox: Sendable {
             unlink(from)
         }
         try syncDirectory()
-        if doneMarker {
-            let marker = try FileByteSink(path: path(name + ".done"))
-            try marker.sync()
-            try marker.close()
-            try syncDirectory()
-        }
+    }
+
+    /// Writes `NAME.done` next to a published file that lacks one. When the file itself is gone,
+    /// the WMS has taken it (and its marker, if it had one): no marker is written for it then.
+    private func writeMarker(for name: String) throws {
+        guard doneMarker, FileManager.default.fileExists(atPath: path(name)), !FileManager.default.fileExists(atPath: path(name + ".done")) else { return }
+        CrashPoint.hit("file published, done marker not written")
+        let marker = try FileByteSink(path: path(name + ".done"))
+        try marker.sync()
+        try marker.close()
+        try syncDirectory()
     }
 
     /// Whether two paths are links to one file (same device and inode).
