@@ -19,6 +19,8 @@ public final class JoorClient: Sendable {
         public var token: Secret
         /// Timeout of each request.
         public var requestTimeout: Duration = .seconds(60)
+        /// How long one attempt to connect may take (``RetryPolicy/connectAttempts`` attempts in all).
+        public var connectTimeout: Duration = .seconds(10)
         public var retry = RetryPolicy()
         /// Shared by every client of one account and run.
         public var budget: CreditBudget
@@ -45,9 +47,9 @@ public final class JoorClient: Sendable {
     private let logger: Logger
     private let authorization: String
 
-    public init(options: Options, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "joorbridge.joor")) {
+    public init(options: Options, httpClient: HTTPClient? = nil, logger: Logger = Logger(label: "joorbridge.joor")) {
         self.options = options
-        http = httpClient
+        http = httpClient ?? JoorHTTP.client(connectTimeout: options.connectTimeout)
         self.logger = logger
         authorization = "OAuth2 " + Data(options.token.value.utf8).base64EncodedString()
     }
@@ -71,6 +73,7 @@ public final class JoorClient: Sendable {
         let cost = method == .GET ? options.readCost : options.writeCost
         var attempt = 0
         var rateLimitHits = 0
+        var connectFailures = 0
         while true {
             attempt += 1
             let window: CreditBudget.Window?
@@ -101,6 +104,17 @@ public final class JoorClient: Sendable {
             } catch {
                 if let window { await options.budget.answered(window) }
                 let reason = redact(String(describing: error))
+                if JoorHTTP.isConnectFailure(error) {
+                    // Nothing was sent: any request may try again, a few times, then JOOR is unreachable.
+                    connectFailures += 1
+                    logger.warning("cannot connect to JOOR", metadata: ["request": "\(label)", "attempt": "\(connectFailures)", "error": "\(reason)"])
+                    guard connectFailures < options.retry.connectAttempts else {
+                        throw JoorAPIError(.unreachable, request: label, message: "\(reason) (could not connect in \(connectFailures) attempts)")
+                    }
+                    attempt -= 1
+                    try await pause(.milliseconds(500 * Int64(connectFailures)), label)
+                    continue
+                }
                 logger.warning("JOOR request failed", metadata: ["request": "\(label)", "attempt": "\(attempt)", "error": "\(reason)"])
                 guard idempotent, attempt < options.retry.maxAttempts else {
                     throw JoorAPIError(.unreachable, request: label, message: "\(reason) (after \(attempt) attempt\(attempt == 1 ? "" : "s"))")

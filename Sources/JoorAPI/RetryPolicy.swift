@@ -6,10 +6,16 @@ public struct RetryPolicy: Sendable {
     public var maxAttempts: Int
     public var baseDelay: Duration
     public var maxDelay: Duration
-    /// Longest single wait for a 429/503 (a Retry-After beyond it is capped).
+    /// Longest single wait for a 429 (a Retry-After beyond it is capped).
     public var maxRateLimitWait: Duration
+    /// Attempts to connect before JOOR counts as unreachable. A failed connection sent nothing,
+    /// so any request may try again; with the connect timeout this bounds how long an unreachable
+    /// JOOR holds a run: `connectAttempts × connect timeout + 1.5 s` at most.
+    public var connectAttempts: Int
 
-    public init(maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), maxRateLimitWait: Duration = .seconds(310)) {
+    public init(maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), maxRateLimitWait: Duration = .seconds(310),
+                connectAttempts: Int = 3) {
+        self.connectAttempts = max(1, connectAttempts)
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay

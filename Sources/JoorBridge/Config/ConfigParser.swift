@@ -69,7 +69,7 @@ struct ConfigParser {
     private func joor(_ node: Node) -> BridgeConfig.JOOR {
         var joor = BridgeConfig.JOOR()
         guard let object = reader.object(node, "joor") else { return joor }
-        reader.checkKeys(object, allowed: ["token_env", "token_file", "test_mode", "base_url", "account", "credit_limit", "credit_window_seconds", "request_timeout_seconds", "api", "v4"])
+        reader.checkKeys(object, allowed: ["token_env", "token_file", "test_mode", "base_url", "account", "credit_limit", "credit_window_seconds", "request_timeout_seconds", "connect_timeout_seconds", "api", "v4"])
         if let v = object["token_env"].flatMap({ reader.string($0, "joor.token_env") }) { joor.tokenEnv = v }
         joor.tokenFile = object["token_file"].flatMap { reader.string($0, "joor.token_file") }.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path }
         if object.has("token_env") && object.has("token_file") { reader.error(object["token_file"], "give either joor.token_env or joor.token_file, not both") }
@@ -81,6 +81,11 @@ struct ConfigParser {
         if let n = object["credit_limit"].flatMap({ reader.int($0, "joor.credit_limit") }) { joor.creditLimit = n }
         if let n = object["credit_window_seconds"].flatMap({ reader.string($0, "joor.credit_window_seconds") }).flatMap(Double.init) { joor.creditWindowSeconds = n }
         if let n = object["request_timeout_seconds"].flatMap({ reader.string($0, "joor.request_timeout_seconds") }).flatMap(Double.init) { joor.requestTimeoutSeconds = n }
+        if let node = object["connect_timeout_seconds"], let text = reader.string(node, "joor.connect_timeout_seconds") {
+            if let n = Double(text), n > 0, n <= 120 { joor.connectTimeoutSeconds = n } else {
+                reader.error(node, "joor.connect_timeout_seconds must be a number of seconds between 1 and 120")
+            }
+        }
         if let api = object["api"].flatMap({ reader.choice($0, "joor.api", ["v2", "v4"]) }) { joor.productsAPI = api }
         if let v4 = reader.object(object["v4"], "joor.v4") {
             reader.checkKeys(v4, allowed: ["client_id", "client_secret_env", "username", "password_env", "account"])

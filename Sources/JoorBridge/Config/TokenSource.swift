@@ -45,6 +45,7 @@ extension BridgeConfig {
         var options = JoorClient.Options(endpoint: endpoint, token: token,
                                          budget: CreditBudget(limit: joor.creditLimit, window: .milliseconds(Int64(joor.creditWindowSeconds * 1000))))
         options.requestTimeout = .milliseconds(Int64(joor.requestTimeoutSeconds * 1000))
+        options.connectTimeout = .milliseconds(Int64(joor.connectTimeoutSeconds * 1000))
         options.v4 = v4
         return JoorClient(options: options, logger: logger)
     }
