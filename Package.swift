@@ -68,6 +68,7 @@ let package = Package(
                 "JoorModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -156,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JoorBridgeCLITests",
-            dependencies: ["TestSupport", "JoorSandbox", "FileFormats"]
+            dependencies: ["TestSupport", "JoorSandbox", "FileFormats", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -16,15 +16,22 @@ extension JoorClient {
         let label = "POST /v2/bulk-inventory"
         let body: Data
         do { body = try BulkInventoryRequest(items).jsonBody() } catch { throw decodeFailure(label, error) }
-        var query = [("dec_pending", decPending ? "1" : "0")]
-        if overwrite { query.append(("overwrite", "1")) }
-        let reply = try await send(.POST, url: options.endpoint.v2 + "/bulk-inventory", query: query, body: body, idempotent: true)
+        let reply = try await send(.POST, url: options.endpoint.v2 + "/bulk-inventory", query: Self.inventoryQuery(overwrite: overwrite, decPending: decPending),
+                                   body: body, idempotent: true)
         let response: BulkInventoryResponse
         do throws(JoorResponseError) { response = try BulkInventoryResponse.parse(reply.body) } catch { throw JoorAPIError(.malformedResponse, request: label, message: error.message) }
         if response.code != 0 {
             throw JoorAPIError(.rejected, request: label, message: "response code \(response.code): \(response.comment ?? "")")
         }
         return Self.match(items, response)
+    }
+
+    /// The query of a bulk inventory request: `dec_pending=0|1`, and `overwrite=1` when asked for
+    /// (JOOR then replaces the whole account's inventory with the request's items).
+    public static func inventoryQuery(overwrite: Bool, decPending: Bool) -> [(String, String)] {
+        var query = [("dec_pending", decPending ? "1" : "0")]
+        if overwrite { query.append(("overwrite", "1")) }
+        return query
     }
 
     /// Pairs JOOR's per-SKU log with what was sent: by position when the counts agree, else by SKU.

@@ -109,6 +109,7 @@ public final class JoorSandboxServer: Sendable {
         guard path.hasPrefix("/v2") || path.hasPrefix("/v4") else {
             return Self.json(404, ["error": .string("no such endpoint: \(method) \(path)")])
         }
+        await state.log(LoggedRequest(method: method, path: path, query: request.uri.query ?? "", body: body))
         var loseAnswer = false
         switch await fault(for: path) {
         case .answer(let response)?: return response

@@ -47,6 +47,10 @@ public actor SandboxState {
     var nextJobID = 1001
     /// Requests served per endpoint (`POST /v2/bulk-inventory` → 3), for tests and people.
     public private(set) var requestCounts: [String: Int] = [:]
+    /// The last API requests as they arrived (not saved; at most ``requestLogLimit``), for tests
+    /// that compare what a dry run printed with what a run sent.
+    public private(set) var requestLog: [LoggedRequest] = []
+    static let requestLogLimit = 10_000
     /// Requests answered 429 by the rate limiter (faults injected on purpose are not counted).
     public private(set) var rateLimited = 0
     private var windowStart: Date?
@@ -112,9 +116,15 @@ public actor SandboxState {
         requestCounts[endpoint, default: 0] += 1
     }
 
-    /// Forgets the request counts (tests measure one phase at a time).
+    func log(_ request: LoggedRequest) {
+        if requestLog.count >= Self.requestLogLimit { requestLog.removeFirst(requestLog.count / 2) }
+        requestLog.append(request)
+    }
+
+    /// Forgets the request counts and log (tests measure one phase at a time).
     public func resetCounts() {
         requestCounts = [:]
+        requestLog = []
         try? save()
     }
 
@@ -157,4 +167,13 @@ public actor SandboxState {
     /// Plans faults for the next requests.
     public func plan(_ plan: FaultPlan) { faults = plan }
     func takeFault() -> FaultPlan.Action? { faults.next() }
+}
+
+/// One API request as the sandbox received it.
+public struct LoggedRequest: Sendable, Equatable {
+    public var method: String
+    public var path: String
+    /// The query string as sent (`dec_pending=0&overwrite=1`), without the `?`.
+    public var query: String
+    public var body: Data
 }

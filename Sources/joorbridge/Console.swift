@@ -5,15 +5,16 @@ import Logging
 /// Writing to the terminal: results on standard output, messages on standard error.
 enum Console {
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        out(Data((text + "\n").utf8))
     }
 
+    /// Writes to standard output; a reader that went away (`joorbridge … | head`) is not an error.
     static func out(_ data: Data) {
-        FileHandle.standardOutput.write(data)
+        try? FileHandle.standardOutput.write(contentsOf: data)
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
     }
 
     /// Loads the config named by `--config` (else `$JOORBRIDGE_CONFIG`, else `./joorbridge.yml`),
@@ -22,6 +23,23 @@ enum Console {
         do { return try BridgeConfig.load(path: BridgeConfig.resolvePath(explicit)) } catch {
             for problem in error.errors { Console.error(problem.description) }
             throw ExitStatus.config.exitCode
+        }
+    }
+
+    /// What a dry run would send or write: requests and files on standard output (a `# ENDPOINT`
+    /// or `==> NAME <==` line, then the exact bytes), notes on standard error.
+    static let printDryRun: DryRunPrinter = { output in
+        switch output {
+        case .request(let endpoint, let body):
+            out("# \(endpoint)")
+            out(body)
+            out("")
+        case .file(let name, let content):
+            out("==> \(name) <==")
+            out(content)
+            if content.last != 0x0A { out("") }
+        case .note(let text):
+            error("dry run: \(text)")
         }
     }
 

@@ -25,7 +25,7 @@ struct JSONLinesLogHandler: LogHandler {
         object["message"] = message.description
         guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         data.append(0x0A)
-        Self.lock.withLock { FileHandle.standardError.write(data) }
+        Self.lock.withLock { try? FileHandle.standardError.write(contentsOf: data) }
     }
 
     static func json(_ value: Logger.Metadata.Value) -> Any {

@@ -27,7 +27,7 @@ final class ProgressLine: @unchecked Sendable {
     func report(_ progress: FileProgress) {
         lock.withLock {
             if progress.finished {
-                if showing { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                if showing { try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[K".utf8)) }
                 showing = false
                 return
             }
@@ -36,7 +36,7 @@ final class ProgressLine: @unchecked Sendable {
             lastDrawn = now
             showing = true
             let text = "\r\u{1B}[K\(progress.job) \(progress.file): \(Self.grouped(progress.rows)) rows, \(Self.grouped(Int(progress.rowsPerSecond))) rows/s, \(Int(progress.fraction * 100))%"
-            FileHandle.standardError.write(Data(text.utf8))
+            try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
         }
     }
 

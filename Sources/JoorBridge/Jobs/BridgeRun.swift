@@ -6,8 +6,9 @@ import Logging
 public struct BridgeRun: Sendable {
     /// How the jobs run.
     public struct Options: Sendable {
-        /// Show what would happen without changing JOOR, the ledger or any folder (orders).
-        public var dryRun = false
+        /// Show what would happen without changing JOOR, the ledger or any folder: every job hands
+        /// what it would send or write to this printer instead. `nil` for a real run.
+        public var dryRun: DryRunPrinter?
         /// Orders: also re-read orders exported since this date.
         public var since: Date?
         /// Inventory and products: send everything, not only what changed.
@@ -18,7 +19,7 @@ public struct BridgeRun: Sendable {
         /// files. `watch` does not: its next look is the second listing.
         public var waitForRemoteFiles = true
 
-        public init(dryRun: Bool = false, since: Date? = nil, full: Bool = false, control: JobControl = .init()) {
+        public init(dryRun: DryRunPrinter? = nil, since: Date? = nil, full: Bool = false, control: JobControl = .init()) {
             self.dryRun = dryRun
             self.since = since
             self.full = full
@@ -38,15 +39,19 @@ public struct BridgeRun: Sendable {
 
     /// Runs `jobs` (all enabled ones when empty) and returns the outcome; never throws.
     public func run(jobs requested: [String], dryRun: Bool = false, since: Date? = nil, full: Bool = false) async -> RunOutcome {
-        await run(jobs: requested, options: Options(dryRun: dryRun, since: since, full: full))
+        let discard: DryRunPrinter = { _ in }
+        return await run(jobs: requested, options: Options(dryRun: dryRun ? discard : nil, since: since, full: full))
     }
 
     /// Runs `jobs` (all enabled ones when empty), then sends the configured notification when the
     /// run had problems; returns the outcome and never throws.
     public func run(jobs requested: [String], options: Options) async -> RunOutcome {
         var outcome = RunOutcome(startedAt: Date(), config: config.path)
+        outcome.dryRun = options.dryRun != nil
         let started: BridgeSession.Started
-        switch BridgeSession.start(config: config, requested: requested, takeLock: !options.dryRun, environment: environment, logger: logger) {
+        // A dry run moves, writes and records nothing, so it does not take the lock: it can look
+        // while `watch` or another run works (a file such a run takes meanwhile is skipped).
+        switch BridgeSession.start(config: config, requested: requested, takeLock: options.dryRun == nil, environment: environment, logger: logger) {
         case .success(let value): started = value
         case .failure(let failure):
             outcome.fail(failure.code, failure.message)
@@ -63,8 +68,8 @@ public struct BridgeRun: Sendable {
         outcome.requests = await session.client.stats.requests
         outcome.credits = await session.client.stats.credits
         outcome = outcome.finished()
-        if let notify = config.notify, !options.dryRun {
-            await Notifier(settings: notify, logger: logger).send(outcome)
+        if let notify = config.notify, options.dryRun == nil {
+            await Notifier(settings: notify, hiding: config.secretVariables, logger: logger).send(outcome)
         }
         return outcome
     }

@@ -81,7 +81,8 @@ struct BridgeSession {
     func perform(_ job: String, options: BridgeRun.Options, recordQuiet: Bool = true) async -> (summary: JobSummary, exitCode: Int32) {
         var summary = JobSummary(job: job)
         var code: Int32 = 0
-        let runID = (try? ledger.startRun(job: job)) ?? 0
+        let dryRun = options.dryRun != nil
+        let runID = dryRun ? 0 : (try? ledger.startRun(job: job)) ?? 0
         do {
             switch job {
             case "orders":
@@ -94,7 +95,7 @@ struct BridgeSession {
                 var local = settings
                 if uploader != nil { local.doneMarker = false }
                 defer {
-                    if let uploader, !options.dryRun {
+                    if let uploader, options.dryRun == nil {
                         uploader.uploadAll()
                         summary.sftp = uploader.report
                     }
@@ -108,7 +109,7 @@ struct BridgeSession {
                 var inventory = try InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
                 inventory.remote = remoteInbox(for: job, inbox: inventory.inbox, options: options)
                 defer { summary.sftp = inventory.remote?.report }
-                let report = try await inventory.run(full: options.full, control: options.control)
+                let report = try await inventory.run(full: options.full, control: options.control, dryRun: options.dryRun)
                 summary.inventory = report
                 if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 { code = 3 }
             case "products":
@@ -116,7 +117,7 @@ struct BridgeSession {
                 var products = try ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
                 products.remote = remoteInbox(for: job, inbox: products.inbox, options: options)
                 defer { summary.sftp = products.remote?.report }
-                let report = try await products.run(full: options.full, control: options.control)
+                let report = try await products.run(full: options.full, control: options.control, dryRun: options.dryRun)
                 summary.products = report
                 if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 { code = 3 }
             default:
@@ -137,7 +138,9 @@ struct BridgeSession {
             code = max(code, 3)
             if summary.outcome == "ok" { summary.outcome = "partial" }
         }
-        if !recordQuiet && code == 0 && !summary.didSomething {
+        if dryRun {
+            // A dry run leaves no trace in the ledger.
+        } else if !recordQuiet && code == 0 && !summary.didSomething {
             try? ledger.forgetRun(runID)
         } else {
             try? ledger.finishRun(runID, outcome: summary.outcome, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))

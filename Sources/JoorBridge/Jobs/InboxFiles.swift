@@ -28,7 +28,12 @@ struct InboxFiles {
     /// - Throws: ``MappingErrors`` or ``FileFormatError`` when the file itself is broken (see ``isBroken(_:)``),
     ///   or what `body` throws.
     func convert(_ name: String, mapping: InboundMapping, control: JobControl, _ body: (ConversionResult) throws -> Void) throws {
-        let converter = try InboundConverter(mapping: mapping, inputPath: inbox.processing + "/" + name)
+        try convert(path: inbox.processing + "/" + name, name: name, mapping: mapping, control: control, body)
+    }
+
+    /// ``convert(_:mapping:control:_:)`` for a file anywhere (a dry run reads files where they are).
+    func convert(path: String, name: String, mapping: InboundMapping, control: JobControl, _ body: (ConversionResult) throws -> Void) throws {
+        let converter = try InboundConverter(mapping: mapping, inputPath: path)
         var progress = FileProgress(job: job, file: name, rows: 0, bytesRead: 0, totalBytes: converter.fileSize, startedAt: Date())
         while let result = try converter.next() {
             try body(result)
@@ -79,6 +84,25 @@ struct InboxFiles {
         return (names, waiting + remoteWaiting)
     }
 
+    /// A file a dry run looks at, where it is.
+    struct Candidate {
+        var name: String
+        var path: String
+    }
+
+    /// The files a run would take now, in the order it would take them, without claiming,
+    /// downloading into `processing/` or recording anything: those a crashed run left in
+    /// `processing/`, the ready ones in the inbox, and copies of the remote inbox's files in a
+    /// private temporary folder. Also the names still waiting.
+    func candidatesForDryRun() async throws -> (candidates: [Candidate], waiting: [String]) {
+        var candidates = inbox.claimed().map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
+        let (ready, waiting) = inbox.ready()
+        candidates += ready.map { Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name) }
+        guard let remote else { return (candidates, waiting) }
+        let copies = await remote.copiesForDryRun()
+        return (candidates + copies.files.map { Candidate(name: $0.name, path: $0.path) }, waiting + copies.waiting)
+    }
+
     /// The file's fingerprint, or `nil` after archiving it when the same content was pushed before.
     func fingerprintUnlessPushed(_ name: String) throws -> String? {
         let fingerprint = try Inbox.fingerprint(inbox.processing + "/" + name)
@@ -113,6 +137,13 @@ struct InboxFiles {
     func broken(_ name: String, _ fingerprint: String, _ error: any Error) throws {
         let reason = "\(error)"
         try fail(name, reason: reason + "\nNothing from this file was sent to JOOR. Fix the file (or the mapping) and drop it into the inbox again.")
+        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: reason)
+        logger.error("\(name): \(reason)")
+    }
+
+    /// The file is readable but must not be sent (the reason says why): to `error/`, nothing sent.
+    func refuse(_ name: String, _ fingerprint: String, reason: String) throws {
+        try fail(name, reason: reason + "\nFix the file (or the setting) and drop it into the inbox again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: reason)
         logger.error("\(name): \(reason)")
     }

@@ -25,6 +25,8 @@ public struct InventoryJob: Sendable {
         public var requests = 0
         /// Files whose rows were rejected, with the rejects file written for each.
         public var rejectFiles: [String] = []
+        /// Files sent as plain updates although `overwrite` is on, with the reason.
+        public var overwriteSkipped: [String] = []
     }
 
     public let settings: InventorySettings
@@ -48,10 +50,27 @@ public struct InventoryJob: Sendable {
 
     var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "inventory", maxAttempts: settings.maxAttempts, logger: logger, remote: remote) }
 
+    var pipeline: InventoryPipeline { InventoryPipeline(mapping: mapping, settings: settings) }
+
+    static let lastOverwriteKey = "inventory.overwrite.source_modified"
+    static let overwriteInProgressKey = "inventory.overwrite.in_progress"
+
     /// Pushes every ready file. With a ``JobControl/stop`` signal, stops after the file in hand
     /// (files claimed but not started wait in `processing/` and go first next run).
-    public func run(full: Bool = false, control: JobControl = .init()) async throws -> Report {
+    ///
+    /// With `dryRun`, the files are read where they are and the requests a run would send are
+    /// handed to the printer: nothing is sent, moved, written or recorded.
+    public func run(full: Bool = false, control: JobControl = .init(), dryRun: DryRunPrinter? = nil) async throws -> Report {
         var report = Report()
+        if let dryRun {
+            let (candidates, waiting) = try await files.candidatesForDryRun()
+            report.filesWaiting = waiting
+            for candidate in candidates {
+                if control.shouldStop { break }
+                try await preview(candidate, full: full || settings.full, control: control, print: dryRun, &report)
+            }
+            return report
+        }
         let (names, waiting) = try await files.take()
         report.filesWaiting = waiting
         for name in names {
@@ -67,58 +86,59 @@ public struct InventoryJob: Sendable {
             report.filesDuplicate += 1
             return
         }
-        let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-
-        // Pass 1 reads the whole file and writes the rejects, keeping nothing: a file that cannot
-        // be read is not half pushed. Pass 2 reads it again and sends in batches, so memory stays
-        // at one batch whatever the file's size.
+        let modified = Inbox.modificationTime(path)
         let rejects = RejectsFile(folder: inbox.error, name: name)
         func reject(_ rejection: RowRejection) throws {
             if rejects.isEmpty { report.rejectFiles.append(rejects.path) }
             try rejects.write(rejection)
             report.rowsRejected += 1
         }
+        // Pass 1 reads the whole file and writes the rejects, keeping nothing: a file that cannot
+        // be read is not half pushed. Pass 2 reads it again and sends in batches, so memory stays
+        // at one batch whatever the file's size.
+        var check = InventoryPipeline.FileCheck()
         let readable = try files.read(name, fingerprint: fingerprint, mapping: mapping, control: control, rejects: rejects) { result in
-            report.rowsRead += 1
-            switch result {
-            case .skipped: report.rowsSkipped += 1
-            case .rejected(let rejection): try reject(rejection)
-            case .converted(let record):
-                if case .failure(let failure) = Result(catching: { () throws(RuleFailure) in try record.inventoryItem() }) {
-                    try reject(RowRejection(source: name, line: record.line, field: failure.field, value: failure.value, reason: failure.reason))
-                }
-            }
+            try pipeline.check(result, source: name, &check, reject: reject)
         }
+        report.rowsRead += check.rowsRead
+        report.rowsSkipped += check.rowsSkipped
         guard readable else {
             report.filesFailed += 1
             return
         }
-
-        var sending = Batcher(size: settings.batchSize)
+        let decision = pipeline.decide(check, modified: modified, lastOverwrite: try ledger.value(Self.lastOverwriteKey).flatMap(Double.init))
+        switch decision {
+        case .refuse(let reason):
+            try files.refuse(name, fingerprint, reason: reason)
+            report.filesFailed += 1
+            return
+        case .sendWithoutOverwrite(let reason):
+            logger.warning("\(name): \(reason)")
+            report.overwriteSkipped.append("\(name): \(reason)")
+        case .send:
+            break
+        }
         do {
-            let converter = try InboundConverter(mapping: mapping, inputPath: path)
-            while let result = try converter.next() {
-                guard case .converted(let record) = result, var item = try? record.inventoryItem() else { continue }
-                if let threshold = settings.safetyStock[item.warehouse ?? "Default"], item.inventory <= threshold { item.inventory = 0 }
-                sending.consider(item, line: record.line)
-                if sending.candidatesFull {
-                    try sending.screen(ledger: ledger, modified: modified, full: full, &report)
-                    while let batch = sending.nextFullBatch() {
-                        for refused in try await push(batch, name: name, modified: modified, &report) { try reject(refused) }
-                        try rejects.flush()
-                    }
-                }
-            }
-            try sending.screen(ledger: ledger, modified: modified, full: full, &report)
-            while let batch = sending.nextFullBatch() ?? sending.remainder() {
-                for refused in try await push(batch, name: name, modified: modified, &report) { try reject(refused) }
+            let screening: InventoryPipeline.Screening = decision.overwrite ? .none : .ledger(ledger, full: full)
+            let tally = try await pipeline.send(path: path, overwrite: decision.overwrite, screening: screening, modified: modified) { batch, overwrite in
+                let refused = try await push(batch, overwrite: overwrite, name: name, modified: modified)
+                for rejection in refused { try reject(rejection) }
                 try rejects.flush()
+                return refused.count
             }
+            tally.add(to: &report)
         } catch let error as JoorAPIError {
             // JOOR is unreachable or refusing: the file stays in processing/ for the next run, up to
             // max_attempts; what JOOR already accepted is recorded, so a retry resends nothing twice.
-            if try files.joorFailed(name, fingerprint, error) { report.filesQuarantined += 1 }
+            if try files.joorFailed(name, fingerprint, error) {
+                report.filesQuarantined += 1
+                if decision.overwrite { logger.error("\(name) replaced JOOR's inventory only in part before it was quarantined: JOOR holds a partial set until the next stock file is pushed") }
+            }
             throw error
+        }
+        if decision.overwrite {
+            try ledger.set(Self.lastOverwriteKey, String(modified))
+            try ledger.set(Self.overwriteInProgressKey, nil)
         }
         try files.succeeded(name, fingerprint)
         report.filesArchived += 1
@@ -126,77 +146,63 @@ public struct InventoryJob: Sendable {
     }
 
     /// Sends one batch and records what JOOR accepted; returns the SKUs JOOR refused, as rejections.
-    private func push(_ batch: [(item: InventoryItem, line: Int)], name: String, modified: Double, _ report: inout Report) async throws -> [RowRejection] {
-        let result = try await client.pushInventory(batch.map(\.item), overwrite: settings.overwrite, decPending: settings.decPending)
-        report.requests += 1
-        try ledger.recordPushed(result.accepted, sourceModified: modified)
-        report.itemsSent += result.accepted.count
-        report.itemsRefused += result.failed.count
+    /// The request that replaces JOOR's inventory (`overwrite`) also replaces the ledger's positions.
+    private func push(_ batch: [(item: InventoryItem, line: Int)], overwrite: Bool, name: String, modified: Double) async throws -> [RowRejection] {
+        let result = try await client.pushInventory(batch.map(\.item), overwrite: overwrite, decPending: settings.decPending)
+        try ledger.recordPushed(result.accepted, sourceModified: modified, replacingAll: overwrite)
+        if overwrite { try ledger.set(Self.overwriteInProgressKey, name) }
         CrashPoint.hit("inventory batch accepted")
         return result.failed.map { item, reason in
             let line = batch.first { $0.item == item }?.line ?? 0
             return RowRejection(source: name, line: line, field: item.upc != nil ? "upc" : "style_number", value: item.skuLabel, reason: "JOOR refused the SKU: \(reason)")
         }
     }
-}
 
-/// Pass 2's bookkeeping: items are screened against the ledger a batch at a time (only what changed
-/// since JOOR accepted it, never older than what it holds) and sent in full batches. A position
-/// that appears again before its batch is sent is replaced in place: the later row wins.
-struct Batcher {
-    let size: Int
-    private var candidates: [(item: InventoryItem, line: Int, key: String)] = []
-    private var candidateIndex: [String: Int] = [:]
-    private var toSend: [(item: InventoryItem, line: Int)] = []
-    private var toSendIndex: [String: Int] = [:]
-
-    init(size: Int) { self.size = size }
-
-    var candidatesFull: Bool { candidates.count >= size }
-
-    mutating func consider(_ item: InventoryItem, line: Int) {
-        let key = item.positionKey
-        if let index = candidateIndex[key] {
-            candidates[index] = (item, line, key)
-        } else {
-            candidateIndex[key] = candidates.count
-            candidates.append((item, line, key))
+    /// A dry run of one file: the same passes and decision as ``process``, read where the file is,
+    /// with the requests handed to `print` and the ledger only read.
+    private func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) async throws {
+        let name = candidate.name
+        if let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.inboxFile(fingerprint)?.status == "pushed" {
+            report.filesDuplicate += 1
+            print(.note("\(name): the same content was pushed before; a run would archive it without sending anything"))
+            return
         }
-    }
-
-    /// Moves the candidates that need sending to the send queue.
-    mutating func screen(ledger: Ledger, modified: Double, full: Bool, _ report: inout InventoryJob.Report) throws {
-        guard !candidates.isEmpty else { return }
-        let pushed = try ledger.pushedPositions(candidates.map(\.key))
-        for candidate in candidates {
-            if let known = pushed[candidate.key], toSendIndex[candidate.key] == nil {
-                if known.sourceModified > modified { report.itemsUnchanged += 1; continue }
-                if !full && known.quantity == candidate.item.inventory { report.itemsUnchanged += 1; continue }
-            }
-            if let index = toSendIndex[candidate.key] {
-                toSend[index] = (candidate.item, candidate.line)
-            } else {
-                toSendIndex[candidate.key] = toSend.count
-                toSend.append((candidate.item, candidate.line))
-            }
+        let modified = Inbox.modificationTime(candidate.path)
+        var check = InventoryPipeline.FileCheck()
+        func reject(_ rejection: RowRejection) {
+            report.rowsRejected += 1
+            print(.note("\(name): would reject \(rejection)"))
         }
-        candidates.removeAll(keepingCapacity: true)
-        candidateIndex.removeAll(keepingCapacity: true)
-    }
-
-    mutating func nextFullBatch() -> [(item: InventoryItem, line: Int)]? {
-        guard toSend.count >= size else { return nil }
-        return take(size)
-    }
-
-    mutating func remainder() -> [(item: InventoryItem, line: Int)]? {
-        toSend.isEmpty ? nil : take(toSend.count)
-    }
-
-    private mutating func take(_ count: Int) -> [(item: InventoryItem, line: Int)] {
-        let batch = Array(toSend.prefix(count))
-        toSend.removeFirst(count)
-        toSendIndex = Dictionary(uniqueKeysWithValues: toSend.enumerated().map { ($0.element.item.positionKey, $0.offset) })
-        return batch
+        do {
+            try files.convert(path: candidate.path, name: name, mapping: mapping, control: control) { result in
+                pipeline.check(result, source: name, &check, reject: reject)
+            }
+        } catch where InboxFiles.isBroken(error) {
+            report.filesFailed += 1
+            print(.note("\(name): a run would move it to error/ and send nothing: \(error)"))
+            return
+        }
+        report.rowsRead += check.rowsRead
+        report.rowsSkipped += check.rowsSkipped
+        let decision = pipeline.decide(check, modified: modified, lastOverwrite: try ledger.value(Self.lastOverwriteKey).flatMap(Double.init))
+        switch decision {
+        case .refuse(let reason):
+            report.filesFailed += 1
+            print(.note("\(name): a run would move it to error/: \(reason)"))
+            return
+        case .sendWithoutOverwrite(let reason):
+            report.overwriteSkipped.append("\(name): \(reason)")
+            print(.note("\(name): \(reason)"))
+        case .send:
+            break
+        }
+        let screening: InventoryPipeline.Screening = decision.overwrite ? .none : .ledger(ledger, full: full)
+        let tally = try await pipeline.send(path: candidate.path, overwrite: decision.overwrite, screening: screening, modified: modified) { batch, overwrite in
+            print(.request(endpoint: pipeline.endpoint(overwrite: overwrite), body: try BulkInventoryRequest(batch.map(\.item)).jsonBody()))
+            return 0
+        }
+        tally.add(to: &report)
+        report.filesArchived += 1
+        print(.note("\(name): a run would send \(tally.itemsSent) item(s) in \(tally.requests) request(s) (\(tally.itemsUnchanged) unchanged), then archive it"))
     }
 }

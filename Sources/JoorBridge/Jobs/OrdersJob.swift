@@ -9,11 +9,12 @@ import Mapping
 /// with its customer file. The design and every crash point are in `docs/exactly-once.md`.
 public struct OrdersJob: Sendable {
     public struct Options: Sendable {
-        /// Show what would be delivered without pulling with sync=1, writing or touching the ledger.
-        public var dryRun = false
+        /// Show what would be delivered without pulling with sync=1, writing or touching the ledger:
+        /// the files go to this printer. `nil` for a real run.
+        public var dryRun: DryRunPrinter?
         /// Re-read orders modified since this date (sync=0) and deliver those the ledger lacks.
         public var since: Date?
-        public init(dryRun: Bool = false, since: Date? = nil) {
+        public init(dryRun: DryRunPrinter? = nil, since: Date? = nil) {
             self.dryRun = dryRun
             self.since = since
         }
@@ -69,7 +70,7 @@ public struct OrdersJob: Sendable {
 
     public func run(_ options: Options = .init(), runID: String) async throws -> Report {
         var report = Report()
-        if options.dryRun { return try await dryRun(runID: runID) }
+        if let printer = options.dryRun { return try await dryRun(runID: runID, print: printer) }
         let started = Date()
         // 1. Finish what an earlier run left half-done, before asking JOOR for anything.
         try recoverWriting(&report)
@@ -301,7 +302,7 @@ public struct OrdersJob: Sendable {
     // MARK: Dry run
 
     /// The orders a run would deliver now, rendered, without changing JOOR, the ledger or the outbox.
-    public func dryRun(runID: String) async throws -> Report {
+    public func dryRun(runID: String, print: DryRunPrinter) async throws -> Report {
         var report = Report()
         var candidates = try ledger.orders(in: [.received, .rejected]).map(Self.withAmendmentFields)
         let query = OrdersQuery(orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : 2, sync: false, count: settings.pageSize)
@@ -309,7 +310,7 @@ public struct OrdersJob: Sendable {
             report.pulled += page.orders.count
             for order in page.orders {
                 if try ledger.knows(order.id) && !settings.deliverAmendments { report.duplicates += 1; continue }
-                if let reason = skipReason(order) { report.skipped += 1; logger.info("order \(order.id) would be skipped: \(reason)"); continue }
+                if let reason = skipReason(order) { report.skipped += 1; print(.note("order \(order.id) would be held: \(reason)")); continue }
                 candidates.append(order)
             }
         }
@@ -325,8 +326,7 @@ public struct OrdersJob: Sendable {
                     try writer.write(file.rendered)
                     try writer.finish()
                     report.files.append(file.name)
-                    print("==> \(file.name) <==")
-                    print(sink.text, terminator: sink.text.hasSuffix("\n") ? "" : "\n")
+                    print(.file(name: file.name, content: Data(sink.bytes)))
                 }
             }
         }

@@ -52,8 +52,20 @@ public struct ProductsJob: Sendable {
 
     /// Pushes every ready file. With a ``JobControl/stop`` signal, stops after the file in hand
     /// (files claimed but not started wait in `processing/` and go first next run).
-    public func run(full: Bool = false, control: JobControl = .init()) async throws -> Report {
+    ///
+    /// With `dryRun`, the files are read where they are and the requests a run would send are
+    /// handed to the printer: nothing is sent, moved, written or recorded.
+    public func run(full: Bool = false, control: JobControl = .init(), dryRun: DryRunPrinter? = nil) async throws -> Report {
         var report = Report()
+        if let dryRun {
+            let (candidates, waiting) = try await files.candidatesForDryRun()
+            report.filesWaiting = waiting
+            for candidate in candidates {
+                if control.shouldStop { break }
+                try preview(candidate, full: full || settings.full, control: control, print: dryRun, &report)
+            }
+            return report
+        }
         let (names, waiting) = try await files.take()
         report.filesWaiting = waiting
         for name in names {
@@ -63,43 +75,54 @@ public struct ProductsJob: Sendable {
         return report
     }
 
+    /// Groups a file's rows into styles (rows of one style may be anywhere in it), handing each
+    /// rejection to `reject`; counts rows read.
+    private func assemble(_ result: ConversionResult, name: String, into assembler: inout StyleAssembler, _ report: inout Report,
+                          reject: (RowRejection) throws -> Void) rethrows {
+        report.rowsRead += 1
+        switch result {
+        case .skipped: return
+        case .rejected(let rejection): try reject(rejection)
+        case .converted(let record):
+            if case .failure(let conflict) = Result(catching: { () throws(StyleAssembler.Conflict) in try assembler.add(record.productRow, line: record.line) }) {
+                try reject(RowRejection(source: name, line: conflict.line, field: conflict.field, value: record.texts[conflict.field], reason: conflict.message))
+            }
+        }
+    }
+
+    /// The styles to send: those whose content changed since JOOR last accepted them (all with `full`).
+    private func changed(_ assembler: StyleAssembler, full: Bool, _ report: inout Report) throws -> [Style] {
+        let known = try ledger.styleHashes()
+        return assembler.build().filter { style in
+            if !full && known[style.styleIdentifier] == style.contentHash { report.stylesUnchanged += 1; return false }
+            return true
+        }
+    }
+
     private func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
         guard let fingerprint = try files.fingerprintUnlessPushed(name) else {
             report.filesDuplicate += 1
             return
         }
         let rejects = RejectsFile(folder: inbox.error, name: name)
+        var rejected: [String] = []
         func reject(_ rejection: RowRejection) throws {
-            if rejects.isEmpty { report.rejectFiles.append(rejects.path) }
+            if rejects.isEmpty { rejected.append(rejects.path) }
             try rejects.write(rejection)
-            report.rowsRejected += 1
         }
-        // Group the whole file first: rows of one style may be anywhere in it.
         var assembler = StyleAssembler()
         let readable = try files.read(name, fingerprint: fingerprint, mapping: mapping, control: control, rejects: rejects) { result in
-            report.rowsRead += 1
-            switch result {
-            case .skipped: return
-            case .rejected(let rejection): try reject(rejection)
-            case .converted(let record):
-                if case .failure(let conflict) = Result(catching: { () throws(StyleAssembler.Conflict) in try assembler.add(record.productRow, line: record.line) }) {
-                    try reject(RowRejection(source: name, line: conflict.line, field: conflict.field, value: record.texts[conflict.field], reason: conflict.message))
-                }
-            }
+            try assemble(result, name: name, into: &assembler, &report, reject: reject)
         }
+        report.rowsRejected += rejects.count
+        report.rejectFiles += rejected
         guard readable else {
             report.filesFailed += 1
             return
         }
-
-        let known = try ledger.styleHashes()
-        let styles = assembler.build().filter { style in
-            if !full && known[style.styleIdentifier] == style.contentHash { report.stylesUnchanged += 1; return false }
-            return true
-        }
+        let styles = try changed(assembler, full: full, &report)
         do {
-            for start in stride(from: 0, to: styles.count, by: settings.batchSize) {
-                let batch = Array(styles[start..<min(start + settings.batchSize, styles.count)])
+            for batch in styles.chunked(settings.batchSize) {
                 let refused = try await push(batch, &report)
                 CrashPoint.hit("products batch accepted, not recorded")
                 let accepted = batch.filter { refused[$0.styleIdentifier] == nil }
@@ -108,7 +131,9 @@ public struct ProductsJob: Sendable {
                 report.stylesSent += accepted.count
                 for (identifier, reason) in refused.sorted(by: { $0.key < $1.key }) {
                     report.stylesRefused[identifier] = reason
-                    try reject(RowRejection(source: name, line: 0, field: "style_number", value: identifier, reason: "JOOR refused the style: \(reason)"))
+                    if rejects.isEmpty { report.rejectFiles.append(rejects.path) }
+                    try rejects.write(RowRejection(source: name, line: 0, field: "style_number", value: identifier, reason: "JOOR refused the style: \(reason)"))
+                    report.rowsRejected += 1
                 }
                 try rejects.flush()
             }
@@ -129,5 +154,51 @@ public struct ProductsJob: Sendable {
         }
         let job = try await client.submitStyles(batch)
         return try await client.waitForStyleJob(job).errors
+    }
+
+    /// A dry run of one file: the same grouping and change screening as ``process``, read where
+    /// the file is, with the first request of each batch handed to `print` and the ledger only read.
+    private func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) throws {
+        let name = candidate.name
+        if let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.inboxFile(fingerprint)?.status == "pushed" {
+            report.filesDuplicate += 1
+            print(.note("\(name): the same content was pushed before; a run would archive it without sending anything"))
+            return
+        }
+        var assembler = StyleAssembler()
+        var rejected = 0
+        do {
+            try files.convert(path: candidate.path, name: name, mapping: mapping, control: control) { result in
+                assemble(result, name: name, into: &assembler, &report) { rejection in
+                    rejected += 1
+                    print(.note("\(name): would reject \(rejection)"))
+                }
+            }
+        } catch where InboxFiles.isBroken(error) {
+            report.filesFailed += 1
+            print(.note("\(name): a run would move it to error/ and send nothing: \(error)"))
+            return
+        }
+        report.rowsRejected += rejected
+        let styles = try changed(assembler, full: full, &report)
+        for batch in styles.chunked(settings.batchSize) {
+            report.requests += 1
+            if api == "v4" {
+                let body = try JSONEncoder().encode(JSONValue.array(batch.map { V4Payloads.product($0) }))
+                print(.request(endpoint: "POST /v4/products/bulk_create (then SKUs and prices, with the ids JOOR answers)", body: body))
+            } else {
+                print(.request(endpoint: "POST /v2/bulk-style", body: try BulkStyleRequest(batch).jsonBody()))
+            }
+        }
+        report.stylesSent += styles.count
+        report.filesArchived += 1
+        print(.note("\(name): a run would send \(styles.count) style(s) (\(report.stylesUnchanged) unchanged), then archive it"))
+    }
+}
+
+extension Array {
+    /// The elements in consecutive slices of at most `size`.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: Swift.max(1, size)).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

@@ -30,6 +30,8 @@ public struct RunOutcome: Sendable, Codable {
     public var config: String?
     public var startedAt: Date
     public var finishedAt: Date?
+    /// A dry run: the counts say what a run would have done; nothing was sent, written or moved.
+    public var dryRun = false
     public var durationSeconds: Double = 0
     public var exitCode: Int32 = 0
     public var error: String?
@@ -72,6 +74,7 @@ public struct RunOutcome: Sendable, Codable {
     /// The summary printed at the end of a run.
     public var summaryText: String {
         var lines: [String] = []
+        if dryRun { lines.append("dry run: nothing was sent to JOOR, written, moved or recorded; the counts say what a run would do now") }
         if let error { lines.append("error: \(error)") }
         for job in jobs {
             var line = "\(job.job): \(job.outcome)"

@@ -19,10 +19,12 @@ extension Ledger {
         }
     }
 
-    /// Records quantities JOOR accepted (one transaction per batch).
-    public func recordPushed(_ items: [InventoryItem], sourceModified: Double) throws {
+    /// Records quantities JOOR accepted (one transaction per batch). With `replacingAll` (the
+    /// request that replaced JOOR's whole inventory) every other position is forgotten first.
+    public func recordPushed(_ items: [InventoryItem], sourceModified: Double, replacingAll: Bool = false) throws {
         let now = Self.timestamp(Date())
         try db.write { db in
+            if replacingAll { try db.execute(sql: "DELETE FROM inventory_positions") }
             for item in items {
                 try db.execute(sql: """
                     INSERT INTO inventory_positions(position_key, quantity, source_modified, pushed_at) VALUES (?, ?, ?, ?)

@@ -67,6 +67,36 @@ final class RemoteInbox: @unchecked Sendable {
         return report.waiting
     }
 
+    /// For a dry run: copies of the remote files a run could take (matching the patterns, with
+    /// their done marker if one is configured, not in hand already) in a private temporary folder,
+    /// without recording anything or touching the server's files. A run would also wait for two
+    /// listings to agree on size and time; a dry run looks once.
+    func copiesForDryRun() async -> (files: [(name: String, path: String)], waiting: [String]) {
+        var files: [(name: String, path: String)] = []
+        var waiting: [String] = []
+        do {
+            let entries = try connection.perform { client throws(SFTPError) in try client.list(folder) }
+            let names = Set(entries.map(\.name))
+            let inHand = Set(try ledger.remoteFiles().values.filter { $0.status != .seen }.map(\.remotePath))
+            let marker = inbox.settings.doneMarker
+            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("joorbridge-dry-run-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+            for entry in entries.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) }) where entry.isRegularFile && inbox.matches(entry.name) {
+                if let marker, entry.name.hasSuffix(marker) { continue }
+                let path = folder + "/" + entry.name
+                if inHand.contains(path) { continue }
+                if let marker, !names.contains(entry.name + marker) { waiting.append(entry.name); continue }
+                let local = temporary + "/" + entry.name
+                try connection.perform { client throws(SFTPError) in try client.download(path, to: local, modified: entry.modified) }
+                files.append((entry.name, local))
+            }
+        } catch {
+            problem("\(error)")
+        }
+        connection.close()
+        return (files, waiting)
+    }
+
     private struct Pass {
         var ready: [RemoteEntry] = []
         var unsettled: [String] = []

@@ -16,7 +16,8 @@ struct Run: AsyncParsableCommand {
         Examples:
           joorbridge run                              # every enabled job
           joorbridge run orders --config /etc/joorbridge/joorbridge.yml
-          joorbridge run orders --dry-run             # show what would be delivered; change nothing
+          joorbridge run --dry-run                    # what every job would send or write; change nothing
+          joorbridge run inventory --dry-run          # the exact bulk-inventory bodies, batch by batch
           joorbridge run orders --since 2025-06-01    # also re-read orders exported since then
           joorbridge run inventory --full             # resend every SKU, changed or not
           joorbridge run --report /var/log/joorbridge/last-run.json
@@ -32,7 +33,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
     var config: String?
 
-    @Flag(help: "Show what would happen without changing JOOR, the ledger or any folder.")
+    @Flag(help: ArgumentHelp(
+        "Show what would happen without changing JOOR, the ledger or any folder.",
+        discussion: "Requests JOOR would receive and files the WMS would get go to standard output; what would happen to each file goes to standard error. Takes no lock: it can run beside watch."))
     var dryRun = false
 
     @Flag(help: "Inventory and products: send everything, not only what changed since the last successful push.")
@@ -62,7 +65,7 @@ struct Run: AsyncParsableCommand {
         let stop = StopSignal()
         Signals.stopGracefully(stop) { name in logger.notice("\(name): stopping after the file in hand") }
         let control = JobControl(stop: stop, progress: ProgressLine.handler(mode: progress, format: logging.format(settings)))
-        let options = BridgeRun.Options(dryRun: dryRun, since: sinceDate, full: full, control: control)
+        let options = BridgeRun.Options(dryRun: dryRun ? Console.printDryRun : nil, since: sinceDate, full: full, control: control)
         let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs.map(\.rawValue), options: options)
         Console.summary(outcome, format: logging.format(settings), logger: logger)
         if let report {
