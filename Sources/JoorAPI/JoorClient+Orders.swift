@@ -51,20 +51,29 @@ public struct OrdersQuery: Sendable, Equatable {
 }
 
 extension JoorClient {
-    /// One page of orders.
+    /// One page of orders. The path is `/v2/orders` (JOOR's docs' wording); when JOOR answers
+    /// 404 there, `/v2/order/` (what integrations in the wild call), and the client keeps to
+    /// whichever answered.
     public func ordersPage(_ query: OrdersQuery) async throws(JoorAPIError) -> OrdersPage {
-        let url = options.endpoint.v2 + "/orders"
         // A sync pull marks the orders it returns exported. If its answer is lost (timeout, cut
-        // connection, 5xx), asking again returns the *next* page and the lost one is never seen:
-        // so it is not retried blindly. The caller decides (the orders job catches up with a
-        // sync=0 read). Rate-limit answers (429/503) mean "not processed" and are still retried.
-        let reply = try await send(.GET, url: url, query: query.queryItems, idempotent: !query.sync)
+        // connection, 5xx), asking again would not return that page: so it is not retried
+        // blindly. The caller decides (the orders job catches up with a sync=0 read). A failed
+        // connection (nothing sent) and 429 (not processed) are still retried.
+        let reply: Reply
+        do throws(JoorAPIError) {
+            reply = try await send(.GET, url: options.endpoint.v2 + ordersPaths.current, query: query.queryItems, idempotent: !query.sync)
+        } catch {
+            guard error.kind == .httpStatus(404), let fallback = ordersPaths.fallback() else { throw error }
+            logger.notice("JOOR answered 404 on /v2/orders; using \(fallback) from now on")
+            reply = try await send(.GET, url: options.endpoint.v2 + fallback, query: query.queryItems, idempotent: !query.sync)
+        }
+        let label = "GET /v2\(ordersPaths.current)"
         let page: OrdersPage
         do throws(JoorResponseError) { page = try OrdersPage.parse(reply.body) } catch {
-            throw JoorAPIError(.malformedResponse, request: "GET /v2/orders", message: redact(error.message))
+            throw JoorAPIError(.malformedResponse, request: label, message: redact(error.message))
         }
         if page.isError {
-            throw JoorAPIError(.rejected, request: "GET /v2/orders", message: "response code \(page.code ?? -1): \(page.comment ?? "")")
+            throw JoorAPIError(.rejected, request: label, message: "response code \(page.code ?? -1): \(page.comment ?? "")")
         }
         return page
     }
@@ -72,23 +81,56 @@ extension JoorClient {
     /// Every page of orders, in order. `onPage` runs (and must finish storing the page) before
     /// the next page is asked for, so a crash never loses a page that JOOR already marked exported.
     ///
+    /// A read-only pull (sync=0) follows `next_start` (or the offset plus the page's size). A
+    /// synchronising pull asks from the start every time: JOOR marks each page exported as it
+    /// answers, so the orders not yet taken are always at the start — whether JOOR's `next_start`
+    /// counts past the page or not, nothing is skipped. It ends with a page shorter than `count`,
+    /// a page JOOR calls the last (an empty `next_start`, or the total reached), or a page of
+    /// orders already seen in this pull (JOOR did not mark them).
+    ///
     /// - Returns: the number of pages read.
     @discardableResult
     public func orders(_ query: OrdersQuery, onPage: (OrdersPage) async throws -> Void) async throws -> Int {
         var current = query
+        current.startFrom = query.sync ? 0 : query.startFrom
         var pages = 0
-        var lastStart: Int?
+        var seen: Set<String> = []
         while pages < 100_000 {
             let page = try await ordersPage(current)
             pages += 1
+            let fresh = page.orders.filter { !seen.contains($0.id) }
+            if current.sync, !page.orders.isEmpty, fresh.isEmpty {
+                logger.warning("JOOR answered a synchronising pull with orders it had already returned; it may not mark orders exported. Stopping this pull.")
+                break
+            }
+            seen.formUnion(page.orders.map(\.id))
             try await onPage(page)
-            guard !page.orders.isEmpty, page.orders.count >= current.count, let next = page.nextStart else { break }
+            guard !page.orders.isEmpty, page.orders.count >= current.count, !page.isLast else { break }
+            if current.sync { continue }
+            let next = page.nextStart ?? current.startFrom + page.orders.count
             // A read-only pull that does not move on would loop forever.
-            if !current.sync, next <= current.startFrom { break }
-            if current.sync, next == lastStart, next == current.startFrom, page.orders.isEmpty { break }
-            lastStart = current.startFrom
+            guard next > current.startFrom else { break }
             current.startFrom = next
         }
         return pages
+    }
+}
+
+/// Which orders path JOOR answers on (unconfirmed in the reference notes): `/orders` first, then
+/// `/order/`; the first that does not answer 404 is kept for the life of the client.
+final class OrdersPaths: @unchecked Sendable {
+    private let lock = NSLock()
+    private var index = 0
+    static let candidates = ["/orders", "/order/"]
+
+    var current: String { lock.withLock { Self.candidates[index] } }
+
+    /// Moves to the next candidate; `nil` when there is none.
+    func fallback() -> String? {
+        lock.withLock {
+            guard index + 1 < Self.candidates.count else { return nil }
+            index += 1
+            return Self.candidates[index]
+        }
     }
 }

@@ -9,7 +9,8 @@ public struct StyleJob: Sendable, Equatable {
     public var status: Status
     public var recordCount: Int?
     public var progress: Int?
-    /// Styles the job refused, by style identifier (a joorbridge sandbox extension; JOOR may not report them).
+    /// Styles the job refused, by style identifier, when the server names them. JOOR's documented
+    /// job status does not (only counts): see `ProductsJob`, which finds them by halving.
     public var errors: [String: String]
 
     static func parse(_ data: Data) throws(JoorResponseError) -> StyleJob {

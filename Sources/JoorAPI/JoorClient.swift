@@ -43,8 +43,9 @@ public final class JoorClient: Sendable {
     public let options: Options
     public let stats = RequestStats()
     let v4Tokens = V4TokenStore()
+    let ordersPaths = OrdersPaths()
     private let http: HTTPClient
-    private let logger: Logger
+    let logger: Logger
     private let authorization: String
 
     public init(options: Options, httpClient: HTTPClient? = nil, logger: Logger = Logger(label: "joorbridge.joor")) {
@@ -64,7 +65,8 @@ public final class JoorClient: Sendable {
 
     /// Sends one call with budget, retries and error classification.
     /// - Parameter idempotent: whether sending it twice does no harm (retried after transport
-    ///   errors and 5xx); other calls are only retried after 429/503, which mean "not processed".
+    ///   errors and 5xx); other calls are only retried after a failed connection or a 429, which
+    ///   mean "not processed".
     /// - Parameter authorization: the header to send instead of v2's `OAuth2 …` (v4's bearer
     ///   token), or an empty string for none (the token request itself).
     func send(_ method: HTTPMethod, url: String, query: [(String, String)] = [], body: Data? = nil,
@@ -97,6 +99,10 @@ public final class JoorClient: Sendable {
             do {
                 let response = try await http.execute(request, timeout: .nanoseconds(options.requestTimeout.nanoseconds))
                 status = Int(response.status.code)
+                let throttling = response.headers.filter { $0.name.lowercased().hasPrefix("x-throttling") }
+                if !throttling.isEmpty {
+                    logger.debug("JOOR rate-limit headers", metadata: Dictionary(throttling.map { ($0.name, Logger.MetadataValue.string($0.value)) }) { first, _ in first })
+                }
                 retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map { .milliseconds(Int64($0 * 1000)) }
                 var buffer = try await response.body.collect(upTo: 256 << 20)
                 responseBody = buffer.readData(length: buffer.readableBytes) ?? Data()
@@ -128,7 +134,7 @@ public final class JoorClient: Sendable {
                 return Reply(status: status, body: responseBody)
             case 401, 403:
                 throw JoorAPIError(.unauthorized, request: label, message: "HTTP \(status)")
-            case 429, 503:
+            case 429:
                 rateLimitHits += 1
                 await stats.recordRateLimit()
                 await options.budget.rateLimited(retryAfter: retryAfter.map { min($0, options.retry.maxRateLimitWait) })
@@ -137,7 +143,9 @@ public final class JoorClient: Sendable {
                     throw JoorAPIError(.rateLimited, request: label, message: "HTTP \(status) \(rateLimitHits) times in a row")
                 }
                 attempt -= 1  // a rate-limited call was not processed: it does not use up an attempt
-            case 500, 502, 504:
+            case 500, 502, 503, 504:
+                // JOOR documents only 429 for rate limits: a 503 may come from a proxy after JOOR
+                // carried the request out, so it is a server error like the others.
                 guard idempotent, attempt < options.retry.maxAttempts else {
                     throw JoorAPIError(.httpStatus(status), request: label, message: snippet(responseBody) + " (after \(attempt) attempt\(attempt == 1 ? "" : "s"))")
                 }

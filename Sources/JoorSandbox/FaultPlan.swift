@@ -7,6 +7,8 @@ public struct FaultPlan: Sendable, Codable, Equatable {
         case delay(milliseconds: Int)
         /// Carry the request out (JOOR's state changes), then cut the connection: the answer is lost.
         case processThenCut
+        /// Carry the request out, then answer with this error status (a proxy's 503, say).
+        case processThenStatus(Int)
     }
 
     /// Answer the next `failCount` requests with `failStatus` (500, 502, 503, 429…).
@@ -18,19 +20,27 @@ public struct FaultPlan: Sendable, Codable, Equatable {
     public var malformedCount = 0
     /// Carry out the next N requests, then lose their answers (the dangerous case for sync pulls).
     public var loseAnswerCount = 0
+    /// Carry out the next N requests, then answer them with `status` (500, 503…) instead.
+    public var processThenFailCount = 0
     /// Delay every answer by this much (simulates a slow network; with a short client timeout, timeouts).
     public var latencyMilliseconds = 0
     /// Only requests whose path starts with this are affected (`/v2/bulk-inventory`); nil: all API requests.
     public var pathPrefix: String?
+    /// Only requests whose query contains this are affected (`sync=1`); nil: any query.
+    public var queryContains: String?
     /// Let this many (affected) requests through untouched first: a fault in the middle of a run.
     public var afterRequests = 0
 
     enum CodingKeys: String, CodingKey {
         case failCount = "fail_next", failStatus = "status", cutCount = "cut_next", malformedCount = "malformed_next"
         case latencyMilliseconds = "latency_ms", pathPrefix = "path_prefix", afterRequests = "after_requests", loseAnswerCount = "lose_answer_next"
+        case processThenFailCount = "process_then_fail_next", queryContains = "query_contains"
     }
 
-    public init(failCount: Int = 0, failStatus: Int = 500, cutCount: Int = 0, malformedCount: Int = 0, latencyMilliseconds: Int = 0, pathPrefix: String? = nil, afterRequests: Int = 0, loseAnswerCount: Int = 0) {
+    public init(failCount: Int = 0, failStatus: Int = 500, cutCount: Int = 0, malformedCount: Int = 0, latencyMilliseconds: Int = 0, pathPrefix: String? = nil,
+                afterRequests: Int = 0, loseAnswerCount: Int = 0, processThenFailCount: Int = 0, queryContains: String? = nil) {
+        self.processThenFailCount = processThenFailCount
+        self.queryContains = queryContains
         self.afterRequests = afterRequests
         self.loseAnswerCount = loseAnswerCount
         self.failCount = failCount
@@ -51,6 +61,8 @@ public struct FaultPlan: Sendable, Codable, Equatable {
         pathPrefix = try c.decodeIfPresent(String.self, forKey: .pathPrefix)
         afterRequests = try c.decodeIfPresent(Int.self, forKey: .afterRequests) ?? 0
         loseAnswerCount = try c.decodeIfPresent(Int.self, forKey: .loseAnswerCount) ?? 0
+        processThenFailCount = try c.decodeIfPresent(Int.self, forKey: .processThenFailCount) ?? 0
+        queryContains = try c.decodeIfPresent(String.self, forKey: .queryContains)
     }
 
     /// The fault for the next request (counts down), or `nil`.
@@ -60,6 +72,7 @@ public struct FaultPlan: Sendable, Codable, Equatable {
         if cutCount > 0 { cutCount -= 1; return .cutConnection }
         if malformedCount > 0 { malformedCount -= 1; return .malformedBody }
         if loseAnswerCount > 0 { loseAnswerCount -= 1; return .processThenCut }
+        if processThenFailCount > 0 { processThenFailCount -= 1; return .processThenStatus(failStatus) }
         if latencyMilliseconds > 0 { return .delay(milliseconds: latencyMilliseconds) }
         return nil
     }

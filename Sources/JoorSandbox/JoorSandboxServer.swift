@@ -110,10 +110,10 @@ public final class JoorSandboxServer: Sendable {
             return Self.json(404, ["error": .string("no such endpoint: \(method) \(path)")])
         }
         await state.log(LoggedRequest(method: method, path: path, query: request.uri.query ?? "", body: body))
-        var loseAnswer = false
-        switch await fault(for: path) {
+        var loseAnswer: InjectedFault.Loss?
+        switch await fault(for: path, query: request.uri.query ?? "") {
         case .answer(let response)?: return response
-        case .loseAnswer?: loseAnswer = true
+        case .loseAnswer(let loss)?: loseAnswer = loss
         case nil: break
         }
         let bearer = request.headers[.authorization].flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil }
@@ -128,7 +128,10 @@ public final class JoorSandboxServer: Sendable {
         do {
             let answer: SandboxState.Answer
             switch (method, path) {
-            case ("GET", "/v2/orders"), ("GET", "/v2/order"):
+            case ("GET", let p) where p == "/v2/orders" || p == "/v2/order":
+                guard configuration.answers.ordersPaths.contains(p) else {
+                    return Self.json(404, ["error": .string("the sandbox does not serve \(method) \(path) in this mode")])
+                }
                 await state.count("GET /v2/orders")
                 answer = try await state.listOrders(query)
             case (_, let p) where method == "GET" && (p.hasPrefix("/v2/orders/") || p.hasPrefix("/v2/order/")):
@@ -153,7 +156,11 @@ public final class JoorSandboxServer: Sendable {
                 }
                 return Self.json(404, ["error": .string("the sandbox does not serve \(method) \(path)")])
             }
-            if loseAnswer { return Self.cutConnection() }
+            switch loseAnswer {
+            case .cut?: return Self.cutConnection()
+            case .status(let status)?: return Self.json(status, ["error": .string("injected failure after the request was carried out")])
+            case nil: break
+            }
             return Self.json(answer.status, answer.body, headers: answer.headers)
         } catch {
             return Self.json(500, ["error": .string("sandbox failure: \(error)")])
@@ -175,15 +182,17 @@ public final class JoorSandboxServer: Sendable {
     }
 
     private enum InjectedFault {
+        enum Loss { case cut, status(Int) }
         /// Answer with this instead of carrying the request out.
         case answer(Response)
-        /// Carry the request out, then cut the connection.
-        case loseAnswer
+        /// Carry the request out, then cut the connection or answer with an error status.
+        case loseAnswer(Loss)
     }
 
-    private func fault(for path: String) async -> InjectedFault? {
+    private func fault(for path: String, query: String) async -> InjectedFault? {
         let plan = await state.faults
         if let prefix = plan.pathPrefix, !path.hasPrefix(prefix) { return nil }
+        if let part = plan.queryContains, !query.contains(part) { return nil }
         switch await state.takeFault() {
         case .status(let status)?:
             return .answer(Self.json(status, ["error": .string("injected failure")], headers: status == 429 || status == 503 ? ["Retry-After": "0.05"] : [:]))
@@ -195,7 +204,9 @@ public final class JoorSandboxServer: Sendable {
             try? await Task.sleep(for: .milliseconds(ms))
             return nil
         case .processThenCut?:
-            return .loseAnswer
+            return .loseAnswer(.cut)
+        case .processThenStatus(let status)?:
+            return .loseAnswer(.status(status))
         case nil:
             return nil
         }
@@ -233,9 +244,16 @@ public final class JoorSandboxServer: Sendable {
             case ("POST", "/sandbox/reset-counts"):
                 await state.resetCounts()
                 return Self.json(200, ["ok": .bool(true)])
-            case (_, let p) where method == "POST" && p.hasPrefix("/sandbox/orders/") && p.hasSuffix("/modify"):
+            case (_, let p) where method == "POST" && p.hasPrefix("/sandbox/orders/") && (p.hasSuffix("/modify") || p.hasSuffix("/cancel")):
+                // modify: a JSON object of order fields to set (`{"customer_code": "HLB001"}`),
+                // or ?comment=; cancel: the order becomes cancelled. Both flag it modified.
                 let id = String(p.split(separator: "/").dropLast().last ?? "")
-                let found = try await state.modify(orderID: id, value: query["comment"] ?? "changed in JOOR")
+                var fields: [String: String] = [:]
+                if !body.isEmpty, case .object(let object) = try JSONValue.parse(body) {
+                    for (key, value) in object { fields[key] = value.text ?? "" }
+                }
+                if fields.isEmpty && p.hasSuffix("/modify") { fields["order_comments"] = query["comment"] ?? "changed in JOOR" }
+                let found = try await state.modify(orderID: id, fields: fields, status: p.hasSuffix("/cancel") ? .cancelled : nil)
                 return Self.json(found ? 200 : 404, ["ok": .bool(found)])
             default:
                 return Self.json(404, ["error": .string("no such sandbox endpoint: \(method) \(path)")])

@@ -26,6 +26,45 @@ public struct SandboxConfiguration: Sendable {
     public var v4Account = "1"
     /// Lifetime of a v4 access token.
     public var v4TokenLifetimeSeconds = 36_000.0
+    /// How the sandbox answers where JOOR's documentation leaves a choice open.
+    public var answers = Answers()
 
     public init() {}
+}
+
+/// The sandbox's readings of what JOOR leaves unconfirmed. The default is what the reference
+/// notes (`joor-api.md`) say JOOR does or most likely does; ``legacy`` is what joorbridge's first
+/// sandbox answered. Clients are tested against both.
+public struct Answers: Sendable, Equatable {
+    /// What `next_start` says after a synchronising page (each page is marked exported as it is
+    /// answered, so the orders not yet taken move to the front).
+    public enum NextStart: String, Sendable, CaseIterable {
+        /// `start_from + count`, as for any page (JOOR's docs: "used to pull additional pages"):
+        /// a client that follows it skips every other page of a sync pull.
+        case startPlusCount = "start-plus-count"
+        /// The same offset again (the orders taken left the list).
+        case sameStart = "same-start"
+    }
+
+    public var nextStart = NextStart.startPlusCount
+    /// A finished v2 bulk-style job lists the styles it refused (`errors`). JOOR documents only
+    /// `status`, `style_record_count` and `style_record_progress` (refused styles are not counted
+    /// in the progress).
+    public var styleErrors = false
+    /// v4 `bulk_create` of a product JOOR has: `errors[].status == "DUPLICATED"` (what a client
+    /// in the wild recognises) or only a message containing "duplicate".
+    public var duplicateStatus = true
+    /// The orders paths that answer (`/v2/orders`, `/v2/order`); others answer 404.
+    public var ordersPaths: Set<String> = ["/v2/orders", "/v2/order"]
+
+    public init() {}
+
+    /// What joorbridge's first sandbox answered.
+    public static var legacy: Answers {
+        var answers = Answers()
+        answers.nextStart = .sameStart
+        answers.styleErrors = true
+        answers.duplicateStatus = false
+        return answers
+    }
 }

@@ -49,10 +49,14 @@ extension SandboxState {
             }
             try save()
         }
-        // A sync pull removes what it returned from the not-yet-exported set, so the next page
-        // starts at the same offset; a read-only pull moves on by a page.
-        let remaining = matching.count - (sync ? page.count : 0)
-        let next: Int? = sync ? (remaining > start ? start : nil) : (start + page.count < matching.count ? start + page.count : nil)
+        // A sync pull removes what it returned from the not-yet-exported set. Whether next_start
+        // then says "the same offset" or "start + count" is not documented: both are modelled.
+        let next: Int?
+        if sync && configuration.answers.nextStart == .sameStart {
+            next = matching.count - page.count > start ? start : nil
+        } else {
+            next = start + page.count < matching.count ? start + page.count : nil
+        }
         let list = JSONValue.array(page.map { Self.json(orders[$0].order) })
         var response: [String: JSONValue] = [
             "code": .number(0), "comment": .string(""), "start_from": .number(Decimal(start)), "count": .number(Decimal(matching.count)),

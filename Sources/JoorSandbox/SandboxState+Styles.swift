@@ -2,7 +2,8 @@ import Foundation
 import JoorModels
 
 extension SandboxState {
-    /// `POST /v2/bulk-style`: queues a job; invalid styles are listed in the job's errors.
+    /// `POST /v2/bulk-style`: queues a job. Invalid styles are not applied and not counted in the
+    /// job's progress; only in ``Answers/legacy`` mode does the job's status name them.
     func submitStyles(_ body: Data) throws -> Answer {
         let request: BulkStyleRequest
         do { request = try BulkStyleRequest.decode(body) } catch {
@@ -36,13 +37,15 @@ extension SandboxState {
 
     private func jobJSON(_ job: Job) -> JSONValue {
         let status = job.applied ? "finished" : (job.polls == 0 ? "queued" : "started")
-        let done = job.applied ? job.styles.count : min(job.styles.count, job.polls * max(1, job.styles.count / 2))
+        // Refused styles are never counted as processed: a finished job's progress is what it took.
+        let taken = job.styles.count - job.errors.count
+        let done = job.applied ? taken : min(taken, job.polls * max(1, job.styles.count / 2))
         var entry: [String: JSONValue] = [
             "bulk_styles_job_id": .number(Decimal(job.id)), "status": .string(status), "created": .string(job.created),
             "modified": .string(ISO8601DateFormatter().string(from: Date())), "style_record_count": .number(Decimal(job.styles.count)),
             "style_record_progress": .number(Decimal(done)),
         ]
-        if job.applied && !job.errors.isEmpty {
+        if job.applied && !job.errors.isEmpty && configuration.answers.styleErrors {
             entry["errors"] = .array(job.errors.sorted { $0.key < $1.key }.map { .object(["style_identifier": .string($0.key), "message": .string($0.value)]) })
         }
         return Self.envelope("bulk_styles", code: 0, comment: "", extra: ["bulk_styles_jobs": .array([.object(entry)])])

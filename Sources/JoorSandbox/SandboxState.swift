@@ -154,10 +154,12 @@ public actor SandboxState {
         try save()
     }
 
-    /// Marks an order as changed in JOOR after its export.
-    public func modify(orderID: String, field: String = "order_comments", value: String = "changed in JOOR") throws -> Bool {
+    /// Changes an order as a JOOR user would (fields, and its status), which moves its
+    /// modification date and flags it modified since its export.
+    public func modify(orderID: String, fields: [String: String] = ["order_comments": "changed in JOOR"], status: SandboxOrder.Status? = nil) throws -> Bool {
         guard let index = orders.firstIndex(where: { $0.id == orderID }) else { return false }
-        orders[index].order.fields[field] = value
+        for (field, value) in fields { orders[index].order.fields[field] = value }
+        if let status { orders[index].status = status }
         orders[index].order.fields["date_modified"] = ISO8601DateFormatter().string(from: Date())
         if orders[index].exported { orders[index].modifiedSinceExport = true }
         try save()

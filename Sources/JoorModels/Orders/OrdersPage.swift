@@ -15,6 +15,15 @@ public struct OrdersPage: Sendable, Equatable {
     /// `response.count`: the total number of results.
     public var count: Int?
     public var logID: String?
+    /// Whether JOOR says there is no page after this one: `next_start` given but empty, or
+    /// `start_from` plus this page's orders reaching the total (`count`).
+    public var isLast: Bool {
+        if nextStartIsEmpty { return true }
+        guard let count else { return false }
+        return (startFrom ?? 0) + orders.count >= count
+    }
+    /// The answer had a `next_start` with no value (JOOR's way of saying "no more").
+    public var nextStartIsEmpty = false
 
     public init(orders: [JoorOrder], code: Int? = 0, comment: String? = nil, startFrom: Int? = nil, nextStart: Int? = nil, count: Int? = nil, logID: String? = nil) {
         self.orders = orders
@@ -65,10 +74,12 @@ extension OrdersPage {
             guard case .object(let members) = item else { throw JoorResponseError("\(sourceName): an order is not a JSON object") }
             orders.append(JoorOrder(json: members))
         }
-        return OrdersPage(
+        var page = OrdersPage(
             orders: orders, code: response?["code"]?.int ?? 0, comment: response?["comment"]?.text,
             startFrom: response?["start_from"]?.int, nextStart: response?["next_start"]?.int,
             count: response?["count"]?.int, logID: response?["log_id"]?.text)
+        if let next = response?["next_start"] { page.nextStartIsEmpty = next.int == nil && (next.text ?? "").isEmpty }
+        return page
     }
 
     static func parseXML(_ data: Data, sourceName: String) throws(JoorResponseError) -> OrdersPage {
@@ -81,6 +92,7 @@ extension OrdersPage {
                 page.comment = field("comment")
                 page.startFrom = field("start_from").flatMap { Int($0) }
                 page.nextStart = field("next_start").flatMap { Int($0) }
+                page.nextStartIsEmpty = field("next_start").map { $0.trimmingCharacters(in: .whitespaces).isEmpty } ?? false
                 page.count = field("count").flatMap { Int($0) }
                 page.logID = field("log_id")
             }

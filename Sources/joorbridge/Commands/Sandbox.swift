@@ -19,7 +19,16 @@ struct Sandbox: AsyncParsableCommand {
           GET  /sandbox/styles            the account's styles
           POST /sandbox/faults            {"fail_next": 3, "status": 503} · {"cut_next": 1} ·
                                           {"malformed_next": 1} · {"latency_ms": 2000} · "path_prefix"
-          POST /sandbox/orders/{id}/modify   mark an order changed after its export
+          POST /sandbox/faults            {"process_then_fail_next": 1, "status": 503}: carried out, then 503
+          POST /sandbox/orders/{id}/modify   change an order as a JOOR user would: a JSON object of
+                                          fields ({"customer_code": "HLB001"}); flags it modified
+          POST /sandbox/orders/{id}/cancel   cancel an order (flags it modified)
+
+        Where JOOR's documentation leaves a choice open, the sandbox answers as the reference notes
+        say JOOR does: next_start = start + count during a sync pull, no per-style errors in a bulk
+        style job's status, DUPLICATED errors from v4, only 429 for rate limits. --answers legacy
+        gives the first sandbox's answers (next_start unchanged, per-style errors, a "duplicate"
+        message), so a client can be tried against both readings.
 
         Point joorbridge at it with base_url: http://127.0.0.1:PORT and the same token.
 
@@ -48,6 +57,11 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "Rate limit window in seconds.")
     var creditWindow: Double = 300
 
+    enum AnswerMode: String, ExpressibleByArgument, CaseIterable { case joor, legacy }
+
+    @Option(help: "How to answer where JOOR's docs are unconfirmed: joor (the reference notes' reading) or legacy.")
+    var answers: AnswerMode = .joor
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard seedOrders >= 0 else { throw ValidationError("--seed-orders cannot be negative.") }
@@ -62,6 +76,7 @@ struct Sandbox: AsyncParsableCommand {
         config.seedOrders = seedOrders
         config.creditLimit = creditLimit
         config.creditWindowSeconds = creditWindow
+        if answers == .legacy { config.answers = .legacy }
         let server = try await JoorSandboxServer(configuration: config)
         let bound = try await server.start()
         Console.error("JOOR sandbox listening on http://127.0.0.1:\(bound)" + (data.map { " (state in \($0))" } ?? " (state in memory)"))
