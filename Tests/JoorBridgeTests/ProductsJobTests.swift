@@ -14,8 +14,9 @@ struct ProductsJobTests {
         let dir: TemporaryDirectory
         let env: [String: String]
 
-        static func start(api: String = "v2") async throws -> Harness {
+        static func start(api: String = "v2", answers: Answers = Answers()) async throws -> Harness {
             var config = SandboxConfiguration()
+            config.answers = answers
             config.token = "prod-token"
             config.jobPollsToFinish = 1
             let sandbox = try await JoorSandboxServer(configuration: config)
@@ -69,17 +70,30 @@ struct ProductsJobTests {
         #expect(again.stylesSent == 0 && again.stylesUnchanged == 2)
     }
 
-    @Test func stylesJOORRefusesAreReportedWhileTheRestLand() async throws {
-        let h = try await Harness.start()
+    /// A style JOOR refuses is never recorded as accepted. JOOR's job status only counts what it
+    /// took, so the batch is split in halves until the refused style stands alone; a server that
+    /// names the refused styles (the legacy sandbox) is believed.
+    @Test(arguments: [false, true])
+    func stylesJOORRefusesAreReportedWhileTheRestLand(legacy: Bool) async throws {
+        let h = try await Harness.start(answers: legacy ? .legacy : Answers())
         defer { Task { await h.sandbox.stop() } }
         let long = String(repeating: "X", count: 50)
         let header = "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
-        try h.drop("products_1.csv", Array("\(header)\nOK-1,Fine,,001,Black,S,,,,,,,,\n\(long),Too long,,001,Black,S,,,,,,,,\n".utf8))
+        var rows = "\(header)\n\(long),Too long,,001,Black,S,,,,,,,,\n"
+        for i in 1...5 { rows += "OK-\(i),Fine,,001,Black,S,,,,,,,,\n" }
+        try h.drop("products_1.csv", Array(rows.utf8))
         let report = try #require(try await h.run().jobs.first?.products)
-        #expect(report.stylesSent == 1)
-        #expect(report.stylesRefused[long] == "style_number is longer than 45 characters")
+        #expect(report.stylesSent == 5)
+        #expect(Array(report.stylesRefused.keys) == [long])
+        let reason = legacy ? "style_number is longer than 45 characters" : "finished without taking this style (style_record_progress 0 of 1)"
+        #expect(report.stylesRefused[long]?.contains(reason) == true, "\(report.stylesRefused)")
+        // JOOR mode: the batch of 6, then halves of 3 (one fine), then 1 + 2 of the troubled half.
+        #expect(report.requests == (legacy ? 1 : 5), "\(report.requests)")
+        let recorded = try Ledger(path: h.dir.path("state/joorbridge.sqlite")).styleHashes()
+        #expect(Set(recorded.keys) == Set((1...5).map { "OK-\($0)" }), "the refused style is not recorded as accepted")
+        #expect(await h.sandbox.state.allStyles().contains { $0.styleIdentifier == "OK-5" })
         let rejects = try String(contentsOfFile: h.dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
-        #expect(rejects.contains("JOOR refused the style: style_number is longer than 45 characters"))
+        #expect(rejects.contains("JOOR refused the style:") && rejects.contains(long))
     }
 
     @Test func inventoryAndProductsShareTheInboxByPattern() async throws {

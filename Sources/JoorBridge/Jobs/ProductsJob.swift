@@ -22,6 +22,8 @@ public struct ProductsJob: Sendable {
         public var stylesUnchanged = 0
         /// Styles JOOR refused, with its reason.
         public var stylesRefused: [String: String] = [:]
+        /// Styles sent whose outcome JOOR's answer did not tell (not recorded: sent again next run).
+        public var stylesUnconfirmed: [String] = []
         public var requests = 0
         public var rejectFiles: [String] = []
     }
@@ -123,9 +125,10 @@ public struct ProductsJob: Sendable {
         let styles = try changed(assembler, full: full, &report)
         do {
             for batch in styles.chunked(settings.batchSize) {
-                let refused = try await push(batch, &report)
+                let (refused, unconfirmed) = try await push(batch, &report)
                 CrashPoint.hit("products batch accepted, not recorded")
-                let accepted = batch.filter { refused[$0.styleIdentifier] == nil }
+                let accepted = batch.filter { refused[$0.styleIdentifier] == nil && !unconfirmed.contains($0.styleIdentifier) }
+                report.stylesUnconfirmed += unconfirmed
                 try ledger.recordStyles(Dictionary(uniqueKeysWithValues: accepted.map { ($0.styleIdentifier, $0.contentHash) }))
                 CrashPoint.hit("products batch recorded")
                 report.stylesSent += accepted.count
@@ -146,14 +149,37 @@ public struct ProductsJob: Sendable {
         logger.info("\(name): \(report.stylesSent) style(s) sent, \(report.stylesUnchanged) unchanged; archived")
     }
 
-    /// Sends one batch; returns the styles JOOR refused.
-    private func push(_ batch: [Style], _ report: inout Report) async throws(JoorAPIError) -> [String: String] {
-        report.requests += 1
+    /// Sends one batch; returns the styles JOOR refused (with its reason) and those whose outcome
+    /// JOOR's answer did not tell.
+    private func push(_ batch: [Style], _ report: inout Report) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: Set<String>) {
         if api == "v4" {
-            return try await client.pushStylesV4(batch).failed
+            report.requests += 1
+            return (try await client.pushStylesV4(batch).failed, [])
         }
-        let job = try await client.submitStyles(batch)
-        return try await client.waitForStyleJob(job).errors
+        return try await pushV2(batch, &report)
+    }
+
+    /// A v2 bulk-style job reports only how many styles it took (`style_record_progress`), not
+    /// which: a job that took fewer than it was sent is split in halves and each half sent again
+    /// (styles are upserted, so that is harmless) until the refused styles stand alone. A job
+    /// that names the refused styles is believed; one without a progress count confirms nothing.
+    private func pushV2(_ styles: [Style], _ report: inout Report) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: Set<String>) {
+        report.requests += 1
+        let job = try await client.waitForStyleJob(try await client.submitStyles(styles))
+        if !job.errors.isEmpty { return (job.errors, []) }
+        guard let progress = job.progress else {
+            logger.warning("JOOR's bulk-style job \(job.id) finished without a style_record_progress; its \(styles.count) style(s) are not recorded as accepted and go again next run")
+            return ([:], Set(styles.map(\.styleIdentifier)))
+        }
+        if progress >= styles.count { return ([:], []) }
+        if styles.count == 1 {
+            return ([styles[0].styleIdentifier: "JOOR's bulk-style job \(job.id) finished without taking this style (style_record_progress \(progress) of 1); JOOR does not say why: look at the style in JOOR (required fields, lengths, its colors and sizes)"], [])
+        }
+        logger.notice("JOOR's bulk-style job \(job.id) took \(progress) of \(styles.count) style(s); sending them again in halves to find the refused one(s)")
+        let half = styles.count / 2
+        let first = try await pushV2(Array(styles[..<half]), &report)
+        let second = try await pushV2(Array(styles[half...]), &report)
+        return (first.refused.merging(second.refused) { a, _ in a }, first.unconfirmed.union(second.unconfirmed))
     }
 
     /// A dry run of one file: the same grouping and change screening as ``process``, read where
