@@ -58,11 +58,11 @@ struct BenchReport: Codable {
                       String(format: "| same file again | %d | %d | %d | 0 | — | %d | %.1f s |", push.itemsSent, push.batchSize, push.againWrites, push.rateLimited, push.againSeconds)]
         }
         if !orders.isEmpty {
-            lines += ["", "| order download | orders × lines | page size | reads | expected ⌈N/page⌉ | delivered | files | output | 429s | time | orders/s |",
+            lines += ["", "| order download | orders × lines | page size | reads | expected 2 × ⌈N/page⌉ | delivered | files | output | 429s | time | orders/s |",
                       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
             for o in orders {
                 lines.append(String(format: "| → %@ | %d × %d | %d | %d | %d | %d | %d | %.1f MiB | %d | %.1f s | %.0f |", o.format, o.orders, o.linesPerOrder, o.pageSize,
-                                    o.reads, (o.orders + o.pageSize - 1) / o.pageSize, o.delivered, o.files, o.outputMiB, o.rateLimited, o.seconds, Double(o.delivered) / o.seconds))
+                                    o.reads, 2 * ((o.orders + o.pageSize - 1) / o.pageSize), o.delivered, o.files, o.outputMiB, o.rateLimited, o.seconds, Double(o.delivered) / o.seconds))
             }
         }
         return lines.joined(separator: "\n") + "\n"

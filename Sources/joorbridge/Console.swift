@@ -43,6 +43,27 @@ enum Console {
         }
     }
 
+    /// A shadow run's printer: order files go into `directory` (created if needed; `route/NAME`
+    /// into a subfolder), notes to standard error.
+    static func shadowPrinter(into directory: String) throws -> DryRunPrinter {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return { output in
+            switch output {
+            case .file(let name, let content):
+                let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
+                do {
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try content.write(to: url, options: .atomic)
+                    error("shadow: wrote \(url.path)")
+                } catch let failure {
+                    error("shadow: cannot write \(url.path): \(failure)")
+                }
+            case .request, .note:
+                printDryRun(output)
+            }
+        }
+    }
+
     /// The run summary: readable text, or one JSON log line when the logs are JSON.
     static func summary(_ outcome: RunOutcome, format: LoggingOptions.Format, logger: Logger) {
         switch format {

@@ -32,7 +32,7 @@ struct BenchSmokeTests {
         #expect(push["rateLimited"] as? Int == 0, "no 429 from the JOOR-like limiter")
         for orders in report["orders"] as? [[String: Any]] ?? [] {
             #expect(orders["delivered"] as? Int == 150)
-            #expect(orders["reads"] as? Int == 2, "150 orders in ⌈150 / 100⌉ reads")
+            #expect(orders["reads"] as? Int == 4, "150 orders: a look ahead and the synchronising pull, ⌈150 / 100⌉ reads each")
         }
     }
 }

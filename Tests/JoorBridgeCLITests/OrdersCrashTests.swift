@@ -31,41 +31,17 @@ struct OrdersCrashTests {
           page_size: 10
         """)
         let env = ["CRASH_TOKEN": "crash-token"]
-        var rng = SeededGenerator(seed: Self.seed)
-        var kills = 0
-        var checkpointKills = 0
-        var iteration = 0
-        var batches = 0
-        while kills < Self.iterations && iteration < Self.iterations * 4 {
-            iteration += 1
-            if iteration % 4 == 3 {
-                // A kill at a random moment, wherever the process happens to be.
-                let result = try await Executable.runAndKill(["run", "orders"], in: dir.path, environment: env, after: Double.random(in: 0.01...0.25, using: &rng))
-                if result.killed { kills += 1 } else if result.status == 0 { batches += 1; try await Self.moreOrders(sandbox, batch: batches) }
-            } else {
-                // A kill at a chosen checkpoint inside the delivery protocol.
-                let target = Int.random(in: 1...40, using: &rng)
-                let result = try await Executable.run(["run", "orders"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(target)]) { $1 })
-                if result.stderr.contains("crash test: SIGKILL") {
-                    kills += 1
-                    checkpointKills += 1
-                } else if result.status == 0 {
-                    // Everything is delivered: new orders arrive in JOOR while the crashes go on.
-                    batches += 1
-                    try await Self.moreOrders(sandbox, batch: batches)
-                }
-            }
-        }
-        #expect(kills >= 50, "at least 50 kill points (got \(kills))")
-        #expect(batches >= 1, "the kills spread over whole runs, new orders arriving in between")
-        #expect(checkpointKills >= 30)
-        // Rerun until a run finishes cleanly.
-        var final = try await Executable.run(["run", "orders"], in: dir.path, environment: env)
-        var reruns = 0
-        while final.status != 0 && reruns < 5 {
-            reruns += 1
-            final = try await Executable.run(["run", "orders"], in: dir.path, environment: env)
-        }
+        var matrix = KillMatrix(arguments: ["run", "orders"], directory: dir.path, environment: env, seed: Self.seed)
+        matrix.named = ["page received, not journaled", "page journaled", "recovery published a file"]
+        let result = try await matrix.run(kills: Self.iterations) { batch in try await Self.moreOrders(sandbox, batch: batch) }
+        #expect(result.kills >= 50, "at least 50 kill points (got \(result.kills))")
+        #expect(result.cleanRuns >= 1, "the kills spread over whole runs, new orders arriving in between")
+        #expect(result.checkpointKills >= 30)
+        // Every step of the protocol was killed at least once.
+        let steps = ["page received, not journaled", "page journaled", "temporary half written", "temporary written", "writing recorded", "file published", "delivered recorded"]
+        let missed = steps.filter { result.checkpoints[$0] == nil }
+        #expect(missed.isEmpty, "checkpoints never killed: \(missed); hit: \(result.checkpoints)")
+        let final = try await matrix.finish()
         #expect(final.status == 0, "\(final.stderr)")
 
         let orders = await sandbox.state.allOrders()

@@ -69,7 +69,7 @@ struct OrdersJobTests {
     func aLostAnswerToASyncPullLosesNoOrder(lostPage: Int) async throws {
         let h = try await BridgeHarness.start(seedOrders: 120)
         defer { Task { await h.stop() } }
-        await h.sandbox.state.plan(FaultPlan(pathPrefix: "/v2/order", afterRequests: lostPage - 1, loseAnswerCount: 1))
+        await h.sandbox.state.plan(FaultPlan(pathPrefix: "/v2/order", afterRequests: lostPage - 1, loseAnswerCount: 1, queryContains: "sync=1"))
         let outcome = try await h.run()
         #expect(outcome.exitCode == 0, "\(outcome.summaryText)")
         let delivered = try h.deliveredOrderIDs()
@@ -98,27 +98,36 @@ struct OrdersJobTests {
         #expect(try h.outboxFiles().allSatisfy { !$0.hasPrefix(".") }, "no temporary file is left")
     }
 
-    @Test func filtersSkipEmptyCustomerWarehouseAndGoLive() async throws {
+    /// Orders left out by the customer-code and warehouse filters are held in the ledger with
+    /// their reason, every one of them, and none is delivered.
+    @Test func filteredOrdersAreHeldWithTheirReason() async throws {
         let h = try await BridgeHarness.start(seedOrders: 60, ordersSection: "  warehouse_code: MAINDC\n  order_status: all\n")
         defer { Task { await h.stop() } }
         let outcome = try await h.run()
         let all = await h.sandbox.state.allOrders().filter { $0.status != .cancelled }
         let expected = all.filter { $0.order.customerCode != nil && $0.order.warehouseCode == "MAINDC" }.map(\.id)
         #expect(Set(try h.deliveredOrderIDs()) == Set(expected))
-        #expect(outcome.jobs.first?.orders?.skipped == all.count - expected.count)
+        #expect(outcome.jobs.first?.orders?.held == all.count - expected.count)
         let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
-        let skipped = try ledger.orders(in: [.skipped])
-        #expect(skipped.contains { $0.reason == "no customer code" })
-        #expect(skipped.contains { $0.reason?.hasPrefix("warehouse EUDC") == true })
+        let held = try ledger.orders(in: [.held])
+        #expect(Set(held.map(\.orderID)) == Set(all.map(\.id)).subtracting(expected), "every order not delivered is held")
+        #expect(held.allSatisfy { entry in
+            entry.order.customerCode == nil ? entry.reason?.hasPrefix("no customer code") == true : entry.reason?.hasPrefix("warehouse EUDC is not MAINDC") == true
+        })
     }
 
-    @Test func goLiveDateKeepsOlderOrdersOut() async throws {
+    /// go_live is the modified-date window of every pull: orders JOOR last changed before it are
+    /// never asked for, so never marked exported (another integration can still take them).
+    @Test func goLiveKeepsOlderOrdersOutAndUnexported() async throws {
         let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400)).prefix(10)
         let h = try await BridgeHarness.start(seedOrders: 10, ordersSection: "  go_live: \(tomorrow)\n")
         defer { Task { await h.stop() } }
         let outcome = try await h.run()
+        #expect(outcome.exitCode == 0)
         #expect(try h.deliveredOrderIDs().isEmpty)
-        #expect((outcome.jobs.first?.orders?.skipped ?? 0) > 0)
+        #expect(await h.sandbox.state.allOrders().allSatisfy { !$0.exported }, "nothing marked exported")
+        let queries = await h.sandbox.state.requestLog.map(\.query)
+        #expect(!queries.isEmpty && queries.allSatisfy { $0.contains("date_start=\(tomorrow)") }, "every pull carries the go-live window: \(queries)")
     }
 
     @Test func aMappingFailureIsRecordedThenDeliveredOnceTheMappingIsFixed() async throws {
@@ -147,13 +156,13 @@ struct OrdersJobTests {
         defer { Task { await h.stop() } }
         _ = try await h.run()
         let id = try #require(try h.deliveredOrderIDs().first)
-        #expect(try await h.sandbox.state.modify(orderID: id, value: "please add 2 more"))
+        #expect(try await h.sandbox.state.modify(orderID: id, fields: ["order_comments": "please add 2 more"]))
         _ = try await h.run()
         #expect(try h.outboxFiles().filter { $0.contains("AMD") }.isEmpty, "by default an order changed after delivery is not sent again")
         // Turn amendments on.
         let configPath = h.dir.path("joorbridge.yml")
         try (try String(contentsOfFile: configPath, encoding: .utf8) + "  deliver_amendments: true\n").write(toFile: configPath, atomically: true, encoding: .utf8)
-        _ = try await h.sandbox.state.modify(orderID: id, value: "and one more")
+        _ = try await h.sandbox.state.modify(orderID: id, fields: ["order_comments": "and one more"])
         let outcome = try await h.run()
         #expect(outcome.jobs.first?.orders?.amendments == 1)
         let amended = try h.outboxFiles().filter { $0.hasPrefix("ORD_\(id)_") && $0.contains("_AMD1") }
@@ -189,7 +198,8 @@ struct OrdersJobTests {
         let report = try #require(outcome.jobs.first?.orders)
         #expect(report.catchUp)
         let lost = extra.filter { $0.order.customerCode != nil }.map(\.id)
-        #expect(report.caughtUp == lost.count)
+        #expect(report.caughtUp == extra.count, "every lost order is found: delivered, or held for its missing customer code")
+        #expect(report.held == extra.count - lost.count)
         #expect(Set(lost).isSubset(of: Set(try h.deliveredOrderIDs())))
         #expect(try ledger.value("orders.running_since") == nil)
     }

@@ -162,7 +162,7 @@ struct ConfigParser {
     private func orders(_ node: Node, resolve: (String) -> String) -> OrdersSettings? {
         guard let object = reader.object(node, "orders") else { return nil }
         reader.checkKeys(object, allowed: ["enabled", "mapping", "customers_mapping", "order_status", "warehouse_code", "skip_empty_customer_code",
-                                           "go_live", "page_size", "deliver_amendments", "temp_name", "done_marker", "catch_up_days"])
+                                           "go_live", "page_size", "deliver_amendments", "temp_name", "done_marker", "catch_up_days", "routes"])
         guard let mapping = object["mapping"].flatMap({ reader.string($0, "orders.mapping") }) else {
             reader.error(node, "orders needs mapping: (the orders mapping file, e.g. mappings/orders-csv-lines.yml)")
             return nil
@@ -190,7 +190,53 @@ struct ConfigParser {
         }
         settings.doneMarker = object["done_marker"].flatMap { reader.bool($0, "done_marker") } ?? false
         if let n = object["catch_up_days"].flatMap({ reader.int($0, "catch_up_days") }) { settings.catchUpDays = max(1, n) }
+        if let node = object["routes"] {
+            settings.routes = routes(node, resolve: resolve)
+            if settings.warehouseCode != nil {
+                reader.error(object["warehouse_code"], "orders.warehouse_code cannot be combined with orders.routes; give each route a when: { field: order.warehouse_code, equals: … }")
+            }
+        }
         return settings
+    }
+
+    /// `orders.routes`: a list of `{ name, when, outbox, mapping, customers_mapping }`, first match
+    /// wins; a route without `when` takes every order and must be the last.
+    private func routes(_ node: Node, resolve: (String) -> String) -> [OrdersSettings.Route] {
+        guard case .sequence(let items) = node, !items.isEmpty else {
+            reader.error(node, "orders.routes must be a list of { name, when, outbox, mapping }, first match wins")
+            return []
+        }
+        var routes: [OrdersSettings.Route] = []
+        var names: Set<String> = []
+        for (index, item) in items.enumerated() {
+            guard let object = reader.object(item, "orders.routes entry") else { continue }
+            reader.checkKeys(object, allowed: ["name", "when", "outbox", "mapping", "customers_mapping"])
+            guard let name = object["name"].flatMap({ reader.string($0, "orders.routes.name") }) else {
+                reader.error(item, "each route needs name: (letters, digits, - and _), used in the ledger, status and `orders deliver --route`")
+                continue
+            }
+            if name.isEmpty || !name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }) {
+                reader.error(object["name"], "route name '\(name)' may use only letters, digits, - and _")
+            }
+            if !names.insert(name).inserted { reader.error(object["name"], "two routes are named '\(name)'") }
+            var route = OrdersSettings.Route(name: name)
+            if let when = object["when"] {
+                route.condition = OrderCondition.parse(when, reader: reader, what: "orders.routes.\(name).when")
+            } else if index != items.count - 1 {
+                reader.error(item, "route '\(name)' has no when:, so it takes every order and the routes after it would never be used; put it last")
+            }
+            if let outbox = object["outbox"].flatMap({ reader.string($0, "orders.routes.\(name).outbox") }) {
+                if outbox.lowercased().hasPrefix("sftp:") {
+                    reader.error(object["outbox"], "a route's outbox must be a local folder; only folders.outbox can be an sftp:// folder (a route without outbox: uses it)")
+                } else {
+                    route.outbox = resolve(outbox)
+                }
+            }
+            route.mapping = object["mapping"].flatMap { reader.string($0, "orders.routes.\(name).mapping") }.map(resolve)
+            route.customersMapping = object["customers_mapping"].flatMap { reader.string($0, "orders.routes.\(name).customers_mapping") }.map(resolve)
+            routes.append(route)
+        }
+        return routes
     }
 
     private func notify(_ node: Node) -> NotifySettings? {

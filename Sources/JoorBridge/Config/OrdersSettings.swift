@@ -1,4 +1,5 @@
 import Foundation
+import Mapping
 
 /// The `orders:` section: which JOOR orders reach the WMS, and how.
 public struct OrdersSettings: Sendable {
@@ -19,7 +20,23 @@ public struct OrdersSettings: Sendable {
         }
     }
 
+    /// Where an order goes: the first route whose condition holds (a route without one takes
+    /// every order that reaches it). Orders no route takes are held.
+    public struct Route: Sendable {
+        public var name: String
+        /// `nil` for the default route (always the last).
+        public var condition: OrderCondition?
+        /// The outbox folder (absolute); `nil` is `folders.outbox`.
+        public var outbox: String?
+        /// The orders mapping (absolute); `nil` is `orders.mapping`.
+        public var mapping: String?
+        /// The customers mapping (absolute); `nil` is `orders.customers_mapping`.
+        public var customersMapping: String?
+    }
+
     public var enabled = true
+    /// `orders.routes:`, in order. Empty: every order goes to `folders.outbox` with `mapping`.
+    public var routes: [Route] = []
     /// The orders mapping file (absolute).
     public var mapping: String
     /// The customers mapping file (absolute), if customer files are written alongside.
@@ -27,9 +44,11 @@ public struct OrdersSettings: Sendable {
     public var status: Status = .approved
     /// Only orders of this warehouse code (blank: all).
     public var warehouseCode: String?
-    /// Skip orders without a customer code (recorded as skipped, never delivered).
+    /// Hold orders without a customer code (kept in the ledger with the reason; delivered once
+    /// JOOR has one, or on demand with `joorbridge orders deliver`).
     public var skipEmptyCustomerCode = true
-    /// Orders created before this date are never delivered.
+    /// Orders changed in JOOR before this date are never asked for (so never marked exported);
+    /// those created before it are held.
     public var goLive: Date?
     public var pageSize = 100
     /// Deliver orders changed in JOOR after delivery again, as amendments.
@@ -38,6 +57,6 @@ public struct OrdersSettings: Sendable {
     public var tempName = ".{name}.tmp"
     /// Write `NAME.done` after each file.
     public var doneMarker = false
-    /// How far back a catch-up after a crash reads (days).
+    /// The farthest a catch-up after a crash reads back (days).
     public var catchUpDays = 14
 }

@@ -18,6 +18,8 @@ public struct BridgeRun: Sendable {
         /// Whether a remote inbox may wait (up to the settle time) for a second listing of new
         /// files. `watch` does not: its next look is the second listing.
         public var waitForRemoteFiles = true
+        /// Orders: instead of pulling, deliver these held or rejected orders now (`orders deliver`).
+        public var deliverOrders: (orderIDs: [String], route: String?)?
 
         public init(dryRun: DryRunPrinter? = nil, since: Date? = nil, full: Bool = false, control: JobControl = .init()) {
             self.dryRun = dryRun

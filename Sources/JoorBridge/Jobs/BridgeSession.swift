@@ -92,16 +92,20 @@ struct BridgeSession {
                     RemoteOutbox(location: location, outbox: try Outbox(directory: config.folders.outbox, tempPattern: settings.tempName),
                                  archive: config.folders.archive, doneMarker: settings.doneMarker, ledger: ledger, logger: logger)
                 }
-                var local = settings
-                if uploader != nil { local.doneMarker = false }
                 defer {
                     if let uploader, options.dryRun == nil {
                         uploader.uploadAll()
                         summary.sftp = uploader.report
                     }
                 }
-                let report = try await OrdersJob(settings: local, client: client, ledger: ledger, outboxDirectory: config.folders.outbox, logger: logger)
-                    .run(.init(dryRun: options.dryRun, since: options.since), runID: String(runID))
+                let orders = try OrdersJob(settings: settings, client: client, ledger: ledger, outboxDirectory: config.folders.outbox,
+                                           uploadsOutbox: uploader != nil, logger: logger)
+                let report: OrdersJob.Report
+                if let request = options.deliverOrders {
+                    report = try await orders.deliverOnDemand(request.orderIDs, routeName: request.route, runID: String(runID))
+                } else {
+                    report = try await orders.run(.init(dryRun: options.dryRun, since: options.since), runID: String(runID))
+                }
                 summary.orders = report
                 if !report.rejected.isEmpty { code = 3 }
             case "inventory":
@@ -129,6 +133,7 @@ struct BridgeSession {
             summary.error = "\(error)"
             switch error {
             case is MappingErrors: code = 78
+            case is OrdersJobError: code = 3
             case let api as JoorAPIError: code = api.isUnavailable ? 69 : 3
             default: code = 3
             }

@@ -79,7 +79,8 @@ public struct RunOutcome: Sendable, Codable {
         for job in jobs {
             var line = "\(job.job): \(job.outcome)"
             if let r = job.orders {
-                line += " — \(r.delivered) delivered, \(r.rejected.count) rejected (retried next run), \(r.skipped) skipped, \(r.duplicates) already delivered, \(r.pulled) pulled in \(r.pages) page(s)"
+                line += " — \(r.delivered) delivered, \(r.rejected.count) rejected (retried next run), \(r.held) held (joorbridge orders list), \(r.duplicates) already delivered, \(r.pulled) pulled in \(r.pages) page(s)"
+                if r.released > 0 { line += ", \(r.released) held order(s) released after changes in JOOR" }
                 if r.recovered > 0 { line += ", \(r.recovered) recovered after a crash" }
                 if r.catchUp { line += ", catch-up found \(r.caughtUp)" }
                 for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) { line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")" }
@@ -90,6 +91,7 @@ public struct RunOutcome: Sendable, Codable {
             }
             if let r = job.products {
                 line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.stylesSent) style(s) sent, \(r.stylesUnchanged) unchanged, \(r.stylesRefused.count) refused, \(r.rowsRejected) row(s) rejected"
+                if !r.stylesUnconfirmed.isEmpty { line += ", \(r.stylesUnconfirmed.count) style(s) JOOR did not confirm (sent again next run)" }
                 for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
             }
             if let r = job.sftp, !r.isEmpty {

@@ -16,6 +16,13 @@ public struct StatusReport: Sendable, Codable {
     }
 
     public var lastRuns: [LastRun] = []
+    /// Orders held back (no customer code, no route, before go-live…), listed by `orders list`.
+    public var heldOrders = 0
+    /// `orders.go_live`, the first orders run of this install, and how far back a catch-up after
+    /// a crash may read (the later of go-live and `catch_up_days` ago).
+    public var goLive: String?
+    public var firstRun: String?
+    public var catchUpFrom: String?
     public var ordersDeliveredToday = 0
     public var ordersByState: [String: Int] = [:]
     public var failingOrders: [FailingOrder] = []
@@ -49,7 +56,9 @@ public struct StatusReport: Sendable, Codable {
             report.ordersDeliveredToday = counts.deliveredSince
             report.ordersByState = Dictionary(uniqueKeysWithValues: counts.byState.map { ($0.key.rawValue, $0.value) })
             report.failingOrders = try ledger.orders(in: [.rejected]).map { FailingOrder(orderID: $0.orderID, attempts: $0.attempts, reason: $0.reason ?? "") }
-            report.interruptedRun = try ledger.value("orders.running_since") != nil
+            report.interruptedRun = try ledger.value(OrdersJob.runningKey) != nil
+            report.heldOrders = counts.byState[.held] ?? 0
+            report.firstRun = try ledger.value(OrdersJob.firstRunKey)
             report.lastInventoryPush = try ledger.lastInventoryPush()
             report.lastWatchCycle = try ledger.value("watch.last_cycle")
             let remote = try ledger.remoteFiles().values
@@ -58,6 +67,11 @@ public struct StatusReport: Sendable, Codable {
         }
         func count(_ folder: String, _ include: (String) -> Bool = { _ in true }) -> Int {
             ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") && include($0) }.count
+        }
+        if let orders = config.orders {
+            report.goLive = orders.goLive.map(Ledger.timestamp)
+            let floor = Date().addingTimeInterval(-Double(orders.catchUpDays) * 86_400)
+            report.catchUpFrom = Ledger.timestamp(max(floor, orders.goLive ?? floor))
         }
         report.remoteInbox = config.folders.remoteInbox
         report.remoteOutbox = config.folders.remoteOutbox
@@ -76,6 +90,10 @@ public struct StatusReport: Sendable, Codable {
         }
         if interruptedRun { lines.append("The last orders run did not finish; the next run finishes its work and catches up.") }
         lines.append("orders: \(ordersDeliveredToday) delivered today; " + DeliveryState.allCases.map { "\(ordersByState[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        if heldOrders > 0 { lines.append("\(heldOrders) order(s) held back (not delivered, not lost): see `joorbridge orders list`") }
+        if goLive != nil || firstRun != nil || catchUpFrom != nil {
+            lines.append("orders: go-live \(goLive ?? "not set"); first run \(firstRun ?? "not yet"); a catch-up after a crash reads back to \(catchUpFrom ?? "-") at most")
+        }
         if !failingOrders.isEmpty {
             lines.append("orders that cannot be delivered (retried on every run):")
             for order in failingOrders { lines.append("  \(order.orderID) (\(order.attempts) attempt\(order.attempts == 1 ? "" : "s")): \(order.reason)") }

@@ -3,17 +3,27 @@ import GRDB
 import JoorModels
 
 /// Where an order is on its way to the WMS.
-public enum DeliveryState: String, Sendable, CaseIterable {
+public enum DeliveryState: String, Sendable, CaseIterable, Codable {
     /// Journaled from JOOR; not yet in the outbox.
     case received
     /// Its files are written under temporary names and durable; the renames are under way.
     case writing
-    /// Its files are in the outbox.
+    /// Its files are in the outbox (or a previous integration delivered it: ``OrderOrigin/adopted``).
     case delivered
     /// It cannot be mapped yet; retried on every run.
     case rejected
-    /// Left out on purpose (filters); never delivered.
-    case skipped
+    /// Left out on purpose (a filter or no matching route), with the reason: kept, listed by
+    /// `joorbridge orders list`, re-checked when JOOR reports it modified, deliverable on demand.
+    case held
+}
+
+/// Who delivered an order to the WMS.
+public enum OrderOrigin: String, Sendable, Codable {
+    /// joorbridge pulled it from JOOR.
+    case joor
+    /// A previous integration delivered it; `joorbridge orders adopt` recorded it, so joorbridge
+    /// never delivers it again but does deliver its later amendments.
+    case adopted
 }
 
 /// One order (or amendment) in the ledger.
@@ -27,49 +37,97 @@ public struct LedgerOrder: Sendable, Equatable {
     public var files: [String]
     public var temps: [String]
     public var attempts: Int
+    /// The route that delivered (or is delivering) it, and that route's outbox folder.
+    public var route: String?
+    public var outbox: String?
+    public var origin: OrderOrigin
+    public var receivedAt: String
+    public var deliveredAt: String?
 }
 
 extension Ledger {
     /// What journaling a page did with each order.
     public struct JournalOutcome: Sendable, Equatable {
         public var received = 0
-        public var skipped = 0
+        public var held = 0
         public var duplicates = 0
         public var amendments = 0
+        /// Held or rejected orders JOOR changed, now deliverable.
+        public var released = 0
+
+        mutating func add(_ other: JournalOutcome) {
+            received += other.received
+            held += other.held
+            duplicates += other.duplicates
+            amendments += other.amendments
+            released += other.released
+        }
     }
 
-    /// Journals one page of orders in one transaction: new orders become `received` (or `skipped`
-    /// with the reason `skipReason` gives); an order already known is ignored, unless
-    /// `amendments` is on and JOOR changed it after its delivery.
-    public func journal(_ orders: [JoorOrder], amendments: Bool, skipReason: (JoorOrder) -> String?, at date: Date = Date()) throws -> JournalOutcome {
+    /// Journals one page of orders in one transaction.
+    ///
+    /// A new order becomes `received`, or `held` with the reason `holdReason` gives. A known order
+    /// that is held or rejected gets JOOR's new data when JOOR changed it, and is checked again
+    /// (held orders become `received` once nothing holds them). A delivered order JOOR changed
+    /// afterwards becomes an amendment when `amendments` is on (an adopted one only for changes
+    /// after its adoption). Anything else known is a duplicate.
+    /// - Parameter onlyKnown: journal nothing new (a read of modified orders refreshes what the
+    ///   ledger holds; an unknown order there was exported by someone else).
+    public func journal(_ orders: [JoorOrder], amendments: Bool, onlyKnown: Bool = false, holdReason: (JoorOrder) -> String?,
+                        at date: Date = Date()) throws -> JournalOutcome {
         let now = Self.timestamp(date)
         return try db.write { db in
             var outcome = JournalOutcome()
             for order in orders {
                 let payload = try Self.encode(order)
-                let latest = try Row.fetchOne(db, sql: "SELECT version, state, date_modified FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1", arguments: [order.id])
-                if let latest {
-                    let state: String = latest["state"]
-                    let modified: String? = latest["date_modified"]
-                    guard amendments, state == DeliveryState.delivered.rawValue, let changed = order.dateModified, changed != modified else {
+                let latest = try Row.fetchOne(db, sql: "SELECT version, state, date_modified, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1",
+                                              arguments: [order.id])
+                guard let latest else {
+                    if onlyKnown { continue }
+                    let reason = holdReason(order)
+                    try db.execute(sql: """
+                        INSERT INTO orders(order_id, version, state, payload, date_modified, reason, received_at, updated_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [order.id, reason == nil ? DeliveryState.received.rawValue : DeliveryState.held.rawValue, payload, order.dateModified, reason, now, now])
+                    if reason == nil { outcome.received += 1 } else { outcome.held += 1 }
+                    continue
+                }
+                let state = DeliveryState(rawValue: latest["state"]) ?? .received
+                let version: Int = latest["version"]
+                let modified: String? = latest["date_modified"]
+                let changed = order.dateModified != nil && order.dateModified != modified
+                switch state {
+                case .held where changed, .rejected where changed:
+                    let reason = holdReason(order)
+                    let next: DeliveryState = reason == nil ? .received : .held
+                    try db.execute(sql: "UPDATE orders SET state = ?, payload = ?, date_modified = ?, reason = ?, updated_at = ? WHERE order_id = ? AND version = ?",
+                                   arguments: [next.rawValue, payload, order.dateModified, reason ?? (state == .rejected ? latest["reason"] : nil), now, order.id, version])
+                    if reason == nil && state == .held { outcome.released += 1 } else { outcome.duplicates += 1 }
+                case .delivered where amendments && changed:
+                    if OrderOrigin(rawValue: latest["origin"]) == .adopted, !Self.isSameSecondOrLater(order.dateModified, latest["delivered_at"]) {
+                        // JOOR's copy predates the adoption: what the WMS already has. Remember it.
+                        try db.execute(sql: "UPDATE orders SET date_modified = ?, payload = ? WHERE order_id = ? AND version = ?",
+                                       arguments: [order.dateModified, payload, order.id, version])
                         outcome.duplicates += 1
                         continue
                     }
-                    let version: Int = latest["version"]
                     try db.execute(sql: """
                         INSERT INTO orders(order_id, version, state, payload, date_modified, received_at, updated_at) VALUES (?, ?, 'received', ?, ?, ?, ?)
-                        """, arguments: [order.id, version + 1, payload, changed, now, now])
+                        """, arguments: [order.id, version + 1, payload, order.dateModified, now, now])
                     outcome.amendments += 1
-                    continue
+                default:
+                    outcome.duplicates += 1
                 }
-                let reason = skipReason(order)
-                try db.execute(sql: """
-                    INSERT INTO orders(order_id, version, state, payload, date_modified, reason, received_at, updated_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [order.id, reason == nil ? "received" : "skipped", payload, order.dateModified, reason, now, now])
-                if reason == nil { outcome.received += 1 } else { outcome.skipped += 1 }
             }
             return outcome
         }
+    }
+
+    /// Whether the ISO 8601 time `a` is in the same second as `b` or later (both present and
+    /// readable). JOOR's times have whole seconds: a change in the second of an adoption counts
+    /// as after it (an extra amendment is better than a lost one).
+    static func isSameSecondOrLater(_ a: String?, _ b: String?) -> Bool {
+        guard let a = a.flatMap(JoorDates.parse), let b = b.flatMap(JoorDates.parse) else { return false }
+        return a >= Date(timeIntervalSince1970: b.timeIntervalSince1970.rounded(.down))
     }
 
     /// Orders in the given states, oldest first.
@@ -93,14 +151,22 @@ extension Ledger {
         try db.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM orders WHERE order_id = ?)", arguments: [orderID]) ?? false }
     }
 
-    /// Temporary files are durable: the renames may start. Records both names first, so a crash
-    /// at any later point can be finished without writing anything twice.
-    public func markWriting(_ keys: [(orderID: String, version: Int)], files: [String], temps: [String]) throws {
+    /// How many orders are held or rejected (a run then also reads the orders JOOR changed).
+    public func undeliveredCount() throws -> Int {
+        try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE state IN ('held', 'rejected')") ?? 0 }
+    }
+
+    /// Temporary files are durable: the renames may start. Records both names first, with the
+    /// route and its outbox folder, so a crash at any later point can be finished without writing
+    /// anything twice.
+    public func markWriting(_ keys: [(orderID: String, version: Int)], files: [String], temps: [String], route: String, outbox: String) throws {
         let now = Self.timestamp(Date())
         try db.write { db in
             for key in keys {
-                try db.execute(sql: "UPDATE orders SET state = 'writing', files = ?, temps = ?, updated_at = ?, attempts = attempts + 1 WHERE order_id = ? AND version = ?",
-                               arguments: [try Self.encode(files), try Self.encode(temps), now, key.orderID, key.version])
+                try db.execute(sql: """
+                    UPDATE orders SET state = 'writing', files = ?, temps = ?, route = ?, outbox = ?, updated_at = ?, attempts = attempts + 1
+                    WHERE order_id = ? AND version = ?
+                    """, arguments: [try Self.encode(files), try Self.encode(temps), route, outbox, now, key.orderID, key.version])
             }
         }
     }
@@ -123,12 +189,85 @@ extension Ledger {
         }
     }
 
-    /// Back to `received` (a `writing` entry whose temporary files are gone before their rename).
+    /// The order is held back (no route matches it any more, or a filter): kept with the reason.
+    public func markHeld(_ orderID: String, version: Int, reason: String) throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE orders SET state = 'held', reason = ?, updated_at = ? WHERE order_id = ? AND version = ?",
+                           arguments: [reason, Self.timestamp(Date()), orderID, version])
+        }
+    }
+
+    /// Back to `received`: a held order released on demand, or a `writing` entry whose temporary
+    /// files are gone before their rename.
     public func markReceived(_ orderID: String, version: Int) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE orders SET state = 'received', temps = NULL, files = NULL, updated_at = ? WHERE order_id = ? AND version = ?",
+            try db.execute(sql: "UPDATE orders SET state = 'received', temps = NULL, files = NULL, reason = NULL, updated_at = ? WHERE order_id = ? AND version = ?",
                            arguments: [Self.timestamp(Date()), orderID, version])
         }
+    }
+
+    /// What ``adopt(_:at:)`` did.
+    public struct Adoption: Sendable, Equatable {
+        /// Recorded as delivered by a previous integration.
+        public var adopted: [String] = []
+        /// Already delivered (by joorbridge, or adopted before): nothing changed.
+        public var alreadyDelivered: [String] = []
+    }
+
+    /// Records orders as delivered by a previous integration: joorbridge never delivers them
+    /// itself (also not when a catch-up or a pull meets them), but delivers their amendments.
+    /// A held, rejected or received order becomes adopted too; one in the middle of being
+    /// written is left alone (its delivery finishes).
+    public func adopt(_ orderIDs: [String], at date: Date = Date()) throws -> Adoption {
+        let now = Self.timestamp(date)
+        return try db.write { db in
+            var adoption = Adoption()
+            for id in orderIDs {
+                let state = try String.fetchOne(db, sql: "SELECT state FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1", arguments: [id])
+                switch state.flatMap(DeliveryState.init) {
+                case nil:
+                    try db.execute(sql: """
+                        INSERT INTO orders(order_id, version, state, payload, origin, received_at, updated_at, delivered_at)
+                        VALUES (?, 0, 'delivered', ?, 'adopted', ?, ?, ?)
+                        """, arguments: [id, try Self.encode(JoorOrder(fields: ["order_id": id])), now, now, now])
+                    adoption.adopted.append(id)
+                case .delivered?, .writing?:
+                    adoption.alreadyDelivered.append(id)
+                case .received?, .rejected?, .held?:
+                    try db.execute(sql: """
+                        UPDATE orders SET state = 'delivered', origin = 'adopted', reason = NULL, delivered_at = ?, updated_at = ?
+                        WHERE order_id = ? AND version = (SELECT MAX(version) FROM orders WHERE order_id = ?)
+                        """, arguments: [now, now, id, id])
+                    adoption.adopted.append(id)
+                }
+            }
+            return adoption
+        }
+    }
+
+    // MARK: Expected orders
+
+    /// Records the orders a read-only look found before a synchronising pull (their modification
+    /// times): if the pull's answer is lost, these are the orders it may have marked exported.
+    public func expect(_ orders: [JoorOrder]) throws {
+        try db.write { db in
+            for order in orders {
+                try db.execute(sql: "INSERT INTO expected_orders(order_id, date_modified) VALUES (?, ?) ON CONFLICT(order_id) DO UPDATE SET date_modified = excluded.date_modified",
+                               arguments: [order.id, order.dateModified])
+            }
+        }
+    }
+
+    /// The expected orders: id → modification time JOOR gave.
+    public func expectedOrders() throws -> [String: String?] {
+        try db.read { db in
+            Dictionary(try Row.fetchAll(db, sql: "SELECT order_id, date_modified FROM expected_orders").map { ($0["order_id"], $0["date_modified"]) }) { first, _ in first }
+        }
+    }
+
+    /// Forgets the expected orders (a run ended cleanly: nothing of it can be lost any more).
+    public func clearExpected() throws {
+        try db.write { db in try db.execute(sql: "DELETE FROM expected_orders") }
     }
 
     /// How many orders are in each state, and how many were delivered since `since`.
@@ -138,7 +277,7 @@ extension Ledger {
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM orders GROUP BY state") {
                 if let state = DeliveryState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
-            let recent = try since.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE state = 'delivered' AND delivered_at >= ?", arguments: [Self.timestamp($0)]) ?? 0 } ?? 0
+            let recent = try since.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE state = 'delivered' AND origin = 'joor' AND delivered_at >= ?", arguments: [Self.timestamp($0)]) ?? 0 } ?? 0
             return (counts, recent)
         }
     }
@@ -149,7 +288,8 @@ extension Ledger {
             order: try JSONDecoder().decode(JoorOrder.self, from: Data((row["payload"] as String).utf8)), reason: row["reason"],
             files: try (row["files"] as String?).map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
             temps: try (row["temps"] as String?).map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
-            attempts: row["attempts"])
+            attempts: row["attempts"], route: row["route"], outbox: row["outbox"],
+            origin: OrderOrigin(rawValue: row["origin"] ?? "") ?? .joor, receivedAt: row["received_at"], deliveredAt: row["delivered_at"])
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {

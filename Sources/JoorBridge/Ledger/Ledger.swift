@@ -97,6 +97,19 @@ public final class Ledger: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v5-orders-held-routes") { db in
+            // Orders left out by a filter are held (kept, listed, deliverable), not skipped; each
+            // delivery records its route and outbox folder (recovery finishes it there); adopted
+            // orders were delivered by a previous integration. Expected orders: what a run's
+            // read-only look saw before its synchronising pull (the catch-up's evidence).
+            try db.execute(sql: """
+                ALTER TABLE orders ADD COLUMN route TEXT;
+                ALTER TABLE orders ADD COLUMN outbox TEXT;
+                ALTER TABLE orders ADD COLUMN origin TEXT NOT NULL DEFAULT 'joor';
+                UPDATE orders SET state = 'held' WHERE state = 'skipped';
+                CREATE TABLE expected_orders (order_id TEXT PRIMARY KEY, date_modified TEXT);
+                """)
+        }
         return migrator
     }
 

@@ -18,6 +18,7 @@ struct Run: AsyncParsableCommand {
           joorbridge run orders --config /etc/joorbridge/joorbridge.yml
           joorbridge run --dry-run                    # what every job would send or write; change nothing
           joorbridge run inventory --dry-run          # the exact bulk-inventory bodies, batch by batch
+          joorbridge run orders --shadow /tmp/shadow  # files a run would deliver, into a folder (cut-over)
           joorbridge run orders --since 2025-06-01    # also re-read orders exported since then
           joorbridge run inventory --full             # resend every SKU, changed or not
           joorbridge run --report /var/log/joorbridge/last-run.json
@@ -44,6 +45,12 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also re-read orders exported since this date (YYYY-MM-DD) and deliver those not yet delivered.", valueName: "date"))
     var since: String?
 
+    @Option(help: ArgumentHelp(
+        "Orders only: pull read-only and write the files a run would deliver into this folder, for comparing with another integration's output.",
+        discussion: "Nothing is marked exported in JOOR and nothing enters the ledger (a dry run whose files go to a folder). With orders.routes, each route's files go into a subfolder named after it.",
+        valueName: "dir"))
+    var shadow: String?
+
     @Option(help: ArgumentHelp("Write the run summary as JSON to this file.", valueName: "file"))
     var report: String?
 
@@ -65,7 +72,12 @@ struct Run: AsyncParsableCommand {
         let stop = StopSignal()
         Signals.stopGracefully(stop) { name in logger.notice("\(name): stopping after the file in hand") }
         let control = JobControl(stop: stop, progress: ProgressLine.handler(mode: progress, format: logging.format(settings)))
-        let options = BridgeRun.Options(dryRun: dryRun ? Console.printDryRun : nil, since: sinceDate, full: full, control: control)
+        var printer: DryRunPrinter? = dryRun ? Console.printDryRun : nil
+        if let shadow {
+            guard jobs == [.orders] else { throw ValidationError("--shadow is for the orders job: joorbridge run orders --shadow DIR") }
+            printer = try Console.shadowPrinter(into: shadow)
+        }
+        let options = BridgeRun.Options(dryRun: printer, since: sinceDate, full: full, control: control)
         let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs.map(\.rawValue), options: options)
         Console.summary(outcome, format: logging.format(settings), logger: logger)
         if let report {

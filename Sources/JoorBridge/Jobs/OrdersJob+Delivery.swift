@@ -1,0 +1,229 @@
+import FileFormats
+import Foundation
+import JoorModels
+import Mapping
+
+/// Writing orders into their route's outbox: plan, durable temporaries recorded in the ledger,
+/// publish, mark delivered — and finishing what a crash interrupted.
+extension OrdersJob {
+    /// One output file of an order: which mapping, which part, and the rendered content.
+    struct PlannedFile {
+        var renderer: OrderRenderer
+        var part: OrderFileWriter.Part
+        var rendered: RenderedOrder
+        var name: String
+        var perRun: Bool
+    }
+
+    /// Finishes deliveries whose temporary files were durable and recorded: renames what is left,
+    /// in the outbox folder recorded with them, and writes missing done markers.
+    func recoverWriting(_ report: inout Report) throws {
+        let writing = try ledger.orders(in: [.writing])
+        for entry in writing {
+            let outbox = try outbox(for: entry)
+            for (temp, name) in zip(entry.temps, entry.files) {
+                try outbox.publish(temp: temp, as: name)
+                CrashPoint.hit("recovery published a file")
+            }
+            try ledger.markDelivered([(entry.orderID, entry.version)])
+            report.recovered += 1
+            report.delivered += 1
+            report.files += entry.files
+        }
+        // Temporaries no ledger entry names were written before a crash; their orders are still
+        // `received` and are rendered again.
+        let referenced = Set(writing.flatMap(\.temps))
+        for outbox in routes.map(\.outbox) {
+            for temp in outbox.leftoverTemporaries() where !referenced.contains(temp) {
+                try? FileManager.default.removeItem(atPath: outbox.path(temp))
+            }
+        }
+    }
+
+    /// The outbox an entry was being written into (the route's, as recorded; a route that left
+    /// the config keeps its folder).
+    private func outbox(for entry: LedgerOrder) throws -> Outbox {
+        if let route = routes.first(where: { $0.outbox.directory == entry.outbox }) { return route.outbox }
+        if let directory = entry.outbox {
+            return try Outbox(directory: directory, tempPattern: settings.tempName, doneMarker: settings.doneMarker)
+        }
+        return routes[0].outbox  // written before routes existed: the one outbox there was
+    }
+
+    /// Renders every received (and previously rejected) order from the journal and delivers it
+    /// through the first route that takes it; an order no route takes any more is held.
+    func deliverPending(runID: String, _ report: inout Report) throws {
+        let pending = try ledger.orders(in: [.received, .rejected])
+        guard !pending.isEmpty else { return }
+        try deliver(pending, runID: runID, route: nil, &report)
+    }
+
+    /// Delivers entries: through `route` when given (on demand), else each through its first route.
+    func deliver(_ entries: [LedgerOrder], runID: String, route chosen: OrderRoute?, _ report: inout Report) throws {
+        let context = RenderContext(runID: runID)
+        var perRunBatches: [String: (route: OrderRoute, entries: [(LedgerOrder, [PlannedFile])])] = [:]
+        for entry in entries {
+            let order = Self.withAmendmentFields(entry)
+            guard let route = chosen ?? route(for: order) else {
+                let reason = noRouteReason(order)
+                try ledger.markHeld(entry.orderID, version: entry.version, reason: reason)
+                report.held += 1
+                logger.warning("order \(entry.orderID) held: \(reason)")
+                continue
+            }
+            switch plan(order, version: entry.version, route: route, context: context) {
+            case .failure(let rejection):
+                try ledger.markRejected(entry.orderID, version: entry.version, reason: rejection.description)
+                report.rejected[entry.orderID] = rejection.description
+                logger.warning("order \(entry.orderID) not delivered: \(rejection.description)")
+            case .success(let files):
+                report.rejected[entry.orderID] = nil
+                if files.contains(where: \.perRun) {
+                    perRunBatches[route.name, default: (route, [])].entries.append((entry, files))
+                } else {
+                    try commit([(entry, files)], route: route, &report)
+                }
+            }
+        }
+        for (_, batch) in perRunBatches.sorted(by: { $0.key < $1.key }) { try commit(batch.entries, route: batch.route, &report) }
+    }
+
+    func plan(_ order: JoorOrder, version: Int, route: OrderRoute, context: RenderContext) -> Result<[PlannedFile], OrderRejection> {
+        var files: [PlannedFile] = []
+        var problems: [RowRejection] = []
+        for mapping in [route.orders, route.customers].compactMap({ $0 }) {
+            let renderer = OrderRenderer(mapping: mapping, context: context)
+            switch renderer.render(order) {
+            case .failure(let rejection): problems += rejection.problems
+            case .success(let rendered):
+                let perRun = mapping.per == .run
+                let name = Self.amended(renderer.fileName(for: perRun ? nil : order), version: perRun ? 0 : version)
+                files.append(PlannedFile(renderer: renderer, part: .main, rendered: rendered, name: name, perRun: perRun))
+                if let detail = renderer.detailFileName(for: perRun ? nil : order) {
+                    files.append(PlannedFile(renderer: renderer, part: .detail, rendered: rendered, name: Self.amended(detail, version: perRun ? 0 : version), perRun: perRun))
+                }
+            }
+        }
+        return problems.isEmpty ? .success(files) : .failure(OrderRejection(orderID: order.id, problems: problems))
+    }
+
+    /// Writes the files of one order (or of the whole run) under temporary names, records them,
+    /// publishes them, and marks the orders delivered.
+    private func commit(_ entries: [(entry: LedgerOrder, files: [PlannedFile])], route: OrderRoute, _ report: inout Report) throws {
+        let outbox = route.outbox
+        // Group the planned files by final name: a per-run file collects many orders.
+        var groups: [(name: String, planned: PlannedFile, orders: [RenderedOrder])] = []
+        var namesByEntry: [[String]] = []
+        var taken: Set<String> = []
+        var perRunNames: [String: String] = [:]
+        for (_, files) in entries {
+            var names: [String] = []
+            for file in files {
+                let key = "\(file.renderer.mapping.path)|\(file.part)"
+                if file.perRun, let existing = perRunNames[key], let index = groups.firstIndex(where: { $0.name == existing }) {
+                    groups[index].orders.append(file.rendered)
+                    names.append(existing)
+                    continue
+                }
+                let name = outbox.freeName(file.name, taken: taken)
+                taken.insert(name)
+                if file.perRun { perRunNames[key] = name }
+                groups.append((name, file, [file.rendered]))
+                names.append(name)
+            }
+            namesByEntry.append(names)
+        }
+        var temps: [String: String] = [:]
+        for group in groups {
+            temps[group.name] = try outbox.writeTemporary(for: group.name) { sink in
+                let writer = try OrderFileWriter(renderer: group.planned.renderer, sink: sink, part: group.planned.part)
+                for order in group.orders { try writer.write(order) }
+                CrashPoint.hit("temporary half written")
+                try writer.finish()
+            }
+            CrashPoint.hit("temporary written")
+        }
+        for ((entry, _), names) in zip(entries, namesByEntry) {
+            try ledger.markWriting([(entry.orderID, entry.version)], files: names, temps: names.map { temps[$0]! }, route: route.name, outbox: outbox.directory)
+        }
+        CrashPoint.hit("writing recorded")
+        for group in groups {
+            try outbox.publish(temp: temps[group.name]!, as: group.name)
+            CrashPoint.hit("file published")
+        }
+        try ledger.markDelivered(entries.map { ($0.entry.orderID, $0.entry.version) })
+        CrashPoint.hit("delivered recorded")
+        report.delivered += entries.count
+        report.files += groups.map(\.name)
+        for (entry, _) in entries {
+            logger.info("order \(entry.orderID)\(entry.version > 0 ? " (amendment \(entry.version))" : "") delivered\(routes.count > 1 ? " through route \(route.name)" : "")")
+        }
+    }
+
+    // MARK: On demand
+
+    /// `joorbridge orders deliver`: delivers held or rejected orders now, whatever held them
+    /// (the operator decided), through `routeName` or the first route that takes each. An order
+    /// already delivered is left alone, so asking twice delivers nothing more.
+    /// - Throws: ``OrdersJobError`` for an unknown order, route, or an order no route takes.
+    public func deliverOnDemand(_ orderIDs: [String], routeName: String?, runID: String) async throws -> Report {
+        var report = Report()
+        // JOOR's latest data first (a fixed customer code, say); without JOOR, the ledger's copy.
+        do { try await refreshUndelivered(startedAt: Date(), &report) } catch {
+            logger.warning("could not ask JOOR for changes to held orders first (\(error)); delivering the ledger's copy")
+        }
+        let chosen: OrderRoute?
+        if let routeName {
+            guard let route = routes.first(where: { $0.name == routeName }) else {
+                throw OrdersJobError("there is no route '\(routeName)'; the routes are \(routes.map(\.name).joined(separator: ", "))")
+            }
+            chosen = route
+        } else {
+            chosen = nil
+        }
+        try recoverWriting(&report)
+        var entries: [LedgerOrder] = []
+        for id in orderIDs {
+            guard let latest = try ledger.entries(orderID: id).last else {
+                throw OrdersJobError("order \(id) is not in the ledger: joorbridge has not received it from JOOR (or it was delivered by another integration and not adopted)")
+            }
+            switch latest.state {
+            case .delivered, .writing:
+                report.duplicates += 1
+                logger.notice("order \(id) is already delivered\(latest.origin == .adopted ? " (by the previous integration)" : ""); nothing to do")
+            case .held, .rejected, .received:
+                if chosen == nil, route(for: Self.withAmendmentFields(latest)) == nil {
+                    throw OrdersJobError("order \(id): \(noRouteReason(latest.order)); name one with --route")
+                }
+                entries.append(latest)
+            }
+        }
+        try deliver(entries, runID: runID, route: chosen, &report)
+        return report
+    }
+
+    // MARK: Names and amendments
+
+    /// Amendments get `amendment_number` and `amendment_of` fields for their mappings.
+    static func withAmendmentFields(_ entry: LedgerOrder) -> JoorOrder {
+        var order = entry.order
+        if entry.version > 0 {
+            order.fields["amendment_number"] = String(entry.version)
+            order.fields["amendment_of"] = entry.orderID
+        }
+        return order
+    }
+
+    /// `ORD_1.csv` → `ORD_1_AMD1.csv` for the first amendment.
+    static func amended(_ name: String, version: Int) -> String {
+        guard version > 0 else { return name }
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "\(name)_AMD\(version)" }
+        return "\(name[..<dot])_AMD\(version)\(name[dot...])"
+    }
+}
+
+/// Why an on-demand order operation could not be done (the CLI exits 3 with the message).
+public struct OrdersJobError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

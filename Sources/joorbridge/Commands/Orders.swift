@@ -1,0 +1,235 @@
+import ArgumentParser
+import FileFormats
+import Foundation
+import JoorBridge
+import JoorModels
+
+/// `joorbridge orders`: the orders the bridge holds back, one order in full, delivering one on
+/// demand, and adopting orders a previous integration already delivered.
+struct Orders: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Look at held orders, deliver them on demand, adopt orders another integration delivered.",
+        discussion: """
+        An order is held, not lost, when nothing may deliver it yet: no customer code, no route
+        takes it, created before go_live. A held order is checked again whenever JOOR reports it
+        changed, and delivered as soon as nothing holds it. Rejected orders (their mapping fails)
+        are retried on every run.
+
+        Examples:
+          joorbridge orders list                    # held and rejected orders, with the reason
+          joorbridge orders show 9100005            # one order: its state, reason and JOOR's data
+          joorbridge orders deliver 9100005         # deliver it now, whatever held it
+          joorbridge orders deliver 9100005 --route eu
+          joorbridge orders adopt 8800101 8800102   # a previous integration delivered these
+          joorbridge orders adopt --file already-in-wms.csv
+
+        \(ExitStatus.helpText)
+        """,
+        subcommands: [List.self, Show.self, Deliver.self, Adopt.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List orders not delivered: held (with the reason) and rejected (retried every run).",
+            discussion: """
+            Reads the state store only; JOOR is not contacted.
+
+            Examples:
+              joorbridge orders list
+              joorbridge orders list --held --json
+            """)
+
+        @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
+        var config: String?
+
+        @Flag(help: "Only held orders.")
+        var held = false
+
+        @Flag(help: "Only rejected orders (their mapping fails; retried on every run).")
+        var rejected = false
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func run() throws {
+            let admin = OrdersAdmin(config: try Console.loadConfig(config))
+            let states: [DeliveryState] = held ? [.held] : rejected ? [.rejected] : [.held, .rejected]
+            let orders = try admin.list(states)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                Console.out(try encoder.encode(orders))
+                Console.out("")
+                return
+            }
+            if orders.isEmpty { Console.out("No \(states.map(\.rawValue).joined(separator: " or ")) order."); return }
+            for order in orders {
+                let details = [order.customerCode.map { "customer \($0)" }, order.warehouseCode.map { "warehouse \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                Console.out("\(order.orderID)\(order.version > 0 ? " (amendment \(order.version))" : "")  \(order.state.rawValue) since \(order.receivedAt)\(details.isEmpty ? "" : "  [\(details)]")")
+                Console.out("    \(order.reason ?? "")")
+            }
+            Console.out("\(orders.count) order(s). Deliver one with: joorbridge orders deliver ORDER_ID")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one order: its state in the ledger, why it is held, and the data JOOR sent.",
+            discussion: """
+            Examples:
+              joorbridge orders show 9100005
+              joorbridge orders show 9100005 --json
+            """)
+
+        @Argument(help: "The JOOR order id.")
+        var orderID: String
+
+        @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
+        var config: String?
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func run() throws {
+            let entries = try OrdersAdmin(config: try Console.loadConfig(config)).show(orderID)
+            guard !entries.isEmpty else {
+                Console.error("error: order \(orderID) is not in the ledger: joorbridge has not received it from JOOR")
+                throw ExitStatus.partial.exitCode
+            }
+            if json {
+                let encoder = JSONEncoder.canonical(pretty: true)
+                Console.out(try encoder.encode(entries.map(ShownOrder.init)))
+                Console.out("")
+                return
+            }
+            for entry in entries {
+                Console.out("order \(entry.orderID)\(entry.version > 0 ? " amendment \(entry.version)" : ""): \(entry.state.rawValue)\(entry.origin == .adopted ? " (delivered by the previous integration, adopted)" : "")")
+                if let reason = entry.reason { Console.out("  why: \(reason)") }
+                Console.out("  received \(entry.receivedAt)\(entry.deliveredAt.map { ", delivered \($0)" } ?? "")\(entry.attempts > 0 ? ", \(entry.attempts) attempt(s)" : "")")
+                if let route = entry.route { Console.out("  route: \(route) → \(entry.outbox ?? "")") }
+                if !entry.files.isEmpty { Console.out("  files: \(entry.files.joined(separator: ", "))") }
+                for key in entry.order.fields.keys.sorted() where !(entry.order.fields[key] ?? "").isEmpty {
+                    Console.out("  \(key): \(entry.order.fields[key] ?? "")")
+                }
+                Console.out("  line items: \(entry.order.lineItems.count)")
+            }
+        }
+
+        /// The JSON form of one ledger entry.
+        struct ShownOrder: Encodable {
+            var order_id: String, version: Int, state: String, origin: String, reason: String?, received_at: String, delivered_at: String?
+            var route: String?, outbox: String?, files: [String], joor: JoorOrder
+            init(_ entry: LedgerOrder) {
+                order_id = entry.orderID; version = entry.version; state = entry.state.rawValue; origin = entry.origin.rawValue
+                reason = entry.reason; received_at = entry.receivedAt; delivered_at = entry.deliveredAt
+                route = entry.route; outbox = entry.outbox; files = entry.files; joor = entry.order
+            }
+        }
+    }
+
+    struct Deliver: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deliver held or rejected orders now, whatever held them.",
+            discussion: """
+            JOOR is asked first for changes to held orders (a fixed customer code, say); the order
+            then goes through the first route that takes it, or --route. An order already delivered
+            is left alone: delivering twice delivers nothing more. Takes the run lock (exit 75
+            while a run or watch holds it).
+
+            Examples:
+              joorbridge orders deliver 9100005
+              joorbridge orders deliver 9100005 9100007 --route eu
+            """)
+
+        @Argument(help: "JOOR order ids.")
+        var orderIDs: [String]
+
+        @Option(help: ArgumentHelp("Deliver through this route (orders.routes) instead of the first that takes each order.", valueName: "name"))
+        var route: String?
+
+        @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
+        var config: String?
+
+        @OptionGroup var logging: LoggingOptions
+
+        func validate() throws {
+            if orderIDs.isEmpty { throw ValidationError("Name at least one order id (see `joorbridge orders list`).") }
+        }
+
+        func run() async throws {
+            let settings = try Console.loadConfig(config)
+            let logger = logging.makeLogger(settings)
+            var options = BridgeRun.Options()
+            options.deliverOrders = (orderIDs, route)
+            let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: ["orders"], options: options)
+            Console.summary(outcome, format: logging.format(settings), logger: logger)
+            throw ExitCode(outcome.exitCode)
+        }
+    }
+
+    struct Adopt: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record orders a previous integration already delivered to the WMS.",
+            discussion: """
+            joorbridge then never delivers them itself (not even when a catch-up meets them), but
+            does deliver their later amendments (with deliver_amendments). No file is written and
+            JOOR is not contacted. Use it when switching from another integration: see
+            docs/cut-over.md. A CSV file's order ids are read from its order_id column (or its
+            first column when there is no such header).
+
+            Examples:
+              joorbridge orders adopt 8800101 8800102
+              joorbridge orders adopt --file exported-by-old-integration.csv
+            """)
+
+        @Argument(help: "JOOR order ids.")
+        var orderIDs: [String] = []
+
+        @Option(help: ArgumentHelp("A CSV file with the order ids (column order_id, else the first column).", valueName: "file"))
+        var file: String?
+
+        @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
+        var config: String?
+
+        func validate() throws {
+            if orderIDs.isEmpty && file == nil { throw ValidationError("Name order ids, or a CSV file with --file.") }
+        }
+
+        func run() throws {
+            let admin = OrdersAdmin(config: try Console.loadConfig(config))
+            var ids = orderIDs
+            if let file { ids += try Self.ids(from: file) }
+            let adoption: Ledger.Adoption
+            do { adoption = try admin.adopt(ids) } catch let held as RunLock.Held {
+                Console.error("error: \(held)")
+                throw ExitStatus.locked.exitCode
+            }
+            Console.out("\(adoption.adopted.count) order(s) adopted as delivered by the previous integration; \(adoption.alreadyDelivered.count) were already delivered.")
+        }
+
+        /// Order ids from a CSV file: the `order_id` column, else the first; blank cells skipped.
+        static func ids(from path: String) throws -> [String] {
+            var options = CSVReadOptions()
+            options.hasHeader = false
+            let reader = try CSVReader(path: path, options: options)
+            var ids: [String] = []
+            var column = 0
+            var first = true
+            while let record = try reader.next() {
+                let fields = record.fields
+                if first {
+                    first = false
+                    if let index = fields.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "order_id" }) {
+                        column = index
+                        continue
+                    }
+                    if let value = fields.first, Int(value.trimmingCharacters(in: .whitespaces)) == nil { continue }  // some other header
+                }
+                if column < fields.count {
+                    let id = fields[column].trimmingCharacters(in: .whitespaces)
+                    if !id.isEmpty { ids.append(id) }
+                }
+            }
+            return ids
+        }
+    }
+}
