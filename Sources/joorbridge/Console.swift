@@ -4,8 +4,8 @@ import Logging
 
 /// Writing to the terminal: results on standard output, messages on standard error.
 enum Console {
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    static func out(_ text: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((text + terminator).utf8))
     }
 
     static func out(_ data: Data) {
