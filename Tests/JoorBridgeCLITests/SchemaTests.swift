@@ -46,7 +46,11 @@ struct SchemaTests {
         #expect(example.hasPrefix(Self.configLine + "\n"))
         let readme = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let minimal = try #require(readme.components(separatedBy: "A minimal one:\n\n```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
-        for (name, text) in [("init's starter", starter), ("the demo's config", demoConfig), ("deploy/example.yml", example), ("README's minimal config", minimal)] {
+        let manifest = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("deploy/kubernetes/joorbridge-acme.yaml"), encoding: .utf8)
+        let configMap = try SchemaValidator.documents(yaml: manifest).first as? [String: Any]
+        let kubernetes = try #require((configMap?["data"] as? [String: Any])?["joorbridge.yml"] as? String)
+        for (name, text) in [("init's starter", starter), ("the demo's config", demoConfig), ("deploy/example.yml", example),
+                             ("README's minimal config", minimal), ("the Kubernetes ConfigMap's config", kubernetes)] {
             #expect(try schema.problems(yaml: text) == [], "\(name)")
         }
         #expect(try schema.problems(yaml: example + "colour: blue\n") == ["$: unknown key 'colour'"])

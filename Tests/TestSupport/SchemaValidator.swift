@@ -26,6 +26,12 @@ public struct SchemaValidator {
         return try Yams.load(yaml: yaml, resolver) ?? NSNull()
     }
 
+    /// Every document of a multi-document YAML file (Kubernetes manifests), read like ``load(yaml:)``.
+    public static func documents(yaml: String) throws -> [Any] {
+        let resolver = try Resolver.default.removing(.timestamp).replacing(.bool, with: "^(?:true|True|TRUE|false|False|FALSE)$")
+        return Array(try Yams.load_all(yaml: yaml, resolver))
+    }
+
     /// Every place where `yaml` does not fit the schema, as `path: problem`; empty when it fits.
     public func problems(yaml: String) throws -> [String] {
         problems(try Self.load(yaml: yaml), root, "$")
