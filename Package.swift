@@ -2,6 +2,13 @@
 import Foundation
 import PackageDescription
 
+/// The commit the build is made from, for `joorbridge --version`: `JOORBRIDGE_COMMIT` from the
+/// environment (scripts/package.sh and CI set it from `git rev-parse --short HEAD`). Without it
+/// (a plain `swift build`) the binary says "unknown commit". Only letters, digits, `.` and `-`.
+let buildCommit = ProcessInfo.processInfo.environment["JOORBRIDGE_COMMIT"].flatMap { commit in
+    commit.isEmpty || !commit.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }) ? nil : commit
+}
+
 /// joorbridge: a file bridge between JOOR and warehouse systems that only speak CSV and XML.
 ///
 /// Layout follows the data flow. `ls Sources` should tell a newcomer where things live:
@@ -13,6 +20,7 @@ import PackageDescription
 /// - `JoorSandbox`: a local JOOR stand-in with fault injection, for tests, demos and trials.
 /// - `JoorBridge`: the jobs (orders, inventory, products), the config, the SQLite ledger and the folders.
 /// - `joorbridge`: the command-line executable (a thin layer over the libraries).
+/// - `CBuildInfo`: the commit `joorbridge --version` names (C, because only C defines carry a value).
 let package = Package(
     name: "joorbridge",
     platforms: [.macOS(.v13)],
@@ -45,6 +53,10 @@ let package = Package(
             name: "CLibSSH",
             pkgConfig: "libssh",
             providers: [.apt(["libssh-dev"]), .brew(["libssh"])]
+        ),
+        .target(
+            name: "CBuildInfo",
+            cSettings: buildCommit.map { [.define("JOORBRIDGE_COMMIT", to: "\"\($0)\"")] } ?? []
         ),
         .target(
             name: "SFTP",
@@ -100,6 +112,7 @@ let package = Package(
         .executableTarget(
             name: "joorbridge",
             dependencies: [
+                "CBuildInfo",
                 "FileFormats",
                 "JoorModels",
                 "Mapping",
@@ -120,7 +133,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [.product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
             path: "Tests/TestSupport"
         ),
         .testTarget(

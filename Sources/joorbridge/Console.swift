@@ -4,8 +4,8 @@ import Logging
 
 /// Writing to the terminal: results on standard output, messages on standard error.
 enum Console {
-    static func out(_ text: String) {
-        out(Data((text + "\n").utf8))
+    static func out(_ text: String, terminator: String = "\n") {
+        out(Data((text + terminator).utf8))
     }
 
     /// Writes to standard output; a reader that went away (`joorbridge … | head`) is not an error.

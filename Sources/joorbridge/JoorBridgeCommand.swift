@@ -8,6 +8,6 @@ struct JoorBridgeCommand: AsyncParsableCommand {
         abstract: "Move orders, inventory and products between JOOR and a warehouse system's CSV/XML files.",
         discussion: ExitStatus.helpText,
         version: JoorBridgeVersion.current,
-        subcommands: [Demo.self, Run.self, Watch.self, Status.self, Orders.self, Check.self, Preview.self, Sandbox.self, Init.self]
+        subcommands: [Demo.self, Run.self, Watch.self, Status.self, Orders.self, Check.self, Preview.self, Sandbox.self, Init.self, Schema.self]
     )
 }

@@ -4,6 +4,7 @@
 enum ShippedMappings {
     static let files: [(name: String, text: String)] = [
         ("customers-csv.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # Customer master import that goes with each order file: the customer with bill-to and ship-to.
 version: 1
 kind: customers
@@ -40,6 +41,7 @@ columns:
   - { name: ShipToEmail,   from: order.shipping_email }
 """#),
         ("inventory-csv.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # Stock export of a German WMS: semicolon-separated, Windows-1252, one row per SKU and warehouse.
 # Available = on hand - reserved. A date in "Zulauf" marks stock that is still incoming (WIP).
 version: 1
@@ -57,6 +59,7 @@ lookups:
   warehouses: { HH: "Hamburg Süd", MUC: "München" }
 """#),
         ("inventory-size-grid-csv.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # Apparel size grid: one row per style + color, the quantity of each size position in S1..S6.
 # The size names come from the row's size scale. One JOOR inventory item per size.
 version: 1
@@ -81,6 +84,7 @@ lookups:
     ONE: "OS"
 """#),
         ("inventory-xml.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # Namespaced XML stock report: Item elements inside Site elements, the SKU in an attribute,
 # the warehouse in the enclosing Site's code.
 version: 1
@@ -98,6 +102,7 @@ lookups:
   warehouses: { HH: "Hamburg Süd", MUC: "München" }
 """#),
         ("orders-csv-header-detail.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # Header/detail import: an H record per order followed by a D record per line, pipe-separated,
 # no header row (the WMS reads records by their first field).
 version: 1
@@ -128,6 +133,7 @@ detail_columns:
   - { name: Price,      from: line.item_price, type: decimal, number: { decimals: 2 } }
 """#),
         ("orders-csv-lines.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # The usual WMS order import: one CSV row per order line, order fields repeated on each row.
 version: 1
 kind: orders
@@ -163,6 +169,7 @@ columns:
   - { name: Comments,     from: order.order_comments, truncate: 60 }
 """#),
         ("orders-csv-size-grid.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # Apparel ERP import: one row per style + color with the ordered quantity of each size in its
 # own column (Menge1..Menge8) and the size names beside them (Gr1..Gr8). German layout:
 # semicolon-separated, Windows-1252, decimal comma.
@@ -187,6 +194,7 @@ columns:
   - { name: Bemerkung, from: order.order_comments }
 """#),
         ("orders-xml.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # XML order import: one file per order with header, addresses and repeated Line elements.
 version: 1
 kind: orders
@@ -230,6 +238,7 @@ template:
         Price: { from: line.item_price, type: decimal, number: { decimals: 2 } }
 """#),
         ("products-csv.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # Flat product export: one row per style / color / size with its UPC and prices in two
 # currencies. Rows of one style may be anywhere in the file; joorbridge groups them into styles.
 version: 1

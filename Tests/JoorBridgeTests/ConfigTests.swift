@@ -112,6 +112,26 @@ struct ConfigTests {
         #expect("\(try config.loadToken(environment: [:]))" == "<redacted>")
     }
 
+    /// systemd's `LoadCredential=joor-token:…` puts the token in `$CREDENTIALS_DIRECTORY`; the
+    /// environment variable still wins, and a credential others can read is refused like a token file.
+    @Test func tokenFromASystemdCredential() throws {
+        let (config, _) = try load("version: 1\njoor: { token_env: MY_JOOR_TOKEN }\n")
+        let credentials = try TemporaryDirectory("credentials")
+        let file = try credentials.write("joor-token", text: "from-credential\n")
+        chmod(file, 0o400)
+        #expect(try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path]).value == "from-credential")
+        #expect(try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path, "MY_JOOR_TOKEN": "from-env"]).value == "from-env")
+        chmod(file, 0o644)
+        let error = #expect(throws: MappingErrors.self) { try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path]) }
+        #expect(error?.description.contains("the systemd credential joor-token") == true)
+        let none = #expect(throws: MappingErrors.self) { try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path("elsewhere")]) }
+        #expect(none?.description.contains("LoadCredential=joor-token:FILE") == true)
+        // An empty credential counts as none.
+        try credentials.write("joor-token", text: "")
+        let empty = #expect(throws: MappingErrors.self) { try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path]) }
+        #expect(empty?.description.contains("set the environment variable MY_JOOR_TOKEN") == true)
+    }
+
     @Test func missingTokenSaysWhichVariable() throws {
         let (config, _) = try load("version: 1\njoor: { token_env: MY_JOOR_TOKEN }\n")
         let error = #expect(throws: MappingErrors.self) { try config.loadToken(environment: [:]) }

@@ -10,9 +10,25 @@ struct ConfigParser {
 
     static let version = 1
 
+    /// The keys of each section (the JSON Schema, `ConfigSchema`, is built from these too).
+    enum Keys {
+        static let top = ["version", "joor", "folders", "state", "orders", "inventory", "products", "notify", "watch", "log", "sftp"]
+        static let folders = ["inbox", "outbox", "processing", "archive", "error", "outbox_staging"]
+        static let joor = ["token_env", "token_file", "test_mode", "base_url", "account", "credit_limit", "credit_window_seconds", "request_timeout_seconds", "connect_timeout_seconds", "api", "v4"]
+        static let v4 = ["client_id", "client_secret_env", "username", "password_env", "account"]
+        static let inventory = ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts", "batch_size", "overwrite", "dec_pending", "full", "safety_stock"]
+        static let products = ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts", "batch_size", "full"]
+        static let orders = ["enabled", "mapping", "customers_mapping", "order_status", "warehouse_code", "skip_empty_customer_code", "go_live", "page_size", "deliver_amendments", "temp_name", "done_marker", "catch_up_days", "routes"]
+        static let route = ["name", "when", "outbox", "mapping", "customers_mapping"]
+        static let notify = ["webhook", "command", "when", "timeout_seconds", "attempts"]
+        static let watch = ["interval_seconds", "poll_seconds"]
+        static let sftp = ["key_file", "passphrase_env", "host_key_sha256", "known_hosts", "connect_timeout_seconds", "timeout_seconds", "after_download", "remote_archive", "remote_error"]
+        static let log = ["format", "level"]
+    }
+
     func parse(_ text: String) -> BridgeConfig? {
         guard let root = reader.compose(text), let top = reader.object(root, "the config") else { return nil }
-        reader.checkKeys(top, allowed: ["version", "joor", "folders", "state", "orders", "inventory", "products", "notify", "watch", "log", "sftp"])
+        reader.checkKeys(top, allowed: Keys.top)
         if let v = top["version"] {
             if let n = reader.int(v, "version"), n != Self.version { reader.error(v, "config version \(n) is not supported; this joorbridge reads version \(Self.version)") }
         } else {
@@ -25,7 +41,7 @@ struct ConfigParser {
         var folders = BridgeConfig.Folders(inbox: resolve("inbox"), outbox: resolve("outbox"), processing: resolve("processing"),
                                            archive: resolve("archive"), error: resolve("error"))
         if let node = top["folders"], let object = reader.object(node, "folders") {
-            reader.checkKeys(object, allowed: ["inbox", "outbox", "processing", "archive", "error", "outbox_staging"])
+            reader.checkKeys(object, allowed: Keys.folders)
             func folder(_ key: String, _ keyPath: WritableKeyPath<BridgeConfig.Folders, String>, remote: WritableKeyPath<BridgeConfig.Folders, String?>? = nil) {
                 guard let value = object[key].flatMap({ reader.string($0, "folders.\(key)") }) else { return }
                 guard value.lowercased().hasPrefix("sftp:") else {
@@ -69,7 +85,7 @@ struct ConfigParser {
     private func joor(_ node: Node) -> BridgeConfig.JOOR {
         var joor = BridgeConfig.JOOR()
         guard let object = reader.object(node, "joor") else { return joor }
-        reader.checkKeys(object, allowed: ["token_env", "token_file", "test_mode", "base_url", "account", "credit_limit", "credit_window_seconds", "request_timeout_seconds", "connect_timeout_seconds", "api", "v4"])
+        reader.checkKeys(object, allowed: Keys.joor)
         if let v = object["token_env"].flatMap({ reader.string($0, "joor.token_env") }) { joor.tokenEnv = v }
         joor.tokenFile = object["token_file"].flatMap { reader.string($0, "joor.token_file") }.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path }
         if object.has("token_env") && object.has("token_file") { reader.error(object["token_file"], "give either joor.token_env or joor.token_file, not both") }
@@ -88,7 +104,7 @@ struct ConfigParser {
         }
         if let api = object["api"].flatMap({ reader.choice($0, "joor.api", ["v2", "v4"]) }) { joor.productsAPI = api }
         if let v4 = reader.object(object["v4"], "joor.v4") {
-            reader.checkKeys(v4, allowed: ["client_id", "client_secret_env", "username", "password_env", "account"])
+            reader.checkKeys(v4, allowed: Keys.v4)
             func text(_ key: String, _ fallback: String? = nil) -> String? {
                 let value = v4[key].flatMap { reader.string($0, "joor.v4.\(key)") } ?? fallback
                 if value == nil { reader.error(v4.node, "joor.v4 needs \(key):") }
@@ -107,8 +123,7 @@ struct ConfigParser {
 
     private func inventory(_ node: Node, resolve: (String) -> String) -> InventorySettings? {
         guard let object = reader.object(node, "inventory") else { return nil }
-        reader.checkKeys(object, allowed: ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts",
-                                           "batch_size", "overwrite", "dec_pending", "full", "safety_stock"])
+        reader.checkKeys(object, allowed: Keys.inventory)
         guard let mapping = object["mapping"].flatMap({ reader.string($0, "inventory.mapping") }) else {
             reader.error(node, "inventory needs mapping: (the inventory mapping file, e.g. mappings/inventory-csv.yml)")
             return nil
@@ -145,7 +160,7 @@ struct ConfigParser {
 
     private func products(_ node: Node, resolve: (String) -> String) -> ProductsSettings? {
         guard let object = reader.object(node, "products") else { return nil }
-        reader.checkKeys(object, allowed: ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts", "batch_size", "full"])
+        reader.checkKeys(object, allowed: Keys.products)
         guard let mapping = object["mapping"].flatMap({ reader.string($0, "products.mapping") }) else {
             reader.error(node, "products needs mapping: (the products mapping file, e.g. mappings/products-csv.yml)")
             return nil
@@ -161,8 +176,7 @@ struct ConfigParser {
 
     private func orders(_ node: Node, resolve: (String) -> String) -> OrdersSettings? {
         guard let object = reader.object(node, "orders") else { return nil }
-        reader.checkKeys(object, allowed: ["enabled", "mapping", "customers_mapping", "order_status", "warehouse_code", "skip_empty_customer_code",
-                                           "go_live", "page_size", "deliver_amendments", "temp_name", "done_marker", "catch_up_days", "routes"])
+        reader.checkKeys(object, allowed: Keys.orders)
         guard let mapping = object["mapping"].flatMap({ reader.string($0, "orders.mapping") }) else {
             reader.error(node, "orders needs mapping: (the orders mapping file, e.g. mappings/orders-csv-lines.yml)")
             return nil
@@ -210,7 +224,7 @@ struct ConfigParser {
         var names: Set<String> = []
         for (index, item) in items.enumerated() {
             guard let object = reader.object(item, "orders.routes entry") else { continue }
-            reader.checkKeys(object, allowed: ["name", "when", "outbox", "mapping", "customers_mapping"])
+            reader.checkKeys(object, allowed: Keys.route)
             guard let name = object["name"].flatMap({ reader.string($0, "orders.routes.name") }) else {
                 reader.error(item, "each route needs name: (letters, digits, - and _), used in the ledger, status and `orders deliver --route`")
                 continue
@@ -241,7 +255,7 @@ struct ConfigParser {
 
     private func notify(_ node: Node) -> NotifySettings? {
         guard let object = reader.object(node, "notify") else { return nil }
-        reader.checkKeys(object, allowed: ["webhook", "command", "when", "timeout_seconds", "attempts"])
+        reader.checkKeys(object, allowed: Keys.notify)
         var settings = NotifySettings()
         if let url = object["webhook"].flatMap({ reader.string($0, "notify.webhook") }) {
             if let scheme = URL(string: url)?.scheme, ["http", "https"].contains(scheme) { settings.webhook = url } else {
@@ -265,7 +279,7 @@ struct ConfigParser {
     private func watch(_ node: Node) -> WatchSettings {
         var settings = WatchSettings()
         guard let object = reader.object(node, "watch") else { return settings }
-        reader.checkKeys(object, allowed: ["interval_seconds", "poll_seconds"])
+        reader.checkKeys(object, allowed: Keys.watch)
         func seconds(_ key: String, _ range: ClosedRange<Double>) -> Double? {
             guard let value = object[key], let text = reader.string(value, "watch.\(key)") else { return nil }
             guard let n = Double(text), range.contains(n) else {
@@ -281,8 +295,7 @@ struct ConfigParser {
 
     private func sftp(_ node: Node, resolve: (String) -> String) -> SFTPSettings? {
         guard let object = reader.object(node, "sftp") else { return nil }
-        reader.checkKeys(object, allowed: ["key_file", "passphrase_env", "host_key_sha256", "known_hosts", "connect_timeout_seconds",
-                                           "timeout_seconds", "after_download", "remote_archive", "remote_error"])
+        reader.checkKeys(object, allowed: Keys.sftp)
         guard let key = object["key_file"].flatMap({ reader.string($0, "sftp.key_file") }) else {
             reader.error(node, "sftp needs key_file: the private key joorbridge logs in with (password logins are not offered)")
             return nil
@@ -326,7 +339,7 @@ struct ConfigParser {
     private func log(_ node: Node) -> LogSettings {
         var settings = LogSettings()
         guard let object = reader.object(node, "log") else { return settings }
-        reader.checkKeys(object, allowed: ["format", "level"])
+        reader.checkKeys(object, allowed: Keys.log)
         settings.format = object["format"].flatMap { reader.choice($0, "log.format", ["text", "json"]) }
         settings.level = object["level"].flatMap { reader.choice($0, "log.level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) }
         return settings

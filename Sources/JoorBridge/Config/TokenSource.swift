@@ -4,25 +4,41 @@ import Logging
 import Mapping
 
 extension BridgeConfig {
-    /// The JOOR API token, from `token_file` (refused if others can read it) or the environment.
+    /// The systemd credential the token may come from: a unit with
+    /// `LoadCredential=joor-token:/etc/joorbridge/BRAND.token` (see `deploy/joorbridge@.service`)
+    /// lets joorbridge read it from `$CREDENTIALS_DIRECTORY/joor-token`, so the config names no file.
+    public static let tokenCredential = "joor-token"
+
+    /// The JOOR API token: from `token_file` (refused if others can read it), else the environment
+    /// variable `token_env`, else the systemd credential ``tokenCredential``.
     public func loadToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(MappingErrors) -> Secret {
         if let file = joor.tokenFile {
-            var info = stat()
-            guard stat(file, &info) == 0 else {
-                throw MappingErrors([MappingError(path: path, message: "joor.token_file \(file) cannot be read; create it with the token on one line, mode 600")])
-            }
-            if info.st_mode & 0o077 != 0 {
-                throw MappingErrors([MappingError(path: path, message: "joor.token_file \(file) can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))); run: chmod 600 \(file)")])
-            }
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw MappingErrors([MappingError(path: path, message: "joor.token_file \(file) is empty")])
-            }
-            return Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            return try readToken(file, what: "joor.token_file \(file)")
         }
-        guard let value = environment[joor.tokenEnv], !value.isEmpty else {
-            throw MappingErrors([MappingError(path: path, message: "the JOOR API token is missing: set the environment variable \(joor.tokenEnv) (or use joor.token_file)")])
+        if let value = environment[joor.tokenEnv], !value.isEmpty {
+            return Secret(value)
         }
-        return Secret(value)
+        // An empty credential counts as none.
+        if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty,
+           let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + Self.tokenCredential))?[.size] as? Int, size > 0 {
+            return try readToken(directory + "/" + Self.tokenCredential, what: "the systemd credential \(Self.tokenCredential) (\(directory)/\(Self.tokenCredential))")
+        }
+        throw MappingErrors([MappingError(path: path, message: "the JOOR API token is missing: set the environment variable \(joor.tokenEnv) (or use joor.token_file, or LoadCredential=\(Self.tokenCredential):FILE in the systemd unit)")])
+    }
+
+    /// A token file: private to its owner and not empty; the token is its text, trimmed.
+    private func readToken(_ file: String, what: String) throws(MappingErrors) -> Secret {
+        var info = stat()
+        guard stat(file, &info) == 0 else {
+            throw MappingErrors([MappingError(path: path, message: "\(what) cannot be read; create it with the token on one line, mode 600")])
+        }
+        if info.st_mode & 0o077 != 0 {
+            throw MappingErrors([MappingError(path: path, message: "\(what) can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))); run: chmod 600 \(file)")])
+        }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw MappingErrors([MappingError(path: path, message: "\(what) is empty")])
+        }
+        return Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The JOOR endpoint: `base_url` if given, else JOOR's sandbox (test_mode) or production.

@@ -8,12 +8,21 @@ struct InboundCompiler {
     let kind: MappingKind
     let lookups: [String: LookupTable]
 
+    /// The keys of each part of an inbound mapping (the JSON Schema is built from these too).
+    static let sourceKeys = ["format", "csv", "xml"]
+    static let csvKeys = ["delimiter", "quote", "header", "encoding", "skip_lines", "trim", "strict", "ragged_rows", "replace_invalid_bytes", "max_field_bytes"]
+    static let xmlKeys = ["record", "namespaces", "encoding"]
+    static let sizesKeys = ["columns", "names", "barcodes", "scale", "packed", "group", "skip_empty"]
+    static let scaleKeys = ["from", "lookup"]
+    static let packedKeys = ["from", "separator", "part_separator", "parts"]
+    static let groupKeys = ["path", "name", "quantity", "barcode"]
+
     func compile(_ top: YAMLObject) -> InboundMapping? {
         guard let sourceNode = top["source"], let source = reader.object(sourceNode, "source") else {
             reader.error(top.node, "an inbound mapping needs 'source:' with format: csv or xml")
             return nil
         }
-        reader.checkKeys(source, allowed: ["format", "csv", "xml"])
+        reader.checkKeys(source, allowed: Self.sourceKeys)
         guard let format = reader.choice(source["format"], "source.format", ["csv", "xml"]) else {
             if source["format"] == nil { reader.error(sourceNode, "source needs format: csv or xml") }
             return nil
@@ -82,7 +91,7 @@ struct InboundCompiler {
     private func csvOptions(_ node: Node?) -> CSVReadOptions {
         var options = CSVReadOptions()
         guard let node, let object = reader.object(node, "source.csv") else { return options }
-        reader.checkKeys(object, allowed: ["delimiter", "quote", "header", "encoding", "skip_lines", "trim", "strict", "ragged_rows", "replace_invalid_bytes", "max_field_bytes"])
+        reader.checkKeys(object, allowed: Self.csvKeys)
         if let d = object["delimiter"], let text = reader.string(d, "source.csv.delimiter") {
             let value = text == "\\t" || text.lowercased() == "tab" ? "\t" : text
             if value.utf8.count == 1 { options.delimiter = value.utf8.first! } else { reader.error(d, "the delimiter must be one character (or tab), not '\(text)'") }
@@ -112,7 +121,7 @@ struct InboundCompiler {
             reader.error(parent, "format: xml needs xml: { record: \"/Root/Item\" } naming the repeating record element")
             return nil
         }
-        reader.checkKeys(object, allowed: ["record", "namespaces", "encoding"])
+        reader.checkKeys(object, allowed: Self.xmlKeys)
         var namespaces: [String: String] = [:]
         if let ns = reader.object(object["namespaces"], "source.xml.namespaces") {
             for e in ns.entries { namespaces[e.key] = reader.string(e.value, "namespace \(e.key)") ?? "" }
@@ -139,7 +148,7 @@ struct InboundCompiler {
 
     private func parseSizeGrid(_ node: Node, style: ReferenceStyle) -> SizeGrid? {
         guard let object = reader.object(node, "sizes") else { return nil }
-        reader.checkKeys(object, allowed: ["columns", "names", "barcodes", "scale", "packed", "group", "skip_empty"])
+        reader.checkKeys(object, allowed: Self.sizesKeys)
         func columns(_ key: String) -> [String]? {
             guard let n = object[key] else { return nil }
             let list = reader.strings(n, "sizes.\(key)") ?? []
@@ -156,7 +165,7 @@ struct InboundCompiler {
         let skipEmpty = object["skip_empty"].flatMap { reader.bool($0, "sizes.skip_empty") } ?? true
         var scale: (SourceRef, LookupTable)?
         if let scaleObject = reader.object(object["scale"], "sizes.scale") {
-            reader.checkKeys(scaleObject, allowed: ["from", "lookup"])
+            reader.checkKeys(scaleObject, allowed: Self.scaleKeys)
             if let from = scaleObject["from"].flatMap({ reader.string($0, "sizes.scale.from") }),
                let ref = try? style.parse(from),
                let name = scaleObject["lookup"].flatMap({ reader.string($0, "sizes.scale.lookup") }) {
@@ -173,7 +182,7 @@ struct InboundCompiler {
             if let barcodes, barcodes.count != quantities.count { reader.error(object["barcodes"], "sizes.barcodes has \(barcodes.count) columns but sizes.columns has \(quantities.count)") }
             layout = .columns(quantities: quantities, names: names, barcodes: barcodes)
         } else if let packed = reader.object(object["packed"], "sizes.packed") {
-            reader.checkKeys(packed, allowed: ["from", "separator", "part_separator", "parts"])
+            reader.checkKeys(packed, allowed: Self.packedKeys)
             guard let from = packed["from"].flatMap({ reader.string($0, "sizes.packed.from") }), let ref = try? style.parse(from) else {
                 reader.error(packed.node, "sizes.packed needs from: (the field holding all sizes)")
                 return nil
@@ -186,7 +195,7 @@ struct InboundCompiler {
                              partSeparator: packed["part_separator"].flatMap { reader.string($0, "part_separator") } ?? ":", parts: parts)
         } else if let group = reader.object(object["group"], "sizes.group") {
             guard case .xml(let namespaces) = style else { reader.error(group.node, "sizes.group is for XML"); return nil }
-            reader.checkKeys(group, allowed: ["path", "name", "quantity", "barcode"])
+            reader.checkKeys(group, allowed: Self.groupKeys)
             do {
                 let path = try XMLPath(group["path"].flatMap { reader.string($0, "sizes.group.path") } ?? "", namespaces: namespaces)
                 var parts: [SourceRef.SizePart: XMLPath] = [:]

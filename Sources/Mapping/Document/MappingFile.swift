@@ -43,6 +43,9 @@ public struct MappingFile: Sendable {
         return file!
     }
 
+    /// The keys of a lookup table given as `{ file, key, value, … }` or `{ entries, ignore_case }`.
+    static let lookupKeys = ["file", "key", "value", "ignore_case", "entries", "delimiter"]
+
     static let topKeys = ["version", "kind", "description", "source", "fields", "lookups", "skip_row_when", "sizes", "output", "columns", "header_columns", "detail_columns", "template"]
 
     private static func compile(_ text: String, reader: YAMLReader) -> MappingFile? {
@@ -95,7 +98,7 @@ public struct MappingFile: Sendable {
                 tables[entry.key] = LookupTable(name: entry.key, entries: map, ignoreCase: false)
                 continue
             }
-            reader.checkKeys(table, allowed: ["file", "key", "value", "ignore_case", "entries", "delimiter"])
+            reader.checkKeys(table, allowed: lookupKeys)
             let ignoreCase = table["ignore_case"].flatMap { reader.bool($0, "\(what).ignore_case") } ?? false
             if isWrapped, let entries = reader.object(table["entries"], "\(what).entries") {
                 var map: [String: String] = [:]

@@ -10,12 +10,24 @@ struct OutboundCompiler {
 
     private var rules: RuleParser { RuleParser(reader: reader, style: .orders, lookups: lookups) }
 
+    /// The keys of each part of an outbound mapping (the JSON Schema is built from these too).
+    static let outputKeys = ["format", "layout", "file_name", "per", "csv", "xml", "size_grid", "detail_file_name", "unique_by"]
+    static let csvKeys = ["delimiter", "quote", "encoding", "quoting", "line_ending", "header", "neutralize_formulas"]
+    static let xmlKeys = ["root", "encoding", "indent", "namespaces", "replace_invalid_characters"]
+    static let sizeGridKeys = ["positions", "quantity_header", "size_header", "group_by"]
+    /// What a column entry accepts beside the rule keys.
+    static let columnKeys = ["name", "neutralize"]
+    /// What a template element written as a rule accepts beside the rule keys.
+    static let elementRuleKeys = ["omit_empty"]
+    /// The keys of a template element written as an object, beside `@attributes` and child elements.
+    static let elementKeys = ["for_each", "omit_empty", "text"]
+
     func compile(_ top: YAMLObject) -> OutboundMapping? {
         guard let outputNode = top["output"], let output = reader.object(outputNode, "output") else {
             reader.error(top.node, "an outbound mapping needs 'output:' (format, layout, file_name)")
             return nil
         }
-        reader.checkKeys(output, allowed: ["format", "layout", "file_name", "per", "csv", "xml", "size_grid", "detail_file_name", "unique_by"])
+        reader.checkKeys(output, allowed: Self.outputKeys)
         let formatName = reader.choice(output["format"], "output.format", ["csv", "xml"]) ?? "csv"
         let defaultLayout = kind == .customers ? "orders" : "lines"
         let layoutName = output["layout"].flatMap { reader.choice($0, "output.layout", ["lines", "size_grid", "header_detail", "orders"]) } ?? defaultLayout
@@ -100,7 +112,7 @@ struct OutboundCompiler {
                 continue
             }
             if !names.insert(name).inserted { reader.warning(item, "column '\(name)' appears twice in \(what)") }
-            let rule = rules.parse(item, target: name, extraKeys: ["name", "neutralize"])
+            let rule = rules.parse(item, target: name, extraKeys: Self.columnKeys)
             checkReferences(rule, at: item)
             let neutralize = object["neutralize"].flatMap { reader.bool($0, "\(what).\(name).neutralize") }
             columns.append(.init(name: name, rule: rule, neutralize: neutralize))
@@ -127,7 +139,7 @@ struct OutboundCompiler {
     private func csvFormat(_ node: Node?) -> (options: CSVWriteOptions, header: Bool, neutralize: Bool) {
         var options = CSVWriteOptions()
         guard let node, let object = reader.object(node, "output.csv") else { return (options, true, true) }
-        reader.checkKeys(object, allowed: ["delimiter", "quote", "encoding", "quoting", "line_ending", "header", "neutralize_formulas"])
+        reader.checkKeys(object, allowed: Self.csvKeys)
         if let d = object["delimiter"], let text = reader.string(d, "output.csv.delimiter") {
             let value = text == "\\t" || text.lowercased() == "tab" ? "\t" : text
             if value.utf8.count == 1 { options.delimiter = value.utf8.first! } else { reader.error(d, "the delimiter must be one character (or tab)") }
@@ -150,7 +162,7 @@ struct OutboundCompiler {
             reader.error(parent, "layout: size_grid needs size_grid: { positions: 12, quantity_header: \"Qty{n}\" }")
             return nil
         }
-        reader.checkKeys(object, allowed: ["positions", "quantity_header", "size_header", "group_by"])
+        reader.checkKeys(object, allowed: Self.sizeGridKeys)
         let positions = object["positions"].flatMap { reader.int($0, "size_grid.positions") } ?? 0
         if positions < 1 || positions > 200 { reader.error(node, "size_grid.positions must be between 1 and 200") }
         let quantityHeader = object["quantity_header"].flatMap { reader.string($0, "quantity_header") } ?? "Qty{n}"
@@ -170,7 +182,7 @@ struct OutboundCompiler {
         var root = "Orders"
         var rootAttributes: [(String, String)] = []
         if let node, let object = reader.object(node, "output.xml") {
-            reader.checkKeys(object, allowed: ["root", "encoding", "indent", "namespaces", "replace_invalid_characters"])
+            reader.checkKeys(object, allowed: Self.xmlKeys)
             root = object["root"].flatMap { reader.string($0, "output.xml.root") } ?? root
             options.indent = object["indent"].flatMap { reader.bool($0, "output.xml.indent") } ?? true
             options.replaceInvalidCharacters = object["replace_invalid_characters"].flatMap { reader.bool($0, "replace_invalid_characters") } ?? false
@@ -194,7 +206,7 @@ struct OutboundCompiler {
     private func element(_ name: String, _ node: Node, keyNode: Node, insideLine: Bool) -> XMLTemplate.Element? {
         if name.hasPrefix("@") { reader.error(keyNode, "attribute \(name) must be inside an element"); return nil }
         if RuleParser.isRule(node) {
-            let rule = rules.parse(node, target: name, extraKeys: ["omit_empty"])
+            let rule = rules.parse(node, target: name, extraKeys: Self.elementRuleKeys)
             checkReferences(rule, at: node)
             checkLineScope(rule, insideLine: insideLine, at: node)
             var omit = false

@@ -9,6 +9,16 @@ struct RuleParser {
         "case", "replace", "split", "pad", "lookup", "on_missing", "date", "number", "truncate", "when", "clamp",
     ]
     static let sourceKeys: Set<String> = ["from", "column", "const", "concat", "expr"]
+    /// The keys of the nested parts of a rule and of a condition (the JSON Schema is built from these too).
+    static let replaceKeys = ["pattern", "with"]
+    static let splitKeys = ["on", "take", "join"]
+    static let padKeys = ["length", "with", "side"]
+    static let clampKeys = ["min", "max"]
+    static let dateKeys = ["in", "out", "time_zone"]
+    static let numberKeys = ["decimal", "thousands", "decimals", "output_decimal"]
+    static let conditionKeys = ["field", "equals", "not_equals", "in", "empty", "not_empty", "matches"]
+    static let allOfKeys = ["all"]
+    static let anyOfKeys = ["any"]
 
     let reader: YAMLReader
     let style: ReferenceStyle
@@ -103,7 +113,7 @@ struct RuleParser {
 
     private func clamp(_ node: Node, _ what: String) -> FieldRule.Clamp? {
         guard let object = reader.object(node, "\(what).clamp") else { return nil }
-        reader.checkKeys(object, allowed: ["min", "max"])
+        reader.checkKeys(object, allowed: Self.clampKeys)
         let clamp = FieldRule.Clamp(min: decimal(object["min"], "\(what).clamp.min"), max: decimal(object["max"], "\(what).clamp.max"))
         if clamp.min == nil && clamp.max == nil { reader.error(node, "\(what).clamp needs min:, max: or both, e.g. clamp: { min: 0 }") }
         if let low = clamp.min, let high = clamp.max, low > high { reader.error(node, "\(what).clamp: min is above max") }
@@ -120,7 +130,7 @@ struct RuleParser {
         case .sequence(let list):
             return list.compactMap { (item: Node) -> FieldRule.Replacement? in
                 guard let object = reader.object(item, "\(what).replace entry") else { return nil }
-                reader.checkKeys(object, allowed: ["pattern", "with"])
+                reader.checkKeys(object, allowed: Self.replaceKeys)
                 guard let pattern = object["pattern"].flatMap({ reader.string($0, "\(what).replace.pattern") }) else {
                     reader.error(item, "\(what).replace: each entry needs a pattern (and with:)")
                     return nil
@@ -140,7 +150,7 @@ struct RuleParser {
 
     private func split(_ node: Node, _ what: String) -> FieldRule.Split? {
         guard let object = reader.object(node, "\(what).split") else { return nil }
-        reader.checkKeys(object, allowed: ["on", "take", "join"])
+        reader.checkKeys(object, allowed: Self.splitKeys)
         guard let on = object["on"].flatMap({ reader.string($0, "\(what).split.on") }), !on.isEmpty else {
             reader.error(node, "\(what).split needs on: (the separator)")
             return nil
@@ -151,7 +161,7 @@ struct RuleParser {
 
     private func pad(_ node: Node, _ what: String) -> FieldRule.Pad? {
         guard let object = reader.object(node, "\(what).pad") else { return nil }
-        reader.checkKeys(object, allowed: ["length", "with", "side"])
+        reader.checkKeys(object, allowed: Self.padKeys)
         guard let length = object["length"].flatMap({ reader.int($0, "\(what).pad.length") }) else {
             reader.error(node, "\(what).pad needs length:")
             return nil
@@ -163,7 +173,7 @@ struct RuleParser {
 
     private func date(_ node: Node, _ what: String) -> FieldRule.DateRule? {
         guard let object = reader.object(node, "\(what).date") else { return nil }
-        reader.checkKeys(object, allowed: ["in", "out", "time_zone"])
+        reader.checkKeys(object, allowed: Self.dateKeys)
         var inputs: [DatePattern] = []
         for text in object["in"].flatMap({ reader.strings($0, "\(what).date.in") }) ?? ["iso8601"] {
             do { inputs.append(try DatePattern(text)) } catch { reader.error(object["in"], error.message) }
@@ -182,7 +192,7 @@ struct RuleParser {
 
     private func number(_ node: Node, _ what: String) -> FieldRule.NumberFormat? {
         guard let object = reader.object(node, "\(what).number") else { return nil }
-        reader.checkKeys(object, allowed: ["decimal", "thousands", "decimals", "output_decimal"])
+        reader.checkKeys(object, allowed: Self.numberKeys)
         var format = FieldRule.NumberFormat()
         func char(_ key: String) -> Character? {
             guard let n = object[key], let s = reader.string(n, "\(what).number.\(key)") else { return nil }
@@ -205,16 +215,16 @@ struct RuleParser {
         if case .sequence(let list) = node { return .any(list.compactMap { condition($0, what) }) }
         guard let object = reader.object(node, what) else { return nil }
         if let all = object["all"] {
-            reader.checkKeys(object, allowed: ["all"])
+            reader.checkKeys(object, allowed: Self.allOfKeys)
             guard case .sequence(let list) = all else { reader.error(all, "\(what).all must be a list"); return nil }
             return .all(list.compactMap { condition($0, what) })
         }
         if let any = object["any"] {
-            reader.checkKeys(object, allowed: ["any"])
+            reader.checkKeys(object, allowed: Self.anyOfKeys)
             guard case .sequence(let list) = any else { reader.error(any, "\(what).any must be a list"); return nil }
             return .any(list.compactMap { condition($0, what) })
         }
-        reader.checkKeys(object, allowed: ["field", "equals", "not_equals", "in", "empty", "not_empty", "matches"])
+        reader.checkKeys(object, allowed: Self.conditionKeys)
         guard let fieldNode = object["field"], let fieldName = reader.string(fieldNode, "\(what).field") else {
             reader.error(node, "\(what) needs field: (the column or path to test), or all:/any:")
             return nil

@@ -56,6 +56,7 @@ struct Demo: AsyncParsableCommand {
 
         let configPath = dir.appendingPathComponent("joorbridge.yml").path
         try """
+        # yaml-language-server: $schema=\(ConfigSchema.installedPath)
         # Written by `joorbridge demo`. JOOR here is the built-in sandbox; for a real account set
         # base_url away (or test_mode: true for JOOR's own sandbox) and put the token in JOOR_API_TOKEN.
         version: 1

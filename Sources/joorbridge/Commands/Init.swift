@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JoorBridge
 
 /// `joorbridge init`: a commented starter config, the folder layout and the shipped mappings.
 struct Init: ParsableCommand {
@@ -60,6 +61,7 @@ struct Init: ParsableCommand {
     }
 
     static let starter = """
+    # yaml-language-server: $schema=\(ConfigSchema.installedPath)
     # joorbridge.yml — written by `joorbridge init`. Every setting is explained here; relative
     # paths are relative to this file; ${NAME} is replaced by the environment variable NAME.
     # Check it with `joorbridge check`; see `joorbridge run --help` for what a run does.
