@@ -77,6 +77,7 @@ struct Init: ParsableCommand {
       # base_url: http://127.0.0.1:8080   # another JOOR, e.g. `joorbridge sandbox`
       # credit_limit: 300                  # JOOR's API credits per window; joorbridge stays below
       # request_timeout_seconds: 60
+      # connect_timeout_seconds: 10      # 3 failed attempts to connect: exit 69 (JOOR unreachable)
       # api: v2                            # products through v2 bulk-style jobs, or v4
 
     folders:
@@ -104,8 +105,12 @@ struct Init: ParsableCommand {
       mapping: mappings/orders-csv-lines.yml       # one file per order, in the WMS's layout
       customers_mapping: mappings/customers-csv.yml   # bill-to/ship-to file per order (optional)
       order_status: approved      # approved, pending or all
-      # warehouse_code: EU        # only orders for this JOOR warehouse
-      # go_live: 2026-01-01       # ignore orders created before this date
+      # go_live: 2026-01-01       # orders changed in JOOR before it are never asked for (see docs/cut-over.md)
+      # Orders no filter lets through are held, not lost: `joorbridge orders list`.
+      # Several warehouses from one install, first match wins (a route without when: takes the rest):
+      # routes:
+      #   - { name: eu, when: { field: order.warehouse_code, equals: EU }, outbox: ./outbox-eu }
+      #   - { name: rest, outbox: ./outbox }
       # page_size: 100
       # done_marker: false        # also write NAME.done after each file, for WMSs that wait for one
 
@@ -117,6 +122,7 @@ struct Init: ParsableCommand {
       # done_marker: .done        # or wait for NAME.done next to each file
       # batch_size: 500
       # safety_stock: { Default: 2 }   # send 0 at or below this quantity
+      # overwrite: true           # each file is the WHOLE stock: JOOR keeps exactly its SKUs (README)
 
     products:
       enabled: false              # turn on once mappings/products-csv.yml fits your product export
