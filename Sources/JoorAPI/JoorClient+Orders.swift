@@ -78,6 +78,18 @@ extension JoorClient {
         return page
     }
 
+    /// One small read-only page of orders (sync=0, marks nothing) as JOOR answered it, for
+    /// `check --connect` to check the token and the answer's shape.
+    public func ordersReply(_ query: OrdersQuery) async throws(JoorAPIError) -> Data {
+        precondition(!query.sync, "a probe never marks orders exported")
+        do throws(JoorAPIError) {
+            return try await send(.GET, url: options.endpoint.v2 + ordersPaths.current, query: query.queryItems, idempotent: true).body
+        } catch {
+            guard error.kind == .httpStatus(404), let fallback = ordersPaths.fallback() else { throw error }
+            return try await send(.GET, url: options.endpoint.v2 + fallback, query: query.queryItems, idempotent: true).body
+        }
+    }
+
     /// Every page of orders, in order. `onPage` runs (and must finish storing the page) before
     /// the next page is asked for, so a crash never loses a page that JOOR already marked exported.
     ///

@@ -38,6 +38,20 @@ extension JoorClient {
     /// `{"data": […], "errors": […]}` answer.
     func v4(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool) async throws(JoorAPIError) -> (data: [JSONValue], errors: [JSONValue]) {
         let label = "\(method.rawValue) /v4\(path)"
+        let reply = try await v4Reply(method, path, query: query, body: body, idempotent: idempotent)
+        guard let json = try? JSONValue.parse(reply) else { throw JoorAPIError(.malformedResponse, request: label, message: "not JSON") }
+        return (json["data"]?.elements ?? [], json["errors"]?.elements ?? [])
+    }
+
+    /// One page of one product as JOOR answered it (logged in first), for `check --connect` to
+    /// check the v4 login and the answer's shape.
+    public func productsReply() async throws(JoorAPIError) -> Data {
+        try await v4Reply(.GET, "/products", query: [("page", "1"), ("page_size", "1")], idempotent: true)
+    }
+
+    /// One v4 call's answer as it came: logged in first (the password grant), `account=` added.
+    func v4Reply(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool) async throws(JoorAPIError) -> Data {
+        let label = "\(method.rawValue) /v4\(path)"
         var payload: Data?
         if let body {
             do { payload = try JSONEncoder().encode(JSONValue.array(body)) } catch { throw decodeFailure(label, error) }
@@ -47,10 +61,8 @@ extension JoorClient {
         while true {
             let token = try await v4Token()
             do throws(JoorAPIError) {
-                let reply = try await send(method, url: options.endpoint.v4 + path, query: [("account", account)] + query, body: payload,
-                                           authorization: "Bearer \(token.value)", idempotent: idempotent)
-                guard let json = try? JSONValue.parse(reply.body) else { throw JoorAPIError(.malformedResponse, request: label, message: "not JSON") }
-                return (json["data"]?.elements ?? [], json["errors"]?.elements ?? [])
+                return try await send(method, url: options.endpoint.v4 + path, query: [("account", account)] + query, body: payload,
+                                      authorization: "Bearer \(token.value)", idempotent: idempotent).body
             } catch {
                 guard error.kind == .unauthorized, !renewed else { throw error }
                 renewed = true
@@ -61,6 +73,12 @@ extension JoorClient {
 
     /// Creates or updates styles through v4: products, then SKUs (the full color × size set),
     /// then a price per SKU and price type. Styles JOOR refuses are reported, the rest go on.
+    ///
+    /// What JOOR already has is updated the documented way: a product `bulk_create` refuses as
+    /// `DUPLICATED` (or with a "duplicate" message), so its id is looked up in `GET /v4/products`
+    /// and it goes through `products/bulk_update`; existing prices are found with
+    /// `GET /v4/prices?sku_ids=` and changed through `prices/bulk_update` with their ids. Creates
+    /// are never retried blindly (a lost answer may have created them).
     public func pushStylesV4(_ styles: [Style]) async throws(JoorAPIError) -> V4PushResult {
         var result = V4PushResult()
         let priceTypes = Dictionary((try await v4(.GET, "/price_types", idempotent: true).data).compactMap { entry -> (String, String)? in
@@ -75,22 +93,27 @@ extension JoorClient {
         var existing: [String] = []
         for error in created.errors {
             guard let external = error["details"]?["external_id"]?.text else { continue }
-            if (error["message"]?.text ?? "").lowercased().contains("duplicate") { existing.append(external) } else { result.failed[external] = error["message"]?.text ?? "refused" }
+            if Self.isDuplicate(error) { existing.append(external) } else { result.failed[external] = error["message"]?.text ?? "refused" }
         }
         if !existing.isEmpty {
-            let found = try await v4(.GET, "/products", query: [("external_ids", existing.joined(separator: ","))], idempotent: true)
-            for entry in found.data { if let external = entry["external_id"]?.text, let id = entry["id"]?.text { productIDs[external] = id } }
-            let updates = styles.filter { existing.contains($0.styleIdentifier) }.compactMap { style in productIDs[style.styleIdentifier].map { V4Payloads.product(style, id: $0) } }
-            let updated = try await v4(.POST, "/products/bulk_update", body: updates, idempotent: true)
-            for error in updated.errors { if let external = error["details"]?["external_id"]?.text { result.failed[external] = error["message"]?.text ?? "refused" } }
+            let found = try await lookUpProductIDs(externalIDs: existing)
+            productIDs.merge(found) { first, _ in first }
+            for external in existing where found[external] == nil {
+                result.failed[external] = "JOOR says the product exists, but GET /v4/products does not list external_id \(external)"
+            }
+            let updates = styles.filter { existing.contains($0.styleIdentifier) }.compactMap { style in found[style.styleIdentifier].map { V4Payloads.product(style, id: $0) } }
+            if !updates.isEmpty {
+                let updated = try await v4(.POST, "/products/bulk_update", body: updates, idempotent: true)
+                for error in updated.errors { if let external = error["details"]?["external_id"]?.text { result.failed[external] = error["message"]?.text ?? "refused" } }
+            }
         }
 
         // SKUs: what exists is updated, the rest created, so that together they form the full set.
         let live = styles.filter { productIDs[$0.styleIdentifier] != nil && result.failed[$0.styleIdentifier] == nil }
         var skuIDs: [String: String] = [:]
-        if !existing.isEmpty {
-            let ids = existing.compactMap { productIDs[$0] }.joined(separator: ",")
-            for entry in try await v4(.GET, "/skus", query: [("product_ids", ids)], idempotent: true).data {
+        let existingProducts = existing.compactMap { productIDs[$0] }
+        for chunk in existingProducts.chunked(50) {
+            for entry in try await v4(.GET, "/skus", query: [("product_ids", chunk.joined(separator: ","))], idempotent: true).data {
                 if let external = entry["external_id"]?.text, let id = entry["id"]?.text { skuIDs[external] = id }
             }
         }
@@ -111,29 +134,102 @@ extension JoorClient {
         }
         result.failed.merge(skuFailures) { first, _ in first }
 
-        // Prices, per SKU and price type.
-        var prices: [JSONValue] = []
+        // Prices, per SKU and price type: existing ones updated by id, the rest created.
+        var wanted: [JSONValue] = []
         for style in live where result.failed[style.styleIdentifier] == nil {
             let (entries, unknown) = V4Payloads.prices(style, skuIDs: skuIDs, priceTypes: priceTypes)
             if !unknown.isEmpty {
                 result.failed[style.styleIdentifier] = "JOOR has no price type \(unknown.joined(separator: ", ")); create it in JOOR or fix the price label"
                 continue
             }
-            prices += entries
+            wanted += entries
         }
-        if !prices.isEmpty {
-            let answer = try await v4(.POST, "/prices/bulk_create", body: prices, idempotent: true)
-            for error in answer.errors {
-                let sku = error["details"]?["sku_id"]?.text
-                if let external = skuIDs.first(where: { $0.value == sku })?.key,
-                   let style = live.first(where: { external.hasPrefix($0.styleIdentifier + "-") }) {
-                    result.failed[style.styleIdentifier] = error["message"]?.text ?? "price refused"
-                }
-            }
+        let styleOfSKU: (String?) -> String? = { sku in
+            guard let external = skuIDs.first(where: { $0.value == sku })?.key else { return nil }
+            return live.first { external.hasPrefix($0.styleIdentifier + "-") }?.styleIdentifier
+        }
+        for (style, reason) in try await pushPrices(wanted, existingSKUs: existingProducts.isEmpty ? [] : Array(skuIDs.values)) {
+            if let identifier = styleOfSKU(style) { result.failed[identifier] = reason }
         }
         for style in live where result.failed[style.styleIdentifier] == nil {
             if existing.contains(style.styleIdentifier) { result.updated.append(style.styleIdentifier) } else { result.created.append(style.styleIdentifier) }
         }
         return result
+    }
+
+    /// Whether a v4 error says the thing already exists (`status: DUPLICATED`, or a message with "duplicate").
+    static func isDuplicate(_ error: JSONValue) -> Bool {
+        error["status"]?.text?.uppercased() == "DUPLICATED" || (error["message"]?.text ?? "").lowercased().contains("duplicate")
+    }
+
+    /// JOOR's product ids for these external ids, from `GET /v4/products` page by page (the
+    /// `external_ids` filter is sent but not relied on: nobody documents it).
+    func lookUpProductIDs(externalIDs: [String]) async throws(JoorAPIError) -> [String: String] {
+        let wanted = Set(externalIDs)
+        var found: [String: String] = [:]
+        let pageSize = 100
+        for page in 1...10_000 {
+            let answer = try await v4(.GET, "/products", query: [("external_ids", externalIDs.joined(separator: ",")), ("page", String(page)), ("page_size", String(pageSize))],
+                                      idempotent: true)
+            for entry in answer.data {
+                if let external = entry["external_id"]?.text, wanted.contains(external), let id = entry["id"]?.text { found[external] = id }
+            }
+            if found.count == wanted.count || answer.data.count < pageSize { break }
+        }
+        return found
+    }
+
+    /// Creates or updates prices: those JOOR has for a (SKU, price type) are updated by id
+    /// (`GET /v4/prices?sku_ids=`, `prices/bulk_update`), the rest created; a create JOOR refuses
+    /// as `DUPLICATED` is looked up and updated. Returns the refused ones by SKU id, with the reason.
+    func pushPrices(_ entries: [JSONValue], existingSKUs: [String]) async throws(JoorAPIError) -> [(sku: String?, reason: String)] {
+        func key(_ entry: JSONValue) -> String {
+            "\(entry["sku_id"]?.text ?? "")|\(entry["price_type_id"]?.text ?? entry["price_type"]?["id"]?.text ?? "")"
+        }
+        func lookUp(_ skus: [String]) async throws(JoorAPIError) -> [String: String] {
+            var ids: [String: String] = [:]
+            for chunk in Array(Set(skus)).sorted().chunked(50) {
+                for price in try await v4(.GET, "/prices", query: [("sku_ids", chunk.joined(separator: ","))], idempotent: true).data {
+                    if let id = price["id"]?.text { ids[key(price)] = id }
+                }
+            }
+            return ids
+        }
+        func update(_ entry: JSONValue, id: String) -> JSONValue {
+            var object: [String: JSONValue] = ["id": .string(id)]
+            if let wholesale = entry["wholesale_value"] { object["wholesale_value"] = wholesale }
+            if let retail = entry["retail_value"] { object["retail_value"] = retail }
+            return .object(object)
+        }
+        var refused: [(sku: String?, reason: String)] = []
+        var known = existingSKUs.isEmpty ? [:] : try await lookUp(existingSKUs)
+        var updates = entries.compactMap { entry in known[key(entry)].map { update(entry, id: $0) } }
+        let creates = entries.filter { known[key($0)] == nil }
+        if !creates.isEmpty {
+            let answer = try await v4(.POST, "/prices/bulk_create", body: creates, idempotent: false)
+            var duplicated: [JSONValue] = []
+            for error in answer.errors {
+                let sku = error["details"]?["sku_id"]?.text
+                let type = error["details"]?["price_type_id"]?.text
+                if Self.isDuplicate(error), let entry = creates.first(where: { $0["sku_id"]?.text == sku && (type == nil || $0["price_type_id"]?.text == type) }) {
+                    duplicated.append(entry)
+                } else {
+                    refused.append((sku, error["message"]?.text ?? "price refused"))
+                }
+            }
+            if !duplicated.isEmpty {
+                known = try await lookUp(duplicated.compactMap { $0["sku_id"]?.text })
+                for entry in duplicated {
+                    if let id = known[key(entry)] { updates.append(update(entry, id: id)) } else {
+                        refused.append((entry["sku_id"]?.text, "JOOR says the price exists, but GET /v4/prices does not list it"))
+                    }
+                }
+            }
+        }
+        if !updates.isEmpty {
+            let answer = try await v4(.POST, "/prices/bulk_update", body: updates, idempotent: true)
+            for error in answer.errors { refused.append((error["details"]?["sku_id"]?.text, error["message"]?.text ?? "price refused")) }
+        }
+        return refused
     }
 }

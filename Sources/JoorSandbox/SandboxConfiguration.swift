@@ -56,6 +56,9 @@ public struct Answers: Sendable, Equatable {
     public var duplicateStatus = true
     /// The orders paths that answer (`/v2/orders`, `/v2/order`); others answer 404.
     public var ordersPaths: Set<String> = ["/v2/orders", "/v2/order"]
+    /// Answer orders in another envelope (`{"results": [...], "meta": {...}}`): what a user would
+    /// meet if JOOR's real envelope differed from the notes (`check --connect` must say so).
+    public var changedOrdersEnvelope = false
 
     public init() {}
 

@@ -63,6 +63,9 @@ extension SandboxState {
             "log_id": .string(UUID().uuidString.lowercased()),
         ]
         response["next_start"] = next.map { .number(Decimal($0)) } ?? .string("")
+        if configuration.answers.changedOrdersEnvelope {
+            return Answer(status: 200, body: .object(["results": list, "meta": .object(response)]))
+        }
         return Answer(status: 200, body: .object(["orders": .object(["response": .object(response), "orders": list])]))
     }
 

@@ -5,7 +5,7 @@ import JoorModels
 struct V4Store: Sendable, Codable {
     struct Product: Sendable, Codable { var id: String; var externalID: String; var name: String; var identifier: String; var description: String? }
     struct SKU: Sendable, Codable { var id: String; var productID: String; var externalID: String; var color: String; var colorName: String; var size: String; var upc: String? }
-    struct Price: Sendable, Codable { var skuID: String; var priceTypeID: String; var wholesale: String; var retail: String? }
+    struct Price: Sendable, Codable { var id: String?; var skuID: String; var priceTypeID: String; var wholesale: String; var retail: String? }
 
     var tokens: [String: Date] = [:]
     var products: [String: Product] = [:]
@@ -50,8 +50,12 @@ extension SandboxState {
         case ("GET", "/v4/price_types"):
             data = V4Store.priceTypes.map { .object(["id": .string($0.id), "name": .string($0.name), "currency_code": .string($0.currency)]) }
         case ("GET", "/v4/products"):
-            let wanted = Set((query["external_ids"] ?? "").split(separator: ",").map(String.init))
-            data = v4.products.values.filter { wanted.isEmpty || wanted.contains($0.externalID) }.sorted { $0.id < $1.id }.map(Self.json)
+            // `page`/`page_size` as third-party clients send them; the `external_ids` filter nobody
+            // documents is honoured only by the legacy sandbox.
+            let wanted = configuration.answers.duplicateStatus ? [] : Set((query["external_ids"] ?? "").split(separator: ",").map(String.init))
+            let all = v4.products.values.filter { wanted.isEmpty || wanted.contains($0.externalID) }.sorted { $0.id < $1.id }
+            let size = max(1, min(Int(query["page_size"] ?? "") ?? 100, 500)), page = max(1, Int(query["page"] ?? "") ?? 1)
+            data = all.dropFirst((page - 1) * size).prefix(size).map(Self.json)
         case ("POST", "/v4/products/bulk_create"), ("POST", "/v4/products/bulk_update"):
             let update = path.hasSuffix("update")
             for entry in entries {
@@ -65,7 +69,9 @@ extension SandboxState {
                     data.append(Self.json(product))
                 } else {
                     if v4.products.values.contains(where: { $0.externalID == external && !external.isEmpty }) {
-                        errors.append(Self.v4Error("409", "duplicated product: external_id \(external) exists", ["external_id": external]))
+                        errors.append(configuration.answers.duplicateStatus
+                            ? Self.v4Error("DUPLICATED", "Product already exists", ["external_id": external])
+                            : Self.v4Error("409", "duplicated product: external_id \(external) exists", ["external_id": external]))
                         continue
                     }
                     v4.nextID += 1
@@ -128,10 +134,27 @@ extension SandboxState {
                     errors.append(Self.v4Error("404", "no price type \(entry["price_type_id"]?.text ?? "?")", ["sku_id": skuID])); continue
                 }
                 guard let wholesale = entry["wholesale_value"]?.text else { errors.append(Self.v4Error("400", "wholesale_value is required", ["sku_id": skuID])); continue }
+                if configuration.answers.duplicateStatus, v4.prices.contains(where: { $0.skuID == skuID && $0.priceTypeID == type.id }) {
+                    // JOOR changes an existing price through prices/bulk_update with its id.
+                    errors.append(Self.v4Error("DUPLICATED", "Price already exists for this SKU and price type", ["sku_id": skuID, "price_type_id": type.id]))
+                    continue
+                }
                 v4.prices.removeAll { $0.skuID == skuID && $0.priceTypeID == type.id }
-                v4.prices.append(.init(skuID: skuID, priceTypeID: type.id, wholesale: wholesale, retail: entry["retail_value"]?.text))
-                data.append(.object(["sku_id": .string(skuID), "price_type": .object(["id": .string(type.id), "name": .string(type.name), "currency_code": .string(type.currency)]),
-                                     "wholesale_value": .string(wholesale)]))
+                v4.nextID += 1
+                let price = V4Store.Price(id: "PRC\(v4.nextID)", skuID: skuID, priceTypeID: type.id, wholesale: wholesale, retail: entry["retail_value"]?.text)
+                v4.prices.append(price)
+                data.append(Self.json(price))
+            }
+        case ("GET", "/v4/prices"):
+            let wanted = Set((query["sku_ids"] ?? "").split(separator: ",").map(String.init))
+            data = v4.prices.filter { wanted.contains($0.skuID) }.map(Self.json)
+        case ("POST", "/v4/prices/bulk_update"):
+            for entry in entries {
+                let id = entry["id"]?.text ?? ""
+                guard let index = v4.prices.firstIndex(where: { $0.id == id && !id.isEmpty }) else { errors.append(Self.v4Error("404", "no price \(id)", ["id": id])); continue }
+                if let wholesale = entry["wholesale_value"]?.text { v4.prices[index].wholesale = wholesale }
+                if let retail = entry["retail_value"]?.text { v4.prices[index].retail = retail }
+                data.append(Self.json(v4.prices[index]))
             }
         default:
             return nil
@@ -159,6 +182,17 @@ extension SandboxState {
 
     static func json(_ product: V4Store.Product) -> JSONValue {
         .object(["id": .string(product.id), "external_id": .string(product.externalID), "name": .string(product.name), "product_identifier": .string(product.identifier)])
+    }
+
+    static func json(_ price: V4Store.Price) -> JSONValue {
+        let type = V4Store.priceTypes.first { $0.id == price.priceTypeID }
+        var object: [String: JSONValue] = [
+            "sku_id": .string(price.skuID), "wholesale_value": .string(price.wholesale),
+            "price_type": .object(["id": .string(price.priceTypeID), "name": .string(type?.name ?? ""), "currency_code": .string(type?.currency ?? "")]),
+        ]
+        if let id = price.id { object["id"] = .string(id) }
+        if let retail = price.retail { object["retail_value"] = .string(retail) }
+        return .object(object)
     }
 
     static func json(_ sku: V4Store.SKU) -> JSONValue {

@@ -10,8 +10,17 @@ struct V4ProductTests {
     static let credentials = V4Credentials(clientID: "sandbox-client", clientSecret: Secret("sandbox-secret"), username: "sandbox@example.com",
                                            password: Secret("sandbox-password"), account: "1")
 
-    static func start(tokenLifetime: Double = 36_000, credentials: V4Credentials = credentials) async throws -> (JoorSandboxServer, JoorClient, LogCapture) {
+    /// A sandbox with v4 and a client logged in to it.
+    struct V4Harness: TestResource {
+        let server: JoorSandboxServer
+        let client: JoorClient
+        let logs: LogCapture
+        func stop() async { await server.stop() }
+    }
+
+    static func start(tokenLifetime: Double = 36_000, credentials: V4Credentials = credentials, answers: Answers = Answers()) async throws -> V4Harness {
         var config = SandboxConfiguration()
+        config.answers = answers
         config.v4TokenLifetimeSeconds = tokenLifetime
         let server = try await JoorSandboxServer(configuration: config)
         try await server.start()
@@ -19,7 +28,7 @@ struct V4ProductTests {
         options.v4 = credentials
         options.retry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))
         let logs = LogCapture()
-        return (server, JoorClient(options: options, logger: logs.logger()), logs)
+        return V4Harness(server: server, client: JoorClient(options: options, logger: logs.logger()), logs: logs)
     }
 
     static let jacket = Style(styleName: "Rain Jacket", styleNumber: "RJ-5005", styleIdentifier: "RJ-5005",
@@ -27,66 +36,112 @@ struct V4ProductTests {
                               colors: [.init(code: "700", name: "Red"), .init(code: "800", name: "Blue")], sizes: [.init("M"), .init("L")],
                               upcs: [.init(colorCode: "700", sizeName: "M", upc: "000000005005"), .init(colorCode: "800", sizeName: "L", upc: "000000005012")])
 
-    @Test func productsSKUsAndPricesAreCreatedThenUpdatedWithoutDuplicates() async throws {
-        let (server, client, _) = try await Self.start()
-        defer { Task { await server.stop() } }
-        let first = try await client.pushStylesV4([Self.jacket])
-        #expect(first.created == ["RJ-5005"] && first.failed.isEmpty)
-        var v4 = await server.state.v4
-        #expect(v4.products.count == 1)
-        #expect(v4.skus.count == 4, "the full color × size set")
-        #expect(v4.prices.count == 8, "4 SKUs × 2 price types")
-        #expect(await server.state.allStyles().contains { $0.styleIdentifier == "RJ-5005" && $0.upcs.count == 2 })
-        var renamed = Self.jacket
-        renamed.styleName = "Rain Jacket II"
-        let second = try await client.pushStylesV4([renamed])
-        #expect(second.updated == ["RJ-5005"] && second.failed.isEmpty)
-        v4 = await server.state.v4
-        #expect(v4.products.count == 1 && v4.skus.count == 4 && v4.prices.count == 8, "updated, not duplicated")
-        #expect(v4.products.values.first?.name == "Rain Jacket II")
-        #expect(await server.state.requestCounts["POST /auth"] == 1, "one token for the whole session")
+    /// JOOR (the default sandbox) refuses a product it has as DUPLICATED and an existing price as
+    /// DUPLICATED; the client then finds the ids (paging GET /v4/products; GET /v4/prices) and
+    /// updates both through bulk_update. The legacy sandbox says "duplicate" in a message and
+    /// replaced prices silently; the client works with both.
+    @Test(arguments: [false, true])
+    func productsSKUsAndPricesAreCreatedThenUpdatedWithoutDuplicates(legacy: Bool) async throws {
+        try await using(try await Self.start(answers: legacy ? .legacy : Answers())) { h async throws in
+            let server = h.server, client = h.client
+            let first = try await client.pushStylesV4([Self.jacket])
+            #expect(first.created == ["RJ-5005"] && first.failed.isEmpty)
+            var v4 = await server.state.v4
+            #expect(v4.products.count == 1)
+            #expect(v4.skus.count == 4, "the full color × size set")
+            #expect(v4.prices.count == 8, "4 SKUs × 2 price types")
+            #expect(await server.state.allStyles().contains { $0.styleIdentifier == "RJ-5005" && $0.upcs.count == 2 })
+            var renamed = Self.jacket
+            renamed.styleName = "Rain Jacket II"
+            renamed.prices[0].wholesale = "82.00"
+            await server.state.resetCounts()
+            let second = try await client.pushStylesV4([renamed])
+            #expect(second.updated == ["RJ-5005"] && second.failed.isEmpty, "\(second)")
+            v4 = await server.state.v4
+            #expect(v4.products.count == 1 && v4.skus.count == 4 && v4.prices.count == 8, "updated, not duplicated")
+            #expect(v4.products.values.first?.name == "Rain Jacket II")
+            #expect(v4.prices.filter { $0.priceTypeID == "1234" }.allSatisfy { $0.wholesale == "82.00" }, "the USD price changed in place")
+            let counts = await server.state.requestCounts
+            #expect(counts["POST /v4/prices/bulk_update"] == 1, "existing prices go through bulk_update with their ids: \(counts)")
+            #expect(counts["POST /v4/prices/bulk_create"] == nil, "no blind create of prices JOOR has: \(counts)")
+            #expect(counts["POST /v4/products/bulk_update"] == 1)
+            #expect(await server.state.requestCounts["POST /auth"] == nil, "one token for the whole session")
+        }
+
+    }
+
+    /// More products than one page of GET /v4/products: the one JOOR has is found by paging,
+    /// without relying on the undocumented external_ids filter.
+    @Test func anExistingProductIsFoundBeyondTheFirstPage() async throws {
+        try await using(try await Self.start()) { h async throws in
+            let server = h.server, client = h.client
+            var many: [Style] = []
+            for i in 0..<120 {
+                var style = Self.jacket
+                style.styleIdentifier = String(format: "P-%03d", i)
+                style.styleNumber = style.styleIdentifier
+                style.upcs = []
+                many.append(style)
+            }
+            let first = try await client.pushStylesV4(many)
+            #expect(first.created.count == 120 && first.failed.isEmpty)
+            var last = many[119]
+            last.styleName = "Renamed"
+            let second = try await client.pushStylesV4([last])
+            #expect(second.updated == ["P-119"], "\(second)")
+            #expect(await server.state.v4.products.values.first { $0.externalID == "P-119" }?.name == "Renamed")
+        }
+
     }
 
     @Test func unknownPriceTypeFailsThatStyleOnly() async throws {
-        let (server, client, _) = try await Self.start()
-        defer { Task { await server.stop() } }
-        var odd = Self.jacket
-        odd.styleIdentifier = "RJ-6006"
-        odd.prices = [.init(label: "CHF-9", wholesale: "1.00")]
-        let result = try await client.pushStylesV4([Self.jacket, odd])
-        #expect(result.created == ["RJ-5005"])
-        #expect(result.failed["RJ-6006"]?.contains("no price type CHF-9") == true)
+        try await using(try await Self.start()) { h async throws in
+            let server = h.server, client = h.client
+            var odd = Self.jacket
+            odd.styleIdentifier = "RJ-6006"
+            odd.prices = [.init(label: "CHF-9", wholesale: "1.00")]
+            let result = try await client.pushStylesV4([Self.jacket, odd])
+            #expect(result.created == ["RJ-5005"])
+            #expect(result.failed["RJ-6006"]?.contains("no price type CHF-9") == true)
+        }
+
     }
 
     @Test func incompleteColorSizeSetIsRefused() async throws {
-        let (server, client, _) = try await Self.start()
-        defer { Task { await server.stop() } }
-        let product = try await client.v4(.POST, "/products/bulk_create", body: [V4Payloads.product(Self.jacket)], idempotent: false)
-        let productID = try #require(product.data.first?["id"]?.text)
-        let (all, _) = V4Payloads.skus(Self.jacket, productID: productID)
-        let answer = try await client.v4(.POST, "/skus/bulk_create", body: Array(all.dropLast()), idempotent: false)
-        #expect(answer.data.isEmpty)
-        #expect(answer.errors.first?["message"]?.text?.contains("do not form the full color × size set; missing 800/L") == true)
+        try await using(try await Self.start()) { h async throws in
+            let server = h.server, client = h.client
+            let product = try await client.v4(.POST, "/products/bulk_create", body: [V4Payloads.product(Self.jacket)], idempotent: false)
+            let productID = try #require(product.data.first?["id"]?.text)
+            let (all, _) = V4Payloads.skus(Self.jacket, productID: productID)
+            let answer = try await client.v4(.POST, "/skus/bulk_create", body: Array(all.dropLast()), idempotent: false)
+            #expect(answer.data.isEmpty)
+            #expect(answer.errors.first?["message"]?.text?.contains("do not form the full color × size set; missing 800/L") == true)
+        }
+
     }
 
     @Test func expiredTokenIsRenewed() async throws {
         // A 4 s token (renewed by the client after 2 s): long enough that a loaded machine still
         // uses it before the server expires it, short enough to outlive in the test.
-        let (server, client, _) = try await Self.start(tokenLifetime: 4)
-        defer { Task { await server.stop() } }
-        _ = try await client.v4(.GET, "/price_types", idempotent: true)
-        try await Task.sleep(for: .milliseconds(4200))
-        _ = try await client.v4(.GET, "/price_types", idempotent: true)
-        #expect(await server.state.requestCounts["POST /auth"] == 2)
+        try await using(try await Self.start(tokenLifetime: 4)) { h async throws in
+            let server = h.server, client = h.client
+            _ = try await client.v4(.GET, "/price_types", idempotent: true)
+            try await Task.sleep(for: .milliseconds(4200))
+            _ = try await client.v4(.GET, "/price_types", idempotent: true)
+            #expect(await server.state.requestCounts["POST /auth"] == 2)
+        }
+
     }
 
     @Test func wrongCredentialsAreUnauthorizedAndNeverLogged() async throws {
         var wrong = Self.credentials
         wrong.password = Secret("not-my-password-123")
-        let (server, client, logs) = try await Self.start(credentials: wrong)
-        defer { Task { await server.stop() } }
-        let error = await #expect(throws: JoorAPIError.self) { try await client.pushStylesV4([Self.jacket]) }
-        #expect(error?.kind == .unauthorized)
-        #expect(!logs.text.contains("not-my-password-123") && !(error?.description.contains("not-my-password-123") ?? true))
+        try await using(try await Self.start(credentials: wrong)) { h async throws in
+            let server = h.server, client = h.client, logs = h.logs
+            let error = await #expect(throws: JoorAPIError.self) { try await client.pushStylesV4([Self.jacket]) }
+            #expect(error?.kind == .unauthorized)
+            #expect(!logs.text.contains("not-my-password-123") && !(error?.description.contains("not-my-password-123") ?? true))
+        }
+
     }
 }

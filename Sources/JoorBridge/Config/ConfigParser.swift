@@ -79,6 +79,10 @@ struct ConfigParser {
         if config.sftp == nil, folders.remoteInbox != nil || folders.remoteOutbox != nil {
             reader.error(top["folders"], "an sftp:// folder needs an sftp: section with key_file and host_key_sha256 (or known_hosts)")
         }
+        if let inventory = config.inventory, let products = config.products, inventory.enabled, products.enabled,
+           let name = Inbox.Settings.sharedName(inventory.inbox, products.inbox) {
+            reader.error(top["products"], "the inventory and products jobs share the inbox and both take a file named like '\(name)' (inventory.include \(inventory.inbox.include), products.include \(products.inbox.include)); keep their patterns apart, e.g. stock_*.csv and products_*.csv, or add exclude:")
+        }
         return config
     }
 
@@ -110,13 +114,17 @@ struct ConfigParser {
                 if value == nil { reader.error(v4.node, "joor.v4 needs \(key):") }
                 return value
             }
+            // The account id v4 calls carry: joor.v4.account, else joor.account.
+            if let own = v4["account"].flatMap({ reader.string($0, "joor.v4.account") }), let shared = joor.account, own != shared {
+                reader.error(v4["account"], "joor.v4.account '\(own)' differs from joor.account '\(shared)'; give the JOOR account id once, as joor.account")
+            }
             if let id = text("client_id"), let secret = text("client_secret_env", "JOOR_CLIENT_SECRET"), let user = text("username"),
-               let password = text("password_env", "JOOR_PASSWORD"), let account = text("account") {
+               let password = text("password_env", "JOOR_PASSWORD"), let account = text("account", joor.account) {
                 joor.v4 = .init(clientID: id, clientSecretEnv: secret, username: user, passwordEnv: password, account: account)
             }
         }
         if joor.productsAPI == "v4" && joor.v4 == nil {
-            reader.error(object["api"], "joor.api: v4 needs joor.v4: { client_id, username, account, client_secret_env, password_env }")
+            reader.error(object["api"], "joor.api: v4 needs joor.v4: { client_id, username, client_secret_env, password_env } and the account id (joor.account)")
         }
         return joor
     }

@@ -57,7 +57,7 @@ public enum ConfigSchema {
             "token_file": .scalar("A file holding the API token, mode 600 (instead of token_env)."),
             "test_mode": .boolean("true: JOOR's own sandbox; false: production."),
             "base_url": .scalar("Another JOOR, e.g. a local `joorbridge sandbox`."),
-            "account": .scalar("The JOOR account."),
+            "account": .scalar("The JOOR account id, which v4 calls carry (account=…)."),
             "credit_limit": .integer("JOOR's API credits per window; joorbridge stays below."),
             "credit_window_seconds": .number("The credit window."),
             "request_timeout_seconds": .number("Per request."),
@@ -68,8 +68,8 @@ public enum ConfigSchema {
                 "client_secret_env": .scalar("The environment variable holding the client secret (default JOOR_CLIENT_SECRET)."),
                 "username": .scalar("The v4 user."),
                 "password_env": .scalar("The environment variable holding the password (default JOOR_PASSWORD)."),
-                "account": .scalar("The v4 account."),
-            ], required: ["client_id", "username", "account"], "v4 credentials; the secrets come from the environment."),
+                "account": .scalar("The account id for v4 calls; default joor.account."),
+            ], required: ["client_id", "username"], "v4 credentials; the secrets come from the environment."),
         ], "How to reach JOOR. The token never goes into this file.")
     }
 

@@ -34,13 +34,17 @@ public struct Style: Sendable, Equatable, Codable {
         public var seasonCode: String?
         public var start: String?
         public var end: String?
+        /// Whether buyers see the linesheet (`public`, as in JOOR's example); true unless the
+        /// mapping's `delivery_public` says otherwise.
+        public var isPublic: Bool?
 
         enum CodingKeys: String, CodingKey {
             case name = "delivery_name", code = "delivery_code", seasonName = "season_name", seasonYear = "season_year"
-            case seasonCode = "season_code", start = "date_delivery_start", end = "date_delivery_end"
+            case seasonCode = "season_code", start = "date_delivery_start", end = "date_delivery_end", isPublic = "public"
         }
 
-        public init(name: String, code: String? = nil, seasonName: String? = nil, seasonYear: String? = nil, seasonCode: String? = nil, start: String? = nil, end: String? = nil) {
+        public init(name: String, code: String? = nil, seasonName: String? = nil, seasonYear: String? = nil, seasonCode: String? = nil, start: String? = nil, end: String? = nil,
+                    isPublic: Bool? = true) {
             self.name = name
             self.code = code
             self.seasonName = seasonName
@@ -48,6 +52,7 @@ public struct Style: Sendable, Equatable, Codable {
             self.seasonCode = seasonCode
             self.start = start
             self.end = end
+            self.isPublic = isPublic
         }
     }
 
@@ -76,10 +81,22 @@ public struct Style: Sendable, Equatable, Codable {
         }
     }
 
+    /// A JOOR category, by id. JOOR's example sends the id as a number; a non-numeric id is sent
+    /// as text, and either is read.
     public struct Category: Sendable, Equatable, Codable {
         public var id: String
         enum CodingKeys: String, CodingKey { case id = "category_id" }
         public init(_ id: String) { self.id = id }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let number = try? c.decode(Int.self, forKey: .id) { id = String(number) } else { id = try c.decode(String.self, forKey: .id) }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            if let number = Int(id), String(number) == id { try c.encode(number, forKey: .id) } else { try c.encode(id, forKey: .id) }
+        }
     }
 
     public var styleName: String
@@ -118,6 +135,9 @@ public struct Style: Sendable, Equatable, Codable {
         init?(intValue: Int) { nil }
     }
 
+    /// Attributes JOOR's example sends as numbers (`"minimum": 6`, `"delivery_overwrite": 3`).
+    static let integerKeys: Set<String> = ["minimum", "delivery_overwrite"]
+
     static let fixedKeys: Set<String> = ["style_name", "style_number", "style_identifier", "style_description", "categories", "prices", "deliveries", "colors", "sizes", "upcs"]
 
     public func encode(to encoder: Encoder) throws {
@@ -126,7 +146,13 @@ public struct Style: Sendable, Equatable, Codable {
         try c.encode(styleNumber, forKey: .init("style_number"))
         try c.encode(styleIdentifier, forKey: .init("style_identifier"))
         try c.encodeIfPresent(styleDescription, forKey: .init("style_description"))
-        for (key, value) in attributes where !Self.fixedKeys.contains(key) { try c.encode(value, forKey: .init(key)) }
+        for (key, value) in attributes where !Self.fixedKeys.contains(key) {
+            if Self.integerKeys.contains(key), let number = Int(value), String(number) == value {
+                try c.encode(number, forKey: .init(key))
+            } else {
+                try c.encode(value, forKey: .init(key))
+            }
+        }
         if !categories.isEmpty { try c.encode(categories, forKey: .init("categories")) }
         if !prices.isEmpty { try c.encode(prices, forKey: .init("prices")) }
         if !deliveries.isEmpty { try c.encode(deliveries, forKey: .init("deliveries")) }

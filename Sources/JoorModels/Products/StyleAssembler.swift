@@ -8,7 +8,7 @@ public struct StyleAssembler: Sendable {
     /// Row fields this assembler understands (besides `price.<label>.<part>`).
     public static let fields: Set<String> = Set([
         "style_number", "style_identifier", "style_name", "style_description", "color_code", "color_name", "size", "upc",
-        "delivery_name", "delivery_code", "season_name", "season_year", "season_code", "delivery_start", "delivery_end",
+        "delivery_name", "delivery_code", "season_name", "season_year", "season_code", "delivery_start", "delivery_end", "delivery_public",
         "category_ids",
     ]).union(attributeFields)
 
@@ -83,7 +83,8 @@ public struct StyleAssembler: Sendable {
            !style.deliveries.contains(where: { $0.name == delivery }) {
             style.deliveries.append(.init(
                 name: delivery, code: value("delivery_code"), seasonName: value("season_name"), seasonYear: value("season_year"),
-                seasonCode: value("season_code"), start: value("delivery_start"), end: value("delivery_end")))
+                seasonCode: value("season_code"), start: value("delivery_start"), end: value("delivery_end"),
+                isPublic: value("delivery_public").map { ["true", "1", "yes", "y", "x"].contains($0.lowercased()) } ?? true))
         }
         styles[identifier] = style
         if isNew { order.append(identifier) }

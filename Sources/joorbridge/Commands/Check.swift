@@ -3,16 +3,20 @@ import JoorBridge
 import Mapping
 
 /// `joorbridge check`: validates mapping files before they touch any data.
-struct Check: ParsableCommand {
+struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate the config and every mapping it names, or the mapping files given.",
         discussion: """
-        Every problem is listed with its file, line and column, and what is allowed instead.
-        Warnings (for example an order field JOOR is not known to send) do not fail the check.
-        Without --mapping, checks the config (--config, else $JOORBRIDGE_CONFIG, else
-        ./joorbridge.yml) and each mapping it names. With --connect, also logs in to each
-        sftp:// folder (host key, key, passphrase) and looks for the folder, changing nothing
-        there; a server that cannot be reached or refuses the login exits 69.
+        Every problem is listed with its file, line and column, and what is allowed instead. Warnings \
+        (for example an order field JOOR is not known to send) do not fail the check. Without --mapping, \
+        checks the config (--config, else $JOORBRIDGE_CONFIG, else ./joorbridge.yml) and each mapping it \
+        names.
+
+        With --connect it also logs in, changing nothing anywhere: JOOR with the API token (one \
+        read-only order: sync=0, nothing is marked exported) and, with joor.api: v4, the v4 login (one \
+        product); and each sftp:// folder (host key, key, passphrase). It says whether JOOR's answers \
+        have the shape joorbridge reads, naming the first field that differs. A credential JOOR refuses, \
+        an unreachable server or an unexpected answer exits 69.
 
         Examples:
           joorbridge check
@@ -30,10 +34,10 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("The config file to check with the mappings it names.", valueName: "file"))
     var config: String?
 
-    @Flag(help: "Also log in to the config's sftp:// folders and look for them.")
+    @Flag(help: "Also log in to JOOR (token, v4 login) and the config's sftp:// folders, changing nothing.")
     var connect = false
 
-    func run() throws {
+    func run() async throws {
         var failed = false
         var unreachable = false
         var paths = mapping
@@ -41,10 +45,18 @@ struct Check: ParsableCommand {
             let path = BridgeConfig.resolvePath(config)
             do {
                 let settings = try BridgeConfig.load(path: path)
-                Console.out("ok: \(path): config")
+                let startup = settings.startupProblems()
+                for warning in startup.warnings { Console.error(warning.description) }
+                if startup.errors.isEmpty {
+                    Console.out("ok: \(path): config")
+                } else {
+                    failed = true
+                    for problem in startup.errors { Console.error(problem.description) }
+                }
                 paths += settings.mappingPaths
                 if connect {
-                    for probe in settings.probeRemoteFolders() {
+                    let probes = await settings.probeJOOR(logger: Logging.make(level: .error)) + settings.probeRemoteFolders()
+                    for probe in probes {
                         if let confirmed = probe.confirmed {
                             Console.out("ok: \(probe.url): \(probe.role): \(confirmed)")
                         } else {
