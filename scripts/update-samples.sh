@@ -10,7 +10,7 @@ now=2025-06-05T08:00:00Z
 
 for name in inventory-csv inventory-xml inventory-size-grid-csv products-csv; do
     input=$(ls samples/$name/input.*)
-    "$bin" preview --mapping mappings/$name.yml --input "$input" --rejects samples/$name/expected-rejects.csv \
+    "$bin" preview --pretty --mapping mappings/$name.yml --input "$input" --rejects samples/$name/expected-rejects.csv \
         > samples/$name/expected-requests.json 2>/dev/null || [ $? -eq 3 ]
 done
 

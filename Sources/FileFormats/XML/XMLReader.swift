@@ -27,6 +27,12 @@ public final class XMLReader {
     private var building: [XElement] = []
     private var recordBytes = 0
     private var finished = false
+    /// The first levels of the document as read so far: distinct element paths up to three
+    /// levels deep (`/Report`, `/Report/Site`, …), at most 30, for messages about a record path
+    /// that matches nothing.
+    public private(set) var outline: [String] = []
+    /// Records returned so far.
+    public private(set) var recordCount = 0
 
     private struct OpenElement {
         var element: XElement
@@ -152,6 +158,10 @@ public final class XMLReader {
         }
         if !open.isEmpty { open[open.count - 1].hasElementChildren = true }
         open.append(OpenElement(element: element))
+        if open.count <= 3 && outline.count < 30 {
+            let path = "/" + open.map(\.element.name).joined(separator: "/")
+            if !outline.contains(path) { outline.append(path) }
+        }
         guard matchesRecordPath() else {
             return isEmpty ? try endElement() : nil
         }
@@ -164,6 +174,7 @@ public final class XMLReader {
         if let done = building.popLast() {
             if building.isEmpty {
                 open.removeLast()
+                recordCount += 1
                 return XMLRecord(element: done, ancestors: open.map(\.element))
             }
             building[building.count - 1].children.append(done)

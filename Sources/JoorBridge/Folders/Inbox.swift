@@ -18,6 +18,45 @@ public struct Inbox: Sendable {
         /// Suffix of the done marker the WMS writes after the file (`.done`, `.ok`), or nil.
         public var doneMarker: String?
         public init() {}
+
+        /// Whether a name is one this job takes (by pattern, and not an in-flight upload name).
+        public func matches(_ name: String) -> Bool {
+            if name.hasPrefix(".") || Inbox.inFlightSuffixes.contains(where: { name.lowercased().hasSuffix($0) }) { return false }
+            guard include.contains(where: { fnmatch($0, name, 0) == 0 }) else { return false }
+            return !exclude.contains { fnmatch($0, name, 0) == 0 }
+        }
+
+        /// A name both jobs' patterns take, if their patterns overlap: each include pattern is tried
+        /// with its wildcards filled in a few ways (`*` as nothing, `x`, `x_1`; `?` as `x`; a set as
+        /// its first character) against the other job's patterns.
+        public static func sharedName(_ a: Settings, _ b: Settings) -> String? {
+            for (one, other) in [(a, b), (b, a)] {
+                for pattern in one.include {
+                    for name in samples(of: pattern) where one.matches(name) && other.matches(name) { return name }
+                }
+            }
+            return nil
+        }
+
+        private static func samples(of pattern: String) -> [String] {
+            ["", "x", "x_1"].map { star in
+                var out = ""
+                var inSet = false, tookFromSet = false
+                for c in pattern {
+                    if inSet {
+                        if c == "]" { inSet = false } else if !tookFromSet, c != "!", c != "^" { out.append(c); tookFromSet = true }
+                        continue
+                    }
+                    switch c {
+                    case "*": out += star
+                    case "?": out += "x"
+                    case "[": inSet = true; tookFromSet = false
+                    default: out.append(c)
+                    }
+                }
+                return out
+            }
+        }
     }
 
     public let inbox: String, processing: String, archive: String, error: String
@@ -58,11 +97,7 @@ public struct Inbox: Sendable {
     }
 
     /// Whether a name is one joorbridge would take (by pattern, and not an in-flight upload name).
-    public func matches(_ name: String) -> Bool {
-        if name.hasPrefix(".") || Self.inFlightSuffixes.contains(where: { name.lowercased().hasSuffix($0) }) { return false }
-        guard settings.include.contains(where: { fnmatch($0, name, 0) == 0 }) else { return false }
-        return !settings.exclude.contains { fnmatch($0, name, 0) == 0 }
-    }
+    public func matches(_ name: String) -> Bool { settings.matches(name) }
 
     /// Moves a ready file (and its done marker) into `processing/`; `nil` if it vanished meanwhile.
     public func claim(_ name: String) throws -> String? {

@@ -14,6 +14,8 @@ struct InboxFiles {
     let logger: Logger
     /// The SFTP inbox files also come from, if the inbox is remote.
     var remote: RemoteInbox? = nil
+    /// The other inbox job's patterns: a file both jobs would take is taken by neither.
+    var others: [Inbox.Settings] = []
 
     /// Loads the job's mapping, refusing one of another kind.
     static func mapping(_ path: String, kind: MappingKind, job: String) throws -> InboundMapping {
@@ -24,7 +26,8 @@ struct InboxFiles {
         return inbound
     }
 
-    /// Streams a claimed file through the mapping, handing each outcome to `body` and reporting progress.
+    /// Streams a claimed file through the mapping, handing each outcome to `body` and reporting
+    /// progress; at the end, checks that the mapping fits the file (``InboundConverter/verifyAtEnd()``).
     /// - Throws: ``MappingErrors`` or ``FileFormatError`` when the file itself is broken (see ``isBroken(_:)``),
     ///   or what `body` throws.
     func convert(_ name: String, mapping: InboundMapping, control: JobControl, _ body: (ConversionResult) throws -> Void) throws {
@@ -48,6 +51,9 @@ struct InboxFiles {
             progress.finished = true
             report(progress)
         }
+        // A mapping that silently does not fit the file (an XML path no record has) fails it here,
+        // before anything of it is sent.
+        try converter.verifyAtEnd()
     }
 
     /// The first pass over a claimed file: every outcome goes to `body`; a file that turns out broken
@@ -76,12 +82,20 @@ struct InboxFiles {
     /// Files to process now, oldest first: those a crashed run had claimed (and those just
     /// downloaded from a remote inbox), then newly claimed ready ones; and the names still waiting
     /// (settling or without their done marker).
-    func take() async throws -> (names: [String], waiting: [String]) {
+    func take() async throws -> (names: [String], waiting: [String], ambiguous: [String]) {
         let remoteWaiting = await remote?.fetch() ?? []
         var names = inbox.claimed()
         let (ready, waiting) = inbox.ready()
-        for candidate in ready where try inbox.claim(candidate.name) != nil { names.append(candidate.name) }
-        return (names, waiting + remoteWaiting)
+        var ambiguous: [String] = []
+        for candidate in ready {
+            if others.contains(where: { $0.matches(candidate.name) }) {
+                ambiguous.append(candidate.name)
+                logger.error("\(candidate.name): both the inventory and the products job would take it; it stays in the inbox until their patterns are kept apart (include/exclude)")
+                continue
+            }
+            if try inbox.claim(candidate.name) != nil { names.append(candidate.name) }
+        }
+        return (names, waiting + remoteWaiting, ambiguous)
     }
 
     /// A file a dry run looks at, where it is.
@@ -97,7 +111,7 @@ struct InboxFiles {
     func candidatesForDryRun() async throws -> (candidates: [Candidate], waiting: [String]) {
         var candidates = inbox.claimed().map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
         let (ready, waiting) = inbox.ready()
-        candidates += ready.map { Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name) }
+        candidates += ready.filter { candidate in !others.contains { $0.matches(candidate.name) } }.map { Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name) }
         guard let remote else { return (candidates, waiting) }
         let copies = await remote.copiesForDryRun()
         return (candidates + copies.files.map { Candidate(name: $0.name, path: $0.path) }, waiting + copies.waiting)

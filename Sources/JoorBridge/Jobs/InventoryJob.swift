@@ -15,6 +15,8 @@ public struct InventoryJob: Sendable {
         public var filesFailed = 0
         public var filesQuarantined = 0
         public var filesWaiting: [String] = []
+        /// Files the other inbox job's patterns also match: taken by neither (a config problem).
+        public var filesAmbiguous: [String] = []
         /// Records read (rows, or the size cells of size-grid rows), re-sent duplicates not counted.
         public var rowsRead = 0
         public var rowsRejected = 0
@@ -48,7 +50,10 @@ public struct InventoryJob: Sendable {
     /// The SFTP inbox, when the inbox is remote (set by the session).
     var remote: RemoteInbox?
 
-    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "inventory", maxAttempts: settings.maxAttempts, logger: logger, remote: remote) }
+    /// The other inbox job's patterns (set by the session): a file both would take is left alone.
+    var otherJobs: [Inbox.Settings] = []
+
+    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "inventory", maxAttempts: settings.maxAttempts, logger: logger, remote: remote, others: otherJobs) }
 
     var pipeline: InventoryPipeline { InventoryPipeline(mapping: mapping, settings: settings) }
 
@@ -71,8 +76,9 @@ public struct InventoryJob: Sendable {
             }
             return report
         }
-        let (names, waiting) = try await files.take()
+        let (names, waiting, ambiguous) = try await files.take()
         report.filesWaiting = waiting
+        report.filesAmbiguous = ambiguous
         for name in names {
             if control.shouldStop { break }
             try await process(name, full: full || settings.full, control: control, &report)
@@ -149,9 +155,10 @@ public struct InventoryJob: Sendable {
     /// The request that replaces JOOR's inventory (`overwrite`) also replaces the ledger's positions.
     private func push(_ batch: [(item: InventoryItem, line: Int)], overwrite: Bool, name: String, modified: Double) async throws -> [RowRejection] {
         let result = try await client.pushInventory(batch.map(\.item), overwrite: overwrite, decPending: settings.decPending)
+        CrashPoint.hit("inventory batch accepted, not recorded")
         try ledger.recordPushed(result.accepted, sourceModified: modified, replacingAll: overwrite)
         if overwrite { try ledger.set(Self.overwriteInProgressKey, name) }
-        CrashPoint.hit("inventory batch accepted")
+        CrashPoint.hit("inventory batch recorded")
         return result.failed.map { item, reason in
             let line = batch.first { $0.item == item }?.line ?? 0
             return RowRejection(source: name, line: line, field: item.upc != nil ? "upc" : "style_number", value: item.skuLabel, reason: "JOOR refused the SKU: \(reason)")

@@ -15,6 +15,8 @@ public struct ProductsJob: Sendable {
         public var filesFailed = 0
         public var filesQuarantined = 0
         public var filesWaiting: [String] = []
+        /// Files the other inbox job's patterns also match: taken by neither (a config problem).
+        public var filesAmbiguous: [String] = []
         /// Records read (rows, or the size cells of size-grid rows), re-sent duplicates not counted.
         public var rowsRead = 0
         public var rowsRejected = 0
@@ -50,7 +52,10 @@ public struct ProductsJob: Sendable {
     /// The SFTP inbox, when the inbox is remote (set by the session).
     var remote: RemoteInbox?
 
-    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "products", maxAttempts: settings.maxAttempts, logger: logger, remote: remote) }
+    /// The other inbox job's patterns (set by the session): a file both would take is left alone.
+    var otherJobs: [Inbox.Settings] = []
+
+    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "products", maxAttempts: settings.maxAttempts, logger: logger, remote: remote, others: otherJobs) }
 
     /// Pushes every ready file. With a ``JobControl/stop`` signal, stops after the file in hand
     /// (files claimed but not started wait in `processing/` and go first next run).
@@ -68,8 +73,9 @@ public struct ProductsJob: Sendable {
             }
             return report
         }
-        let (names, waiting) = try await files.take()
+        let (names, waiting, ambiguous) = try await files.take()
         report.filesWaiting = waiting
+        report.filesAmbiguous = ambiguous
         for name in names {
             if control.shouldStop { break }
             try await process(name, full: full || settings.full, control: control, &report)
@@ -219,12 +225,5 @@ public struct ProductsJob: Sendable {
         report.stylesSent += styles.count
         report.filesArchived += 1
         print(.note("\(name): a run would send \(styles.count) style(s) (\(report.stylesUnchanged) unchanged), then archive it"))
-    }
-}
-
-extension Array {
-    /// The elements in consecutive slices of at most `size`.
-    func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: Swift.max(1, size)).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

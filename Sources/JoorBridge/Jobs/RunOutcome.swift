@@ -88,10 +88,12 @@ public struct RunOutcome: Sendable, Codable {
             if let r = job.inventory {
                 line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesQuarantined) quarantined, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.itemsSent) SKU(s) sent in \(r.requests) request(s), \(r.itemsUnchanged) unchanged, \(r.rowsRejected) row(s) rejected"
                 for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
+                for file in r.filesAmbiguous { line += "\n  not taken (the products job's patterns match it too): \(file)" }
             }
             if let r = job.products {
                 line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.stylesSent) style(s) sent, \(r.stylesUnchanged) unchanged, \(r.stylesRefused.count) refused, \(r.rowsRejected) row(s) rejected"
                 if !r.stylesUnconfirmed.isEmpty { line += ", \(r.stylesUnconfirmed.count) style(s) JOOR did not confirm (sent again next run)" }
+                for file in r.filesAmbiguous { line += "\n  not taken (the inventory job's patterns match it too): \(file)" }
                 for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
             }
             if let r = job.sftp, !r.isEmpty {

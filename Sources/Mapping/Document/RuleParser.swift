@@ -11,7 +11,7 @@ struct RuleParser {
     static let sourceKeys: Set<String> = ["from", "column", "const", "concat", "expr"]
     /// The keys of the nested parts of a rule and of a condition (the JSON Schema is built from these too).
     static let replaceKeys = ["pattern", "with"]
-    static let splitKeys = ["on", "take", "join"]
+    static let splitKeys = ["on", "take", "join", "parts"]
     static let padKeys = ["length", "with", "side"]
     static let clampKeys = ["min", "max"]
     static let dateKeys = ["in", "out", "time_zone"]
@@ -45,8 +45,17 @@ struct RuleParser {
         if sources.count > 1 {
             reader.error(sources[1].keyNode, "\(what) has more than one source (\(sources.map(\.key).joined(separator: ", "))); use exactly one of from, column, const, concat, expr")
         }
-        if let from = object["from"], let text = reader.string(from, "\(what).from") {
-            rule.source = reference(from, text)
+        if let from = object["from"] {
+            if case .sequence(let items) = from {
+                // `from: [order.company_name, order.customer_name]`: the first non-empty one.
+                let refs = items.compactMap { item in reader.string(item, "\(what).from").flatMap { reference(item, $0) } }.compactMap { source -> SourceRef? in
+                    if case .reference(let ref) = source { ref } else { nil }
+                }
+                if items.isEmpty { reader.error(from, "\(what).from is an empty list; give one name, or a list of names to try in order") }
+                rule.source = refs.count == 1 ? .reference(refs[0]) : .fallbacks(refs)
+            } else if let text = reader.string(from, "\(what).from") {
+                rule.source = reference(from, text)
+            }
         }
         if let column = object["column"], let index = reader.int(column, "\(what).column") {
             if case .csv = style, index >= 1 { rule.source = .reference(.column(index - 1)) } else {
@@ -61,7 +70,11 @@ struct RuleParser {
             do { rule.source = .expression(try Expression(text, style: style)) } catch { reader.error(expr, error.message) }
         }
         rule.defaultValue = object["default"].flatMap { reader.string($0, "\(what).default") }
+        if let value = rule.defaultValue, let open = value.firstIndex(of: "{"), value[open...].contains("}") {
+            reader.warning(object["default"], "\(what).default is written as it is, braces and all ('\(value)'): default takes no field names. To use another field when this one is empty, give from: a list, e.g. from: [order.company_name, order.customer_name]; to combine fields, use concat:")
+        }
         rule.required = object["required"].flatMap { reader.bool($0, "\(what).required") } ?? false
+        rule.requiredIsExplicit = object["required"] != nil
         rule.trim = object["trim"].flatMap { reader.bool($0, "\(what).trim") } ?? true
         if let type = object["type"], let name = reader.choice(type, "\(what).type", FieldRule.ValueType.allCases.map(\.rawValue)) {
             rule.type = FieldRule.ValueType(rawValue: name)!
@@ -156,7 +169,12 @@ struct RuleParser {
             return nil
         }
         let take = object["take"].flatMap { reader.strings($0, "\(what).split.take") }?.compactMap { Int($0) } ?? [0]
-        return FieldRule.Split(separator: on, take: take, join: object["join"].flatMap { reader.string($0, "join") } ?? on)
+        let parts = object["parts"].flatMap { reader.int($0, "\(what).split.parts") }
+        if let parts, parts < 1 { reader.error(object["parts"], "\(what).split.parts must be at least 1") }
+        if let parts, let outside = take.first(where: { $0 >= parts || $0 < -parts }) {
+            reader.error(object["take"], "\(what).split takes part \(outside), but parts: \(parts) allows 0…\(parts - 1) (or -1…-\(parts))")
+        }
+        return FieldRule.Split(separator: on, take: take, join: object["join"].flatMap { reader.string($0, "join") } ?? on, parts: parts)
     }
 
     private func pad(_ node: Node, _ what: String) -> FieldRule.Pad? {

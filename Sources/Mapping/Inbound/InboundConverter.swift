@@ -42,6 +42,11 @@ public final class InboundConverter {
     private let source: FileByteSource
     private var pending: [ConversionResult] = []
     private var pendingIndex = 0
+    /// When set, lookups note the values they kept or defaulted (`preview` reports them).
+    public var lookupTally: LookupTally?
+    /// XML: the paths rules read that no record had so far, and the names records do have.
+    private var unseen: [(path: XMLPath, target: String, line: Int?, optional: Bool)] = []
+    private var namesInRecords: [String] = []
 
     /// Opens the input and checks that it has every column the mapping reads.
     /// - Throws: ``MappingErrors`` when the file lacks a column (naming the mapping line),
@@ -67,6 +72,45 @@ public final class InboundConverter {
             reader = .csv(csv, columns)
         case .xml(let options):
             reader = .xml(try XMLReader(source: source, options: options))
+            unseen = mapping.xmlReferences
+        }
+    }
+
+    /// After the last record: fails a file the mapping silently does not fit. An XML file whose
+    /// record path matched no element (while the file has elements), or in which a path a rule
+    /// reads appears in no record (unless the rule says `required: false`), would otherwise send
+    /// empty or zero values for every record.
+    /// - Throws: ``MappingErrors`` naming the rule, its line in the mapping, and what the file has.
+    public func verifyAtEnd() throws(MappingErrors) {
+        guard case .xml(let xml) = reader else { return }
+        if xml.recordCount == 0 {
+            guard let root = xml.outline.first else { return }
+            let path = xml.options.recordPath
+            let nearest = xml.outline.min { editDistance($0, path) < editDistance($1, path) }.map { editDistance($0, path) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
+            throw MappingErrors([MappingError(path: mapping.path, message: "the record path '\(path)' matches no element of \(inputPath)\(nearest); its root is <\(root.dropFirst())>, and it starts with: \(xml.outline.prefix(12).joined(separator: ", "))")])
+        }
+        let missing = unseen.filter { !$0.optional }
+        guard !missing.isEmpty else { return }
+        let have = namesInRecords.isEmpty ? "(no child elements or attributes)" : namesInRecords.joined(separator: ", ")
+        throw MappingErrors(missing.map { reference in
+            let name = reference.path.description
+            let nearest = namesInRecords.min { editDistance($0, name) < editDistance($1, name) }
+            let hint = nearest.map { editDistance($0, name) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
+            return MappingError(path: mapping.path, line: reference.line,
+                                message: "field '\(reference.target)' reads '\(name)', which is in none of the \(xml.recordCount) record(s) of \(inputPath)\(hint); the records have: \(have). If it may be absent from a whole file, say required: false")
+        })
+    }
+
+    /// Notes which read paths a record has, and the names records have (for messages).
+    private func observe(_ record: XMLRecord, recordNumber: Int) {
+        if !unseen.isEmpty { unseen.removeAll { record.value($0.path) != nil } }
+        guard recordNumber <= 50, namesInRecords.count < 60 else { return }
+        func add(_ name: String) { if !namesInRecords.contains(name) { namesInRecords.append(name) } }
+        for attribute in record.element.attributes { add("@" + attribute.name) }
+        for child in record.element.children {
+            add(child.name)
+            for attribute in child.attributes { add(child.name + "/@" + attribute.name) }
+            for grandchild in child.children { add(child.name + "/" + grandchild.name) }
         }
     }
 
@@ -111,7 +155,9 @@ public final class InboundConverter {
                 }
             }
         case .xml(let xml):
-            return try xml.next().map(XMLRow.init)
+            guard let record = try xml.next() else { return nil }
+            observe(record, recordNumber: xml.recordCount)
+            return XMLRow(record: record)
         }
     }
 
@@ -140,7 +186,7 @@ public final class InboundConverter {
         let rules = mapping.fields
         // Indexing borrows each rule; `for rule in` would copy the whole struct for every row.
         for index in rules.indices {
-            switch rules[index].evaluate(row) {
+            switch rules[index].evaluate(row, tally: lookupTally) {
             case .success(let value):
                 if let value {
                     fields[rules[index].target] = value

@@ -19,6 +19,24 @@ public struct InboundMapping: Sendable {
     /// The mapping file (for messages).
     public let path: String
 
+    /// XML paths the mapping reads, with the field and mapping line that read each, and whether
+    /// the rule says the source may be absent (`required: false`).
+    var xmlReferences: [(path: XMLPath, target: String, line: Int?, optional: Bool)] {
+        var seen: Set<String> = []
+        var result: [(XMLPath, String, Int?, Bool)] = []
+        for rule in fields {
+            // Fallbacks (`from: [a, b]`) expect some of their paths to be absent.
+            let optional = (rule.requiredIsExplicit && !rule.required) || { if case .fallbacks = rule.source { true } else { false } }()
+            for case .xml(let path) in rule.references where seen.insert(path.description).inserted {
+                result.append((path, rule.target, rule.line, optional))
+            }
+        }
+        for case .xml(let path) in skipRowWhen?.references ?? [] where seen.insert(path.description).inserted {
+            result.append((path, "skip_row_when", nil, true))
+        }
+        return result
+    }
+
     /// CSV headers the mapping reads, with the line in the mapping that reads each.
     var requiredHeaders: [(name: String, line: Int?)] {
         var seen: Set<String> = []

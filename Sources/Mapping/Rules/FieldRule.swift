@@ -9,6 +9,8 @@ public struct FieldRule: Sendable {
     public enum ValueType: String, Sendable, CaseIterable { case string, integer, decimal, boolean, date }
     public enum Source: Sendable {
         case reference(SourceRef)
+        /// `from: [a, b, …]`: the first of these that is not empty.
+        case fallbacks([SourceRef])
         case constant(String)
         case template(Template)
         case expression(Expression)
@@ -25,6 +27,8 @@ public struct FieldRule: Sendable {
         var separator: String
         var take: [Int]
         var join: String
+        /// `parts: n`: a value with another number of parts is rejected (not silently cut).
+        var parts: Int?
     }
 
     struct Pad: Sendable {
@@ -66,6 +70,9 @@ public struct FieldRule: Sendable {
     var source: Source?
     var defaultValue: String?
     var required = false
+    /// `required:` was written in the mapping (`required: false` says an empty or absent source
+    /// is expected: an XML path no record has, an empty lookup value).
+    var requiredIsExplicit = false
     var type: ValueType = .string
     var min: Decimal?
     var max: Decimal?
@@ -93,6 +100,7 @@ public struct FieldRule: Sendable {
         var refs: [SourceRef] = []
         switch source {
         case .reference(let ref): refs.append(ref)
+        case .fallbacks(let list): refs += list
         case .template(let template): refs += template.references
         case .expression(let expression): refs += expression.references
         case .constant, nil: break
@@ -102,11 +110,16 @@ public struct FieldRule: Sendable {
     }
 
     /// Converts one row's value. `nil` means "no value" (the field is left out).
-    public func evaluate(_ row: RowSource) -> Result<FieldValue?, RuleFailure> {
+    public func evaluate(_ row: RowSource, tally: LookupTally? = nil) -> Result<FieldValue?, RuleFailure> {
         if let when, !when.holds(row) { return .success(nil) }
         var raw: String
         switch source {
         case .reference(let ref): raw = row.value(ref) ?? ""
+        case .fallbacks(let refs):
+            raw = ""
+            for ref in refs {
+                if let value = row.value(ref), !value.trimmed(newlines: true).isEmpty { raw = value; break }
+            }
         case .constant(let value): raw = value
         case .template(let template): raw = template.render(row)
         case .expression(let expression):
@@ -118,7 +131,15 @@ public struct FieldRule: Sendable {
         }
         if trim { raw = raw.trimmed(newlines: true) }
         if raw.isEmpty, let defaultValue { raw = defaultValue }
-        if raw.isEmpty { return required ? fail(raw, "is required but empty") : .success(nil) }
+        if raw.isEmpty {
+            if required { return fail(raw, "is required but empty") }
+            // An empty value is not in the lookup either: on_missing: reject rejects it, unless
+            // the rule says an empty value may pass (required: false).
+            if let lookup, onMissing == .reject, !requiredIsExplicit {
+                return fail(raw, "is empty, and the lookup '\(lookup.name)' has no entry for it (on_missing: reject); say required: false if it may be empty")
+            }
+            return .success(nil)
+        }
 
         for replacement in replacements {
             if let (from, to) = replacement.literal { raw = raw.replacingOccurrences(of: from, with: to) }
@@ -131,6 +152,9 @@ public struct FieldRule: Sendable {
         }
         if let split {
             let pieces = raw.components(separatedBy: split.separator)
+            if let parts = split.parts, pieces.count != parts {
+                return fail(raw, "has \(pieces.count) part(s) when split on '\(split.separator)', not \(parts)")
+            }
             var taken: [String] = []
             for index in split.take {
                 let i = index < 0 ? pieces.count + index : index
@@ -149,8 +173,10 @@ public struct FieldRule: Sendable {
             } else {
                 switch onMissing {
                 case .reject: return fail(raw, "is not in the lookup '\(lookup.name)'")
-                case .keep: break
-                case .default: raw = defaultValue ?? ""
+                case .keep: tally?.note(target, .kept, value: raw)
+                case .default:
+                    tally?.note(target, .defaulted, value: raw)
+                    raw = defaultValue ?? ""
                 }
             }
         }
@@ -262,5 +288,22 @@ extension Condition {
         case .equals(let r, _), .notEquals(let r, _), .oneOf(let r, _), .empty(let r), .notEmpty(let r), .matches(let r, _): [r]
         case .all(let list), .any(let list): list.flatMap(\.references)
         }
+    }
+}
+
+/// What lookups did besides translating, per field: values kept as they were (`on_missing: keep`)
+/// or replaced by the default (`on_missing: default`). `preview` reports it.
+public final class LookupTally: @unchecked Sendable {
+    public enum Outcome: String, Sendable { case kept, defaulted }
+
+    /// Field → outcome → how often, and up to five of the values.
+    public private(set) var counts: [String: [Outcome: Int]] = [:]
+    public private(set) var examples: [String: [String]] = [:]
+
+    public init() {}
+
+    func note(_ field: String, _ outcome: Outcome, value: String) {
+        counts[field, default: [:]][outcome, default: 0] += 1
+        if examples[field, default: []].count < 5, !examples[field, default: []].contains(value) { examples[field, default: []].append(value) }
     }
 }

@@ -134,7 +134,10 @@ public enum MappingSchema {
     /// A rule: a text (short for `from:`) or an object of the rule keys plus `extraKeys`.
     static func rule(extraKeys: [String], _ extraShapes: [String: JSONSchema], required: [String] = []) -> JSONSchema {
         var shapes: [String: JSONSchema] = [
-            "from": .scalar("A CSV header, an XML path relative to the record, or order.*/line.* outbound."),
+            "from": .anyOf([
+                .scalar("A CSV header, an XML path relative to the record, or order.*/line.* outbound."),
+                .list(.scalar(""), "Names to try in order: the first that is not empty wins, e.g. [order.company_name, order.customer_name]."),
+            ], "Where the value comes from."),
             "column": .integer("A CSV column by 1-based position."),
             "const": .scalar("A fixed value."),
             "concat": .scalar("A template of other fields, e.g. \"{Style}-{Color}\"."),
@@ -157,6 +160,7 @@ public enum MappingSchema {
                 "on": .scalar("The separator."),
                 "take": .list(.integer(""), "The parts to keep (0-based; negative counts from the end)."),
                 "join": .scalar("Joins the parts kept; default the separator."),
+                "parts": .integer("The number of parts the value must have; another number rejects the row."),
             ], required: ["on"], "Split on a separator and keep parts."),
             "pad": .object(keys: RuleParser.padKeys, shapes: [
                 "length": .integer("The length to pad to."),

@@ -9,12 +9,12 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "See joorbridge work: a built-in JOOR sandbox, seeded orders, one run, and where to look.",
         discussion: """
-        Starts a JOOR sandbox on a free loopback port with realistic orders, writes a config and
-        the mappings into a work folder (a new temporary one unless --workdir is given), drops a
-        stock export and a product export into its inbox, runs the order download, the inventory
-        sync and the product sync once, and shows what happened: the WMS files in the outbox, the
-        archived inbox files, and what the sandbox now holds. Needs no JOOR account and no
-        network. Run it again with the same --workdir to see that nothing is sent twice.
+        Starts a JOOR sandbox on a free loopback port with realistic orders, writes a config and the \
+        mappings into a work folder (a new temporary one unless --workdir is given), drops a stock \
+        export and a product export into its inbox, runs the order download, the inventory sync and the \
+        product sync once, and shows what happened: the WMS files in the outbox, the archived inbox \
+        files, and what the sandbox now holds. Needs no JOOR account and no network. Run it again with \
+        the same --workdir to see that nothing is sent twice.
 
         Examples:
           joorbridge demo

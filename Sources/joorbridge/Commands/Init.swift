@@ -7,11 +7,11 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a commented starter joorbridge.yml, the folders and the shipped mappings.",
         discussion: """
-        Creates DIR (default: the current folder) with joorbridge.yml, the folders inbox/,
-        outbox/, processing/, archive/, error/ and state/, and mappings/ with the shipped
-        mappings to adapt. An existing joorbridge.yml is kept unless --force is given; existing
-        mappings are never overwritten. Then: set JOOR_API_TOKEN, adapt a mapping, check it with
-        `joorbridge check`, try it with `joorbridge preview`, and run.
+        Creates DIR (default: the current folder) with joorbridge.yml, the folders inbox/, outbox/, \
+        processing/, archive/, error/ and state/, and mappings/ with the shipped mappings to adapt. An \
+        existing joorbridge.yml is kept unless --force is given; existing mappings are never \
+        overwritten. Then: set JOOR_API_TOKEN, adapt a mapping, check it with `joorbridge check`, try it \
+        with `joorbridge preview`, and run.
 
         Examples:
           joorbridge init

@@ -10,10 +10,10 @@ struct Orders: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Look at held orders, deliver them on demand, adopt orders another integration delivered.",
         discussion: """
-        An order is held, not lost, when nothing may deliver it yet: no customer code, no route
-        takes it, created before go_live. A held order is checked again whenever JOOR reports it
-        changed, and delivered as soon as nothing holds it. Rejected orders (their mapping fails)
-        are retried on every run.
+        An order is held, not lost, when nothing may deliver it yet: no customer code, no route takes \
+        it, created before go_live. A held order is checked again whenever JOOR reports it changed, and \
+        delivered as soon as nothing holds it. Rejected orders (their mapping fails) are retried on \
+        every run.
 
         Examples:
           joorbridge orders list                    # held and rejected orders, with the reason
@@ -80,7 +80,7 @@ struct Orders: AsyncParsableCommand {
               joorbridge orders show 9100005 --json
             """)
 
-        @Argument(help: "The JOOR order id.")
+        @Argument(help: ArgumentHelp("The JOOR order id.", valueName: "order-id"))
         var orderID: String
 
         @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
@@ -129,18 +129,19 @@ struct Orders: AsyncParsableCommand {
     struct Deliver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Deliver held or rejected orders now, whatever held them.",
+            usage: "joorbridge orders deliver <order-id> ... [--route <name>] [<options>]",
             discussion: """
-            JOOR is asked first for changes to held orders (a fixed customer code, say); the order
-            then goes through the first route that takes it, or --route. An order already delivered
-            is left alone: delivering twice delivers nothing more. Takes the run lock (exit 75
-            while a run or watch holds it).
+            JOOR is asked first for changes to held orders (a fixed customer code, say); the order then goes \
+            through the first route that takes it, or --route. An order already delivered is left alone: \
+            delivering twice delivers nothing more. Takes the run lock (exit 75 while a run or watch holds \
+            it).
 
             Examples:
               joorbridge orders deliver 9100005
               joorbridge orders deliver 9100005 9100007 --route eu
             """)
 
-        @Argument(help: "JOOR order ids.")
+        @Argument(help: ArgumentHelp("JOOR order ids.", valueName: "order-id"))
         var orderIDs: [String]
 
         @Option(help: ArgumentHelp("Deliver through this route (orders.routes) instead of the first that takes each order.", valueName: "name"))
@@ -169,19 +170,19 @@ struct Orders: AsyncParsableCommand {
     struct Adopt: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record orders a previous integration already delivered to the WMS.",
+            usage: "joorbridge orders adopt (<order-id> ... | --file <file>) [<options>]",
             discussion: """
-            joorbridge then never delivers them itself (not even when a catch-up meets them), but
-            does deliver their later amendments (with deliver_amendments). No file is written and
-            JOOR is not contacted. Use it when switching from another integration: see
-            docs/cut-over.md. A CSV file's order ids are read from its order_id column (or its
-            first column when there is no such header).
+            joorbridge then never delivers them itself (not even when a catch-up meets them), but does \
+            deliver their later amendments (with deliver_amendments). No file is written and JOOR is not \
+            contacted. Use it when switching from another integration: see docs/cut-over.md. A CSV file's \
+            order ids are read from its order_id column (or its first column when there is no such header).
 
             Examples:
               joorbridge orders adopt 8800101 8800102
               joorbridge orders adopt --file exported-by-old-integration.csv
             """)
 
-        @Argument(help: "JOOR order ids.")
+        @Argument(help: ArgumentHelp("JOOR order ids.", valueName: "order-id"))
         var orderIDs: [String] = []
 
         @Option(help: ArgumentHelp("A CSV file with the order ids (column order_id, else the first column).", valueName: "file"))

@@ -8,15 +8,16 @@ import Mapping
 struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Try a mapping on a real file: show what JOOR or the WMS would receive.",
+        usage: "joorbridge preview --mapping <file> --input <file> [<options>]",
         discussion: """
-        Inbound mappings (inventory, products): --input is a WMS export. The exact JSON request
-        bodies that would go to JOOR are printed to standard output, one JSON document per request
-        (the endpoint goes to standard error). Rejected rows go to standard error and, with
-        --rejects, to a CSV file (line, field, value, reason).
+        Inbound mappings (inventory, products): --input is a WMS export. The exact JSON request bodies \
+        that would go to JOOR are printed to standard output, one JSON document per request (the \
+        endpoint goes to standard error). Rejected rows go to standard error and, with --rejects, to a \
+        CSV file (line, field, value, reason).
 
-        Outbound mappings (orders, customers): --input is a JOOR orders response (JSON or XML).
-        The files the WMS would receive are printed, each after a line "==> NAME <==", or written
-        into --output-dir.
+        Outbound mappings (orders, customers): --input is a JOOR orders response (JSON or XML). The \
+        files the WMS would receive are printed, each after a line "==> NAME <==", or written into \
+        --output-dir.
 
         Examples:
           joorbridge preview --mapping mappings/inventory-csv.yml --input samples/inventory-csv/input.csv
@@ -40,6 +41,9 @@ struct Preview: ParsableCommand {
 
     @Option(help: "Inventory items or styles per request (inbound).")
     var batchSize: Int = 500
+
+    @Flag(help: "Indent the JSON bodies (inbound); by default they are printed byte for byte as a run sends them.")
+    var pretty = false
 
     @Option(help: ArgumentHelp("Write the WMS files into this folder instead of printing them (outbound).", valueName: "dir"))
     var outputDir: String?
@@ -76,7 +80,7 @@ struct Preview: ParsableCommand {
         var fatal: FileFormatError?
         var summary = InboundPreview.Summary()
         do {
-            summary = try InboundPreview(mapping: inbound, batchSize: batchSize, limit: limit).run(
+            summary = try InboundPreview(mapping: inbound, batchSize: batchSize, limit: limit, pretty: pretty).run(
                 inputPath: input,
                 emit: { endpoint, body in
                     Console.error("# \(endpoint)")
@@ -95,6 +99,7 @@ struct Preview: ParsableCommand {
             fatal = error
         }
         try rejectsWriter?.flush()
+        for line in summary.fieldReport(fields: inbound.fields.map(\.target)) { Console.error("preview: \(line)") }
         Console.error("preview: \(summary.records) records from \(summary.rowsRead) rows, \(summary.rejected) rejected, \(summary.skipped) skipped, \(summary.requests) request(s)")
         if fatal != nil || summary.rejected > 0 { throw ExitStatus.partial.exitCode }
     }

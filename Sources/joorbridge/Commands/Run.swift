@@ -9,6 +9,7 @@ import Mapping
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the jobs once: download orders to the outbox, push inventory and products.",
+        usage: "joorbridge run [orders|inventory|products ...] [<options>]",
         discussion: """
         With no job named, runs every job enabled in the config. One run at a time per config:
         a second run exits 75 at once.

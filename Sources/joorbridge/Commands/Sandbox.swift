@@ -6,11 +6,12 @@ import JoorSandbox
 struct Sandbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a local JOOR sandbox on 127.0.0.1 (orders, inventory, styles, with fault injection).",
+        usage: "joorbridge sandbox [--port <port>] [--data <dir>] [<options>]",
         discussion: """
-        Serves JOOR's v2 API: GET /v2/orders (also /v2/order, with or without a trailing slash),
-        POST /v2/bulk-inventory, POST /v2/bulk-style and GET /v2/bulk-style/{id}, with JOOR's
-        semantics: token check, export flags and sync pulls, paging, the credit rate limit and
-        per-item validation. State is kept in --data, so a restart remembers what was exported.
+        Serves JOOR's v2 API: GET /v2/orders (also /v2/order, with or without a trailing slash), POST \
+        /v2/bulk-inventory, POST /v2/bulk-style and GET /v2/bulk-style/{id}, with JOOR's semantics: \
+        token check, export flags and sync pulls, paging, the credit rate limit and per-item validation. \
+        State is kept in --data, so a restart remembers what was exported.
 
         Read-back and control, for tests and people:
           GET  /sandbox/status            counts and requests served
@@ -24,11 +25,11 @@ struct Sandbox: AsyncParsableCommand {
                                           fields ({"customer_code": "HLB001"}); flags it modified
           POST /sandbox/orders/{id}/cancel   cancel an order (flags it modified)
 
-        Where JOOR's documentation leaves a choice open, the sandbox answers as the reference notes
-        say JOOR does: next_start = start + count during a sync pull, no per-style errors in a bulk
-        style job's status, DUPLICATED errors from v4, only 429 for rate limits. --answers legacy
-        gives the first sandbox's answers (next_start unchanged, per-style errors, a "duplicate"
-        message), so a client can be tried against both readings.
+        Where JOOR's documentation leaves a choice open, the sandbox answers as the reference notes say \
+        JOOR does: next_start = start + count during a sync pull, no per-style errors in a bulk style \
+        job's status, DUPLICATED errors from v4, only 429 for rate limits. --answers legacy gives the \
+        first sandbox's answers (next_start unchanged, per-style errors, a "duplicate" message), so a \
+        client can be tried against both readings.
 
         Point joorbridge at it with base_url: http://127.0.0.1:PORT and the same token.
 

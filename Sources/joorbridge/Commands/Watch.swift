@@ -7,12 +7,12 @@ import Logging
 struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the jobs in a loop: the inbox every few seconds, orders every interval.",
+        usage: "joorbridge watch [orders|inventory|products ...] [<options>]",
         discussion: """
-        For a long-running service (see deploy/joorbridge-watch.service). Holds the run lock while
-        it runs, so a `joorbridge run` meanwhile exits 75. SIGTERM or Ctrl-C finishes the file in
-        hand and exits 0 (a second one stops at once). Each cycle that did something prints its
-        summary; problems go to notify: like those of `run`. A job that fails waits one interval
-        before it tries again.
+        For a long-running service (see deploy/joorbridge-watch.service). Holds the run lock while it \
+        runs, so a `joorbridge run` meanwhile exits 75. SIGTERM or Ctrl-C finishes the file in hand and \
+        exits 0 (a second one stops at once). Each cycle that did something prints its summary; problems \
+        go to notify: like those of `run`. A job that fails waits one interval before it tries again.
 
         Examples:
           joorbridge watch
