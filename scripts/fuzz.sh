@@ -27,11 +27,21 @@ run() {
     find "$seed_dir" -type f -size -256k -exec cp -n {} "$corpus/" \; 2>/dev/null || true
   done
   echo "fuzzing the $target target for $seconds s (seed $seed, $(ls "$corpus" | wc -l) corpus files)"
+  local log=".build-fuzz/$target.log" status=0
   JOORBRIDGE_FUZZ_TARGET="$target" "$binary" "$corpus" \
     -seed="$seed" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=1024 -timeout=10 \
-    -artifact_prefix=".build-fuzz/$target-" -print_final_stats=1 2>&1 | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|artifact)" || true
+    -artifact_prefix=".build-fuzz/$target-" -print_final_stats=1 >"$log" 2>&1 || status=$?
+  grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|artifact)" "$log" || :
   if ls .build-fuzz/"$target"-crash-* .build-fuzz/"$target"-leak-* .build-fuzz/"$target"-timeout-* .build-fuzz/"$target"-oom-* >/dev/null 2>&1; then
     echo "the $target fuzzer found a failing input:"; ls .build-fuzz/"$target"-*-*
+    exit 1
+  fi
+  # A fuzzer that did not start, or stopped early, is a failure too, not a silent pass.
+  local runs
+  runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+  if [ "$status" -ne 0 ] || [ -z "$runs" ] || [ "$runs" -lt 1000 ]; then
+    echo "the $target fuzzer did not run (exit $status, ${runs:-no} executions); its output:" >&2
+    tail -n 20 "$log" >&2
     exit 1
   fi
 }

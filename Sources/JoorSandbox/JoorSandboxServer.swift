@@ -5,6 +5,7 @@ import JoorModels
 import Logging
 import NIOCore
 import NIOFoundationCompat
+import ServiceLifecycle
 import Synchronization
 
 /// A local stand-in for JOOR on 127.0.0.1: the v2 orders, bulk inventory and bulk style APIs
@@ -12,14 +13,19 @@ import Synchronization
 /// read-back and fault-injection endpoints under `/sandbox/`.
 ///
 /// ```swift
-/// let sandbox = try JoorSandboxServer(configuration: config)
+/// let sandbox = try await JoorSandboxServer(configuration: config)
 /// let port = try await sandbox.start()
-/// defer { Task { await sandbox.stop() } }
+/// … // talk to http://127.0.0.1:\(port)
+/// await sandbox.stop()
 /// ```
 public final class JoorSandboxServer: Sendable {
     public let configuration: SandboxConfiguration
     public let state: SandboxState
-    private let running = Mutex<Task<Void, Error>?>(nil)
+    private struct Running: Sendable {
+        var task: Task<Void, Error>
+        var group: ServiceGroup
+    }
+    private let running = Mutex<Running?>(nil)
     private let boundPort = Mutex<Int>(0)
     private let logger: Logger
 
@@ -35,6 +41,10 @@ public final class JoorSandboxServer: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 })" }
 
     /// Starts serving and returns the bound port.
+    ///
+    /// The server runs on its own executor (``SandboxExecutor``), not on Swift's cooperative pool:
+    /// a test process whose other tests keep that pool busy would otherwise starve the sandbox, and
+    /// a client in the same process would see timeouts that JOOR never causes.
     @discardableResult
     public func start() async throws -> Int {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -46,35 +56,46 @@ public final class JoorSandboxServer: Sendable {
                 continuation.finish()
             },
             logger: logger)
-        let task = Task { try await app.run() }
-        running.withLock { $0 = task }
+        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        let task: Task<Void, Error>
+        if #available(macOS 15.0, *) {
+            task = Task(executorPreference: SandboxExecutor.shared) { try await group.run() }
+        } else {
+            task = Task { try await group.run() }
+        }
+        running.withLock { $0 = Running(task: task, group: group) }
         for await port in ports {
             boundPort.withLock { $0 = port }
             return port
         }
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try await task.value
         throw SandboxRefusal("the sandbox could not start on port \(configuration.port)")
     }
 
-    /// Stops serving (waits for the server to shut down).
+    /// Stops serving and waits until the server has shut down: gracefully (requests in flight are
+    /// answered, idle connections closed), so no NIO writer is left unfinished.
     public func stop() async {
-        let task = running.withLock { task in
-            defer { task = nil }
-            return task
+        let running = running.withLock { running in
+            defer { running = nil }
+            return running
         }
-        task?.cancel()
-        _ = try? await task?.value
+        guard let running else { return }
+        await running.group.triggerGracefulShutdown()
+        _ = try? await running.task.value
     }
 
-    /// Serves until the surrounding task is cancelled (the `joorbridge sandbox` command).
+    /// Serves until the surrounding task is cancelled (the `joorbridge sandbox` command), then shuts
+    /// down gracefully.
     public func runUntilCancelled() async throws {
         try await start()
-        let task = running.withLock { $0 }
+        guard let running = running.withLock({ $0 }) else { return }
         try await withTaskCancellationHandler {
-            _ = try await task?.value
+            _ = try await running.task.value
         } onCancel: {
-            task?.cancel()
+            Task { await running.group.triggerGracefulShutdown() }
         }
     }
 

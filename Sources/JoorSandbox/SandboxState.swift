@@ -166,9 +166,20 @@ public actor SandboxState {
         return true
     }
 
-    /// Plans faults for the next requests.
-    public func plan(_ plan: FaultPlan) { faults = plan }
-    func takeFault() -> FaultPlan.Action? { faults.next() }
+    /// Plans faults for the next requests (and starts counting them afresh).
+    public func plan(_ plan: FaultPlan) {
+        faults = plan
+        faultsFired = 0
+    }
+
+    /// How many faults of the current plan were injected (tests check that a fault really fired).
+    public private(set) var faultsFired = 0
+
+    func takeFault() -> FaultPlan.Action? {
+        let action = faults.next()
+        if action != nil { faultsFired += 1 }
+        return action
+    }
 }
 
 /// One API request as the sandbox received it.

@@ -9,7 +9,7 @@ import TestSupport
 @testable import JoorSandbox
 
 /// A sandbox on a free loopback port and a client pointed at it.
-struct SandboxHarness {
+struct SandboxHarness: TestResource {
     let server: JoorSandboxServer
     let client: JoorClient
     let logs: LogCapture
@@ -50,180 +50,180 @@ struct ClientAgainstSandboxTests {
         var answers = Answers()
         answers.nextStart = nextStart
         // Sync pulls are not retried after a timeout (a lost answer would lose a page), so give a loaded machine room.
-        let h = try await SandboxHarness.start(seedOrders: 1000, timeout: .seconds(120), answers: answers)
-        defer { Task { await h.stop() } }
-        var ids: [String] = []
-        let pages = try await h.client.orders(OrdersQuery(orderType: 8, sync: true, count: 100)) { page in ids += page.orders.map(\.id) }
-        #expect(ids.count == 1000)
-        #expect(Set(ids).count == 1000)
-        #expect(pages == 10, "⌈1000 / 100⌉ reads")
-        var again: [String] = []
-        try await h.client.orders(OrdersQuery(orderType: 8, sync: true, count: 100)) { again += $0.orders.map(\.id) }
-        #expect(again.isEmpty)
-        let exported = await h.server.state.allOrders()
-        #expect(exported.allSatisfy { $0.exported && $0.exportCount == 1 })
+        try await using(try await SandboxHarness.start(seedOrders: 1000, timeout: .seconds(120), answers: answers)) { h async throws in
+            var ids: [String] = []
+            let pages = try await h.client.orders(OrdersQuery(orderType: 8, sync: true, count: 100)) { page in ids += page.orders.map(\.id) }
+            #expect(ids.count == 1000)
+            #expect(Set(ids).count == 1000)
+            #expect(pages == 10, "⌈1000 / 100⌉ reads")
+            var again: [String] = []
+            try await h.client.orders(OrdersQuery(orderType: 8, sync: true, count: 100)) { again += $0.orders.map(\.id) }
+            #expect(again.isEmpty)
+            let exported = await h.server.state.allOrders()
+            #expect(exported.allSatisfy { $0.exported && $0.exportCount == 1 })
+        }
     }
 
     @Test func readOnlyPullPagesAndMarksNothing() async throws {
-        let h = try await SandboxHarness.start(seedOrders: 120)
-        defer { Task { await h.stop() } }
-        var ids: [String] = []
-        let pages = try await h.client.orders(OrdersQuery(orderType: 8, sync: false, count: 50)) { ids += $0.orders.map(\.id) }
-        #expect(ids.count == 120 && Set(ids).count == 120)
-        #expect(pages == 3)
-        #expect(await h.server.state.allOrders().allSatisfy { !$0.exported })
+        try await using(try await SandboxHarness.start(seedOrders: 120)) { h async throws in
+            var ids: [String] = []
+            let pages = try await h.client.orders(OrdersQuery(orderType: 8, sync: false, count: 50)) { ids += $0.orders.map(\.id) }
+            #expect(ids.count == 120 && Set(ids).count == 120)
+            #expect(pages == 3)
+            #expect(await h.server.state.allOrders().allSatisfy { !$0.exported })
+        }
     }
 
     @Test func orderTypeExportStatusAndCustomerFilters() async throws {
-        let h = try await SandboxHarness.start(seedOrders: 50)
-        defer { Task { await h.stop() } }
-        let all = await h.server.state.allOrders()
-        let approved = try await h.client.ordersPage(OrdersQuery(orderType: 6, sync: false, count: 1000))
-        #expect(approved.orders.count == all.filter { $0.status == .approved }.count)
-        let hlb = try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false, customerCode: "HLB001", count: 1000))
-        #expect(!hlb.orders.isEmpty && hlb.orders.allSatisfy { $0.customerCode == "HLB001" })
-        _ = try await h.client.ordersPage(OrdersQuery(orderType: 6, sync: true, count: 5))
-        let exported = try await h.client.ordersPage(OrdersQuery(orderType: 8, exportStatus: 3, sync: false, count: 1000))
-        #expect(exported.orders.count == 5)
-        #expect(try await h.server.state.modify(orderID: exported.orders[0].id))
-        let modified = try await h.client.ordersPage(OrdersQuery(orderType: 8, exportStatus: 4, sync: false, count: 1000))
-        #expect(modified.orders.map(\.id) == [exported.orders[0].id])
+        try await using(try await SandboxHarness.start(seedOrders: 50)) { h async throws in
+            let all = await h.server.state.allOrders()
+            let approved = try await h.client.ordersPage(OrdersQuery(orderType: 6, sync: false, count: 1000))
+            #expect(approved.orders.count == all.filter { $0.status == .approved }.count)
+            let hlb = try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false, customerCode: "HLB001", count: 1000))
+            #expect(!hlb.orders.isEmpty && hlb.orders.allSatisfy { $0.customerCode == "HLB001" })
+            _ = try await h.client.ordersPage(OrdersQuery(orderType: 6, sync: true, count: 5))
+            let exported = try await h.client.ordersPage(OrdersQuery(orderType: 8, exportStatus: 3, sync: false, count: 1000))
+            #expect(exported.orders.count == 5)
+            #expect(try await h.server.state.modify(orderID: exported.orders[0].id))
+            let modified = try await h.client.ordersPage(OrdersQuery(orderType: 8, exportStatus: 4, sync: false, count: 1000))
+            #expect(modified.orders.map(\.id) == [exported.orders[0].id])
+        }
     }
 
     @Test func rateLimitStormLosesNothingAndDuplicatesNothing() async throws {
-        let h = try await SandboxHarness.start()
-        defer { Task { await h.stop() } }
-        await h.faults(FaultPlan(failCount: 6, failStatus: 429))
-        let started = ContinuousClock.now
-        let items = [InventoryItem(warehouse: "Default", upc: "000000000017", inventory: 7), InventoryItem(warehouse: "Default", upc: "000000000024", inventory: 3)]
-        let result = try await h.client.pushInventory(items)
-        #expect(result.accepted.count == 2 && result.failed.isEmpty)
-        #expect(ContinuousClock.now - started < .seconds(30), "the wait follows Retry-After (0.05 s), not minutes of backoff; generous so a loaded CI machine cannot fail it")
-        let stock = await h.server.state.allStock()
-        #expect(stock.map(\.inventory).sorted() == [3, 7])
-        #expect(stock.allSatisfy { $0.updates == 1 }, "each SKU was written once")
-        #expect(await h.client.stats.rateLimited == 6)
+        try await using(try await SandboxHarness.start()) { h async throws in
+            await h.faults(FaultPlan(failCount: 6, failStatus: 429))
+            let started = ContinuousClock.now
+            let items = [InventoryItem(warehouse: "Default", upc: "000000000017", inventory: 7), InventoryItem(warehouse: "Default", upc: "000000000024", inventory: 3)]
+            let result = try await h.client.pushInventory(items)
+            #expect(result.accepted.count == 2 && result.failed.isEmpty)
+            #expect(ContinuousClock.now - started < .seconds(30), "the wait follows Retry-After (0.05 s), not minutes of backoff; generous so a loaded CI machine cannot fail it")
+            let stock = await h.server.state.allStock()
+            #expect(stock.map(\.inventory).sorted() == [3, 7])
+            #expect(stock.allSatisfy { $0.updates == 1 }, "each SKU was written once")
+            #expect(await h.client.stats.rateLimited == 6)
+        }
     }
 
     @Test func serverErrorsAreRetried() async throws {
-        let h = try await SandboxHarness.start(seedOrders: 3)
-        defer { Task { await h.stop() } }
-        await h.faults(FaultPlan(failCount: 2, failStatus: 502))
-        let page = try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
-        #expect(page.orders.count == 3)
-        #expect(await h.client.stats.retries == 2)
-        await h.faults(FaultPlan(failCount: 10, failStatus: 500))
-        let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
-        #expect(error?.kind == .httpStatus(500))
+        try await using(try await SandboxHarness.start(seedOrders: 3)) { h async throws in
+            await h.faults(FaultPlan(failCount: 2, failStatus: 502))
+            let page = try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+            #expect(page.orders.count == 3)
+            #expect(await h.client.stats.retries == 2)
+            await h.faults(FaultPlan(failCount: 10, failStatus: 500))
+            let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
+            #expect(error?.kind == .httpStatus(500))
+        }
     }
 
     @Test func connectionCutMidResponseIsRetried() async throws {
-        let h = try await SandboxHarness.start(seedOrders: 3)
-        defer { Task { await h.stop() } }
-        await h.faults(FaultPlan(cutCount: 2))
-        let page = try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
-        #expect(page.orders.count == 3)
+        try await using(try await SandboxHarness.start(seedOrders: 3)) { h async throws in
+            await h.faults(FaultPlan(cutCount: 2))
+            let page = try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+            #expect(page.orders.count == 3)
+        }
     }
 
     @Test func timeoutsAreRetriedThenReported() async throws {
         // 1 s against 3 s of latency: the recovery below must also get its answer within 1 s, which
         // 300 ms did not always allow on a loaded machine.
-        let h = try await SandboxHarness.start(seedOrders: 1, timeout: .seconds(1), attempts: 2)
-        defer { Task { await h.stop() } }
-        await h.faults(FaultPlan(latencyMilliseconds: 3_000))
-        let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
-        #expect(error?.kind == .unreachable)
-        #expect(error?.isUnavailable == true)
-        await h.faults(FaultPlan())
-        #expect(try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)).orders.count == 1)
+        try await using(try await SandboxHarness.start(seedOrders: 1, timeout: .seconds(1), attempts: 2)) { h async throws in
+            await h.faults(FaultPlan(latencyMilliseconds: 3_000))
+            let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
+            #expect(error?.kind == .unreachable)
+            #expect(error?.isUnavailable == true)
+            await h.faults(FaultPlan())
+            #expect(try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)).orders.count == 1)
+        }
     }
 
     @Test func malformedBodyIsReportedNotSwallowed() async throws {
-        let h = try await SandboxHarness.start(seedOrders: 1)
-        defer { Task { await h.stop() } }
-        await h.faults(FaultPlan(malformedCount: 1))
-        let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
-        #expect(error?.kind == .malformedResponse)
+        try await using(try await SandboxHarness.start(seedOrders: 1)) { h async throws in
+            await h.faults(FaultPlan(malformedCount: 1))
+            let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
+            #expect(error?.kind == .malformedResponse)
+        }
     }
 
     @Test func wrongTokenIsUnauthorizedWithoutRetryAndNeverLogged() async throws {
         let wrong = "wrong-token-9876543210"
-        let h = try await SandboxHarness.start(seedOrders: 1, token: wrong)
-        defer { Task { await h.stop() } }
-        let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
-        #expect(error?.kind == .unauthorized)
-        #expect(error?.description.contains("JOOR rejected the API token") == true)
-        #expect(await h.client.stats.requests == 1, "no retry on 401")
-        for secret in [wrong, Data(wrong.utf8).base64EncodedString()] {
-            #expect(!h.logs.text.contains(secret))
-            #expect(!(error?.description.contains(secret) ?? true))
+        try await using(try await SandboxHarness.start(seedOrders: 1, token: wrong)) { h async throws in
+            let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
+            #expect(error?.kind == .unauthorized)
+            #expect(error?.description.contains("JOOR rejected the API token") == true)
+            #expect(await h.client.stats.requests == 1, "no retry on 401")
+            for secret in [wrong, Data(wrong.utf8).base64EncodedString()] {
+                #expect(!h.logs.text.contains(secret))
+                #expect(!(error?.description.contains(secret) ?? true))
+            }
+            #expect("\(h.client.options.token)" == "<redacted>")
         }
-        #expect("\(h.client.options.token)" == "<redacted>")
     }
 
     @Test func tokenNeverAppearsInLogsWhateverHappens() async throws {
-        let h = try await SandboxHarness.start(seedOrders: 2, timeout: .milliseconds(300), attempts: 2)
-        defer { Task { await h.stop() } }
-        await h.faults(FaultPlan(failCount: 2, failStatus: 500))
-        _ = try? await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
-        await h.faults(FaultPlan(cutCount: 1))
-        _ = try? await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
-        await h.faults(FaultPlan(latencyMilliseconds: 600))
-        _ = try? await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
-        await h.faults(FaultPlan(failCount: 1, failStatus: 429))
-        _ = try? await h.client.pushInventory([InventoryItem(upc: "000000000017", inventory: 1)])
-        let logged = h.logs.text
-        #expect(!logged.isEmpty)
-        #expect(!logged.contains(SandboxHarness.token))
-        #expect(!logged.contains(Data(SandboxHarness.token.utf8).base64EncodedString()))
+        try await using(try await SandboxHarness.start(seedOrders: 2, timeout: .milliseconds(300), attempts: 2)) { h async throws in
+            await h.faults(FaultPlan(failCount: 2, failStatus: 500))
+            _ = try? await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+            await h.faults(FaultPlan(cutCount: 1))
+            _ = try? await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+            await h.faults(FaultPlan(latencyMilliseconds: 600))
+            _ = try? await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false))
+            await h.faults(FaultPlan(failCount: 1, failStatus: 429))
+            _ = try? await h.client.pushInventory([InventoryItem(upc: "000000000017", inventory: 1)])
+            let logged = h.logs.text
+            #expect(!logged.isEmpty)
+            #expect(!logged.contains(SandboxHarness.token))
+            #expect(!logged.contains(Data(SandboxHarness.token.utf8).base64EncodedString()))
+        }
     }
 
     @Test func creditBudgetAvoids429() async throws {
         // 20 credits per 1 s on both sides: 10 writes (50 credits) need three windows.
-        let h = try await SandboxHarness.start(creditLimit: 20, creditWindow: 1)
-        defer { Task { await h.stop() } }
-        let started = ContinuousClock.now
-        for i in 0..<10 { _ = try await h.client.pushInventory([InventoryItem(upc: "000000000017", inventory: i)]) }
-        #expect(await h.client.stats.rateLimited == 0, "the client's own budget kept it under JOOR's limit")
-        #expect(ContinuousClock.now - started >= .seconds(2))
-        #expect(await h.server.state.requestCounts["POST /v2/bulk-inventory"] == 10)
+        try await using(try await SandboxHarness.start(creditLimit: 20, creditWindow: 1)) { h async throws in
+            let started = ContinuousClock.now
+            for i in 0..<10 { _ = try await h.client.pushInventory([InventoryItem(upc: "000000000017", inventory: i)]) }
+            #expect(await h.client.stats.rateLimited == 0, "the client's own budget kept it under JOOR's limit")
+            #expect(ContinuousClock.now - started >= .seconds(2))
+            #expect(await h.server.state.requestCounts["POST /v2/bulk-inventory"] == 10)
+        }
     }
 
     @Test func inventoryPerItemValidation() async throws {
-        let h = try await SandboxHarness.start()
-        defer { Task { await h.stop() } }
-        let items = [
-            InventoryItem(warehouse: "Default", upc: "000000000017", inventory: 5),
-            InventoryItem(warehouse: "Nowhere", upc: "000000000024", inventory: 5),
-            InventoryItem(upc: "999999999999", inventory: 5),
-            InventoryItem(upc: "000000000031", inventory: -1),
-            InventoryItem(warehouse: "Future Q3", inventoryDate: "2025-09-15", styleNumber: "FS-1001", colorCode: "110", size: "M", inventory: 120),
-            InventoryItem(styleNumber: "FS-1001", colorCode: "999", size: "M", inventory: 1),
-        ]
-        let result = try await h.client.pushInventory(items)
-        #expect(result.accepted.map(\.skuLabel) == ["000000000017", "FS-1001|FS-1001|110|M"])
-        #expect(result.failed.map(\.reason) == ["unknown warehouse 'Nowhere'", "unknown UPC 999999999999", "negative inventory -1", "style FS-1001 has no color 999 in size M"])
-        let future = await h.server.state.allStock().first { $0.warehouse == "Future Q3" }
-        #expect(future?.upc == "000000000024" && future?.inventoryDate == "2025-09-15" && future?.inventory == 120)
+        try await using(try await SandboxHarness.start()) { h async throws in
+            let items = [
+                InventoryItem(warehouse: "Default", upc: "000000000017", inventory: 5),
+                InventoryItem(warehouse: "Nowhere", upc: "000000000024", inventory: 5),
+                InventoryItem(upc: "999999999999", inventory: 5),
+                InventoryItem(upc: "000000000031", inventory: -1),
+                InventoryItem(warehouse: "Future Q3", inventoryDate: "2025-09-15", styleNumber: "FS-1001", colorCode: "110", size: "M", inventory: 120),
+                InventoryItem(styleNumber: "FS-1001", colorCode: "999", size: "M", inventory: 1),
+            ]
+            let result = try await h.client.pushInventory(items)
+            #expect(result.accepted.map(\.skuLabel) == ["000000000017", "FS-1001|FS-1001|110|M"])
+            #expect(result.failed.map(\.reason) == ["unknown warehouse 'Nowhere'", "unknown UPC 999999999999", "negative inventory -1", "style FS-1001 has no color 999 in size M"])
+            let future = await h.server.state.allStock().first { $0.warehouse == "Future Q3" }
+            #expect(future?.upc == "000000000024" && future?.inventoryDate == "2025-09-15" && future?.inventory == 120)
+        }
     }
 
     /// JOOR's job status counts what it took (`style_record_progress`) and names nothing; the
     /// legacy sandbox also names the refused styles. Both readings, one client.
     @Test(arguments: [false, true])
     func styleJobRunsToTheEnd(legacy: Bool) async throws {
-        let h = try await SandboxHarness.start(answers: legacy ? .legacy : Answers())
-        defer { Task { await h.stop() } }
-        let good = Style(styleName: "Rain Jacket", styleNumber: "RJ-5005", styleIdentifier: "RJ-5005", colors: [.init(code: "700", name: "Red")], sizes: [.init("M")], upcs: [.init(colorCode: "700", sizeName: "M", upc: "000000005005")])
-        let bad = Style(styleName: "", styleNumber: "XX-1", styleIdentifier: "XX-1")
-        let job = try await h.client.submitStyles([good, bad])
-        #expect(job.status == .queued)
-        let done = try await h.client.waitForStyleJob(job)
-        #expect(done.status == .finished)
-        #expect(done.errors == (legacy ? ["XX-1": "style_name is required"] : [:]))
-        #expect(done.recordCount == 2 && done.progress == 1, "the refused style is not counted as taken")
-        #expect(await h.server.state.allStyles().contains { $0.styleIdentifier == "RJ-5005" })
-        let pushed = try await h.client.pushInventory([InventoryItem(upc: "000000005005", inventory: 2)])
-        #expect(pushed.failed.isEmpty, "the new style's UPC is now known")
+        try await using(try await SandboxHarness.start(answers: legacy ? .legacy : Answers())) { h async throws in
+            let good = Style(styleName: "Rain Jacket", styleNumber: "RJ-5005", styleIdentifier: "RJ-5005", colors: [.init(code: "700", name: "Red")], sizes: [.init("M")], upcs: [.init(colorCode: "700", sizeName: "M", upc: "000000005005")])
+            let bad = Style(styleName: "", styleNumber: "XX-1", styleIdentifier: "XX-1")
+            let job = try await h.client.submitStyles([good, bad])
+            #expect(job.status == .queued)
+            let done = try await h.client.waitForStyleJob(job)
+            #expect(done.status == .finished)
+            #expect(done.errors == (legacy ? ["XX-1": "style_name is required"] : [:]))
+            #expect(done.recordCount == 2 && done.progress == 1, "the refused style is not counted as taken")
+            #expect(await h.server.state.allStyles().contains { $0.styleIdentifier == "RJ-5005" })
+            let pushed = try await h.client.pushInventory([InventoryItem(upc: "000000005005", inventory: 2)])
+            #expect(pushed.failed.isEmpty, "the new style's UPC is now known")
+        }
     }
 
     @Test func stateSurvivesARestart() async throws {
@@ -232,25 +232,25 @@ struct ClientAgainstSandboxTests {
         _ = try await first.client.ordersPage(OrdersQuery(orderType: 8, sync: true, count: 4))
         _ = try await first.client.pushInventory([InventoryItem(upc: "000000000017", inventory: 9)])
         await first.stop()
-        let second = try await SandboxHarness.start(seedOrders: 10, dataDirectory: dir.path)
-        defer { Task { await second.stop() } }
-        #expect(await second.server.state.allOrders().filter(\.exported).count == 4)
-        #expect(await second.server.state.allStock().first?.inventory == 9)
-        var rest: [String] = []
-        try await second.client.orders(OrdersQuery(orderType: 8, sync: true, count: 4)) { rest += $0.orders.map(\.id) }
-        #expect(rest.count == 6)
+        try await using(try await SandboxHarness.start(seedOrders: 10, dataDirectory: dir.path)) { second async throws in
+            #expect(await second.server.state.allOrders().filter(\.exported).count == 4)
+            #expect(await second.server.state.allStock().first?.inventory == 9)
+            var rest: [String] = []
+            try await second.client.orders(OrdersQuery(orderType: 8, sync: true, count: 4)) { rest += $0.orders.map(\.id) }
+            #expect(rest.count == 6)
+        }
     }
 
     @Test func acceptsBothOrderPathsAndTrailingSlashes() async throws {
-        let h = try await SandboxHarness.start(seedOrders: 2)
-        defer { Task { await h.stop() } }
-        for path in ["/v2/orders", "/v2/orders/", "/v2/order", "/v2/order/"] {
-            var request = HTTPClientRequest(url: h.server.baseURL + path + "?sync=0&order_type=8")
-            request.headers.add(name: "Authorization", value: "Oauth2 " + Data(SandboxHarness.token.utf8).base64EncodedString())
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-            var body = try await response.body.collect(upTo: 1 << 20)
-            #expect(response.status.code == 200, "\(path)")
-            #expect(try OrdersPage.parse(body.readData(length: body.readableBytes)!).orders.count == 2)
+        try await using(try await SandboxHarness.start(seedOrders: 2)) { h async throws in
+            for path in ["/v2/orders", "/v2/orders/", "/v2/order", "/v2/order/"] {
+                var request = HTTPClientRequest(url: h.server.baseURL + path + "?sync=0&order_type=8")
+                request.headers.add(name: "Authorization", value: "Oauth2 " + Data(SandboxHarness.token.utf8).base64EncodedString())
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                var body = try await response.body.collect(upTo: 1 << 20)
+                #expect(response.status.code == 200, "\(path)")
+                #expect(try OrdersPage.parse(body.readData(length: body.readableBytes)!).orders.count == 2)
+            }
         }
     }
 }

@@ -19,7 +19,10 @@ struct BenchSmokeTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        _ = try await RunningExecutable.until(timeout: 300) { !process.isRunning }
+        let finished = try await RunningExecutable.until(timeout: 300) { !process.isRunning }
+        if !finished { Executable.stop(process) }
+        try #require(finished, "the bench finished within 300 s")
+        process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("results.json")))) as? [String: Any])
         let rows = report["rows"] as? [[String: Any]] ?? []

@@ -76,71 +76,71 @@ struct DryRunTests {
     }
 
     @Test func aDryRunOfEveryJobChangesNothingAndPrintsWhatARunThenSends() async throws {
-        let sandbox = try await JoorSandboxServer.started(token: Self.token, orders: 4)
-        defer { Task { await sandbox.stop() } }
-        let dir = try Self.workspace(sandbox)
-        // A first real run so the ledger has something to keep; then new work for the dry run.
-        #expect(try await Executable.run(["run"], in: dir.path, environment: Self.env).status == 3)
-        try await sandbox.state.add(OrderSeeder.orders(count: 3, seed: 9, firstID: 9_400_001))
-        try dir.write("inbox/stock_2.csv", text: Self.stock.replacingOccurrences(of: ";42;", with: ";50;"))
-        try dir.write("inbox/products_2.csv", text: Self.products.replacingOccurrences(of: "80.00", with: "82.00"))
-        await sandbox.state.resetCounts()
-        let stockBefore = await sandbox.state.allStock()
-        let stylesBefore = await sandbox.state.allStyles()
-        let ordersBefore = await sandbox.state.allOrders()
-        let filesBefore = try Self.snapshot(dir)
-        let ledgerBefore = try Self.ledgerRows(dir)
-        #expect(!ledgerBefore.isEmpty)
+        try await using(try await JoorSandboxServer.started(token: Self.token, orders: 4)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox)
+            // A first real run so the ledger has something to keep; then new work for the dry run.
+            #expect(try await Executable.run(["run"], in: dir.path, environment: Self.env).status == 3)
+            try await sandbox.state.add(OrderSeeder.orders(count: 3, seed: 9, firstID: 9_400_001))
+            try dir.write("inbox/stock_2.csv", text: Self.stock.replacingOccurrences(of: ";42;", with: ";50;"))
+            try dir.write("inbox/products_2.csv", text: Self.products.replacingOccurrences(of: "80.00", with: "82.00"))
+            await sandbox.state.resetCounts()
+            let stockBefore = await sandbox.state.allStock()
+            let stylesBefore = await sandbox.state.allStyles()
+            let ordersBefore = await sandbox.state.allOrders()
+            let filesBefore = try Self.snapshot(dir)
+            let ledgerBefore = try Self.ledgerRows(dir)
+            #expect(!ledgerBefore.isEmpty)
 
-        let dry = try await Executable.run(["run", "--dry-run"], in: dir.path, environment: Self.env)
-        #expect(dry.status == 3, "a rejected stock row: \(dry.stderr)")
-        #expect(dry.stderr.contains("dry run: nothing was sent"))
-        #expect(dry.stderr.contains("stock_2.csv: would reject"))
-        #expect(dry.stdout.contains("==> ORD_9400001_"), "the order files it would write are printed")
-        let requests = await sandbox.state.requestLog
-        #expect(requests.allSatisfy { $0.method == "GET" }, "no write request: \(requests.map { "\($0.method) \($0.path)" })")
-        #expect(requests.allSatisfy { !$0.query.contains("sync=1") }, "no synchronising pull")
-        #expect(await sandbox.state.allStock() == stockBefore)
-        #expect(await sandbox.state.allStyles() == stylesBefore)
-        #expect(await sandbox.state.allOrders() == ordersBefore, "no order marked exported")
-        #expect(try Self.snapshot(dir) == filesBefore, "no file moved, written or removed")
-        #expect(try Self.ledgerRows(dir) == ledgerBefore, "the ledger is unchanged")
+            let dry = try await Executable.run(["run", "--dry-run"], in: dir.path, environment: Self.env)
+            #expect(dry.status == 3, "a rejected stock row: \(dry.stderr)")
+            #expect(dry.stderr.contains("dry run: nothing was sent"))
+            #expect(dry.stderr.contains("stock_2.csv: would reject"))
+            #expect(dry.stdout.contains("==> ORD_9400001_"), "the order files it would write are printed")
+            let requests = await sandbox.state.requestLog
+            #expect(requests.allSatisfy { $0.method == "GET" }, "no write request: \(requests.map { "\($0.method) \($0.path)" })")
+            #expect(requests.allSatisfy { !$0.query.contains("sync=1") }, "no synchronising pull")
+            #expect(await sandbox.state.allStock() == stockBefore)
+            #expect(await sandbox.state.allStyles() == stylesBefore)
+            #expect(await sandbox.state.allOrders() == ordersBefore, "no order marked exported")
+            #expect(try Self.snapshot(dir) == filesBefore, "no file moved, written or removed")
+            #expect(try Self.ledgerRows(dir) == ledgerBefore, "the ledger is unchanged")
 
-        // The bodies it printed are exactly what a real run now sends.
-        let printed = Self.printedRequests(dry.stdout)
-        #expect(printed.map(\.0) == ["POST /v2/bulk-inventory?dec_pending=0", "POST /v2/bulk-style"], "\(printed.map(\.0))")
-        await sandbox.state.resetCounts()
-        let real = try await Executable.run(["run"], in: dir.path, environment: Self.env)
-        #expect(real.status == 3, "\(real.stderr)")
-        let sent = await sandbox.state.requestLog.filter { $0.method == "POST" }
-        #expect(sent.map { $0.query.isEmpty ? "\($0.method) \($0.path)" : "\($0.method) \($0.path)?\($0.query)" } == printed.map(\.0))
-        #expect(sent.map { String(decoding: $0.body, as: UTF8.self) } == printed.map(\.1))
+            // The bodies it printed are exactly what a real run now sends.
+            let printed = Self.printedRequests(dry.stdout)
+            #expect(printed.map(\.0) == ["POST /v2/bulk-inventory?dec_pending=0", "POST /v2/bulk-style"], "\(printed.map(\.0))")
+            await sandbox.state.resetCounts()
+            let real = try await Executable.run(["run"], in: dir.path, environment: Self.env)
+            #expect(real.status == 3, "\(real.stderr)")
+            let sent = await sandbox.state.requestLog.filter { $0.method == "POST" }
+            #expect(sent.map { $0.query.isEmpty ? "\($0.method) \($0.path)" : "\($0.method) \($0.path)?\($0.query)" } == printed.map(\.0))
+            #expect(sent.map { String(decoding: $0.body, as: UTF8.self) } == printed.map(\.1))
+        }
     }
 
     @Test func aDryRunBesideARunningWatchMovesPushesAndLosesNothing() async throws {
-        let sandbox = try await JoorSandboxServer.started(token: Self.token)
-        defer { Task { await sandbox.stop() } }
-        let dir = try Self.workspace(sandbox)
-        try FileManager.default.removeItem(atPath: dir.path("inbox/products_1.csv"))
-        var rows = Self.stock
-        for i in 0..<200 { rows += "FS-1001;000000000017;110;S;HH;\(i);0;;A\r\n" }
-        try dir.write("inbox/stock_1.csv", text: rows)
-        // Every push takes a while, so the dry run meets the file in the middle of watch's work.
-        await sandbox.state.plan(FaultPlan(latencyMilliseconds: 150, pathPrefix: "/v2/bulk-inventory"))
-        let watch = try RunningExecutable(["watch", "inventory"], in: dir.path, environment: Self.env)
-        #expect(try await RunningExecutable.until { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }, "watch took the file")
-        let dry = try await Executable.run(["run", "inventory", "--dry-run"], in: dir.path, environment: Self.env)
-        #expect(dry.status == 0 || dry.status == 3, "\(dry.stderr)")
-        #expect(!dry.stderr.contains("lock"), "a dry run does not wait for the lock")
-        #expect(try await RunningExecutable.until { (try? FileManager.default.subpathsOfDirectory(atPath: dir.path("archive")))?.contains { $0.hasSuffix("stock_1.csv") } == true })
-        watch.signal(SIGTERM)
-        _ = try await watch.wait()
-        let log = await sandbox.state.requestLog.filter { $0.method == "POST" }
-        // Batch size 2: [17, 24], [62, 17], then 17 again (its later rows replace it in place until the end).
-        #expect(log.count == 3, "only watch's three batches reached JOOR: \(log.count)")
-        #expect(await sandbox.state.allStock().first { $0.upc == "000000000017" }?.inventory == 199, "the file's last quantity")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("inbox")).isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("processing")).isEmpty)
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox)
+            try FileManager.default.removeItem(atPath: dir.path("inbox/products_1.csv"))
+            var rows = Self.stock
+            for i in 0..<200 { rows += "FS-1001;000000000017;110;S;HH;\(i);0;;A\r\n" }
+            try dir.write("inbox/stock_1.csv", text: rows)
+            // Every push takes a while, so the dry run meets the file in the middle of watch's work.
+            await sandbox.state.plan(FaultPlan(latencyMilliseconds: 150, pathPrefix: "/v2/bulk-inventory"))
+            let watch = try RunningExecutable(["watch", "inventory"], in: dir.path, environment: Self.env)
+            #expect(try await RunningExecutable.until { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }, "watch took the file")
+            let dry = try await Executable.run(["run", "inventory", "--dry-run"], in: dir.path, environment: Self.env)
+            #expect(dry.status == 0 || dry.status == 3, "\(dry.stderr)")
+            #expect(!dry.stderr.contains("lock"), "a dry run does not wait for the lock")
+            #expect(try await RunningExecutable.until { (try? FileManager.default.subpathsOfDirectory(atPath: dir.path("archive")))?.contains { $0.hasSuffix("stock_1.csv") } == true })
+            watch.signal(SIGTERM)
+            _ = try await watch.wait()
+            let log = await sandbox.state.requestLog.filter { $0.method == "POST" }
+            // Batch size 2: [17, 24], [62, 17], then 17 again (its later rows replace it in place until the end).
+            #expect(log.count == 3, "only watch's three batches reached JOOR: \(log.count)")
+            #expect(await sandbox.state.allStock().first { $0.upc == "000000000017" }?.inventory == 199, "the file's last quantity")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("inbox")).isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("processing")).isEmpty)
+        }
     }
 
     @Test func aHostRefusingConnectionsEndsTheRunWith69WithinTheBound() async throws {

@@ -18,20 +18,20 @@ struct InitTests {
         #expect(check.status == 0, "the starter config and its mappings are valid: \(check.stderr)")
 
         // Point the starter at a sandbox and run it as it is.
-        let sandbox = try await JoorSandboxServer.started(token: "init-token", orders: 5, creditLimit: nil)
-        defer { Task { await sandbox.stop() } }
-        let config = try String(contentsOfFile: dir.path("site/joorbridge.yml"), encoding: .utf8)
-            .replacingOccurrences(of: "  # base_url: http://127.0.0.1:8080", with: "  base_url: \(sandbox.baseURL)")
-        try config.write(toFile: dir.path("site/joorbridge.yml"), atomically: true, encoding: .utf8)
-        let run = try await Executable.run(["run"], in: dir.path, environment: ["JOOR_API_TOKEN": "init-token", "JOORBRIDGE_CONFIG": "site/joorbridge.yml"])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("site/outbox")).contains { $0.hasPrefix("ORD_") })
+        try await using(try await JoorSandboxServer.started(token: "init-token", orders: 5, creditLimit: nil)) { sandbox async throws in
+            let config = try String(contentsOfFile: dir.path("site/joorbridge.yml"), encoding: .utf8)
+                .replacingOccurrences(of: "  # base_url: http://127.0.0.1:8080", with: "  base_url: \(sandbox.baseURL)")
+            try config.write(toFile: dir.path("site/joorbridge.yml"), atomically: true, encoding: .utf8)
+            let run = try await Executable.run(["run"], in: dir.path, environment: ["JOOR_API_TOKEN": "init-token", "JOORBRIDGE_CONFIG": "site/joorbridge.yml"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("site/outbox")).contains { $0.hasPrefix("ORD_") })
 
-        // A second init keeps the config unless --force.
-        let again = try await Executable.run(["init", "site"], in: dir.path)
-        #expect(again.status == 64)
-        #expect(again.stderr.contains("exists; keep it, or rewrite it with --force"))
-        #expect(try await Executable.run(["init", "site", "--force"], in: dir.path).status == 0)
+            // A second init keeps the config unless --force.
+            let again = try await Executable.run(["init", "site"], in: dir.path)
+            #expect(again.status == 64)
+            #expect(again.stderr.contains("exists; keep it, or rewrite it with --force"))
+            #expect(try await Executable.run(["init", "site", "--force"], in: dir.path).status == 0)
+        }
     }
 
     /// `init` and `demo` embed the shipped mappings; they must stay exact copies of `mappings/`.

@@ -46,80 +46,80 @@ struct OrderRoutingTests {
     }
 
     @Test func twoWarehousesGoToTwoOutboxesExactlyOnceThroughAKillMatrix() async throws {
-        let sandbox = try await JoorSandboxServer.started(token: Self.token, orders: 80, creditLimit: 1_000_000)
-        defer { Task { await sandbox.stop() } }
-        let dir = try Self.workspace(sandbox)
-        let matrix = KillMatrix(arguments: ["run", "orders"], directory: dir.path, environment: Self.env, seed: 4_242)
-        let result = try await matrix.run(kills: 32) { batch in
-            try await sandbox.state.add(OrderSeeder.orders(count: 14, seed: UInt64(batch) &* 31, firstID: 9_600_000 + batch * 100))
-        }
-        #expect(result.kills >= 30 && result.checkpointKills >= 20, "\(result)")
-        let final = try await matrix.finish()
-        #expect(final.status == 0, "\(final.stderr)")
+        try await using(try await JoorSandboxServer.started(token: Self.token, orders: 80, creditLimit: 1_000_000)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox)
+            let matrix = KillMatrix(arguments: ["run", "orders"], directory: dir.path, environment: Self.env, seed: 4_242)
+            let result = try await matrix.run(kills: 32) { batch in
+                try await sandbox.state.add(OrderSeeder.orders(count: 14, seed: UInt64(batch) &* 31, firstID: 9_600_000 + batch * 100))
+            }
+            #expect(result.kills >= 30 && result.checkpointKills >= 20, "\(result)")
+            let final = try await matrix.finish()
+            #expect(final.status == 0, "\(final.stderr)")
 
-        let orders = await sandbox.state.allOrders()
-        let approved = orders.filter { $0.status == .approved }
-        let deliverable = approved.filter { $0.order.customerCode != nil }
-        let main = Self.orderFiles(dir, "wms-main"), eu = Self.orderFiles(dir, "wms-eu")
-        #expect(Set(main).count == main.count && Set(eu).count == eu.count, "no order twice")
-        #expect(Set(main) == Set(deliverable.filter { $0.order.warehouseCode == "MAINDC" }.map(\.id)))
-        #expect(Set(eu) == Set(deliverable.filter { $0.order.warehouseCode == "EUDC" }.map(\.id)))
-        #expect(!eu.isEmpty && !main.isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("wms-eu")).filter { $0.hasPrefix("ORD_") }.allSatisfy { $0.hasSuffix(".xml") },
-                "the eu route writes with its own mapping")
-        // Nothing is marked exported in JOOR that was not delivered or held, and nothing twice.
-        let held = Set(try await Self.held(dir).compactMap { $0["orderID"] as? String })
-        for order in orders where order.exported {
-            #expect(main.contains(order.id) || eu.contains(order.id) || held.contains(order.id), "order \(order.id) exported but neither delivered nor held")
-            #expect(order.exportCount == 1, "order \(order.id) exported \(order.exportCount) times")
+            let orders = await sandbox.state.allOrders()
+            let approved = orders.filter { $0.status == .approved }
+            let deliverable = approved.filter { $0.order.customerCode != nil }
+            let main = Self.orderFiles(dir, "wms-main"), eu = Self.orderFiles(dir, "wms-eu")
+            #expect(Set(main).count == main.count && Set(eu).count == eu.count, "no order twice")
+            #expect(Set(main) == Set(deliverable.filter { $0.order.warehouseCode == "MAINDC" }.map(\.id)))
+            #expect(Set(eu) == Set(deliverable.filter { $0.order.warehouseCode == "EUDC" }.map(\.id)))
+            #expect(!eu.isEmpty && !main.isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("wms-eu")).filter { $0.hasPrefix("ORD_") }.allSatisfy { $0.hasSuffix(".xml") },
+                    "the eu route writes with its own mapping")
+            // Nothing is marked exported in JOOR that was not delivered or held, and nothing twice.
+            let held = Set(try await Self.held(dir).compactMap { $0["orderID"] as? String })
+            for order in orders where order.exported {
+                #expect(main.contains(order.id) || eu.contains(order.id) || held.contains(order.id), "order \(order.id) exported but neither delivered nor held")
+                #expect(order.exportCount == 1, "order \(order.id) exported \(order.exportCount) times")
+            }
+            #expect(held == Set(approved.filter { $0.order.customerCode == nil }.map(\.id)))
         }
-        #expect(held == Set(approved.filter { $0.order.customerCode == nil }.map(\.id)))
     }
 
     @Test func aHeldOrderIsDeliveredOnceJOORHasItsCustomerCodeOrOnDemand() async throws {
-        let sandbox = try await JoorSandboxServer.started(token: Self.token)
-        defer { Task { await sandbox.stop() } }
-        var orders = OrderSeeder.orders(count: 3, seed: 5, firstID: 9_700_001)
-        orders[0].order.fields["customer_code"] = ""
-        orders[1].order.fields["customer_code"] = ""
-        orders[2].order.fields["warehouse_code"] = "ASIADC"
-        for i in orders.indices { orders[i].status = .approved }
-        try await sandbox.state.add(orders)
-        let dir = try Self.workspace(sandbox)
-        let first = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("3 held"), "\(first.stderr)")
-        #expect(await sandbox.state.allOrders().allSatisfy(\.exported), "held orders were pulled (JOOR marked them exported)…")
-        let held = try await Self.held(dir)
-        #expect(held.count == 3, "…and are kept, not lost")
-        #expect(held.contains { ($0["reason"] as? String)?.hasPrefix("no route takes it (warehouse ASIADC") == true })
-        let status = try await Executable.run(["status"], in: dir.path)
-        #expect(status.stdout.contains("3 order(s) held back"), "\(status.stdout)")
-        let show = try await Executable.run(["orders", "show", "9700001"], in: dir.path)
-        #expect(show.status == 0 && show.stdout.contains("held") && show.stdout.contains("no customer code"), "\(show.stdout)")
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            var orders = OrderSeeder.orders(count: 3, seed: 5, firstID: 9_700_001)
+            orders[0].order.fields["customer_code"] = ""
+            orders[1].order.fields["customer_code"] = ""
+            orders[2].order.fields["warehouse_code"] = "ASIADC"
+            for i in orders.indices { orders[i].status = .approved }
+            try await sandbox.state.add(orders)
+            let dir = try Self.workspace(sandbox)
+            let first = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stderr.contains("3 held"), "\(first.stderr)")
+            #expect(await sandbox.state.allOrders().allSatisfy(\.exported), "held orders were pulled (JOOR marked them exported)…")
+            let held = try await Self.held(dir)
+            #expect(held.count == 3, "…and are kept, not lost")
+            #expect(held.contains { ($0["reason"] as? String)?.hasPrefix("no route takes it (warehouse ASIADC") == true })
+            let status = try await Executable.run(["status"], in: dir.path)
+            #expect(status.stdout.contains("3 order(s) held back"), "\(status.stdout)")
+            let show = try await Executable.run(["orders", "show", "9700001"], in: dir.path)
+            #expect(show.status == 0 && show.stdout.contains("held") && show.stdout.contains("no customer code"), "\(show.stdout)")
 
-        // A buyer's customer code is added in JOOR: the next run delivers that order, only that one.
-        #expect(try await sandbox.state.modify(orderID: "9700001", fields: ["customer_code": "HLB001"]))
-        let second = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
-        #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stderr.contains("1 held order(s) released"), "\(second.stderr)")
-        #expect(Self.orderFiles(dir, "wms-main") == ["9700001"])
+            // A buyer's customer code is added in JOOR: the next run delivers that order, only that one.
+            #expect(try await sandbox.state.modify(orderID: "9700001", fields: ["customer_code": "HLB001"]))
+            let second = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(second.stderr.contains("1 held order(s) released"), "\(second.stderr)")
+            #expect(Self.orderFiles(dir, "wms-main") == ["9700001"])
 
-        // An operator delivers one on demand, through a route they name; twice delivers nothing more.
-        let deliver = try await Executable.run(["orders", "deliver", "9700003", "--route", "main"], in: dir.path, environment: Self.env)
-        #expect(deliver.status == 0, "\(deliver.stderr)")
-        let again = try await Executable.run(["orders", "deliver", "9700003", "--route", "main"], in: dir.path, environment: Self.env)
-        #expect(again.status == 0 && again.stderr.contains("1 already delivered"), "\(again.stderr)")
-        #expect(Self.orderFiles(dir, "wms-main").sorted() == ["9700001", "9700003"])
-        // Without --route, the first route that takes it; but a mapping that requires the customer
-        // code refuses the order: exit 3 with the reason, and it waits as rejected (retried every run).
-        let refused = try await Executable.run(["orders", "deliver", "9700002"], in: dir.path, environment: Self.env)
-        #expect(refused.status == 3 && refused.stderr.contains("field 'CustomerCode': value '': is required but empty"), "\(refused.stderr)")
-        #expect(Self.orderFiles(dir, "wms-main").sorted() == ["9700001", "9700003"])
-        let rejected = try await Executable.run(["orders", "list", "--rejected"], in: dir.path)
-        #expect(rejected.stdout.contains("9700002  rejected"), "\(rejected.stdout)")
-        let unknown = try await Executable.run(["orders", "deliver", "1"], in: dir.path, environment: Self.env)
-        #expect(unknown.status == 3 && unknown.stderr.contains("is not in the ledger"), "\(unknown.stderr)")
-        #expect(try await Self.held(dir).isEmpty)
+            // An operator delivers one on demand, through a route they name; twice delivers nothing more.
+            let deliver = try await Executable.run(["orders", "deliver", "9700003", "--route", "main"], in: dir.path, environment: Self.env)
+            #expect(deliver.status == 0, "\(deliver.stderr)")
+            let again = try await Executable.run(["orders", "deliver", "9700003", "--route", "main"], in: dir.path, environment: Self.env)
+            #expect(again.status == 0 && again.stderr.contains("1 already delivered"), "\(again.stderr)")
+            #expect(Self.orderFiles(dir, "wms-main").sorted() == ["9700001", "9700003"])
+            // Without --route, the first route that takes it; but a mapping that requires the customer
+            // code refuses the order: exit 3 with the reason, and it waits as rejected (retried every run).
+            let refused = try await Executable.run(["orders", "deliver", "9700002"], in: dir.path, environment: Self.env)
+            #expect(refused.status == 3 && refused.stderr.contains("field 'CustomerCode': value '': is required but empty"), "\(refused.stderr)")
+            #expect(Self.orderFiles(dir, "wms-main").sorted() == ["9700001", "9700003"])
+            let rejected = try await Executable.run(["orders", "list", "--rejected"], in: dir.path)
+            #expect(rejected.stdout.contains("9700002  rejected"), "\(rejected.stdout)")
+            let unknown = try await Executable.run(["orders", "deliver", "1"], in: dir.path, environment: Self.env)
+            #expect(unknown.status == 3 && unknown.stderr.contains("is not in the ledger"), "\(unknown.stderr)")
+            #expect(try await Self.held(dir).isEmpty)
+        }
     }
 }

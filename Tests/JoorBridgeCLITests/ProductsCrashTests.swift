@@ -28,38 +28,44 @@ struct ProductsCrashTests {
 
     @Test(arguments: [1, 2, 5, 8])
     func killedMidSyncThenRerun(checkpoint: Int) async throws {
-        let sandbox = try await JoorSandboxServer.started(token: "products-crash") { $0.jobPollsToFinish = 1 }
-        defer { Task { await sandbox.stop() } }
-        let dir = try TemporaryDirectory("products-crash")
-        try dir.copyMappings(["products-csv.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: PRODUCTS_CRASH_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
-        state: ./state/joorbridge.sqlite
-        products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0, batch_size: 10 }
-        """)
-        try dir.write("inbox/products_1.csv", text: Self.export)
-        let env = ["PRODUCTS_CRASH_TOKEN": "products-crash"]
-        let killed = try await Executable.run(["run", "products"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 })
-        #expect(killed.stderr.contains("crash test: SIGKILL at checkpoint \(checkpoint)"), "\(killed.stderr)")
-        #expect(FileManager.default.fileExists(atPath: dir.path("processing/products_1.csv")))
+        try await using(try await JoorSandboxServer.started(token: "products-crash") { $0.jobPollsToFinish = 1 }) { sandbox async throws in
+            let dir = try TemporaryDirectory("products-crash")
+            try dir.copyMappings(["products-csv.yml"])
+            try dir.write("joorbridge.yml", text: """
+            version: 1
+            joor: { token_env: PRODUCTS_CRASH_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+            state: ./state/joorbridge.sqlite
+            products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0, batch_size: 10 }
+            """)
+            try dir.write("inbox/products_1.csv", text: Self.export)
+            let env = ["PRODUCTS_CRASH_TOKEN": "products-crash"]
+            let killed = try await Executable.run(["run", "products"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 })
+            #expect(killed.stderr.contains("crash test: SIGKILL at checkpoint \(checkpoint)"), "\(killed.stderr)")
+            #expect(FileManager.default.fileExists(atPath: dir.path("processing/products_1.csv")))
 
-        let rerun = try await Executable.run(["run", "products"], in: dir.path, environment: env)
-        #expect(rerun.status == 0, "\(rerun.stderr)")
-        let held = await sandbox.state.allStyles().filter { $0.styleNumber.hasPrefix("CR-") }
-        #expect(held.count == Self.styles, "every style once")
-        for style in held {
-            let number = Int(style.styleNumber.dropFirst(3))! - 1000
-            #expect(style.styleName == "Crash Style \(number)")
-            #expect(style.upcs.count == 6, "\(style.styleNumber): the full color × size set")
+            let rerun = try await Executable.run(["run", "products"], in: dir.path, environment: env)
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            let held = await sandbox.state.allStyles().filter { $0.styleNumber.hasPrefix("CR-") }
+            #expect(held.count == Self.styles, "every style once")
+            for style in held {
+                let number = Int(style.styleNumber.dropFirst(3))! - 1000
+                #expect(style.styleName == "Crash Style \(number)")
+                #expect(style.upcs.count == 6, "\(style.styleNumber): the full color × size set")
+            }
+            let archived = try FileManager.default.subpathsOfDirectory(atPath: dir.path("archive")).filter { $0.hasSuffix(".csv") }
+            #expect(archived.count == 1)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("processing")).isEmpty)
+
+            // And the same file once more sends nothing: every style is recorded as JOOR holds it.
+            try dir.write("inbox/products_2.csv", text: Self.export)
+            await sandbox.state.resetCounts()
+            let again = try await Executable.run(["run", "products", "--report", "again.json"], in: dir.path, environment: env)
+            #expect(again.status == 0, "\(again.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("again.json")))) as? [String: Any]
+            let products = ((report?["jobs"] as? [[String: Any]])?.first?["products"] as? [String: Any]) ?? [:]
+            #expect(products["filesDuplicate"] as? Int == 1, "the same content: archived without a push: \(products)")
+            #expect(products["stylesSent"] as? Int == 0)
+            #expect(await sandbox.state.requestCounts["POST /v2/bulk-style"] == nil, "no write reached JOOR")
         }
-        let archived = try FileManager.default.subpathsOfDirectory(atPath: dir.path("archive")).filter { $0.hasSuffix(".csv") }
-        #expect(archived.count == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("processing")).isEmpty)
-
-        // And a third run has nothing left to send.
-        let again = try await Executable.run(["run", "products"], in: dir.path, environment: env)
-        #expect(again.status == 0)
-        #expect(again.stderr.contains("0 style(s) sent") || !again.stderr.contains("style(s) sent,"), "\(again.stderr)")
     }
 }

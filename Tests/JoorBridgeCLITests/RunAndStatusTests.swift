@@ -27,41 +27,41 @@ struct RunAndStatusTests {
     }
 
     @Test func runDeliversReportsAndStatusShowsFailingOrders() async throws {
-        let sandbox = try await Self.sandbox(orders: 12)
-        defer { Task { await sandbox.stop() } }
-        var bad = OrderSeeder.orders(count: 1, seed: 3, firstID: 9_300_001)[0]
-        bad.order.fields["customer_purchase_order"] = ""
-        try await sandbox.state.add([bad])
-        let dir = try Self.workspace(sandbox)
-        let env = ["RUN_TOKEN": "run-token"]
-        let run = try await Executable.run(["run", "--report", "report.json"], in: dir.path, environment: env)
-        #expect(run.status == 3, "one order cannot be mapped: \(run.stderr)")
-        #expect(run.stderr.contains("rejected order 9300001 cannot be mapped: field 'PONumber'"))
-        #expect(!run.stderr.contains("run-token"))
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("report.json")))) as? [String: Any]
-        #expect(report?["exitCode"] as? Int == 3)
-        let jobs = report?["jobs"] as? [[String: Any]]
-        let delivered = (jobs?.first?["orders"] as? [String: Any])?["delivered"] as? Int
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox")).filter { $0.hasPrefix("ORD_") }
-        #expect(delivered == files.count)
-        let status = try await Executable.run(["status"], in: dir.path)
-        #expect(status.status == 0)
-        #expect(status.stdout.contains("orders: last run"))
-        #expect(status.stdout.contains("9300001 (1 attempt): order 9300001 cannot be mapped"))
-        #expect(status.stdout.contains("\(files.count) delivered today"))
-        let json = try await Executable.run(["status", "--json"], in: dir.path)
-        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["failingOrders"] != nil)
+        try await using(try await Self.sandbox(orders: 12)) { sandbox async throws in
+            var bad = OrderSeeder.orders(count: 1, seed: 3, firstID: 9_300_001)[0]
+            bad.order.fields["customer_purchase_order"] = ""
+            try await sandbox.state.add([bad])
+            let dir = try Self.workspace(sandbox)
+            let env = ["RUN_TOKEN": "run-token"]
+            let run = try await Executable.run(["run", "--report", "report.json"], in: dir.path, environment: env)
+            #expect(run.status == 3, "one order cannot be mapped: \(run.stderr)")
+            #expect(run.stderr.contains("rejected order 9300001 cannot be mapped: field 'PONumber'"))
+            #expect(!run.stderr.contains("run-token"))
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("report.json")))) as? [String: Any]
+            #expect(report?["exitCode"] as? Int == 3)
+            let jobs = report?["jobs"] as? [[String: Any]]
+            let delivered = (jobs?.first?["orders"] as? [String: Any])?["delivered"] as? Int
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox")).filter { $0.hasPrefix("ORD_") }
+            #expect(delivered == files.count)
+            let status = try await Executable.run(["status"], in: dir.path)
+            #expect(status.status == 0)
+            #expect(status.stdout.contains("orders: last run"))
+            #expect(status.stdout.contains("9300001 (1 attempt): order 9300001 cannot be mapped"))
+            #expect(status.stdout.contains("\(files.count) delivered today"))
+            let json = try await Executable.run(["status", "--json"], in: dir.path)
+            #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["failingOrders"] != nil)
+        }
     }
 
     @Test func exitCodesFromRealSituations() async throws {
-        let sandbox = try await Self.sandbox(orders: 2)
-        defer { Task { await sandbox.stop() } }
-        let dir = try Self.workspace(sandbox)
-        #expect(try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "wrong"]).status == 69)
-        #expect(try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": ""]).status == 78, "no token")
-        #expect(try await Executable.run(["run", "--config", "missing.yml"], in: dir.path).status == 78)
-        #expect(try await Executable.run(["run", "everything"], in: dir.path).status == 64)
-        #expect(try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "run-token"]).status == 0)
+        try await using(try await Self.sandbox(orders: 2)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox)
+            #expect(try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "wrong"]).status == 69)
+            #expect(try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": ""]).status == 78, "no token")
+            #expect(try await Executable.run(["run", "--config", "missing.yml"], in: dir.path).status == 78)
+            #expect(try await Executable.run(["run", "everything"], in: dir.path).status == 64)
+            #expect(try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "run-token"]).status == 0)
+        }
     }
 
     @Test func unreachableJOORExits69() async throws {
@@ -76,20 +76,20 @@ struct RunAndStatusTests {
     }
 
     @Test func checkWithConfigChecksEveryMappingItNames() async throws {
-        let sandbox = try await Self.sandbox(orders: 0)
-        defer { Task { await sandbox.stop() } }
-        let dir = try Self.workspace(sandbox)
-        let ok = try await Executable.run(["check"], in: dir.path)
-        #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stdout.contains("ok: joorbridge.yml: config"))
-        #expect(ok.stdout.contains("orders-csv-lines.yml: orders mapping"))
-        try dir.write("mappings/customers-csv.yml", text: "version: 1\nkind: customers\noutput: { format: csv }\n")
-        let badMapping = try await Executable.run(["check"], in: dir.path)
-        #expect(badMapping.status == 78)
-        #expect(badMapping.stderr.contains("customers-csv.yml:3:9: error: output needs file_name:"))
-        try (try String(contentsOfFile: dir.path("joorbridge.yml"), encoding: .utf8) + "  colour: blue\n").write(toFile: dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
-        let bad = try await Executable.run(["check"], in: dir.path)
-        #expect(bad.status == 78)
-        #expect(bad.stderr.contains("joorbridge.yml:8:3: error: unknown key 'colour' in orders"))
+        try await using(try await Self.sandbox(orders: 0)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox)
+            let ok = try await Executable.run(["check"], in: dir.path)
+            #expect(ok.status == 0, "\(ok.stderr)")
+            #expect(ok.stdout.contains("ok: joorbridge.yml: config"))
+            #expect(ok.stdout.contains("orders-csv-lines.yml: orders mapping"))
+            try dir.write("mappings/customers-csv.yml", text: "version: 1\nkind: customers\noutput: { format: csv }\n")
+            let badMapping = try await Executable.run(["check"], in: dir.path)
+            #expect(badMapping.status == 78)
+            #expect(badMapping.stderr.contains("customers-csv.yml:3:9: error: output needs file_name:"))
+            try (try String(contentsOfFile: dir.path("joorbridge.yml"), encoding: .utf8) + "  colour: blue\n").write(toFile: dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
+            let bad = try await Executable.run(["check"], in: dir.path)
+            #expect(bad.status == 78)
+            #expect(bad.stderr.contains("joorbridge.yml:8:3: error: unknown key 'colour' in orders"))
+        }
     }
 }

@@ -55,98 +55,98 @@ struct WatchTests {
     }
 
     @Test func sigtermFinishesTheFileInHandAndExits0() async throws {
-        let sandbox = try await Self.sandbox()
-        defer { Task { await sandbox.stop() } }
-        let dir = try Self.workspace(sandbox)
-        // Slow pushes: each batch of 5 SKUs takes 1 s, so a 40-row file takes about 8 s, a wide
-        // margin for the signal below however loaded the machine.
-        await sandbox.state.plan(FaultPlan(latencyMilliseconds: 1_000, pathPrefix: "/v2/bulk-inventory"))
-        for (index, name) in ["stock_1.csv", "stock_2.csv"].enumerated() {
-            await Self.register(sandbox, rows: 40, first: 1000 * (index + 1))
-            let path = try dir.write("inbox/\(name)", text: Self.stock(rows: 40, first: 1000 * (index + 1), quantity: 7 + index))
-            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(Double(index) - 60)], ofItemAtPath: path)
-        }
-        let watch = try RunningExecutable(["watch", "--poll", "0.2", "--interval", "60"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
-        // SIGTERM as soon as the first file is claimed, sent from the polling thread itself: the
-        // test's own task may resume late on a loaded machine, the watch would not wait for it.
-        let pushing = try await watch.signal(SIGTERM, when: { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }, timeout: 120)
-        #expect(pushing)
-        let outcome = try await watch.wait(timeout: 30)
-        #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("SIGTERM: stopping after the file in hand"))
-        let archived = Self.files(dir, "archive")
-        #expect(archived.count == 1 && archived.first?.hasSuffix("stock_1.csv") == true, "the file in hand was finished: \(archived)")
-        let stock = await sandbox.state.allStock()
-        #expect(stock.filter { $0.inventory == 7 }.count == 40, "every SKU of the first file is in JOOR")
-        #expect(!stock.contains { $0.inventory == 8 }, "the second file was not started")
-        #expect(!Self.files(dir, "error").contains { $0.hasPrefix("stock_") })
+        try await using(try await Self.sandbox()) { sandbox async throws in
+            let dir = try Self.workspace(sandbox)
+            // Slow pushes: each batch of 5 SKUs takes 1 s, so a 40-row file takes about 8 s, a wide
+            // margin for the signal below however loaded the machine.
+            await sandbox.state.plan(FaultPlan(latencyMilliseconds: 1_000, pathPrefix: "/v2/bulk-inventory"))
+            for (index, name) in ["stock_1.csv", "stock_2.csv"].enumerated() {
+                await Self.register(sandbox, rows: 40, first: 1000 * (index + 1))
+                let path = try dir.write("inbox/\(name)", text: Self.stock(rows: 40, first: 1000 * (index + 1), quantity: 7 + index))
+                try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(Double(index) - 60)], ofItemAtPath: path)
+            }
+            let watch = try RunningExecutable(["watch", "--poll", "0.2", "--interval", "60"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
+            // SIGTERM as soon as the first file is claimed, sent from the polling thread itself: the
+            // test's own task may resume late on a loaded machine, the watch would not wait for it.
+            let pushing = try await watch.signal(SIGTERM, when: { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }, timeout: 120)
+            #expect(pushing)
+            let outcome = try await watch.wait(timeout: 30)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("SIGTERM: stopping after the file in hand"))
+            let archived = Self.files(dir, "archive")
+            #expect(archived.count == 1 && archived.first?.hasSuffix("stock_1.csv") == true, "the file in hand was finished: \(archived)")
+            let stock = await sandbox.state.allStock()
+            #expect(stock.filter { $0.inventory == 7 }.count == 40, "every SKU of the first file is in JOOR")
+            #expect(!stock.contains { $0.inventory == 8 }, "the second file was not started")
+            #expect(!Self.files(dir, "error").contains { $0.hasPrefix("stock_") })
 
-        // The next run takes the second file; nothing of the first is sent again.
-        await sandbox.state.plan(FaultPlan())
-        let writesBefore = await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
-        let rerun = try await Executable.run(["run", "inventory"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
-        #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(await sandbox.state.allStock().filter { $0.inventory == 8 }.count == 40)
-        #expect((await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0) - writesBefore == 8, "40 SKUs in batches of 5")
-        #expect(Self.files(dir, "archive").count == 2)
+            // The next run takes the second file; nothing of the first is sent again.
+            await sandbox.state.plan(FaultPlan())
+            let writesBefore = await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
+            let rerun = try await Executable.run(["run", "inventory"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(await sandbox.state.allStock().filter { $0.inventory == 8 }.count == 40)
+            #expect((await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0) - writesBefore == 8, "40 SKUs in batches of 5")
+            #expect(Self.files(dir, "archive").count == 2)
+        }
     }
 
     @Test func watchHoldsTheLockDeliversOrdersAndPicksUpNewFiles() async throws {
-        let sandbox = try await Self.sandbox(orders: 4)
-        defer { Task { await sandbox.stop() } }
-        let dir = try Self.workspace(sandbox, batchSize: 100)
-        let watch = try RunningExecutable(["watch", "--poll", "0.2", "--interval", "60", "--log-format", "json", "--log-level", "info"],
-                                          in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
-        let delivered = try await RunningExecutable.until {
-            ((try? FileManager.default.contentsOfDirectory(atPath: dir.path("outbox"))) ?? []).contains { $0.hasPrefix("ORD_") }
+        try await using(try await Self.sandbox(orders: 4)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox, batchSize: 100)
+            let watch = try RunningExecutable(["watch", "--poll", "0.2", "--interval", "60", "--log-format", "json", "--log-level", "info"],
+                                              in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
+            let delivered = try await RunningExecutable.until {
+                ((try? FileManager.default.contentsOfDirectory(atPath: dir.path("outbox"))) ?? []).contains { $0.hasPrefix("ORD_") }
+            }
+            #expect(delivered, "orders are delivered on the first cycle")
+
+            // A run from cron meanwhile: refused at once, naming the watch's pid.
+            let cron = try await Executable.run(["run"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
+            #expect(cron.status == 75)
+            #expect(cron.stderr.contains("pid \(watch.pid)"), "\(cron.stderr)")
+
+            // A file dropped while watching is pushed within a few polls.
+            await Self.register(sandbox, rows: 3, first: 5000)
+            try dir.write("inbox/stock_late.csv", text: Self.stock(rows: 3, first: 5000, quantity: 4))
+            let pushed = try await RunningExecutable.until { Self.files(dir, "archive").contains { $0.hasSuffix("stock_late.csv") } }
+            #expect(pushed)
+            let status = try await Executable.run(["status"], in: dir.path)
+            #expect(status.stdout.contains("watch: last looked at"))
+            #expect(status.stdout.contains("inventory: JOOR last accepted quantities at"))
+
+            watch.signal(SIGINT)
+            let outcome = try await watch.wait(timeout: 30)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            // Every stderr line is a JSON object; cycle summaries carry the run summary as an object.
+            var summaries: [[String: Any]] = []
+            for line in outcome.stderr.split(separator: "\n") {
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object != nil, "not a JSON line: \(line)")
+                if object?["message"] as? String == "run summary", let summary = object?["summary"] as? [String: Any] { summaries.append(summary) }
+            }
+            let jobs = summaries.flatMap { ($0["jobs"] as? [[String: Any]]) ?? [] }
+            #expect(jobs.contains { $0["job"] as? String == "orders" && (($0["orders"] as? [String: Any])?["delivered"] as? Int ?? 0) > 0 })
+            #expect(jobs.contains { $0["job"] as? String == "inventory" && (($0["inventory"] as? [String: Any])?["filesArchived"] as? Int) == 1 })
+            #expect(await sandbox.state.allStock().filter { $0.inventory == 4 }.count == 3)
         }
-        #expect(delivered, "orders are delivered on the first cycle")
-
-        // A run from cron meanwhile: refused at once, naming the watch's pid.
-        let cron = try await Executable.run(["run"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
-        #expect(cron.status == 75)
-        #expect(cron.stderr.contains("pid \(watch.pid)"), "\(cron.stderr)")
-
-        // A file dropped while watching is pushed within a few polls.
-        await Self.register(sandbox, rows: 3, first: 5000)
-        try dir.write("inbox/stock_late.csv", text: Self.stock(rows: 3, first: 5000, quantity: 4))
-        let pushed = try await RunningExecutable.until { Self.files(dir, "archive").contains { $0.hasSuffix("stock_late.csv") } }
-        #expect(pushed)
-        let status = try await Executable.run(["status"], in: dir.path)
-        #expect(status.stdout.contains("watch: last looked at"))
-        #expect(status.stdout.contains("inventory: JOOR last accepted quantities at"))
-
-        watch.signal(SIGINT)
-        let outcome = try await watch.wait(timeout: 30)
-        #expect(outcome.status == 0, "\(outcome.stderr)")
-        // Every stderr line is a JSON object; cycle summaries carry the run summary as an object.
-        var summaries: [[String: Any]] = []
-        for line in outcome.stderr.split(separator: "\n") {
-            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            #expect(object != nil, "not a JSON line: \(line)")
-            if object?["message"] as? String == "run summary", let summary = object?["summary"] as? [String: Any] { summaries.append(summary) }
-        }
-        let jobs = summaries.flatMap { ($0["jobs"] as? [[String: Any]]) ?? [] }
-        #expect(jobs.contains { $0["job"] as? String == "orders" && (($0["orders"] as? [String: Any])?["delivered"] as? Int ?? 0) > 0 })
-        #expect(jobs.contains { $0["job"] as? String == "inventory" && (($0["inventory"] as? [String: Any])?["filesArchived"] as? Int) == 1 })
-        #expect(await sandbox.state.allStock().filter { $0.inventory == 4 }.count == 3)
     }
 
     @Test func progressLineOnlyWhenAskedOrOnATerminal() async throws {
-        let sandbox = try await Self.sandbox(orders: 0)
-        defer { Task { await sandbox.stop() } }
-        let dir = try Self.workspace(sandbox, batchSize: 1000)
-        for first in [100_000, 900_000, 200_000] { await Self.register(sandbox, rows: 5_000, first: first) }
-        try dir.write("inbox/stock_big.csv", text: Self.stock(rows: 5_000, first: 100_000, quantity: 3))
-        try dir.write("inbox/stock_small.csv", text: Self.stock(rows: 5, first: 900_000, quantity: 3))
-        let piped = try await Executable.run(["run", "inventory"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
-        #expect(piped.status == 0, "\(piped.stderr)")
-        #expect(!piped.stderr.contains("rows/s"), "standard error is a pipe: no progress line")
-        try dir.write("inbox/stock_big2.csv", text: Self.stock(rows: 5_000, first: 200_000, quantity: 5))
-        let forced = try await Executable.run(["run", "inventory", "--progress", "always"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
-        #expect(forced.status == 0)
-        #expect(forced.stderr.contains("inventory stock_big2.csv: "))
-        #expect(forced.stderr.contains("rows/s"))
+        try await using(try await Self.sandbox(orders: 0)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox, batchSize: 1000)
+            for first in [100_000, 900_000, 200_000] { await Self.register(sandbox, rows: 5_000, first: first) }
+            try dir.write("inbox/stock_big.csv", text: Self.stock(rows: 5_000, first: 100_000, quantity: 3))
+            try dir.write("inbox/stock_small.csv", text: Self.stock(rows: 5, first: 900_000, quantity: 3))
+            let piped = try await Executable.run(["run", "inventory"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
+            #expect(piped.status == 0, "\(piped.stderr)")
+            #expect(!piped.stderr.contains("rows/s"), "standard error is a pipe: no progress line")
+            try dir.write("inbox/stock_big2.csv", text: Self.stock(rows: 5_000, first: 200_000, quantity: 5))
+            let forced = try await Executable.run(["run", "inventory", "--progress", "always"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
+            #expect(forced.status == 0)
+            #expect(forced.stderr.contains("inventory stock_big2.csv: "))
+            #expect(forced.stderr.contains("rows/s"))
+        }
     }
 }
 
@@ -154,22 +154,21 @@ struct WatchTests {
 @Suite("Inventory job memory", .serialized)
 struct InventoryMemoryTests {
     @Test func peakMemoryStaysFlatFromFiveThousandToSixtyThousandRows() async throws {
-        let sandbox = try await JoorSandboxServer.started(token: "watch-token", creditLimit: 1_000_000)
-        defer { Task { await sandbox.stop() } }
-        var peaks: [Double] = []
-        for rows in [5_000, 60_000] {
-            let dir = try WatchTests.workspace(sandbox, batchSize: 2000)
-            await WatchTests.register(sandbox, rows: rows, first: 3_000_000 + rows)
-            try dir.write("inbox/stock_\(rows).csv", text: WatchTests.stock(rows: rows, first: 3_000_000 + rows, quantity: 9))
-            let run = try await Executable.run(["run", "inventory", "--report", "report.json"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"], timeout: 300)
-            #expect(run.status == 0, "\(run.stderr)")
-            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("report.json")))) as? [String: Any]
-            let sent = ((report?["jobs"] as? [[String: Any]])?.first?["inventory"] as? [String: Any])?["itemsSent"] as? Int
-            #expect(sent == rows)
-            guard let peak = report?["peakMemoryMiB"] as? Double else { return }   // not Linux
-            peaks.append(peak)
+        try await using(try await JoorSandboxServer.started(token: "watch-token", creditLimit: 1_000_000)) { sandbox async throws in
+            var peaks: [Double] = []
+            for rows in [5_000, 60_000] {
+                let dir = try WatchTests.workspace(sandbox, batchSize: 2000)
+                await WatchTests.register(sandbox, rows: rows, first: 3_000_000 + rows)
+                try dir.write("inbox/stock_\(rows).csv", text: WatchTests.stock(rows: rows, first: 3_000_000 + rows, quantity: 9))
+                let run = try await Executable.run(["run", "inventory", "--report", "report.json"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"], timeout: 300)
+                #expect(run.status == 0, "\(run.stderr)")
+                let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("report.json")))) as? [String: Any]
+                let sent = ((report?["jobs"] as? [[String: Any]])?.first?["inventory"] as? [String: Any])?["itemsSent"] as? Int
+                #expect(sent == rows)
+                peaks.append(try #require(report?["peakMemoryMiB"] as? Double, "the run reports its peak memory (Linux /proc)"))
+            }
+            print("inventory job peak memory: \(peaks) MiB")
+            #expect(peaks[1] < peaks[0] + 8, "5k rows: \(peaks[0]) MiB, 60k rows: \(peaks[1]) MiB")
         }
-        print("inventory job peak memory: \(peaks) MiB")
-        if peaks.count == 2 { #expect(peaks[1] < peaks[0] + 8, "5k rows: \(peaks[0]) MiB, 60k rows: \(peaks[1]) MiB") }
     }
 }

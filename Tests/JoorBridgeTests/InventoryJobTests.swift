@@ -6,7 +6,7 @@ import TestSupport
 @testable import JoorSandbox
 
 /// A sandbox and a work folder whose config has an inventory section.
-struct InventoryHarness {
+struct InventoryHarness: TestResource {
     let sandbox: JoorSandboxServer
     let dir: TemporaryDirectory
     let logs = LogCapture()
@@ -58,114 +58,114 @@ struct InventoryJobTests {
     static let sample = try! Fixtures.bytes(Fixtures.repositoryRoot.appendingPathComponent("samples/inventory-csv/input.csv").path)
 
     @Test func goodRowsLandBadRowsAreReportedAndTheFileIsArchivedOnce() async throws {
-        let h = try await InventoryHarness.start()
-        defer { Task { await h.stop() } }
-        try h.drop("stock_1.csv", Self.sample)
-        let outcome = try await h.run()
-        #expect(outcome.exitCode == 3, "rows were rejected: \(outcome.summaryText)")
-        let report = try #require(outcome.jobs.first?.inventory)
-        #expect(report.filesArchived == 1 && report.itemsSent == 6 && report.rowsRejected == 2 && report.rowsSkipped == 1)
-        let stock = Dictionary(uniqueKeysWithValues: await h.sandbox.state.allStock().map { ("\($0.warehouse)|\($0.upc ?? "")|\($0.inventoryDate ?? "")", $0.inventory) })
-        #expect(stock == ["Hamburg Süd|000000000017|": 40, "Hamburg Süd|000000000024|": 18, "München|000000000031|": 0,
-                          "München|000000000048|2025-09-15": 4, "Hamburg Süd|000000000079|": 1234, "Hamburg Süd|000000000062|": 0],
-                "the oversold SKU (1 on hand, 3 reserved) is sent as 0, so JOOR stops selling it")
-        #expect(h.files("archive").contains { $0.hasSuffix("/stock_1.csv") })
-        let rejects = try String(contentsOfFile: h.dir.path("error/stock_1.csv.rejects.csv"), encoding: .utf8)
-        #expect(rejects.contains("6,upc,00000000005X") && rejects.contains("7,warehouse,BER") && !rejects.contains("9,inventory"))
-        #expect(h.files("inbox").isEmpty && h.files("processing").isEmpty)
+        try await using(try await InventoryHarness.start()) { h async throws in
+            try h.drop("stock_1.csv", Self.sample)
+            let outcome = try await h.run()
+            #expect(outcome.exitCode == 3, "rows were rejected: \(outcome.summaryText)")
+            let report = try #require(outcome.jobs.first?.inventory)
+            #expect(report.filesArchived == 1 && report.itemsSent == 6 && report.rowsRejected == 2 && report.rowsSkipped == 1)
+            let stock = Dictionary(uniqueKeysWithValues: await h.sandbox.state.allStock().map { ("\($0.warehouse)|\($0.upc ?? "")|\($0.inventoryDate ?? "")", $0.inventory) })
+            #expect(stock == ["Hamburg Süd|000000000017|": 40, "Hamburg Süd|000000000024|": 18, "München|000000000031|": 0,
+                              "München|000000000048|2025-09-15": 4, "Hamburg Süd|000000000079|": 1234, "Hamburg Süd|000000000062|": 0],
+                    "the oversold SKU (1 on hand, 3 reserved) is sent as 0, so JOOR stops selling it")
+            #expect(h.files("archive").contains { $0.hasSuffix("/stock_1.csv") })
+            let rejects = try String(contentsOfFile: h.dir.path("error/stock_1.csv.rejects.csv"), encoding: .utf8)
+            #expect(rejects.contains("6,upc,00000000005X") && rejects.contains("7,warehouse,BER") && !rejects.contains("9,inventory"))
+            #expect(h.files("inbox").isEmpty && h.files("processing").isEmpty)
+        }
     }
 
     @Test func theSameFileTwiceIsPushedOnceAndTheSameDataAgainSendsNothing() async throws {
-        let h = try await InventoryHarness.start()
-        defer { Task { await h.stop() } }
-        try h.drop("a.csv", Self.sample)
-        _ = try await h.run()
-        let writes = await h.writes
-        try h.drop("a-resent.csv", Self.sample)
-        let again = try #require(try await h.run().jobs.first?.inventory)
-        #expect(again.filesDuplicate == 1 && again.itemsSent == 0)
-        #expect(await h.writes == writes, "a re-sent file pushes nothing")
-        // Same quantities in a different file (LF instead of CRLF): the delta is empty.
-        try h.drop("b.csv", Self.sample.filter { $0 != 13 })
-        let delta = try #require(try await h.run().jobs.first?.inventory)
-        #expect(delta.filesArchived == 1 && delta.itemsSent == 0 && delta.itemsUnchanged == 6)
-        #expect(await h.writes == writes, "unchanged quantities send zero write requests")
+        try await using(try await InventoryHarness.start()) { h async throws in
+            try h.drop("a.csv", Self.sample)
+            _ = try await h.run()
+            let writes = await h.writes
+            try h.drop("a-resent.csv", Self.sample)
+            let again = try #require(try await h.run().jobs.first?.inventory)
+            #expect(again.filesDuplicate == 1 && again.itemsSent == 0)
+            #expect(await h.writes == writes, "a re-sent file pushes nothing")
+            // Same quantities in a different file (LF instead of CRLF): the delta is empty.
+            try h.drop("b.csv", Self.sample.filter { $0 != 13 })
+            let delta = try #require(try await h.run().jobs.first?.inventory)
+            #expect(delta.filesArchived == 1 && delta.itemsSent == 0 && delta.itemsUnchanged == 6)
+            #expect(await h.writes == writes, "unchanged quantities send zero write requests")
+        }
     }
 
     @Test func inFlightFilesAndFreshFilesWait() async throws {
-        let h = try await InventoryHarness.start()
-        defer { Task { await h.stop() } }
-        try h.drop("upload.csv.filepart", Self.sample)
-        try h.drop(".hidden.csv", Self.sample)
-        try h.drop("growing.csv", Self.sample, age: 0)
-        try h.drop("notes.txt", Self.sample)
-        let report = try #require(try await h.run().jobs.first?.inventory)
-        #expect(report.filesArchived == 0)
-        #expect(report.filesWaiting == ["growing.csv"])
-        #expect(await h.writes == 0)
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: h.dir.path("inbox/growing.csv"))
-        #expect(try await h.run().jobs.first?.inventory?.filesArchived == 1)
-        #expect(h.files("inbox").sorted() == [".hidden.csv", "notes.txt", "upload.csv.filepart"])
+        try await using(try await InventoryHarness.start()) { h async throws in
+            try h.drop("upload.csv.filepart", Self.sample)
+            try h.drop(".hidden.csv", Self.sample)
+            try h.drop("growing.csv", Self.sample, age: 0)
+            try h.drop("notes.txt", Self.sample)
+            let report = try #require(try await h.run().jobs.first?.inventory)
+            #expect(report.filesArchived == 0)
+            #expect(report.filesWaiting == ["growing.csv"])
+            #expect(await h.writes == 0)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: h.dir.path("inbox/growing.csv"))
+            #expect(try await h.run().jobs.first?.inventory?.filesArchived == 1)
+            #expect(h.files("inbox").sorted() == [".hidden.csv", "notes.txt", "upload.csv.filepart"])
+        }
     }
 
     @Test func doneMarkerMode() async throws {
-        let h = try await InventoryHarness.start(section: "  done_marker: .done\n")
-        defer { Task { await h.stop() } }
-        try h.drop("stock.csv", Self.sample)
-        #expect(try await h.run().jobs.first?.inventory?.filesWaiting == ["stock.csv"])
-        try h.drop("stock.csv.done", [])
-        #expect(try await h.run().jobs.first?.inventory?.filesArchived == 1)
-        #expect(h.files("archive").contains { $0.hasSuffix("/stock.csv.done") }, "the marker is consumed with its file")
+        try await using(try await InventoryHarness.start(section: "  done_marker: .done\n")) { h async throws in
+            try h.drop("stock.csv", Self.sample)
+            #expect(try await h.run().jobs.first?.inventory?.filesWaiting == ["stock.csv"])
+            try h.drop("stock.csv.done", [])
+            #expect(try await h.run().jobs.first?.inventory?.filesArchived == 1)
+            #expect(h.files("archive").contains { $0.hasSuffix("/stock.csv.done") }, "the marker is consumed with its file")
+        }
     }
 
     @Test func aBrokenFileGoesToErrorWithTheReasonAndNothingIsSent() async throws {
-        let h = try await InventoryHarness.start()
-        defer { Task { await h.stop() } }
-        try h.drop("broken.csv", Array("Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\r\nA;000000000017;HH;5;0;;A\r\nB;\"unterminated;HH;1;0;;A\r\n".utf8))
-        let outcome = try await h.run()
-        #expect(outcome.exitCode == 3)
-        #expect(outcome.jobs.first?.inventory?.filesFailed == 1)
-        #expect(await h.writes == 0)
-        let reason = try String(contentsOfFile: h.dir.path("error/broken.csv.error.txt"), encoding: .utf8)
-        #expect(reason.contains("broken.csv:3") && reason.contains("never closed") && reason.contains("Nothing from this file was sent"))
+        try await using(try await InventoryHarness.start()) { h async throws in
+            try h.drop("broken.csv", Array("Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\r\nA;000000000017;HH;5;0;;A\r\nB;\"unterminated;HH;1;0;;A\r\n".utf8))
+            let outcome = try await h.run()
+            #expect(outcome.exitCode == 3)
+            #expect(outcome.jobs.first?.inventory?.filesFailed == 1)
+            #expect(await h.writes == 0)
+            let reason = try String(contentsOfFile: h.dir.path("error/broken.csv.error.txt"), encoding: .utf8)
+            #expect(reason.contains("broken.csv:3") && reason.contains("never closed") && reason.contains("Nothing from this file was sent"))
+        }
     }
 
     /// JOOR refusing the push (here a 400, which the client does not retry, so the test is quick;
     /// 5xx and timeouts take the same path after the client's own retries).
     @Test func aRefusedPushKeepsTheFileForTheNextRunThenQuarantinesIt() async throws {
-        let h = try await InventoryHarness.start(section: "  max_attempts: 2\n")
-        defer { Task { await h.stop() } }
-        try h.drop("stock.csv", Self.sample)
-        await h.sandbox.state.plan(FaultPlan(failCount: 1_000, failStatus: 400))
-        let first = try await h.run()
-        #expect(first.exitCode == 3)
-        #expect(h.files("processing") == ["stock.csv"], "kept for the next run")
-        _ = try await h.run()
-        #expect(h.files("error").contains("stock.csv"), "quarantined after 2 attempts")
-        #expect(try String(contentsOfFile: h.dir.path("error/stock.csv.error.txt"), encoding: .utf8).contains("quarantined after 2"))
+        try await using(try await InventoryHarness.start(section: "  max_attempts: 2\n")) { h async throws in
+            try h.drop("stock.csv", Self.sample)
+            await h.sandbox.state.plan(FaultPlan(failCount: 1_000, failStatus: 400))
+            let first = try await h.run()
+            #expect(first.exitCode == 3)
+            #expect(h.files("processing") == ["stock.csv"], "kept for the next run")
+            _ = try await h.run()
+            #expect(h.files("error").contains("stock.csv"), "quarantined after 2 attempts")
+            #expect(try String(contentsOfFile: h.dir.path("error/stock.csv.error.txt"), encoding: .utf8).contains("quarantined after 2"))
+        }
     }
 
     @Test func aHundredThousandRowsGoInCeilNOverBatchRequestsAndAgainInNone() async throws {
-        let h = try await InventoryHarness.start(section: "  batch_size: 2000\n", creditLimit: 100_000)
-        defer { Task { await h.stop() } }
-        let count = 100_000
-        var upcs: [Style.UPC] = []
-        var rows = "Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\r\n"
-        rows.reserveCapacity(count * 40)
-        for i in 0..<count {
-            let upc = String(format: "9%011d", i)
-            upcs.append(.init(colorCode: String(i / 100), sizeName: String(i % 100), upc: upc))
-            rows += "S;\(upc);HH;\(i % 97);0;;A\r\n"
+        try await using(try await InventoryHarness.start(section: "  batch_size: 2000\n", creditLimit: 100_000)) { h async throws in
+            let count = 100_000
+            var upcs: [Style.UPC] = []
+            var rows = "Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\r\n"
+            rows.reserveCapacity(count * 40)
+            for i in 0..<count {
+                let upc = String(format: "9%011d", i)
+                upcs.append(.init(colorCode: String(i / 100), sizeName: String(i % 100), upc: upc))
+                rows += "S;\(upc);HH;\(i % 97);0;;A\r\n"
+            }
+            await h.sandbox.state.register(Style(styleName: "Bulk", styleNumber: "BULK", styleIdentifier: "BULK", upcs: upcs))
+            try h.drop("big.csv", Array(rows.utf8))
+            let report = try #require(try await h.run().jobs.first?.inventory)
+            #expect(report.itemsSent == count && report.rowsRejected == 0)
+            #expect(await h.writes == (count + 1999) / 2000, "⌈100,000 / 2,000⌉ write requests")
+            try h.drop("big-again.csv", Array(rows.replacingOccurrences(of: "\r\n", with: "\n").utf8))
+            let again = try #require(try await h.run().jobs.first?.inventory)
+            #expect(again.itemsSent == 0 && again.itemsUnchanged == count)
+            #expect(await h.writes == (count + 1999) / 2000, "the same data again: zero writes")
         }
-        await h.sandbox.state.register(Style(styleName: "Bulk", styleNumber: "BULK", styleIdentifier: "BULK", upcs: upcs))
-        try h.drop("big.csv", Array(rows.utf8))
-        let report = try #require(try await h.run().jobs.first?.inventory)
-        #expect(report.itemsSent == count && report.rowsRejected == 0)
-        #expect(await h.writes == (count + 1999) / 2000, "⌈100,000 / 2,000⌉ write requests")
-        try h.drop("big-again.csv", Array(rows.replacingOccurrences(of: "\r\n", with: "\n").utf8))
-        let again = try #require(try await h.run().jobs.first?.inventory)
-        #expect(again.itemsSent == 0 && again.itemsUnchanged == count)
-        #expect(await h.writes == (count + 1999) / 2000, "the same data again: zero writes")
     }
 }
 
@@ -176,22 +176,22 @@ struct InventoryFileOrderTests {
     }
 
     @Test func anOlderFileArrivingLateNeverOverwritesANewerOne() async throws {
-        let h = try await InventoryHarness.start()
-        defer { Task { await h.stop() } }
-        try h.drop("stock_new.csv", Self.file(50), age: 60)
-        _ = try await h.run()
-        try h.drop("stock_old.csv", Self.file(10), age: 3600)
-        let late = try #require(try await h.run().jobs.first?.inventory)
-        #expect(late.itemsSent == 0 && late.itemsUnchanged == 1 && late.filesArchived == 1)
-        #expect(await h.sandbox.state.allStock().first?.inventory == 50)
+        try await using(try await InventoryHarness.start()) { h async throws in
+            try h.drop("stock_new.csv", Self.file(50), age: 60)
+            _ = try await h.run()
+            try h.drop("stock_old.csv", Self.file(10), age: 3600)
+            let late = try #require(try await h.run().jobs.first?.inventory)
+            #expect(late.itemsSent == 0 && late.itemsUnchanged == 1 && late.filesArchived == 1)
+            #expect(await h.sandbox.state.allStock().first?.inventory == 50)
+        }
     }
 
     @Test func filesOfOneRunGoOldestFirst() async throws {
-        let h = try await InventoryHarness.start()
-        defer { Task { await h.stop() } }
-        try h.drop("b_newer.csv", Self.file(7), age: 60)
-        try h.drop("a_older.csv", Self.file(3), age: 600)
-        _ = try await h.run()
-        #expect(await h.sandbox.state.allStock().first?.inventory == 7, "the newest file's quantity stands")
+        try await using(try await InventoryHarness.start()) { h async throws in
+            try h.drop("b_newer.csv", Self.file(7), age: 60)
+            try h.drop("a_older.csv", Self.file(3), age: 600)
+            _ = try await h.run()
+            #expect(await h.sandbox.state.allStock().first?.inventory == 7, "the newest file's quantity stands")
+        }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 import Testing
 import TestSupport
@@ -8,10 +10,10 @@ import TestSupport
 @testable import JoorSandbox
 
 /// A webhook receiver on loopback: records every POST body and answers with the next status in `statuses`.
-final class WebhookListener: Sendable {
+final class WebhookListener: Sendable, TestResource {
     let bodies = Mutex<[Data]>([])
     let statuses: Mutex<[Int]>
-    private let task = Mutex<Task<Void, Error>?>(nil)
+    private let task = Mutex<(Task<Void, Error>, ServiceGroup)?>(nil)
     private(set) nonisolated(unsafe) var port = 0
 
     init(statuses: [Int] = []) { self.statuses = Mutex(statuses) }
@@ -33,15 +35,17 @@ final class WebhookListener: Sendable {
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             })
-        let running = Task { try await app.run() }
-        task.withLock { $0 = running }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "webhook")))
+        let running = Task { try await group.run() }
+        task.withLock { $0 = (running, group) }
         for await bound in ports { port = bound }
     }
 
+    /// Shuts the server down gracefully and waits for it.
     func stop() async {
-        let running = task.withLock { $0 }
-        running?.cancel()
-        _ = try? await running?.value
+        guard let (running, group) = task.withLock({ task in defer { task = nil }; return task }) else { return }
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
     }
 }
 
@@ -59,9 +63,9 @@ struct NotifyTests {
     @Test func webhookGetsTheSummaryOfARunWithRejectsAndIsRetried() async throws {
         let listener = WebhookListener(statuses: [503, 200])
         try await listener.start()
-        defer { Task { await listener.stop() } }
+        try await using(listener) { listener async throws in
         let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\", attempts: 3 }")
-        defer { Task { await h.stop() } }
+        await h.stop()
         #expect(outcome.exitCode == 3)
         #expect(listener.received.count == 2, "a 503 is retried once, then the 200 ends it")
         let summary = try #require(try JSONSerialization.jsonObject(with: listener.received.last ?? Data()) as? [String: Any])
@@ -70,12 +74,13 @@ struct NotifyTests {
         #expect((jobs?.first?["inventory"] as? [String: Any])?["rowsRejected"] as? Int == 1)
         #expect(summary["host"] as? String != nil)
         #expect(!h.logs.text.contains("s3cr3t"), "the webhook's query string is not logged")
+        }
     }
 
     @Test func cleanRunsSendNothingUnlessAskedToAlways() async throws {
         let listener = WebhookListener()
         try await listener.start()
-        defer { Task { await listener.stop() } }
+        try await using(listener) { listener async throws in
         let (clean, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\" }", badRow: false)
         await h.stop()
         #expect(clean.exitCode == 0)
@@ -84,6 +89,7 @@ struct NotifyTests {
         await h2.stop()
         #expect(always.exitCode == 0)
         #expect(listener.received.count == 1)
+        }
     }
 
     @Test func anUnreachableWebhookNeitherFailsNorHoldsUpTheRun() async throws {
@@ -93,7 +99,7 @@ struct NotifyTests {
         await listener.stop()   // nothing listens on the port any more
         let started = Date()
         let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(url)\", attempts: 5, timeout_seconds: 3 }")
-        defer { Task { await h.stop() } }
+        await h.stop()
         #expect(outcome.exitCode == 3, "the run's own result, not the webhook's")
         #expect(Date().timeIntervalSince(started) < 25, "bounded by timeout_seconds (3 s), with room for a loaded machine")
         #expect(h.logs.text.contains("did not take the run summary"))
@@ -103,7 +109,7 @@ struct NotifyTests {
         let out = try TemporaryDirectory("notify-command")
         let target = out.path("summary.json")
         let (outcome, h) = try await runWithRejects(notify: "notify: { command: \"cat > '\(target)'; echo $JOORBRIDGE_EXIT_CODE > '\(target).code'\" }")
-        defer { Task { await h.stop() } }
+        await h.stop()
         #expect(outcome.exitCode == 3)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: target))) as? [String: Any]
         #expect(summary?["exitCode"] as? Int == 3)
@@ -113,7 +119,7 @@ struct NotifyTests {
     @Test func aHangingCommandIsStoppedAtTheTimeout() async throws {
         let started = Date()
         let (outcome, h) = try await runWithRejects(notify: "notify: { command: \"sleep 30\", timeout_seconds: 1 }")
-        defer { Task { await h.stop() } }
+        await h.stop()
         #expect(outcome.exitCode == 3)
         #expect(Date().timeIntervalSince(started) < 20, "stopped at the 1 s limit, not after the 30 s sleep")
         #expect(h.logs.text.contains("did not finish within 1 s"))

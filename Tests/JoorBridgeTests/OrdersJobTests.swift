@@ -7,7 +7,7 @@ import TestSupport
 @testable import JoorSandbox
 
 /// A sandbox, a work folder with a config and the shipped mappings, and a way to run jobs.
-struct BridgeHarness {
+struct BridgeHarness: TestResource {
     let sandbox: JoorSandboxServer
     let dir: TemporaryDirectory
     let logs = LogCapture()
@@ -67,173 +67,177 @@ struct OrdersJobTests {
     /// Retrying would return the next page and lose this one for good; the job catches up instead.
     @Test(arguments: [1, 3])
     func aLostAnswerToASyncPullLosesNoOrder(lostPage: Int) async throws {
-        let h = try await BridgeHarness.start(seedOrders: 120)
-        defer { Task { await h.stop() } }
-        await h.sandbox.state.plan(FaultPlan(pathPrefix: "/v2/order", afterRequests: lostPage - 1, loseAnswerCount: 1, queryContains: "sync=1"))
-        let outcome = try await h.run()
-        #expect(outcome.exitCode == 0, "\(outcome.summaryText)")
-        let delivered = try h.deliveredOrderIDs()
-        #expect(Set(delivered).count == delivered.count, "no order twice")
-        #expect(Set(delivered) == Set(await h.eligibleOrderIDs()), "every order, in the same run")
-        #expect(outcome.jobs.first?.orders?.catchUp == true)
-        #expect(h.logs.text.contains("catching up before going on"))
-        let again = try await h.run()
-        #expect(again.jobs.first?.orders?.delivered == 0)
+        try await using(try await BridgeHarness.start(seedOrders: 120)) { h async throws in
+            await h.sandbox.state.plan(FaultPlan(pathPrefix: "/v2/order", afterRequests: lostPage - 1, loseAnswerCount: 1, queryContains: "sync=1"))
+            let outcome = try await h.run()
+            #expect(outcome.exitCode == 0, "\(outcome.summaryText)")
+            let delivered = try h.deliveredOrderIDs()
+            #expect(Set(delivered).count == delivered.count, "no order twice")
+            #expect(Set(delivered) == Set(await h.eligibleOrderIDs()), "every order, in the same run")
+            #expect(outcome.jobs.first?.orders?.catchUp == true)
+            #expect(h.logs.text.contains("catching up before going on"))
+            let again = try await h.run()
+            #expect(again.jobs.first?.orders?.delivered == 0)
+        }
     }
 
     @Test func fiveHundredOrdersOverManyPagesArriveOnceAndASecondRunDeliversNothing() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 500)
-        defer { Task { await h.stop() } }
-        let first = try await h.run()
-        #expect(first.exitCode == 0, "\(first.summaryText)")
-        let eligible = await h.eligibleOrderIDs()
-        let delivered = try h.deliveredOrderIDs()
-        #expect(delivered.count == eligible.count)
-        #expect(Set(delivered) == Set(eligible))
-        #expect(first.jobs.first?.orders?.pages ?? 0 >= 15, "page size 20")
-        #expect(try h.outboxFiles().filter { $0.hasPrefix("CUST_") }.count == eligible.count)
-        let second = try await h.run()
-        #expect(second.jobs.first?.orders?.delivered == 0)
-        #expect(try h.deliveredOrderIDs().count == eligible.count)
-        #expect(try h.outboxFiles().allSatisfy { !$0.hasPrefix(".") }, "no temporary file is left")
+        try await using(try await BridgeHarness.start(seedOrders: 500)) { h async throws in
+            let first = try await h.run()
+            #expect(first.exitCode == 0, "\(first.summaryText)")
+            let eligible = await h.eligibleOrderIDs()
+            let delivered = try h.deliveredOrderIDs()
+            #expect(delivered.count == eligible.count)
+            #expect(Set(delivered) == Set(eligible))
+            #expect(first.jobs.first?.orders?.pages ?? 0 >= 15, "page size 20")
+            #expect(try h.outboxFiles().filter { $0.hasPrefix("CUST_") }.count == eligible.count)
+            let second = try await h.run()
+            #expect(second.jobs.first?.orders?.delivered == 0)
+            #expect(try h.deliveredOrderIDs().count == eligible.count)
+            #expect(try h.outboxFiles().allSatisfy { !$0.hasPrefix(".") }, "no temporary file is left")
+        }
     }
 
     /// Orders left out by the customer-code and warehouse filters are held in the ledger with
     /// their reason, every one of them, and none is delivered.
     @Test func filteredOrdersAreHeldWithTheirReason() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 60, ordersSection: "  warehouse_code: MAINDC\n  order_status: all\n")
-        defer { Task { await h.stop() } }
-        let outcome = try await h.run()
-        let all = await h.sandbox.state.allOrders().filter { $0.status != .cancelled }
-        let expected = all.filter { $0.order.customerCode != nil && $0.order.warehouseCode == "MAINDC" }.map(\.id)
-        #expect(Set(try h.deliveredOrderIDs()) == Set(expected))
-        #expect(outcome.jobs.first?.orders?.held == all.count - expected.count)
-        let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
-        let held = try ledger.orders(in: [.held])
-        #expect(Set(held.map(\.orderID)) == Set(all.map(\.id)).subtracting(expected), "every order not delivered is held")
-        #expect(held.allSatisfy { entry in
-            entry.order.customerCode == nil ? entry.reason?.hasPrefix("no customer code") == true : entry.reason?.hasPrefix("warehouse EUDC is not MAINDC") == true
-        })
+        try await using(try await BridgeHarness.start(seedOrders: 60, ordersSection: "  warehouse_code: MAINDC\n  order_status: all\n")) { h async throws in
+            let outcome = try await h.run()
+            let all = await h.sandbox.state.allOrders().filter { $0.status != .cancelled }
+            let expected = all.filter { $0.order.customerCode != nil && $0.order.warehouseCode == "MAINDC" }.map(\.id)
+            #expect(Set(try h.deliveredOrderIDs()) == Set(expected))
+            #expect(outcome.jobs.first?.orders?.held == all.count - expected.count)
+            let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
+            let held = try ledger.orders(in: [.held])
+            #expect(Set(held.map(\.orderID)) == Set(all.map(\.id)).subtracting(expected), "every order not delivered is held")
+            #expect(held.allSatisfy { entry in
+                entry.order.customerCode == nil ? entry.reason?.hasPrefix("no customer code") == true : entry.reason?.hasPrefix("warehouse EUDC is not MAINDC") == true
+            })
+        }
     }
 
     /// go_live is the modified-date window of every pull: orders JOOR last changed before it are
     /// never asked for, so never marked exported (another integration can still take them).
     @Test func goLiveKeepsOlderOrdersOutAndUnexported() async throws {
         let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400)).prefix(10)
-        let h = try await BridgeHarness.start(seedOrders: 10, ordersSection: "  go_live: \(tomorrow)\n")
-        defer { Task { await h.stop() } }
-        let outcome = try await h.run()
-        #expect(outcome.exitCode == 0)
-        #expect(try h.deliveredOrderIDs().isEmpty)
-        #expect(await h.sandbox.state.allOrders().allSatisfy { !$0.exported }, "nothing marked exported")
-        let queries = await h.sandbox.state.requestLog.map(\.query)
-        #expect(!queries.isEmpty && queries.allSatisfy { $0.contains("date_start=\(tomorrow)") }, "every pull carries the go-live window: \(queries)")
+        try await using(try await BridgeHarness.start(seedOrders: 10, ordersSection: "  go_live: \(tomorrow)\n")) { h async throws in
+            let outcome = try await h.run()
+            #expect(outcome.exitCode == 0)
+            #expect(try h.deliveredOrderIDs().isEmpty)
+            #expect(await h.sandbox.state.allOrders().allSatisfy { !$0.exported }, "nothing marked exported")
+            let queries = await h.sandbox.state.requestLog.map(\.query)
+            #expect(!queries.isEmpty && queries.allSatisfy { $0.contains("date_start=\(tomorrow)") }, "every pull carries the go-live window: \(queries)")
+        }
     }
 
     @Test func aMappingFailureIsRecordedThenDeliveredOnceTheMappingIsFixed() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 0)
-        defer { Task { await h.stop() } }
-        var order = OrderSeeder.orders(count: 1, seed: 7)[0]
-        order.order.fields["customer_purchase_order"] = ""
-        try await h.sandbox.state.add([order])
-        let first = try await h.run()
-        #expect(first.exitCode == 3)
-        #expect(first.jobs.first?.orders?.rejected[order.id]?.contains("PONumber") == true)
-        #expect(try h.deliveredOrderIDs().isEmpty)
-        let again = try await h.run()
-        #expect(again.exitCode == 3, "still rejected: retried on each run")
-        // Fix the mapping: the PO number is no longer required.
-        let mappingPath = h.dir.path("mappings/orders-csv-lines.yml")
-        let text = try String(contentsOfFile: mappingPath, encoding: .utf8).replacingOccurrences(of: "from: order.customer_purchase_order, required: true", with: "from: order.customer_purchase_order")
-        try text.write(toFile: mappingPath, atomically: true, encoding: .utf8)
-        let fixed = try await h.run()
-        #expect(fixed.exitCode == 0)
-        #expect(try h.deliveredOrderIDs() == [order.id])
+        try await using(try await BridgeHarness.start(seedOrders: 0)) { h async throws in
+            var order = OrderSeeder.orders(count: 1, seed: 7)[0]
+            order.order.fields["customer_purchase_order"] = ""
+            try await h.sandbox.state.add([order])
+            let first = try await h.run()
+            #expect(first.exitCode == 3)
+            #expect(first.jobs.first?.orders?.rejected[order.id]?.contains("PONumber") == true)
+            #expect(try h.deliveredOrderIDs().isEmpty)
+            let again = try await h.run()
+            #expect(again.exitCode == 3, "still rejected: retried on each run")
+            // Fix the mapping: the PO number is no longer required.
+            let mappingPath = h.dir.path("mappings/orders-csv-lines.yml")
+            let text = try String(contentsOfFile: mappingPath, encoding: .utf8).replacingOccurrences(of: "from: order.customer_purchase_order, required: true", with: "from: order.customer_purchase_order")
+            try text.write(toFile: mappingPath, atomically: true, encoding: .utf8)
+            let fixed = try await h.run()
+            #expect(fixed.exitCode == 0)
+            #expect(try h.deliveredOrderIDs() == [order.id])
+        }
     }
 
     @Test func amendmentsAreOnlyDeliveredWhenAskedFor() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 10)
-        defer { Task { await h.stop() } }
-        _ = try await h.run()
-        let id = try #require(try h.deliveredOrderIDs().first)
-        #expect(try await h.sandbox.state.modify(orderID: id, fields: ["order_comments": "please add 2 more"]))
-        _ = try await h.run()
-        #expect(try h.outboxFiles().filter { $0.contains("AMD") }.isEmpty, "by default an order changed after delivery is not sent again")
-        // Turn amendments on.
-        let configPath = h.dir.path("joorbridge.yml")
-        try (try String(contentsOfFile: configPath, encoding: .utf8) + "  deliver_amendments: true\n").write(toFile: configPath, atomically: true, encoding: .utf8)
-        _ = try await h.sandbox.state.modify(orderID: id, fields: ["order_comments": "and one more"])
-        let outcome = try await h.run()
-        #expect(outcome.jobs.first?.orders?.amendments == 1)
-        let amended = try h.outboxFiles().filter { $0.hasPrefix("ORD_\(id)_") && $0.contains("_AMD1") }
-        #expect(amended.count == 1)
-        let content = try String(contentsOfFile: h.dir.path("outbox/\(amended[0])"), encoding: .utf8)
-        #expect(content.contains("and one more"))
+        try await using(try await BridgeHarness.start(seedOrders: 10)) { h async throws in
+            _ = try await h.run()
+            let id = try #require(try h.deliveredOrderIDs().first)
+            #expect(try await h.sandbox.state.modify(orderID: id, fields: ["order_comments": "please add 2 more"]))
+            _ = try await h.run()
+            #expect(try h.outboxFiles().filter { $0.contains("AMD") }.isEmpty, "by default an order changed after delivery is not sent again")
+            // Turn amendments on.
+            let configPath = h.dir.path("joorbridge.yml")
+            try (try String(contentsOfFile: configPath, encoding: .utf8) + "  deliver_amendments: true\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+            _ = try await h.sandbox.state.modify(orderID: id, fields: ["order_comments": "and one more"])
+            let outcome = try await h.run()
+            #expect(outcome.jobs.first?.orders?.amendments == 1)
+            let amended = try h.outboxFiles().filter { $0.hasPrefix("ORD_\(id)_") && $0.contains("_AMD1") }
+            #expect(amended.count == 1)
+            let content = try String(contentsOfFile: h.dir.path("outbox/\(amended[0])"), encoding: .utf8)
+            #expect(content.contains("and one more"))
+        }
     }
 
     @Test func dryRunChangesNothing() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 10)
-        defer { Task { await h.stop() } }
-        let outcome = try await h.run(dryRun: true)
-        #expect(outcome.exitCode == 0)
-        #expect((outcome.jobs.first?.orders?.delivered ?? 0) > 0)
-        #expect(try h.outboxFiles().isEmpty)
-        #expect(await h.sandbox.state.allOrders().allSatisfy { !$0.exported })
-        let real = try await h.run()
-        #expect(real.jobs.first?.orders?.delivered == outcome.jobs.first?.orders?.delivered)
+        try await using(try await BridgeHarness.start(seedOrders: 10)) { h async throws in
+            let outcome = try await h.run(dryRun: true)
+            #expect(outcome.exitCode == 0)
+            #expect((outcome.jobs.first?.orders?.delivered ?? 0) > 0)
+            #expect(try h.outboxFiles().isEmpty)
+            #expect(await h.sandbox.state.allOrders().allSatisfy { !$0.exported })
+            let real = try await h.run()
+            #expect(real.jobs.first?.orders?.delivered == outcome.jobs.first?.orders?.delivered)
+        }
     }
 
     @Test func lostOrdersAreFoundByTheCatchUpAfterACrash() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 30)
-        defer { Task { await h.stop() } }
-        // A first run delivers everything; then JOOR exports ten more orders whose answer is lost
-        // (as if joorbridge died right after JOOR answered), and the run is left marked running.
-        _ = try await h.run()
-        let extra = OrderSeeder.orders(count: 10, seed: 99, firstID: 9_200_001).map { var o = $0; o.status = .approved; return o }
-        try await h.sandbox.state.add(extra)
-        _ = try await h.sandbox.state.listOrders(["sync": "1", "order_type": "6", "count": "100"])
-        let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
-        try ledger.set("orders.running_since", "2026-01-01T00:00:00Z")
-        let outcome = try await h.run()
-        let report = try #require(outcome.jobs.first?.orders)
-        #expect(report.catchUp)
-        let lost = extra.filter { $0.order.customerCode != nil }.map(\.id)
-        #expect(report.caughtUp == extra.count, "every lost order is found: delivered, or held for its missing customer code")
-        #expect(report.held == extra.count - lost.count)
-        #expect(Set(lost).isSubset(of: Set(try h.deliveredOrderIDs())))
-        #expect(try ledger.value("orders.running_since") == nil)
+        try await using(try await BridgeHarness.start(seedOrders: 30)) { h async throws in
+            // A first run delivers everything; then JOOR exports ten more orders whose answer is lost
+            // (as if joorbridge died right after JOOR answered), and the run is left marked running.
+            _ = try await h.run()
+            let extra = OrderSeeder.orders(count: 10, seed: 99, firstID: 9_200_001).map { var o = $0; o.status = .approved; return o }
+            try await h.sandbox.state.add(extra)
+            _ = try await h.sandbox.state.listOrders(["sync": "1", "order_type": "6", "count": "100"])
+            let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
+            try ledger.set("orders.running_since", "2026-01-01T00:00:00Z")
+            let outcome = try await h.run()
+            let report = try #require(outcome.jobs.first?.orders)
+            #expect(report.catchUp)
+            let lost = extra.filter { $0.order.customerCode != nil }.map(\.id)
+            #expect(report.caughtUp == extra.count, "every lost order is found: delivered, or held for its missing customer code")
+            #expect(report.held == extra.count - lost.count)
+            #expect(Set(lost).isSubset(of: Set(try h.deliveredOrderIDs())))
+            #expect(try ledger.value("orders.running_since") == nil)
+        }
     }
 
     @Test func secondRunExits75WhileTheLockIsHeld() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 1)
-        defer { Task { await h.stop() } }
-        let lock = RunLock(path: h.dir.path("state/joorbridge.sqlite.lock"))
-        try lock.acquire()
-        let outcome = try await h.run()
-        #expect(outcome.exitCode == 75)
-        #expect(outcome.error?.contains("pid \(getpid())") == true)
-        lock.release()
-        #expect(try await h.run().exitCode == 0)
+        try await using(try await BridgeHarness.start(seedOrders: 1)) { h async throws in
+            let lock = RunLock(path: h.dir.path("state/joorbridge.sqlite.lock"))
+            try lock.acquire()
+            let outcome = try await h.run()
+            #expect(outcome.exitCode == 75)
+            #expect(outcome.error?.contains("pid \(getpid())") == true)
+            lock.release()
+            #expect(try await h.run().exitCode == 0)
+        }
     }
 
     @Test func wrongTokenExits69AndTheTokenIsNotLogged() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 1)
-        defer { Task { await h.stop() } }
-        let config = try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": "not-the-token"])
-        let outcome = await BridgeRun(config: config, logger: h.logs.logger(), environment: ["TEST_JOOR_TOKEN": "not-the-token"]).run(jobs: ["orders"])
-        #expect(outcome.exitCode == 69)
-        #expect(outcome.summaryText.contains("JOOR rejected the API token"))
-        #expect(!h.logs.text.contains("not-the-token") && !outcome.summaryText.contains("not-the-token"))
+        try await using(try await BridgeHarness.start(seedOrders: 1)) { h async throws in
+            let config = try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": "not-the-token"])
+            let outcome = await BridgeRun(config: config, logger: h.logs.logger(), environment: ["TEST_JOOR_TOKEN": "not-the-token"]).run(jobs: ["orders"])
+            #expect(outcome.exitCode == 69)
+            #expect(outcome.summaryText.contains("JOOR rejected the API token"))
+            #expect(!h.logs.text.contains("not-the-token") && !outcome.summaryText.contains("not-the-token"))
+        }
     }
 
-    @Test func xmlOrderFilesArePublishedAtomically() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 5, mapping: "orders-xml.yml")
-        defer { Task { await h.stop() } }
-        #expect(try await h.run().exitCode == 0)
-        let xml = try h.outboxFiles().filter { $0.hasSuffix(".xml") }
-        #expect(xml.count == (await h.eligibleOrderIDs()).count)
-        for file in xml {
-            #expect(try String(contentsOfFile: h.dir.path("outbox/\(file)"), encoding: .utf8).hasSuffix("</Orders>\n"))
+    /// XML files go through the same publish as CSV (the crash tests cover its atomicity): one
+    /// complete document per order, and no temporary left beside them.
+    @Test func xmlOrderFilesAreCompleteOnePerOrderWithNoTemporaryLeft() async throws {
+        try await using(try await BridgeHarness.start(seedOrders: 5, mapping: "orders-xml.yml")) { h async throws in
+            #expect(try await h.run().exitCode == 0)
+            let xml = try h.outboxFiles().filter { $0.hasSuffix(".xml") }
+            #expect(xml.count == (await h.eligibleOrderIDs()).count && !xml.isEmpty)
+            #expect(Set(try h.deliveredOrderIDs()) == Set(await h.eligibleOrderIDs()))
+            #expect(try h.outboxFiles().allSatisfy { !$0.hasPrefix(".") }, "no temporary left")
+            for file in xml {
+                #expect(try String(contentsOfFile: h.dir.path("outbox/\(file)"), encoding: .utf8).hasSuffix("</Orders>\n"))
+            }
         }
     }
 }
@@ -284,21 +288,21 @@ struct OutboxTests {
 @Suite("Order download into one file per run", .serialized)
 struct PerRunFileTests {
     @Test func allOrdersOfARunGoIntoOneFile() async throws {
-        let h = try await BridgeHarness.start(seedOrders: 30)
-        defer { Task { await h.stop() } }
-        let mappingPath = h.dir.path("mappings/orders-csv-lines.yml")
-        let text = try String(contentsOfFile: mappingPath, encoding: .utf8)
-            .replacingOccurrences(of: "per: order", with: "per: run")
-            .replacingOccurrences(of: "ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv", with: "ORD_RUN_{run.id}.csv")
-        try text.write(toFile: mappingPath, atomically: true, encoding: .utf8)
-        let outcome = try await h.run()
-        #expect(outcome.exitCode == 0, "\(outcome.summaryText)")
-        let runFiles = try h.outboxFiles().filter { $0.hasPrefix("ORD_RUN_") }
-        #expect(runFiles.count == 1)
-        let content = try String(contentsOfFile: h.dir.path("outbox/\(runFiles[0])"), encoding: .utf8)
-        let eligible = await h.eligibleOrderIDs()
-        for id in eligible { #expect(content.contains("\r\n\(id),")) }
-        #expect(try await h.run().jobs.first?.orders?.delivered == 0)
-        #expect(try h.outboxFiles().filter { $0.hasPrefix("ORD_RUN_") }.count == 1)
+        try await using(try await BridgeHarness.start(seedOrders: 30)) { h async throws in
+            let mappingPath = h.dir.path("mappings/orders-csv-lines.yml")
+            let text = try String(contentsOfFile: mappingPath, encoding: .utf8)
+                .replacingOccurrences(of: "per: order", with: "per: run")
+                .replacingOccurrences(of: "ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv", with: "ORD_RUN_{run.id}.csv")
+            try text.write(toFile: mappingPath, atomically: true, encoding: .utf8)
+            let outcome = try await h.run()
+            #expect(outcome.exitCode == 0, "\(outcome.summaryText)")
+            let runFiles = try h.outboxFiles().filter { $0.hasPrefix("ORD_RUN_") }
+            #expect(runFiles.count == 1)
+            let content = try String(contentsOfFile: h.dir.path("outbox/\(runFiles[0])"), encoding: .utf8)
+            let eligible = await h.eligibleOrderIDs()
+            for id in eligible { #expect(content.contains("\r\n\(id),")) }
+            #expect(try await h.run().jobs.first?.orders?.delivered == 0)
+            #expect(try h.outboxFiles().filter { $0.hasPrefix("ORD_RUN_") }.count == 1)
+        }
     }
 }

@@ -9,10 +9,12 @@ import TestSupport
 struct ProductsJobTests {
     static let sample = try! Fixtures.bytes(Fixtures.repositoryRoot.appendingPathComponent("samples/products-csv/input.csv").path)
 
-    struct Harness {
+    struct Harness: TestResource {
         let sandbox: JoorSandboxServer
         let dir: TemporaryDirectory
         let env: [String: String]
+
+        func stop() async { await sandbox.stop() }
 
         static func start(api: String = "v2", answers: Answers = Answers()) async throws -> Harness {
             var config = SandboxConfiguration()
@@ -46,28 +48,28 @@ struct ProductsJobTests {
 
     @Test("Shuffled rows become styles; unchanged styles are not sent again", arguments: ["v2", "v4"])
     func stylesFromShuffledRows(api: String) async throws {
-        let h = try await Harness.start(api: api)
-        defer { Task { await h.sandbox.stop() } }
-        try h.drop("products_1.csv", Self.sample)
-        let outcome = try await h.run()
-        let report = try #require(outcome.jobs.first?.products, "\(outcome.summaryText)")
-        #expect(report.stylesSent == 2 && report.rowsRejected == 3 && report.filesArchived == 1, "\(outcome.summaryText)")
-        let styles = await h.sandbox.state.allStyles()
-        let shirt = try #require(styles.first { $0.styleIdentifier == "FS-1001" })
-        #expect(Set(shirt.colors.map(\.code)) == ["110", "410"])
-        #expect(Set(shirt.upcs.map(\.upc)).isSuperset(of: ["000000000017", "000000000024", "000000000086"]))
-        if api == "v4" {
-            let v4 = await h.sandbox.state.v4
-            let productID = v4.products.values.first { $0.externalID == "FS-1001" }?.id
-            #expect(v4.skus.values.filter { $0.productID == productID }.count == 4, "2 colors × 2 sizes")
+        try await using(try await Harness.start(api: api)) { h async throws in
+            try h.drop("products_1.csv", Self.sample)
+            let outcome = try await h.run()
+            let report = try #require(outcome.jobs.first?.products, "\(outcome.summaryText)")
+            #expect(report.stylesSent == 2 && report.rowsRejected == 3 && report.filesArchived == 1, "\(outcome.summaryText)")
+            let styles = await h.sandbox.state.allStyles()
+            let shirt = try #require(styles.first { $0.styleIdentifier == "FS-1001" })
+            #expect(Set(shirt.colors.map(\.code)) == ["110", "410"])
+            #expect(Set(shirt.upcs.map(\.upc)).isSuperset(of: ["000000000017", "000000000024", "000000000086"]))
+            if api == "v4" {
+                let v4 = await h.sandbox.state.v4
+                let productID = v4.products.values.first { $0.externalID == "FS-1001" }?.id
+                #expect(v4.skus.values.filter { $0.productID == productID }.count == 4, "2 colors × 2 sizes")
+            }
+            // The same rows again, grouped by style (different bytes, same styles): nothing is sent.
+            var lines = String(decoding: Self.sample, as: UTF8.self).split(separator: "\n").map(String.init)
+            let header = lines.removeFirst()
+            let regrouped = lines.enumerated().sorted { ($0.element.prefix(7), $0.offset) < ($1.element.prefix(7), $1.offset) }.map(\.element)
+            try h.drop("products_2.csv", Array(([header] + regrouped).joined(separator: "\n").utf8))
+            let again = try #require(try await h.run().jobs.first?.products)
+            #expect(again.stylesSent == 0 && again.stylesUnchanged == 2)
         }
-        // The same rows again, grouped by style (different bytes, same styles): nothing is sent.
-        var lines = String(decoding: Self.sample, as: UTF8.self).split(separator: "\n").map(String.init)
-        let header = lines.removeFirst()
-        let regrouped = lines.enumerated().sorted { ($0.element.prefix(7), $0.offset) < ($1.element.prefix(7), $1.offset) }.map(\.element)
-        try h.drop("products_2.csv", Array(([header] + regrouped).joined(separator: "\n").utf8))
-        let again = try #require(try await h.run().jobs.first?.products)
-        #expect(again.stylesSent == 0 && again.stylesUnchanged == 2)
     }
 
     /// A style JOOR refuses is never recorded as accepted. JOOR's job status only counts what it
@@ -75,36 +77,36 @@ struct ProductsJobTests {
     /// names the refused styles (the legacy sandbox) is believed.
     @Test(arguments: [false, true])
     func stylesJOORRefusesAreReportedWhileTheRestLand(legacy: Bool) async throws {
-        let h = try await Harness.start(answers: legacy ? .legacy : Answers())
-        defer { Task { await h.sandbox.stop() } }
-        let long = String(repeating: "X", count: 50)
-        let header = "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
-        var rows = "\(header)\n\(long),Too long,,001,Black,S,,,,,,,,\n"
-        for i in 1...5 { rows += "OK-\(i),Fine,,001,Black,S,,,,,,,,\n" }
-        try h.drop("products_1.csv", Array(rows.utf8))
-        let report = try #require(try await h.run().jobs.first?.products)
-        #expect(report.stylesSent == 5)
-        #expect(Array(report.stylesRefused.keys) == [long])
-        let reason = legacy ? "style_number is longer than 45 characters" : "finished without taking this style (style_record_progress 0 of 1)"
-        #expect(report.stylesRefused[long]?.contains(reason) == true, "\(report.stylesRefused)")
-        // JOOR mode: the batch of 6, then halves of 3 (one fine), then 1 + 2 of the troubled half.
-        #expect(report.requests == (legacy ? 1 : 5), "\(report.requests)")
-        let recorded = try Ledger(path: h.dir.path("state/joorbridge.sqlite")).styleHashes()
-        #expect(Set(recorded.keys) == Set((1...5).map { "OK-\($0)" }), "the refused style is not recorded as accepted")
-        #expect(await h.sandbox.state.allStyles().contains { $0.styleIdentifier == "OK-5" })
-        let rejects = try String(contentsOfFile: h.dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
-        #expect(rejects.contains("JOOR refused the style:") && rejects.contains(long))
+        try await using(try await Harness.start(answers: legacy ? .legacy : Answers())) { h async throws in
+            let long = String(repeating: "X", count: 50)
+            let header = "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
+            var rows = "\(header)\n\(long),Too long,,001,Black,S,,,,,,,,\n"
+            for i in 1...5 { rows += "OK-\(i),Fine,,001,Black,S,,,,,,,,\n" }
+            try h.drop("products_1.csv", Array(rows.utf8))
+            let report = try #require(try await h.run().jobs.first?.products)
+            #expect(report.stylesSent == 5)
+            #expect(Array(report.stylesRefused.keys) == [long])
+            let reason = legacy ? "style_number is longer than 45 characters" : "finished without taking this style (style_record_progress 0 of 1)"
+            #expect(report.stylesRefused[long]?.contains(reason) == true, "\(report.stylesRefused)")
+            // JOOR mode: the batch of 6, then halves of 3 (one fine), then 1 + 2 of the troubled half.
+            #expect(report.requests == (legacy ? 1 : 5), "\(report.requests)")
+            let recorded = try Ledger(path: h.dir.path("state/joorbridge.sqlite")).styleHashes()
+            #expect(Set(recorded.keys) == Set((1...5).map { "OK-\($0)" }), "the refused style is not recorded as accepted")
+            #expect(await h.sandbox.state.allStyles().contains { $0.styleIdentifier == "OK-5" })
+            let rejects = try String(contentsOfFile: h.dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
+            #expect(rejects.contains("JOOR refused the style:") && rejects.contains(long))
+        }
     }
 
     @Test func inventoryAndProductsShareTheInboxByPattern() async throws {
-        let h = try await Harness.start()
-        defer { Task { await h.sandbox.stop() } }
-        try h.drop("products_1.csv", Self.sample)
-        try h.drop("stock_1.csv", try Fixtures.bytes(Fixtures.repositoryRoot.appendingPathComponent("samples/inventory-csv/input.csv").path))
-        let outcome = try await h.run([])
-        #expect(outcome.jobs.map(\.job) == ["inventory", "products"])
-        #expect(outcome.jobs.first { $0.job == "inventory" }?.inventory?.filesArchived == 1)
-        #expect(outcome.jobs.first { $0.job == "products" }?.products?.filesArchived == 1)
-        #expect(outcome.jobs.allSatisfy { $0.error == nil })
+        try await using(try await Harness.start()) { h async throws in
+            try h.drop("products_1.csv", Self.sample)
+            try h.drop("stock_1.csv", try Fixtures.bytes(Fixtures.repositoryRoot.appendingPathComponent("samples/inventory-csv/input.csv").path))
+            let outcome = try await h.run([])
+            #expect(outcome.jobs.map(\.job) == ["inventory", "products"])
+            #expect(outcome.jobs.first { $0.job == "inventory" }?.inventory?.filesArchived == 1)
+            #expect(outcome.jobs.first { $0.job == "products" }?.products?.filesArchived == 1)
+            #expect(outcome.jobs.allSatisfy { $0.error == nil })
+        }
     }
 }

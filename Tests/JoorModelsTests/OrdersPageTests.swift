@@ -65,8 +65,8 @@ struct PayloadTests {
     }
 
     @Test func bulkInventoryResponseReportsFailedSKUs() throws {
-        let url = URL(fileURLWithPath: "/work/shared/reference/joor-examples/v2-bulk-inventory-response.json")
-        let data = (try? Data(contentsOf: url)) ?? Data(#"{"inventory_items":{"response":{"code":0},"sku_count":3,"inventory_log":[{"sku":"000000000017","status":"pass"},{"sku":"x","status":"pass"},{"sku":"000000000099","status":"fail"}]}}"#.utf8)
+        // The shape of the reference example (joor-examples/v2-bulk-inventory-response.json).
+        let data = Data(#"{"inventory_items":{"response":{"code":0},"sku_count":3,"inventory_log":[{"sku":"000000000017","status":"pass"},{"sku":"x","status":"pass"},{"sku":"000000000099","status":"fail"}]}}"#.utf8)
         let response = try BulkInventoryResponse.parse(data)
         #expect(response.entries.count == 3)
         #expect(response.entries.filter { !$0.passed }.map(\.sku) == ["000000000099"])

@@ -49,10 +49,21 @@ public enum Executable {
         DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        stop(process)
         group.wait()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Stops a child that outlived its time: SIGTERM (joorbridge finishes the file in hand), then
+    /// SIGKILL after `grace` seconds, so a stuck child can never hang the suite.
+    public static func stop(_ process: Process, grace: TimeInterval = 10) {
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(grace)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
     }
 }
 
@@ -132,8 +143,7 @@ public final class RunningExecutable: @unchecked Sendable {
         try await Executable.offPool { [self] in
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            Executable.stop(process)
             group.wait()
             return Executable.Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
         }
