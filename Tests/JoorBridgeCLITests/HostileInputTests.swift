@@ -68,14 +68,17 @@ struct HostileInputTests {
             let run = try await Executable.run(["run", "inventory"], in: dir.path, environment: ["HOSTILE_TOKEN": "hostile-token"], timeout: 120)
             #expect(run.status == 3, "\(run.stderr)")
             #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("Segmentation"))
-            for name in files.map(\.0) + ["huge-field.csv"] {
-                let moved = FileManager.default.fileExists(atPath: dir.path("error/\(name)"))
-                let reason = (try? String(contentsOfFile: dir.path("error/\(name).error.txt"), encoding: .utf8))
-                let rejects = FileManager.default.fileExists(atPath: dir.path("error/\(name).rejects.csv"))
-                #expect(moved && reason != nil || rejects, "\(name): refused with a reason")
-                if let reason { #expect(reason.contains(name) || reason.contains("line"), "\(name): \(reason)") }
-            }
-            #expect((try? String(contentsOfFile: dir.path("error/huge-field.csv.error.txt"), encoding: .utf8))?.contains("field") == true)
+            // A file that cannot be read goes to error/ with NAME.error.txt; nul-bytes.csv is readable,
+        // and its one bad row is refused in NAME.rejects.csv with its line while the file is archived.
+        for name in files.map(\.0) + ["huge-field.csv"] where name != "nul-bytes.csv" {
+            let reason = try String(contentsOfFile: dir.path("error/\(name).error.txt"), encoding: .utf8)
+            #expect(FileManager.default.fileExists(atPath: dir.path("error/\(name)")), "\(name) is in error/")
+            #expect(reason.contains(name) || reason.contains("line"), "\(name): \(reason)")
+        }
+        let rejects = try String(contentsOfFile: dir.path("error/nul-bytes.csv.rejects.csv"), encoding: .utf8)
+        #expect(rejects.contains("\n2,"), "the NUL row is refused with its line: \(rejects)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("error/nul-bytes.csv")))
+        #expect((try? String(contentsOfFile: dir.path("error/huge-field.csv.error.txt"), encoding: .utf8))?.contains("field") == true)
             #expect((try? String(contentsOfFile: dir.path("error/million-columns.csv.error.txt"), encoding: .utf8))?.contains("fields") == true)
             #expect(await sandbox.state.allStock().isEmpty, "nothing from a hostile file reached JOOR")
             let created = Self.allFiles(dir).subtracting(before)
