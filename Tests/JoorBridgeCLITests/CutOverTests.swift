@@ -8,7 +8,7 @@ import TestSupport
 /// are never delivered again, whatever the kill points of joorbridge's first day; adopted orders
 /// get their amendments; a shadow run changes nothing and shows what a run then writes; a sync
 /// pull JOOR carried out but answered 503 loses no order.
-@Suite("Cut-over from another integration", .serialized)
+@Suite("Cut-over from another integration")
 struct CutOverTests {
     static let token = "cutover-token"
     static let env = ["CUTOVER_TOKEN": token]

@@ -7,7 +7,7 @@ import TestSupport
 /// JOOR misbehaving in every way we know, through the built executable: the exit code and summary
 /// say what happened, and once the fault clears a rerun leaves every order delivered exactly once
 /// and every inventory value correct.
-@Suite("Fault matrix", .serialized)
+@Suite("Fault matrix")
 struct FaultMatrixTests {
     struct Fault: Sendable, CustomTestStringConvertible {
         var name: String

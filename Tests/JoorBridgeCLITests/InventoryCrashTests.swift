@@ -6,7 +6,7 @@ import TestSupport
 
 /// SIGKILL in the middle of an inventory push, then rerun: JOOR ends with exactly the file's
 /// quantities and the file is archived once.
-@Suite("Inventory push survives SIGKILL", .serialized)
+@Suite("Inventory push survives SIGKILL")
 struct InventoryCrashTests {
     /// Two checkpoints per batch: odd ones between "JOOR accepted" and "the ledger recorded it"
     /// (that batch is sent again: quantities are absolute, so that is harmless), even ones after.

@@ -7,7 +7,7 @@ import TestSupport
 /// `inventory.overwrite: true` through the binary, against a sandbox that does what JOOR documents
 /// (`overwrite=1` replaces the whole account's inventory with the request's items): after a
 /// completed run JOOR holds exactly the file's positions — also after SIGKILLs between requests.
-@Suite("Inventory overwrite", .serialized)
+@Suite("Inventory overwrite")
 struct OverwriteTests {
     static let token = "overwrite-token"
     static let env = ["OVERWRITE_TOKEN": token]

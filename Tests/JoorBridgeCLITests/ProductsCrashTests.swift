@@ -6,7 +6,7 @@ import TestSupport
 /// SIGKILL in the middle of a product sync (after JOOR accepted a batch, before and after the
 /// ledger recorded it), then a rerun: JOOR ends with every style exactly as in the file, the file is
 /// archived once, and nothing is left in processing/.
-@Suite("Product sync survives SIGKILL", .serialized)
+@Suite("Product sync survives SIGKILL")
 struct ProductsCrashTests {
     static let styles = 40
 
