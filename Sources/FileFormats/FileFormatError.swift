@@ -15,6 +15,9 @@ public struct FileFormatError: Error, Sendable, Equatable, CustomStringConvertib
         case malformedCSV
         /// A row has a different number of fields than the header (or the first row).
         case raggedRow
+        /// A fixed-width line does not fit its layout (unknown record type, too short, a value
+        /// too long for its column).
+        case malformedLine
         /// A field, a record or the number of fields exceeds a configured limit.
         case limitExceeded
         /// The XML is not well-formed.

@@ -5,11 +5,17 @@ import TestSupport
 
 /// Reads every record of a file, collecting recoverable row errors instead of stopping.
 func readAll(_ reader: CSVReader) throws -> (records: [CSVRecord], rejected: [FileFormatError]) {
-    var records: [CSVRecord] = []
+    try collect { () throws(FileFormatError) in try reader.next() }
+}
+
+/// Calls a reader's `next` until the end, collecting the records and the recoverable errors
+/// (one bad row or line); any other error ends the file and is thrown.
+func collect<Record>(_ next: () throws(FileFormatError) -> Record?) throws -> (records: [Record], rejected: [FileFormatError]) {
+    var records: [Record] = []
     var rejected: [FileFormatError] = []
     while true {
         do {
-            guard let record = try reader.next() else { break }
+            guard let record = try next() else { break }
             records.append(record)
         } catch {
             // (`catch where` with a typed error crashes the Swift 6.3.1 compiler here.)

@@ -146,6 +146,18 @@ public final class CSVWriter {
     private static let inertPunctuation: Set<UInt8> = Set("+-().,/".utf8)
 }
 
+extension TextEncoding {
+    /// The byte a single-byte encoding (windows-1252, ISO-8859-1) writes `scalar` as, or `nil`
+    /// when it has none.
+    func singleByte(for scalar: Unicode.Scalar) -> UInt8? {
+        switch self {
+        case .windows1252: Windows1252.byte(for: scalar)
+        case .isoLatin1: scalar.value <= 0xFF ? UInt8(scalar.value) : nil
+        default: nil
+        }
+    }
+}
+
 /// Unicode → Windows-1252 for writing.
 enum Windows1252 {
     private static let high: [UInt32: UInt8] = {

@@ -1,0 +1,55 @@
+/// How to write a fixed-width file.
+public struct FixedWidthWriteOptions: Sendable, Equatable {
+    /// UTF-8, windows-1252 or ISO-8859-1.
+    public var encoding: TextEncoding = .windows1252
+    public var lineEnding: CSVWriteOptions.LineEnding = .crlf
+
+    public init() {}
+
+    /// The encodings a fixed-width file can be written in.
+    public static let encodings: [TextEncoding] = [.utf8, .windows1252, .isoLatin1]
+}
+
+/// Writes lines of cells already fitted to their columns (``FixedWidthColumn/fit(_:encoding:)``)
+/// to a ``ByteSink``.
+public final class FixedWidthWriter {
+    public let options: FixedWidthWriteOptions
+    private let sink: ByteSink
+    private var buffer: [UInt8] = []
+    /// Number of lines written.
+    public private(set) var lineCount = 0
+
+    public init(sink: ByteSink, options: FixedWidthWriteOptions = .init()) throws(FileFormatError) {
+        guard FixedWidthWriteOptions.encodings.contains(options.encoding) else {
+            throw FileFormatError(.invalidOptions, path: sink.name, message: "fixed-width output is written in utf-8, windows-1252 or iso-8859-1, not \(options.encoding.rawValue)")
+        }
+        self.sink = sink
+        self.options = options
+    }
+
+    /// Writes one line: the cells side by side, then the line ending.
+    /// - Throws: ``FileFormatError`` when a cell holds a character the encoding cannot write.
+    public func write(_ cells: [String]) throws(FileFormatError) {
+        buffer.removeAll(keepingCapacity: true)
+        for cell in cells {
+            switch options.encoding {
+            case .windows1252, .isoLatin1:
+                for scalar in cell.unicodeScalars {
+                    guard let byte = options.encoding.singleByte(for: scalar) else {
+                        throw FileFormatError(.unrepresentableCharacter, path: sink.name, line: lineCount + 1,
+                                              message: "the character '\(scalar)' cannot be written in \(options.encoding.rawValue)")
+                    }
+                    buffer.append(byte)
+                }
+            default:
+                buffer.append(contentsOf: cell.utf8)
+            }
+        }
+        buffer.append(contentsOf: options.lineEnding.bytes)
+        try sink.write(buffer)
+        lineCount += 1
+    }
+
+    /// Pushes buffered output to the sink.
+    public func flush() throws(FileFormatError) { try sink.flush() }
+}
