@@ -159,7 +159,11 @@ public actor SandboxState {
     public func modify(orderID: String, fields: [String: String] = ["order_comments": "changed in JOOR"], status: SandboxOrder.Status? = nil) throws -> Bool {
         guard let index = orders.firstIndex(where: { $0.id == orderID }) else { return false }
         for (field, value) in fields { orders[index].order.fields[field] = value }
-        if let status { orders[index].status = status }
+        if let status {
+            orders[index].status = status
+            // The human status JOOR sends (the numeric order_type code of each status is unknown).
+            orders[index].order.fields["order_type_name"] = status.rawValue.prefix(1).uppercased() + status.rawValue.dropFirst()
+        }
         orders[index].order.fields["date_modified"] = ISO8601DateFormatter().string(from: Date())
         if orders[index].exported { orders[index].modifiedSinceExport = true }
         try save()

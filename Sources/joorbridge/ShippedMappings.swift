@@ -58,6 +58,45 @@ skip_row_when: { field: "Status", equals: "D" }   # D = discontinued
 lookups:
   warehouses: { HH: "Hamburg Süd", MUC: "München" }
 """#),
+        ("inventory-fixed.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+# Stock file of an AS/400-era WMS (STOCK.DAT): fixed-width, Windows-1252, four record types.
+#   HD  warehouse header: its code and name apply to the DT lines after it
+#   DT  one SKU: EAN, on hand and reserved (COBOL sign: "3-" is minus 3), incoming date
+#   CM  a comment line, ignored
+#   TR  trailer: the number of DT lines; a file without it, or with another count, is refused
+# Columns count from 1, as in the WMS's record layout.
+version: 1
+kind: inventory
+source:
+  format: fixed
+  fixed:
+    encoding: windows-1252
+    record_type: { start: 1, length: 2 }
+    records:
+      HD:
+        role: header
+        fields:
+          Lager:     { start: 3, length: 4 }
+          Lagername: { start: 7, length: 30 }
+          Stichtag:  { start: 37, length: 8 }
+      DT:
+        role: detail
+        fields:                       # widths in order: each field starts where the last ended
+          - { name: EAN,        start: 3, length: 14 }
+          - { name: Bestand,    length: 9 }
+          - { name: Reserviert, length: 9 }
+          - { name: Zulauf,     length: 8 }
+          - { name: Text,       length: 30 }
+      CM: skip
+      TR: { role: trailer, count: Saetze, fields: { Saetze: { start: 3, length: 7 } } }
+    short_lines: pad                  # the WMS strips trailing spaces
+fields:
+  upc:            { from: EAN, required: true, pattern: "^[0-9]{8,14}$" }
+  warehouse:      { from: Lagername, required: true }
+  inventory:      { expr: "{Bestand} - {Reserviert}", clamp: { min: 0 } }
+  inventory_date: { from: Zulauf, date: { in: "yyyyMMdd", out: "yyyy-MM-dd" } }
+"""#),
         ("inventory-size-grid-csv.yml", #"""
 # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # Apparel size grid: one row per style + color, the quantity of each size position in S1..S6.
@@ -100,6 +139,61 @@ fields:
   inventory: { expr: "{wms:OnHand} - {wms:Allocated}", clamp: { min: 0 } }
 lookups:
   warehouses: { HH: "Hamburg Süd", MUC: "München" }
+"""#),
+        ("orders-cancellation-csv.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+# Cancellation file: written once when JOOR cancels an order joorbridge already delivered
+# (orders.deliver_cancellations: true, orders.cancellations_mapping: this file), so the warehouse
+# stops the pick. Orders cancelled before they were delivered never reach the WMS at all.
+version: 1
+kind: orders
+output:
+  format: csv
+  layout: orders
+  per: order
+  file_name: "CANCEL_{order.order_id}.csv"
+  csv: { delimiter: ",", encoding: utf-8, header: true }
+columns:
+  - { name: Action,      const: "CANCEL" }
+  - { name: OrderNumber, from: order.order_id, required: true }
+  - { name: PONumber,    from: order.customer_purchase_order }
+  - { name: Customer,    from: order.customer_code }
+  - { name: Status,      from: order.order_type_name }
+  - { name: ChangedAt,   from: order.date_modified, date: { in: iso8601, out: "yyyy-MM-dd HH:mm:ss" } }
+  - { name: Lines,       from: order.line_count }
+  - { name: Units,       from: order.total_quantity }
+"""#),
+        ("orders-csv-3pl-lines.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+# 3PL order upload (Shipwire-style): one file per run, one row per order line, bracketed column
+# names. The bill-to company is JOOR's company name, else the customer's name (a fallback:
+# the first that is not empty wins), and the SKU is the UPC, else the style number.
+version: 1
+kind: orders
+output:
+  format: csv
+  layout: lines
+  per: run
+  file_name: "3PL_ORDERS_{now:yyyyMMdd_HHmmss}.csv"
+  csv: { delimiter: ",", encoding: utf-8, line_ending: crlf, header: true }
+columns:
+  - { name: "[Order Number]",     from: order.order_id, required: true }
+  - { name: "[PO Number]",        from: order.customer_purchase_order }
+  - { name: "[Bill To Company]",  from: [order.company_name, order.customer_name], required: true }
+  - { name: "[Bill To Address]",  from: order.billing_address_1 }
+  - { name: "[Bill To City]",     from: order.billing_city }
+  - { name: "[Bill To Country]",  from: order.billing_country_iso_two }
+  - { name: "[Ship To]",          concat: "{order.shipping_name|order.customer_name} ({order.customer_code})" }
+  - { name: "[Ship To Address]",  from: order.shipping_address_1 }
+  - { name: "[Ship To City]",     from: order.shipping_city }
+  - { name: "[Ship To Zip]",      from: order.shipping_postal_code }
+  - { name: "[Ship To Country]",  from: order.shipping_country_iso_two }
+  - { name: "[Ship Method]",      from: order.shipping_method_code, default: "GRND" }
+  - { name: "[Line]",             from: line.index }
+  - { name: "[SKU]",              from: [line.item_upc, line.item_number], required: true }
+  - { name: "[Description]",      concat: "{line.item_name} {line.item_color} {line.item_size}" }
+  - { name: "[Quantity]",         from: line.item_quantity, type: integer, min: 1 }
+  - { name: "[Unit Price]",       from: line.item_price, type: decimal, number: { decimals: 2 } }
 """#),
         ("orders-csv-header-detail.yml", #"""
 # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
@@ -168,6 +262,33 @@ columns:
   - { name: Currency,     from: order.order_currency }
   - { name: Comments,     from: order.order_comments, truncate: 60 }
 """#),
+        ("orders-csv-packed-sizes.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+# Apparel PLM/ERP sales-order import: one row per style + colour, the sizes across S1..S30, each
+# cell "size name:units:barcode" (S:6:000000000017). Positions an order does not use stay empty.
+version: 1
+kind: orders
+output:
+  format: csv
+  layout: size_grid
+  per: order
+  file_name: "SO_{order.order_id}.csv"
+  csv: { delimiter: ",", encoding: utf-8, header: true }
+  size_grid:
+    positions: 30
+    quantity_header: "S{n}"
+    group_by: [line.item_number, line.item_color_code]
+    cell: "{size.name}:{size.quantity}:{size.barcode}"
+columns:
+  - { name: SalesOrder, from: order.order_id, required: true }
+  - { name: CustomerPO, from: order.customer_purchase_order }
+  - { name: Customer,   from: order.customer_code, required: true }
+  - { name: ShipStart,  from: order.date_ship_start, date: { in: iso8601, out: "yyyy-MM-dd" } }
+  - { name: Style,      from: line.item_number, required: true }
+  - { name: Colour,     from: line.item_color_code }
+  - { name: Price,      from: line.item_price, type: decimal, number: { decimals: 2 } }
+  - { name: Units,      from: size.quantity }
+"""#),
         ("orders-csv-size-grid.yml", #"""
 # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
 # Apparel ERP import: one row per style + color with the ordered quantity of each size in its
@@ -192,6 +313,56 @@ columns:
   - { name: Preis,     from: line.item_price, type: decimal, number: { decimals: 2, output_decimal: "," } }
   - { name: Summe,     from: size.quantity }
   - { name: Bemerkung, from: order.order_comments }
+"""#),
+        ("orders-fixed-header-trailer.yml", #"""
+# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+# Order import of an AS/400-era WMS (ORDIN.DAT): one fixed-width file per run, Windows-1252, CRLF.
+#   FH  file header: creation time and the number of orders
+#   H   one per order
+#   D   one per order line
+#   FT  file trailer: orders, lines, units, amount and records, which the WMS checks
+# A value longer than its column rejects the order (it is retried after the mapping is fixed),
+# except where overflow: truncate says it may be cut.
+version: 1
+kind: orders
+output:
+  format: fixed
+  layout: header_detail
+  per: run
+  file_name: "ORDIN_{now:yyyyMMddHHmmss}.DAT"
+  fixed: { encoding: windows-1252, line_ending: crlf }
+header_record:
+  - { name: Type,    const: "FH", width: 2 }
+  - { name: Created, from: "now:yyyyMMddHHmmss", width: 14 }
+  - { name: Orders,  from: run.order_count, width: 6, align: right, pad: "0" }
+  - { name: Run,     from: run.id, width: 36, overflow: truncate }
+header_columns:
+  - { name: Type,      const: "H", width: 1 }
+  - { name: Order,     from: order.order_id, required: true, width: 10, align: right, pad: "0" }
+  - { name: Customer,  from: order.customer_code, required: true, width: 10 }
+  - { name: PO,        from: order.customer_purchase_order, width: 20 }
+  - { name: ShipTo,    from: [order.shipping_name, order.customer_name], width: 30, overflow: truncate }
+  - { name: City,      from: order.shipping_city, width: 20, overflow: truncate }
+  - { name: Country,   from: order.shipping_country_iso_two, width: 2 }
+  - { name: ShipStart, from: order.date_ship_start, date: { in: iso8601, out: "yyyyMMdd" }, width: 8 }
+  - { name: Currency,  from: order.order_currency, width: 3 }
+detail_columns:
+  - { name: Type,  const: "D", width: 1 }
+  - { name: Order, from: order.order_id, width: 10, align: right, pad: "0" }
+  - { name: Line,  from: line.index, width: 4, align: right, pad: "0" }
+  - { name: UPC,   from: line.item_upc, required: true, width: 14 }
+  - { name: Style, from: line.item_number, width: 12 }
+  - { name: Color, from: line.item_color_code, width: 6 }
+  - { name: Size,  from: line.item_size, width: 6 }
+  - { name: Qty,   from: line.item_quantity, type: integer, min: 1, width: 7, align: right, pad: "0" }
+  - { name: Price, from: line.item_price, type: decimal, number: { decimals: 2 }, width: 10, align: right, pad: "0" }
+trailer_record:
+  - { name: Type,    const: "FT", width: 2 }
+  - { name: Orders,  from: run.order_count, width: 6, align: right, pad: "0" }
+  - { name: Lines,   from: run.line_count, width: 7, align: right, pad: "0" }
+  - { name: Units,   from: run.total_quantity, width: 9, align: right, pad: "0" }
+  - { name: Amount,  from: run.total_amount, type: decimal, number: { decimals: 2 }, width: 12, align: right, pad: "0" }
+  - { name: Records, from: run.record_count, width: 7, align: right, pad: "0" }
 """#),
         ("orders-xml.yml", #"""
 # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json

@@ -10,8 +10,9 @@ import TestSupport
 @Suite("Shipped mappings and samples")
 struct SampleGoldenTests {
     static let root = Fixtures.repositoryRoot
-    static let inbound = ["inventory-csv", "inventory-xml", "inventory-size-grid-csv", "products-csv"]
-    static let outbound = ["orders-csv-lines", "orders-csv-size-grid", "orders-csv-header-detail", "orders-xml", "customers-csv"]
+    static let inbound = ["inventory-csv", "inventory-xml", "inventory-size-grid-csv", "inventory-fixed", "products-csv"]
+    static let outbound = ["orders-csv-lines", "orders-csv-size-grid", "orders-csv-header-detail", "orders-xml", "customers-csv",
+                           "orders-csv-3pl-lines", "orders-csv-packed-sizes", "orders-fixed-header-trailer", "orders-cancellation-csv"]
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
@@ -75,7 +76,7 @@ struct SampleGoldenTests {
     static let shippedMappings = ((try? FileManager.default.contentsOfDirectory(atPath: path("mappings"))) ?? []).filter { $0.hasSuffix(".yml") }.sorted()
 
     @Test func everyShippedMappingHasASampleTest() {
-        #expect(Self.shippedMappings.count >= 9, "mappings/ holds \(Self.shippedMappings.count) mappings")
+        #expect(Self.shippedMappings.count >= 14, "mappings/ holds \(Self.shippedMappings.count) mappings")
         #expect(Set(Self.shippedMappings.map { String($0.dropLast(4)) }) == Set(Self.inbound + Self.outbound), "each mapping is run on its sample above")
     }
 

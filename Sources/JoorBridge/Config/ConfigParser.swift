@@ -18,8 +18,8 @@ struct ConfigParser {
         static let v4 = ["client_id", "client_secret_env", "username", "password_env", "account"]
         static let inventory = ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts", "batch_size", "overwrite", "dec_pending", "full", "safety_stock"]
         static let products = ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts", "batch_size", "full"]
-        static let orders = ["enabled", "mapping", "customers_mapping", "order_status", "warehouse_code", "skip_empty_customer_code", "go_live", "page_size", "deliver_amendments", "temp_name", "done_marker", "catch_up_days", "routes"]
-        static let route = ["name", "when", "outbox", "mapping", "customers_mapping"]
+        static let orders = ["enabled", "mapping", "customers_mapping", "order_status", "warehouse_code", "skip_empty_customer_code", "go_live", "page_size", "deliver_amendments", "deliver_cancellations", "cancellations_mapping", "temp_name", "done_marker", "catch_up_days", "routes"]
+        static let route = ["name", "when", "outbox", "mapping", "customers_mapping", "cancellations_mapping"]
         static let notify = ["webhook", "command", "when", "timeout_seconds", "attempts"]
         static let watch = ["interval_seconds", "poll_seconds"]
         static let sftp = ["key_file", "passphrase_env", "host_key_sha256", "known_hosts", "connect_timeout_seconds", "timeout_seconds", "after_download", "remote_archive", "remote_error"]
@@ -207,6 +207,8 @@ struct ConfigParser {
             if (1...1000).contains(n) { settings.pageSize = n } else { reader.error(object["page_size"], "orders.page_size must be between 1 and 1000") }
         }
         settings.deliverAmendments = object["deliver_amendments"].flatMap { reader.bool($0, "deliver_amendments") } ?? false
+        settings.deliverCancellations = object["deliver_cancellations"].flatMap { reader.bool($0, "orders.deliver_cancellations") } ?? false
+        settings.cancellationsMapping = object["cancellations_mapping"].flatMap { reader.string($0, "orders.cancellations_mapping") }.map(resolve)
         if let t = object["temp_name"], let text = reader.string(t, "orders.temp_name") {
             if text.contains("{name}") && text != "{name}" { settings.tempName = text } else { reader.error(t, "orders.temp_name must contain {name} and differ from it, e.g. \".{name}.tmp\"") }
         }
@@ -217,6 +219,14 @@ struct ConfigParser {
             if settings.warehouseCode != nil {
                 reader.error(object["warehouse_code"], "orders.warehouse_code cannot be combined with orders.routes; give each route a when: { field: order.warehouse_code, equals: … }")
             }
+        }
+        if settings.deliverCancellations, settings.cancellationsMapping == nil {
+            let unmapped = settings.routes.isEmpty ? ["default"] : settings.routes.filter { $0.cancellationsMapping == nil }.map(\.name)
+            if !unmapped.isEmpty {
+                reader.error(object["deliver_cancellations"], "orders.deliver_cancellations needs cancellations_mapping: (the cancellation file's mapping, e.g. mappings/orders-cancellation-csv.yml)\(settings.routes.isEmpty ? "" : " for the routes \(unmapped.joined(separator: ", "))")")
+            }
+        } else if !settings.deliverCancellations, object.has("cancellations_mapping") || settings.routes.contains(where: { $0.cancellationsMapping != nil }) {
+            reader.warning(object["cancellations_mapping"], "a cancellations_mapping is given but orders.deliver_cancellations is off, so no cancellation is delivered")
         }
         return settings
     }
@@ -256,6 +266,7 @@ struct ConfigParser {
             }
             route.mapping = object["mapping"].flatMap { reader.string($0, "orders.routes.\(name).mapping") }.map(resolve)
             route.customersMapping = object["customers_mapping"].flatMap { reader.string($0, "orders.routes.\(name).customers_mapping") }.map(resolve)
+            route.cancellationsMapping = object["cancellations_mapping"].flatMap { reader.string($0, "orders.routes.\(name).cancellations_mapping") }.map(resolve)
             routes.append(route)
         }
         return routes

@@ -84,6 +84,8 @@ public enum ConfigSchema {
             "go_live": .scalar("A date like 2025-06-01: orders changed in JOOR before it are never asked for; those created before it are held."),
             "page_size": .integer("Orders per JOOR request (1–1000)."),
             "deliver_amendments": .boolean("Deliver changed orders again."),
+            "deliver_cancellations": .boolean("Write a cancellation file once for each delivered order JOOR cancels; orders cancelled before delivery are never delivered."),
+            "cancellations_mapping": .scalar("The cancellation file's mapping (kind: orders), e.g. mappings/orders-cancellation-csv.yml."),
             "temp_name": .scalar("The temporary name while a file is written, with {name}."),
             "done_marker": .boolean("Also write NAME.done after each file."),
             "catch_up_days": .integer("The farthest (days) a catch-up after a crash reads back."),
@@ -93,6 +95,7 @@ public enum ConfigSchema {
                 "outbox": .scalar("A local outbox folder for this route (default folders.outbox)."),
                 "mapping": .scalar("The orders mapping for this route (default orders.mapping)."),
                 "customers_mapping": .scalar("The customers mapping for this route (default orders.customers_mapping)."),
+                "cancellations_mapping": .scalar("The cancellations mapping for this route (default orders.cancellations_mapping)."),
             ], required: ["name"], "A route: the first whose when: holds takes the order; a route without when: takes the rest (last)."),
                             "Where orders go, by any order field; orders no route takes are held."),
         ], required: ["mapping"], "The order download: JOOR orders → WMS files in the outbox.")

@@ -32,6 +32,8 @@ public struct OrdersSettings: Sendable {
         public var mapping: String?
         /// The customers mapping (absolute); `nil` is `orders.customers_mapping`.
         public var customersMapping: String?
+        /// The cancellations mapping (absolute); `nil` is `orders.cancellations_mapping`.
+        public var cancellationsMapping: String?
     }
 
     public var enabled = true
@@ -53,6 +55,11 @@ public struct OrdersSettings: Sendable {
     public var pageSize = 100
     /// Deliver orders changed in JOOR after delivery again, as amendments.
     public var deliverAmendments = false
+    /// Write a cancellation file, once, for each delivered order JOOR cancels (found with
+    /// read-only pulls of cancelled orders, which mark nothing).
+    public var deliverCancellations = false
+    /// The cancellation file's mapping (absolute), for routes that name none.
+    public var cancellationsMapping: String?
     /// Name of a file while it is written: `{name}` is the final name (default `.{name}.tmp`).
     public var tempName = ".{name}.tmp"
     /// Write `NAME.done` after each file.

@@ -10,6 +10,8 @@ struct OrderRoute: Sendable {
     let outbox: Outbox
     let orders: OutboundMapping
     let customers: OutboundMapping?
+    /// The mapping of cancellation files (`orders.deliver_cancellations`).
+    let cancellations: OutboundMapping?
 
     /// Whether the route takes this order (a route without a condition takes every order).
     func takes(_ order: JoorOrder) -> Bool { condition?.holds(for: order) ?? true }
@@ -33,7 +35,8 @@ struct OrderRoute: Sendable {
                 name: route.name, condition: route.condition,
                 outbox: try Outbox(directory: directory, tempPattern: settings.tempName, doneMarker: markers),
                 orders: try mapping(route.mapping ?? settings.mapping, .orders),
-                customers: try (route.customersMapping ?? settings.customersMapping).map { try mapping($0, .customers) })
+                customers: try (route.customersMapping ?? settings.customersMapping).map { try mapping($0, .customers) },
+                cancellations: settings.deliverCancellations ? try (route.cancellationsMapping ?? settings.cancellationsMapping).map { try mapping($0, .orders) } : nil)
         }
     }
 }

@@ -27,7 +27,7 @@ extension OrdersJob {
             }
             try ledger.markDelivered([(entry.orderID, entry.version)])
             report.recovered += 1
-            report.delivered += 1
+            if entry.kind == .cancellation { report.cancellationsDelivered += 1 } else { report.delivered += 1 }
             report.files += entry.files
         }
         // Temporaries no ledger entry names were written before a crash; their orders are still
@@ -64,14 +64,15 @@ extension OrdersJob {
         var perRunBatches: [String: (route: OrderRoute, entries: [(LedgerOrder, [PlannedFile])])] = [:]
         for entry in entries {
             let order = Self.withAmendmentFields(entry)
-            guard let route = chosen ?? route(for: order) else {
+            let cancellation = entry.kind == .cancellation
+            guard let route = try chosen ?? (cancellation ? route(forCancellationOf: entry) : route(for: order)) else {
                 let reason = noRouteReason(order)
                 try ledger.markHeld(entry.orderID, version: entry.version, reason: reason)
                 report.held += 1
                 logger.warning("order \(entry.orderID) held: \(reason)")
                 continue
             }
-            switch plan(order, version: entry.version, route: route, context: context) {
+            switch plan(order, version: entry.version, kind: entry.kind, route: route, context: context) {
             case .failure(let rejection):
                 try ledger.markRejected(entry.orderID, version: entry.version, reason: rejection.description)
                 report.rejected[entry.orderID] = rejection.description
@@ -88,19 +89,31 @@ extension OrdersJob {
         for (_, batch) in perRunBatches.sorted(by: { $0.key < $1.key }) { try commit(batch.entries, route: batch.route, &report) }
     }
 
-    func plan(_ order: JoorOrder, version: Int, route: OrderRoute, context: RenderContext) -> Result<[PlannedFile], OrderRejection> {
+    /// The files of an order (its orders and customers files), or of its cancellation.
+    func plan(_ order: JoorOrder, version: Int, kind: EntryKind = .order, route: OrderRoute, context: RenderContext) -> Result<[PlannedFile], OrderRejection> {
         var files: [PlannedFile] = []
         var problems: [RowRejection] = []
-        for mapping in [route.orders, route.customers].compactMap({ $0 }) {
+        let mappings: [OutboundMapping]
+        switch kind {
+        case .order: mappings = [route.orders, route.customers].compactMap { $0 }
+        case .cancellation:
+            guard let mapping = route.cancellations else {
+                return .failure(OrderRejection(orderID: order.id, problems: [RowRejection(source: "order \(order.id)", line: 0, reason: "route \(route.name) has no cancellations_mapping for its cancellation file")]))
+            }
+            mappings = [mapping]
+        }
+        // A cancellation's file is named by its own mapping, never as an amendment.
+        let suffix = kind == .order ? version : 0
+        for mapping in mappings {
             let renderer = OrderRenderer(mapping: mapping, context: context)
             switch renderer.render(order) {
             case .failure(let rejection): problems += rejection.problems
             case .success(let rendered):
                 let perRun = mapping.per == .run
-                let name = Self.amended(renderer.fileName(for: perRun ? nil : order), version: perRun ? 0 : version)
+                let name = Self.amended(renderer.fileName(for: perRun ? nil : order), version: perRun ? 0 : suffix)
                 files.append(PlannedFile(renderer: renderer, part: .main, rendered: rendered, name: name, perRun: perRun))
                 if let detail = renderer.detailFileName(for: perRun ? nil : order) {
-                    files.append(PlannedFile(renderer: renderer, part: .detail, rendered: rendered, name: Self.amended(detail, version: perRun ? 0 : version), perRun: perRun))
+                    files.append(PlannedFile(renderer: renderer, part: .detail, rendered: rendered, name: Self.amended(detail, version: perRun ? 0 : suffix), perRun: perRun))
                 }
             }
         }
@@ -136,10 +149,8 @@ extension OrdersJob {
         var temps: [String: String] = [:]
         for group in groups {
             temps[group.name] = try outbox.writeTemporary(for: group.name) { sink in
-                let writer = try OrderFileWriter(renderer: group.planned.renderer, sink: sink, part: group.planned.part)
-                for order in group.orders { try writer.write(order) }
                 CrashPoint.hit("temporary half written")
-                try writer.finish()
+                try OrderFileWriter.write(group.orders, renderer: group.planned.renderer, part: group.planned.part, to: sink)
             }
             CrashPoint.hit("temporary written")
         }
@@ -153,10 +164,17 @@ extension OrdersJob {
         }
         try ledger.markDelivered(entries.map { ($0.entry.orderID, $0.entry.version) })
         CrashPoint.hit("delivered recorded")
-        report.delivered += entries.count
         report.files += groups.map(\.name)
         for (entry, _) in entries {
-            logger.info("order \(entry.orderID)\(entry.version > 0 ? " (amendment \(entry.version))" : "") delivered\(routes.count > 1 ? " through route \(route.name)" : "")")
+            let through = routes.count > 1 ? " through route \(route.name)" : ""
+            switch entry.kind {
+            case .order:
+                report.delivered += 1
+                logger.info("order \(entry.orderID)\(entry.version > 0 ? " (amendment \(entry.version))" : "") delivered\(through)")
+            case .cancellation:
+                report.cancellationsDelivered += 1
+                logger.info("cancellation of order \(entry.orderID) delivered\(through)")
+            }
         }
     }
 
@@ -191,6 +209,10 @@ extension OrdersJob {
             case .delivered, .writing:
                 report.duplicates += 1
                 logger.notice("order \(id) is already delivered\(latest.origin == .adopted ? " (by the previous integration)" : ""); nothing to do")
+            case .cancelled:
+                throw OrdersJobError("order \(id) was cancelled in JOOR before it was delivered; it is not delivered (if JOOR reinstates it, the next run delivers it)")
+            case _ where latest.kind == .cancellation:
+                throw OrdersJobError("order \(id) was cancelled in JOOR; its cancellation is on its way to the WMS, not the order")
             case .held, .rejected, .received:
                 if chosen == nil, route(for: Self.withAmendmentFields(latest)) == nil {
                     throw OrdersJobError("order \(id): \(noRouteReason(latest.order)); name one with --route")

@@ -69,9 +69,7 @@ extension OrdersJob {
         }
         for output in outputs {
             let sink = MemoryByteSink(name: output.name)
-            let writer = try OrderFileWriter(renderer: output.file.renderer, sink: sink, part: output.file.part)
-            for rendered in output.orders { try writer.write(rendered) }
-            try writer.finish()
+            try OrderFileWriter.write(output.orders, renderer: output.file.renderer, part: output.file.part, to: sink)
             report.files.append(output.name)
             print(.file(name: output.name, content: Data(sink.bytes)))
         }

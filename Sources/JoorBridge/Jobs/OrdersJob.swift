@@ -36,6 +36,11 @@ public struct OrdersJob: Sendable {
         public var recovered = 0
         public var caughtUp = 0
         public var catchUp = false
+        /// Delivered orders JOOR cancelled, found in this run (their files are written in it).
+        public var cancellations = 0
+        public var cancellationsDelivered = 0
+        /// Orders JOOR cancelled before they were delivered: now never delivered.
+        public var cancelledBeforeDelivery = 0
         /// Orders that cannot be mapped now (retried next run), with the reason.
         public var rejected: [String: String] = [:]
         public var files: [String] = []
@@ -96,8 +101,10 @@ public struct OrdersJob: Sendable {
         try await lookAhead(&report)
         // 4. The synchronising pull: each page is journaled before the next is asked for.
         try await pull(unfinishedSince: unfinishedSince ?? started, &report)
-        // 5. Held (and rejected) orders JOOR changed since: checked again with JOOR's new data.
+        // 5. Held (and rejected) orders JOOR changed since: checked again with JOOR's new data;
+        //    orders JOOR cancelled: a cancellation for the delivered, never a delivery for the rest.
         if try ledger.undeliveredCount() > 0 { try await refreshUndelivered(startedAt: started, &report) }
+        try await findCancellations(startedAt: started, &report)
         // 6. Render from the journal and deliver.
         try deliverPending(runID: runID, &report)
         try ledger.clearExpected()

@@ -15,7 +15,7 @@ public struct JobSummary: Sendable, Codable, Equatable {
     /// Whether the job found anything to do (orders pulled or delivered, files taken, a failure).
     public var didSomething: Bool {
         if error != nil { return true }
-        if let r = orders, r.pulled + r.delivered + r.recovered + r.caughtUp + r.rejected.count > 0 { return true }
+        if let r = orders, r.pulled + r.delivered + r.recovered + r.caughtUp + r.rejected.count + r.cancellations + r.cancellationsDelivered + r.cancelledBeforeDelivery > 0 { return true }
         if let r = inventory, r.filesArchived + r.filesDuplicate + r.filesFailed + r.filesQuarantined > 0 { return true }
         if let r = products, r.filesArchived + r.filesDuplicate + r.filesFailed + r.filesQuarantined > 0 { return true }
         if let r = sftp, r.downloaded + r.uploaded + r.archivedRemotely + r.movedToRemoteError + r.problems.count > 0 { return true }
@@ -81,6 +81,8 @@ public struct RunOutcome: Sendable, Codable {
             if let r = job.orders {
                 line += " — \(r.delivered) delivered, \(r.rejected.count) rejected (retried next run), \(r.held) held (joorbridge orders list), \(r.duplicates) already delivered, \(r.pulled) pulled in \(r.pages) page(s)"
                 if r.released > 0 { line += ", \(r.released) held order(s) released after changes in JOOR" }
+                if r.cancellations + r.cancellationsDelivered > 0 { line += ", \(r.cancellationsDelivered) cancellation(s) delivered (\(r.cancellations) found)" }
+                if r.cancelledBeforeDelivery > 0 { line += ", \(r.cancelledBeforeDelivery) cancelled in JOOR before delivery (never delivered)" }
                 if r.recovered > 0 { line += ", \(r.recovered) recovered after a crash" }
                 if r.catchUp { line += ", catch-up found \(r.caughtUp)" }
                 for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) { line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")" }

@@ -25,6 +25,9 @@ public struct StatusReport: Sendable, Codable {
     public var catchUpFrom: String?
     public var ordersDeliveredToday = 0
     public var ordersByState: [String: Int] = [:]
+    /// Cancellation files delivered to the WMS, and still to be written (`orders.deliver_cancellations`).
+    public var cancellationsDelivered = 0
+    public var cancellationsPending = 0
     public var failingOrders: [FailingOrder] = []
     /// Files in the outbox (the WMS has not taken them yet).
     public var outboxFiles = 0
@@ -58,6 +61,7 @@ public struct StatusReport: Sendable, Codable {
             report.failingOrders = try ledger.orders(in: [.rejected]).map { FailingOrder(orderID: $0.orderID, attempts: $0.attempts, reason: $0.reason ?? "") }
             report.interruptedRun = try ledger.value(OrdersJob.runningKey) != nil
             report.heldOrders = counts.byState[.held] ?? 0
+            (report.cancellationsDelivered, report.cancellationsPending) = try ledger.cancellationCounts()
             report.firstRun = try ledger.value(OrdersJob.firstRunKey)
             report.lastInventoryPush = try ledger.lastInventoryPush()
             report.lastWatchCycle = try ledger.value("watch.last_cycle")
@@ -90,6 +94,9 @@ public struct StatusReport: Sendable, Codable {
         }
         if interruptedRun { lines.append("The last orders run did not finish; the next run finishes its work and catches up.") }
         lines.append("orders: \(ordersDeliveredToday) delivered today; " + DeliveryState.allCases.map { "\(ordersByState[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        if cancellationsDelivered + cancellationsPending > 0 {
+            lines.append("cancellations: \(cancellationsDelivered) delivered to the WMS, \(cancellationsPending) still to be written")
+        }
         if heldOrders > 0 { lines.append("\(heldOrders) order(s) held back (not delivered, not lost): see `joorbridge orders list`") }
         if goLive != nil || firstRun != nil || catchUpFrom != nil {
             lines.append("orders: go-live \(goLive ?? "not set"); first run \(firstRun ?? "not yet"); a catch-up after a crash reads back to \(catchUpFrom ?? "-") at most")

@@ -15,6 +15,16 @@ public enum DeliveryState: String, Sendable, CaseIterable, Codable {
     /// Left out on purpose (a filter or no matching route), with the reason: kept, listed by
     /// `joorbridge orders list`, re-checked when JOOR reports it modified, deliverable on demand.
     case held
+    /// Cancelled in JOOR before it reached the WMS: never delivered (unless JOOR reinstates it).
+    case cancelled
+}
+
+/// What a ledger entry delivers to the WMS.
+public enum EntryKind: String, Sendable, Codable {
+    /// The order (version 0) or an amendment of it (version n).
+    case order
+    /// The news that JOOR cancelled an order the WMS already has (`orders.deliver_cancellations`).
+    case cancellation
 }
 
 /// Who delivered an order to the WMS.
@@ -29,8 +39,9 @@ public enum OrderOrigin: String, Sendable, Codable {
 /// One order (or amendment) in the ledger.
 public struct LedgerOrder: Sendable, Equatable {
     public var orderID: String
-    /// 0 for the order itself, n for its n-th amendment.
+    /// 0 for the order itself, n for its n-th amendment (or its cancellation).
     public var version: Int
+    public var kind: EntryKind
     public var state: DeliveryState
     public var order: JoorOrder
     public var reason: String?
@@ -96,12 +107,13 @@ extension Ledger {
                 let modified: String? = latest["date_modified"]
                 let changed = order.dateModified != nil && order.dateModified != modified
                 switch state {
-                case .held where changed, .rejected where changed:
+                case .held where changed, .rejected where changed, .cancelled where changed:
+                    // (A cancelled order in a pull of approved orders was reinstated in JOOR.)
                     let reason = holdReason(order)
                     let next: DeliveryState = reason == nil ? .received : .held
                     try db.execute(sql: "UPDATE orders SET state = ?, payload = ?, date_modified = ?, reason = ?, updated_at = ? WHERE order_id = ? AND version = ?",
                                    arguments: [next.rawValue, payload, order.dateModified, reason ?? (state == .rejected ? latest["reason"] : nil), now, order.id, version])
-                    if reason == nil && state == .held { outcome.released += 1 } else { outcome.duplicates += 1 }
+                    if reason == nil && state != .rejected { outcome.released += 1 } else { outcome.duplicates += 1 }
                 case .delivered where amendments && changed:
                     if OrderOrigin(rawValue: latest["origin"]) == .adopted, !Self.isSameSecondOrLater(order.dateModified, latest["delivered_at"]) {
                         // JOOR's copy predates the adoption: what the WMS already has. Remember it.
@@ -120,6 +132,62 @@ extension Ledger {
             }
             return outcome
         }
+    }
+
+    /// What ``journalCancellations(_:at:)`` did.
+    public struct CancellationOutcome: Sendable, Equatable {
+        /// Cancellations of delivered orders, now to be delivered.
+        public var toDeliver = 0
+        /// Orders cancelled before they were delivered: they never will be.
+        public var stopped = 0
+        /// Already known (a cancellation recorded before, or not delivered by this install).
+        public var known = 0
+    }
+
+    /// Journals orders JOOR reports cancelled, in one transaction. An order the WMS has (delivered,
+    /// by joorbridge or adopted) gets one cancellation entry to deliver — one per delivery: a
+    /// cancellation already recorded is not recorded again. What of it was not delivered yet
+    /// (held, rejected, received, a pending amendment) becomes `cancelled`. An order the ledger
+    /// does not know was cancelled before it was pulled, and is left alone.
+    public func journalCancellations(_ orders: [JoorOrder], at date: Date = Date()) throws -> CancellationOutcome {
+        let now = Self.timestamp(date)
+        return try db.write { db in
+            var outcome = CancellationOutcome()
+            for order in orders {
+                let entries = try Row.fetchAll(db, sql: "SELECT version, kind, state, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version", arguments: [order.id])
+                guard let latest = entries.last else { continue }
+                if EntryKind(rawValue: latest["kind"]) == .cancellation || DeliveryState(rawValue: latest["state"]) == .cancelled {
+                    outcome.known += 1
+                    continue
+                }
+                let delivered = entries.last { EntryKind(rawValue: $0["kind"]) == .order && [.delivered, .writing].contains(DeliveryState(rawValue: $0["state"])) }
+                try db.execute(sql: """
+                    UPDATE orders SET state = 'cancelled', reason = 'cancelled in JOOR before it reached the WMS', updated_at = ?
+                    WHERE order_id = ? AND kind = 'order' AND state IN ('received', 'held', 'rejected')
+                    """, arguments: [now, order.id])
+                let undelivered = db.changesCount
+                guard let delivered else {
+                    if undelivered > 0 { outcome.stopped += 1 } else { outcome.known += 1 }
+                    continue
+                }
+                if OrderOrigin(rawValue: delivered["origin"]) == .adopted, !Self.isSameSecondOrLater(order.dateModified, delivered["delivered_at"]) {
+                    // Cancelled before the previous integration's delivery was adopted: what the WMS
+                    // has is that integration's business.
+                    outcome.known += 1
+                    continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO orders(order_id, version, kind, state, payload, date_modified, received_at, updated_at) VALUES (?, ?, 'cancellation', 'received', ?, ?, ?, ?)
+                    """, arguments: [order.id, (latest["version"] as Int) + 1, try Self.encode(order), order.dateModified, now, now])
+                outcome.toDeliver += 1
+            }
+            return outcome
+        }
+    }
+
+    /// When the ledger first heard of any order (adopted ones included), or `nil` when it holds none.
+    public func earliestOrder() throws -> Date? {
+        try db.read { db in try String.fetchOne(db, sql: "SELECT MIN(received_at) FROM orders") }.flatMap(JoorDates.parse)
     }
 
     /// Whether the ISO 8601 time `a` is in the same second as `b` or later (both present and
@@ -233,7 +301,7 @@ extension Ledger {
                     adoption.adopted.append(id)
                 case .delivered?, .writing?:
                     adoption.alreadyDelivered.append(id)
-                case .received?, .rejected?, .held?:
+                case .received?, .rejected?, .held?, .cancelled?:
                     try db.execute(sql: """
                         UPDATE orders SET state = 'delivered', origin = 'adopted', reason = NULL, delivered_at = ?, updated_at = ?
                         WHERE order_id = ? AND version = (SELECT MAX(version) FROM orders WHERE order_id = ?)
@@ -274,17 +342,27 @@ extension Ledger {
     public func orderCounts(deliveredSince since: Date? = nil) throws -> (byState: [DeliveryState: Int], deliveredSince: Int) {
         try db.read { db in
             var counts: [DeliveryState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM orders GROUP BY state") {
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM orders WHERE kind = 'order' GROUP BY state") {
                 if let state = DeliveryState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
-            let recent = try since.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE state = 'delivered' AND origin = 'joor' AND delivered_at >= ?", arguments: [Self.timestamp($0)]) ?? 0 } ?? 0
+            let recent = try since.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE kind = 'order' AND state = 'delivered' AND origin = 'joor' AND delivered_at >= ?", arguments: [Self.timestamp($0)]) ?? 0 } ?? 0
             return (counts, recent)
+        }
+    }
+
+    /// Cancellations by state: delivered to the WMS, and still to be (received, writing, rejected).
+    public func cancellationCounts() throws -> (delivered: Int, pending: Int) {
+        try db.read { db in
+            let delivered = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE kind = 'cancellation' AND state = 'delivered'") ?? 0
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE kind = 'cancellation' AND state != 'delivered'") ?? 0
+            return (delivered, pending)
         }
     }
 
     static func ledgerOrder(_ row: Row) throws -> LedgerOrder {
         LedgerOrder(
-            orderID: row["order_id"], version: row["version"], state: DeliveryState(rawValue: row["state"]) ?? .received,
+            orderID: row["order_id"], version: row["version"], kind: EntryKind(rawValue: row["kind"] ?? "") ?? .order,
+            state: DeliveryState(rawValue: row["state"]) ?? .received,
             order: try JSONDecoder().decode(JoorOrder.self, from: Data((row["payload"] as String).utf8)), reason: row["reason"],
             files: try (row["files"] as String?).map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
             temps: try (row["temps"] as String?).map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],

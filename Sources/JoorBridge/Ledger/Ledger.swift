@@ -110,6 +110,12 @@ public final class Ledger: Sendable {
                 CREATE TABLE expected_orders (order_id TEXT PRIMARY KEY, date_modified TEXT);
                 """)
         }
+        migrator.registerMigration("v6-cancellations") { db in
+            // A delivered order JOOR cancelled gets one more entry of kind 'cancellation', written
+            // like a delivery (same states, temporaries and recovery); an order cancelled before
+            // it was delivered becomes 'cancelled' and is never delivered.
+            try db.execute(sql: "ALTER TABLE orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'order'")
+        }
         return migrator
     }
 

@@ -9,7 +9,10 @@ struct InboundCompiler {
     let lookups: [String: LookupTable]
 
     /// The keys of each part of an inbound mapping (the JSON Schema is built from these too).
-    static let sourceKeys = ["format", "csv", "xml"]
+    static let sourceKeys = ["format", "csv", "xml", "fixed"]
+    static let fixedKeys = ["encoding", "record_type", "records", "fields", "trim", "short_lines", "skip_lines", "replace_invalid_bytes", "max_line_bytes"]
+    static let fixedRecordKeys = ["role", "fields", "count", "counts"]
+    static let fixedFieldKeys = ["name", "start", "length", "end"]
     static let csvKeys = ["delimiter", "quote", "header", "encoding", "skip_lines", "trim", "strict", "ragged_rows", "replace_invalid_bytes", "max_field_bytes"]
     static let xmlKeys = ["record", "namespaces", "encoding"]
     static let sizesKeys = ["columns", "names", "barcodes", "scale", "packed", "group", "skip_empty"]
@@ -23,21 +26,26 @@ struct InboundCompiler {
             return nil
         }
         reader.checkKeys(source, allowed: Self.sourceKeys)
-        guard let format = reader.choice(source["format"], "source.format", ["csv", "xml"]) else {
-            if source["format"] == nil { reader.error(sourceNode, "source needs format: csv or xml") }
+        guard let format = reader.choice(source["format"], "source.format", ["csv", "xml", "fixed"]) else {
+            if source["format"] == nil { reader.error(sourceNode, "source needs format: csv, xml or fixed") }
             return nil
+        }
+        for other in ["csv", "xml", "fixed"] where other != format && source.has(other) {
+            reader.error(source[other], "source.\(other) is for format: \(other)")
         }
         let inputSource: InboundMapping.Source
         let style: ReferenceStyle
         if format == "csv" {
             inputSource = .csv(csvOptions(source["csv"]))
             style = .csv
-            if source.has("xml") { reader.error(source["xml"], "source.xml is for format: xml") }
+        } else if format == "fixed" {
+            guard let layout = fixedLayout(source["fixed"], at: sourceNode) else { return nil }
+            inputSource = .fixed(layout)
+            style = .csv
         } else {
             guard let options = xmlOptions(source["xml"], at: sourceNode) else { return nil }
             inputSource = .xml(options)
             style = .xml(namespaces: options.namespaces)
-            if source.has("csv") { reader.error(source["csv"], "source.csv is for format: csv") }
         }
         let rules = RuleParser(reader: reader, style: style, lookups: lookups)
         var fields: [FieldRule] = []
@@ -69,6 +77,7 @@ struct InboundCompiler {
             reader.error(top["fields"], "fields use size.* but the mapping has no 'sizes:' grid")
         }
         let skip = top["skip_row_when"].flatMap { rules.condition($0, "skip_row_when") }
+        if case .fixed(let layout) = inputSource { checkFixedNames(layout, fields: fields, skip: skip, sizes: sizeGrid, at: top["fields"] ?? top.node) }
         return InboundMapping(kind: kind, source: inputSource, fields: fields, skipRowWhen: skip, sizeGrid: sizeGrid, path: reader.path)
     }
 
@@ -114,6 +123,168 @@ struct InboundCompiler {
         }
         if let m = object["max_field_bytes"], let n = reader.int(m, "max_field_bytes") { options.maxFieldBytes = n }
         return options
+    }
+
+    // MARK: Fixed-width
+
+    /// `source.fixed`: the encoding and, per record type, where each field is (1-based).
+    private func fixedLayout(_ node: Node?, at parent: Node) -> FixedWidthReadOptions? {
+        guard let node, let object = reader.object(node, "source.fixed") else {
+            reader.error(parent, "format: fixed needs fixed: { fields: … } (or record_type: and records: for files with several record types)")
+            return nil
+        }
+        reader.checkKeys(object, allowed: Self.fixedKeys)
+        var options = FixedWidthReadOptions()
+        if let e = object["encoding"], let name = reader.string(e, "source.fixed.encoding") {
+            if let encoding = TextEncoding(name: name), FixedWidthReadOptions.encodings.contains(encoding) { options.encoding = encoding } else {
+                reader.error(e, "a fixed-width file is read in \(FixedWidthReadOptions.encodings.map(\.rawValue).joined(separator: ", ")), not '\(name)' (UTF-16 has no fixed byte positions)")
+            }
+        }
+        options.trim = object["trim"].flatMap { reader.bool($0, "source.fixed.trim") } ?? true
+        options.skipLines = object["skip_lines"].flatMap { reader.int($0, "source.fixed.skip_lines") } ?? 0
+        options.replaceInvalidBytes = object["replace_invalid_bytes"].flatMap { reader.bool($0, "source.fixed.replace_invalid_bytes") } ?? false
+        if let m = object["max_line_bytes"], let n = reader.int(m, "source.fixed.max_line_bytes") { options.maxLineBytes = max(n, 1) }
+        if let l = object["short_lines"], let name = reader.choice(l, "source.fixed.short_lines", ["reject", "pad"]) { options.shortLines = .init(rawValue: name)! }
+
+        if let typeNode = object["record_type"] {
+            if let object = reader.object(typeNode, "source.fixed.record_type") { reader.checkKeys(object, allowed: Self.fixedFieldKeys.filter { $0 != "name" }) }
+            options.typeSlice = slice(typeNode, what: "source.fixed.record_type")
+            guard let records = reader.object(object["records"], "source.fixed.records") else {
+                reader.error(typeNode, "with record_type: give records: (record type code → { role, fields })")
+                return nil
+            }
+            if object.has("fields") { reader.error(object["fields"], "with record_type: the fields go under each record type in records:") }
+            for entry in records.entries {
+                if let record = fixedRecord(type: entry.key, entry.value) { options.records.append(record) }
+            }
+            if let width = options.typeSlice?.length, let long = options.records.first(where: { ($0.type?.count ?? 0) > width }) {
+                reader.error(records.node, "record type '\(long.type!)' is longer than record_type's \(width) characters")
+            }
+            if !options.records.contains(where: { $0.role == .detail }) {
+                reader.error(records.node, "records: needs a record type with role: detail (the lines that become rows)")
+            }
+        } else {
+            if object.has("records") { reader.error(object["records"], "records: needs record_type: { start, length } (where the type code is)") }
+            guard let fields = object["fields"] else {
+                reader.error(node, "source.fixed needs fields: (name → { start, length }), or record_type: and records:")
+                return nil
+            }
+            options.records = [FixedWidthReadOptions.Record(type: nil, role: .detail, fields: fixedFields(fields, what: "source.fixed.fields"))]
+        }
+        return options
+    }
+
+    /// A record type: `skip`, or `{ role, fields, count }`.
+    private func fixedRecord(type: String, _ node: Node) -> FixedWidthReadOptions.Record? {
+        let what = "record type '\(type)'"
+        if case .scalar = node {
+            guard let role = reader.choice(node, what, ["skip"]) else { return nil }
+            return .init(type: type, role: FixedWidthReadOptions.Role(rawValue: role)!, fields: [])
+        }
+        guard let object = reader.object(node, what) else { return nil }
+        reader.checkKeys(object, allowed: Self.fixedRecordKeys)
+        let roleName = object["role"].flatMap { reader.choice($0, "\(what).role", FixedWidthReadOptions.Role.allCases.map(\.rawValue)) } ?? "detail"
+        var record = FixedWidthReadOptions.Record(type: type, role: .init(rawValue: roleName)!, fields: [])
+        if let fields = object["fields"] { record.fields = fixedFields(fields, what: "\(what).fields") }
+        if record.role == .detail && record.fields.isEmpty { reader.error(node, "\(what) is a detail record; give its fields:") }
+        if let countNode = object["count"], let name = reader.string(countNode, "\(what).count") {
+            if record.role != .trailer { reader.error(countNode, "count: belongs to a trailer record (the number of records the file says it has)") }
+            if !record.fields.contains(where: { $0.name == name }) { reader.error(countNode, "count: '\(name)' is not one of \(what)'s fields") }
+            let counts = object["counts"].flatMap { reader.choice($0, "\(what).counts", FixedWidthCount.Scope.allCases.map(\.rawValue)) } ?? "details"
+            record.count = FixedWidthCount(field: name, scope: .init(rawValue: counts)!)
+        } else if object.has("counts") {
+            reader.error(object["counts"], "counts: goes with count: (the trailer field holding the number)")
+        }
+        return record
+    }
+
+    /// Fields as a map (`Qty: { start: 16, length: 7 }`) or a list in line order, where a field
+    /// without `start:` follows the one before (`- { name: Qty, length: 7 }`).
+    private func fixedFields(_ node: Node, what: String) -> [(name: String, slice: FixedWidthReadOptions.Slice)] {
+        var fields: [(name: String, slice: FixedWidthReadOptions.Slice)] = []
+        var next = 0
+        func add(_ name: String, _ object: YAMLObject, listed: Bool) {
+            reader.checkKeys(object, allowed: listed ? Self.fixedFieldKeys : Self.fixedFieldKeys.filter { $0 != "name" })
+            if fields.contains(where: { $0.name == name }) { reader.error(object.node, "\(what): the field '\(name)' is given twice") }
+            guard let slice = slice(object.node, what: "\(what).\(name)", defaultStart: listed ? next : nil) else { return }
+            fields.append((name, slice))
+            next = slice.end
+        }
+        switch node {
+        case .sequence(let items):
+            for item in items {
+                guard let object = reader.object(item, "\(what) entry") else { continue }
+                guard let name = object["name"].flatMap({ reader.string($0, "\(what).name") }) else {
+                    reader.error(item, "each entry of \(what) needs name:")
+                    continue
+                }
+                add(name, object, listed: true)
+            }
+        default:
+            guard let object = reader.object(node, what) else { return [] }
+            for entry in object.entries {
+                guard let field = reader.object(entry.value, "\(what).\(entry.key)") else { continue }
+                add(entry.key, field, listed: false)
+            }
+        }
+        if fields.isEmpty { reader.error(node, "\(what) has no fields") }
+        let sorted = fields.sorted { $0.slice.start < $1.slice.start }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where b.slice.start < a.slice.end {
+            reader.warning(node, "\(what): '\(a.name)' (columns \(a.slice.start + 1)–\(a.slice.end)) and '\(b.name)' (columns \(b.slice.start + 1)–\(b.slice.end)) overlap")
+        }
+        return fields
+    }
+
+    /// `{ start: 3, length: 13 }` or `{ start: 3, end: 15 }`, 1-based and inclusive as layouts
+    /// are printed; `defaultStart` (0-based) when `start:` may be left out.
+    private func slice(_ node: Node, what: String, defaultStart: Int? = nil) -> FixedWidthReadOptions.Slice? {
+        guard let object = reader.object(node, what) else { return nil }
+        let start: Int
+        if let startNode = object["start"] {
+            guard let value = reader.int(startNode, "\(what).start") else { return nil }
+            guard value >= 1 else { reader.error(startNode, "\(what).start counts from 1"); return nil }
+            start = value - 1
+        } else if let defaultStart {
+            start = defaultStart
+        } else {
+            reader.error(node, "\(what) needs start: (its first column, counting from 1) and length:")
+            return nil
+        }
+        let length: Int
+        if let lengthNode = object["length"] {
+            guard let value = reader.int(lengthNode, "\(what).length") else { return nil }
+            length = value
+        } else if let endNode = object["end"] {
+            guard let value = reader.int(endNode, "\(what).end") else { return nil }
+            length = value - start
+        } else {
+            reader.error(node, "\(what) needs length: (or end:, its last column)")
+            return nil
+        }
+        guard length >= 1 else { reader.error(node, "\(what) must be at least one character long"); return nil }
+        return .init(start: start, length: length)
+    }
+
+    /// Every field a rule reads must be a field of the layout: a misspelt name would otherwise
+    /// read empty for every line.
+    private func checkFixedNames(_ layout: FixedWidthReadOptions, fields: [FieldRule], skip: Condition?, sizes: SizeGrid?, at node: Node) {
+        let known = Set(layout.records.filter { $0.role == .detail || $0.role == .header }.flatMap { $0.fields.map(\.name) })
+        var names: [(String, Int?)] = []
+        for rule in fields { for case .header(let name) in rule.references { names.append((name, rule.line)) } }
+        for case .header(let name) in skip?.references ?? [] { names.append((name, nil)) }
+        for name in sizes?.headers ?? [] { names.append((name, nil)) }
+        if fields.flatMap(\.references).contains(where: { if case .column = $0 { true } else { false } }) {
+            reader.error(node, "column: N is for CSV files without a header; a fixed-width field is read by its name")
+        }
+        for (name, line) in names where !known.contains(name) {
+            let nearest = known.min { editDistance($0, name) < editDistance($1, name) }.map { editDistance($0, name) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
+            reader.errorAt(line: line, "'\(name)' is not a field of the fixed-width layout\(nearest); its detail and header fields are: \(known.sorted().joined(separator: ", "))")
+        }
+        let detailNames = layout.records.filter { $0.role == .detail }.flatMap { $0.fields.map(\.name) }
+        let headerNames = layout.records.filter { $0.role == .header }.flatMap { $0.fields.map(\.name) }
+        for name in Set(detailNames).intersection(headerNames).sorted() {
+            reader.error(node, "the field '\(name)' is in a header and a detail record; give them different names so a rule knows which it reads")
+        }
     }
 
     private func xmlOptions(_ node: Node?, at parent: Node) -> XMLReadOptions? {

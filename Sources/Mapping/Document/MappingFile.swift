@@ -46,7 +46,7 @@ public struct MappingFile: Sendable {
     /// The keys of a lookup table given as `{ file, key, value, … }` or `{ entries, ignore_case }`.
     static let lookupKeys = ["file", "key", "value", "ignore_case", "entries", "delimiter"]
 
-    static let topKeys = ["version", "kind", "description", "source", "fields", "lookups", "skip_row_when", "sizes", "output", "columns", "header_columns", "detail_columns", "template"]
+    static let topKeys = ["version", "kind", "description", "source", "fields", "lookups", "skip_row_when", "sizes", "output", "columns", "header_columns", "detail_columns", "header_record", "trailer_record", "template"]
 
     private static func compile(_ text: String, reader: YAMLReader) -> MappingFile? {
         guard let root = reader.compose(text), let top = reader.object(root, "the mapping") else { return nil }
@@ -69,7 +69,7 @@ public struct MappingFile: Sendable {
 
         let body: Body
         if kind.isInbound {
-            for key in ["output", "columns", "header_columns", "detail_columns", "template"] where top.has(key) {
+            for key in ["output", "columns", "header_columns", "detail_columns", "header_record", "trailer_record", "template"] where top.has(key) {
                 reader.error(top.entries.first { $0.key == key }?.keyNode, "'\(key)' belongs to outbound mappings (orders, customers), not \(kind.rawValue)")
             }
             guard let inbound = InboundCompiler(reader: reader, kind: kind, lookups: lookups).compile(top) else { return nil }

@@ -2,7 +2,8 @@ import FileFormats
 import JoorModels
 import Yams
 
-/// Compiles the outbound parts: `output`, `columns`, `header_columns`/`detail_columns`, `template`.
+/// Compiles the outbound parts: `output`, `columns`, `header_columns`/`detail_columns`,
+/// `header_record`/`trailer_record`, `template`.
 struct OutboundCompiler {
     let reader: YAMLReader
     let kind: MappingKind
@@ -11,12 +12,14 @@ struct OutboundCompiler {
     private var rules: RuleParser { RuleParser(reader: reader, style: .orders, lookups: lookups) }
 
     /// The keys of each part of an outbound mapping (the JSON Schema is built from these too).
-    static let outputKeys = ["format", "layout", "file_name", "per", "csv", "xml", "size_grid", "detail_file_name", "unique_by"]
+    static let outputKeys = ["format", "layout", "file_name", "per", "csv", "xml", "fixed", "size_grid", "detail_file_name", "unique_by"]
+    static let fixedKeys = ["encoding", "line_ending"]
     static let csvKeys = ["delimiter", "quote", "encoding", "quoting", "line_ending", "header", "neutralize_formulas"]
     static let xmlKeys = ["root", "encoding", "indent", "namespaces", "replace_invalid_characters"]
-    static let sizeGridKeys = ["positions", "quantity_header", "size_header", "group_by"]
-    /// What a column entry accepts beside the rule keys.
-    static let columnKeys = ["name", "neutralize"]
+    static let sizeGridKeys = ["positions", "quantity_header", "size_header", "group_by", "cell"]
+    /// What a column entry accepts beside the rule keys (`pad:` as one character is the
+    /// fixed-width padding, as an object the rule's pad step).
+    static let columnKeys = ["name", "neutralize", "width", "align", "overflow"]
     /// What a template element written as a rule accepts beside the rule keys.
     static let elementRuleKeys = ["omit_empty"]
     /// The keys of a template element written as an object, beside `@attributes` and child elements.
@@ -28,7 +31,8 @@ struct OutboundCompiler {
             return nil
         }
         reader.checkKeys(output, allowed: Self.outputKeys)
-        let formatName = reader.choice(output["format"], "output.format", ["csv", "xml"]) ?? "csv"
+        let formatName = reader.choice(output["format"], "output.format", ["csv", "xml", "fixed"]) ?? "csv"
+        let fixed = formatName == "fixed"
         let defaultLayout = kind == .customers ? "orders" : "lines"
         let layoutName = output["layout"].flatMap { reader.choice($0, "output.layout", ["lines", "size_grid", "header_detail", "orders"]) } ?? defaultLayout
         let per = output["per"].flatMap { reader.choice($0, "output.per", ["order", "run"]) }.flatMap(OutboundMapping.Per.init) ?? .order
@@ -38,6 +42,9 @@ struct OutboundCompiler {
             return nil
         }
         let fileName = template(fileNameText, at: fileNameNode)
+        if let fileName, fileName.references.contains(where: { if case .run(let name) = $0 { FileTotals.names.contains(name) } else { false } }) {
+            reader.error(fileNameNode, "file_name cannot use the file's totals (run.order_count, …): they are known once the file is written; use {now:…} or {run.id}")
+        }
         if per == .run, let fileName, fileName.references.contains(where: { if case .order = $0 { true } else if case .line = $0 { true } else { false } }) {
             reader.error(fileNameNode, "with per: run one file holds many orders, so file_name cannot use order.* or line.*; use {now:…} or {run.id}")
         }
@@ -49,25 +56,28 @@ struct OutboundCompiler {
         var layout = OutboundMapping.Layout.lines
         switch layoutName {
         case "header_detail":
-            let header = columnList(top["header_columns"], "header_columns")
-            let detail = columnList(top["detail_columns"], "detail_columns")
+            let header = columnList(top["header_columns"], "header_columns", fixed: fixed)
+            let detail = columnList(top["detail_columns"], "detail_columns", fixed: fixed)
             if header.isEmpty { reader.error(top.node, "layout: header_detail needs header_columns: (the H row)") }
             if detail.isEmpty { reader.error(top.node, "layout: header_detail needs detail_columns: (the D rows)") }
             let detailName = output["detail_file_name"].flatMap { n in reader.string(n, "output.detail_file_name").flatMap { template($0, at: n) } }
             layout = .headerDetail(.init(header: header, detail: detail, detailFileName: detailName))
         case "size_grid":
-            columns = columnList(top["columns"], "columns")
+            columns = columnList(top["columns"], "columns", fixed: fixed)
+            if fixed { reader.error(output["layout"], "size_grid is a CSV layout; a fixed-width file writes one line per order line (layout: lines) or header and detail records") }
             guard let grid = sizeGrid(output["size_grid"], at: outputNode) else { return nil }
             layout = .sizeGrid(grid)
         case "orders":
-            columns = columnList(top["columns"], "columns")
+            columns = columnList(top["columns"], "columns", fixed: fixed)
             layout = .orders
             for column in columns where column.rule.references.contains(where: { if case .line = $0 { true } else { false } }) {
                 reader.error(nil, "column '\(column.name)' uses line.* but layout: orders writes one row per order")
             }
         default:
-            columns = columnList(top["columns"], "columns")
+            columns = columnList(top["columns"], "columns", fixed: fixed)
         }
+        let headerRecord = columnList(top["header_record"], "header_record", fixed: fixed, fileRecord: true)
+        let trailerRecord = columnList(top["trailer_record"], "trailer_record", fixed: fixed, fileRecord: true)
 
         let format: OutboundMapping.Format
         var neutralize = false
@@ -75,8 +85,17 @@ struct OutboundCompiler {
             guard let xml = xmlFormat(output["xml"], template: top["template"], at: outputNode) else { return nil }
             format = xml
             if case .headerDetail = layout { reader.error(output["layout"], "header_detail is a CSV layout; an XML template nests lines inside the order instead") }
+            for key in ["header_record", "trailer_record"] where top.has(key) {
+                reader.error(top[key], "\(key) is for CSV and fixed-width files; an XML file's root element holds its orders")
+            }
+        } else if fixed {
+            if top.has("template") { reader.error(top["template"], "template: is for format: xml") }
+            if output.has("csv") { reader.error(output["csv"], "output.csv is for format: csv; a fixed-width file takes output.fixed: { encoding, line_ending }") }
+            format = .fixed(fixedFormat(output["fixed"]))
+            if columns.isEmpty, case .lines = layout { reader.error(top.node, "a fixed-width mapping needs columns: (a list of { name, from, width, … })") }
         } else {
             if top.has("template") { reader.error(top["template"], "template: is for format: xml") }
+            if output.has("fixed") { reader.error(output["fixed"], "output.fixed is for format: fixed") }
             let csv = csvFormat(output["csv"])
             format = .csv(csv.options, header: csv.header)
             neutralize = csv.neutralize
@@ -87,7 +106,7 @@ struct OutboundCompiler {
         if kind == .customers && uniqueBy == nil { uniqueBy = try? Template("{order.customer_code}|{order.shipping_code}", style: .orders) }
         guard let fileName else { return nil }
         return OutboundMapping(kind: kind, format: format, layout: layout, fileName: fileName, per: per, columns: columns, uniqueBy: uniqueBy,
-                               neutralizeFormulas: neutralize, path: reader.path)
+                               headerRecord: headerRecord, trailerRecord: trailerRecord, neutralizeFormulas: neutralize, path: reader.path)
     }
 
     private func template(_ text: String, at node: Node) -> Template? {
@@ -97,7 +116,11 @@ struct OutboundCompiler {
         }
     }
 
-    private func columnList(_ node: Node?, _ what: String) -> [OutboundMapping.Column] {
+    /// - Parameters:
+    ///   - fixed: the file is fixed-width: every column needs `width:`.
+    ///   - fileRecord: a header or trailer record: one for the whole file, so it reads the file's
+    ///     totals (`run.order_count`, …) and never an order's fields.
+    private func columnList(_ node: Node?, _ what: String, fixed: Bool, fileRecord: Bool = false) -> [OutboundMapping.Column] {
         guard let node else { return [] }
         guard case .sequence(let items) = node else {
             reader.error(node, "\(what) must be a list of { name: …, from: … } (the order of the list is the order of the columns)")
@@ -112,18 +135,81 @@ struct OutboundCompiler {
                 continue
             }
             if !names.insert(name).inserted { reader.warning(item, "column '\(name)' appears twice in \(what)") }
-            let rule = rules.parse(item, target: name, extraKeys: Self.columnKeys)
-            checkReferences(rule, at: item)
+            var ruleNode = item
+            var fill: Node?
+            if fixed, case .mapping(let mapping) = item, let padNode = object["pad"], case .scalar = padNode {
+                // `pad: "0"`: the column's padding, not the rule's pad step.
+                fill = padNode
+                ruleNode = .mapping(Node.Mapping(mapping.filter { $0.key.string != "pad" }, mapping.tag, mapping.style, mapping.mark))
+            }
+            let rule = rules.parse(ruleNode, target: name, extraKeys: Self.columnKeys)
+            checkReferences(rule, at: item, fileRecord: fileRecord)
             let neutralize = object["neutralize"].flatMap { reader.bool($0, "\(what).\(name).neutralize") }
-            columns.append(.init(name: name, rule: rule, neutralize: neutralize))
+            let layout = fixed ? fixedColumn(object, fill: fill, what: "\(what) '\(name)'", at: item) : nil
+            if !fixed {
+                for key in ["width", "align", "overflow"] where object.has(key) {
+                    reader.error(object[key], "\(key): is for fixed-width files (output.format: fixed)")
+                }
+            }
+            columns.append(.init(name: name, rule: rule, neutralize: neutralize, fixed: layout))
         }
         return columns
     }
 
-    /// Warns about order and line fields JOOR is not known to send (they will usually be empty).
-    private func checkReferences(_ rule: FieldRule, at node: Node) {
+    /// `width`, `align`, `pad` (one character) and `overflow` of a fixed-width column.
+    private func fixedColumn(_ object: YAMLObject, fill: Node?, what: String, at node: Node) -> FixedWidthColumn? {
+        guard let widthNode = object["width"] else {
+            reader.error(node, "\(what) needs width: (its number of characters) in a fixed-width file")
+            return nil
+        }
+        guard let width = reader.int(widthNode, "\(what).width") else { return nil }
+        guard (1...10_000).contains(width) else {
+            reader.error(widthNode, "\(what).width must be between 1 and 10000")
+            return nil
+        }
+        var column = FixedWidthColumn(width: width)
+        if let align = object["align"].flatMap({ reader.choice($0, "\(what).align", FixedWidthColumn.Alignment.allCases.map(\.rawValue)) }) {
+            column.alignment = .init(rawValue: align)!
+        }
+        if let overflow = object["overflow"].flatMap({ reader.choice($0, "\(what).overflow", FixedWidthColumn.Overflow.allCases.map(\.rawValue)) }) {
+            column.overflow = .init(rawValue: overflow)!
+        }
+        if let fill, let text = reader.string(fill, "\(what).pad") {
+            guard text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first, scalar.value >= 0x20, scalar.value <= 0xFF else {
+                reader.error(fill, "\(what).pad must be one character (a space, \"0\", …)")
+                return column
+            }
+            column.pad = scalar
+        }
+        return column
+    }
+
+    /// Encoding and line ending of a fixed-width file (windows-1252 and CRLF unless told).
+    private func fixedFormat(_ node: Node?) -> FixedWidthWriteOptions {
+        var options = FixedWidthWriteOptions()
+        guard let node, let object = reader.object(node, "output.fixed") else { return options }
+        reader.checkKeys(object, allowed: Self.fixedKeys)
+        if let e = object["encoding"], let name = reader.string(e, "output.fixed.encoding") {
+            if let encoding = TextEncoding(name: name), FixedWidthWriteOptions.encodings.contains(encoding) { options.encoding = encoding } else {
+                reader.error(e, "fixed-width output encoding must be one of \(FixedWidthWriteOptions.encodings.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
+            }
+        }
+        if let l = object["line_ending"], let name = reader.choice(l, "output.fixed.line_ending", ["crlf", "lf"]) { options.lineEnding = .init(rawValue: name)! }
+        return options
+    }
+
+    /// Warns about order and line fields JOOR is not known to send (they will usually be empty);
+    /// allows the file's totals only in header and trailer records (`fileRecord`), and order
+    /// fields never there.
+    private func checkReferences(_ rule: FieldRule, at node: Node, fileRecord: Bool = false) {
         for ref in rule.references {
+            if fileRecord, ref.isOrderData {
+                reader.error(node, "'\(rule.target)' uses \(ref), but a header or trailer record stands for the whole file; use its totals (\(FileTotals.names.sorted().map { "run.\($0)" }.joined(separator: ", "))), run.id or now:…")
+                continue
+            }
             switch ref {
+            case .run(let name) where !fileRecord && FileTotals.names.contains(name):
+                reader.error(node, "'\(rule.target)' uses run.\(name), a total of the whole file: only header_record and trailer_record can")
             case .order(let field) where !OrderFieldCatalog.orderFields.contains(field) && !JoorOrder.derivedFields.contains(field):
                 reader.warning(node, "order.\(field) is not a documented JOOR order field; it stays empty unless JOOR sends it")
             case .line(let field) where !OrderFieldCatalog.lineFields.contains(field) && !JoorLineItem.derivedFields.contains(field):
@@ -173,8 +259,15 @@ struct OutboundCompiler {
                 do throws(RuleSyntaxError) { return try ReferenceStyle.orders.parse(name) } catch { reader.error(g, error.message); return nil }
             }
         }
+        var cell: Template?
+        if let node = object["cell"], let text = reader.string(node, "size_grid.cell") {
+            cell = template(text, at: node)
+            if let cell, !cell.references.contains(where: { if case .size = $0 { true } else { false } }) {
+                reader.error(node, "size_grid.cell does not use the size: write it with size.name, size.quantity, size.barcode or size.position (e.g. \"{size.name}:{size.quantity}:{size.barcode}\")")
+            }
+        }
         return .init(positions: positions, quantityHeader: quantityHeader,
-                     sizeHeader: object["size_header"].flatMap { reader.string($0, "size_header") }, groupBy: groupBy)
+                     sizeHeader: object["size_header"].flatMap { reader.string($0, "size_header") }, groupBy: groupBy, cell: cell)
     }
 
     private func xmlFormat(_ node: Node?, template: Node?, at parent: Node) -> OutboundMapping.Format? {

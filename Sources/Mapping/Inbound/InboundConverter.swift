@@ -37,7 +37,9 @@ public struct ConvertedRecord: Sendable, Equatable {
 public final class InboundConverter {
     public let mapping: InboundMapping
     public let inputPath: String
-    private enum Reader { case csv(CSVReader, [String: Int]), xml(XMLReader) }
+    private enum Reader { case csv(CSVReader, [String: Int]), xml(XMLReader), fixed(FixedWidthReader, FixedRow.Places) }
+    /// Fixed-width: the last header record, whose fields the detail lines after it read.
+    private var fixedHeader: FixedWidthRecord?
     private let reader: Reader
     private let source: FileByteSource
     private var pending: [ConversionResult] = []
@@ -73,6 +75,8 @@ public final class InboundConverter {
         case .xml(let options):
             reader = .xml(try XMLReader(source: source, options: options))
             unseen = mapping.xmlReferences
+        case .fixed(let options):
+            reader = .fixed(try FixedWidthReader(source: source, options: options), FixedRow.places(options))
         }
     }
 
@@ -158,6 +162,21 @@ public final class InboundConverter {
             guard let record = try xml.next() else { return nil }
             observe(record, recordNumber: xml.recordCount)
             return XMLRow(record: record)
+        case .fixed(let fixed, let places):
+            while true {
+                do {
+                    guard let record = try fixed.next() else { return nil }
+                    switch fixed.options.records[record.recordIndex].role {
+                    case .detail: return FixedRow(record: record, header: fixedHeader, places: places)
+                    case .header: fixedHeader = record
+                    case .trailer, .skip: continue
+                    }
+                } catch {
+                    guard error.isRecoverable else { throw error }
+                    pending.append(.rejected(RowRejection(source: inputPath, line: error.line ?? 0, field: error.field, reason: error.message)))
+                    return EmptyRow()
+                }
+            }
         }
     }
 

@@ -6,6 +6,17 @@ public struct InboundMapping: Sendable {
     public enum Source: Sendable {
         case csv(CSVReadOptions)
         case xml(XMLReadOptions)
+        /// Fixed-width lines; rules read the fields by name.
+        case fixed(FixedWidthReadOptions)
+
+        /// `csv`, `xml` or `fixed-width`, for messages.
+        public var name: String {
+            switch self {
+            case .csv: "csv"
+            case .xml: "xml"
+            case .fixed: "fixed-width"
+            }
+        }
     }
 
     public let kind: MappingKind
@@ -25,10 +36,11 @@ public struct InboundMapping: Sendable {
         var seen: Set<String> = []
         var result: [(XMLPath, String, Int?, Bool)] = []
         for rule in fields {
-            // Fallbacks (`from: [a, b]`) expect some of their paths to be absent.
-            let optional = (rule.requiredIsExplicit && !rule.required) || { if case .fallbacks = rule.source { true } else { false } }()
+            // Fallbacks (`from: [a, b]`, `{a|b}`) expect some of their paths to be absent.
+            let optional = rule.requiredIsExplicit && !rule.required
+            let alternatives = rule.alternativeReferences
             for case .xml(let path) in rule.references where seen.insert(path.description).inserted {
-                result.append((path, rule.target, rule.line, optional))
+                result.append((path, rule.target, rule.line, optional || alternatives.contains(.xml(path))))
             }
         }
         for case .xml(let path) in skipRowWhen?.references ?? [] where seen.insert(path.description).inserted {

@@ -30,3 +30,35 @@ struct XMLRow: RowSource {
         }
     }
 }
+
+/// A fixed-width detail line, with the fields of the header record before it.
+struct FixedRow: RowSource {
+    /// Where each field name is: record type index and field index, for each type that has it.
+    typealias Places = [String: [(record: Int, field: Int)]]
+
+    let record: FixedWidthRecord
+    let header: FixedWidthRecord?
+    let places: Places
+    var line: Int { record.line }
+
+    static func places(_ options: FixedWidthReadOptions) -> Places {
+        var places: Places = [:]
+        for (r, layout) in options.records.enumerated() {
+            for (f, field) in layout.fields.enumerated() { places[field.name, default: []].append((r, f)) }
+        }
+        return places
+    }
+
+    func value(_ ref: SourceRef) -> String? {
+        switch ref {
+        case .header(let name):
+            for place in places[name] ?? [] {
+                if place.record == record.recordIndex { return record.values[place.field] }
+                if let header, place.record == header.recordIndex { return header.values[place.field] }
+            }
+            return nil
+        case .now(let pattern): return pattern.format(DatePattern.now())
+        default: return nil
+        }
+    }
+}

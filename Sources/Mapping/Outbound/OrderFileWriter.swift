@@ -1,71 +1,84 @@
 import FileFormats
 
-/// Writes rendered orders into one WMS file (CSV or XML) as they come.
+/// Writes rendered orders into one WMS file (CSV, fixed-width or XML).
 ///
-/// With `per: order` it receives one order; with `per: run` all of a run's orders. A customers
-/// file writes each customer once (by the mapping's `unique_by`).
-public final class OrderFileWriter {
-    /// Which file of a `header_detail` pair this writer fills.
+/// With `per: order` the file holds one order; with `per: run` all of a run's orders. A customers
+/// file writes each customer once (by the mapping's `unique_by`). A header record, when the
+/// mapping has one, comes first with the file's totals; then the column names (CSV with
+/// `header: true`), the rows, and the trailer record.
+public enum OrderFileWriter {
+    /// Which file of a `header_detail` pair is written.
     public enum Part: Sendable { case main, detail }
 
-    private let renderer: OrderRenderer
-    private let part: Part
-    private let sink: ByteSink
-    private var csv: CSVWriter?
-    private var xml: XMLWriter?
-    private var started = false
-    private var seenKeys: Set<String> = []
-    /// Number of data rows (CSV) or orders (XML) written.
-    public private(set) var recordCount = 0
-
-    public init(renderer: OrderRenderer, sink: ByteSink, part: Part = .main) throws(FileFormatError) {
-        self.renderer = renderer
-        self.sink = sink
-        self.part = part
-        switch renderer.mapping.format {
-        case .csv(let options, _): csv = try CSVWriter(sink: sink, options: options)
-        case .xml(let options, _): xml = try XMLWriter(sink: sink, options: options)
-        }
-    }
-
-    /// Appends one order.
-    public func write(_ order: RenderedOrder) throws(FileFormatError) {
-        try start()
-        if let csv {
-            let rows = part == .main ? order.rows : order.detailRows
-            for (index, row) in rows.enumerated() {
-                if index < order.uniqueKeys.count, !seenKeys.insert(order.uniqueKeys[index]).inserted { continue }
-                try csv.write(row)
-                recordCount += 1
-            }
-        } else if let xml {
-            for element in order.elements { try write(element, to: xml) }
-            recordCount += 1
-        }
-    }
-
-    /// Ends the document and flushes everything to the sink.
-    public func finish() throws(FileFormatError) {
-        try start()
-        if let xml { try xml.endDocument() }
-        try csv?.flush()
-        try sink.flush()
-    }
-
-    private func start() throws(FileFormatError) {
-        guard !started else { return }
-        started = true
-        if let csv, let header = part == .main ? renderer.headerRow : renderer.detailHeaderRow {
-            try csv.writeHeader(header)
-        }
-        if let xml, case .xml(_, let template) = renderer.mapping.format {
+    /// Writes `orders` as one file to `sink` and flushes it.
+    /// - Returns: the file's totals (`records`: the data rows, or orders for XML).
+    @discardableResult
+    public static func write(_ orders: [RenderedOrder], renderer: OrderRenderer, part: Part = .main, to sink: ByteSink) throws(FileFormatError) -> FileTotals {
+        let mapping = renderer.mapping
+        var totals = orders.reduce(FileTotals()) { $0 + $1.totals }
+        switch mapping.format {
+        case .xml(let options, let template):
+            let xml = try XMLWriter(sink: sink, options: options)
             try xml.startDocument()
             try xml.startElement(template.root)
             for (name, value) in template.rootAttributes { try xml.attribute(name, value) }
+            for order in orders {
+                for element in order.elements { try write(element, to: xml) }
+            }
+            try xml.endDocument()
+            totals.records = orders.count
+        case .csv, .fixed:
+            let rows = self.rows(orders, part: part)
+            totals.records = rows.count
+            let lines = try LineWriter(mapping.format, sink: sink)
+            if !mapping.headerRecord.isEmpty { try lines.write(try renderer.record(mapping.headerRecord, totals: totals, file: sink.name)) }
+            if let header = part == .main ? renderer.headerRow : renderer.detailHeaderRow { try lines.writeColumnNames(header) }
+            for row in rows { try lines.write(row) }
+            if !mapping.trailerRecord.isEmpty { try lines.write(try renderer.record(mapping.trailerRecord, totals: totals, file: sink.name)) }
+        }
+        try sink.flush()
+        return totals
+    }
+
+    /// The rows of the part, each customer once (`unique_by`).
+    private static func rows(_ orders: [RenderedOrder], part: Part) -> [[String]] {
+        var seenKeys: Set<String> = []
+        var rows: [[String]] = []
+        for order in orders {
+            for (index, row) in (part == .main ? order.rows : order.detailRows).enumerated() {
+                if part == .main, index < order.uniqueKeys.count, !seenKeys.insert(order.uniqueKeys[index]).inserted { continue }
+                rows.append(row)
+            }
+        }
+        return rows
+    }
+
+    /// Lines of cells in the file's format.
+    private enum LineWriter {
+        case csv(CSVWriter), fixed(FixedWidthWriter)
+
+        init(_ format: OutboundMapping.Format, sink: ByteSink) throws(FileFormatError) {
+            switch format {
+            case .csv(let options, _): self = .csv(try CSVWriter(sink: sink, options: options))
+            case .fixed(let options): self = .fixed(try FixedWidthWriter(sink: sink, options: options))
+            case .xml: preconditionFailure("XML files are written element by element")
+            }
+        }
+
+        func write(_ cells: [String]) throws(FileFormatError) {
+            switch self {
+            case .csv(let csv): try csv.write(cells)
+            case .fixed(let fixed): try fixed.write(cells)
+            }
+        }
+
+        /// The CSV row of column names (its names then name fields in error messages).
+        func writeColumnNames(_ names: [String]) throws(FileFormatError) {
+            if case .csv(let csv) = self { try csv.writeHeader(names) }
         }
     }
 
-    private func write(_ element: RenderedElement, to xml: XMLWriter) throws(FileFormatError) {
+    private static func write(_ element: RenderedElement, to xml: XMLWriter) throws(FileFormatError) {
         try xml.startElement(element.name)
         for (name, value) in element.attributes { try xml.attribute(name, value) }
         if let text = element.text { try xml.text(text) }

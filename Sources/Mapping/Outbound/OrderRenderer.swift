@@ -13,6 +13,8 @@ public struct RenderedOrder: Sendable {
     public var uniqueKeys: [String] = []
     /// The order as XML elements.
     public var elements: [RenderedElement] = []
+    /// Its share of the file's totals (records not counted: the writer counts what it writes).
+    public var totals = FileTotals()
 }
 
 /// An XML element with its values filled in.
@@ -59,6 +61,7 @@ public struct OrderRenderer: Sendable {
     public func render(_ order: JoorOrder) -> Result<RenderedOrder, OrderRejection> {
         var problems: [RowRejection] = []
         var rendered = RenderedOrder(orderID: order.id)
+        rendered.totals = FileTotals(order)
         let base = OrderRow(order: order, context: context)
         let lines = order.lineItems.enumerated().map { index, item in
             OrderRow(order: order, lineItem: item, lineIndex: index + 1, context: context)
@@ -66,10 +69,8 @@ public struct OrderRenderer: Sendable {
 
         func row(_ columns: [OutboundMapping.Column], _ source: OrderRow) -> [String] {
             columns.map { column in
-                switch column.rule.evaluate(source) {
-                case .success(let value):
-                    let text = value.map { column.rule.formatted($0) } ?? ""
-                    return column.neutralize ?? mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text
+                switch cell(column, source) {
+                case .success(let text): return text
                 case .failure(let failure):
                     var reason = failure.reason
                     if let index = source.lineIndex { reason += " (line \(index))" }
@@ -79,10 +80,17 @@ public struct OrderRenderer: Sendable {
             }
         }
 
+        // Header and trailer records are rendered for the whole file when it is written; trying
+        // them with this order's totals rejects the order now for what would fail then.
+        var alone = rendered.totals
+        alone.records = 1
+        _ = row(mapping.headerRecord, OrderRow(order: JoorOrder(fields: [:]), context: context, totals: alone))
+        _ = row(mapping.trailerRecord, OrderRow(order: JoorOrder(fields: [:]), context: context, totals: alone))
+
         switch mapping.format {
         case .xml(_, let template):
             rendered.elements = template.order.flatMap { element($0, base, lines, &problems) }
-        case .csv:
+        case .csv, .fixed:
             switch mapping.layout {
             case .lines:
                 if lines.isEmpty { problems.append(RowRejection(source: "order \(order.id)", line: 0, reason: "the order has no line items")) }
@@ -104,6 +112,44 @@ public struct OrderRenderer: Sendable {
             }
         }
         return problems.isEmpty ? .success(rendered) : .failure(OrderRejection(orderID: order.id, problems: Self.unique(problems)))
+    }
+
+    /// One cell: the column's rule, then formula neutralization (CSV) or fitting to the width
+    /// (fixed-width).
+    private func cell(_ column: OutboundMapping.Column, _ source: OrderRow) -> Result<String, RuleFailure> {
+        let text: String
+        switch column.rule.evaluate(source) {
+        case .success(let value): text = value.map { column.rule.formatted($0) } ?? ""
+        case .failure(let failure): return .failure(failure)
+        }
+        switch mapping.format {
+        case .csv: return .success(column.neutralize ?? mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text)
+        case .xml: return .success(text)
+        case .fixed(let options):
+            guard let layout = column.fixed else { return .success(text) }
+            do throws(FixedWidthColumn.Misfit) {
+                return .success(try layout.fit(text, encoding: options.encoding))
+            } catch {
+                return .failure(RuleFailure(field: column.name, value: text, reason: error.message))
+            }
+        }
+    }
+
+    /// A header or trailer record with the file's totals.
+    /// - Throws: ``FileFormatError`` naming the field when a rule fails (a count too wide for its
+    ///   column): the file is not written.
+    func record(_ columns: [OutboundMapping.Column], totals: FileTotals, file: String) throws(FileFormatError) -> [String] {
+        let source = OrderRow(order: JoorOrder(fields: [:]), context: context, totals: totals)
+        var cells: [String] = []
+        for column in columns {
+            switch cell(column, source) {
+            case .success(let text): cells.append(text)
+            case .failure(let failure):
+                throw FileFormatError(.malformedLine, path: file, field: column.name,
+                                      message: "the header or trailer record cannot be written: field '\(column.name)' value '\(failure.value ?? "")' \(failure.reason)")
+            }
+        }
+        return cells
     }
 
     /// An order-level field fails on every line: report it once, with the lines it failed on.
@@ -139,11 +185,11 @@ public struct OrderRenderer: Sendable {
             if let i = index[key] { groups[i].lines.append(line) } else { index[key] = groups.count; groups.append((key, [line])) }
         }
         return groups.map { group in
-            var sizes: [(name: String, quantity: Int)] = []
+            var sizes: [(name: String, quantity: Int, line: OrderRow)] = []
             for line in group.lines {
                 let name = line.value(.line("item_size")) ?? ""
                 let quantity = Int(line.value(.line("item_quantity")) ?? "") ?? 0
-                if let i = sizes.firstIndex(where: { $0.name == name }) { sizes[i].quantity += quantity } else { sizes.append((name, quantity)) }
+                if let i = sizes.firstIndex(where: { $0.name == name }) { sizes[i].quantity += quantity } else { sizes.append((name, quantity, line)) }
             }
             if sizes.count > grid.positions {
                 problems.append(RowRejection(
@@ -156,7 +202,15 @@ public struct OrderRenderer: Sendable {
             if grid.sizeHeader != nil {
                 out += (0..<grid.positions).map { $0 < sizes.count ? (mapping.neutralizeFormulas ? CSVWriter.neutralized(sizes[$0].name) : sizes[$0].name) : "" }
             }
-            out += (0..<grid.positions).map { $0 < sizes.count ? String(sizes[$0].quantity) : "" }
+            out += (0..<grid.positions).map { position in
+                guard position < sizes.count else { return "" }
+                guard let cell = grid.cell else { return String(sizes[position].quantity) }
+                var source = sizes[position].line
+                source.cell = [.name: sizes[position].name, .quantity: String(sizes[position].quantity),
+                               .barcode: source.value(.line("item_upc")) ?? "", .position: String(position + 1)]
+                let text = cell.render(source)
+                return mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text
+            }
             return out
         }
     }

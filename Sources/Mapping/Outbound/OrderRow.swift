@@ -8,6 +8,8 @@ struct OrderRow: RowSource {
     var lineIndex: Int?
     var cell: [SourceRef.SizePart: String]?
     let context: RenderContext
+    /// The file's totals, for its header and trailer records.
+    var totals: FileTotals?
     var line: Int { 0 }
 
     func value(_ ref: SourceRef) -> String? {
@@ -17,7 +19,12 @@ struct OrderRow: RowSource {
         case .lineIndex: lineIndex.map(String.init)
         case .size(let part): cell?[part]
         case .now(let pattern): pattern.format(context.now)
-        case .run(let field): field == "id" ? context.runID : DatePattern.isoDate(context.now)
+        case .run(let field):
+            switch field {
+            case "id": context.runID
+            case "date": DatePattern.isoDate(context.now)
+            default: totals?.value(field)
+            }
         case .header, .column, .xml: nil
         }
     }

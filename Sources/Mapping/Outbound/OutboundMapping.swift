@@ -7,6 +7,17 @@ public struct OutboundMapping: Sendable {
         case csv(CSVWriteOptions, header: Bool)
         /// XML built from the mapping's template.
         case xml(XMLWriteOptions, template: XMLTemplate)
+        /// Fixed-width lines: every column has a width (``Column/fixed``).
+        case fixed(FixedWidthWriteOptions)
+
+        /// `csv`, `xml` or `fixed-width`, for messages.
+        public var name: String {
+            switch self {
+            case .csv: "csv"
+            case .xml: "xml"
+            case .fixed: "fixed-width"
+            }
+        }
     }
 
     /// How the rows of an order are laid out.
@@ -29,11 +40,14 @@ public struct OutboundMapping: Sendable {
         public let rule: FieldRule
         /// `neutralize:` of this column; `nil` follows the file's `neutralize_formulas`.
         public let neutralize: Bool?
+        /// Width, alignment, padding and overflow, in a fixed-width file.
+        public let fixed: FixedWidthColumn?
 
-        init(name: String, rule: FieldRule, neutralize: Bool? = nil) {
+        init(name: String, rule: FieldRule, neutralize: Bool? = nil, fixed: FixedWidthColumn? = nil) {
             self.name = name
             self.rule = rule
             self.neutralize = neutralize
+            self.fixed = fixed
         }
     }
 
@@ -46,6 +60,9 @@ public struct OutboundMapping: Sendable {
         public var sizeHeader: String?
         /// What makes one grid row: by default style number + color code.
         public var groupBy: [SourceRef]
+        /// What each position column holds (`"{size.name}:{size.quantity}:{size.barcode}"`);
+        /// `nil` writes the quantity.
+        public var cell: Template?
     }
 
     public struct HeaderDetail: Sendable {
@@ -65,6 +82,10 @@ public struct OutboundMapping: Sendable {
     public let columns: [Column]
     /// For customers: one row per distinct value of this template within a file.
     public let uniqueBy: Template?
+    /// A record before the file's rows (`header_record:`), and one after them (`trailer_record:`);
+    /// they may use the file's totals (`run.order_count`, `run.line_count`, …). Empty: none.
+    public let headerRecord: [Column]
+    public let trailerRecord: [Column]
     /// CSV: put `'` before cells a spreadsheet would run as formulas (`output.csv.neutralize_formulas`,
     /// on unless turned off; a column's `neutralize:` overrides it). Always off for XML.
     public let neutralizeFormulas: Bool

@@ -28,9 +28,7 @@ public struct OutboundPreview {
         }
         func file(_ name: String, _ part: OrderFileWriter.Part, _ batch: [RenderedOrder]) throws(FileFormatError) {
             let sink = MemoryByteSink(name: name)
-            let writer = try OrderFileWriter(renderer: renderer, sink: sink, part: part)
-            for order in batch { try writer.write(order) }
-            try writer.finish()
+            try OrderFileWriter.write(batch, renderer: renderer, part: part, to: sink)
             files.append(File(name: name, bytes: sink.bytes))
         }
         switch renderer.mapping.per {

@@ -109,6 +109,16 @@ public struct FieldRule: Sendable {
         return refs
     }
 
+    /// The references that are one of several alternatives (`from: [a, b]`, `{a|b}`): any of
+    /// them may be absent.
+    var alternativeReferences: [SourceRef] {
+        switch source {
+        case .fallbacks(let list): list
+        case .template(let template): template.alternativeReferences
+        default: []
+        }
+    }
+
     /// Converts one row's value. `nil` means "no value" (the field is left out).
     public func evaluate(_ row: RowSource, tally: LookupTally? = nil) -> Result<FieldValue?, RuleFailure> {
         if let when, !when.holds(row) { return .success(nil) }

@@ -18,11 +18,20 @@ public enum SourceRef: Sendable, Equatable, CustomStringConvertible {
     case size(SizePart)
     /// The time of the run, formatted (`now:yyyyMMddHHmmss`).
     case now(DatePattern)
-    /// Something about the run (`run.id`, `run.date`).
+    /// Something about the run (`run.id`, `run.date`) or, in header and trailer records, the
+    /// file's totals (`run.order_count`, …).
     case run(String)
 
     public enum SizePart: String, Sendable, CaseIterable {
         case name, quantity, barcode, position
+    }
+
+    /// Whether it reads an order, one of its lines or a size cell (outbound).
+    var isOrderData: Bool {
+        switch self {
+        case .order, .line, .lineIndex, .size: true
+        default: false
+        }
     }
 
     public var description: String {
@@ -73,7 +82,13 @@ enum ReferenceStyle {
             if text == "line.index" { return .lineIndex }
             if text.hasPrefix("order."), text.count > 6 { return .order(String(text.dropFirst(6))) }
             if text.hasPrefix("line."), text.count > 5 { return .line(String(text.dropFirst(5))) }
-            if text.hasPrefix("run."), ["id", "date"].contains(text.dropFirst(4)) { return .run(String(text.dropFirst(4))) }
+            if text.hasPrefix("run.") {
+                let name = String(text.dropFirst(4))
+                guard name == "id" || name == "date" || FileTotals.names.contains(name) else {
+                    throw RuleSyntaxError("'\(text)' is not known; run.* is run.id, run.date, or (in header_record and trailer_record) \(FileTotals.names.sorted().map { "run.\($0)" }.joined(separator: ", "))")
+                }
+                return .run(name)
+            }
             throw RuleSyntaxError("'\(text)' is not a JOOR field; use order.<field> (e.g. order.customer_purchase_order), line.<field> (e.g. line.item_upc), line.index, size.*, now:<pattern> or run.id")
         }
     }

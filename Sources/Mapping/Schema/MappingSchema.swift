@@ -12,6 +12,10 @@ public enum MappingSchema {
             ("column", rule(extraKeys: OutboundCompiler.columnKeys, [
                 "name": .scalar("The column's header."),
                 "neutralize": .boolean("Put ' before a cell a spreadsheet would run as a formula (default: the file's neutralize_formulas, itself on)."),
+                "width": .integer("format: fixed: the column's width in characters (bytes of the encoding)."),
+                "align": .choice(FixedWidthColumn.Alignment.allCases.map(\.rawValue), "format: fixed: left (text, default) or right (numbers)."),
+                "overflow": .choice(FixedWidthColumn.Overflow.allCases.map(\.rawValue), "format: fixed: a value longer than the width rejects the order (default) or is cut."),
+                "pad": .anyOf([.scalar("format: fixed: the padding character (default a space)."), padStep], "Padding."),
             ], required: ["name"])),
             ("element", element),
             ("condition", condition),
@@ -31,6 +35,8 @@ public enum MappingSchema {
             "output": output,
             "columns": .list(.ref("column"), "Outbound CSV: the columns in file order."),
             "header_columns": .list(.ref("column"), "layout: header_detail: the header record's columns."),
+            "header_record": .list(.ref("column"), "Outbound CSV or fixed-width: one record before the rows; may use the file's totals (run.order_count, run.line_count, run.total_quantity, run.total_amount, run.record_count)."),
+            "trailer_record": .list(.ref("column"), "Outbound CSV or fixed-width: one record after the rows; may use the file's totals."),
             "detail_columns": .list(.ref("column"), "layout: header_detail: the detail record's columns."),
             "template": .map(.ref("element"), "format: xml: the elements of one order."),
         ], required: ["version", "kind"], "A joorbridge mapping: one WMS file layout.")
@@ -38,7 +44,7 @@ public enum MappingSchema {
 
     static var source: JSONSchema {
         .object(keys: InboundCompiler.sourceKeys, [
-            "format": .choice(["csv", "xml"], "The WMS file's format."),
+            "format": .choice(["csv", "xml", "fixed"], "The WMS file's format."),
             "csv": .object(keys: InboundCompiler.csvKeys, [
                 "delimiter": .scalar("One character, or tab; default ','."),
                 "quote": .scalar("One character; default '\"'."),
@@ -56,7 +62,46 @@ public enum MappingSchema {
                 "namespaces": .map(.scalar(""), "Prefix → namespace URI."),
                 "encoding": encoding,
             ], "XML reading options."),
+            "fixed": .object(keys: InboundCompiler.fixedKeys, [
+                "encoding": .choice(FixedWidthReadOptions.encodings.map(\.rawValue), "The file's encoding (default utf-8); positions count its bytes."),
+                "record_type": slice("Where the record type code is, e.g. { start: 1, length: 2 }."),
+                "records": .map(.anyOf([
+                    .choice(["skip"], "Lines of this type are ignored."),
+                    .object(keys: InboundCompiler.fixedRecordKeys, [
+                        "role": .choice(FixedWidthReadOptions.Role.allCases.map(\.rawValue), "detail (a row; default), header (applies to the details after it), trailer, skip."),
+                        "fields": fixedFields,
+                        "count": .scalar("A trailer field holding the number of records before it; another number refuses the file."),
+                        "counts": .choice(FixedWidthCount.Scope.allCases.map(\.rawValue), "What count: counts: detail lines (default) or every line."),
+                    ], "A record type's layout."),
+                ], "A record type."), "Record type code → its layout."),
+                "fields": fixedFields,
+                "trim": .boolean("Strip the padding around values (default true)."),
+                "short_lines": .choice(["reject", "pad"], "A line shorter than its layout: rejected (default), or its missing end counts as spaces."),
+                "skip_lines": .integer("Banner lines at the start."),
+                "replace_invalid_bytes": .boolean("Bad bytes become U+FFFD instead of rejecting the line."),
+                "max_line_bytes": .integer("The longest line accepted."),
+            ], "Fixed-width reading options."),
         ], "Inbound: the WMS file's format.")
+    }
+
+    /// A fixed-width field's place, 1-based: `{ start, length }` or `{ start, end }`.
+    static func slice(_ description: String, named: Bool = false) -> JSONSchema {
+        var shapes: [String: JSONSchema] = [
+            "start": .integer("Its first column, counting from 1 (in a list: default where the previous field ended)."),
+            "length": .integer("Its width."),
+            "end": .integer("Its last column (instead of length)."),
+        ]
+        if named { shapes["name"] = .scalar("The field's name, which rules read.") }
+        return .object(keys: named ? InboundCompiler.fixedFieldKeys : InboundCompiler.fixedFieldKeys.filter { $0 != "name" }, shapes: shapes,
+                       required: named ? ["name"] : [], description)
+    }
+
+    /// Fixed-width fields: a map name → place, or a list in line order.
+    static var fixedFields: JSONSchema {
+        .anyOf([
+            .map(slice("Where the field is."), "Field name → { start, length }."),
+            .list(slice("A field; without start: it follows the previous one.", named: true), "Fields in line order: { name, start?, length }."),
+        ], "The record's fields.")
     }
 
     static var sizes: JSONSchema {
@@ -86,7 +131,7 @@ public enum MappingSchema {
 
     static var output: JSONSchema {
         .object(keys: OutboundCompiler.outputKeys, shapes: [
-            "format": .choice(["csv", "xml"], "The WMS file's format."),
+            "format": .choice(["csv", "xml", "fixed"], "The WMS file's format."),
             "layout": .choice(["lines", "size_grid", "header_detail", "orders"], "Rows per order line, per style + color, header/detail records, or one row per order."),
             "file_name": .scalar("A template, e.g. \"ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv\"."),
             "per": .choice(["order", "run"], "One file per order, or one per run."),
@@ -106,11 +151,16 @@ public enum MappingSchema {
                 "namespaces": .map(.scalar(""), "Prefix → namespace URI, declared on the root ('' for the default namespace)."),
                 "replace_invalid_characters": .boolean("Characters XML cannot hold become U+FFFD instead of failing the order."),
             ], "XML writing options."),
+            "fixed": .object(keys: OutboundCompiler.fixedKeys, [
+                "encoding": .choice(FixedWidthWriteOptions.encodings.map(\.rawValue), "The file's encoding (default windows-1252)."),
+                "line_ending": .choice(["crlf", "lf"], "The line ending (default crlf)."),
+            ], "Fixed-width writing options."),
             "size_grid": .object(keys: OutboundCompiler.sizeGridKeys, [
                 "positions": .integer("Size columns per row (1–200)."),
                 "quantity_header": .scalar("Header of each quantity column, with {n}, e.g. \"Qty{n}\"."),
                 "size_header": .scalar("Header of each size-name column, with {n}."),
                 "group_by": .scalars("The line fields one row is made of; default line.item_number, line.item_color_code."),
+                "cell": .scalar("What each size column holds, e.g. \"{size.name}:{size.quantity}:{size.barcode}\"; default the quantity."),
             ], "layout: size_grid."),
             "detail_file_name": .scalar("layout: header_detail: a second file for the detail records."),
             "unique_by": .scalar("A template: orders with the same value are written once (customers)."),
@@ -162,11 +212,7 @@ public enum MappingSchema {
                 "join": .scalar("Joins the parts kept; default the separator."),
                 "parts": .integer("The number of parts the value must have; another number rejects the row."),
             ], required: ["on"], "Split on a separator and keep parts."),
-            "pad": .object(keys: RuleParser.padKeys, shapes: [
-                "length": .integer("The length to pad to."),
-                "with": .scalar("The padding character; default a space."),
-                "side": .choice(["left", "right"], "Where to pad (default left)."),
-            ], required: ["length"], "Pad to a length."),
+            "pad": padStep,
             "lookup": .scalar("The name of a table under lookups:."),
             "on_missing": .choice(["reject", "keep", "default"], "A value not in the lookup table: reject the row (default), keep it, or use default."),
             "date": .object(keys: RuleParser.dateKeys, [
@@ -192,6 +238,15 @@ public enum MappingSchema {
             .scalar("Short for { from: … }."),
             .object(keys: RuleParser.keys + extraKeys, shapes: shapes, required: required, ""),
         ], "A rule: where a value comes from and the steps it goes through.")
+    }
+
+    /// The rule's `pad:` step.
+    static var padStep: JSONSchema {
+        .object(keys: RuleParser.padKeys, shapes: [
+            "length": .integer("The length to pad to."),
+            "with": .scalar("The padding character; default a space."),
+            "side": .choice(["left", "right"], "Where to pad (default left)."),
+        ], required: ["length"], "Pad to a length.")
     }
 
     /// A template element: a rule (a text or an object with a source key), or an element with

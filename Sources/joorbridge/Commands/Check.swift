@@ -90,11 +90,9 @@ extension MappingFile {
     var summary: String {
         switch body {
         case .inbound(let inbound):
-            let format = if case .csv = inbound.source { "csv" } else { "xml" }
-            return "\(kind.rawValue) mapping from \(format), \(inbound.fields.count) fields\(inbound.sizeGrid == nil ? "" : ", size grid")"
+            return "\(kind.rawValue) mapping from \(inbound.source.name), \(inbound.fields.count) fields\(inbound.sizeGrid == nil ? "" : ", size grid")"
         case .outbound(let outbound):
-            let format = if case .csv = outbound.format { "csv" } else { "xml" }
-            return "\(kind.rawValue) mapping to \(format) (\(outbound.layoutName), one file per \(outbound.per.rawValue))"
+            return "\(kind.rawValue) mapping to \(outbound.format.name) (\(outbound.layoutName), one file per \(outbound.per.rawValue))"
         }
     }
 }

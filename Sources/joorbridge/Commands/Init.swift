@@ -107,6 +107,9 @@ struct Init: ParsableCommand {
       order_status: approved      # approved, pending or all
       # go_live: 2026-01-01       # orders changed in JOOR before it are never asked for (see docs/cut-over.md)
       # Orders no filter lets through are held, not lost: `joorbridge orders list`.
+      # A delivered order JOOR cancels gets one cancellation file; one cancelled before delivery, none:
+      # deliver_cancellations: true
+      # cancellations_mapping: mappings/orders-cancellation-csv.yml
       # Several warehouses from one install, first match wins (a route without when: takes the rest):
       # routes:
       #   - { name: eu, when: { field: order.warehouse_code, equals: EU }, outbox: ./outbox-eu }
