@@ -13,9 +13,9 @@ Usage: scripts/package.sh [--scratch-path DIR] [--output DIR]
 Builds dist/joorbridge_VERSION_ARCH.deb and dist/joorbridge-VERSION-linux-ARCH.tar.gz.
 
 How the binary is made. CI already builds the release suite with
-  swift test -c release -Xswiftc -enable-testing --scratch-path .build-release
-so package.sh builds joorbridge with exactly those flags and scratch path (nothing to compile when
-that ran; the new commit recompiles joorbridge's own module, ~10 s), then runs SwiftPM's link
+  swift build -c release -Xswiftc -enable-testing --scratch-path .build-release --build-tests
+so package.sh runs exactly that command (nothing to compile when it ran; `swift build --product`
+or `swift test` would compile every module again with other commands), then runs SwiftPM's link
 command for it again with -static-stdlib and the static libraries Foundation needs (which it asks
 the compiler for): the Swift runtime and Foundation go into the binary, the C libraries (libcsv,
 libxml2, SQLite, libssh) stay shared. SwiftPM cannot build the test suite with
@@ -59,7 +59,8 @@ uname_arch=$(uname -m)
 build_flags=(-c release -Xswiftc -enable-testing --scratch-path "$scratch")
 
 echo "== joorbridge $version ($commit), $arch"
-swift build "${build_flags[@]}" --product joorbridge
+# --build-tests: the same command CI's release tests were built with, so nothing is compiled again.
+swift build "${build_flags[@]}" --build-tests
 bin_dir=$(swift build "${build_flags[@]}" --show-bin-path)
 
 work=$(mktemp -d)
