@@ -96,6 +96,38 @@ struct SFTPFolderTests {
         #expect((await s.sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0) == 2, "nothing pushed twice")
     }
 
+    /// `run inventory --dry-run` on an SFTP inbox reads the server's file where it is: nothing is
+    /// downloaded into the inbox, moved or archived on the server, sent or recorded; the body it
+    /// prints is the one the real run then sends.
+    @Test func aDryRunReadsTheRemoteInboxAndLeavesTheServerAsItWas() async throws {
+        let s = try await Self.setUp()
+        defer { s.finish() }
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 7).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
+        await s.sandbox.state.resetCounts()
+        let serverBefore = try FileManager.default.subpathsOfDirectory(atPath: s.server.root).sorted()
+        let ledgerBefore = try DryRunTests.ledgerRows(s.dir)
+
+        let dry = try await s.run(["run", "inventory", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stderr.contains("dry run: nothing was sent"), "\(dry.stderr)")
+        let printed = DryRunTests.printedRequests(dry.stdout)
+        #expect(printed.map(\.0) == ["POST /v2/bulk-inventory?dec_pending=0", "POST /v2/bulk-inventory?dec_pending=0"], "40 SKUs in batches of 25: \(printed.map(\.0))")
+        #expect(await s.sandbox.state.requestLog.allSatisfy { $0.method == "GET" }, "no write request")
+        #expect(await s.sandbox.state.allStock().allSatisfy { $0.inventory != 7 })
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: s.server.root).sorted() == serverBefore, "nothing taken, moved or archived on the server")
+        for folder in ["inbox", "processing", "archive", "error"] {
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: s.dir.path(folder))) ?? []).isEmpty, "nothing downloaded into \(folder)/")
+        }
+        #expect(try DryRunTests.ledgerRows(s.dir) == ledgerBefore, "the ledger is unchanged")
+
+        let real = try await s.run(["run", "inventory"])
+        #expect(real.status == 0, "\(real.stderr)")
+        let sent = await s.sandbox.state.requestLog.filter { $0.method == "POST" }
+        #expect(sent.map { "\($0.method) \($0.path)?\($0.query)" } == printed.map(\.0))
+        #expect(sent.map { String(decoding: $0.body, as: UTF8.self) } == printed.map(\.1), "the printed bodies are what the real run sends")
+        #expect(s.remote(s.exports + "/archive") == ["stock_1.csv"])
+    }
+
     @Test func aServerThatIsDownLosesNothingAndTheRerunFinishesTheWork() async throws {
         let s = try await Self.setUp()
         defer { s.finish() }
