@@ -68,17 +68,17 @@ enum EndToEnd {
 
         try FileManager.default.copyItem(atPath: file, toPath: dir.appendingPathComponent("inbox/stock_1.csv").path)
         var start = Date()
-        let first = await run.run(jobs: ["inventory"])
+        let first = await run.run(jobs: [.inventory])
         let firstSeconds = Date().timeIntervalSince(start)
         let firstWrites = await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
-        guard first.exitCode == 0, let report = first.jobs.first?.inventory else { throw BenchError("inventory push failed: \(first.summaryText)") }
+        guard first.status == .done, let report = first.jobs.first?.inventory else { throw BenchError("inventory push failed: \(first.summaryText)") }
 
         // The same content again under a new name (a WMS re-sending its export): no write at all.
         try FileManager.default.copyItem(atPath: file, toPath: dir.appendingPathComponent("inbox/stock_2.csv").path)
         start = Date()
-        let again = await run.run(jobs: ["inventory"])
+        let again = await run.run(jobs: [.inventory])
         let againSeconds = Date().timeIntervalSince(start)
-        guard again.exitCode == 0 else { throw BenchError("the second push failed: \(again.summaryText)") }
+        guard again.status == .done else { throw BenchError("the second push failed: \(again.summaryText)") }
         let writes = await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
         return InventoryPush(skus: skus, batchSize: batch, firstWrites: firstWrites, firstSeconds: firstSeconds, firstCredits: first.credits,
                              itemsSent: report.itemsSent, againWrites: writes - firstWrites, againSeconds: againSeconds,
@@ -101,9 +101,9 @@ enum EndToEnd {
         let config = try BridgeConfig.load(path: dir.appendingPathComponent("joorbridge.yml").path, environment: [:])
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let start = Date()
-        let outcome = await BridgeRun(config: config, logger: logger, environment: ["BENCH_TOKEN": "bench-token"]).run(jobs: ["orders"])
+        let outcome = await BridgeRun(config: config, logger: logger, environment: ["BENCH_TOKEN": "bench-token"]).run(jobs: [.orders])
         let seconds = Date().timeIntervalSince(start)
-        guard outcome.exitCode == 0, let report = outcome.jobs.first?.orders else { throw BenchError("order download failed: \(outcome.summaryText)") }
+        guard outcome.status == .done, let report = outcome.jobs.first?.orders else { throw BenchError("order download failed: \(outcome.summaryText)") }
         let outbox = dir.appendingPathComponent("outbox").path
         let files = try FileManager.default.contentsOfDirectory(atPath: outbox)
         let bytes = try files.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: outbox + "/" + $1)[.size] as? Int) ?? 0) }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import JoorBridge
 import Logging
@@ -64,6 +65,26 @@ enum Console {
         }
     }
 
+    /// Ends a run (or a watch cycle): gives the outcome its exit code, prints the summary, writes
+    /// the `--report` file and sends the configured notification (not for a dry run).
+    /// - Returns: the exit code.
+    @discardableResult
+    static func conclude(_ outcome: RunOutcome, config: BridgeConfig, format: LoggingOptions.Format, logger: Logger, report: String? = nil) async -> ExitCode {
+        var outcome = outcome
+        let status = ExitStatus(outcome.status)
+        outcome.exitCode = status.rawValue
+        summary(outcome, format: format, logger: logger)
+        if let report {
+            do { try outcome.json().write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
+                Console.error("error: cannot write the report \(report): \(error)")
+            }
+        }
+        if let notify = config.notify, !outcome.dryRun {
+            await Notifier(settings: notify, hiding: config.secretVariables, logger: logger).send(outcome)
+        }
+        return status.exitCode
+    }
+
     /// The run summary: readable text, or one JSON log line when the logs are JSON.
     static func summary(_ outcome: RunOutcome, format: LoggingOptions.Format, logger: Logger) {
         switch format {
@@ -71,7 +92,7 @@ enum Console {
             Console.error(outcome.summaryText)
         case .json:
             let summary = (try? outcome.json()).map { Logger.MetadataValue.stringConvertible(RawJSON(data: $0)) } ?? "unavailable"
-            logger.log(level: outcome.hasProblems ? .error : .notice, "run summary", metadata: ["exit_code": "\(outcome.exitCode)", "summary": summary])
+            logger.log(level: outcome.hasProblems ? .error : .notice, "run summary", metadata: ["exit_code": "\(outcome.exitCode.map(String.init) ?? "-")", "status": "\(outcome.status)", "summary": summary])
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import JoorBridge
 
 /// joorbridge's exit codes (sysexits-style), documented in the README and in `--help`.
 enum ExitStatus: Int32 {
@@ -18,6 +19,17 @@ enum ExitStatus: Int32 {
 
     var exitCode: ExitCode { ExitCode(rawValue) }
 
+    /// The exit code of how a run ended: the one place run outcomes become exit codes.
+    init(_ status: RunStatus) {
+        switch status {
+        case .done: self = .success
+        case .partial: self = .partial
+        case .unavailable: self = .unavailable
+        case .locked: self = .locked
+        case .invalidConfig: self = .config
+        }
+    }
+
     static let helpText = """
     Exit codes:
       0   all done
@@ -28,3 +40,6 @@ enum ExitStatus: Int32 {
       78  configuration or mapping invalid
     """
 }
+
+/// Jobs are named on the command line (`joorbridge run orders inventory`).
+extension Job: ExpressibleByArgument {}

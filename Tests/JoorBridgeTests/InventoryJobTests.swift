@@ -42,7 +42,7 @@ struct InventoryHarness: TestResource {
 
     func run() async throws -> RunOutcome {
         let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: [:])
-        return await BridgeRun(config: config, logger: logs.logger(), environment: ["INV_TOKEN": "inv-token"]).run(jobs: ["inventory"])
+        return await BridgeRun(config: config, logger: logs.logger(), environment: ["INV_TOKEN": "inv-token"]).run(jobs: [.inventory])
     }
 
     func files(_ folder: String) -> [String] {
@@ -61,7 +61,7 @@ struct InventoryJobTests {
         try await using(try await InventoryHarness.start()) { h async throws in
             try h.drop("stock_1.csv", Self.sample)
             let outcome = try await h.run()
-            #expect(outcome.exitCode == 3, "rows were rejected: \(outcome.summaryText)")
+            #expect(outcome.status == .partial, "rows were rejected: \(outcome.summaryText)")
             let report = try #require(outcome.jobs.first?.inventory)
             #expect(report.filesArchived == 1 && report.itemsSent == 6 && report.rowsRejected == 2 && report.rowsSkipped == 1)
             let stock = Dictionary(uniqueKeysWithValues: await h.sandbox.state.allStock().map { ("\($0.warehouse)|\($0.upc ?? "")|\($0.inventoryDate ?? "")", $0.inventory) })
@@ -122,7 +122,7 @@ struct InventoryJobTests {
         try await using(try await InventoryHarness.start()) { h async throws in
             try h.drop("broken.csv", Array("Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\r\nA;000000000017;HH;5;0;;A\r\nB;\"unterminated;HH;1;0;;A\r\n".utf8))
             let outcome = try await h.run()
-            #expect(outcome.exitCode == 3)
+            #expect(outcome.status == .partial)
             #expect(outcome.jobs.first?.inventory?.filesFailed == 1)
             #expect(await h.writes == 0)
             let reason = try String(contentsOfFile: h.dir.path("error/broken.csv.error.txt"), encoding: .utf8)
@@ -137,7 +137,7 @@ struct InventoryJobTests {
             try h.drop("stock.csv", Self.sample)
             await h.sandbox.state.plan(FaultPlan(failCount: 1_000, failStatus: 400))
             let first = try await h.run()
-            #expect(first.exitCode == 3)
+            #expect(first.status == .partial)
             #expect(h.files("processing") == ["stock.csv"], "kept for the next run")
             _ = try await h.run()
             #expect(h.files("error").contains("stock.csv"), "quarantined after 2 attempts")

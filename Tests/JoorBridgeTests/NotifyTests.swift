@@ -57,7 +57,11 @@ struct NotifyTests {
         var text = "Artikel;EAN;Farbe;Groesse;Lager;Bestand;Reserviert;Zulauf;Status\r\nFS-1001;000000000017;110;S;HH;42;2;;A\r\n"
         if badRow { text += "FS-1001;000000000024;110;M;HH;lots;0;;A\r\n" }
         try h.drop("stock.csv", Array(text.utf8))
-        return (try await h.run(), h)
+        let outcome = try await h.run()
+        // As the command-line tool does after every run (it alone knows the exit code).
+        let config = try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: [:])
+        if let settings = config.notify { await Notifier(settings: settings, hiding: config.secretVariables, logger: h.logs.logger()).send(outcome) }
+        return (outcome, h)
     }
 
     @Test func webhookGetsTheSummaryOfARunWithRejectsAndIsRetried() async throws {
@@ -66,10 +70,10 @@ struct NotifyTests {
         try await using(listener) { listener async throws in
         let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\", attempts: 3 }")
         await h.stop()
-        #expect(outcome.exitCode == 3)
+        #expect(outcome.status == .partial)
         #expect(listener.received.count == 2, "a 503 is retried once, then the 200 ends it")
         let summary = try #require(try JSONSerialization.jsonObject(with: listener.received.last ?? Data()) as? [String: Any])
-        #expect(summary["exitCode"] as? Int == 3)
+        #expect(summary["status"] as? String == "partial")
         let jobs = summary["jobs"] as? [[String: Any]]
         #expect((jobs?.first?["inventory"] as? [String: Any])?["rowsRejected"] as? Int == 1)
         #expect(summary["host"] as? String != nil)
@@ -83,11 +87,11 @@ struct NotifyTests {
         try await using(listener) { listener async throws in
         let (clean, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\" }", badRow: false)
         await h.stop()
-        #expect(clean.exitCode == 0)
+        #expect(clean.status == .done)
         #expect(listener.received.isEmpty)
         let (always, h2) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\", when: always }", badRow: false)
         await h2.stop()
-        #expect(always.exitCode == 0)
+        #expect(always.status == .done)
         #expect(listener.received.count == 1)
         }
     }
@@ -100,7 +104,7 @@ struct NotifyTests {
         let started = Date()
         let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(url)\", attempts: 5, timeout_seconds: 3 }")
         await h.stop()
-        #expect(outcome.exitCode == 3, "the run's own result, not the webhook's")
+        #expect(outcome.status == .partial, "the run's own result, not the webhook's")
         #expect(Date().timeIntervalSince(started) < 25, "bounded by timeout_seconds (3 s), with room for a loaded machine")
         #expect(h.logs.text.contains("did not take the run summary"))
     }
@@ -108,19 +112,19 @@ struct NotifyTests {
     @Test func commandGetsTheSummaryOnStandardInput() async throws {
         let out = try TemporaryDirectory("notify-command")
         let target = out.path("summary.json")
-        let (outcome, h) = try await runWithRejects(notify: "notify: { command: \"cat > '\(target)'; echo $JOORBRIDGE_EXIT_CODE > '\(target).code'\" }")
+        let (outcome, h) = try await runWithRejects(notify: "notify: { command: \"cat > '\(target)'; echo $JOORBRIDGE_STATUS > '\(target).code'\" }")
         await h.stop()
-        #expect(outcome.exitCode == 3)
+        #expect(outcome.status == .partial)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: target))) as? [String: Any]
-        #expect(summary?["exitCode"] as? Int == 3)
-        #expect(try String(contentsOfFile: target + ".code", encoding: .utf8) == "3\n")
+        #expect(summary?["status"] as? String == "partial")
+        #expect(try String(contentsOfFile: target + ".code", encoding: .utf8) == "partial\n")
     }
 
     @Test func aHangingCommandIsStoppedAtTheTimeout() async throws {
         let started = Date()
         let (outcome, h) = try await runWithRejects(notify: "notify: { command: \"sleep 30\", timeout_seconds: 1 }")
         await h.stop()
-        #expect(outcome.exitCode == 3)
+        #expect(outcome.status == .partial)
         #expect(Date().timeIntervalSince(started) < 20, "stopped at the 1 s limit, not after the 30 s sleep")
         #expect(h.logs.text.contains("did not finish within 1 s"))
     }

@@ -39,7 +39,7 @@ struct BridgeHarness: TestResource {
         return BridgeHarness(sandbox: sandbox, dir: dir)
     }
 
-    func run(_ jobs: [String] = ["orders"], dryRun: Bool = false, since: Date? = nil) async throws -> RunOutcome {
+    func run(_ jobs: [Job] = [.orders], dryRun: Bool = false, since: Date? = nil) async throws -> RunOutcome {
         let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": Self.token])
         return await BridgeRun(config: config, logger: logs.logger(), environment: ["TEST_JOOR_TOKEN": Self.token]).run(jobs: jobs, dryRun: dryRun, since: since)
     }
@@ -70,7 +70,7 @@ struct OrdersJobTests {
         try await using(try await BridgeHarness.start(seedOrders: 120)) { h async throws in
             await h.sandbox.state.plan(FaultPlan(pathPrefix: "/v2/order", afterRequests: lostPage - 1, loseAnswerCount: 1, queryContains: "sync=1"))
             let outcome = try await h.run()
-            #expect(outcome.exitCode == 0, "\(outcome.summaryText)")
+            #expect(outcome.status == .done, "\(outcome.summaryText)")
             let delivered = try h.deliveredOrderIDs()
             #expect(Set(delivered).count == delivered.count, "no order twice")
             #expect(Set(delivered) == Set(await h.eligibleOrderIDs()), "every order, in the same run")
@@ -84,7 +84,7 @@ struct OrdersJobTests {
     @Test func fiveHundredOrdersOverManyPagesArriveOnceAndASecondRunDeliversNothing() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 500)) { h async throws in
             let first = try await h.run()
-            #expect(first.exitCode == 0, "\(first.summaryText)")
+            #expect(first.status == .done, "\(first.summaryText)")
             let eligible = await h.eligibleOrderIDs()
             let delivered = try h.deliveredOrderIDs()
             #expect(delivered.count == eligible.count)
@@ -122,7 +122,7 @@ struct OrdersJobTests {
         let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400)).prefix(10)
         try await using(try await BridgeHarness.start(seedOrders: 10, ordersSection: "  go_live: \(tomorrow)\n")) { h async throws in
             let outcome = try await h.run()
-            #expect(outcome.exitCode == 0)
+            #expect(outcome.status == .done)
             #expect(try h.deliveredOrderIDs().isEmpty)
             #expect(await h.sandbox.state.allOrders().allSatisfy { !$0.exported }, "nothing marked exported")
             let queries = await h.sandbox.state.requestLog.map(\.query)
@@ -136,17 +136,17 @@ struct OrdersJobTests {
             order.order.fields["customer_purchase_order"] = ""
             try await h.sandbox.state.add([order])
             let first = try await h.run()
-            #expect(first.exitCode == 3)
+            #expect(first.status == .partial)
             #expect(first.jobs.first?.orders?.rejected[order.id]?.contains("PONumber") == true)
             #expect(try h.deliveredOrderIDs().isEmpty)
             let again = try await h.run()
-            #expect(again.exitCode == 3, "still rejected: retried on each run")
+            #expect(again.status == .partial, "still rejected: retried on each run")
             // Fix the mapping: the PO number is no longer required.
             let mappingPath = h.dir.path("mappings/orders-csv-lines.yml")
             let text = try String(contentsOfFile: mappingPath, encoding: .utf8).replacingOccurrences(of: "from: order.customer_purchase_order, required: true", with: "from: order.customer_purchase_order")
             try text.write(toFile: mappingPath, atomically: true, encoding: .utf8)
             let fixed = try await h.run()
-            #expect(fixed.exitCode == 0)
+            #expect(fixed.status == .done)
             #expect(try h.deliveredOrderIDs() == [order.id])
         }
     }
@@ -174,7 +174,7 @@ struct OrdersJobTests {
     @Test func dryRunChangesNothing() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 10)) { h async throws in
             let outcome = try await h.run(dryRun: true)
-            #expect(outcome.exitCode == 0)
+            #expect(outcome.status == .done)
             #expect((outcome.jobs.first?.orders?.delivered ?? 0) > 0)
             #expect(try h.outboxFiles().isEmpty)
             #expect(await h.sandbox.state.allOrders().allSatisfy { !$0.exported })
@@ -209,18 +209,18 @@ struct OrdersJobTests {
             let lock = RunLock(path: h.dir.path("state/joorbridge.sqlite.lock"))
             try lock.acquire()
             let outcome = try await h.run()
-            #expect(outcome.exitCode == 75)
+            #expect(outcome.status == .locked)
             #expect(outcome.error?.contains("pid \(getpid())") == true)
             lock.release()
-            #expect(try await h.run().exitCode == 0)
+            #expect(try await h.run().status == .done)
         }
     }
 
     @Test func wrongTokenExits69AndTheTokenIsNotLogged() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 1)) { h async throws in
             let config = try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": "not-the-token"])
-            let outcome = await BridgeRun(config: config, logger: h.logs.logger(), environment: ["TEST_JOOR_TOKEN": "not-the-token"]).run(jobs: ["orders"])
-            #expect(outcome.exitCode == 69)
+            let outcome = await BridgeRun(config: config, logger: h.logs.logger(), environment: ["TEST_JOOR_TOKEN": "not-the-token"]).run(jobs: [.orders])
+            #expect(outcome.status == .unavailable)
             #expect(outcome.summaryText.contains("JOOR rejected the API token"))
             #expect(!h.logs.text.contains("not-the-token") && !outcome.summaryText.contains("not-the-token"))
         }
@@ -230,7 +230,7 @@ struct OrdersJobTests {
     /// complete document per order, and no temporary left beside them.
     @Test func xmlOrderFilesAreCompleteOnePerOrderWithNoTemporaryLeft() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 5, mapping: "orders-xml.yml")) { h async throws in
-            #expect(try await h.run().exitCode == 0)
+            #expect(try await h.run().status == .done)
             let xml = try h.outboxFiles().filter { $0.hasSuffix(".xml") }
             #expect(xml.count == (await h.eligibleOrderIDs()).count && !xml.isEmpty)
             #expect(Set(try h.deliveredOrderIDs()) == Set(await h.eligibleOrderIDs()))
@@ -295,7 +295,7 @@ struct PerRunFileTests {
                 .replacingOccurrences(of: "ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv", with: "ORD_RUN_{run.id}.csv")
             try text.write(toFile: mappingPath, atomically: true, encoding: .utf8)
             let outcome = try await h.run()
-            #expect(outcome.exitCode == 0, "\(outcome.summaryText)")
+            #expect(outcome.status == .done, "\(outcome.summaryText)")
             let runFiles = try h.outboxFiles().filter { $0.hasPrefix("ORD_RUN_") }
             #expect(runFiles.count == 1)
             let content = try String(contentsOfFile: h.dir.path("outbox/\(runFiles[0])"), encoding: .utf8)

@@ -40,7 +40,7 @@ struct ProductsJobTests {
 
         func drop(_ name: String, _ bytes: [UInt8]) throws { try dir.write("inbox/\(name)", bytes) }
 
-        func run(_ jobs: [String] = ["products"]) async throws -> RunOutcome {
+        func run(_ jobs: [Job] = [.products]) async throws -> RunOutcome {
             let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: env)
             return await BridgeRun(config: config, logger: LogCapture().logger(), environment: env).run(jobs: jobs)
         }
@@ -103,9 +103,9 @@ struct ProductsJobTests {
             try h.drop("products_1.csv", Self.sample)
             try h.drop("stock_1.csv", try Fixtures.bytes(Fixtures.repositoryRoot.appendingPathComponent("samples/inventory-csv/input.csv").path))
             let outcome = try await h.run([])
-            #expect(outcome.jobs.map(\.job) == ["inventory", "products"])
-            #expect(outcome.jobs.first { $0.job == "inventory" }?.inventory?.filesArchived == 1)
-            #expect(outcome.jobs.first { $0.job == "products" }?.products?.filesArchived == 1)
+            #expect(outcome.jobs.map(\.job) == [.inventory, .products])
+            #expect(outcome.jobs.first { $0.job == .inventory }?.inventory?.filesArchived == 1)
+            #expect(outcome.jobs.first { $0.job == .products }?.products?.filesArchived == 1)
             #expect(outcome.jobs.allSatisfy { $0.error == nil })
         }
     }

@@ -20,7 +20,7 @@ public struct BridgeConfig: Sendable {
         public var creditWindowSeconds = 300.0
         public var requestTimeoutSeconds = 60.0
         /// How long one attempt to connect to JOOR may take; after 3 failed attempts the run ends
-        /// with exit 69 (so at most 3 × this + 1.5 s when JOOR cannot be reached).
+        /// as unavailable (so at most 3 × this + 1.5 s when JOOR cannot be reached).
         public var connectTimeoutSeconds = 10.0
         /// Which JOOR API creates products: `v2` (bulk-style jobs) or `v4` (products, SKUs, prices).
         public var productsAPI = "v2"

@@ -61,7 +61,7 @@ public enum ConfigSchema {
             "credit_limit": .integer("JOOR's API credits per window; joorbridge stays below."),
             "credit_window_seconds": .number("The credit window."),
             "request_timeout_seconds": .number("Per request."),
-            "connect_timeout_seconds": .number("One attempt to connect (1–120, default 10); 3 attempts, then exit 69."),
+            "connect_timeout_seconds": .number("One attempt to connect (1–120, default 10); 3 attempts, then the run ends as JOOR unreachable."),
             "api": .choice(["v2", "v4"], "Which JOOR API creates products."),
             "v4": .object(keys: Keys.v4, shapes: [
                 "client_id": .scalar("The v4 OAuth client id."),

@@ -8,7 +8,7 @@
 /// ```
 public struct NotifySettings: Sendable {
     public enum When: String, Sendable, CaseIterable {
-        /// Only runs that failed or rejected something (exit code other than 0 and 75).
+        /// Only runs that failed or rejected something (any status but done and locked).
         case problems
         /// Every run that did something (in `watch`, every cycle that did something).
         case always

@@ -5,11 +5,11 @@ extension BridgeConfig {
     /// What `run` checks when it starts, checked without running: the token file (readable, private
     /// to its owner), the SFTP key files, that every local folder and the state store's folder
     /// exist or can be created and are writable. `check` reports these, so a config that passes
-    /// `check` does not then stop `run` with exit 78.
+    /// `check` does not then stop `run` as invalid.
     ///
     /// Secrets that come from the environment are only warned about when missing: the environment
     /// `check` runs in is often not the one the timer or service runs in.
-    /// - Returns: problems that would make `run` exit 78, and warnings.
+    /// - Returns: problems that would make `run` end as invalid config, and warnings.
     public func startupProblems(environment: [String: String] = ProcessInfo.processInfo.environment) -> (errors: [MappingError], warnings: [MappingError]) {
         var errors: [MappingError] = [], warnings: [MappingError] = []
         func warn(_ message: String) { warnings.append(MappingError(path: path, message: message, isWarning: true)) }

@@ -2,7 +2,8 @@ import Foundation
 import JoorAPI
 import Logging
 
-/// One `joorbridge run`: takes the lock, opens the ledger, runs the jobs, sums up and notifies.
+/// One `joorbridge run`: takes the lock, opens the ledger, runs the jobs and sums up. (Notifying
+/// is the caller's: it knows the exit code the notification reports.)
 public struct BridgeRun: Sendable {
     /// How the jobs run.
     public struct Options: Sendable {
@@ -40,14 +41,13 @@ public struct BridgeRun: Sendable {
     }
 
     /// Runs `jobs` (all enabled ones when empty) and returns the outcome; never throws.
-    public func run(jobs requested: [String], dryRun: Bool = false, since: Date? = nil, full: Bool = false) async -> RunOutcome {
+    public func run(jobs requested: [Job], dryRun: Bool = false, since: Date? = nil, full: Bool = false) async -> RunOutcome {
         let discard: DryRunPrinter = { _ in }
         return await run(jobs: requested, options: Options(dryRun: dryRun ? discard : nil, since: since, full: full))
     }
 
-    /// Runs `jobs` (all enabled ones when empty), then sends the configured notification when the
-    /// run had problems; returns the outcome and never throws.
-    public func run(jobs requested: [String], options: Options) async -> RunOutcome {
+    /// Runs `jobs` (all enabled ones when empty); returns the outcome and never throws.
+    public func run(jobs requested: [Job], options: Options) async -> RunOutcome {
         var outcome = RunOutcome(startedAt: Date(), config: config.path)
         outcome.dryRun = options.dryRun != nil
         let started: BridgeSession.Started
@@ -56,23 +56,19 @@ public struct BridgeRun: Sendable {
         switch BridgeSession.start(config: config, requested: requested, takeLock: options.dryRun == nil, environment: environment, logger: logger) {
         case .success(let value): started = value
         case .failure(let failure):
-            outcome.fail(failure.code, failure.message)
+            outcome.fail(failure.status, failure.message)
             return outcome.finished()
         }
         defer { started.lock.release() }
         let (jobs, session) = (started.jobs, started.session)
         for job in jobs {
             if options.control.shouldStop { break }
-            let (summary, code) = await session.perform(job, options: options)
+            let (summary, status) = await session.perform(job, options: options)
             outcome.jobs.append(summary)
-            outcome.raise(to: code)
+            outcome.raise(to: status)
         }
         outcome.requests = await session.client.stats.requests
         outcome.credits = await session.client.stats.credits
-        outcome = outcome.finished()
-        if let notify = config.notify, options.dryRun == nil {
-            await Notifier(settings: notify, hiding: config.secretVariables, logger: logger).send(outcome)
-        }
-        return outcome
+        return outcome.finished()
     }
 }

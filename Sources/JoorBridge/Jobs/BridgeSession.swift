@@ -15,32 +15,32 @@ struct BridgeSession {
     var remoteInbox: SFTPLocation?
     var remoteOutbox: SFTPLocation?
 
-    /// Why a session could not be opened: an exit code and a message for the summary.
+    /// Why a session could not be opened, and a message for the summary.
     struct Failure: Error {
-        var code: Int32
+        var status: RunStatus
         var message: String
     }
 
     /// What a started run holds: the jobs it runs, the session, and the lock to release at the end.
     struct Started {
-        var jobs: [String]
+        var jobs: [Job]
         var session: BridgeSession
         var lock: RunLock
     }
 
     /// Everything `run` and `watch` do before the first job: resolves the jobs, takes the run lock
     /// (unless `takeLock` is false, for a dry run) and opens the session. On failure nothing is held.
-    static func start(config: BridgeConfig, requested: [String], takeLock: Bool, environment: [String: String], logger: Logger) -> Result<Started, Failure> {
+    static func start(config: BridgeConfig, requested: [Job], takeLock: Bool, environment: [String: String], logger: Logger) -> Result<Started, Failure> {
         let jobs = Self.jobs(requested, config: config)
         if jobs.isEmpty {
-            return .failure(Failure(code: 78, message: "no job is enabled in \(config.path); add an orders:, inventory: or products: section (or name a job)"))
+            return .failure(Failure(status: .invalidConfig, message: "no job is enabled in \(config.path); add an orders:, inventory: or products: section (or name a job)"))
         }
         let lock = RunLock(path: config.statePath + ".lock")
         if takeLock {
             do { try lock.acquire() } catch let held as RunLock.Held {
-                return .failure(Failure(code: 75, message: held.description))
+                return .failure(Failure(status: .locked, message: held.description))
             } catch {
-                return .failure(Failure(code: 78, message: "cannot create the lock file \(lock.path): \(error)"))
+                return .failure(Failure(status: .invalidConfig, message: "cannot create the lock file \(lock.path): \(error)"))
             }
         }
         switch open(config: config, jobs: jobs, environment: environment, logger: logger) {
@@ -51,41 +51,46 @@ struct BridgeSession {
         }
     }
 
-    static func open(config: BridgeConfig, jobs: [String], environment: [String: String], logger: Logger) -> Result<BridgeSession, Failure> {
+    static func open(config: BridgeConfig, jobs: [Job], environment: [String: String], logger: Logger) -> Result<BridgeSession, Failure> {
         do {
             let token = try config.loadToken(environment: environment)
-            let v4 = jobs.contains("products") ? try config.loadV4Credentials(environment: environment) : nil
+            let v4 = jobs.contains(.products) ? try config.loadV4Credentials(environment: environment) : nil
             let ledger: Ledger
             do { ledger = try Ledger(path: config.statePath) } catch {
-                return .failure(Failure(code: 78, message: "cannot open the state store \(config.statePath): \(error)"))
+                return .failure(Failure(status: .invalidConfig, message: "cannot open the state store \(config.statePath): \(error)"))
             }
             var session = BridgeSession(config: config, ledger: ledger, client: config.makeClient(token: token, v4: v4, logger: logger), logger: logger)
-            let inboxJobs = jobs.contains("inventory") || jobs.contains("products")
+            let inboxJobs = jobs.contains(.inventory) || jobs.contains(.products)
             if let url = config.folders.remoteInbox, inboxJobs { session.remoteInbox = try config.sftpLocation(url, environment: environment) }
-            if let url = config.folders.remoteOutbox, jobs.contains("orders") { session.remoteOutbox = try config.sftpLocation(url, environment: environment) }
+            if let url = config.folders.remoteOutbox, jobs.contains(.orders) { session.remoteOutbox = try config.sftpLocation(url, environment: environment) }
             return .success(session)
         } catch {
-            return .failure(Failure(code: 78, message: "\(error)"))
+            return .failure(Failure(status: .invalidConfig, message: "\(error)"))
         }
     }
 
     /// The jobs a run does: those named, else every job enabled in the config.
-    static func jobs(_ requested: [String], config: BridgeConfig) -> [String] {
+    static func jobs(_ requested: [Job], config: BridgeConfig) -> [Job] {
         if !requested.isEmpty { return requested }
-        return [config.orders?.enabled == true ? "orders" : nil, config.inventory?.enabled == true ? "inventory" : nil,
-                config.products?.enabled == true ? "products" : nil].compactMap { $0 }
+        return Job.allCases.filter { job in
+            switch job {
+            case .orders: config.orders?.enabled == true
+            case .inventory: config.inventory?.enabled == true
+            case .products: config.products?.enabled == true
+            }
+        }
     }
 
     /// Runs one job and sums it up; never throws. `quiet` runs (nothing found to do) are not kept
     /// in the ledger's run history when `recordQuiet` is false (watch mode looks every few seconds).
-    func perform(_ job: String, options: BridgeRun.Options, recordQuiet: Bool = true) async -> (summary: JobSummary, exitCode: Int32) {
+    func perform(_ job: Job, options: BridgeRun.Options, recordQuiet: Bool = true) async -> (summary: JobSummary, status: RunStatus) {
         var summary = JobSummary(job: job)
-        var code: Int32 = 0
+        var status = RunStatus.done
         let dryRun = options.dryRun != nil
-        let runID = dryRun ? 0 : (try? ledger.startRun(job: job)) ?? 0
+        let runID = dryRun ? 0 : (try? ledger.startRun(job: job.rawValue)) ?? 0
         do {
             switch job {
-            case "orders":
+            case .orders:
                 guard let settings = config.orders else { throw missingSection(job) }
                 let uploader = try remoteOutbox.map { location in
                     // Markers go with the upload; the local outbox is only where files wait for it.
@@ -107,8 +112,8 @@ struct BridgeSession {
                     report = try await orders.run(.init(dryRun: options.dryRun, since: options.since), runID: String(runID))
                 }
                 summary.orders = report
-                if !report.rejected.isEmpty { code = 3 }
-            case "inventory":
+                if !report.rejected.isEmpty { status = .partial }
+            case .inventory:
                 guard let settings = config.inventory else { throw missingSection(job) }
                 var inventory = try InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
                 inventory.remote = remoteInbox(for: job, inbox: inventory.inbox, options: options)
@@ -116,8 +121,8 @@ struct BridgeSession {
                 defer { summary.sftp = inventory.remote?.report }
                 let report = try await inventory.run(full: options.full, control: options.control, dryRun: options.dryRun)
                 summary.inventory = report
-                if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 || !report.filesAmbiguous.isEmpty { code = 3 }
-            case "products":
+                if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 || !report.filesAmbiguous.isEmpty { status = .partial }
+            case .products:
                 guard let settings = config.products else { throw missingSection(job) }
                 var products = try ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
                 products.remote = remoteInbox(for: job, inbox: products.inbox, options: options)
@@ -125,43 +130,40 @@ struct BridgeSession {
                 defer { summary.sftp = products.remote?.report }
                 let report = try await products.run(full: options.full, control: options.control, dryRun: options.dryRun)
                 summary.products = report
-                if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 || !report.filesAmbiguous.isEmpty { code = 3 }
-            default:
-                throw MappingErrors([MappingError(path: config.path, message: "unknown job \(job); the jobs are orders, inventory and products")])
+                if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 || !report.filesAmbiguous.isEmpty { status = .partial }
             }
-            summary.outcome = code == 0 ? "ok" : "partial"
+            summary.outcome = status == .done ? .ok : .partial
         } catch {
-            summary.outcome = "failed"
+            summary.outcome = .failed
             summary.error = "\(error)"
             switch error {
-            case is MappingErrors: code = 78
-            case is OrdersJobError: code = 3
-            case let api as JoorAPIError: code = api.isUnavailable ? 69 : 3
-            default: code = 3
+            case is MappingErrors: status = .invalidConfig
+            case let api as JoorAPIError where api.isUnavailable: status = .unavailable
+            default: status = .partial  // OrdersJobError, a JOOR error about this request, a disk: the job's own failure
             }
             logger.error("\(job) failed: \(error)")
         }
         if let problems = summary.sftp?.problems, !problems.isEmpty {
-            code = max(code, 3)
-            if summary.outcome == "ok" { summary.outcome = "partial" }
+            status = max(status, .partial)
+            if summary.outcome == .ok { summary.outcome = .partial }
         }
         if dryRun {
             // A dry run leaves no trace in the ledger.
-        } else if !recordQuiet && code == 0 && !summary.didSomething {
+        } else if !recordQuiet && status == .done && !summary.didSomething {
             try? ledger.forgetRun(runID)
         } else {
-            try? ledger.finishRun(runID, outcome: summary.outcome, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))
+            try? ledger.finishRun(runID, outcome: summary.outcome.rawValue, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))
         }
-        return (summary, code)
+        return (summary, status)
     }
 
-    private func remoteInbox(for job: String, inbox: Inbox, options: BridgeRun.Options) -> RemoteInbox? {
+    private func remoteInbox(for job: Job, inbox: Inbox, options: BridgeRun.Options) -> RemoteInbox? {
         guard let location = remoteInbox, let settings = config.sftp else { return nil }
-        return RemoteInbox(location: location, settings: settings, inbox: inbox, job: job, ledger: ledger, logger: logger,
+        return RemoteInbox(location: location, settings: settings, inbox: inbox, job: job.rawValue, ledger: ledger, logger: logger,
                            waitToSettle: options.waitForRemoteFiles)
     }
 
-    private func missingSection(_ job: String) -> MappingErrors {
+    private func missingSection(_ job: Job) -> MappingErrors {
         MappingErrors([MappingError(path: config.path, message: "the config has no \(job): section")])
     }
 }

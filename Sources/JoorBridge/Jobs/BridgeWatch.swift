@@ -4,7 +4,7 @@ import Logging
 
 /// `joorbridge watch`: the jobs in a loop, for a long-running service.
 ///
-/// Holds the run lock for as long as it runs (a `run` from cron meanwhile exits 75). The inbox
+/// Holds the run lock for as long as it runs (a `run` from cron meanwhile ends as locked). The inbox
 /// jobs look for files every ``WatchSettings/pollSeconds``; orders are downloaded every
 /// ``WatchSettings/intervalSeconds``. A job that fails waits one interval before its next try, so
 /// an outage costs neither a storm of requests nor a storm of alerts. A stop (SIGTERM/SIGINT)
@@ -20,23 +20,23 @@ public struct BridgeWatch: Sendable {
         self.environment = environment
     }
 
-    /// Loops until `options.control.stop` is set. `onCycle` sees each cycle that did something
-    /// or failed. Returns the outcome of startup (lock, config) or of the stop: 0, 75 or 78.
-    public func run(jobs requested: [String] = [], settings: WatchSettings, options: BridgeRun.Options = .init(),
-                    onCycle: @Sendable (RunOutcome) -> Void = { _ in }) async -> RunOutcome {
+    /// Loops until `options.control.stop` is set. `onCycle` gets each cycle that did something
+    /// or had problems (to sum up and notify). Returns the outcome of startup (the lock held, the
+    /// config invalid) or of the stop.
+    public func run(jobs requested: [Job] = [], settings: WatchSettings, options: BridgeRun.Options = .init(),
+                    onCycle: @Sendable (RunOutcome) async -> Void = { _ in }) async -> RunOutcome {
         var startup = RunOutcome(startedAt: Date(), config: config.path)
         let started: BridgeSession.Started
         switch BridgeSession.start(config: config, requested: requested, takeLock: true, environment: environment, logger: logger) {
         case .success(let value): started = value
         case .failure(let failure):
-            startup.fail(failure.code, failure.message)
+            startup.fail(failure.status, failure.message)
             return startup.finished()
         }
         defer { started.lock.release() }
         let (jobs, session) = (started.jobs, started.session)
-        let notifier = config.notify.map { Notifier(settings: $0, hiding: config.secretVariables, logger: logger) }
-        logger.notice("watching: \(jobs.joined(separator: ", ")); inbox every \(Self.seconds(settings.pollSeconds)), orders every \(Self.seconds(settings.intervalSeconds))")
-        var due: [String: Date] = [:]
+        logger.notice("watching: \(jobs.map(\.rawValue).joined(separator: ", ")); inbox every \(Self.seconds(settings.pollSeconds)), orders every \(Self.seconds(settings.intervalSeconds))")
+        var due: [Job: Date] = [:]
         var options = options
         options.waitForRemoteFiles = false  // the next poll is a remote inbox's second listing
         while !options.control.shouldStop {
@@ -46,22 +46,19 @@ public struct BridgeWatch: Sendable {
             for job in jobs {
                 if options.control.shouldStop { break }
                 if let next = due[job], next > Date() { continue }
-                let (summary, code) = await session.perform(job, options: options, recordQuiet: false)
+                let (summary, status) = await session.perform(job, options: options, recordQuiet: false)
                 if summary.didSomething { cycle.jobs.append(summary) }
-                cycle.raise(to: code)
+                cycle.raise(to: status)
                 // A failure (JOOR or the SFTP server out) backs off a whole interval: no storm of requests or alerts.
-                let troubled = summary.outcome == "failed" || !(summary.sftp?.problems.isEmpty ?? true)
-                let wait = (job == "orders" || troubled) ? settings.intervalSeconds : settings.pollSeconds
+                let troubled = summary.outcome == .failed || !(summary.sftp?.problems.isEmpty ?? true)
+                let wait = (job == .orders || troubled) ? settings.intervalSeconds : settings.pollSeconds
                 due[job] = Date().addingTimeInterval(wait)
             }
             cycle.requests = await session.client.stats.requests - before.0
             cycle.credits = await session.client.stats.credits - before.1
             try? session.ledger.set("watch.last_cycle", Ledger.timestamp(Date()))
             let finished = cycle.finished()
-            if finished.didSomething || finished.hasProblems {
-                onCycle(finished)
-                if let notifier { await notifier.send(finished) }
-            }
+            if finished.didSomething || finished.hasProblems { await onCycle(finished) }
             let nextDue = due.values.min() ?? Date().addingTimeInterval(settings.pollSeconds)
             await options.control.stop?.sleep(seconds: max(0.05, min(settings.pollSeconds, nextDue.timeIntervalSinceNow)))
             if options.control.stop == nil { try? await Task.sleep(nanoseconds: UInt64(settings.pollSeconds * 1_000_000_000)) }

@@ -244,7 +244,7 @@ extension OrdersJob {
     }
 }
 
-/// Why an on-demand order operation could not be done (the CLI exits 3 with the message).
+/// Why an on-demand order operation could not be done (the run ends partial, with the message).
 public struct OrdersJobError: Error, Sendable, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }

@@ -2,9 +2,8 @@ import Foundation
 
 /// What one job did.
 public struct JobSummary: Sendable, Codable, Equatable {
-    public var job: String
-    /// ok · partial (some records rejected) · failed
-    public var outcome = "ok"
+    public var job: Job
+    public var outcome = JobOutcome.ok
     public var error: String?
     public var orders: OrdersJob.Report?
     public var inventory: InventoryJob.Report?
@@ -33,7 +32,11 @@ public struct RunOutcome: Sendable, Codable {
     /// A dry run: the counts say what a run would have done; nothing was sent, written or moved.
     public var dryRun = false
     public var durationSeconds: Double = 0
-    public var exitCode: Int32 = 0
+    /// How the run ended (the most serious of its jobs).
+    public var status = RunStatus.done
+    /// The process's exit code for ``status``, set by the command-line tool (which alone chooses
+    /// exit codes) before it writes the report or notifies.
+    public var exitCode: Int32?
     public var error: String?
     public var jobs: [JobSummary] = []
     public var requests = 0
@@ -47,20 +50,19 @@ public struct RunOutcome: Sendable, Codable {
     }
 
     /// Whether anything went wrong: a failed job, rejected records or files (the lock being held is not a problem).
-    public var hasProblems: Bool { exitCode != 0 && exitCode != 75 }
+    public var hasProblems: Bool { status.isProblem }
 
     /// Whether any job found anything to do.
     public var didSomething: Bool { error != nil || jobs.contains(where: \.didSomething) }
 
-    mutating func fail(_ code: Int32, _ message: String) {
-        exitCode = code
+    mutating func fail(_ status: RunStatus, _ message: String) {
+        self.status = status
         error = message
     }
 
-    /// Keeps the most serious exit code (78 > 75 > 69 > 3 > 0 in this order of concern).
-    mutating func raise(to code: Int32) {
-        let rank: [Int32: Int] = [0: 0, 3: 1, 69: 2, 75: 3, 78: 4]
-        if rank[code, default: 0] > rank[exitCode, default: 0] { exitCode = code }
+    /// Keeps the most serious status.
+    mutating func raise(to status: RunStatus) {
+        self.status = max(self.status, status)
     }
 
     func finished(at date: Date = Date()) -> RunOutcome {
@@ -109,7 +111,7 @@ public struct RunOutcome: Sendable, Codable {
             if let error = job.error { line += "\n  \(error)" }
             lines.append(line)
         }
-        lines.append("run: exit \(exitCode), \(requests) JOOR request(s), \(credits) credit(s), \(String(format: "%.1f", durationSeconds)) s" + (peakMemoryMiB.map { String(format: ", peak memory %.0f MiB", $0) } ?? ""))
+        lines.append("run: \(exitCode.map { "exit \($0)" } ?? status.rawValue), \(requests) JOOR request(s), \(credits) credit(s), \(String(format: "%.1f", durationSeconds)) s" + (peakMemoryMiB.map { String(format: ", peak memory %.0f MiB", $0) } ?? ""))
         return lines.joined(separator: "\n")
     }
 

@@ -40,7 +40,7 @@ public struct Notifier: Sendable {
             return false
         }
         async let hook = post(body, to: settings.webhook)
-        async let command = runCommand(settings.command, input: body, exitCode: outcome.exitCode)
+        async let command = runCommand(settings.command, input: body, exitCode: outcome.exitCode, status: outcome.status)
         let (tookHook, tookCommand) = await (hook, command)
         return tookHook && tookCommand
     }
@@ -91,12 +91,13 @@ public struct Notifier: Sendable {
 
     // MARK: Command
 
-    private func runCommand(_ command: String?, input: Data, exitCode: Int32) async -> Bool {
+    private func runCommand(_ command: String?, input: Data, exitCode: Int32?, status: RunStatus) async -> Bool {
         guard let command else { return true }
         let timeout = settings.timeoutSeconds
         let logger = logger
         var environment = ProcessInfo.processInfo.environment.filter { !hidden.contains($0.key) }
-        environment["JOORBRIDGE_EXIT_CODE"] = String(exitCode)
+        environment["JOORBRIDGE_STATUS"] = status.rawValue
+        if let exitCode { environment["JOORBRIDGE_EXIT_CODE"] = String(exitCode) }
         let shell = ShellCommand(command: command, environment: environment)
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {

@@ -52,7 +52,7 @@ public struct SFTPReport: Sendable, Codable, Equatable {
     public var uploaded = 0
     /// Remote files not taken yet: still growing, without their done marker, or name in use.
     public var waiting: [String] = []
-    /// What went wrong with the server (the run exits 3; the work waits for the next run).
+    /// What went wrong with the server (the run ends partial; the work waits for the next run).
     public var problems: [String] = []
 
     public var isEmpty: Bool { self == SFTPReport() }

@@ -87,7 +87,9 @@ struct Demo: AsyncParsableCommand {
         Console.error("work folder:  \(dir.path)\n")
         let config = try BridgeConfig.load(path: configPath, environment: [:])
         let outcome = await BridgeRun(config: config, logger: Logging.make(level: .warning), environment: ["JOORBRIDGE_DEMO_TOKEN": "demo-token"]).run(jobs: [])
-        Console.error(outcome.summaryText)
+        var summed = outcome
+        summed.exitCode = ExitStatus(outcome.status).rawValue
+        Console.error(summed.summaryText)
 
         let outbox = dir.appendingPathComponent("outbox")
         let files = ((try? fm.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
@@ -120,6 +122,6 @@ struct Demo: AsyncParsableCommand {
           joorbridge run orders --config \(configPath)     (needs JOORBRIDGE_DEMO_TOKEN=demo-token and a running sandbox)
           joorbridge demo --workdir \(dir.path)     run again: nothing is delivered twice
         """)
-        throw ExitCode(outcome.exitCode)
+        throw ExitStatus(outcome.status).exitCode
     }
 }

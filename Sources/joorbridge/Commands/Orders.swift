@@ -161,9 +161,8 @@ struct Orders: AsyncParsableCommand {
             let logger = logging.makeLogger(settings)
             var options = BridgeRun.Options()
             options.deliverOrders = (orderIDs, route)
-            let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: ["orders"], options: options)
-            Console.summary(outcome, format: logging.format(settings), logger: logger)
-            throw ExitCode(outcome.exitCode)
+            let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: [.orders], options: options)
+            throw await Console.conclude(outcome, config: settings, format: logging.format(settings), logger: logger)
         }
     }
 

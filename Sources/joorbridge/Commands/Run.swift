@@ -27,8 +27,6 @@ struct Run: AsyncParsableCommand {
         \(ExitStatus.helpText)
         """)
 
-    enum Job: String, ExpressibleByArgument, CaseIterable { case orders, inventory, products }
-
     @Argument(help: "Jobs to run: orders, inventory, products (default: all enabled).")
     var jobs: [Job] = []
 
@@ -79,14 +77,8 @@ struct Run: AsyncParsableCommand {
             printer = try Console.shadowPrinter(into: shadow)
         }
         let options = BridgeRun.Options(dryRun: printer, since: sinceDate, full: full, control: control)
-        let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs.map(\.rawValue), options: options)
-        Console.summary(outcome, format: logging.format(settings), logger: logger)
-        if let report {
-            do { try outcome.json().write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
-                Console.error("error: cannot write the report \(report): \(error)")
-            }
-        }
-        throw ExitCode(outcome.exitCode)
+        let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs, options: options)
+        throw await Console.conclude(outcome, config: settings, format: logging.format(settings), logger: logger, report: report)
     }
 }
 

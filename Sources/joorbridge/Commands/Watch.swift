@@ -24,7 +24,7 @@ struct Watch: AsyncParsableCommand {
         """)
 
     @Argument(help: "Jobs to run: orders, inventory, products (default: all enabled).")
-    var jobs: [Run.Job] = []
+    var jobs: [Job] = []
 
     @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
     var config: String?
@@ -56,10 +56,10 @@ struct Watch: AsyncParsableCommand {
         Signals.stopGracefully(stop) { name in logger.notice("\(name): stopping after the file in hand") }
         let control = JobControl(stop: stop, progress: ProgressLine.handler(mode: progress, format: format))
         let outcome = await BridgeWatch(config: settings, logger: logger)
-            .run(jobs: jobs.map(\.rawValue), settings: timing, options: .init(control: control)) { cycle in
-                Console.summary(cycle, format: format, logger: logger)
+            .run(jobs: jobs, settings: timing, options: .init(control: control)) { cycle in
+                await Console.conclude(cycle, config: settings, format: format, logger: logger)
             }
         if let error = outcome.error { Console.error("error: \(error)") }
-        throw ExitCode(outcome.exitCode)
+        throw ExitStatus(outcome.status).exitCode
     }
 }
