@@ -81,18 +81,11 @@ public final class CSVWriter {
     private func append(_ field: String, index: Int) throws(FileFormatError) {
         encoded.removeAll(keepingCapacity: true)
         if options.neutralizeFormulas && Self.looksLikeFormula(field) { encoded.append(Self.formulaGuard) }
-        if options.encoding == .windows1252 {
-            for scalar in field.unicodeScalars {
-                guard let byte = Windows1252.byte(for: scalar) else {
-                    let name = columnNames.flatMap { index < $0.count ? $0[index] : nil } ?? "column \(index + 1)"
-                    throw FileFormatError(
-                        .unrepresentableCharacter, path: sink.name, line: recordCount + 1, field: name,
-                        message: "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in windows-1252; choose utf-8 output or replace it in the mapping")
-                }
-                encoded.append(byte)
-            }
-        } else {
-            encoded.append(contentsOf: field.utf8)
+        if let scalar = options.encoding.append(field, to: &encoded) {
+            let name = columnNames.flatMap { index < $0.count ? $0[index] : nil } ?? "column \(index + 1)"
+            throw FileFormatError(
+                .unrepresentableCharacter, path: sink.name, line: recordCount + 1, field: name,
+                message: "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in \(options.encoding.rawValue); choose utf-8 output or replace it in the mapping")
         }
         guard options.quoting == .all || needsQuotes(encoded) else {
             row.append(contentsOf: encoded)
@@ -147,6 +140,22 @@ public final class CSVWriter {
 }
 
 extension TextEncoding {
+    /// Appends `text` encoded: UTF-8, or one byte per character in windows-1252 and ISO-8859-1.
+    /// - Returns: the first character the encoding cannot write (what came before it is
+    ///   appended), or `nil` when all of `text` was.
+    func append(_ text: String, to bytes: inout [UInt8]) -> Unicode.Scalar? {
+        switch self {
+        case .windows1252, .isoLatin1:
+            for scalar in text.unicodeScalars {
+                guard let byte = singleByte(for: scalar) else { return scalar }
+                bytes.append(byte)
+            }
+        default:
+            bytes.append(contentsOf: text.utf8)
+        }
+        return nil
+    }
+
     /// The byte a single-byte encoding (windows-1252, ISO-8859-1) writes `scalar` as, or `nil`
     /// when it has none.
     func singleByte(for scalar: Unicode.Scalar) -> UInt8? {

@@ -32,17 +32,9 @@ public final class FixedWidthWriter {
     public func write(_ cells: [String]) throws(FileFormatError) {
         buffer.removeAll(keepingCapacity: true)
         for cell in cells {
-            switch options.encoding {
-            case .windows1252, .isoLatin1:
-                for scalar in cell.unicodeScalars {
-                    guard let byte = options.encoding.singleByte(for: scalar) else {
-                        throw FileFormatError(.unrepresentableCharacter, path: sink.name, line: lineCount + 1,
-                                              message: "the character '\(scalar)' cannot be written in \(options.encoding.rawValue)")
-                    }
-                    buffer.append(byte)
-                }
-            default:
-                buffer.append(contentsOf: cell.utf8)
+            if let scalar = options.encoding.append(cell, to: &buffer) {
+                throw FileFormatError(.unrepresentableCharacter, path: sink.name, line: lineCount + 1,
+                                      message: "the character '\(scalar)' cannot be written in \(options.encoding.rawValue)")
             }
         }
         buffer.append(contentsOf: options.lineEnding.bytes)
