@@ -87,7 +87,7 @@ struct BridgeSession {
         var summary = JobSummary(job: job)
         var status = RunStatus.done
         let dryRun = options.dryRun != nil
-        let runID = dryRun ? 0 : (try? ledger.startRun(job: job.rawValue)) ?? 0
+        let runID = dryRun ? 0 : (try? ledger.startRun(job: job)) ?? 0
         do {
             switch job {
             case .orders:
@@ -152,14 +152,14 @@ struct BridgeSession {
         } else if !recordQuiet && status == .done && !summary.didSomething {
             try? ledger.forgetRun(runID)
         } else {
-            try? ledger.finishRun(runID, outcome: summary.outcome.rawValue, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))
+            try? ledger.finishRun(runID, outcome: summary.outcome, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))
         }
         return (summary, status)
     }
 
     private func remoteInbox(for job: Job, inbox: Inbox, options: BridgeRun.Options) -> RemoteInbox? {
         guard let location = remoteInbox, let settings = config.sftp else { return nil }
-        return RemoteInbox(location: location, settings: settings, inbox: inbox, job: job.rawValue, ledger: ledger, logger: logger,
+        return RemoteInbox(location: location, settings: settings, inbox: inbox, job: job, ledger: ledger, logger: logger,
                            waitToSettle: options.waitForRemoteFiles)
     }
 

@@ -9,7 +9,7 @@ import Mapping
 struct InboxFiles {
     let inbox: Inbox
     let ledger: Ledger
-    let job: String
+    let job: Job
     let maxAttempts: Int
     let logger: Logger
     /// The SFTP inbox files also come from, if the inbox is remote.
@@ -18,7 +18,7 @@ struct InboxFiles {
     var others: [Inbox.Settings] = []
 
     /// Loads the job's mapping, refusing one of another kind.
-    static func mapping(_ path: String, kind: MappingKind, job: String) throws -> InboundMapping {
+    static func mapping(_ path: String, kind: MappingKind, job: Job) throws -> InboundMapping {
         let file = try MappingFile.load(path: path)
         guard case .inbound(let inbound) = file.body, file.kind == kind else {
             throw MappingErrors([MappingError(path: path, message: "this is a \(file.kind.rawValue) mapping; the \(job) job needs a \(kind.rawValue) mapping")])
@@ -120,12 +120,12 @@ struct InboxFiles {
     /// The file's fingerprint, or `nil` after archiving it when the same content was pushed before.
     func fingerprintUnlessPushed(_ name: String) throws -> String? {
         let fingerprint = try Inbox.fingerprint(inbox.processing + "/" + name)
-        if try ledger.inboxFile(fingerprint)?.status == "pushed" {
+        if try ledger.inboxFile(fingerprint)?.status == .pushed {
             try archive(name)
             logger.notice("\(name): the same content was pushed before; archived without pushing again")
             return nil
         }
-        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "processing")
+        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .processing)
         return fingerprint
     }
 
@@ -144,31 +144,31 @@ struct InboxFiles {
 
     func succeeded(_ name: String, _ fingerprint: String) throws {
         try archive(name)
-        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "pushed")
+        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .pushed)
     }
 
     /// The file itself is broken (or does not fit the mapping): to `error/`, nothing sent.
     func broken(_ name: String, _ fingerprint: String, _ error: any Error) throws {
         let reason = "\(error)"
         try fail(name, reason: reason + "\nNothing from this file was sent to JOOR. Fix the file (or the mapping) and drop it into the inbox again.")
-        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: reason)
+        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: reason)
         logger.error("\(name): \(reason)")
     }
 
     /// The file is readable but must not be sent (the reason says why): to `error/`, nothing sent.
     func refuse(_ name: String, _ fingerprint: String, reason: String) throws {
         try fail(name, reason: reason + "\nFix the file (or the setting) and drop it into the inbox again.")
-        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: reason)
+        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: reason)
         logger.error("\(name): \(reason)")
     }
 
     /// JOOR failed: the file stays in `processing/` for the next run, until `maxAttempts`.
     /// - Returns: whether the file was quarantined.
     func joorFailed(_ name: String, _ fingerprint: String, _ error: JoorAPIError) throws -> Bool {
-        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "processing", reason: error.description, attempt: true)
+        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .processing, reason: error.description, attempt: true)
         guard let attempts = try ledger.inboxFile(fingerprint)?.attempts, attempts >= maxAttempts else { return false }
         try fail(name, reason: "quarantined after \(attempts) failed attempts; the last: \(error.description). Move it back into the inbox to try again.")
-        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: "failed", reason: error.description)
+        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: error.description)
         return true
     }
 }

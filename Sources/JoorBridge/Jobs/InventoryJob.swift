@@ -44,7 +44,7 @@ public struct InventoryJob: Sendable {
         self.ledger = ledger
         self.logger = logger
         inbox = try Inbox(inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings.inbox)
-        mapping = try InboxFiles.mapping(settings.mapping, kind: .inventory, job: "inventory")
+        mapping = try InboxFiles.mapping(settings.mapping, kind: .inventory, job: .inventory)
     }
 
     /// The SFTP inbox, when the inbox is remote (set by the session).
@@ -53,7 +53,7 @@ public struct InventoryJob: Sendable {
     /// The other inbox job's patterns (set by the session): a file both would take is left alone.
     var otherJobs: [Inbox.Settings] = []
 
-    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "inventory", maxAttempts: settings.maxAttempts, logger: logger, remote: remote, others: otherJobs) }
+    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: .inventory, maxAttempts: settings.maxAttempts, logger: logger, remote: remote, others: otherJobs) }
 
     var pipeline: InventoryPipeline { InventoryPipeline(mapping: mapping, settings: settings) }
 
@@ -169,7 +169,7 @@ public struct InventoryJob: Sendable {
     /// with the requests handed to `print` and the ledger only read.
     private func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) async throws {
         let name = candidate.name
-        if let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.inboxFile(fingerprint)?.status == "pushed" {
+        if let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.inboxFile(fingerprint)?.status == .pushed {
             report.filesDuplicate += 1
             print(.note("\(name): the same content was pushed before; a run would archive it without sending anything"))
             return

@@ -25,7 +25,7 @@ public final class StopSignal: @unchecked Sendable {
 
 /// How far a job has got in one inbox file, for the progress line on a terminal.
 public struct FileProgress: Sendable {
-    public var job: String
+    public var job: Job
     public var file: String
     public var rows: Int
     public var bytesRead: Int

@@ -46,7 +46,7 @@ public struct ProductsJob: Sendable {
         self.ledger = ledger
         self.logger = logger
         inbox = try Inbox(inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings.inbox)
-        mapping = try InboxFiles.mapping(settings.mapping, kind: .products, job: "products")
+        mapping = try InboxFiles.mapping(settings.mapping, kind: .products, job: .products)
     }
 
     /// The SFTP inbox, when the inbox is remote (set by the session).
@@ -55,7 +55,7 @@ public struct ProductsJob: Sendable {
     /// The other inbox job's patterns (set by the session): a file both would take is left alone.
     var otherJobs: [Inbox.Settings] = []
 
-    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: "products", maxAttempts: settings.maxAttempts, logger: logger, remote: remote, others: otherJobs) }
+    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: .products, maxAttempts: settings.maxAttempts, logger: logger, remote: remote, others: otherJobs) }
 
     /// Pushes every ready file. With a ``JobControl/stop`` signal, stops after the file in hand
     /// (files claimed but not started wait in `processing/` and go first next run).
@@ -192,7 +192,7 @@ public struct ProductsJob: Sendable {
     /// the file is, with the first request of each batch handed to `print` and the ledger only read.
     private func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) throws {
         let name = candidate.name
-        if let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.inboxFile(fingerprint)?.status == "pushed" {
+        if let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.inboxFile(fingerprint)?.status == .pushed {
             report.filesDuplicate += 1
             print(.note("\(name): the same content was pushed before; a run would archive it without sending anything"))
             return

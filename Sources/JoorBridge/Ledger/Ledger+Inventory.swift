@@ -2,6 +2,24 @@ import Foundation
 import GRDB
 import JoorModels
 
+/// Where an inbox file is, by its content.
+public enum InboxFileStatus: String, Sendable, Codable {
+    /// Taken: being pushed (or a run crashed pushing it).
+    case processing
+    /// JOOR accepted it: the same content again is archived without pushing.
+    case pushed
+    /// Broken or given up on: it is in `error/`.
+    case failed
+}
+
+/// How far an upload to an SFTP outbox got.
+public enum UploadStatus: String, Sendable, Codable {
+    /// Being written under its temporary name on the server.
+    case writing
+    /// Written whole; the rename to its final name is under way.
+    case renaming
+}
+
 extension Ledger {
     /// What the ledger holds for these positions (one query per call; callers pass a batch).
     public func pushedPositions(_ keys: [String]) throws -> [String: (quantity: Int, sourceModified: Double)] {
@@ -34,20 +52,21 @@ extension Ledger {
         }
     }
 
-    /// What the ledger knows of an inbox file by content: status (`pushed`, `processing`, `failed`) and attempts.
-    public func inboxFile(_ fingerprint: String) throws -> (status: String, attempts: Int)? {
+    /// What the ledger knows of an inbox file by content: its status and attempts.
+    public func inboxFile(_ fingerprint: String) throws -> (status: InboxFileStatus, attempts: Int)? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT status, attempts FROM inbox_files WHERE fingerprint = ?", arguments: [fingerprint]).map { ($0["status"], $0["attempts"]) }
+            try Row.fetchOne(db, sql: "SELECT status, attempts FROM inbox_files WHERE fingerprint = ?", arguments: [fingerprint])
+                .map { (InboxFileStatus(rawValue: $0["status"]) ?? .processing, $0["attempts"]) }
         }
     }
 
-    public func recordInboxFile(_ fingerprint: String, job: String, name: String, status: String, reason: String? = nil, attempt: Bool = false) throws {
+    public func recordInboxFile(_ fingerprint: String, job: Job, name: String, status: InboxFileStatus, reason: String? = nil, attempt: Bool = false) throws {
         try db.write { db in
             try db.execute(sql: """
                 INSERT INTO inbox_files(fingerprint, job, name, status, attempts, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(fingerprint) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
                     attempts = inbox_files.attempts + ?, updated_at = excluded.updated_at
-                """, arguments: [fingerprint, job, name, status, attempt ? 1 : 0, reason, Self.timestamp(Date()), attempt ? 1 : 0])
+                """, arguments: [fingerprint, job.rawValue, name, status.rawValue, attempt ? 1 : 0, reason, Self.timestamp(Date()), attempt ? 1 : 0])
         }
     }
 }

@@ -17,7 +17,7 @@ public struct RemoteFileRecord: Sendable, Equatable {
     }
 
     public var remotePath: String
-    public var job: String
+    public var job: Job
     public var size: UInt64
     public var mtime: UInt64
     public var status: Status
@@ -33,7 +33,7 @@ extension Ledger {
             var records: [String: RemoteFileRecord] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM remote_files") {
                 let status = RemoteFileRecord.Status(rawValue: row["status"]) ?? .seen
-                let record = RemoteFileRecord(remotePath: row["remote_path"], job: row["job"], size: UInt64(row["size"] as Int64), mtime: UInt64(row["mtime"] as Int64),
+                let record = RemoteFileRecord(remotePath: row["remote_path"], job: Job(rawValue: row["job"]) ?? .inventory, size: UInt64(row["size"] as Int64), mtime: UInt64(row["mtime"] as Int64),
                                               status: status, localName: row["local_name"], seenSince: row["seen_since"])
                 records[record.remotePath] = record
             }
@@ -42,13 +42,13 @@ extension Ledger {
     }
 
     /// Records a listing's view of a file (a new file, or one whose size or time changed).
-    public func recordRemoteSeen(_ path: String, job: String, size: UInt64, mtime: UInt64, at date: Date = Date()) throws {
+    public func recordRemoteSeen(_ path: String, job: Job, size: UInt64, mtime: UInt64, at date: Date = Date()) throws {
         try db.write { db in
             try db.execute(sql: """
                 INSERT INTO remote_files(remote_path, job, size, mtime, status, seen_since, updated_at) VALUES (?, ?, ?, ?, 'seen', ?, ?)
                 ON CONFLICT(remote_path) DO UPDATE SET job = excluded.job, size = excluded.size, mtime = excluded.mtime,
                     status = 'seen', local_name = NULL, seen_since = excluded.seen_since, updated_at = excluded.updated_at
-                """, arguments: [path, job, Int64(size), Int64(mtime), date.timeIntervalSince1970, Self.timestamp(date)])
+                """, arguments: [path, job.rawValue, Int64(size), Int64(mtime), date.timeIntervalSince1970, Self.timestamp(date)])
         }
     }
 
@@ -74,18 +74,18 @@ extension Ledger {
 
     /// Records that `localName` is being uploaded as `remotePath`: `writing` its temporary, then
     /// `renaming` it (so after a crash the temporary's presence tells whether the rename happened).
-    public func recordUpload(_ localName: String, as remotePath: String, status: String) throws {
+    public func recordUpload(_ localName: String, as remotePath: String, status: UploadStatus) throws {
         try db.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO remote_uploads(local_name, remote_path, status, started_at) VALUES (?, ?, ?, ?)",
-                           arguments: [localName, remotePath, status, Self.timestamp(Date())])
+                           arguments: [localName, remotePath, status.rawValue, Self.timestamp(Date())])
         }
     }
 
     /// Where an unfinished upload of `localName` was going, and how far it got.
-    public func upload(_ localName: String) throws -> (remotePath: String, status: String)? {
+    public func upload(_ localName: String) throws -> (remotePath: String, status: UploadStatus)? {
         try db.read { db in
             try Row.fetchOne(db, sql: "SELECT remote_path, status FROM remote_uploads WHERE local_name = ?", arguments: [localName])
-                .map { ($0["remote_path"], $0["status"]) }
+                .map { ($0["remote_path"], UploadStatus(rawValue: $0["status"]) ?? .writing) }
         }
     }
 

@@ -138,16 +138,16 @@ public final class Ledger: Sendable {
     // MARK: Runs
 
     /// Records the start of a job run; returns its id.
-    public func startRun(job: String, at date: Date = Date()) throws -> Int64 {
+    public func startRun(job: Job, at date: Date = Date()) throws -> Int64 {
         try db.write { db in
-            try db.execute(sql: "INSERT INTO runs(job, started_at) VALUES (?, ?)", arguments: [job, Self.timestamp(date)])
+            try db.execute(sql: "INSERT INTO runs(job, started_at) VALUES (?, ?)", arguments: [job.rawValue, Self.timestamp(date)])
             return db.lastInsertedRowID
         }
     }
 
-    public func finishRun(_ id: Int64, outcome: String, summary: String, at date: Date = Date()) throws {
+    public func finishRun(_ id: Int64, outcome: JobOutcome, summary: String, at date: Date = Date()) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE runs SET finished_at = ?, outcome = ?, summary = ? WHERE id = ?", arguments: [Self.timestamp(date), outcome, summary, id])
+            try db.execute(sql: "UPDATE runs SET finished_at = ?, outcome = ?, summary = ? WHERE id = ?", arguments: [Self.timestamp(date), outcome.rawValue, summary, id])
         }
     }
 

@@ -15,7 +15,7 @@ final class RemoteInbox: @unchecked Sendable {
     let settings: SFTPSettings
     /// The job's local inbox: its patterns, settle time and done marker, and `processing/`.
     let inbox: Inbox
-    let job: String
+    let job: Job
     let ledger: Ledger
     let logger: Logger
     /// Whether `fetch` may wait (up to the settle time) for a second listing; `watch` does not
@@ -23,7 +23,7 @@ final class RemoteInbox: @unchecked Sendable {
     let waitToSettle: Bool
     private(set) var report = SFTPReport()
 
-    init(location: SFTPLocation, settings: SFTPSettings, inbox: Inbox, job: String, ledger: Ledger, logger: Logger, waitToSettle: Bool = true) {
+    init(location: SFTPLocation, settings: SFTPSettings, inbox: Inbox, job: Job, ledger: Ledger, logger: Logger, waitToSettle: Bool = true) {
         connection = SFTPConnection(location)
         self.settings = settings
         self.inbox = inbox

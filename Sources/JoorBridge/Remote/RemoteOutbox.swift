@@ -58,23 +58,23 @@ final class RemoteOutbox: @unchecked Sendable {
     private func upload(_ name: String) throws {
         let local = outbox.directory + "/" + name
         var target: String
-        if let started = try ledger.upload(name), started.status == "renaming" {
+        if let started = try ledger.upload(name), started.status == .renaming {
             // A crash after the temporary was written: if it is still there, the rename did not happen.
             target = started.remotePath
             let temporary = SFTPClient.temporary(for: target)
             let pending = try connection.perform { client throws(SFTPError) in try client.stat(temporary) != nil }
             if pending {
                 target = try freeName(target)
-                try ledger.recordUpload(name, as: target, status: "renaming")
+                try ledger.recordUpload(name, as: target, status: .renaming)
                 try connection.perform { client throws(SFTPError) in try client.rename(temporary, to: target) }
             }
         } else {
             target = try freeName(folder + "/" + name)
             let temporary = SFTPClient.temporary(for: target)
-            try ledger.recordUpload(name, as: target, status: "writing")
+            try ledger.recordUpload(name, as: target, status: .writing)
             try connection.perform { client throws(SFTPError) in try client.put(local, to: temporary) }
             CrashPoint.hit("sftp temporary uploaded")
-            try ledger.recordUpload(name, as: target, status: "renaming")
+            try ledger.recordUpload(name, as: target, status: .renaming)
             try connection.perform { client throws(SFTPError) in try client.rename(temporary, to: target) }
             CrashPoint.hit("sftp upload renamed")
         }
