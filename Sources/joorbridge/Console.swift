@@ -22,7 +22,7 @@ enum Console {
     /// or prints every problem and exits 78.
     static func loadConfig(_ explicit: String?) throws -> BridgeConfig {
         do { return try BridgeConfig.load(path: BridgeConfig.resolvePath(explicit)) } catch {
-            for problem in error.errors { Console.error(problem.description) }
+            for problem in error.problems { Console.error(problem.description) }
             throw ExitStatus.config.exitCode
         }
     }

@@ -13,7 +13,15 @@ struct ConfigTests {
     }
 
     func errors(_ text: String, env: [String: String] = [:]) -> [MappingError] {
-        do { _ = try load(text, env: env); return [] } catch let error as MappingErrors { return error.errors } catch { return [] }
+        do {
+            _ = try load(text, env: env)
+            return []
+        } catch let error as ConfigError {
+            return error.problems
+        } catch {
+            Issue.record("not a config error: \(error)")
+            return []
+        }
     }
 
     @Test func sftpFoldersAndTheirSection() throws {
@@ -28,17 +36,17 @@ struct ConfigTests {
         #expect(config.folders.outbox == dir.url.appendingPathComponent("staging").standardizedFileURL.path)
         #expect(config.sftp?.keyFile == dir.url.appendingPathComponent("keys/id_ed25519").standardizedFileURL.path)
         #expect(config.sftp?.afterDownload == .delete)
-        let keyless = #expect(throws: MappingErrors.self) { try config.sftpLocation(config.folders.remoteInbox!, environment: ["KEY_PASS": "s3cret"]) }
+        let keyless = #expect(throws: ConfigError.self) { try config.sftpLocation(config.folders.remoteInbox!, environment: ["KEY_PASS": "s3cret"]) }
         #expect(keyless?.description.contains("cannot be read") == true, "a missing key is a config problem (exit 78), found before connecting")
         try dir.write("keys/id_ed25519", text: "not really a key\n")
         chmod(dir.path("keys/id_ed25519"), 0o644)
-        let open = #expect(throws: MappingErrors.self) { try config.sftpLocation(config.folders.remoteInbox!, environment: ["KEY_PASS": "s3cret"]) }
+        let open = #expect(throws: ConfigError.self) { try config.sftpLocation(config.folders.remoteInbox!, environment: ["KEY_PASS": "s3cret"]) }
         #expect(open?.description.contains("chmod 600") == true, "a key others can read is refused, as OpenSSH does")
         chmod(dir.path("keys/id_ed25519"), 0o600)
         let location = try config.sftpLocation(config.folders.remoteInbox!, environment: ["KEY_PASS": "s3cret"])
         #expect(location.host == "files.example.com" && location.port == 2222 && location.user == "wms" && location.path == "/exports")
         #expect(location.passphrase == "s3cret" && location.hostKeySHA256 == pin && location.timeoutSeconds == 20)
-        let missing = #expect(throws: MappingErrors.self) { try config.sftpLocation(config.folders.remoteOutbox!, environment: [:]) }
+        let missing = #expect(throws: ConfigError.self) { try config.sftpLocation(config.folders.remoteOutbox!, environment: [:]) }
         #expect(missing?.description.contains("set the environment variable KEY_PASS") == true)
 
         #expect(errors("version: 1\nfolders: { inbox: \"sftp://wms@h/x\" }\n").contains { $0.line == 2 && $0.message.contains("needs an sftp: section") })
@@ -105,7 +113,7 @@ struct ConfigTests {
         chmod(tokenPath, 0o644)
         try dir.write("joorbridge.yml", text: "version: 1\njoor: { token_file: token }\n")
         let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: [:])
-        let error = #expect(throws: MappingErrors.self) { try config.loadToken(environment: [:]) }
+        let error = #expect(throws: ConfigError.self) { try config.loadToken(environment: [:]) }
         #expect(error?.description.contains("chmod 600") == true)
         chmod(tokenPath, 0o600)
         #expect(try config.loadToken(environment: [:]).value == "abc123")
@@ -122,19 +130,19 @@ struct ConfigTests {
         #expect(try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path]).value == "from-credential")
         #expect(try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path, "MY_JOOR_TOKEN": "from-env"]).value == "from-env")
         chmod(file, 0o644)
-        let error = #expect(throws: MappingErrors.self) { try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path]) }
+        let error = #expect(throws: ConfigError.self) { try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path]) }
         #expect(error?.description.contains("the systemd credential joor-token") == true)
-        let none = #expect(throws: MappingErrors.self) { try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path("elsewhere")]) }
+        let none = #expect(throws: ConfigError.self) { try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path("elsewhere")]) }
         #expect(none?.description.contains("LoadCredential=joor-token:FILE") == true)
         // An empty credential counts as none.
         try credentials.write("joor-token", text: "")
-        let empty = #expect(throws: MappingErrors.self) { try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path]) }
+        let empty = #expect(throws: ConfigError.self) { try config.loadToken(environment: ["CREDENTIALS_DIRECTORY": credentials.path]) }
         #expect(empty?.description.contains("set the environment variable MY_JOOR_TOKEN") == true)
     }
 
     @Test func missingTokenSaysWhichVariable() throws {
         let (config, _) = try load("version: 1\njoor: { token_env: MY_JOOR_TOKEN }\n")
-        let error = #expect(throws: MappingErrors.self) { try config.loadToken(environment: [:]) }
+        let error = #expect(throws: ConfigError.self) { try config.loadToken(environment: [:]) }
         #expect(error?.description.contains("set the environment variable MY_JOOR_TOKEN") == true)
     }
 
@@ -145,7 +153,7 @@ struct ConfigTests {
           api: v4
           v4: { client_id: brand-client, username: ops@brand.example, account: "42" }
         """)
-        #expect(config.joor.productsAPI == "v4")
+        #expect(config.joor.productsAPI == .v4)
         let credentials = try config.loadV4Credentials(environment: ["JOOR_CLIENT_SECRET": "s", "JOOR_PASSWORD": "p"])
         #expect(credentials?.account == "42" && credentials?.clientSecret.value == "s")
         #expect(errors("version: 1\njoor: { api: v4 }\n").contains { $0.message.contains("joor.api: v4 needs joor.v4") })

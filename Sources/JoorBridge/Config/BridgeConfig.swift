@@ -22,10 +22,18 @@ public struct BridgeConfig: Sendable {
         /// How long one attempt to connect to JOOR may take; after 3 failed attempts the run ends
         /// as unavailable (so at most 3 × this + 1.5 s when JOOR cannot be reached).
         public var connectTimeoutSeconds = 10.0
-        /// Which JOOR API creates products: `v2` (bulk-style jobs) or `v4` (products, SKUs, prices).
-        public var productsAPI = "v2"
+        /// Which JOOR API creates products.
+        public var productsAPI = ProductsAPI.v2
         /// v4 credentials: secrets come from environment variables, never from the file.
         public var v4: V4Settings?
+    }
+
+    /// Which JOOR API creates and updates products.
+    public enum ProductsAPI: String, Sendable, CaseIterable {
+        /// Bulk-style jobs (`POST /v2/bulk-style`, then the job's status).
+        case v2
+        /// Products, SKUs and prices (`/v4/products`, `/v4/skus`, `/v4/prices`) after an OAuth login.
+        case v4
     }
 
     public struct V4Settings: Sendable {
@@ -89,15 +97,15 @@ public struct BridgeConfig: Sendable {
     }
 
     /// Reads and validates a config file (every problem is reported at once).
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(MappingErrors) -> BridgeConfig {
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> BridgeConfig {
         let raw: String
         do { raw = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw MappingErrors([MappingError(path: path, message: "cannot read the config file: \((error as NSError).localizedDescription); create one with `joorbridge init`")])
+            throw .invalid(MappingErrors([MappingError(path: path, message: "cannot read the config file: \((error as NSError).localizedDescription); create one with `joorbridge init`")]))
         }
         let reader = YAMLReader(path: path)
         let text = interpolate(raw, environment: environment, reader: reader)
         let config = ConfigParser(reader: reader, path: path).parse(text)
-        if reader.hasErrors || config == nil { throw MappingErrors(reader.problems) }
+        if reader.hasErrors || config == nil { throw .invalid(MappingErrors(reader.problems)) }
         return config!
     }
 

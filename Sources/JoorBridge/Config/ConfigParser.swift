@@ -106,7 +106,9 @@ struct ConfigParser {
                 reader.error(node, "joor.connect_timeout_seconds must be a number of seconds between 1 and 120")
             }
         }
-        if let api = object["api"].flatMap({ reader.choice($0, "joor.api", ["v2", "v4"]) }) { joor.productsAPI = api }
+        if let api = object["api"].flatMap({ reader.choice($0, "joor.api", BridgeConfig.ProductsAPI.allCases.map(\.rawValue)) }) {
+            joor.productsAPI = BridgeConfig.ProductsAPI(rawValue: api)!
+        }
         if let v4 = reader.object(object["v4"], "joor.v4") {
             reader.checkKeys(v4, allowed: Keys.v4)
             func text(_ key: String, _ fallback: String? = nil) -> String? {
@@ -123,7 +125,7 @@ struct ConfigParser {
                 joor.v4 = .init(clientID: id, clientSecretEnv: secret, username: user, passwordEnv: password, account: account)
             }
         }
-        if joor.productsAPI == "v4" && joor.v4 == nil {
+        if joor.productsAPI == .v4 && joor.v4 == nil {
             reader.error(object["api"], "joor.api: v4 needs joor.v4: { client_id, username, client_secret_env, password_env } and the account id (joor.account)")
         }
         return joor

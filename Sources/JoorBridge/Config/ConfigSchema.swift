@@ -62,7 +62,7 @@ public enum ConfigSchema {
             "credit_window_seconds": .number("The credit window."),
             "request_timeout_seconds": .number("Per request."),
             "connect_timeout_seconds": .number("One attempt to connect (1–120, default 10); 3 attempts, then the run ends as JOOR unreachable."),
-            "api": .choice(["v2", "v4"], "Which JOOR API creates products."),
+            "api": .choice(BridgeConfig.ProductsAPI.allCases.map(\.rawValue), "Which JOOR API creates products."),
             "v4": .object(keys: Keys.v4, shapes: [
                 "client_id": .scalar("The v4 OAuth client id."),
                 "client_secret_env": .scalar("The environment variable holding the client secret (default JOOR_CLIENT_SECRET)."),

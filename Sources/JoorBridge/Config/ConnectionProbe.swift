@@ -56,7 +56,7 @@ extension BridgeConfig {
         let client: JoorClient
         do {
             let token = try loadToken(environment: environment)
-            let v4 = joor.productsAPI == "v4" ? try loadV4Credentials(environment: environment) : nil
+            let v4 = joor.productsAPI == .v4 ? try loadV4Credentials(environment: environment) : nil
             client = makeClient(token: token, v4: v4, logger: logger)
         } catch {
             v2.problem = "\(error)"
@@ -71,7 +71,7 @@ extension BridgeConfig {
                 : "\(error)"
         }
         probes.append(v2)
-        if joor.productsAPI == "v4", let v4 = joor.v4 {
+        if joor.productsAPI == .v4, let v4 = joor.v4 {
             var probe = ConnectionProbe(role: "JOOR v4 (products)", url: endpoint.v4)
             do throws(JoorAPIError) {
                 probe = Self.judge(probe, ResponseShape.v4(try await client.productsReply()), credential: "the v4 login (client_id \(v4.clientID), username \(v4.username))", items: "product")

@@ -41,21 +41,22 @@ public struct SFTPSettings: Sendable {
 
 extension BridgeConfig {
     /// The remote folder at `url` with the `sftp:` settings and the key's passphrase.
-    public func sftpLocation(_ url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(MappingErrors) -> SFTPLocation {
+    public func sftpLocation(_ url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> SFTPLocation {
         guard let settings = sftp, var location = SFTPLocation(url: url, keyFile: settings.keyFile) else {
-            throw MappingErrors([MappingError(path: path, message: "\(url) needs an sftp: section with key_file and host_key_sha256 (or known_hosts)")])
+            throw .missingSFTPSection(config: path, url: url)
         }
         // Like OpenSSH: a private key others can read is refused (and so is one that is not there).
         var info = stat()
         guard stat(settings.keyFile, &info) == 0, access(settings.keyFile, R_OK) == 0 else {
-            throw MappingErrors([MappingError(path: path, message: "sftp.key_file \(settings.keyFile) cannot be read; create a key with `ssh-keygen -t ed25519 -f \(settings.keyFile)` and give the server its .pub")])
+            throw .unusableSecretFile(config: path, what: "sftp.key_file \(settings.keyFile)", file: settings.keyFile,
+                                      problem: .unreadable(hint: "create a key with `ssh-keygen -t ed25519 -f \(settings.keyFile)` and give the server its .pub"))
         }
         if info.st_mode & 0o077 != 0 {
-            throw MappingErrors([MappingError(path: path, message: "sftp.key_file \(settings.keyFile) can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))); run: chmod 600 \(settings.keyFile)")])
+            throw .unusableSecretFile(config: path, what: "sftp.key_file \(settings.keyFile)", file: settings.keyFile, problem: .exposed(mode: info.st_mode))
         }
         if let name = settings.passphraseEnv {
             guard let passphrase = environment[name], !passphrase.isEmpty else {
-                throw MappingErrors([MappingError(path: path, message: "the SFTP key's passphrase is missing: set the environment variable \(name)")])
+                throw .missingPassphrase(config: path, variable: name)
             }
             location.passphrase = passphrase
         }

@@ -14,18 +14,16 @@ extension BridgeConfig {
         var errors: [MappingError] = [], warnings: [MappingError] = []
         func warn(_ message: String) { warnings.append(MappingError(path: path, message: message, isWarning: true)) }
         do { _ = try loadToken(environment: environment) } catch {
-            if joor.tokenFile != nil { errors += error.errors } else { warn("\(error.errors.first?.message ?? "the JOOR API token is missing") — run needs it in its environment") }
+            if error.isMissingEnvironmentSecret { warn("\(error.problems[0].message) — run needs it in its environment") } else { errors += error.problems }
         }
-        if joor.productsAPI == "v4", products?.enabled == true {
+        if joor.productsAPI == .v4, products?.enabled == true {
             do { _ = try loadV4Credentials(environment: environment) } catch {
-                warn("\(error.errors.first?.message ?? "the v4 secrets are missing") — run needs them in its environment")
+                warn("\(error.problems[0].message) — run needs them in its environment")
             }
         }
         for url in [folders.remoteInbox, folders.remoteOutbox].compactMap({ $0 }) {
             do { _ = try sftpLocation(url, environment: environment) } catch {
-                for problem in error.errors {
-                    if problem.message.contains("passphrase is missing") { warn(problem.message + " — run needs it in its environment") } else { errors.append(problem) }
-                }
+                if error.isMissingEnvironmentSecret { warn("\(error.problems[0].message) — run needs it in its environment") } else { errors += error.problems }
             }
         }
         var local = [("folders.processing", folders.processing), ("folders.archive", folders.archive), ("folders.error", folders.error),

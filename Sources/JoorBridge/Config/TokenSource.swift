@@ -11,7 +11,7 @@ extension BridgeConfig {
 
     /// The JOOR API token: from `token_file` (refused if others can read it), else the environment
     /// variable `token_env`, else the systemd credential ``tokenCredential``.
-    public func loadToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(MappingErrors) -> Secret {
+    public func loadToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Secret {
         if let file = joor.tokenFile {
             return try readToken(file, what: "joor.token_file \(file)")
         }
@@ -23,20 +23,20 @@ extension BridgeConfig {
            let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + Self.tokenCredential))?[.size] as? Int, size > 0 {
             return try readToken(directory + "/" + Self.tokenCredential, what: "the systemd credential \(Self.tokenCredential) (\(directory)/\(Self.tokenCredential))")
         }
-        throw MappingErrors([MappingError(path: path, message: "the JOOR API token is missing: set the environment variable \(joor.tokenEnv) (or use joor.token_file, or LoadCredential=\(Self.tokenCredential):FILE in the systemd unit)")])
+        throw .missingToken(config: path, variable: joor.tokenEnv, credential: Self.tokenCredential)
     }
 
     /// A token file: private to its owner and not empty; the token is its text, trimmed.
-    private func readToken(_ file: String, what: String) throws(MappingErrors) -> Secret {
+    private func readToken(_ file: String, what: String) throws(ConfigError) -> Secret {
         var info = stat()
         guard stat(file, &info) == 0 else {
-            throw MappingErrors([MappingError(path: path, message: "\(what) cannot be read; create it with the token on one line, mode 600")])
+            throw .unusableSecretFile(config: path, what: what, file: file, problem: .unreadable(hint: "create it with the token on one line, mode 600"))
         }
         if info.st_mode & 0o077 != 0 {
-            throw MappingErrors([MappingError(path: path, message: "\(what) can be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))); run: chmod 600 \(file)")])
+            throw .unusableSecretFile(config: path, what: what, file: file, problem: .exposed(mode: info.st_mode))
         }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw MappingErrors([MappingError(path: path, message: "\(what) is empty")])
+            throw .unusableSecretFile(config: path, what: what, file: file, problem: .empty)
         }
         return Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -48,10 +48,10 @@ extension BridgeConfig {
     }
 
     /// v4 credentials, with their secrets read from the environment.
-    public func loadV4Credentials(environment: [String: String] = ProcessInfo.processInfo.environment) throws(MappingErrors) -> V4Credentials? {
+    public func loadV4Credentials(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> V4Credentials? {
         guard let v4 = joor.v4 else { return nil }
         guard let secret = environment[v4.clientSecretEnv], !secret.isEmpty, let password = environment[v4.passwordEnv], !password.isEmpty else {
-            throw MappingErrors([MappingError(path: path, message: "joor.v4 needs the environment variables \(v4.clientSecretEnv) and \(v4.passwordEnv)")])
+            throw .missingV4Secrets(config: path, clientSecretVariable: v4.clientSecretEnv, passwordVariable: v4.passwordEnv)
         }
         return V4Credentials(clientID: v4.clientID, clientSecret: Secret(secret), username: v4.username, password: Secret(password), account: v4.account)
     }

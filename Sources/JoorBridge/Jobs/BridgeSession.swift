@@ -137,7 +137,7 @@ struct BridgeSession {
             summary.outcome = .failed
             summary.error = "\(error)"
             switch error {
-            case is MappingErrors: status = .invalidConfig
+            case is ConfigError: status = .invalidConfig
             case let api as JoorAPIError where api.isUnavailable: status = .unavailable
             default: status = .partial  // OrdersJobError, a JOOR error about this request, a disk: the job's own failure
             }
@@ -163,7 +163,7 @@ struct BridgeSession {
                            waitToSettle: options.waitForRemoteFiles)
     }
 
-    private func missingSection(_ job: Job) -> MappingErrors {
-        MappingErrors([MappingError(path: config.path, message: "the config has no \(job): section")])
+    private func missingSection(_ job: Job) -> ConfigError {
+        .missingSection(config: config.path, job: job)
     }
 }

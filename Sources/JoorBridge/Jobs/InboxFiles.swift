@@ -18,10 +18,10 @@ struct InboxFiles {
     var others: [Inbox.Settings] = []
 
     /// Loads the job's mapping, refusing one of another kind.
-    static func mapping(_ path: String, kind: MappingKind, job: Job) throws -> InboundMapping {
-        let file = try MappingFile.load(path: path)
+    static func mapping(_ path: String, kind: MappingKind, job: Job) throws(ConfigError) -> InboundMapping {
+        let file = try MappingFile.load(configured: path)
         guard case .inbound(let inbound) = file.body, file.kind == kind else {
-            throw MappingErrors([MappingError(path: path, message: "this is a \(file.kind.rawValue) mapping; the \(job) job needs a \(kind.rawValue) mapping")])
+            throw .wrongMappingKind(mapping: path, found: file.kind, needed: kind, job: job)
         }
         return inbound
     }

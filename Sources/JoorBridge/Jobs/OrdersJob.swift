@@ -72,10 +72,10 @@ public struct OrdersJob: Sendable {
         routes = try OrderRoute.build(settings, outboxDirectory: outboxDirectory, uploadsOutbox: uploadsOutbox)
     }
 
-    static func outbound(_ path: String, expecting kind: MappingKind) throws -> OutboundMapping {
-        let file = try MappingFile.load(path: path)
+    static func outbound(_ path: String, expecting kind: MappingKind) throws(ConfigError) -> OutboundMapping {
+        let file = try MappingFile.load(configured: path)
         guard case .outbound(let mapping) = file.body, file.kind == kind else {
-            throw MappingErrors([MappingError(path: path, message: "this is a \(file.kind.rawValue) mapping; the orders job needs a \(kind.rawValue) mapping here")])
+            throw .wrongMappingKind(mapping: path, found: file.kind, needed: kind, job: .orders)
         }
         return mapping
     }

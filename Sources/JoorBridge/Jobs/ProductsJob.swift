@@ -31,15 +31,15 @@ public struct ProductsJob: Sendable {
     }
 
     public let settings: ProductsSettings
-    /// `v2` (bulk-style jobs) or `v4` (products, SKUs, prices).
-    public let api: String
+    /// Which JOOR API the styles go through.
+    public let api: BridgeConfig.ProductsAPI
     let client: JoorClient
     let ledger: Ledger
     let inbox: Inbox
     let mapping: InboundMapping
     let logger: Logger
 
-    public init(settings: ProductsSettings, api: String, folders: BridgeConfig.Folders, client: JoorClient, ledger: Ledger, logger: Logger) throws {
+    public init(settings: ProductsSettings, api: BridgeConfig.ProductsAPI, folders: BridgeConfig.Folders, client: JoorClient, ledger: Ledger, logger: Logger) throws {
         self.settings = settings
         self.api = api
         self.client = client
@@ -158,7 +158,7 @@ public struct ProductsJob: Sendable {
     /// Sends one batch; returns the styles JOOR refused (with its reason) and those whose outcome
     /// JOOR's answer did not tell.
     private func push(_ batch: [Style], _ report: inout Report) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: Set<String>) {
-        if api == "v4" {
+        if api == .v4 {
             report.requests += 1
             return (try await client.pushStylesV4(batch).failed, [])
         }
@@ -215,7 +215,7 @@ public struct ProductsJob: Sendable {
         let styles = try changed(assembler, full: full, &report)
         for batch in styles.chunked(settings.batchSize) {
             report.requests += 1
-            if api == "v4" {
+            if api == .v4 {
                 let body = try JSONEncoder().encode(JSONValue.array(batch.map { V4Payloads.product($0) }))
                 print(.request(endpoint: "POST /v4/products/bulk_create (then SKUs and prices, with the ids JOOR answers)", body: body))
             } else {

@@ -67,7 +67,7 @@ struct Check: AsyncParsableCommand {
                 }
             } catch {
                 failed = true
-                for problem in error.errors { Console.error(problem.description) }
+                for problem in error.problems { Console.error(problem.description) }
             }
         }
         for path in paths {

@@ -26,7 +26,7 @@ struct Status: ParsableCommand {
         let path = BridgeConfig.resolvePath(config)
         let settings: BridgeConfig
         do { settings = try BridgeConfig.load(path: path, environment: ProcessInfo.processInfo.environment) } catch {
-            for problem in error.errors { Console.error(problem.description) }
+            for problem in error.problems { Console.error(problem.description) }
             throw ExitStatus.config.exitCode
         }
         let report = try StatusReport.read(config: settings)
