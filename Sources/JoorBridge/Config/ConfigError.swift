@@ -27,7 +27,7 @@ public enum ConfigError: Error, Sendable, CustomStringConvertible {
     public enum SecretFileProblem: Sendable, Equatable {
         /// Not there, or not readable by this user; `hint` says how to create it.
         case unreadable(hint: String)
-        /// Other users may read it (`mode` is its permission bits).
+        /// Other users may read it (`mode`: its permission bits, `0o644`).
         case exposed(mode: mode_t)
         /// It holds nothing but white space.
         case empty
@@ -56,7 +56,7 @@ public enum ConfigError: Error, Sendable, CustomStringConvertible {
             switch problem {
             case .unreadable(let hint): [MappingError(path: config, message: "\(what) cannot be read; \(hint)")]
             case .exposed(let mode):
-                [MappingError(path: config, message: "\(what) can be read by other users (mode \(String(mode & 0o777, radix: 8))); run: chmod 600 \(file)")]
+                [MappingError(path: config, message: "\(what) can be read by other users (mode \(String(mode, radix: 8))); run: chmod 600 \(file)")]
             case .empty: [MappingError(path: config, message: "\(what) is empty")]
             }
         case .missingSFTPSection(let config, let url):

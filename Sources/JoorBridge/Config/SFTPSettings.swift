@@ -46,13 +46,12 @@ extension BridgeConfig {
             throw .missingSFTPSection(config: path, url: url)
         }
         // Like OpenSSH: a private key others can read is refused (and so is one that is not there).
-        var info = stat()
-        guard stat(settings.keyFile, &info) == 0, access(settings.keyFile, R_OK) == 0 else {
+        guard let status = FileSystem.status(settings.keyFile), FileSystem.isReadable(settings.keyFile) else {
             throw .unusableSecretFile(config: path, what: "sftp.key_file \(settings.keyFile)", file: settings.keyFile,
                                       problem: .unreadable(hint: "create a key with `ssh-keygen -t ed25519 -f \(settings.keyFile)` and give the server its .pub"))
         }
-        if info.st_mode & 0o077 != 0 {
-            throw .unusableSecretFile(config: path, what: "sftp.key_file \(settings.keyFile)", file: settings.keyFile, problem: .exposed(mode: info.st_mode))
+        if status.isSharedWithOthers {
+            throw .unusableSecretFile(config: path, what: "sftp.key_file \(settings.keyFile)", file: settings.keyFile, problem: .exposed(mode: status.permissions))
         }
         if let name = settings.passphraseEnv {
             guard let passphrase = environment[name], !passphrase.isEmpty else {

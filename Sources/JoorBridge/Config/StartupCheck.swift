@@ -42,11 +42,11 @@ extension BridgeConfig {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
             if !isDirectory.boolValue { return "is a file, not a folder" }
-            return access(folder, W_OK | X_OK) == 0 ? nil : "is not writable by this user; fix its owner or mode"
+            return FileSystem.isWritableFolder(folder) ? nil : "is not writable by this user; fix its owner or mode"
         }
         // Not there yet: run creates it, if its nearest existing parent is writable.
         var parent = URL(fileURLWithPath: folder).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: parent.path), parent.path != "/" { parent.deleteLastPathComponent() }
-        return access(parent.path, W_OK | X_OK) == 0 ? nil : "does not exist, and \(parent.path) is not writable to create it"
+        return FileSystem.isWritableFolder(parent.path) ? nil : "does not exist, and \(parent.path) is not writable to create it"
     }
 }

@@ -28,12 +28,11 @@ extension BridgeConfig {
 
     /// A token file: private to its owner and not empty; the token is its text, trimmed.
     private func readToken(_ file: String, what: String) throws(ConfigError) -> Secret {
-        var info = stat()
-        guard stat(file, &info) == 0 else {
+        guard let status = FileSystem.status(file) else {
             throw .unusableSecretFile(config: path, what: what, file: file, problem: .unreadable(hint: "create it with the token on one line, mode 600"))
         }
-        if info.st_mode & 0o077 != 0 {
-            throw .unusableSecretFile(config: path, what: what, file: file, problem: .exposed(mode: info.st_mode))
+        if status.isSharedWithOthers {
+            throw .unusableSecretFile(config: path, what: what, file: file, problem: .exposed(mode: status.permissions))
         }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw .unusableSecretFile(config: path, what: what, file: file, problem: .empty)

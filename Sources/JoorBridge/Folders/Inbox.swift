@@ -86,12 +86,11 @@ public struct Inbox: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: inbox)) ?? []
         let markers = Set(names.filter { name in settings.doneMarker.map { name.hasSuffix($0) } ?? false })
         for name in names where matches(name) && !markers.contains(name) {
-            var info = stat()
-            guard stat(inbox + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+            guard let status = FileSystem.status(inbox + "/" + name), status.isRegularFile else { continue }
+            let modified = Date(timeIntervalSince1970: status.modified)
             if let marker = settings.doneMarker, !markers.contains(name + marker) { waiting.append(name); continue }
             if now.timeIntervalSince(modified) < settings.settleSeconds { waiting.append(name); continue }
-            ready.append(Candidate(name: name, size: Int(info.st_size), modified: modified))
+            ready.append(Candidate(name: name, size: status.size, modified: modified))
         }
         return (ready.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }, waiting.sorted())
     }
@@ -102,11 +101,8 @@ public struct Inbox: Sendable {
     /// Moves a ready file (and its done marker) into `processing/`; `nil` if it vanished meanwhile.
     public func claim(_ name: String) throws -> String? {
         let target = processing + "/" + name
-        guard rename(inbox + "/" + name, target) == 0 else {
-            if errno == ENOENT { return nil }
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: inbox + "/" + name, NSLocalizedDescriptionKey: "cannot claim the file: \(String(cString: strerror(errno)))"])
-        }
-        if let marker = settings.doneMarker { _ = rename(inbox + "/" + name + marker, target + marker) }
+        guard try FileSystem.rename(inbox + "/" + name, to: target, .claim) else { return nil }
+        if let marker = settings.doneMarker { _ = try? FileSystem.rename(inbox + "/" + name + marker, to: target + marker) }
         return target
     }
 
@@ -146,17 +142,13 @@ public struct Inbox: Sendable {
 
     /// A file's modification time (seconds since 1970, with fractions), or 0 if it is not there.
     static func modificationTime(_ path: String) -> Double {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return 0 }
-        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        FileSystem.status(path)?.modified ?? 0
     }
 
     /// A 128-bit content fingerprint of a file (two independent 64-bit hashes), read in chunks.
-    public static func fingerprint(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
-        defer { try? handle.close() }
+    public static func fingerprint(_ path: String) throws(FileSystemError) -> String {
         var a: UInt64 = 0xCBF2_9CE4_8422_2325, b: UInt64 = 0x8422_2325_CBF2_9CE4
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        try FileSystem.readChunks(path) { chunk in
             for byte in chunk {
                 a = (a ^ UInt64(byte)) &* 0x100_0000_01B3
                 b = (b &+ UInt64(byte) &+ 1) &* 0x9E37_79B9_7F4A_7C15

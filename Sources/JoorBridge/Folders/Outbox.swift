@@ -66,25 +66,7 @@ public struct Outbox: Sendable {
         if !FileManager.default.fileExists(atPath: from) {
             return  // renamed before a crash; the WMS may even have taken it already
         }
-        if link(from, to) != 0 {
-            let code = errno
-            if code == EEXIST && sameFile(from, to) {
-                // A crash came between the link and the unlink: the file is already published.
-                unlink(from)
-                try syncDirectory()
-                return
-            }
-            guard code == EPERM || code == ENOTSUP || code == EXDEV || code == EMLINK else {
-                throw FileFormatError(.io, path: to, message: code == EEXIST ? "a file with this name is already in the outbox" : "cannot publish the file: \(String(cString: strerror(code)))")
-            }
-            // The file system has no hard links: rename, after checking the name is free.
-            guard !FileManager.default.fileExists(atPath: to) else {
-                throw FileFormatError(.io, path: to, message: "a file with this name is already in the outbox")
-            }
-            guard rename(from, to) == 0 else { throw FileFormatError(.io, path: to, message: "cannot rename: \(String(cString: strerror(errno)))") }
-        } else {
-            unlink(from)
-        }
+        try FileSystem.moveWithoutReplacing(from, to: to)
         try syncDirectory()
     }
 
@@ -99,12 +81,6 @@ public struct Outbox: Sendable {
         try syncDirectory()
     }
 
-    /// Whether two paths are links to one file (same device and inode).
-    private func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat(), sb = stat()
-        return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
-    }
-
     /// Temporary files in the outbox (left by a crash).
     public func leftoverTemporaries() -> [String] {
         let prefix = tempPattern.components(separatedBy: "{name}").first ?? ""
@@ -112,10 +88,7 @@ public struct Outbox: Sendable {
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) && $0.count > prefix.count + suffix.count }
     }
 
-    public func syncDirectory() throws {
-        let fd = open(directory, O_RDONLY | O_DIRECTORY)
-        guard fd >= 0 else { throw FileFormatError(.io, path: directory, message: "cannot open the folder: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        if fsync(fd) != 0 { throw FileFormatError(.io, path: directory, message: "cannot sync the folder: \(String(cString: strerror(errno)))") }
+    public func syncDirectory() throws(FileSystemError) {
+        try FileSystem.syncFolder(directory)
     }
 }

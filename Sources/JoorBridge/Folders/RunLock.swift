@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// One joorbridge at a time per config: an exclusive `flock` on a file beside the state store.
 /// The kernel releases it when the process ends, however it ends.
@@ -16,32 +14,26 @@ public final class RunLock {
     }
 
     public let path: String
-    private var fd: Int32 = -1
+    private var file: FileDescriptor?
 
     public init(path: String) { self.path = path }
 
     /// Takes the lock at once, or throws ``Held`` naming the holder's pid.
     public func acquire() throws {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        guard let file = try FileSystem.tryLock(path) else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-            close(fd)
-            fd = -1
             throw Held(path: path, holder: holder?.isEmpty == false ? holder : nil)
         }
-        let pid = "\(getpid())\n"
-        _ = ftruncate(fd, 0)
-        _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+        self.file = file
+        _ = try? file.resize(to: 0)
+        _ = try? file.writeAll(toAbsoluteOffset: 0, Array("\(getpid())\n".utf8))
     }
 
     public func release() {
-        guard fd >= 0 else { return }
-        _ = ftruncate(fd, 0)
-        flock(fd, LOCK_UN)
-        close(fd)
-        fd = -1
+        guard let file else { return }
+        FileSystem.unlock(file)
+        self.file = nil
     }
 
     deinit { release() }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,7 +24,7 @@ struct ShellCommand {
 
     func run(input: Data, timeout: Double) -> Outcome {
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return .couldNotStart(String(cString: strerror(errno))) }
+        guard pipe(&fds) == 0 else { return .couldNotStart(Errno.current.description) }
         let (readEnd, writeEnd) = (fds[0], fds[1])
         _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
 
@@ -56,7 +57,7 @@ struct ShellCommand {
         close(readEnd)
         guard status == 0 else {
             close(writeEnd)
-            return .couldNotStart(String(cString: strerror(status)))
+            return .couldNotStart(Errno(rawValue: status).description)
         }
         // Write the input from another thread: a command that does not read it must not block us.
         let writer = Thread {

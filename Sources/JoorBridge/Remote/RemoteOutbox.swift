@@ -108,7 +108,6 @@ final class RemoteOutbox: @unchecked Sendable {
     }
 
     private func isFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        FileSystem.status(path)?.isRegularFile == true
     }
 }
