@@ -14,9 +14,11 @@ let buildCommit = ProcessInfo.processInfo.environment["JOORBRIDGE_COMMIT"].flatM
 /// Layout follows the data flow. `ls Sources` should tell a newcomer where things live:
 /// - `CLibCSV`, `CLibXML2`: the two C libraries, wrapped as SwiftPM system-library targets.
 /// - `FileFormats`: streaming CSV and XML readers and writers, and text encodings.
-/// - `JoorModels`: JOOR's data as value types (orders, inventory and style payloads), JSON/XML parsing.
+/// - `JoorModels`: JOOR's data as value types (orders, inventory and style payloads), JSON parsing;
+///   pure Swift, no C library.
 /// - `Mapping`: the declarative mapping language: YAML → compiled rules → converted records and files.
-/// - `JoorAPI`: the JOOR HTTP client (auth, paging, credit budget, retries).
+/// - `JoorAPI`: the JOOR HTTP client (auth, paging, credit budget, retries) and the XML form of
+///   JOOR's order pages.
 /// - `JoorSandbox`: a local JOOR stand-in with fault injection, for tests, demos and trials.
 /// - `JoorBridge`: the jobs (orders, inventory, products), the config, the SQLite ledger and the folders.
 /// - `joorbridge`: the command-line executable (a thin layer over the libraries).
@@ -69,8 +71,7 @@ let package = Package(
             dependencies: ["CLibCSV", "CLibXML2"]
         ),
         .target(
-            name: "JoorModels",
-            dependencies: ["FileFormats"]
+            name: "JoorModels"
         ),
         .target(
             name: "Mapping",
@@ -79,7 +80,7 @@ let package = Package(
         .target(
             name: "JoorAPI",
             dependencies: [
-                "JoorModels",
+                "JoorModels", "FileFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("JOOR orders responses")
 struct OrdersPageTests {
-    func page(_ json: String) throws -> OrdersPage { try OrdersPage.parse(Data(json.utf8)) }
+    func page(_ json: String) throws -> OrdersPage { try OrdersPage.parseJSON(Data(json.utf8)) }
 
     @Test func everyEnvelopeShapeIsAccepted() throws {
         let order = #"{"order_id": 1, "customer_code": "C", "line_items": [{"item_upc": "017", "item_quantity": "6"}]}"#

@@ -155,7 +155,7 @@ struct ConverterTests {
 
 @Suite("Outbound rendering")
 struct RendererTests {
-    static let orders = try! OrdersPage.parse(Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot.appendingPathComponent("samples/orders/joor-orders.json").path))).orders
+    static let orders = try! OrdersPage.parseJSON(Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot.appendingPathComponent("samples/orders/joor-orders.json").path))).orders
 
     func outbound(_ yaml: String) throws -> OutboundMapping {
         guard case .outbound(let mapping) = try MappingFile.compile(yaml, path: "m.yml").body else { fatalError() }

@@ -1,4 +1,3 @@
-import FileFormats
 import Foundation
 
 /// One page of a v2 orders response: the orders and the `response` envelope that tells where
@@ -47,17 +46,12 @@ public struct JoorResponseError: Error, Sendable, Equatable, CustomStringConvert
 }
 
 extension OrdersPage {
-    /// Parses an orders response in JSON or XML (chosen by the first non-blank byte).
+    /// Parses an orders response in JSON.
     ///
     /// JOOR's envelope is not fully documented, so this accepts every shape seen in the wild:
     /// `{"orders": {"response": …, "orders": [ … ]}}`, `{"orders": [ … ]}`,
     /// `{"orders": {"order": [ … ]}}`, `{"order": [ … ]}` and a bare array.
-    public static func parse(_ data: Data, sourceName: String = "JOOR response") throws(JoorResponseError) -> OrdersPage {
-        let first = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
-        return first == UInt8(ascii: "<") ? try parseXML(data, sourceName: sourceName) : try parseJSON(data, sourceName: sourceName)
-    }
-
-    static func parseJSON(_ data: Data, sourceName: String) throws(JoorResponseError) -> OrdersPage {
+    public static func parseJSON(_ data: Data, sourceName: String = "JOOR response") throws(JoorResponseError) -> OrdersPage {
         let root: JSONValue
         do { root = try JSONValue.parse(data) } catch {
             throw JoorResponseError("\(sourceName) is not valid JSON: \(error)")
@@ -80,28 +74,6 @@ extension OrdersPage {
             count: response?["count"]?.int, logID: response?["log_id"]?.text)
         if let next = response?["next_start"] { page.nextStartIsEmpty = next.int == nil && (next.text ?? "").isEmpty }
         return page
-    }
-
-    static func parseXML(_ data: Data, sourceName: String) throws(JoorResponseError) -> OrdersPage {
-        do throws(FileFormatError) {
-            var page = OrdersPage(orders: [])
-            let envelope = try XMLReader(source: MemoryByteSource(Array(data), name: sourceName), options: .init(recordPath: "//response"))
-            if let response = try envelope.next()?.element {
-                func field(_ name: String) -> String? { response.children(named: name).first?.text }
-                page.code = field("code").flatMap { Int($0) } ?? 0
-                page.comment = field("comment")
-                page.startFrom = field("start_from").flatMap { Int($0) }
-                page.nextStart = field("next_start").flatMap { Int($0) }
-                page.nextStartIsEmpty = field("next_start").map { $0.trimmingCharacters(in: .whitespaces).isEmpty } ?? false
-                page.count = field("count").flatMap { Int($0) }
-                page.logID = field("log_id")
-            }
-            let reader = try XMLReader(source: MemoryByteSource(Array(data), name: sourceName), options: .init(recordPath: "//order"))
-            while let record = try reader.next() { page.orders.append(JoorOrder(xml: record.element)) }
-            return page
-        } catch {
-            throw JoorResponseError(error.description)
-        }
     }
 }
 
@@ -130,31 +102,5 @@ extension JoorOrder {
 
     private static func texts(_ members: [String: JSONValue]) -> [String: String] {
         members.compactMapValues(\.text)
-    }
-
-    /// Builds an order from its XML element: simple children are fields, lists are wrapped.
-    init(xml order: XElement) {
-        var fields: [String: String] = [:]
-        var lines: [JoorLineItem] = []
-        var doors: [[String: String]] = []
-        var divisions: [[String: String]] = []
-        func simple(_ element: XElement) -> [String: String] {
-            var result: [String: String] = [:]
-            for child in element.children where child.children.isEmpty { result[child.name] = child.text }
-            return result
-        }
-        for child in order.children {
-            switch child.name {
-            case "line_items":
-                lines = child.children.map { line in
-                    let tags = line.children(named: "style_tags").flatMap(\.children).map(simple)
-                    return JoorLineItem(fields: simple(line), styleTags: tags)
-                }
-            case "order_doors": doors = child.children.map(simple)
-            case "order_divisions": divisions = child.children.map(simple)
-            default: if child.children.isEmpty { fields[child.name] = child.text }
-            }
-        }
-        self.init(fields: fields, lineItems: lines, doors: doors, divisions: divisions)
     }
 }

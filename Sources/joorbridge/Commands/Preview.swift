@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileFormats
 import Foundation
+import JoorAPI
 import JoorModels
 import Mapping
 
