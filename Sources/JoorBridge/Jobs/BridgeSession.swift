@@ -116,21 +116,21 @@ struct BridgeSession {
             case .inventory:
                 guard let settings = config.inventory else { throw missingSection(job) }
                 var inventory = try InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                inventory.remote = remoteInbox(for: job, inbox: inventory.inbox, options: options)
-                inventory.otherJobs = config.products.flatMap { $0.enabled ? [$0.inbox] : nil } ?? []
-                defer { summary.sftp = inventory.remote?.report }
+                inventory.files.remote = remoteInbox(for: job, inbox: inventory.inbox, options: options)
+                inventory.files.others = config.products.flatMap { $0.enabled ? [$0.inbox] : nil } ?? []
+                defer { summary.sftp = inventory.files.remote?.report }
                 let report = try await inventory.run(full: options.full, control: options.control, dryRun: options.dryRun)
                 summary.inventory = report
-                if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 || !report.filesAmbiguous.isEmpty { status = .partial }
+                if report.tally.hasProblems { status = .partial }
             case .products:
                 guard let settings = config.products else { throw missingSection(job) }
                 var products = try ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                products.remote = remoteInbox(for: job, inbox: products.inbox, options: options)
-                products.otherJobs = config.inventory.flatMap { $0.enabled ? [$0.inbox] : nil } ?? []
-                defer { summary.sftp = products.remote?.report }
+                products.files.remote = remoteInbox(for: job, inbox: products.inbox, options: options)
+                products.files.others = config.inventory.flatMap { $0.enabled ? [$0.inbox] : nil } ?? []
+                defer { summary.sftp = products.files.remote?.report }
                 let report = try await products.run(full: options.full, control: options.control, dryRun: options.dryRun)
                 summary.products = report
-                if report.rowsRejected > 0 || report.filesFailed > 0 || report.filesQuarantined > 0 || !report.filesAmbiguous.isEmpty { status = .partial }
+                if report.tally.hasProblems { status = .partial }
             }
             summary.outcome = status == .done ? .ok : .partial
         } catch {

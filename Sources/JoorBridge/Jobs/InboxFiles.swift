@@ -17,6 +17,15 @@ struct InboxFiles {
     /// The other inbox job's patterns: a file both jobs would take is taken by neither.
     var others: [Inbox.Settings] = []
 
+    /// The job's files in the config's folders (created if missing).
+    init(job: Job, folders: BridgeConfig.Folders, settings: Inbox.Settings, maxAttempts: Int, ledger: Ledger, logger: Logger) throws {
+        inbox = try Inbox(inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings)
+        self.job = job
+        self.maxAttempts = maxAttempts
+        self.ledger = ledger
+        self.logger = logger
+    }
+
     /// Loads the job's mapping, refusing one of another kind.
     static func mapping(_ path: String, kind: MappingKind, job: Job) throws(ConfigError) -> InboundMapping {
         let file = try MappingFile.load(configured: path)

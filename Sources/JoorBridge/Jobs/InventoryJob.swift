@@ -8,85 +8,53 @@ import Mapping
 /// Inventory sync: stock exports dropped into the inbox are converted by the inventory mapping
 /// and pushed to JOOR's bulk inventory, only what changed, in batches; every file is archived
 /// once, a broken one goes to `error/` with the reason, and bad rows go to `NAME.rejects.csv`.
-public struct InventoryJob: Sendable {
-    public struct Report: Sendable, Codable, Equatable {
-        public var filesArchived = 0
-        public var filesDuplicate = 0
-        public var filesFailed = 0
-        public var filesQuarantined = 0
-        public var filesWaiting: [String] = []
-        /// Files the other inbox job's patterns also match: taken by neither (a config problem).
-        public var filesAmbiguous: [String] = []
-        /// Records read (rows, or the size cells of size-grid rows), re-sent duplicates not counted.
-        public var rowsRead = 0
-        public var rowsRejected = 0
+public struct InventoryJob: InboxJob {
+    public typealias Report = InboxJobReport<Counts>
+
+    /// What only the inventory job counts.
+    public struct Counts: InboxJobCounts {
         public var rowsSkipped = 0
         public var itemsSent = 0
         public var itemsUnchanged = 0
         public var itemsRefused = 0
         public var requests = 0
-        /// Files whose rows were rejected, with the rejects file written for each.
-        public var rejectFiles: [String] = []
         /// Files sent as plain updates although `overwrite` is on, with the reason.
         public var overwriteSkipped: [String] = []
+
+        public init() {}
     }
 
     public let settings: InventorySettings
     let client: JoorClient
     let ledger: Ledger
-    let inbox: Inbox
     let mapping: InboundMapping
     let logger: Logger
+    /// The inbox's files; the session adds the SFTP inbox and the other job's patterns.
+    var files: InboxFiles
 
     public init(settings: InventorySettings, folders: BridgeConfig.Folders, client: JoorClient, ledger: Ledger, logger: Logger) throws {
         self.settings = settings
         self.client = client
         self.ledger = ledger
         self.logger = logger
-        inbox = try Inbox(inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings.inbox)
+        files = try InboxFiles(job: .inventory, folders: folders, settings: settings.inbox, maxAttempts: settings.maxAttempts, ledger: ledger, logger: logger)
         mapping = try InboxFiles.mapping(settings.mapping, kind: .inventory, job: .inventory)
     }
 
-    /// The SFTP inbox, when the inbox is remote (set by the session).
-    var remote: RemoteInbox?
-
-    /// The other inbox job's patterns (set by the session): a file both would take is left alone.
-    var otherJobs: [Inbox.Settings] = []
-
-    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: .inventory, maxAttempts: settings.maxAttempts, logger: logger, remote: remote, others: otherJobs) }
+    var inbox: Inbox { files.inbox }
+    var alwaysFull: Bool { settings.full }
 
     var pipeline: InventoryPipeline { InventoryPipeline(mapping: mapping, settings: settings) }
 
     static let lastOverwriteKey = "inventory.overwrite.source_modified"
     static let overwriteInProgressKey = "inventory.overwrite.in_progress"
 
-    /// Pushes every ready file. With a ``JobControl/stop`` signal, stops after the file in hand
-    /// (files claimed but not started wait in `processing/` and go first next run).
-    ///
-    /// With `dryRun`, the files are read where they are and the requests a run would send are
-    /// handed to the printer: nothing is sent, moved, written or recorded.
+    /// Pushes every ready file (see ``InboxJob/runFiles(full:control:dryRun:)``).
     public func run(full: Bool = false, control: JobControl = .init(), dryRun: DryRunPrinter? = nil) async throws -> Report {
-        var report = Report()
-        if let dryRun {
-            let (candidates, waiting) = try await files.candidatesForDryRun()
-            report.filesWaiting = waiting
-            for candidate in candidates {
-                if control.shouldStop { break }
-                try await preview(candidate, full: full || settings.full, control: control, print: dryRun, &report)
-            }
-            return report
-        }
-        let (names, waiting, ambiguous) = try await files.take()
-        report.filesWaiting = waiting
-        report.filesAmbiguous = ambiguous
-        for name in names {
-            if control.shouldStop { break }
-            try await process(name, full: full || settings.full, control: control, &report)
-        }
-        return report
+        try await runFiles(full: full, control: control, dryRun: dryRun)
     }
 
-    private func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
+    func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
         let path = inbox.processing + "/" + name
         guard let fingerprint = try files.fingerprintUnlessPushed(name) else {
             report.filesDuplicate += 1
@@ -167,7 +135,7 @@ public struct InventoryJob: Sendable {
 
     /// A dry run of one file: the same passes and decision as ``process``, read where the file is,
     /// with the requests handed to `print` and the ledger only read.
-    private func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) async throws {
+    func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) async throws {
         let name = candidate.name
         if let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.inboxFile(fingerprint)?.status == .pushed {
             report.filesDuplicate += 1

@@ -8,18 +8,11 @@ import Mapping
 /// Product detail sync: flat SKU rows from product exports are grouped into styles and created or
 /// updated in JOOR — through v2 bulk-style jobs or the v4 product API, as configured — sending only
 /// styles whose content changed since their last successful push.
-public struct ProductsJob: Sendable {
-    public struct Report: Sendable, Codable, Equatable {
-        public var filesArchived = 0
-        public var filesDuplicate = 0
-        public var filesFailed = 0
-        public var filesQuarantined = 0
-        public var filesWaiting: [String] = []
-        /// Files the other inbox job's patterns also match: taken by neither (a config problem).
-        public var filesAmbiguous: [String] = []
-        /// Records read (rows, or the size cells of size-grid rows), re-sent duplicates not counted.
-        public var rowsRead = 0
-        public var rowsRejected = 0
+public struct ProductsJob: InboxJob {
+    public typealias Report = InboxJobReport<Counts>
+
+    /// What only the products job counts.
+    public struct Counts: InboxJobCounts {
         public var stylesSent = 0
         public var stylesUnchanged = 0
         /// Styles JOOR refused, with its reason.
@@ -27,7 +20,8 @@ public struct ProductsJob: Sendable {
         /// Styles sent whose outcome JOOR's answer did not tell (not recorded: sent again next run).
         public var stylesUnconfirmed: [String] = []
         public var requests = 0
-        public var rejectFiles: [String] = []
+
+        public init() {}
     }
 
     public let settings: ProductsSettings
@@ -35,9 +29,10 @@ public struct ProductsJob: Sendable {
     public let api: BridgeConfig.ProductsAPI
     let client: JoorClient
     let ledger: Ledger
-    let inbox: Inbox
     let mapping: InboundMapping
     let logger: Logger
+    /// The inbox's files; the session adds the SFTP inbox and the other job's patterns.
+    var files: InboxFiles
 
     public init(settings: ProductsSettings, api: BridgeConfig.ProductsAPI, folders: BridgeConfig.Folders, client: JoorClient, ledger: Ledger, logger: Logger) throws {
         self.settings = settings
@@ -45,42 +40,16 @@ public struct ProductsJob: Sendable {
         self.client = client
         self.ledger = ledger
         self.logger = logger
-        inbox = try Inbox(inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings.inbox)
+        files = try InboxFiles(job: .products, folders: folders, settings: settings.inbox, maxAttempts: settings.maxAttempts, ledger: ledger, logger: logger)
         mapping = try InboxFiles.mapping(settings.mapping, kind: .products, job: .products)
     }
 
-    /// The SFTP inbox, when the inbox is remote (set by the session).
-    var remote: RemoteInbox?
+    var inbox: Inbox { files.inbox }
+    var alwaysFull: Bool { settings.full }
 
-    /// The other inbox job's patterns (set by the session): a file both would take is left alone.
-    var otherJobs: [Inbox.Settings] = []
-
-    var files: InboxFiles { InboxFiles(inbox: inbox, ledger: ledger, job: .products, maxAttempts: settings.maxAttempts, logger: logger, remote: remote, others: otherJobs) }
-
-    /// Pushes every ready file. With a ``JobControl/stop`` signal, stops after the file in hand
-    /// (files claimed but not started wait in `processing/` and go first next run).
-    ///
-    /// With `dryRun`, the files are read where they are and the requests a run would send are
-    /// handed to the printer: nothing is sent, moved, written or recorded.
+    /// Sends every ready file (see ``InboxJob/runFiles(full:control:dryRun:)``).
     public func run(full: Bool = false, control: JobControl = .init(), dryRun: DryRunPrinter? = nil) async throws -> Report {
-        var report = Report()
-        if let dryRun {
-            let (candidates, waiting) = try await files.candidatesForDryRun()
-            report.filesWaiting = waiting
-            for candidate in candidates {
-                if control.shouldStop { break }
-                try preview(candidate, full: full || settings.full, control: control, print: dryRun, &report)
-            }
-            return report
-        }
-        let (names, waiting, ambiguous) = try await files.take()
-        report.filesWaiting = waiting
-        report.filesAmbiguous = ambiguous
-        for name in names {
-            if control.shouldStop { break }
-            try await process(name, full: full || settings.full, control: control, &report)
-        }
-        return report
+        try await runFiles(full: full, control: control, dryRun: dryRun)
     }
 
     /// Groups a file's rows into styles (rows of one style may be anywhere in it), handing each
@@ -107,7 +76,7 @@ public struct ProductsJob: Sendable {
         }
     }
 
-    private func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
+    func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
         guard let fingerprint = try files.fingerprintUnlessPushed(name) else {
             report.filesDuplicate += 1
             return
@@ -190,7 +159,7 @@ public struct ProductsJob: Sendable {
 
     /// A dry run of one file: the same grouping and change screening as ``process``, read where
     /// the file is, with the first request of each batch handed to `print` and the ledger only read.
-    private func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) throws {
+    func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) throws {
         let name = candidate.name
         if let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.inboxFile(fingerprint)?.status == .pushed {
             report.filesDuplicate += 1

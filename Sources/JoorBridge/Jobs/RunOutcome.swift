@@ -15,8 +15,7 @@ public struct JobSummary: Sendable, Codable, Equatable {
     public var didSomething: Bool {
         if error != nil { return true }
         if let r = orders, r.pulled + r.delivered + r.recovered + r.caughtUp + r.rejected.count + r.cancellations + r.cancellationsDelivered + r.cancelledBeforeDelivery > 0 { return true }
-        if let r = inventory, r.filesArchived + r.filesDuplicate + r.filesFailed + r.filesQuarantined > 0 { return true }
-        if let r = products, r.filesArchived + r.filesDuplicate + r.filesFailed + r.filesQuarantined > 0 { return true }
+        if inventory?.tally.tookFiles == true || products?.tally.tookFiles == true { return true }
         if let r = sftp, r.downloaded + r.uploaded + r.archivedRemotely + r.movedToRemoteError + r.problems.count > 0 { return true }
         return false
     }
