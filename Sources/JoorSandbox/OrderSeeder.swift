@@ -4,16 +4,6 @@ import JoorModels
 /// Generates realistic orders from a seed: several lines in size runs, addresses, some orders
 /// without a customer code, and orders in every status.
 struct OrderSeeder {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let customers: [[String: String]] = [
         ["customer_code": "HLB001", "customer_name": "Harbor Lane Boutique", "company_name": "Harbor Lane Retail Group", "shipping_city": "Springfield", "shipping_region": "OR", "shipping_postal_code": "97477", "shipping_country": "United States", "shipping_country_iso_two": "US", "shipping_country_iso_three": "USA", "shipping_address_1": "100 Main Street", "order_currency": "USD"],
@@ -24,7 +14,7 @@ struct OrderSeeder {
     ]
 
     static func orders(count: Int, seed: UInt64, firstID: Int = 9_100_001) -> [SandboxOrder] {
-        var rng = Generator(state: seed)
+        var rng = SplitMix(seed: seed)
         let catalog = SandboxCatalog.styles
         // Orders approved over the recent past, half an hour apart, the newest an hour ago.
         let start = Date().addingTimeInterval(-3600 - Double(count) * 1800)

@@ -64,7 +64,7 @@ enum EndToEnd {
         try BenchData.inventoryCSV(rows: skus, to: file)
         let config = try BridgeConfig.load(path: dir.appendingPathComponent("joorbridge.yml").path, environment: [:])
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let run = BridgeRun(config: config, logger: logger, environment: ["BENCH_TOKEN": "bench-token"])
+        let run = Bridge(config: config, logger: logger, environment: ["BENCH_TOKEN": "bench-token"])
 
         try FileManager.default.copyItem(atPath: file, toPath: dir.appendingPathComponent("inbox/stock_1.csv").path)
         var start = Date()
@@ -101,7 +101,7 @@ enum EndToEnd {
         let config = try BridgeConfig.load(path: dir.appendingPathComponent("joorbridge.yml").path, environment: [:])
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let start = Date()
-        let outcome = await BridgeRun(config: config, logger: logger, environment: ["BENCH_TOKEN": "bench-token"]).run(jobs: [.orders])
+        let outcome = await Bridge(config: config, logger: logger, environment: ["BENCH_TOKEN": "bench-token"]).run(jobs: [.orders])
         let seconds = Date().timeIntervalSince(start)
         guard outcome.status == .done, let report = outcome.jobs.first?.orders else { throw BenchError("order download failed: \(outcome.summaryText)") }
         let outbox = dir.appendingPathComponent("outbox").path

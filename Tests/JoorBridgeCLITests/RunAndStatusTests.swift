@@ -68,7 +68,11 @@ struct RunAndStatusTests {
         let sandbox = try await Self.sandbox(orders: 1)
         let dir = try Self.workspace(sandbox, extra: "")
         await sandbox.stop()
-        let text = try String(contentsOfFile: dir.path("joorbridge.yml"), encoding: .utf8).replacingOccurrences(of: "joor: {", with: "joor: { request_timeout_seconds: 2,")
+        // Port 1, not the stopped sandbox's port: another test's sandbox may be given that one.
+        let text = try String(contentsOfFile: dir.path("joorbridge.yml"), encoding: .utf8)
+            .replacingOccurrences(of: sandbox.baseURL, with: "http://127.0.0.1:1")
+            .replacingOccurrences(of: "joor: {", with: "joor: { request_timeout_seconds: 2,")
+        #expect(text.contains("http://127.0.0.1:1\""))
         try text.write(toFile: dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
         let run = try await Executable.run(["run"], in: dir.path, environment: ["RUN_TOKEN": "run-token"], timeout: 120)
         #expect(run.status == 69, "\(run.stderr)")

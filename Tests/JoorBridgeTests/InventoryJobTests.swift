@@ -42,7 +42,7 @@ struct InventoryHarness: TestResource {
 
     func run() async throws -> RunOutcome {
         let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: [:])
-        return await BridgeRun(config: config, logger: logs.logger(), environment: ["INV_TOKEN": "inv-token"]).run(jobs: [.inventory])
+        return await Bridge(config: config, logger: logs.logger(), environment: ["INV_TOKEN": "inv-token"]).run(jobs: [.inventory])
     }
 
     func files(_ folder: String) -> [String] {

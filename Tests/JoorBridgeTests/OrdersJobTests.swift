@@ -41,7 +41,7 @@ struct BridgeHarness: TestResource {
 
     func run(_ jobs: [Job] = [.orders], dryRun: Bool = false, since: Date? = nil) async throws -> RunOutcome {
         let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": Self.token])
-        return await BridgeRun(config: config, logger: logs.logger(), environment: ["TEST_JOOR_TOKEN": Self.token]).run(jobs: jobs, dryRun: dryRun, since: since)
+        return await Bridge(config: config, logger: logs.logger(), environment: ["TEST_JOOR_TOKEN": Self.token]).run(jobs: jobs, dryRun: dryRun, since: since)
     }
 
     /// Order ids in the outbox, one entry per order file (duplicates would show twice).
@@ -219,7 +219,7 @@ struct OrdersJobTests {
     @Test func wrongTokenExits69AndTheTokenIsNotLogged() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 1)) { h async throws in
             let config = try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": "not-the-token"])
-            let outcome = await BridgeRun(config: config, logger: h.logs.logger(), environment: ["TEST_JOOR_TOKEN": "not-the-token"]).run(jobs: [.orders])
+            let outcome = await Bridge(config: config, logger: h.logs.logger(), environment: ["TEST_JOOR_TOKEN": "not-the-token"]).run(jobs: [.orders])
             #expect(outcome.status == .unavailable)
             #expect(outcome.summaryText.contains("JOOR rejected the API token"))
             #expect(!h.logs.text.contains("not-the-token") && !outcome.summaryText.contains("not-the-token"))

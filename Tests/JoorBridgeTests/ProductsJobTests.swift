@@ -42,7 +42,7 @@ struct ProductsJobTests {
 
         func run(_ jobs: [Job] = [.products]) async throws -> RunOutcome {
             let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: env)
-            return await BridgeRun(config: config, logger: LogCapture().logger(), environment: env).run(jobs: jobs)
+            return await Bridge(config: config, logger: LogCapture().logger(), environment: env).run(jobs: jobs)
         }
     }
 

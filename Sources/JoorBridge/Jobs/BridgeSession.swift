@@ -83,7 +83,7 @@ struct BridgeSession {
 
     /// Runs one job and sums it up; never throws. `quiet` runs (nothing found to do) are not kept
     /// in the ledger's run history when `recordQuiet` is false (watch mode looks every few seconds).
-    func perform(_ job: Job, options: BridgeRun.Options, recordQuiet: Bool = true) async -> (summary: JobSummary, status: RunStatus) {
+    func perform(_ job: Job, options: Bridge.Options, recordQuiet: Bool = true) async -> (summary: JobSummary, status: RunStatus) {
         var summary = JobSummary(job: job)
         var status = RunStatus.done
         let dryRun = options.dryRun != nil
@@ -115,22 +115,14 @@ struct BridgeSession {
                 if !report.rejected.isEmpty { status = .partial }
             case .inventory:
                 guard let settings = config.inventory else { throw missingSection(job) }
-                var inventory = try InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                inventory.files.remote = remoteInbox(for: job, inbox: inventory.inbox, options: options)
-                inventory.files.others = config.products.flatMap { $0.enabled ? [$0.inbox] : nil } ?? []
-                defer { summary.sftp = inventory.files.remote?.report }
-                let report = try await inventory.run(full: options.full, control: options.control, dryRun: options.dryRun)
-                summary.inventory = report
-                if report.tally.hasProblems { status = .partial }
+                let inventory = try InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
+                summary.inventory = try await run(inventory, besides: config.products.flatMap { $0.enabled ? $0.inbox : nil }, options, &summary.sftp)
+                if summary.inventory?.tally.hasProblems == true { status = .partial }
             case .products:
                 guard let settings = config.products else { throw missingSection(job) }
-                var products = try ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                products.files.remote = remoteInbox(for: job, inbox: products.inbox, options: options)
-                products.files.others = config.inventory.flatMap { $0.enabled ? [$0.inbox] : nil } ?? []
-                defer { summary.sftp = products.files.remote?.report }
-                let report = try await products.run(full: options.full, control: options.control, dryRun: options.dryRun)
-                summary.products = report
-                if report.tally.hasProblems { status = .partial }
+                let products = try ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
+                summary.products = try await run(products, besides: config.inventory.flatMap { $0.enabled ? $0.inbox : nil }, options, &summary.sftp)
+                if summary.products?.tally.hasProblems == true { status = .partial }
             }
             summary.outcome = status == .done ? .ok : .partial
         } catch {
@@ -157,10 +149,17 @@ struct BridgeSession {
         return (summary, status)
     }
 
-    private func remoteInbox(for job: Job, inbox: Inbox, options: BridgeRun.Options) -> RemoteInbox? {
-        guard let location = remoteInbox, let settings = config.sftp else { return nil }
-        return RemoteInbox(location: location, settings: settings, inbox: inbox, job: job, ledger: ledger, logger: logger,
-                           waitToSettle: options.waitForRemoteFiles)
+    /// Runs an inbox job with the SFTP inbox (if remote) and the other inbox job's patterns, whose
+    /// files it leaves alone; the SFTP report goes to `sftp`.
+    private func run<J: InboxJob>(_ job: J, besides other: Inbox.Settings?, _ options: Bridge.Options, _ sftp: inout SFTPReport?) async throws -> InboxJobReport<J.Counts> {
+        var job = job
+        if let location = remoteInbox, let settings = config.sftp {
+            job.files.remote = RemoteInbox(location: location, settings: settings, inbox: job.files.inbox, job: job.files.job, ledger: ledger, logger: logger,
+                                           waitToSettle: options.waitForRemoteFiles)
+        }
+        job.files.others = other.map { [$0] } ?? []
+        defer { sftp = job.files.remote?.report }
+        return try await job.runFiles(full: options.full, control: options.control, dryRun: options.dryRun)
     }
 
     private func missingSection(_ job: Job) -> ConfigError {

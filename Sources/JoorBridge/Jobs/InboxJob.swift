@@ -66,7 +66,7 @@ public struct InboxJobReport<Counts: InboxJobCounts>: Sendable, Codable, Equatab
 protocol InboxJob: Sendable {
     associatedtype Counts: InboxJobCounts
 
-    var files: InboxFiles { get }
+    var files: InboxFiles { get set }
     /// The config's `full:` (send everything, not only what changed).
     var alwaysFull: Bool { get }
 

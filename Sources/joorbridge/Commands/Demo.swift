@@ -86,7 +86,7 @@ struct Demo: AsyncParsableCommand {
         Console.error("JOOR sandbox: \(sandbox.baseURL) with \(await sandbox.state.allOrders().count) orders")
         Console.error("work folder:  \(dir.path)\n")
         let config = try BridgeConfig.load(path: configPath, environment: [:])
-        let outcome = await BridgeRun(config: config, logger: Logging.make(level: .warning), environment: ["JOORBRIDGE_DEMO_TOKEN": "demo-token"]).run(jobs: [])
+        let outcome = await Bridge(config: config, logger: Logging.make(level: .warning), environment: ["JOORBRIDGE_DEMO_TOKEN": "demo-token"]).run(jobs: [])
         var summed = outcome
         summed.exitCode = ExitStatus(outcome.status).rawValue
         Console.error(summed.summaryText)

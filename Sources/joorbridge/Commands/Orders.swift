@@ -159,9 +159,9 @@ struct Orders: AsyncParsableCommand {
         func run() async throws {
             let settings = try Console.loadConfig(config)
             let logger = logging.makeLogger(settings)
-            var options = BridgeRun.Options()
+            var options = Bridge.Options()
             options.deliverOrders = (orderIDs, route)
-            let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: [.orders], options: options)
+            let outcome = await Bridge(config: settings, logger: logger).run(jobs: [.orders], options: options)
             throw await Console.conclude(outcome, config: settings, format: logging.format(settings), logger: logger)
         }
     }

@@ -27,11 +27,7 @@ struct Run: AsyncParsableCommand {
         \(ExitStatus.helpText)
         """)
 
-    @Argument(help: "Jobs to run: orders, inventory, products (default: all enabled).")
-    var jobs: [Job] = []
-
-    @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
-    var config: String?
+    @OptionGroup var common: JobOptions
 
     @Flag(help: ArgumentHelp(
         "Show what would happen without changing JOOR, the ledger or any folder.",
@@ -53,14 +49,7 @@ struct Run: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the run summary as JSON to this file.", valueName: "file"))
     var report: String?
 
-    @Option(help: "Progress line for long files: auto (when standard error is a terminal), always, never.")
-    var progress: ProgressLine.Mode = .auto
-
-    @OptionGroup var logging: LoggingOptions
-
     func run() async throws {
-        let settings = try Console.loadConfig(config)
-        let logger = logging.makeLogger(settings)
         var sinceDate: Date?
         if let since {
             let formatter = ISO8601DateFormatter()
@@ -68,17 +57,15 @@ struct Run: AsyncParsableCommand {
             guard let date = formatter.date(from: since) else { throw ValidationError("--since must be a date like 2025-06-01") }
             sinceDate = date
         }
-        let stop = StopSignal()
-        Signals.stopGracefully(stop) { name in logger.notice("\(name): stopping after the file in hand") }
-        let control = JobControl(stop: stop, progress: ProgressLine.handler(mode: progress, format: logging.format(settings)))
+        let start = try common.start()
         var printer: DryRunPrinter? = dryRun ? Console.printDryRun : nil
         if let shadow {
-            guard jobs == [.orders] else { throw ValidationError("--shadow is for the orders job: joorbridge run orders --shadow DIR") }
+            guard common.jobs == [.orders] else { throw ValidationError("--shadow is for the orders job: joorbridge run orders --shadow DIR") }
             printer = try Console.shadowPrinter(into: shadow)
         }
-        let options = BridgeRun.Options(dryRun: printer, since: sinceDate, full: full, control: control)
-        let outcome = await BridgeRun(config: settings, logger: logger).run(jobs: jobs, options: options)
-        throw await Console.conclude(outcome, config: settings, format: logging.format(settings), logger: logger, report: report)
+        let options = Bridge.Options(dryRun: printer, since: sinceDate, full: full, control: start.control)
+        let outcome = await Bridge(config: start.settings, logger: start.logger).run(jobs: common.jobs, options: options)
+        throw await Console.conclude(outcome, config: start.settings, format: start.format, logger: start.logger, report: report)
     }
 }
 

@@ -23,11 +23,7 @@ struct Watch: AsyncParsableCommand {
         \(ExitStatus.helpText)
         """)
 
-    @Argument(help: "Jobs to run: orders, inventory, products (default: all enabled).")
-    var jobs: [Job] = []
-
-    @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
-    var config: String?
+    @OptionGroup var common: JobOptions
 
     @Option(help: ArgumentHelp("Seconds between order downloads (default: the config's watch.interval_seconds, else 300).", valueName: "seconds"))
     var interval: Double?
@@ -35,30 +31,19 @@ struct Watch: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between looks at the inbox (default: watch.poll_seconds, else 5).", valueName: "seconds"))
     var poll: Double?
 
-    @Option(help: "Progress line for long files: auto (when standard error is a terminal), always, never.")
-    var progress: ProgressLine.Mode = .auto
-
-    @OptionGroup var logging: LoggingOptions
-
     func validate() throws {
         if let interval, interval < 1 { throw ValidationError("--interval must be at least 1 second") }
         if let poll, poll < 0.1 { throw ValidationError("--poll must be at least 0.1 seconds") }
     }
 
     func run() async throws {
-        let settings = try Console.loadConfig(config)
-        let logger = logging.makeLogger(settings)
-        let format = logging.format(settings)
-        var timing = settings.watch
+        let start = try common.start()
+        var timing = start.settings.watch
         if let interval { timing.intervalSeconds = interval }
         if let poll { timing.pollSeconds = poll }
-        let stop = StopSignal()
-        Signals.stopGracefully(stop) { name in logger.notice("\(name): stopping after the file in hand") }
-        let control = JobControl(stop: stop, progress: ProgressLine.handler(mode: progress, format: format))
-        let outcome = await BridgeWatch(config: settings, logger: logger)
-            .run(jobs: jobs, settings: timing, options: .init(control: control)) { cycle in
-                await Console.conclude(cycle, config: settings, format: format, logger: logger)
-            }
+        let outcome = await Bridge(config: start.settings, logger: start.logger).watch(jobs: common.jobs, settings: timing, options: .init(control: start.control)) { cycle in
+            await Console.conclude(cycle, config: start.settings, format: start.format, logger: start.logger)
+        }
         if let error = outcome.error { Console.error("error: \(error)") }
         throw ExitStatus(outcome.status).exitCode
     }

@@ -2,9 +2,11 @@ import Foundation
 import JoorAPI
 import Logging
 
-/// One `joorbridge run`: takes the lock, opens the ledger, runs the jobs and sums up. (Notifying
-/// is the caller's: it knows the exit code the notification reports.)
-public struct BridgeRun: Sendable {
+/// joorbridge for one config: ``run(jobs:options:)`` runs the jobs once (`joorbridge run`),
+/// ``watch(jobs:settings:options:onCycle:)`` runs them in a loop (`joorbridge watch`). Either takes
+/// the lock, opens the ledger, runs the jobs and sums up. (Notifying is the caller's: it knows the
+/// exit code the notification reports.)
+public struct Bridge: Sendable {
     /// How the jobs run.
     public struct Options: Sendable {
         /// Show what would happen without changing JOOR, the ledger or any folder: every job hands
@@ -50,15 +52,9 @@ public struct BridgeRun: Sendable {
     public func run(jobs requested: [Job], options: Options) async -> RunOutcome {
         var outcome = RunOutcome(startedAt: Date(), config: config.path)
         outcome.dryRun = options.dryRun != nil
-        let started: BridgeSession.Started
         // A dry run moves, writes and records nothing, so it does not take the lock: it can look
         // while `watch` or another run works (a file such a run takes meanwhile is skipped).
-        switch BridgeSession.start(config: config, requested: requested, takeLock: options.dryRun == nil, environment: environment, logger: logger) {
-        case .success(let value): started = value
-        case .failure(let failure):
-            outcome.fail(failure.status, failure.message)
-            return outcome.finished()
-        }
+        guard let started = start(requested, takeLock: options.dryRun == nil, &outcome) else { return outcome.finished() }
         defer { started.lock.release() }
         let (jobs, session) = (started.jobs, started.session)
         for job in jobs {
@@ -70,5 +66,15 @@ public struct BridgeRun: Sendable {
         outcome.requests = await session.client.stats.requests
         outcome.credits = await session.client.stats.credits
         return outcome.finished()
+    }
+
+    /// Takes the lock (if asked) and opens the session; on failure, says why in `outcome`.
+    func start(_ requested: [Job], takeLock: Bool, _ outcome: inout RunOutcome) -> BridgeSession.Started? {
+        switch BridgeSession.start(config: config, requested: requested, takeLock: takeLock, environment: environment, logger: logger) {
+        case .success(let started): return started
+        case .failure(let failure):
+            outcome.fail(failure.status, failure.message)
+            return nil
+        }
     }
 }

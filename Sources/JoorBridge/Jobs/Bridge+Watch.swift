@@ -9,30 +9,14 @@ import Logging
 /// ``WatchSettings/intervalSeconds``. A job that fails waits one interval before its next try, so
 /// an outage costs neither a storm of requests nor a storm of alerts. A stop (SIGTERM/SIGINT)
 /// lets the file in hand finish, then the loop ends.
-public struct BridgeWatch: Sendable {
-    public let config: BridgeConfig
-    let logger: Logger
-    let environment: [String: String]
-
-    public init(config: BridgeConfig, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.config = config
-        self.logger = logger
-        self.environment = environment
-    }
-
+extension Bridge {
     /// Loops until `options.control.stop` is set. `onCycle` gets each cycle that did something
     /// or had problems (to sum up and notify). Returns the outcome of startup (the lock held, the
     /// config invalid) or of the stop.
-    public func run(jobs requested: [Job] = [], settings: WatchSettings, options: BridgeRun.Options = .init(),
+    public func watch(jobs requested: [Job] = [], settings: WatchSettings, options: Options = .init(),
                     onCycle: @Sendable (RunOutcome) async -> Void = { _ in }) async -> RunOutcome {
         var startup = RunOutcome(startedAt: Date(), config: config.path)
-        let started: BridgeSession.Started
-        switch BridgeSession.start(config: config, requested: requested, takeLock: true, environment: environment, logger: logger) {
-        case .success(let value): started = value
-        case .failure(let failure):
-            startup.fail(failure.status, failure.message)
-            return startup.finished()
-        }
+        guard let started = start(requested, takeLock: true, &startup) else { return startup.finished() }
         defer { started.lock.release() }
         let (jobs, session) = (started.jobs, started.session)
         logger.notice("watching: \(jobs.map(\.rawValue).joined(separator: ", ")); inbox every \(Self.seconds(settings.pollSeconds)), orders every \(Self.seconds(settings.intervalSeconds))")
