@@ -86,6 +86,8 @@ struct BridgeSession {
     func perform(_ job: Job, options: Bridge.Options, recordQuiet: Bool = true) async -> (summary: JobSummary, status: RunStatus) {
         var summary = JobSummary(job: job)
         var status = RunStatus.done
+        var logger = self.logger
+        logger[metadataKey: "job"] = "\(job.rawValue)"
         let dryRun = options.dryRun != nil
         let runID = dryRun ? 0 : (try? ledger.startRun(job: job)) ?? 0
         do {
@@ -133,7 +135,7 @@ struct BridgeSession {
             case let api as JoorAPIError where api.isUnavailable: status = .unavailable
             default: status = .partial  // OrdersJobError, a JOOR error about this request, a disk: the job's own failure
             }
-            logger.error("\(job) failed: \(error)")
+            logger.error("failed: \(error)")
         }
         if let problems = summary.sftp?.problems, !problems.isEmpty {
             status = max(status, .partial)
@@ -154,7 +156,7 @@ struct BridgeSession {
     private func run<J: InboxJob>(_ job: J, besides other: Inbox.Settings?, _ options: Bridge.Options, _ sftp: inout SFTPReport?) async throws -> InboxJobReport<J.Counts> {
         var job = job
         if let location = remoteInbox, let settings = config.sftp {
-            job.files.remote = RemoteInbox(location: location, settings: settings, inbox: job.files.inbox, job: job.files.job, ledger: ledger, logger: logger,
+            job.files.remote = RemoteInbox(location: location, settings: settings, inbox: job.files.inbox, job: job.files.job, ledger: ledger, logger: job.files.logger,
                                            waitToSettle: options.waitForRemoteFiles)
         }
         job.files.others = other.map { [$0] } ?? []

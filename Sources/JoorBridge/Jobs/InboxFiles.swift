@@ -99,7 +99,7 @@ struct InboxFiles {
         for candidate in ready {
             if others.contains(where: { $0.matches(candidate.name) }) {
                 ambiguous.append(candidate.name)
-                logger.error("\(candidate.name): both the inventory and the products job would take it; it stays in the inbox until their patterns are kept apart (include/exclude)")
+                logger.error("both the inventory and the products job would take it; it stays in the inbox until their patterns are kept apart (include/exclude)", metadata: ["file": "\(candidate.name)"])
                 continue
             }
             if try inbox.claim(candidate.name) != nil { names.append(candidate.name) }
@@ -131,7 +131,7 @@ struct InboxFiles {
         let fingerprint = try Inbox.fingerprint(inbox.processing + "/" + name)
         if try ledger.inboxFile(fingerprint)?.status == .pushed {
             try archive(name)
-            logger.notice("\(name): the same content was pushed before; archived without pushing again")
+            logger.notice("the same content was pushed before; archived without pushing again", metadata: ["file": "\(name)"])
             return nil
         }
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .processing)
@@ -161,14 +161,14 @@ struct InboxFiles {
         let reason = "\(error)"
         try fail(name, reason: reason + "\nNothing from this file was sent to JOOR. Fix the file (or the mapping) and drop it into the inbox again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: reason)
-        logger.error("\(name): \(reason)")
+        logger.error("\(reason)", metadata: ["file": "\(name)"])
     }
 
     /// The file is readable but must not be sent (the reason says why): to `error/`, nothing sent.
     func refuse(_ name: String, _ fingerprint: String, reason: String) throws {
         try fail(name, reason: reason + "\nFix the file (or the setting) and drop it into the inbox again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: reason)
-        logger.error("\(name): \(reason)")
+        logger.error("\(reason)", metadata: ["file": "\(name)"])
     }
 
     /// JOOR failed: the file stays in `processing/` for the next run, until `maxAttempts`.

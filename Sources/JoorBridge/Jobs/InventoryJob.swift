@@ -87,7 +87,7 @@ public struct InventoryJob: InboxJob {
             report.filesFailed += 1
             return
         case .sendWithoutOverwrite(let reason):
-            logger.warning("\(name): \(reason)")
+            logger.warning("\(reason)", metadata: ["file": "\(name)"])
             report.overwriteSkipped.append("\(name): \(reason)")
         case .send:
             break
@@ -106,7 +106,7 @@ public struct InventoryJob: InboxJob {
             // max_attempts; what JOOR already accepted is recorded, so a retry resends nothing twice.
             if try files.joorFailed(name, fingerprint, error) {
                 report.filesQuarantined += 1
-                if decision.overwrite { logger.error("\(name) replaced JOOR's inventory only in part before it was quarantined: JOOR holds a partial set until the next stock file is pushed") }
+                if decision.overwrite { logger.error("replaced JOOR's inventory only in part before it was quarantined: JOOR holds a partial set until the next stock file is pushed", metadata: ["file": "\(name)"]) }
             }
             throw error
         }
@@ -116,7 +116,7 @@ public struct InventoryJob: InboxJob {
         }
         try files.succeeded(name, fingerprint)
         report.filesArchived += 1
-        logger.info("\(name): \(report.itemsSent) item(s) sent, \(report.rowsRejected) row(s) rejected; archived")
+        logger.info("\(report.itemsSent) item(s) sent, \(report.rowsRejected) row(s) rejected; archived", metadata: ["file": "\(name)"])
     }
 
     /// Sends one batch and records what JOOR accepted; returns the SKUs JOOR refused, as rejections.

@@ -69,14 +69,14 @@ extension OrdersJob {
                 let reason = noRouteReason(order)
                 try ledger.markHeld(entry.orderID, version: entry.version, reason: reason)
                 report.held += 1
-                logger.warning("order \(entry.orderID) held: \(reason)")
+                logger.warning("held: \(reason)", metadata: ["order_id": "\(entry.orderID)"])
                 continue
             }
             switch plan(order, version: entry.version, kind: entry.kind, route: route, context: context) {
             case .failure(let rejection):
                 try ledger.markRejected(entry.orderID, version: entry.version, reason: rejection.description)
                 report.rejected[entry.orderID] = rejection.description
-                logger.warning("order \(entry.orderID) not delivered: \(rejection.description)")
+                logger.warning("not delivered: \(rejection.description)", metadata: ["order_id": "\(entry.orderID)"])
             case .success(let files):
                 report.rejected[entry.orderID] = nil
                 if files.contains(where: \.perRun) {
@@ -170,10 +170,10 @@ extension OrdersJob {
             switch entry.kind {
             case .order:
                 report.delivered += 1
-                logger.info("order \(entry.orderID)\(entry.version > 0 ? " (amendment \(entry.version))" : "") delivered\(through)")
+                logger.info("\(entry.version > 0 ? "amendment" : "order") delivered\(through)", metadata: ["order_id": "\(entry.orderID)", "version": "\(entry.version)"])
             case .cancellation:
                 report.cancellationsDelivered += 1
-                logger.info("cancellation of order \(entry.orderID) delivered\(through)")
+                logger.info("cancellation delivered\(through)", metadata: ["order_id": "\(entry.orderID)"])
             }
         }
     }
@@ -208,7 +208,7 @@ extension OrdersJob {
             switch latest.state {
             case .delivered, .writing:
                 report.duplicates += 1
-                logger.notice("order \(id) is already delivered\(latest.origin == .adopted ? " (by the previous integration)" : ""); nothing to do")
+                logger.notice("already delivered\(latest.origin == .adopted ? " (by the previous integration)" : ""); nothing to do", metadata: ["order_id": "\(id)"])
             case .cancelled:
                 throw OrdersJobError("order \(id) was cancelled in JOOR before it was delivered; it is not delivered (if JOOR reinstates it, the next run delivers it)")
             case _ where latest.kind == .cancellation:

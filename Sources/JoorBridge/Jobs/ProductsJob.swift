@@ -121,7 +121,7 @@ public struct ProductsJob: InboxJob {
         }
         try files.succeeded(name, fingerprint)
         report.filesArchived += 1
-        logger.info("\(name): \(report.stylesSent) style(s) sent, \(report.stylesUnchanged) unchanged; archived")
+        logger.info("\(report.stylesSent) style(s) sent, \(report.stylesUnchanged) unchanged; archived", metadata: ["file": "\(name)"])
     }
 
     /// Sends one batch; returns the styles JOOR refused (with its reason) and those whose outcome

@@ -51,7 +51,7 @@ final class RemoteInbox: @unchecked Sendable {
             var pass = try look()
             if waitToSettle, let wait = pass.secondsToSettle {
                 if wait > 0 {
-                    logger.info("\(describe(folder)): waiting \(Int(wait.rounded(.up))) s to see whether \(pass.unsettled.joined(separator: ", ")) still change")
+                    logger.info("waiting \(Int(wait.rounded(.up))) s to see whether \(pass.unsettled.joined(separator: ", ")) still change", metadata: ["folder": "\(describe(folder))"])
                     try? await Task.sleep(for: .seconds(wait))
                 }
                 pass = try look()
@@ -156,7 +156,7 @@ final class RemoteInbox: @unchecked Sendable {
         let path = folder + "/" + entry.name
         let local = inbox.processing + "/" + entry.name
         if FileManager.default.fileExists(atPath: local) {
-            logger.notice("\(describe(path)): a file of that name is still in processing/; it waits until that one is done")
+            logger.notice("a file of that name is still in processing/; it waits until that one is done", metadata: ["file": "\(describe(path))"])
             return false
         }
         try ledger.setRemoteStatus(path, .downloading, localName: entry.name)
@@ -166,7 +166,7 @@ final class RemoteInbox: @unchecked Sendable {
         } catch {
             try ledger.forgetRemote(path)
             guard error.kind == .notFound else { throw error }
-            logger.notice("\(describe(path)): gone before it could be downloaded")
+            logger.notice("gone before it could be downloaded", metadata: ["file": "\(describe(path))"])
             return true
         }
         // The copy is in processing/ now. If the server goes away before this check, the record
@@ -179,13 +179,13 @@ final class RemoteInbox: @unchecked Sendable {
             // Not the file the listings agreed on.
             unlink(local)
             try ledger.forgetRemote(path)
-            logger.notice("\(describe(path)): it changed while it was downloaded; it waits for the next look")
+            logger.notice("it changed while it was downloaded; it waits for the next look", metadata: ["file": "\(describe(path))"])
             return false
         }
         CrashPoint.hit("sftp file downloaded")
         try ledger.setRemoteStatus(path, .downloaded)
         report.downloaded += 1
-        logger.info("\(describe(path)): downloaded into processing/ (\(entry.size) bytes)")
+        logger.info("downloaded into processing/ (\(entry.size) bytes)", metadata: ["file": "\(describe(path))"])
         return true
     }
 
@@ -199,7 +199,7 @@ final class RemoteInbox: @unchecked Sendable {
             if present && record.status == .downloading {
                 try ledger.setRemoteStatus(record.remotePath, .downloaded)
             } else if !present {
-                if record.status == .downloaded { logger.warning("\(describe(record.remotePath)): its copy left processing/ without an outcome; downloading it again") }
+                if record.status == .downloaded { logger.warning("its copy left processing/ without an outcome; downloading it again", metadata: ["file": "\(describe(record.remotePath))"]) }
                 try ledger.forgetRemote(record.remotePath)
             }
         }
@@ -250,10 +250,10 @@ final class RemoteInbox: @unchecked Sendable {
         try ledger.forgetRemote(record.remotePath)
         if record.status == .accepted {
             report.archivedRemotely += 1
-            logger.info("\(describe(record.remotePath)): \(settings.afterDownload == .delete ? "deleted" : "moved to \(archiveFolder)") on the server")
+            logger.info("\(settings.afterDownload == .delete ? "deleted" : "moved to \(archiveFolder)") on the server", metadata: ["file": "\(describe(record.remotePath))"])
         } else {
             report.movedToRemoteError += 1
-            logger.notice("\(describe(record.remotePath)): moved to \(errorFolder) on the server")
+            logger.notice("moved to \(errorFolder) on the server", metadata: ["file": "\(describe(record.remotePath))"])
         }
     }
 

@@ -48,7 +48,7 @@ final class RemoteOutbox: @unchecked Sendable {
                 try upload(name)
             } catch {
                 report.problems.append("\(error) (the file waits in \(outbox.directory) for the next run)")
-                logger.error("\(name): \(error); it waits in \(outbox.directory) for the next run")
+                logger.error("\(error); it waits in \(outbox.directory) for the next run", metadata: ["file": "\(name)"])
                 break
             }
         }
@@ -87,7 +87,7 @@ final class RemoteOutbox: @unchecked Sendable {
         CrashPoint.hit("sftp local copy archived")
         try ledger.finishUpload(name)
         report.uploaded += 1
-        logger.info("\(name): uploaded to \(describe(target))")
+        logger.info("uploaded to \(describe(target))", metadata: ["file": "\(name)"])
     }
 
     /// `path` itself, or `stem_2.ext`, `stem_3.ext`… when the server already has a file so named.
@@ -96,7 +96,7 @@ final class RemoteOutbox: @unchecked Sendable {
         let free = try connection.perform { client throws(SFTPError) in
             try FreeName.numbered(name) { candidate throws(SFTPError) in try client.stat(folder + "/" + candidate) != nil }
         }
-        if free != name { logger.notice("\(describe(path)) already exists on the server; uploading as \(free)") }
+        if free != name { logger.notice("already exists on the server; uploading as \(free)", metadata: ["file": "\(describe(path))"]) }
         return folder + "/" + free
     }
 
