@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates Sources/joorbridge/ShippedMappings.swift from mappings/ (`demo` and `init` embed them)."""
 import os
+import subprocess
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 files = sorted(f for f in os.listdir(os.path.join(root, "mappings")) if f.endswith(".yml"))
 out = ['/// The shipped mappings, embedded so `joorbridge demo` and `joorbridge init` work from any',
@@ -14,4 +15,7 @@ for f in files:
     out.append(text)
     out.append('"""#),')
 out += ['    ]', '}']
-open(os.path.join(root, "Sources/joorbridge/ShippedMappings.swift"), "w").write("\n".join(out) + "\n")
+target = os.path.join(root, "Sources/joorbridge/ShippedMappings.swift")
+open(target, "w").write("\n".join(out) + "\n")
+# Formatted as the rest of the tree (.swift-format; CI lints it).
+subprocess.run(["swift", "format", "-i", target], check=True)

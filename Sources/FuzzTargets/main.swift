@@ -41,7 +41,10 @@ func fuzzXML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size > 0 else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let path = size % 2 == 0 ? "//Item" : "/wms:InventoryReport/wms:Site/wms:Item"
-    guard let reader = try? XMLReader(source: MemoryByteSource(bytes), options: XMLReadOptions(recordPath: path, namespaces: ["wms": "urn:example:wms:inventory:1"])) else { return 0 }
+    guard
+        let reader = try? XMLReader(
+            source: MemoryByteSource(bytes), options: XMLReadOptions(recordPath: path, namespaces: ["wms": "urn:example:wms:inventory:1"]))
+    else { return 0 }
     var records = 0
     while records < 100_000, let record = try? reader.next() {
         _ = record.line
@@ -75,8 +78,10 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
 // SwiftPM makes this file's top-level code the program's `main`; hand control to libFuzzer.
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
 
 var argc = CommandLine.argc
 var argv = CommandLine.unsafeArgv

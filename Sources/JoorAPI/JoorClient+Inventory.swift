@@ -12,14 +12,19 @@ public struct InventoryPushResult: Sendable {
 extension JoorClient {
     /// Sends one batch to `POST /v2/bulk-inventory`. Quantities are absolute, so a retried
     /// request does no harm.
-    public func pushInventory(_ items: [InventoryItem], overwrite: Bool = false, decPending: Bool = false) async throws(JoorAPIError) -> InventoryPushResult {
+    public func pushInventory(
+        _ items: [InventoryItem], overwrite: Bool = false, decPending: Bool = false
+    ) async throws(JoorAPIError) -> InventoryPushResult {
         let label = "POST /v2/bulk-inventory"
         let body: Data
         do { body = try BulkInventoryRequest(items).jsonBody() } catch { throw decodeFailure(label, error) }
-        let reply = try await send(.POST, url: options.endpoint.v2 + "/bulk-inventory", query: Self.inventoryQuery(overwrite: overwrite, decPending: decPending),
-                                   body: body, idempotent: true)
+        let reply = try await send(
+            .POST, url: options.endpoint.v2 + "/bulk-inventory", query: Self.inventoryQuery(overwrite: overwrite, decPending: decPending),
+            body: body, idempotent: true)
         let response: BulkInventoryResponse
-        do throws(JoorResponseError) { response = try BulkInventoryResponse.parse(reply.body) } catch { throw JoorAPIError(.malformedResponse, request: label, message: error.message) }
+        do throws(JoorResponseError) { response = try BulkInventoryResponse.parse(reply.body) } catch {
+            throw JoorAPIError(.malformedResponse, request: label, message: error.message)
+        }
         if response.code != 0 {
             throw JoorAPIError(.rejected, request: label, message: "response code \(response.code): \(response.comment ?? "")")
         }

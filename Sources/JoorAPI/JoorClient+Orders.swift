@@ -20,8 +20,10 @@ public struct OrdersQuery: Sendable, Equatable {
     public var count: Int
     public var startFrom: Int
 
-    public init(orderType: Int? = 6, exportStatus: Int? = nil, sync: Bool, check: Int? = nil, dateStart: Date? = nil, dateEnd: Date? = nil,
-                customerCode: String? = nil, customerGroupName: String? = nil, count: Int = 100, startFrom: Int = 0) {
+    public init(
+        orderType: Int? = 6, exportStatus: Int? = nil, sync: Bool, check: Int? = nil, dateStart: Date? = nil, dateEnd: Date? = nil,
+        customerCode: String? = nil, customerGroupName: String? = nil, count: Int = 100, startFrom: Int = 0
+    ) {
         self.orderType = orderType
         self.exportStatus = exportStatus
         self.sync = sync
@@ -112,7 +114,8 @@ extension JoorClient {
             pages += 1
             let fresh = page.orders.filter { !seen.contains($0.id) }
             if current.sync, !page.orders.isEmpty, fresh.isEmpty {
-                logger.warning("JOOR answered a synchronising pull with orders it had already returned; it may not mark orders exported. Stopping this pull.")
+                logger.warning(
+                    "JOOR answered a synchronising pull with orders it had already returned; it may not mark orders exported. Stopping this pull.")
                 break
             }
             seen.formUnion(page.orders.map(\.id))

@@ -21,14 +21,15 @@ public struct StyleJob: Sendable, Equatable {
             throw JoorResponseError("response code \(code): \(body["response"]?["comment"]?.text ?? "")")
         }
         guard let job = (body["bulk_styles_jobs"] ?? body["bulk_styles_job"])?.elements?.first ?? body["bulk_styles_job_id"].map({ _ in body }),
-              let id = job["bulk_styles_job_id"]?.text
+            let id = job["bulk_styles_job_id"]?.text
         else { throw JoorResponseError("the answer names no bulk_styles_job_id") }
         var errors: [String: String] = [:]
         for entry in job["errors"]?.elements ?? [] {
             if let style = entry["style_identifier"]?.text { errors[style] = entry["message"]?.text ?? "refused" }
         }
-        return StyleJob(id: id, status: Status(rawValue: job["status"]?.text?.lowercased() ?? "") ?? .queued,
-                        recordCount: job["style_record_count"]?.int, progress: job["style_record_progress"]?.int, errors: errors)
+        return StyleJob(
+            id: id, status: Status(rawValue: job["status"]?.text?.lowercased() ?? "") ?? .queued,
+            recordCount: job["style_record_count"]?.int, progress: job["style_record_progress"]?.int, errors: errors)
     }
 }
 
@@ -40,13 +41,17 @@ extension JoorClient {
         let body: Data
         do { body = try BulkStyleRequest(styles).jsonBody() } catch { throw decodeFailure(label, error) }
         let reply = try await send(.POST, url: options.endpoint.v2 + "/bulk-style", body: body, idempotent: true)
-        do throws(JoorResponseError) { return try StyleJob.parse(reply.body) } catch { throw JoorAPIError(.malformedResponse, request: label, message: error.message) }
+        do throws(JoorResponseError) { return try StyleJob.parse(reply.body) } catch {
+            throw JoorAPIError(.malformedResponse, request: label, message: error.message)
+        }
     }
 
     /// The state of a style job.
     public func styleJob(_ id: String) async throws(JoorAPIError) -> StyleJob {
         let reply = try await send(.GET, url: options.endpoint.v2 + "/bulk-style/\(id)", idempotent: true)
-        do throws(JoorResponseError) { return try StyleJob.parse(reply.body) } catch { throw JoorAPIError(.malformedResponse, request: "GET /v2/bulk-style", message: error.message) }
+        do throws(JoorResponseError) { return try StyleJob.parse(reply.body) } catch {
+            throw JoorAPIError(.malformedResponse, request: "GET /v2/bulk-style", message: error.message)
+        }
     }
 
     /// Polls a job (backing off) until it is finished or `options.jobTimeout` passes.
@@ -56,7 +61,8 @@ extension JoorClient {
         var delay = options.jobPollInterval
         while current.status != .finished {
             guard ContinuousClock.now + delay < deadline else {
-                throw JoorAPIError(.jobTimedOut, request: "GET /v2/bulk-style/\(job.id)", message: "still \(current.status.rawValue) after \(options.jobTimeout)")
+                throw JoorAPIError(
+                    .jobTimedOut, request: "GET /v2/bulk-style/\(job.id)", message: "still \(current.status.rawValue) after \(options.jobTimeout)")
             }
             do { try await Task.sleep(for: delay) } catch { throw JoorAPIError(.unreachable, request: "GET /v2/bulk-style", message: "cancelled") }
             current = try await styleJob(job.id)

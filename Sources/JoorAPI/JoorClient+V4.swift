@@ -15,17 +15,22 @@ extension JoorClient {
     func v4Token() async throws(JoorAPIError) -> Secret {
         if let token = await v4Tokens.current() { return token }
         guard let credentials = options.v4 else {
-            throw JoorAPIError(.unauthorized, request: "POST /auth", message: "no v4 credentials are configured (joor.v4: client_id, client_secret, username, password, account)")
+            throw JoorAPIError(
+                .unauthorized, request: "POST /auth",
+                message: "no v4 credentials are configured (joor.v4: client_id, client_secret, username, password, account)")
         }
         let boundary = "joorbridge-\(UUID().uuidString)"
         var body = ""
-        for (name, value) in [("client_id", credentials.clientID), ("client_secret", credentials.clientSecret.value), ("grant_type", "password"),
-                              ("username", credentials.username), ("password", credentials.password.value)] {
+        for (name, value) in [
+            ("client_id", credentials.clientID), ("client_secret", credentials.clientSecret.value), ("grant_type", "password"),
+            ("username", credentials.username), ("password", credentials.password.value),
+        ] {
             body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
         }
         body += "--\(boundary)--\r\n"
-        let reply = try await send(.POST, url: options.endpoint.auth, body: Data(body.utf8), contentType: "multipart/form-data; boundary=\(boundary)",
-                                   authorization: "", idempotent: true)
+        let reply = try await send(
+            .POST, url: options.endpoint.auth, body: Data(body.utf8), contentType: "multipart/form-data; boundary=\(boundary)",
+            authorization: "", idempotent: true)
         guard let json = try? JSONValue.parse(reply.body), let access = json["access_token"]?.text, !access.isEmpty else {
             throw JoorAPIError(.malformedResponse, request: "POST /auth", message: "the answer has no access_token")
         }
@@ -36,7 +41,9 @@ extension JoorClient {
 
     /// One v4 call: bearer token (renewed once if JOOR refuses it), `account=`, and the
     /// `{"data": […], "errors": […]}` answer.
-    func v4(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool) async throws(JoorAPIError) -> (data: [JSONValue], errors: [JSONValue]) {
+    func v4(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool
+    ) async throws(JoorAPIError) -> (data: [JSONValue], errors: [JSONValue]) {
         let label = "\(method.rawValue) /v4\(path)"
         let reply = try await v4Reply(method, path, query: query, body: body, idempotent: idempotent)
         guard let json = try? JSONValue.parse(reply) else { throw JoorAPIError(.malformedResponse, request: label, message: "not JSON") }
@@ -50,7 +57,9 @@ extension JoorClient {
     }
 
     /// One v4 call's answer as it came: logged in first (the password grant), `account=` added.
-    func v4Reply(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool) async throws(JoorAPIError) -> Data {
+    func v4Reply(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool
+    ) async throws(JoorAPIError) -> Data {
         let label = "\(method.rawValue) /v4\(path)"
         var payload: Data?
         if let body {
@@ -61,8 +70,10 @@ extension JoorClient {
         while true {
             let token = try await v4Token()
             do throws(JoorAPIError) {
-                return try await send(method, url: options.endpoint.v4 + path, query: [("account", account)] + query, body: payload,
-                                      authorization: "Bearer \(token.value)", idempotent: idempotent).body
+                return try await send(
+                    method, url: options.endpoint.v4 + path, query: [("account", account)] + query, body: payload,
+                    authorization: "Bearer \(token.value)", idempotent: idempotent
+                ).body
             } catch {
                 guard error.kind == .unauthorized, !renewed else { throw error }
                 renewed = true
@@ -81,10 +92,11 @@ extension JoorClient {
     /// are never retried blindly (a lost answer may have created them).
     public func pushStylesV4(_ styles: [Style]) async throws(JoorAPIError) -> V4PushResult {
         var result = V4PushResult()
-        let priceTypes = Dictionary((try await v4(.GET, "/price_types", idempotent: true).data).compactMap { entry -> (String, String)? in
-            guard let name = entry["name"]?.text, let id = entry["id"]?.text else { return nil }
-            return (name, id)
-        }, uniquingKeysWith: { first, _ in first })
+        let priceTypes = Dictionary(
+            (try await v4(.GET, "/price_types", idempotent: true).data).compactMap { entry -> (String, String)? in
+                guard let name = entry["name"]?.text, let id = entry["id"]?.text else { return nil }
+                return (name, id)
+            }, uniquingKeysWith: { first, _ in first })
 
         // Products: create; those JOOR already has are looked up and updated.
         let created = try await v4(.POST, "/products/bulk_create", body: styles.map { V4Payloads.product($0) }, idempotent: false)
@@ -101,10 +113,14 @@ extension JoorClient {
             for external in existing where found[external] == nil {
                 result.failed[external] = "JOOR says the product exists, but GET /v4/products does not list external_id \(external)"
             }
-            let updates = styles.filter { existing.contains($0.styleIdentifier) }.compactMap { style in found[style.styleIdentifier].map { V4Payloads.product(style, id: $0) } }
+            let updates = styles.filter { existing.contains($0.styleIdentifier) }.compactMap { style in
+                found[style.styleIdentifier].map { V4Payloads.product(style, id: $0) }
+            }
             if !updates.isEmpty {
                 let updated = try await v4(.POST, "/products/bulk_update", body: updates, idempotent: true)
-                for error in updated.errors { if let external = error["details"]?["external_id"]?.text { result.failed[external] = error["message"]?.text ?? "refused" } }
+                for error in updated.errors {
+                    if let external = error["details"]?["external_id"]?.text { result.failed[external] = error["message"]?.text ?? "refused" }
+                }
             }
         }
 
@@ -117,7 +133,8 @@ extension JoorClient {
                 if let external = entry["external_id"]?.text, let id = entry["id"]?.text { skuIDs[external] = id }
             }
         }
-        var creates: [JSONValue] = [], updates: [JSONValue] = []
+        var creates: [JSONValue] = []
+        var updates: [JSONValue] = []
         for style in live {
             let (create, update) = V4Payloads.skus(style, productID: productIDs[style.styleIdentifier]!, existing: skuIDs)
             creates += create
@@ -129,7 +146,9 @@ extension JoorClient {
             for entry in answer.data { if let external = entry["external_id"]?.text, let id = entry["id"]?.text { skuIDs[external] = id } }
             for error in answer.errors {
                 let product = error["details"]?["product_id"]?.text
-                if let style = live.first(where: { productIDs[$0.styleIdentifier] == product }) { skuFailures[style.styleIdentifier] = error["message"]?.text ?? "refused" }
+                if let style = live.first(where: { productIDs[$0.styleIdentifier] == product }) {
+                    skuFailures[style.styleIdentifier] = error["message"]?.text ?? "refused"
+                }
             }
         }
         result.failed.merge(skuFailures) { first, _ in first }
@@ -139,7 +158,8 @@ extension JoorClient {
         for style in live where result.failed[style.styleIdentifier] == nil {
             let (entries, unknown) = V4Payloads.prices(style, skuIDs: skuIDs, priceTypes: priceTypes)
             if !unknown.isEmpty {
-                result.failed[style.styleIdentifier] = "JOOR has no price type \(unknown.joined(separator: ", ")); create it in JOOR or fix the price label"
+                result.failed[style.styleIdentifier] =
+                    "JOOR has no price type \(unknown.joined(separator: ", ")); create it in JOOR or fix the price label"
                 continue
             }
             wanted += entries
@@ -152,7 +172,11 @@ extension JoorClient {
             if let identifier = styleOfSKU(style) { result.failed[identifier] = reason }
         }
         for style in live where result.failed[style.styleIdentifier] == nil {
-            if existing.contains(style.styleIdentifier) { result.updated.append(style.styleIdentifier) } else { result.created.append(style.styleIdentifier) }
+            if existing.contains(style.styleIdentifier) {
+                result.updated.append(style.styleIdentifier)
+            } else {
+                result.created.append(style.styleIdentifier)
+            }
         }
         return result
     }
@@ -169,8 +193,10 @@ extension JoorClient {
         var found: [String: String] = [:]
         let pageSize = 100
         for page in 1...10_000 {
-            let answer = try await v4(.GET, "/products", query: [("external_ids", externalIDs.joined(separator: ",")), ("page", String(page)), ("page_size", String(pageSize))],
-                                      idempotent: true)
+            let answer = try await v4(
+                .GET, "/products",
+                query: [("external_ids", externalIDs.joined(separator: ",")), ("page", String(page)), ("page_size", String(pageSize))],
+                idempotent: true)
             for entry in answer.data {
                 if let external = entry["external_id"]?.text, wanted.contains(external), let id = entry["id"]?.text { found[external] = id }
             }
@@ -211,7 +237,9 @@ extension JoorClient {
             for error in answer.errors {
                 let sku = error["details"]?["sku_id"]?.text
                 let type = error["details"]?["price_type_id"]?.text
-                if Self.isDuplicate(error), let entry = creates.first(where: { $0["sku_id"]?.text == sku && (type == nil || $0["price_type_id"]?.text == type) }) {
+                if Self.isDuplicate(error),
+                    let entry = creates.first(where: { $0["sku_id"]?.text == sku && (type == nil || $0["price_type_id"]?.text == type) })
+                {
                     duplicated.append(entry)
                 } else {
                     refused.append((sku, error["message"]?.text ?? "price refused"))
@@ -220,7 +248,9 @@ extension JoorClient {
             if !duplicated.isEmpty {
                 known = try await lookUp(duplicated.compactMap { $0["sku_id"]?.text })
                 for entry in duplicated {
-                    if let id = known[key(entry)] { updates.append(update(entry, id: id)) } else {
+                    if let id = known[key(entry)] {
+                        updates.append(update(entry, id: id))
+                    } else {
                         refused.append((entry["sku_id"]?.text, "JOOR says the price exists, but GET /v4/prices does not list it"))
                     }
                 }

@@ -69,8 +69,10 @@ public final class JoorClient: Sendable {
     ///   mean "not processed".
     /// - Parameter authorization: the header to send instead of v2's `OAuth2 …` (v4's bearer
     ///   token), or an empty string for none (the token request itself).
-    func send(_ method: HTTPMethod, url: String, query: [(String, String)] = [], body: Data? = nil,
-              contentType: String = "application/json", authorization override: String? = nil, idempotent: Bool) async throws(JoorAPIError) -> Reply {
+    func send(
+        _ method: HTTPMethod, url: String, query: [(String, String)] = [], body: Data? = nil,
+        contentType: String = "application/json", authorization override: String? = nil, idempotent: Bool
+    ) async throws(JoorAPIError) -> Reply {
         let label = "\(method.rawValue) \(URL(string: url)?.path ?? url)"
         let cost = method == .GET ? options.readCost : options.writeCost
         var attempt = 0
@@ -101,7 +103,9 @@ public final class JoorClient: Sendable {
                 status = Int(response.status.code)
                 let throttling = response.headers.filter { $0.name.lowercased().hasPrefix("x-throttling") }
                 if !throttling.isEmpty {
-                    logger.debug("JOOR rate-limit headers", metadata: Dictionary(throttling.map { ($0.name, Logger.MetadataValue.string($0.value)) }) { first, _ in first })
+                    logger.debug(
+                        "JOOR rate-limit headers",
+                        metadata: Dictionary(throttling.map { ($0.name, Logger.MetadataValue.string($0.value)) }) { first, _ in first })
                 }
                 retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map { .milliseconds(Int64($0 * 1000)) }
                 var buffer = try await response.body.collect(upTo: 256 << 20)
@@ -113,7 +117,8 @@ public final class JoorClient: Sendable {
                 if JoorHTTP.isConnectFailure(error) {
                     // Nothing was sent: any request may try again, a few times, then JOOR is unreachable.
                     connectFailures += 1
-                    logger.warning("cannot connect to JOOR", metadata: ["request": "\(label)", "attempt": "\(connectFailures)", "error": "\(reason)"])
+                    logger.warning(
+                        "cannot connect to JOOR", metadata: ["request": "\(label)", "attempt": "\(connectFailures)", "error": "\(reason)"])
                     guard connectFailures < options.retry.connectAttempts else {
                         throw JoorAPIError(.unreachable, request: label, message: "\(reason) (could not connect in \(connectFailures) attempts)")
                     }
@@ -138,7 +143,9 @@ public final class JoorClient: Sendable {
                 rateLimitHits += 1
                 await stats.recordRateLimit()
                 await options.budget.rateLimited(retryAfter: retryAfter.map { min($0, options.retry.maxRateLimitWait) })
-                logger.warning("JOOR rate limit", metadata: ["request": "\(label)", "status": "\(status)", "retry_after": "\(retryAfter.map { "\($0)" } ?? "window")"])
+                logger.warning(
+                    "JOOR rate limit",
+                    metadata: ["request": "\(label)", "status": "\(status)", "retry_after": "\(retryAfter.map { "\($0)" } ?? "window")"])
                 guard rateLimitHits < options.retry.maxAttempts * 2 else {
                     throw JoorAPIError(.rateLimited, request: label, message: "HTTP \(status) \(rateLimitHits) times in a row")
                 }
@@ -147,7 +154,8 @@ public final class JoorClient: Sendable {
                 // JOOR documents only 429 for rate limits: a 503 may come from a proxy after JOOR
                 // carried the request out, so it is a server error like the others.
                 guard idempotent, attempt < options.retry.maxAttempts else {
-                    throw JoorAPIError(.httpStatus(status), request: label, message: snippet(responseBody) + " (after \(attempt) attempt\(attempt == 1 ? "" : "s"))")
+                    throw JoorAPIError(
+                        .httpStatus(status), request: label, message: snippet(responseBody) + " (after \(attempt) attempt\(attempt == 1 ? "" : "s"))")
                 }
                 logger.warning("JOOR server error", metadata: ["request": "\(label)", "status": "\(status)", "attempt": "\(attempt)"])
                 try await pause(options.retry.backoff(after: attempt), label)

@@ -13,8 +13,10 @@ public struct RetryPolicy: Sendable {
     /// JOOR holds a run: `connectAttempts × connect timeout + 1.5 s` at most.
     public var connectAttempts: Int
 
-    public init(maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), maxRateLimitWait: Duration = .seconds(310),
-                connectAttempts: Int = 3) {
+    public init(
+        maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), maxRateLimitWait: Duration = .seconds(310),
+        connectAttempts: Int = 3
+    ) {
         self.connectAttempts = max(1, connectAttempts)
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay

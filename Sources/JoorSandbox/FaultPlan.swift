@@ -32,13 +32,23 @@ public struct FaultPlan: Sendable, Codable, Equatable {
     public var afterRequests = 0
 
     enum CodingKeys: String, CodingKey {
-        case failCount = "fail_next", failStatus = "status", cutCount = "cut_next", malformedCount = "malformed_next"
-        case latencyMilliseconds = "latency_ms", pathPrefix = "path_prefix", afterRequests = "after_requests", loseAnswerCount = "lose_answer_next"
-        case processThenFailCount = "process_then_fail_next", queryContains = "query_contains"
+        case failCount = "fail_next"
+        case failStatus = "status"
+        case cutCount = "cut_next"
+        case malformedCount = "malformed_next"
+        case latencyMilliseconds = "latency_ms"
+        case pathPrefix = "path_prefix"
+        case afterRequests = "after_requests"
+        case loseAnswerCount = "lose_answer_next"
+        case processThenFailCount = "process_then_fail_next"
+        case queryContains = "query_contains"
     }
 
-    public init(failCount: Int = 0, failStatus: Int = 500, cutCount: Int = 0, malformedCount: Int = 0, latencyMilliseconds: Int = 0, pathPrefix: String? = nil,
-                afterRequests: Int = 0, loseAnswerCount: Int = 0, processThenFailCount: Int = 0, queryContains: String? = nil) {
+    public init(
+        failCount: Int = 0, failStatus: Int = 500, cutCount: Int = 0, malformedCount: Int = 0, latencyMilliseconds: Int = 0,
+        pathPrefix: String? = nil,
+        afterRequests: Int = 0, loseAnswerCount: Int = 0, processThenFailCount: Int = 0, queryContains: String? = nil
+    ) {
         self.processThenFailCount = processThenFailCount
         self.queryContains = queryContains
         self.afterRequests = afterRequests
@@ -67,12 +77,30 @@ public struct FaultPlan: Sendable, Codable, Equatable {
 
     /// The fault for the next request (counts down), or `nil`.
     mutating func next() -> Action? {
-        if afterRequests > 0 { afterRequests -= 1; return nil }
-        if failCount > 0 { failCount -= 1; return .status(failStatus) }
-        if cutCount > 0 { cutCount -= 1; return .cutConnection }
-        if malformedCount > 0 { malformedCount -= 1; return .malformedBody }
-        if loseAnswerCount > 0 { loseAnswerCount -= 1; return .processThenCut }
-        if processThenFailCount > 0 { processThenFailCount -= 1; return .processThenStatus(failStatus) }
+        if afterRequests > 0 {
+            afterRequests -= 1
+            return nil
+        }
+        if failCount > 0 {
+            failCount -= 1
+            return .status(failStatus)
+        }
+        if cutCount > 0 {
+            cutCount -= 1
+            return .cutConnection
+        }
+        if malformedCount > 0 {
+            malformedCount -= 1
+            return .malformedBody
+        }
+        if loseAnswerCount > 0 {
+            loseAnswerCount -= 1
+            return .processThenCut
+        }
+        if processThenFailCount > 0 {
+            processThenFailCount -= 1
+            return .processThenStatus(failStatus)
+        }
         if latencyMilliseconds > 0 { return .delay(milliseconds: latencyMilliseconds) }
         return nil
     }

@@ -6,11 +6,31 @@ import JoorModels
 struct OrderSeeder {
 
     static let customers: [[String: String]] = [
-        ["customer_code": "HLB001", "customer_name": "Harbor Lane Boutique", "company_name": "Harbor Lane Retail Group", "shipping_city": "Springfield", "shipping_region": "OR", "shipping_postal_code": "97477", "shipping_country": "United States", "shipping_country_iso_two": "US", "shipping_country_iso_three": "USA", "shipping_address_1": "100 Main Street", "order_currency": "USD"],
-        ["customer_code": "ATN002", "customer_name": "Atelier Nord", "company_name": "Atelier Nord SARL", "shipping_city": "Paris", "shipping_region": "", "shipping_postal_code": "75003", "shipping_country": "France", "shipping_country_iso_two": "FR", "shipping_country_iso_three": "FRA", "shipping_address_1": "12 Rue Exemple", "order_currency": "EUR"],
-        ["customer_code": "KWH003", "customer_name": "Kaufhaus Weber", "company_name": "Weber & Söhne GmbH", "shipping_city": "München", "shipping_region": "BY", "shipping_postal_code": "80331", "shipping_country": "Germany", "shipping_country_iso_two": "DE", "shipping_country_iso_three": "DEU", "shipping_address_1": "Marienplatz 8", "order_currency": "EUR"],
-        ["customer_code": "NSH004", "customer_name": "North Shore Supply", "company_name": "North Shore Supply Co.", "shipping_city": "Evanston", "shipping_region": "IL", "shipping_postal_code": "60201", "shipping_country": "United States", "shipping_country_iso_two": "US", "shipping_country_iso_three": "USA", "shipping_address_1": "1500 Sherman Ave", "order_currency": "USD"],
-        ["customer_code": "", "customer_name": "Walk-in Trade Show Buyer", "company_name": "", "shipping_city": "New York", "shipping_region": "NY", "shipping_postal_code": "10001", "shipping_country": "United States", "shipping_country_iso_two": "US", "shipping_country_iso_three": "USA", "shipping_address_1": "11 W 33rd St", "order_currency": "USD"],
+        [
+            "customer_code": "HLB001", "customer_name": "Harbor Lane Boutique", "company_name": "Harbor Lane Retail Group",
+            "shipping_city": "Springfield", "shipping_region": "OR", "shipping_postal_code": "97477", "shipping_country": "United States",
+            "shipping_country_iso_two": "US", "shipping_country_iso_three": "USA", "shipping_address_1": "100 Main Street", "order_currency": "USD",
+        ],
+        [
+            "customer_code": "ATN002", "customer_name": "Atelier Nord", "company_name": "Atelier Nord SARL", "shipping_city": "Paris",
+            "shipping_region": "", "shipping_postal_code": "75003", "shipping_country": "France", "shipping_country_iso_two": "FR",
+            "shipping_country_iso_three": "FRA", "shipping_address_1": "12 Rue Exemple", "order_currency": "EUR",
+        ],
+        [
+            "customer_code": "KWH003", "customer_name": "Kaufhaus Weber", "company_name": "Weber & Söhne GmbH", "shipping_city": "München",
+            "shipping_region": "BY", "shipping_postal_code": "80331", "shipping_country": "Germany", "shipping_country_iso_two": "DE",
+            "shipping_country_iso_three": "DEU", "shipping_address_1": "Marienplatz 8", "order_currency": "EUR",
+        ],
+        [
+            "customer_code": "NSH004", "customer_name": "North Shore Supply", "company_name": "North Shore Supply Co.", "shipping_city": "Evanston",
+            "shipping_region": "IL", "shipping_postal_code": "60201", "shipping_country": "United States", "shipping_country_iso_two": "US",
+            "shipping_country_iso_three": "USA", "shipping_address_1": "1500 Sherman Ave", "order_currency": "USD",
+        ],
+        [
+            "customer_code": "", "customer_name": "Walk-in Trade Show Buyer", "company_name": "", "shipping_city": "New York",
+            "shipping_region": "NY", "shipping_postal_code": "10001", "shipping_country": "United States", "shipping_country_iso_two": "US",
+            "shipping_country_iso_three": "USA", "shipping_address_1": "11 W 33rd St", "order_currency": "USD",
+        ],
     ]
 
     static func orders(count: Int, seed: UInt64, firstID: Int = 9_100_001) -> [SandboxOrder] {
@@ -50,23 +70,30 @@ struct OrderSeeder {
                 let color = style.colors.randomElement(using: &rng)!
                 for size in style.sizes where Int.random(in: 0..<3, using: &rng) > 0 {
                     guard let upc = style.upcs.first(where: { $0.colorCode == color.code && $0.sizeName == size.name })?.upc,
-                          !lines.contains(where: { $0.fields["item_upc"] == upc }) else { continue }
+                        !lines.contains(where: { $0.fields["item_upc"] == upc })
+                    else { continue }
                     let qty = Int.random(in: 1...12, using: &rng)
                     let price = style.prices.first?.wholesale ?? "10.00"
-                    lines.append(JoorLineItem(fields: [
-                        "item_name": style.styleName, "item_number": style.styleNumber, "item_style_identifier": style.styleIdentifier,
-                        "item_color": color.name ?? "", "item_color_code": color.code, "item_size": size.name, "item_size_code": size.name,
-                        "item_upc": upc, "item_quantity": String(qty), "item_price": price, "item_unit_price": price,
-                        "item_price_extended": (Decimal(string: price)! * Decimal(qty)).description,
-                    ]))
+                    lines.append(
+                        JoorLineItem(fields: [
+                            "item_name": style.styleName, "item_number": style.styleNumber, "item_style_identifier": style.styleIdentifier,
+                            "item_color": color.name ?? "", "item_color_code": color.code, "item_size": size.name, "item_size_code": size.name,
+                            "item_upc": upc, "item_quantity": String(qty), "item_price": price, "item_unit_price": price,
+                            "item_price_extended": (Decimal(string: price)! * Decimal(qty)).description,
+                        ]))
                 }
             }
             if lines.isEmpty {
                 let style = catalog[0]
-                lines.append(JoorLineItem(fields: ["item_name": style.styleName, "item_number": style.styleNumber, "item_color_code": style.upcs[0].colorCode,
-                                                   "item_size": style.upcs[0].sizeName, "item_upc": style.upcs[0].upc, "item_quantity": "1", "item_price": "45.00"]))
+                lines.append(
+                    JoorLineItem(fields: [
+                        "item_name": style.styleName, "item_number": style.styleNumber, "item_color_code": style.upcs[0].colorCode,
+                        "item_size": style.upcs[0].sizeName, "item_upc": style.upcs[0].upc, "item_quantity": "1", "item_price": "45.00",
+                    ]))
             }
-            let statuses: [SandboxOrder.Status] = [.approved, .approved, .approved, .approved, .approved, .approved, .pending, .shipped, .cancelled, .notes]
+            let statuses: [SandboxOrder.Status] = [
+                .approved, .approved, .approved, .approved, .approved, .approved, .pending, .shipped, .cancelled, .notes,
+            ]
             return SandboxOrder(order: JoorOrder(fields: fields, lineItems: lines), status: statuses[index % statuses.count])
         }
     }

@@ -35,11 +35,13 @@ struct SandboxControl {
 
     @Sendable private func status(_ request: Request, _ context: SandboxContext) async throws -> Response {
         let orders = await state.allOrders()
-        return SandboxResponse.json(200, [
-            "orders": .number(Decimal(orders.count)), "exported": .number(Decimal(orders.filter(\.exported).count)),
-            "styles": .number(Decimal(await state.allStyles().count)), "stock_positions": .number(Decimal(await state.allStock().count)),
-            "requests": .object((await state.requestCounts).mapValues { .number(Decimal($0)) }),
-        ])
+        return SandboxResponse.json(
+            200,
+            [
+                "orders": .number(Decimal(orders.count)), "exported": .number(Decimal(orders.filter(\.exported).count)),
+                "styles": .number(Decimal(await state.allStyles().count)), "stock_positions": .number(Decimal(await state.allStock().count)),
+                "requests": .object((await state.requestCounts).mapValues { .number(Decimal($0)) }),
+            ])
     }
 
     private func change(_ context: SandboxContext, cancel: Bool, comment: String?) async throws -> Response {

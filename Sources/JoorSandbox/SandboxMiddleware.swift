@@ -37,7 +37,8 @@ struct JSONErrorMiddleware: RouterMiddleware {
 /// Reads the request body into the context (up to 256 MiB), so logging and handlers share it.
 struct BodyMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: SandboxContext, next: (Request, SandboxContext) async throws -> Response) async throws -> Response {
-        var request = request, context = context
+        var request = request
+        var context = context
         do {
             var buffer = try await request.body.collect(upTo: 256 << 20)
             context.body = buffer.readData(length: buffer.readableBytes) ?? Data()
@@ -69,11 +70,14 @@ struct FaultMiddleware: RouterMiddleware {
         if let part = plan.queryContains, !(request.uri.query ?? "").contains(part) { return try await next(request, context) }
         switch await state.takeFault() {
         case .status(let status)?:
-            return SandboxResponse.json(status, ["error": .string("injected failure")], headers: status == 429 || status == 503 ? ["Retry-After": "0.05"] : [:])
+            return SandboxResponse.json(
+                status, ["error": .string("injected failure")], headers: status == 429 || status == 503 ? ["Retry-After": "0.05"] : [:])
         case .cutConnection?:
             return SandboxResponse.cutConnection()
         case .malformedBody?:
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"orders\": [ {\"order_id\": ")))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"orders\": [ {\"order_id\": ")))
         case .delay(let ms)?:
             try? await Task.sleep(for: .milliseconds(ms))
             return try await next(request, context)
@@ -82,7 +86,8 @@ struct FaultMiddleware: RouterMiddleware {
             return answer.status == .notFound ? answer : SandboxResponse.cutConnection()
         case .processThenStatus(let status)?:
             let answer = try await next(request, context)
-            return answer.status == .notFound ? answer : SandboxResponse.json(status, ["error": .string("injected failure after the request was carried out")])
+            return answer.status == .notFound
+                ? answer : SandboxResponse.json(status, ["error": .string("injected failure after the request was carried out")])
         case nil:
             return try await next(request, context)
         }
@@ -102,7 +107,8 @@ struct APITokenMiddleware: RouterMiddleware {
         guard let header else { return false }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2 else { return false }
-        let scheme = parts[0].lowercased(), credential = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let scheme = parts[0].lowercased()
+        let credential = String(parts[1]).trimmingCharacters(in: .whitespaces)
         let decoded = Data(base64Encoded: credential).map { String(decoding: $0, as: UTF8.self) }
         switch scheme {
         case "oauth2": return decoded == token
@@ -118,7 +124,8 @@ struct V4TokenMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: SandboxContext, next: (Request, SandboxContext) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-              await state.v4TokenIsValid(String(header.dropFirst(7))) else {
+            await state.v4TokenIsValid(String(header.dropFirst(7)))
+        else {
             return SandboxResponse.unauthorized
         }
         return try await next(request, context)
@@ -171,10 +178,12 @@ enum SandboxResponse {
 
     /// A response that starts, then breaks off: the client sees a dropped connection.
     static func cutConnection() -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(contentLength: 4096) { writer in
-            try await writer.write(ByteBuffer(string: "{\"orders\": {\"response\": {\"code\": 0"))
-            throw SandboxRefusal("connection cut on purpose")
-        })
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(contentLength: 4096) { writer in
+                try await writer.write(ByteBuffer(string: "{\"orders\": {\"response\": {\"code\": 0"))
+                throw SandboxRefusal("connection cut on purpose")
+            })
     }
 
     private static func respond(_ status: Int, _ data: Data, headers: [String: String]) -> Response {

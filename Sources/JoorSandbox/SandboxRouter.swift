@@ -61,7 +61,8 @@ enum SandboxRouter {
             .add(middleware: CreditMiddleware(state: state))
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             v4.on("**", method: method) { request, context in
-                let method = request.method.rawValue, path = request.uri.path
+                let method = request.method.rawValue
+                let path = request.uri.path
                 guard let answer = try await state.v4(method, path, SandboxContext.query(of: request), context.body) else {
                     return SandboxResponse.json(404, ["error": .string("the sandbox does not serve \(method) \(path)")])
                 }

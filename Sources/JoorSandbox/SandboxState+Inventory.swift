@@ -6,7 +6,9 @@ extension SandboxState {
     func bulkInventory(_ body: Data, query: [String: String]) throws -> Answer {
         let request: BulkInventoryRequest
         do { request = try BulkInventoryRequest.decode(body) } catch {
-            return Answer(status: 400, body: Self.envelope("inventory_items", code: 1, comment: "the body is not a valid inventory_items document: \(error)", extra: [:]))
+            return Answer(
+                status: 400,
+                body: Self.envelope("inventory_items", code: 1, comment: "the body is not a valid inventory_items document: \(error)", extra: [:]))
         }
         if query["overwrite"] == "1" { stock.removeAll() }
         let decPending = query["dec_pending"] == "1"
@@ -25,8 +27,11 @@ extension SandboxState {
                     quantity = max(0, quantity - pending)
                 }
                 let key = [warehouse, item.inventoryDate ?? "", sku.upc ?? "", sku.style, sku.color, sku.size].joined(separator: "|")
-                var record = stock[key] ?? StockRecord(warehouse: warehouse, inventoryDate: item.inventoryDate, upc: sku.upc, styleNumber: sku.style,
-                                                        colorCode: sku.color, size: sku.size, inventory: 0, madeToOrder: false, updates: 0)
+                var record =
+                    stock[key]
+                    ?? StockRecord(
+                        warehouse: warehouse, inventoryDate: item.inventoryDate, upc: sku.upc, styleNumber: sku.style,
+                        colorCode: sku.color, size: sku.size, inventory: 0, madeToOrder: false, updates: 0)
                 record.inventory = quantity
                 record.madeToOrder = item.madeToOrder ?? false
                 record.updates += 1

@@ -24,7 +24,8 @@ extension SandboxState {
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()
         func date(_ text: String?) -> Date? { text.flatMap { iso.date(from: $0) ?? plain.date(from: $0) } }
-        let from = date(query["date_start"]), to = date(query["date_end"])
+        let from = date(query["date_start"])
+        let to = date(query["date_end"])
         if query["date_start"] != nil && (from == nil || to == nil) {
             return Answer(status: 400, body: Self.envelope("orders", code: 1, comment: "date_start/date_end must be ISO 8601 timestamps", extra: [:]))
         }
@@ -76,24 +77,31 @@ extension SandboxState {
     }
 
     /// Fields JOOR sends as numbers.
-    static let numericFields: Set<String> = ["order_id", "order_total", "order_discount", "order_discount_percent", "order_shipping_total",
-                                             "item_style_id", "item_quantity", "item_price", "item_retail_price", "item_unit_price",
-                                             "item_price_adjustment", "item_price_extended", "door_id"]
+    static let numericFields: Set<String> = [
+        "order_id", "order_total", "order_discount", "order_discount_percent", "order_shipping_total",
+        "item_style_id", "item_quantity", "item_price", "item_retail_price", "item_unit_price",
+        "item_price_adjustment", "item_price_extended", "door_id",
+    ]
 
     static func json(_ order: JoorOrder) -> JSONValue {
         func fields(_ map: [String: String]) -> [String: JSONValue] {
             var out: [String: JSONValue] = [:]
             for (key, value) in map {
-                if numericFields.contains(key), let number = Decimal(string: value), !value.isEmpty { out[key] = .number(number) } else { out[key] = .string(value) }
+                if numericFields.contains(key), let number = Decimal(string: value), !value.isEmpty {
+                    out[key] = .number(number)
+                } else {
+                    out[key] = .string(value)
+                }
             }
             return out
         }
         var object = fields(order.fields)
-        object["line_items"] = .array(order.lineItems.map { line in
-            var item = fields(line.fields)
-            item["style_tags"] = .array(line.styleTags.map { .object(fields($0)) })
-            return .object(item)
-        })
+        object["line_items"] = .array(
+            order.lineItems.map { line in
+                var item = fields(line.fields)
+                item["style_tags"] = .array(line.styleTags.map { .object(fields($0)) })
+                return .object(item)
+            })
         object["order_doors"] = .array(order.doors.map { .object(fields($0)) })
         object["order_divisions"] = .array(order.divisions.map { .object(fields($0)) })
         return .object(object)

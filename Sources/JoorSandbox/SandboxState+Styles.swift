@@ -7,7 +7,8 @@ extension SandboxState {
     func submitStyles(_ body: Data) throws -> Answer {
         let request: BulkStyleRequest
         do { request = try BulkStyleRequest.decode(body) } catch {
-            return Answer(status: 400, body: Self.envelope("bulk_styles", code: 1, comment: "the body is not a valid styles document: \(error)", extra: [:]))
+            return Answer(
+                status: 400, body: Self.envelope("bulk_styles", code: 1, comment: "the body is not a valid styles document: \(error)", extra: [:]))
         }
         var errors: [String: String] = [:]
         for style in request.styles {
@@ -46,7 +47,8 @@ extension SandboxState {
             "style_record_progress": .number(Decimal(done)),
         ]
         if job.applied && !job.errors.isEmpty && configuration.answers.styleErrors {
-            entry["errors"] = .array(job.errors.sorted { $0.key < $1.key }.map { .object(["style_identifier": .string($0.key), "message": .string($0.value)]) })
+            entry["errors"] = .array(
+                job.errors.sorted { $0.key < $1.key }.map { .object(["style_identifier": .string($0.key), "message": .string($0.value)]) })
         }
         return Self.envelope("bulk_styles", code: 0, comment: "", extra: ["bulk_styles_jobs": .array([.object(entry)])])
     }

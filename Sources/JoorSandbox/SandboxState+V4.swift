@@ -3,16 +3,38 @@ import JoorModels
 
 /// The v4 side of the sandbox account: tokens, products, SKUs, price types and prices.
 struct V4Store: Sendable, Codable {
-    struct Product: Sendable, Codable { var id: String; var externalID: String; var name: String; var identifier: String; var description: String? }
-    struct SKU: Sendable, Codable { var id: String; var productID: String; var externalID: String; var color: String; var colorName: String; var size: String; var upc: String? }
-    struct Price: Sendable, Codable { var id: String?; var skuID: String; var priceTypeID: String; var wholesale: String; var retail: String? }
+    struct Product: Sendable, Codable {
+        var id: String
+        var externalID: String
+        var name: String
+        var identifier: String
+        var description: String?
+    }
+    struct SKU: Sendable, Codable {
+        var id: String
+        var productID: String
+        var externalID: String
+        var color: String
+        var colorName: String
+        var size: String
+        var upc: String?
+    }
+    struct Price: Sendable, Codable {
+        var id: String?
+        var skuID: String
+        var priceTypeID: String
+        var wholesale: String
+        var retail: String?
+    }
 
     var tokens: [String: Date] = [:]
     var products: [String: Product] = [:]
     var skus: [String: SKU] = [:]
     var prices: [Price] = []
     var nextID = 3_295_500
-    static let priceTypes: [(id: String, name: String, currency: String)] = [("1234", "USD-1", "USD"), ("1240", "EUR-1", "EUR"), ("1250", "GBP-1", "GBP")]
+    static let priceTypes: [(id: String, name: String, currency: String)] = [
+        ("1234", "USD-1", "USD"), ("1240", "EUR-1", "EUR"), ("1250", "GBP-1", "GBP"),
+    ]
 }
 
 extension SandboxState {
@@ -21,16 +43,20 @@ extension SandboxState {
         let form = Self.formFields(body, contentType: contentType)
         let c = configuration
         guard form["grant_type"] == "password", form["client_id"] == c.v4ClientID, form["client_secret"] == c.v4ClientSecret,
-              form["username"] == c.v4Username, form["password"] == c.v4Password else {
+            form["username"] == c.v4Username, form["password"] == c.v4Password
+        else {
             return Answer(status: 401, body: .object(["error": .string("invalid_grant"), "error_description": .string("Invalid user credentials")]))
         }
         let token = "sbx." + UUID().uuidString.lowercased()
         v4.tokens[token] = Date().addingTimeInterval(c.v4TokenLifetimeSeconds)
         try save()
-        return Answer(status: 200, body: .object([
-            "access_token": .string(token), "expires_in": .number(Decimal(c.v4TokenLifetimeSeconds)), "refresh_expires_in": .number(7_776_000),
-            "refresh_token": .string("sbx.refresh." + UUID().uuidString.lowercased()), "token_type": .string("Bearer"), "scope": .string("email profile"),
-        ]))
+        return Answer(
+            status: 200,
+            body: .object([
+                "access_token": .string(token), "expires_in": .number(Decimal(c.v4TokenLifetimeSeconds)), "refresh_expires_in": .number(7_776_000),
+                "refresh_token": .string("sbx.refresh." + UUID().uuidString.lowercased()), "token_type": .string("Bearer"),
+                "scope": .string("email profile"),
+            ]))
     }
 
     func v4TokenIsValid(_ token: String) -> Bool {
@@ -41,7 +67,9 @@ extension SandboxState {
     /// Serves one v4 call; `nil` when the path is not a v4 product endpoint.
     func v4(_ method: String, _ path: String, _ query: [String: String], _ body: Data) throws -> Answer? {
         guard query["account"] == configuration.v4Account else {
-            return Answer(status: 400, body: .object(["data": .array([]), "errors": .array([Self.v4Error("400", "the account parameter is missing or wrong")])]))
+            return Answer(
+                status: 400,
+                body: .object(["data": .array([]), "errors": .array([Self.v4Error("400", "the account parameter is missing or wrong")])]))
         }
         let entries = (try? JSONValue.parse(body))?.elements ?? []
         var data: [JSONValue] = []
@@ -54,28 +82,38 @@ extension SandboxState {
             // documents is honoured only by the legacy sandbox.
             let wanted = configuration.answers.duplicateStatus ? [] : Set((query["external_ids"] ?? "").split(separator: ",").map(String.init))
             let all = v4.products.values.filter { wanted.isEmpty || wanted.contains($0.externalID) }.sorted { $0.id < $1.id }
-            let size = max(1, min(Int(query["page_size"] ?? "") ?? 100, 500)), page = max(1, Int(query["page"] ?? "") ?? 1)
+            let size = max(1, min(Int(query["page_size"] ?? "") ?? 100, 500))
+            let page = max(1, Int(query["page"] ?? "") ?? 1)
             data = all.dropFirst((page - 1) * size).prefix(size).map(Self.json)
         case ("POST", "/v4/products/bulk_create"), ("POST", "/v4/products/bulk_update"):
             let update = path.hasSuffix("update")
             for entry in entries {
                 let external = entry["external_id"]?.text ?? ""
-                guard let name = entry["name"]?.text, !name.isEmpty else { errors.append(Self.v4Error("400", "name is required", ["external_id": external])); continue }
+                guard let name = entry["name"]?.text, !name.isEmpty else {
+                    errors.append(Self.v4Error("400", "name is required", ["external_id": external]))
+                    continue
+                }
                 if update {
-                    guard let id = entry["id"]?.text, var product = v4.products[id] else { errors.append(Self.v4Error("404", "no product with this id", ["external_id": external])); continue }
+                    guard let id = entry["id"]?.text, var product = v4.products[id] else {
+                        errors.append(Self.v4Error("404", "no product with this id", ["external_id": external]))
+                        continue
+                    }
                     product.name = name
                     product.description = entry["description"]?.text
                     v4.products[id] = product
                     data.append(Self.json(product))
                 } else {
                     if v4.products.values.contains(where: { $0.externalID == external && !external.isEmpty }) {
-                        errors.append(configuration.answers.duplicateStatus
-                            ? Self.v4Error("DUPLICATED", "Product already exists", ["external_id": external])
-                            : Self.v4Error("409", "duplicated product: external_id \(external) exists", ["external_id": external]))
+                        errors.append(
+                            configuration.answers.duplicateStatus
+                                ? Self.v4Error("DUPLICATED", "Product already exists", ["external_id": external])
+                                : Self.v4Error("409", "duplicated product: external_id \(external) exists", ["external_id": external]))
                         continue
                     }
                     v4.nextID += 1
-                    let product = V4Store.Product(id: String(v4.nextID), externalID: external, name: name, identifier: entry["product_identifier"]?.text ?? external, description: entry["description"]?.text)
+                    let product = V4Store.Product(
+                        id: String(v4.nextID), externalID: external, name: name, identifier: entry["product_identifier"]?.text ?? external,
+                        description: entry["description"]?.text)
                     v4.products[product.id] = product
                     data.append(Self.json(product))
                 }
@@ -88,33 +126,44 @@ extension SandboxState {
             var byProduct: [String: [JSONValue]] = [:]
             for entry in entries { byProduct[entry["product_id"]?.text ?? "", default: []].append(entry) }
             for (productID, group) in byProduct.sorted(by: { $0.key < $1.key }) {
-                guard v4.products[productID] != nil else { errors.append(Self.v4Error("404", "no product \(productID)", ["product_id": productID])); continue }
+                guard v4.products[productID] != nil else {
+                    errors.append(Self.v4Error("404", "no product \(productID)", ["product_id": productID]))
+                    continue
+                }
                 var candidate = v4.skus.filter { $0.value.productID == productID }
                 var problem: String?
                 for entry in group {
                     let traits = entry["trait_values"]?.elements ?? []
                     guard let color = traits.first(where: { $0["trait_id"]?.text == V4Payloads.colorTrait }),
-                          let size = traits.first(where: { $0["trait_id"]?.text == V4Payloads.sizeTrait }) else {
+                        let size = traits.first(where: { $0["trait_id"]?.text == V4Payloads.sizeTrait })
+                    else {
                         problem = "every SKU needs both a color and a size trait"
                         break
                     }
                     let id: String
                     if update {
-                        guard let existing = entry["id"]?.text, candidate[existing] != nil else { problem = "no SKU \(entry["id"]?.text ?? "?")"; break }
+                        guard let existing = entry["id"]?.text, candidate[existing] != nil else {
+                            problem = "no SKU \(entry["id"]?.text ?? "?")"
+                            break
+                        }
                         id = existing
                     } else {
                         v4.nextID += 1
                         id = "SKU\(v4.nextID)"
                     }
-                    candidate[id] = V4Store.SKU(id: id, productID: productID, externalID: entry["external_id"]?.text ?? id,
-                                                color: color["external_id"]?.text ?? color["value"]?.text ?? "", colorName: color["value"]?.text ?? "",
-                                                size: size["value"]?.text ?? "", upc: entry["identifiers"]?.elements?.first { $0["type"]?.text == "UPC" }?["value"]?.text)
+                    candidate[id] = V4Store.SKU(
+                        id: id, productID: productID, externalID: entry["external_id"]?.text ?? id,
+                        color: color["external_id"]?.text ?? color["value"]?.text ?? "", colorName: color["value"]?.text ?? "",
+                        size: size["value"]?.text ?? "", upc: entry["identifiers"]?.elements?.first { $0["type"]?.text == "UPC" }?["value"]?.text)
                 }
                 if problem == nil {
-                    let colors = Set(candidate.values.map(\.color)), sizes = Set(candidate.values.map(\.size))
+                    let colors = Set(candidate.values.map(\.color))
+                    let sizes = Set(candidate.values.map(\.size))
                     let have = Set(candidate.values.map { "\($0.color)/\($0.size)" })
                     let missing = colors.flatMap { c in sizes.map { "\(c)/\($0)" } }.filter { !have.contains($0) }.sorted()
-                    if !missing.isEmpty { problem = "the SKUs of product \(productID) do not form the full color × size set; missing \(missing.joined(separator: ", "))" }
+                    if !missing.isEmpty {
+                        problem = "the SKUs of product \(productID) do not form the full color × size set; missing \(missing.joined(separator: ", "))"
+                    }
                 }
                 if let problem {
                     errors.append(Self.v4Error("400", problem, ["product_id": productID]))
@@ -129,19 +178,28 @@ extension SandboxState {
         case ("POST", "/v4/prices/bulk_create"):
             for entry in entries {
                 let skuID = entry["sku_id"]?.text ?? ""
-                guard v4.skus[skuID] != nil else { errors.append(Self.v4Error("404", "no SKU \(skuID)", ["sku_id": skuID])); continue }
-                guard let type = V4Store.priceTypes.first(where: { $0.id == entry["price_type_id"]?.text }) else {
-                    errors.append(Self.v4Error("404", "no price type \(entry["price_type_id"]?.text ?? "?")", ["sku_id": skuID])); continue
+                guard v4.skus[skuID] != nil else {
+                    errors.append(Self.v4Error("404", "no SKU \(skuID)", ["sku_id": skuID]))
+                    continue
                 }
-                guard let wholesale = entry["wholesale_value"]?.text else { errors.append(Self.v4Error("400", "wholesale_value is required", ["sku_id": skuID])); continue }
+                guard let type = V4Store.priceTypes.first(where: { $0.id == entry["price_type_id"]?.text }) else {
+                    errors.append(Self.v4Error("404", "no price type \(entry["price_type_id"]?.text ?? "?")", ["sku_id": skuID]))
+                    continue
+                }
+                guard let wholesale = entry["wholesale_value"]?.text else {
+                    errors.append(Self.v4Error("400", "wholesale_value is required", ["sku_id": skuID]))
+                    continue
+                }
                 if configuration.answers.duplicateStatus, v4.prices.contains(where: { $0.skuID == skuID && $0.priceTypeID == type.id }) {
                     // JOOR changes an existing price through prices/bulk_update with its id.
-                    errors.append(Self.v4Error("DUPLICATED", "Price already exists for this SKU and price type", ["sku_id": skuID, "price_type_id": type.id]))
+                    errors.append(
+                        Self.v4Error("DUPLICATED", "Price already exists for this SKU and price type", ["sku_id": skuID, "price_type_id": type.id]))
                     continue
                 }
                 v4.prices.removeAll { $0.skuID == skuID && $0.priceTypeID == type.id }
                 v4.nextID += 1
-                let price = V4Store.Price(id: "PRC\(v4.nextID)", skuID: skuID, priceTypeID: type.id, wholesale: wholesale, retail: entry["retail_value"]?.text)
+                let price = V4Store.Price(
+                    id: "PRC\(v4.nextID)", skuID: skuID, priceTypeID: type.id, wholesale: wholesale, retail: entry["retail_value"]?.text)
                 v4.prices.append(price)
                 data.append(Self.json(price))
             }
@@ -151,7 +209,10 @@ extension SandboxState {
         case ("POST", "/v4/prices/bulk_update"):
             for entry in entries {
                 let id = entry["id"]?.text ?? ""
-                guard let index = v4.prices.firstIndex(where: { $0.id == id && !id.isEmpty }) else { errors.append(Self.v4Error("404", "no price \(id)", ["id": id])); continue }
+                guard let index = v4.prices.firstIndex(where: { $0.id == id && !id.isEmpty }) else {
+                    errors.append(Self.v4Error("404", "no price \(id)", ["id": id]))
+                    continue
+                }
                 if let wholesale = entry["wholesale_value"]?.text { v4.prices[index].wholesale = wholesale }
                 if let retail = entry["retail_value"]?.text { v4.prices[index].retail = retail }
                 data.append(Self.json(v4.prices[index]))
@@ -167,13 +228,17 @@ extension SandboxState {
     private func registerV4Product(_ productID: String) {
         guard let product = v4.products[productID] else { return }
         let skus = v4.skus.values.filter { $0.productID == productID }.sorted { $0.externalID < $1.externalID }
-        var colors: [Style.Color] = [], sizes: [Style.Size] = []
+        var colors: [Style.Color] = []
+        var sizes: [Style.Size] = []
         for sku in skus {
             if !colors.contains(where: { $0.code == sku.color }) { colors.append(.init(code: sku.color, name: sku.colorName)) }
             if !sizes.contains(.init(sku.size)) { sizes.append(.init(sku.size)) }
         }
-        register(Style(styleName: product.name, styleNumber: product.identifier, styleIdentifier: product.externalID, styleDescription: product.description,
-                       colors: colors, sizes: sizes, upcs: skus.compactMap { sku in sku.upc.map { .init(colorCode: sku.color, sizeName: sku.size, upc: $0) } }))
+        register(
+            Style(
+                styleName: product.name, styleNumber: product.identifier, styleIdentifier: product.externalID, styleDescription: product.description,
+                colors: colors, sizes: sizes,
+                upcs: skus.compactMap { sku in sku.upc.map { .init(colorCode: sku.color, sizeName: sku.size, upc: $0) } }))
     }
 
     static func v4Error(_ status: String, _ message: String, _ details: [String: String] = [:]) -> JSONValue {
@@ -181,14 +246,19 @@ extension SandboxState {
     }
 
     static func json(_ product: V4Store.Product) -> JSONValue {
-        .object(["id": .string(product.id), "external_id": .string(product.externalID), "name": .string(product.name), "product_identifier": .string(product.identifier)])
+        .object([
+            "id": .string(product.id), "external_id": .string(product.externalID), "name": .string(product.name),
+            "product_identifier": .string(product.identifier),
+        ])
     }
 
     static func json(_ price: V4Store.Price) -> JSONValue {
         let type = V4Store.priceTypes.first { $0.id == price.priceTypeID }
         var object: [String: JSONValue] = [
             "sku_id": .string(price.skuID), "wholesale_value": .string(price.wholesale),
-            "price_type": .object(["id": .string(price.priceTypeID), "name": .string(type?.name ?? ""), "currency_code": .string(type?.currency ?? "")]),
+            "price_type": .object([
+                "id": .string(price.priceTypeID), "name": .string(type?.name ?? ""), "currency_code": .string(type?.currency ?? ""),
+            ]),
         ]
         if let id = price.id { object["id"] = .string(id) }
         if let retail = price.retail { object["retail_value"] = .string(retail) }
@@ -196,7 +266,10 @@ extension SandboxState {
     }
 
     static func json(_ sku: V4Store.SKU) -> JSONValue {
-        .object(["id": .string(sku.id), "product_id": .string(sku.productID), "external_id": .string(sku.externalID), "sku_identifier": .string(sku.externalID)])
+        .object([
+            "id": .string(sku.id), "product_id": .string(sku.productID), "external_id": .string(sku.externalID),
+            "sku_identifier": .string(sku.externalID),
+        ])
     }
 
     /// Fields of a multipart/form-data or urlencoded body.

@@ -89,8 +89,9 @@ public actor SandboxState {
     func save() throws {
         guard let directory = configuration.dataDirectory else { return }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let snapshot = Snapshot(orders: orders, stock: stock, styles: styleOrder.compactMap { styles[$0] }, jobs: Array(jobs.values),
-                                nextJobID: nextJobID, requestCounts: requestCounts, v4: v4)
+        let snapshot = Snapshot(
+            orders: orders, stock: stock, styles: styleOrder.compactMap { styles[$0] }, jobs: Array(jobs.values),
+            nextJobID: nextJobID, requestCounts: requestCounts, v4: v4)
         let encoder = JSONEncoder.canonical()
         try encoder.encode(snapshot).write(to: Self.file(directory), options: .atomic)
     }
@@ -142,7 +143,11 @@ public actor SandboxState {
 
     /// The stock positions the account has now.
     public func allStock() -> [StockRecord] {
-        stock.values.sorted { ($0.warehouse, $0.upc ?? "", $0.styleNumber ?? "", $0.colorCode ?? "", $0.size ?? "") < ($1.warehouse, $1.upc ?? "", $1.styleNumber ?? "", $1.colorCode ?? "", $1.size ?? "") }
+        stock.values.sorted {
+            ($0.warehouse, $0.upc ?? "", $0.styleNumber ?? "", $0.colorCode ?? "", $0.size ?? "") < (
+                $1.warehouse, $1.upc ?? "", $1.styleNumber ?? "", $1.colorCode ?? "", $1.size ?? ""
+            )
+        }
     }
 
     /// Every order with its export flags.
@@ -156,7 +161,9 @@ public actor SandboxState {
 
     /// Changes an order as a JOOR user would (fields, and its status), which moves its
     /// modification date and flags it modified since its export.
-    public func modify(orderID: String, fields: [String: String] = ["order_comments": "changed in JOOR"], status: SandboxOrder.Status? = nil) throws -> Bool {
+    public func modify(
+        orderID: String, fields: [String: String] = ["order_comments": "changed in JOOR"], status: SandboxOrder.Status? = nil
+    ) throws -> Bool {
         guard let index = orders.firstIndex(where: { $0.id == orderID }) else { return false }
         for (field, value) in fields { orders[index].order.fields[field] = value }
         if let status {

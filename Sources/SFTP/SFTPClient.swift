@@ -1,5 +1,6 @@
 import CLibSSH
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,7 +58,9 @@ public final class SFTPClient {
         ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &operationTimeout)
         guard let sftp = sftp_new(session) else { throw fail(.connection, "the server offers no SFTP: \(lastError())") }
         self.sftp = sftp
-        guard sftp_init(sftp) == SSH_OK else { throw fail(.connection, watchdog.fired ? timedOut(location.connectTimeoutSeconds) : "the SFTP subsystem did not start: \(lastError())") }
+        guard sftp_init(sftp) == SSH_OK else {
+            throw fail(.connection, watchdog.fired ? timedOut(location.connectTimeoutSeconds) : "the SFTP subsystem did not start: \(lastError())")
+        }
         watchdog.setLimit(.seconds(location.timeoutSeconds))
     }
 
@@ -102,26 +105,39 @@ public final class SFTPClient {
         defer { ssh_key_free(key) }
         var hash: UnsafeMutablePointer<UInt8>?
         var length = 0
-        guard ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) == 0, let bytes = hash else { throw fail(.hostKey, "cannot hash the host key") }
+        guard ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length) == 0, let bytes = hash else {
+            throw fail(.hostKey, "cannot hash the host key")
+        }
         let digest = Data(bytes: bytes, count: length)
         ssh_clean_pubkey_hash(&hash)
         hostKeyFingerprint = "SHA256:" + digest.base64EncodedString().trimmingCharacters(in: CharacterSet(charactersIn: "="))
         if let pinned = location.hostKeySHA256 {
             let expected = pinned.hasPrefix("SHA256:") ? pinned : "SHA256:" + pinned
             guard expected.trimmingCharacters(in: CharacterSet(charactersIn: "=")) == hostKeyFingerprint else {
-                throw fail(.hostKey, "the server's host key is \(hostKeyFingerprint), not the pinned \(expected). If the server's key really changed, check with its administrator, then update host_key_sha256")
+                throw fail(
+                    .hostKey,
+                    "the server's host key is \(hostKeyFingerprint), not the pinned \(expected). If the server's key really changed, check with its administrator, then update host_key_sha256"
+                )
             }
             return
         }
         guard location.knownHostsFile != nil else {
-            throw fail(.hostKey, "no host key is pinned; the server's is \(hostKeyFingerprint). Verify it with the server's administrator and set host_key_sha256 (or known_hosts)")
+            throw fail(
+                .hostKey,
+                "no host key is pinned; the server's is \(hostKeyFingerprint). Verify it with the server's administrator and set host_key_sha256 (or known_hosts)"
+            )
         }
         switch ssh_session_is_known_server(session) {
         case SSH_KNOWN_HOSTS_OK: return
         case SSH_KNOWN_HOSTS_CHANGED, SSH_KNOWN_HOSTS_OTHER:
-            throw fail(.hostKey, "the server's host key (\(hostKeyFingerprint)) differs from the one in \(location.knownHostsFile!); refusing to connect (it may be an attack, or the server was reinstalled)")
+            throw fail(
+                .hostKey,
+                "the server's host key (\(hostKeyFingerprint)) differs from the one in \(location.knownHostsFile!); refusing to connect (it may be an attack, or the server was reinstalled)"
+            )
         default:
-            throw fail(.hostKey, "the server is not in \(location.knownHostsFile!) (its key is \(hostKeyFingerprint)); add it after checking with its administrator")
+            throw fail(
+                .hostKey,
+                "the server is not in \(location.knownHostsFile!) (its key is \(hostKeyFingerprint)); add it after checking with its administrator")
         }
     }
 
@@ -129,7 +145,10 @@ public final class SFTPClient {
         var key: ssh_key?
         let imported = ssh_pki_import_privkey_file(location.keyFile, location.passphrase, nil, nil, &key)
         guard imported == SSH_OK, let key else {
-            throw fail(.authentication, "cannot read the private key \(location.keyFile)" + (location.passphrase == nil ? " (is it protected by a passphrase?)" : " (wrong passphrase?)"))
+            throw fail(
+                .authentication,
+                "cannot read the private key \(location.keyFile)"
+                    + (location.passphrase == nil ? " (is it protected by a passphrase?)" : " (wrong passphrase?)"))
         }
         defer { ssh_key_free(key) }
         guard ssh_userauth_publickey(session, nil, key) == SSH_AUTH_SUCCESS.rawValue else {
@@ -151,8 +170,10 @@ public final class SFTPClient {
                 // A name with a slash is not a name in this folder (a hostile server could send
                 // `../../x` to reach outside the local folder it is copied into): never listed.
                 if name == "." || name == ".." || name.isEmpty || name.contains("/") { continue }
-                entries.append(RemoteEntry(name: name, size: attributes.pointee.size, modified: UInt64(attributes.pointee.mtime),
-                                           isRegularFile: attributes.pointee.type == UInt8(SSH_FILEXFER_TYPE_REGULAR)))
+                entries.append(
+                    RemoteEntry(
+                        name: name, size: attributes.pointee.size, modified: UInt64(attributes.pointee.mtime),
+                        isRegularFile: attributes.pointee.type == UInt8(SSH_FILEXFER_TYPE_REGULAR)))
             }
             guard sftp_dir_eof(dir) == 1 else { throw sftpFailure(directory, "the listing broke off") }
             return entries
@@ -167,8 +188,9 @@ public final class SFTPClient {
                 throw sftpFailure(path, "cannot read its attributes")
             }
             defer { sftp_attributes_free(attributes) }
-            return RemoteEntry(name: (path as NSString).lastPathComponent, size: attributes.pointee.size, modified: UInt64(attributes.pointee.mtime),
-                               isRegularFile: attributes.pointee.type == UInt8(SSH_FILEXFER_TYPE_REGULAR))
+            return RemoteEntry(
+                name: (path as NSString).lastPathComponent, size: attributes.pointee.size, modified: UInt64(attributes.pointee.mtime),
+                isRegularFile: attributes.pointee.type == UInt8(SSH_FILEXFER_TYPE_REGULAR))
         }
     }
 
@@ -244,7 +266,9 @@ public final class SFTPClient {
             let fd = open(localPath, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw fail(.io, path: remotePath, "cannot read \(localPath): \(String(cString: strerror(errno)))") }
             defer { Foundation.close(fd) }
-            guard let file = sftp_open(sftp, remotePath, O_WRONLY | O_CREAT | O_TRUNC, 0o640) else { throw sftpFailure(remotePath, "cannot create the file") }
+            guard let file = sftp_open(sftp, remotePath, O_WRONLY | O_CREAT | O_TRUNC, 0o640) else {
+                throw sftpFailure(remotePath, "cannot create the file")
+            }
             var closed = false
             var done = false
             defer {

@@ -22,7 +22,8 @@ public struct SFTPLocation: Sendable, Equatable {
     /// Parses `sftp://user@host[:port]/path`; `nil` when `url` is not such a URL.
     public init?(url: String, keyFile: String, passphrase: String? = nil, hostKeySHA256: String? = nil, knownHostsFile: String? = nil) {
         guard let parts = URLComponents(string: url), parts.scheme == "sftp", let host = parts.host, !host.isEmpty,
-              let user = parts.user, !user.isEmpty else { return nil }
+            let user = parts.user, !user.isEmpty
+        else { return nil }
         self.user = user
         self.host = host
         port = parts.port ?? 22

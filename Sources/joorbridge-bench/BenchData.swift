@@ -21,7 +21,9 @@ enum BenchData {
                 let reserved = Int(rng.next() % 20)
                 let incoming = i % 10 == 0 ? "15.09.2026" : ""
                 let status = i % 50 == 0 ? "D" : "A"
-                out("ART-\(100_000 + i / 8);\(gtin(i));\(100 + i % 8 * 10);\(["XS", "S", "M", "L", "XL", "XXL", "36", "38"][i % 8]);\(i % 3 == 0 ? "MUC" : "HH");\(onHand);\(reserved);\(incoming);\(status)\r\n")
+                out(
+                    "ART-\(100_000 + i / 8);\(gtin(i));\(100 + i % 8 * 10);\(["XS", "S", "M", "L", "XL", "XXL", "36", "38"][i % 8]);\(i % 3 == 0 ? "MUC" : "HH");\(onHand);\(reserved);\(incoming);\(status)\r\n"
+                )
             }
         }
     }
@@ -29,7 +31,9 @@ enum BenchData {
     /// The namespaced stock report of `mappings/inventory-xml.yml`.
     static func inventoryXML(items: Int, to path: String) throws {
         try write(path) { out in
-            out("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wms:InventoryReport xmlns:wms=\"urn:example:wms:inventory:1\" generated=\"2026-11-26T04:00:00Z\">\n")
+            out(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wms:InventoryReport xmlns:wms=\"urn:example:wms:inventory:1\" generated=\"2026-11-26T04:00:00Z\">\n"
+            )
             var rng = SplitMix(seed: 7)
             let perSite = max(1, items / 10)
             for i in 0..<items {
@@ -37,7 +41,9 @@ enum BenchData {
                     if i > 0 { out("  </wms:Site>\n") }
                     out("  <wms:Site code=\"\(i / perSite % 2 == 0 ? "HH" : "MUC")\">\n")
                 }
-                out("    <wms:Item sku=\"\(gtin(i))\">\n      <wms:OnHand>\(rng.next() % 500)</wms:OnHand>\n      <wms:Allocated>\(rng.next() % 20)</wms:Allocated>\n    </wms:Item>\n")
+                out(
+                    "    <wms:Item sku=\"\(gtin(i))\">\n      <wms:OnHand>\(rng.next() % 500)</wms:OnHand>\n      <wms:Allocated>\(rng.next() % 20)</wms:Allocated>\n    </wms:Item>\n"
+                )
             }
             out("  </wms:Site>\n</wms:InventoryReport>\n")
         }
@@ -50,9 +56,13 @@ enum BenchData {
             let colors = [("100", "White"), ("200", "Oat"), ("410", "Navy"), ("900", "Black")]
             let sizes = ["XS", "S", "M", "L", "XL"]
             for j in 0..<rows {
-                let i = (j &* 7_919) % rows   // rows of one style spread over the file
-                let style = i / 20, color = colors[i / 5 % 4], size = sizes[i % 5]
-                out("ST-\(200_000 + style),Style \(style),\"A garment, style \(style).\",\(color.0),\(color.1),\(size),\(gtin(50_000_000 + i)),\(40 + style % 60).00,\(98 + style % 60).00,\(38 + style % 60).00,\(95 + style % 60).00,Fall,2026,228\n")
+                let i = (j &* 7_919) % rows  // rows of one style spread over the file
+                let style = i / 20
+                let color = colors[i / 5 % 4]
+                let size = sizes[i % 5]
+                out(
+                    "ST-\(200_000 + style),Style \(style),\"A garment, style \(style).\",\(color.0),\(color.1),\(size),\(gtin(50_000_000 + i)),\(40 + style % 60).00,\(98 + style % 60).00,\(38 + style % 60).00,\(95 + style % 60).00,Fall,2026,228\n"
+                )
             }
         }
     }
@@ -64,7 +74,10 @@ enum BenchData {
         buffer.reserveCapacity(1 << 20)
         try body { text in
             buffer.append(contentsOf: text.utf8)
-            if buffer.count >= 1 << 20 { handle.write(buffer); buffer.removeAll(keepingCapacity: true) }
+            if buffer.count >= 1 << 20 {
+                handle.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
         handle.write(buffer)
         try handle.close()

@@ -80,12 +80,15 @@ enum EndToEnd {
         let againSeconds = Date().timeIntervalSince(start)
         guard again.status == .done else { throw BenchError("the second push failed: \(again.summaryText)") }
         let writes = await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
-        return InventoryPush(skus: skus, batchSize: batch, firstWrites: firstWrites, firstSeconds: firstSeconds, firstCredits: first.credits,
-                             itemsSent: report.itemsSent, againWrites: writes - firstWrites, againSeconds: againSeconds,
-                             rateLimited: await sandbox.state.rateLimited)
+        return InventoryPush(
+            skus: skus, batchSize: batch, firstWrites: firstWrites, firstSeconds: firstSeconds, firstCredits: first.credits,
+            itemsSent: report.itemsSent, againWrites: writes - firstWrites, againSeconds: againSeconds,
+            rateLimited: await sandbox.state.rateLimited)
     }
 
-    static func ordersDownload(orders count: Int, lines: Int, mapping: String, format: String, work: URL, mappings: URL) async throws -> OrdersDownload {
+    static func ordersDownload(
+        orders count: Int, lines: Int, mapping: String, format: String, work: URL, mappings: URL
+    ) async throws -> OrdersDownload {
         let sandbox = try await sandbox(window: 2)
         defer { Task { await sandbox.stop() } }
         try await sandbox.state.add(orders(count: count, lines: lines))
@@ -103,13 +106,16 @@ enum EndToEnd {
         let start = Date()
         let outcome = await Bridge(config: config, logger: logger, environment: ["BENCH_TOKEN": "bench-token"]).run(jobs: [.orders])
         let seconds = Date().timeIntervalSince(start)
-        guard outcome.status == .done, let report = outcome.jobs.first?.orders else { throw BenchError("order download failed: \(outcome.summaryText)") }
+        guard outcome.status == .done, let report = outcome.jobs.first?.orders else {
+            throw BenchError("order download failed: \(outcome.summaryText)")
+        }
         let outbox = dir.appendingPathComponent("outbox").path
         let files = try FileManager.default.contentsOfDirectory(atPath: outbox)
         let bytes = try files.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: outbox + "/" + $1)[.size] as? Int) ?? 0) }
         let reads = (await sandbox.state.requestCounts["GET /v2/orders"] ?? 0) + (await sandbox.state.requestCounts["GET /v2/order"] ?? 0)
-        return OrdersDownload(format: format, orders: count, linesPerOrder: lines, pageSize: pageSize, reads: reads, delivered: report.delivered,
-                              files: files.count, outputMiB: Double(bytes) / 1_048_576, seconds: seconds, rateLimited: await sandbox.state.rateLimited)
+        return OrdersDownload(
+            format: format, orders: count, linesPerOrder: lines, pageSize: pageSize, reads: reads, delivered: report.delivered,
+            files: files.count, outputMiB: Double(bytes) / 1_048_576, seconds: seconds, rateLimited: await sandbox.state.rateLimited)
     }
 
     /// `count` approved orders of `lines` lines each, deterministic.
@@ -130,7 +136,8 @@ enum EndToEnd {
                 JoorLineItem(fields: [
                     "item_name": "Style \(line / 5)", "item_number": "ST-\(200_000 + line / 5)", "item_color_code": "100", "item_color": "White",
                     "item_size": sizes[line % 5], "item_upc": BenchData.gtin(50_000_000 + index * lines + line),
-                    "item_quantity": String(1 + line % 6), "item_price": "45.00", "item_price_extended": String(format: "%.2f", 45.0 * Double(1 + line % 6)),
+                    "item_quantity": String(1 + line % 6), "item_price": "45.00",
+                    "item_price_extended": String(format: "%.2f", 45.0 * Double(1 + line % 6)),
                 ])
             }
             return SandboxOrder(order: JoorOrder(fields: fields, lineItems: items), status: .approved)

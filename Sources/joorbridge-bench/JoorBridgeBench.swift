@@ -9,16 +9,16 @@ struct JoorBridgeBench: AsyncParsableCommand {
         commandName: "joorbridge-bench",
         abstract: "Measure conversion throughput, peak memory and API economy; write Benchmarks/results.{md,json}.",
         discussion: """
-        Generates deterministic inputs once into --data, then measures each workload in its own child
-        process (wall time and that process's peak RSS from wait4):
-          the floor (raw libcsv, raw libxml2 reader), joorbridge's conversions (the jobs' code, request
-          bodies discarded), the Python reference (Benchmarks/python_reference.py), order rendering
-          and end-to-end runs against the in-process sandbox with its rate limiter on.
+            Generates deterministic inputs once into --data, then measures each workload in its own child
+            process (wall time and that process's peak RSS from wait4):
+              the floor (raw libcsv, raw libxml2 reader), joorbridge's conversions (the jobs' code, request
+              bodies discarded), the Python reference (Benchmarks/python_reference.py), order rendering
+              and end-to-end runs against the in-process sandbox with its rate limiter on.
 
-        Examples:
-          swift run -c release joorbridge-bench                 # the full set (a few minutes)
-          swift run -c release joorbridge-bench --quick         # small sizes, to try it out
-        """,
+            Examples:
+              swift run -c release joorbridge-bench                 # the full set (a few minutes)
+              swift run -c release joorbridge-bench --quick         # small sizes, to try it out
+            """,
         subcommands: [],
         defaultSubcommand: nil)
 
@@ -49,8 +49,10 @@ struct JoorBridgeBench: AsyncParsableCommand {
         }
         var sizes = (rows: rows, big: bigRows, xml: xmlItems, products: productRows, orders: orders, push: pushSkus)
         if quick { sizes = (20_000, 80_000, 10_000, 4_000, 1_000, 5_000) }
-        let report = try await Runner(data: URL(fileURLWithPath: data), mappings: URL(fileURLWithPath: mappings).standardizedFileURL,
-                                      sizes: sizes, linesPerOrder: linesPerOrder, python: !skipPython).run()
+        let report = try await Runner(
+            data: URL(fileURLWithPath: data), mappings: URL(fileURLWithPath: mappings).standardizedFileURL,
+            sizes: sizes, linesPerOrder: linesPerOrder, python: !skipPython
+        ).run()
         try report.markdown().write(toFile: out + ".md", atomically: true, encoding: .utf8)
         try report.json().write(to: URL(fileURLWithPath: out + ".json"))
         print(report.markdown())

@@ -41,7 +41,9 @@ struct Runner {
         report.inventoryPush = try await EndToEnd.inventoryPush(skus: sizes.push, work: work, mappings: mappings)
         for (mapping, format) in [("orders-csv-lines.yml", "CSV"), ("orders-xml.yml", "XML")] {
             log("end to end: \(sizes.orders) orders → \(format) …")
-            report.orders.append(try await EndToEnd.ordersDownload(orders: sizes.orders, lines: linesPerOrder, mapping: mapping, format: format, work: work, mappings: mappings))
+            report.orders.append(
+                try await EndToEnd.ordersDownload(
+                    orders: sizes.orders, lines: linesPerOrder, mapping: mapping, format: format, work: work, mappings: mappings))
         }
         try? FileManager.default.removeItem(at: work)
         return report
@@ -63,7 +65,9 @@ struct Runner {
         let measured = try ChildProcess.measure([me, "--measure", workload, "--input", file, "--result", result, "--mappings", mappings.path])
         guard measured.status == 0 else { throw BenchError("\(workload) failed with status \(measured.status)") }
         let outcome = try JSONDecoder().decode(WorkloadResult.self, from: Data(contentsOf: URL(fileURLWithPath: result)))
-        return BenchReport.Row(group: group, label: label, file: file, bytes: size(file), rows: outcome.rows, seconds: measured.seconds, peakRSSKiB: outcome.peakRSSKiB ?? measured.peakRSSKiB)
+        return BenchReport.Row(
+            group: group, label: label, file: file, bytes: size(file), rows: outcome.rows, seconds: measured.seconds,
+            peakRSSKiB: outcome.peakRSSKiB ?? measured.peakRSSKiB)
     }
 
     private func measurePython(group: String, file: String) throws -> BenchReport.Row? {
@@ -75,8 +79,9 @@ struct Runner {
             return nil
         }
         let printed = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any]
-        return BenchReport.Row(group: group, label: "Python reference (csv.DictReader + json.dumps)", file: file, bytes: size(file),
-                               rows: printed?["rows"] as? Int ?? 0, seconds: measured.seconds, peakRSSKiB: printed?["peakKiB"] as? Int ?? measured.peakRSSKiB)
+        return BenchReport.Row(
+            group: group, label: "Python reference (csv.DictReader + json.dumps)", file: file, bytes: size(file),
+            rows: printed?["rows"] as? Int ?? 0, seconds: measured.seconds, peakRSSKiB: printed?["peakKiB"] as? Int ?? measured.peakRSSKiB)
     }
 
     private func size(_ file: String) -> Int {

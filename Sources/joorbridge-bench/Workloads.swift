@@ -17,7 +17,8 @@ struct WorkloadResult: Codable {
 /// `ru_maxrss` would also count the parent's size at spawn time, which Linux carries over.)
 func ownPeakRSSKiB() -> Int? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return nil }
     return Int(line.split(separator: " ").dropFirst().first ?? "")
 }
 
@@ -38,16 +39,21 @@ enum Workloads {
             while true {
                 let n = read(fd, buffer, 1 << 16)
                 if n <= 0 { break }
-                let parsed = csv_parse(&parser, buffer, n, { _, _, data in
-                    data!.assumingMemoryBound(to: (fields: Int, rows: Int).self).pointee.fields += 1
-                }, { _, data in
-                    data!.assumingMemoryBound(to: (fields: Int, rows: Int).self).pointee.rows += 1
-                }, context)
+                let parsed = csv_parse(
+                    &parser, buffer, n,
+                    { _, _, data in
+                        data!.assumingMemoryBound(to: (fields: Int, rows: Int).self).pointee.fields += 1
+                    },
+                    { _, data in
+                        data!.assumingMemoryBound(to: (fields: Int, rows: Int).self).pointee.rows += 1
+                    }, context)
                 if parsed != n { throw BenchError("libcsv stopped at a parse error") }
             }
-            csv_fini(&parser, { _, _, _ in }, { _, data in
-                data!.assumingMemoryBound(to: (fields: Int, rows: Int).self).pointee.rows += 1
-            }, context)
+            csv_fini(
+                &parser, { _, _, _ in },
+                { _, data in
+                    data!.assumingMemoryBound(to: (fields: Int, rows: Int).self).pointee.rows += 1
+                }, context)
         }
         csv_free(&parser)
         return WorkloadResult(rows: counts.rows)

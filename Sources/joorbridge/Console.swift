@@ -69,7 +69,9 @@ enum Console {
     /// the `--report` file and sends the configured notification (not for a dry run).
     /// - Returns: the exit code.
     @discardableResult
-    static func conclude(_ outcome: RunOutcome, config: BridgeConfig, format: LoggingOptions.Format, logger: Logger, report: String? = nil) async -> ExitCode {
+    static func conclude(
+        _ outcome: RunOutcome, config: BridgeConfig, format: LoggingOptions.Format, logger: Logger, report: String? = nil
+    ) async -> ExitCode {
         var outcome = outcome
         let status = ExitStatus(outcome.status)
         outcome.exitCode = status.rawValue
@@ -92,7 +94,9 @@ enum Console {
             Console.error(outcome.summaryText)
         case .json:
             let summary = (try? outcome.json()).map { Logger.MetadataValue.stringConvertible(RawJSON(data: $0)) } ?? "unavailable"
-            logger.log(level: outcome.hasProblems ? .error : .notice, "run summary", metadata: ["exit_code": "\(outcome.exitCode.map(String.init) ?? "-")", "status": "\(outcome.status)", "summary": summary])
+            logger.log(
+                level: outcome.hasProblems ? .error : .notice, "run summary",
+                metadata: ["exit_code": "\(outcome.exitCode.map(String.init) ?? "-")", "status": "\(outcome.status)", "summary": summary])
         }
     }
 }

@@ -31,14 +31,14 @@ enum ExitStatus: Int32 {
     }
 
     static let helpText = """
-    Exit codes:
-      0   all done
-      3   done, but some records or files were rejected
-      64  usage error
-      69  JOOR unreachable or the API token was rejected (check --connect: an SFTP server)
-      75  another run holds the lock
-      78  configuration or mapping invalid
-    """
+        Exit codes:
+          0   all done
+          3   done, but some records or files were rejected
+          64  usage error
+          69  JOOR unreachable or the API token was rejected (check --connect: an SFTP server)
+          75  another run holds the lock
+          78  configuration or mapping invalid
+        """
 }
 
 /// Jobs are named on the command line (`joorbridge run orders inventory`).

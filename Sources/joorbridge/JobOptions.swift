@@ -32,6 +32,8 @@ struct JobOptions: ParsableArguments {
         let format = logging.format(settings)
         let stop = StopSignal()
         Signals.stopGracefully(stop) { name in logger.notice("\(name): stopping after the file in hand") }
-        return Start(settings: settings, logger: logger, format: format, control: JobControl(stop: stop, progress: ProgressLine.handler(mode: progress, format: format)))
+        return Start(
+            settings: settings, logger: logger, format: format,
+            control: JobControl(stop: stop, progress: ProgressLine.handler(mode: progress, format: format)))
     }
 }

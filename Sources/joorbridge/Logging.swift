@@ -31,7 +31,8 @@ struct LoggingOptions: ParsableArguments {
 enum Logging {
     static func make(level: Logger.Level, format: LoggingOptions.Format = .text) -> Logger {
         var logger = Logger(label: "joorbridge") { label in
-            var handler: any LogHandler = format == .json
+            var handler: any LogHandler =
+                format == .json
                 ? JSONLinesLogHandler(label: label)
                 : StreamLogHandler.standardError(label: label)
             handler.logLevel = level

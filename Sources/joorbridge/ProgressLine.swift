@@ -35,7 +35,8 @@ final class ProgressLine: @unchecked Sendable {
             guard now.timeIntervalSince(lastDrawn) >= 0.2 else { return }
             lastDrawn = now
             showing = true
-            let text = "\r\u{1B}[K\(progress.job) \(progress.file): \(Self.grouped(progress.rows)) rows, \(Self.grouped(Int(progress.rowsPerSecond))) rows/s, \(Int(progress.fraction * 100))%"
+            let text =
+                "\r\u{1B}[K\(progress.job) \(progress.file): \(Self.grouped(progress.rows)) rows, \(Self.grouped(Int(progress.rowsPerSecond))) rows/s, \(Int(progress.fraction * 100))%"
             try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
         }
     }

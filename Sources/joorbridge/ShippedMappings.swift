@@ -3,436 +3,478 @@
 /// `scripts/update-shipped-mappings.py` (`Tests/JoorBridgeCLITests/InitTests.swift` fails if they drift).
 enum ShippedMappings {
     static let files: [(name: String, text: String)] = [
-        ("customers-csv.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Customer master import that goes with each order file: the customer with bill-to and ship-to.
-version: 1
-kind: customers
-output:
-  format: csv
-  layout: orders
-  per: order
-  file_name: "CUST_{order.customer_code}_{order.order_id}.csv"
-  csv: { delimiter: ",", header: true }
-columns:
-  - { name: CustomerCode,  from: order.customer_code, required: true }
-  - { name: Company,       from: order.company_name }
-  - { name: CustomerName,  from: order.customer_name }
-  - { name: Buyer,         from: order.customer_buyer_name }
-  - { name: Terms,         from: order.payment_method_code }
-  - { name: BillToCode,    from: order.billing_code }
-  - { name: BillToName,    from: order.billing_name }
-  - { name: BillToStreet1, from: order.billing_address_1 }
-  - { name: BillToStreet2, from: order.billing_address_2 }
-  - { name: BillToCity,    from: order.billing_city }
-  - { name: BillToRegion,  from: order.billing_region }
-  - { name: BillToZip,     from: order.billing_postal_code }
-  - { name: BillToCountry, from: order.billing_country_iso_two }
-  - { name: BillToPhone,   from: order.billing_phone }
-  - { name: ShipToCode,    from: order.shipping_code }
-  - { name: ShipToName,    from: order.shipping_name }
-  - { name: ShipToStreet1, from: order.shipping_address_1 }
-  - { name: ShipToStreet2, from: order.shipping_address_2 }
-  - { name: ShipToCity,    from: order.shipping_city }
-  - { name: ShipToRegion,  from: order.shipping_region }
-  - { name: ShipToZip,     from: order.shipping_postal_code }
-  - { name: ShipToCountry, from: order.shipping_country_iso_two }
-  - { name: ShipToPhone,   from: order.shipping_phone }
-  - { name: ShipToEmail,   from: order.shipping_email }
-"""#),
-        ("inventory-csv.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Stock export of a German WMS: semicolon-separated, Windows-1252, one row per SKU and warehouse.
-# Available = on hand - reserved. A date in "Zulauf" marks stock that is still incoming (WIP).
-version: 1
-kind: inventory
-source:
-  format: csv
-  csv: { delimiter: ";", header: true, encoding: windows-1252 }
-fields:
-  upc:            { from: "EAN", required: true, pattern: "^[0-9]{8,14}$" }
-  warehouse:      { from: "Lager", lookup: warehouses, on_missing: reject }
-  inventory:      { expr: "{Bestand} - {Reserviert}", clamp: { min: 0 }, number: { decimal: ",", thousands: "." } }
-  inventory_date: { from: "Zulauf", date: { in: "dd.MM.yyyy", out: "yyyy-MM-dd" } }
-skip_row_when: { field: "Status", equals: "D" }   # D = discontinued
-lookups:
-  warehouses: { HH: "Hamburg Süd", MUC: "München" }
-"""#),
-        ("inventory-fixed.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Stock file of an AS/400-era WMS (STOCK.DAT): fixed-width, Windows-1252, four record types.
-#   HD  warehouse header: its code and name apply to the DT lines after it
-#   DT  one SKU: EAN, on hand and reserved (COBOL sign: "3-" is minus 3), incoming date
-#   CM  a comment line, ignored
-#   TR  trailer: the number of DT lines; a file without it, or with another count, is refused
-# Columns count from 1, as in the WMS's record layout.
-version: 1
-kind: inventory
-source:
-  format: fixed
-  fixed:
-    encoding: windows-1252
-    record_type: { start: 1, length: 2 }
-    records:
-      HD:
-        role: header
-        fields:
-          Lager:     { start: 3, length: 4 }
-          Lagername: { start: 7, length: 30 }
-          Stichtag:  { start: 37, length: 8 }
-      DT:
-        role: detail
-        fields:                       # widths in order: each field starts where the last ended
-          - { name: EAN,        start: 3, length: 14 }
-          - { name: Bestand,    length: 9 }
-          - { name: Reserviert, length: 9 }
-          - { name: Zulauf,     length: 8 }
-          - { name: Text,       length: 30 }
-      CM: skip
-      TR: { role: trailer, count: Saetze, fields: { Saetze: { start: 3, length: 7 } } }
-    short_lines: pad                  # the WMS strips trailing spaces
-fields:
-  upc:            { from: EAN, required: true, pattern: "^[0-9]{8,14}$" }
-  warehouse:      { from: Lagername, required: true }
-  inventory:      { expr: "{Bestand} - {Reserviert}", clamp: { min: 0 } }
-  inventory_date: { from: Zulauf, date: { in: "yyyyMMdd", out: "yyyy-MM-dd" } }
-"""#),
-        ("inventory-size-grid-csv.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Apparel size grid: one row per style + color, the quantity of each size position in S1..S6.
-# The size names come from the row's size scale. One JOOR inventory item per size.
-version: 1
-kind: inventory
-source:
-  format: csv
-  csv: { delimiter: ",", header: true }
-sizes:
-  columns: "S1..S6"
-  scale: { from: "Scale", lookup: size_scales }
-  skip_empty: true
-fields:
-  style_number: { from: "Style", required: true }
-  color_code:   { from: "Color", required: true, pad: { length: 3, with: "0" } }
-  size:         { from: "size.name", required: true }
-  warehouse:    { from: "Warehouse", lookup: warehouses }
-  inventory:    { from: "size.quantity", clamp: { min: 0 } }
-lookups:
-  warehouses: { HH: "Hamburg Süd", MUC: "München" }
-  size_scales:
-    APP: "XS,S,M,L,XL,XXL"
-    ONE: "OS"
-"""#),
-        ("inventory-xml.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Namespaced XML stock report: Item elements inside Site elements, the SKU in an attribute,
-# the warehouse in the enclosing Site's code.
-version: 1
-kind: inventory
-source:
-  format: xml
-  xml:
-    record: "/wms:InventoryReport/wms:Site/wms:Item"
-    namespaces: { wms: "urn:example:wms:inventory:1" }
-fields:
-  upc:       { from: "@sku", required: true }
-  warehouse: { from: "../@code", lookup: warehouses }
-  inventory: { expr: "{wms:OnHand} - {wms:Allocated}", clamp: { min: 0 } }
-lookups:
-  warehouses: { HH: "Hamburg Süd", MUC: "München" }
-"""#),
-        ("orders-cancellation-csv.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Cancellation file: written once when JOOR cancels an order joorbridge already delivered
-# (orders.deliver_cancellations: true, orders.cancellations_mapping: this file), so the warehouse
-# stops the pick. Orders cancelled before they were delivered never reach the WMS at all.
-version: 1
-kind: orders
-output:
-  format: csv
-  layout: orders
-  per: order
-  file_name: "CANCEL_{order.order_id}.csv"
-  csv: { delimiter: ",", encoding: utf-8, header: true }
-columns:
-  - { name: Action,      const: "CANCEL" }
-  - { name: OrderNumber, from: order.order_id, required: true }
-  - { name: PONumber,    from: order.customer_purchase_order }
-  - { name: Customer,    from: order.customer_code }
-  - { name: Status,      from: order.order_type_name }
-  - { name: ChangedAt,   from: order.date_modified, date: { in: iso8601, out: "yyyy-MM-dd HH:mm:ss" } }
-  - { name: Lines,       from: order.line_count }
-  - { name: Units,       from: order.total_quantity }
-"""#),
-        ("orders-csv-3pl-lines.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# 3PL order upload (Shipwire-style): one file per run, one row per order line, bracketed column
-# names. The bill-to company is JOOR's company name, else the customer's name (a fallback:
-# the first that is not empty wins), and the SKU is the UPC, else the style number.
-version: 1
-kind: orders
-output:
-  format: csv
-  layout: lines
-  per: run
-  file_name: "3PL_ORDERS_{now:yyyyMMdd_HHmmss}.csv"
-  csv: { delimiter: ",", encoding: utf-8, line_ending: crlf, header: true }
-columns:
-  - { name: "[Order Number]",     from: order.order_id, required: true }
-  - { name: "[PO Number]",        from: order.customer_purchase_order }
-  - { name: "[Bill To Company]",  from: [order.company_name, order.customer_name], required: true }
-  - { name: "[Bill To Address]",  from: order.billing_address_1 }
-  - { name: "[Bill To City]",     from: order.billing_city }
-  - { name: "[Bill To Country]",  from: order.billing_country_iso_two }
-  - { name: "[Ship To]",          concat: "{order.shipping_name|order.customer_name} ({order.customer_code})" }
-  - { name: "[Ship To Address]",  from: order.shipping_address_1 }
-  - { name: "[Ship To City]",     from: order.shipping_city }
-  - { name: "[Ship To Zip]",      from: order.shipping_postal_code }
-  - { name: "[Ship To Country]",  from: order.shipping_country_iso_two }
-  - { name: "[Ship Method]",      from: order.shipping_method_code, default: "GRND" }
-  - { name: "[Line]",             from: line.index }
-  - { name: "[SKU]",              from: [line.item_upc, line.item_number], required: true }
-  - { name: "[Description]",      concat: "{line.item_name} {line.item_color} {line.item_size}" }
-  - { name: "[Quantity]",         from: line.item_quantity, type: integer, min: 1 }
-  - { name: "[Unit Price]",       from: line.item_price, type: decimal, number: { decimals: 2 } }
-"""#),
-        ("orders-csv-header-detail.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Header/detail import: an H record per order followed by a D record per line, pipe-separated,
-# no header row (the WMS reads records by their first field).
-version: 1
-kind: orders
-output:
-  format: csv
-  layout: header_detail
-  per: order
-  file_name: "HD_{order.order_id}.txt"
-  csv: { delimiter: "|", header: false, line_ending: lf }
-header_columns:
-  - { name: RecordType,  const: "H" }
-  - { name: OrderNo,     from: order.order_id, required: true }
-  - { name: PONumber,    from: order.customer_purchase_order }
-  - { name: Customer,    from: order.customer_code, required: true }
-  - { name: ShipName,    from: order.shipping_name, case: upper, truncate: 35 }
-  - { name: ShipCity,    from: order.shipping_city }
-  - { name: ShipCountry, from: order.shipping_country_iso_three }
-  - { name: ShipDate,    from: order.date_ship_start, date: { in: iso8601, out: "dd.MM.yyyy" } }
-  - { name: Lines,       from: order.line_count }
-  - { name: Units,       from: order.total_quantity }
-detail_columns:
-  - { name: RecordType, const: "D" }
-  - { name: OrderNo,    from: order.order_id }
-  - { name: LineNo,     from: line.index, pad: { length: 3, with: "0" } }
-  - { name: UPC,        from: line.item_upc, required: true }
-  - { name: Qty,        from: line.item_quantity, type: integer }
-  - { name: Price,      from: line.item_price, type: decimal, number: { decimals: 2 } }
-"""#),
-        ("orders-csv-lines.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# The usual WMS order import: one CSV row per order line, order fields repeated on each row.
-version: 1
-kind: orders
-output:
-  format: csv
-  layout: lines
-  per: order
-  file_name: "ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv"
-  csv: { delimiter: ",", encoding: utf-8, quoting: minimal, line_ending: crlf, header: true, neutralize_formulas: true }
-columns:
-  - { name: OrderNo,      from: order.order_id, required: true }
-  - { name: PONumber,     from: order.customer_purchase_order, required: true }
-  - { name: OrderDate,    from: order.date_created, date: { in: iso8601, out: "yyyyMMdd", time_zone: "Europe/Berlin" } }
-  - { name: ShipStart,    from: order.date_ship_start, date: { in: iso8601, out: "yyyyMMdd" } }
-  - { name: CustomerCode, from: order.customer_code, required: true }
-  - { name: ShipName,     from: order.shipping_name }
-  - { name: ShipAddress1, from: order.shipping_address_1 }
-  - { name: ShipAddress2, from: order.shipping_address_2 }
-  - { name: ShipCity,     from: order.shipping_city }
-  - { name: ShipRegion,   from: order.shipping_region }
-  - { name: ShipZip,      from: order.shipping_postal_code }
-  - { name: ShipCountry,  from: order.shipping_country_iso_two }
-  - { name: ShipVia,      from: order.shipping_method_code }
-  - { name: Warehouse,    from: order.warehouse_code }
-  - { name: LineNo,       from: line.index }
-  - { name: Style,        from: line.item_number }
-  - { name: Color,        from: line.item_color_code }
-  - { name: Size,         from: line.item_size }
-  - { name: UPC,          from: line.item_upc, required: true }
-  - { name: Qty,          from: line.item_quantity, type: integer, min: 1 }
-  - { name: UnitPrice,    from: line.item_price, type: decimal, number: { decimals: 2 } }
-  - { name: Currency,     from: order.order_currency }
-  - { name: Comments,     from: order.order_comments, truncate: 60 }
-"""#),
-        ("orders-csv-packed-sizes.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Apparel PLM/ERP sales-order import: one row per style + colour, the sizes across S1..S30, each
-# cell "size name:units:barcode" (S:6:000000000017). Positions an order does not use stay empty.
-version: 1
-kind: orders
-output:
-  format: csv
-  layout: size_grid
-  per: order
-  file_name: "SO_{order.order_id}.csv"
-  csv: { delimiter: ",", encoding: utf-8, header: true }
-  size_grid:
-    positions: 30
-    quantity_header: "S{n}"
-    group_by: [line.item_number, line.item_color_code]
-    cell: "{size.name}:{size.quantity}:{size.barcode}"
-columns:
-  - { name: SalesOrder, from: order.order_id, required: true }
-  - { name: CustomerPO, from: order.customer_purchase_order }
-  - { name: Customer,   from: order.customer_code, required: true }
-  - { name: ShipStart,  from: order.date_ship_start, date: { in: iso8601, out: "yyyy-MM-dd" } }
-  - { name: Style,      from: line.item_number, required: true }
-  - { name: Colour,     from: line.item_color_code }
-  - { name: Price,      from: line.item_price, type: decimal, number: { decimals: 2 } }
-  - { name: Units,      from: size.quantity }
-"""#),
-        ("orders-csv-size-grid.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Apparel ERP import: one row per style + color with the ordered quantity of each size in its
-# own column (Menge1..Menge8) and the size names beside them (Gr1..Gr8). German layout:
-# semicolon-separated, Windows-1252, decimal comma.
-version: 1
-kind: orders
-output:
-  format: csv
-  layout: size_grid
-  per: order
-  file_name: "AUF_{order.order_id}.csv"
-  csv: { delimiter: ";", encoding: windows-1252, header: true }
-  size_grid: { positions: 8, quantity_header: "Menge{n}", size_header: "Gr{n}", group_by: [line.item_number, line.item_color_code] }
-columns:
-  - { name: Auftrag,   from: order.order_id, required: true }
-  - { name: Bestellnr, from: order.customer_purchase_order, default: "OHNE-PO" }
-  - { name: Kunde,     from: order.customer_code, required: true }
-  - { name: Artikel,   from: line.item_number, required: true }
-  - { name: Farbe,     from: line.item_color_code }
-  - { name: Farbname,  from: line.item_color }
-  - { name: Preis,     from: line.item_price, type: decimal, number: { decimals: 2, output_decimal: "," } }
-  - { name: Summe,     from: size.quantity }
-  - { name: Bemerkung, from: order.order_comments }
-"""#),
-        ("orders-fixed-header-trailer.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Order import of an AS/400-era WMS (ORDIN.DAT): one fixed-width file per run, Windows-1252, CRLF.
-#   FH  file header: creation time and the number of orders
-#   H   one per order
-#   D   one per order line
-#   FT  file trailer: orders, lines, units, amount and records, which the WMS checks
-# A value longer than its column rejects the order (it is retried after the mapping is fixed),
-# except where overflow: truncate says it may be cut.
-version: 1
-kind: orders
-output:
-  format: fixed
-  layout: header_detail
-  per: run
-  file_name: "ORDIN_{now:yyyyMMddHHmmss}.DAT"
-  fixed: { encoding: windows-1252, line_ending: crlf }
-header_record:
-  - { name: Type,    const: "FH", width: 2 }
-  - { name: Created, from: "now:yyyyMMddHHmmss", width: 14 }
-  - { name: Orders,  from: run.order_count, width: 6, align: right, pad: "0" }
-  - { name: Run,     from: run.id, width: 36, overflow: truncate }
-header_columns:
-  - { name: Type,      const: "H", width: 1 }
-  - { name: Order,     from: order.order_id, required: true, width: 10, align: right, pad: "0" }
-  - { name: Customer,  from: order.customer_code, required: true, width: 10 }
-  - { name: PO,        from: order.customer_purchase_order, width: 20 }
-  - { name: ShipTo,    from: [order.shipping_name, order.customer_name], width: 30, overflow: truncate }
-  - { name: City,      from: order.shipping_city, width: 20, overflow: truncate }
-  - { name: Country,   from: order.shipping_country_iso_two, width: 2 }
-  - { name: ShipStart, from: order.date_ship_start, date: { in: iso8601, out: "yyyyMMdd" }, width: 8 }
-  - { name: Currency,  from: order.order_currency, width: 3 }
-detail_columns:
-  - { name: Type,  const: "D", width: 1 }
-  - { name: Order, from: order.order_id, width: 10, align: right, pad: "0" }
-  - { name: Line,  from: line.index, width: 4, align: right, pad: "0" }
-  - { name: UPC,   from: line.item_upc, required: true, width: 14 }
-  - { name: Style, from: line.item_number, width: 12 }
-  - { name: Color, from: line.item_color_code, width: 6 }
-  - { name: Size,  from: line.item_size, width: 6 }
-  - { name: Qty,   from: line.item_quantity, type: integer, min: 1, width: 7, align: right, pad: "0" }
-  - { name: Price, from: line.item_price, type: decimal, number: { decimals: 2 }, width: 10, align: right, pad: "0" }
-trailer_record:
-  - { name: Type,    const: "FT", width: 2 }
-  - { name: Orders,  from: run.order_count, width: 6, align: right, pad: "0" }
-  - { name: Lines,   from: run.line_count, width: 7, align: right, pad: "0" }
-  - { name: Units,   from: run.total_quantity, width: 9, align: right, pad: "0" }
-  - { name: Amount,  from: run.total_amount, type: decimal, number: { decimals: 2 }, width: 12, align: right, pad: "0" }
-  - { name: Records, from: run.record_count, width: 7, align: right, pad: "0" }
-"""#),
-        ("orders-xml.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# XML order import: one file per order with header, addresses and repeated Line elements.
-version: 1
-kind: orders
-output:
-  format: xml
-  per: order
-  file_name: "ORD_{order.order_id}.xml"
-  xml: { root: "Orders", encoding: utf-8, indent: true }
-template:
-  Order:
-    "@id": { from: order.order_id, required: true }
-    "@currency": order.order_currency
-    PONumber: { from: order.customer_purchase_order }
-    OrderDate: { from: order.date_created, date: { in: iso8601, out: "yyyy-MM-dd" } }
-    Customer:
-      "@code": { from: order.customer_code, required: true }
-      Name: order.customer_name
-    ShipTo:
-      Name: order.shipping_name
-      Street: order.shipping_address_1
-      Street2: { from: order.shipping_address_2, omit_empty: true }
-      City: order.shipping_city
-      Zip: order.shipping_postal_code
-      Country: order.shipping_country_iso_two
-    BillTo:
-      Name: order.billing_name
-      Street: order.billing_address_1
-      City: order.billing_city
-      Zip: order.billing_postal_code
-      Country: order.billing_country_iso_two
-    Comments: { from: order.order_comments, omit_empty: true }
-    Lines:
-      Line:
-        for_each: line
-        "@no": line.index
-        UPC: { from: line.item_upc, required: true }
-        Style: line.item_number
-        Color: line.item_color_code
-        Size: line.item_size
-        Quantity: { from: line.item_quantity, type: integer, min: 1 }
-        Price: { from: line.item_price, type: decimal, number: { decimals: 2 } }
-"""#),
-        ("products-csv.yml", #"""
-# yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
-# Flat product export: one row per style / color / size with its UPC and prices in two
-# currencies. Rows of one style may be anywhere in the file; joorbridge groups them into styles.
-version: 1
-kind: products
-source:
-  format: csv
-  csv: { delimiter: ",", header: true }
-fields:
-  style_number:        { from: "StyleNo", required: true }
-  style_name:          { from: "StyleName" }
-  style_description:   { from: "Description" }
-  color_code:          { from: "ColorCode", required: true }
-  color_name:          { from: "ColorName" }
-  size:                { from: "Size", required: true }
-  upc:                 { from: "UPC", pattern: "^[0-9]{8,14}$" }
-  price.USD-1.wholesale: { from: "WholesaleUSD", type: decimal, number: { decimals: 2 } }
-  price.USD-1.retail:    { from: "RetailUSD", type: decimal, number: { decimals: 2 } }
-  price.EUR-1.wholesale: { from: "WholesaleEUR", type: decimal, number: { decimals: 2 } }
-  price.EUR-1.retail:    { from: "RetailEUR", type: decimal, number: { decimals: 2 } }
-  season_name:         { from: "Season" }
-  season_year:         { from: "Year" }
-  delivery_name:       { concat: "{Season} {Year}" }
-  category_ids:        { from: "Category" }
-"""#),
+        (
+            "customers-csv.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Customer master import that goes with each order file: the customer with bill-to and ship-to.
+            version: 1
+            kind: customers
+            output:
+              format: csv
+              layout: orders
+              per: order
+              file_name: "CUST_{order.customer_code}_{order.order_id}.csv"
+              csv: { delimiter: ",", header: true }
+            columns:
+              - { name: CustomerCode,  from: order.customer_code, required: true }
+              - { name: Company,       from: order.company_name }
+              - { name: CustomerName,  from: order.customer_name }
+              - { name: Buyer,         from: order.customer_buyer_name }
+              - { name: Terms,         from: order.payment_method_code }
+              - { name: BillToCode,    from: order.billing_code }
+              - { name: BillToName,    from: order.billing_name }
+              - { name: BillToStreet1, from: order.billing_address_1 }
+              - { name: BillToStreet2, from: order.billing_address_2 }
+              - { name: BillToCity,    from: order.billing_city }
+              - { name: BillToRegion,  from: order.billing_region }
+              - { name: BillToZip,     from: order.billing_postal_code }
+              - { name: BillToCountry, from: order.billing_country_iso_two }
+              - { name: BillToPhone,   from: order.billing_phone }
+              - { name: ShipToCode,    from: order.shipping_code }
+              - { name: ShipToName,    from: order.shipping_name }
+              - { name: ShipToStreet1, from: order.shipping_address_1 }
+              - { name: ShipToStreet2, from: order.shipping_address_2 }
+              - { name: ShipToCity,    from: order.shipping_city }
+              - { name: ShipToRegion,  from: order.shipping_region }
+              - { name: ShipToZip,     from: order.shipping_postal_code }
+              - { name: ShipToCountry, from: order.shipping_country_iso_two }
+              - { name: ShipToPhone,   from: order.shipping_phone }
+              - { name: ShipToEmail,   from: order.shipping_email }
+            """#
+        ),
+        (
+            "inventory-csv.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Stock export of a German WMS: semicolon-separated, Windows-1252, one row per SKU and warehouse.
+            # Available = on hand - reserved. A date in "Zulauf" marks stock that is still incoming (WIP).
+            version: 1
+            kind: inventory
+            source:
+              format: csv
+              csv: { delimiter: ";", header: true, encoding: windows-1252 }
+            fields:
+              upc:            { from: "EAN", required: true, pattern: "^[0-9]{8,14}$" }
+              warehouse:      { from: "Lager", lookup: warehouses, on_missing: reject }
+              inventory:      { expr: "{Bestand} - {Reserviert}", clamp: { min: 0 }, number: { decimal: ",", thousands: "." } }
+              inventory_date: { from: "Zulauf", date: { in: "dd.MM.yyyy", out: "yyyy-MM-dd" } }
+            skip_row_when: { field: "Status", equals: "D" }   # D = discontinued
+            lookups:
+              warehouses: { HH: "Hamburg Süd", MUC: "München" }
+            """#
+        ),
+        (
+            "inventory-fixed.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Stock file of an AS/400-era WMS (STOCK.DAT): fixed-width, Windows-1252, four record types.
+            #   HD  warehouse header: its code and name apply to the DT lines after it
+            #   DT  one SKU: EAN, on hand and reserved (COBOL sign: "3-" is minus 3), incoming date
+            #   CM  a comment line, ignored
+            #   TR  trailer: the number of DT lines; a file without it, or with another count, is refused
+            # Columns count from 1, as in the WMS's record layout.
+            version: 1
+            kind: inventory
+            source:
+              format: fixed
+              fixed:
+                encoding: windows-1252
+                record_type: { start: 1, length: 2 }
+                records:
+                  HD:
+                    role: header
+                    fields:
+                      Lager:     { start: 3, length: 4 }
+                      Lagername: { start: 7, length: 30 }
+                      Stichtag:  { start: 37, length: 8 }
+                  DT:
+                    role: detail
+                    fields:                       # widths in order: each field starts where the last ended
+                      - { name: EAN,        start: 3, length: 14 }
+                      - { name: Bestand,    length: 9 }
+                      - { name: Reserviert, length: 9 }
+                      - { name: Zulauf,     length: 8 }
+                      - { name: Text,       length: 30 }
+                  CM: skip
+                  TR: { role: trailer, count: Saetze, fields: { Saetze: { start: 3, length: 7 } } }
+                short_lines: pad                  # the WMS strips trailing spaces
+            fields:
+              upc:            { from: EAN, required: true, pattern: "^[0-9]{8,14}$" }
+              warehouse:      { from: Lagername, required: true }
+              inventory:      { expr: "{Bestand} - {Reserviert}", clamp: { min: 0 } }
+              inventory_date: { from: Zulauf, date: { in: "yyyyMMdd", out: "yyyy-MM-dd" } }
+            """#
+        ),
+        (
+            "inventory-size-grid-csv.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Apparel size grid: one row per style + color, the quantity of each size position in S1..S6.
+            # The size names come from the row's size scale. One JOOR inventory item per size.
+            version: 1
+            kind: inventory
+            source:
+              format: csv
+              csv: { delimiter: ",", header: true }
+            sizes:
+              columns: "S1..S6"
+              scale: { from: "Scale", lookup: size_scales }
+              skip_empty: true
+            fields:
+              style_number: { from: "Style", required: true }
+              color_code:   { from: "Color", required: true, pad: { length: 3, with: "0" } }
+              size:         { from: "size.name", required: true }
+              warehouse:    { from: "Warehouse", lookup: warehouses }
+              inventory:    { from: "size.quantity", clamp: { min: 0 } }
+            lookups:
+              warehouses: { HH: "Hamburg Süd", MUC: "München" }
+              size_scales:
+                APP: "XS,S,M,L,XL,XXL"
+                ONE: "OS"
+            """#
+        ),
+        (
+            "inventory-xml.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Namespaced XML stock report: Item elements inside Site elements, the SKU in an attribute,
+            # the warehouse in the enclosing Site's code.
+            version: 1
+            kind: inventory
+            source:
+              format: xml
+              xml:
+                record: "/wms:InventoryReport/wms:Site/wms:Item"
+                namespaces: { wms: "urn:example:wms:inventory:1" }
+            fields:
+              upc:       { from: "@sku", required: true }
+              warehouse: { from: "../@code", lookup: warehouses }
+              inventory: { expr: "{wms:OnHand} - {wms:Allocated}", clamp: { min: 0 } }
+            lookups:
+              warehouses: { HH: "Hamburg Süd", MUC: "München" }
+            """#
+        ),
+        (
+            "orders-cancellation-csv.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Cancellation file: written once when JOOR cancels an order joorbridge already delivered
+            # (orders.deliver_cancellations: true, orders.cancellations_mapping: this file), so the warehouse
+            # stops the pick. Orders cancelled before they were delivered never reach the WMS at all.
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              layout: orders
+              per: order
+              file_name: "CANCEL_{order.order_id}.csv"
+              csv: { delimiter: ",", encoding: utf-8, header: true }
+            columns:
+              - { name: Action,      const: "CANCEL" }
+              - { name: OrderNumber, from: order.order_id, required: true }
+              - { name: PONumber,    from: order.customer_purchase_order }
+              - { name: Customer,    from: order.customer_code }
+              - { name: Status,      from: order.order_type_name }
+              - { name: ChangedAt,   from: order.date_modified, date: { in: iso8601, out: "yyyy-MM-dd HH:mm:ss" } }
+              - { name: Lines,       from: order.line_count }
+              - { name: Units,       from: order.total_quantity }
+            """#
+        ),
+        (
+            "orders-csv-3pl-lines.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # 3PL order upload (Shipwire-style): one file per run, one row per order line, bracketed column
+            # names. The bill-to company is JOOR's company name, else the customer's name (a fallback:
+            # the first that is not empty wins), and the SKU is the UPC, else the style number.
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              layout: lines
+              per: run
+              file_name: "3PL_ORDERS_{now:yyyyMMdd_HHmmss}.csv"
+              csv: { delimiter: ",", encoding: utf-8, line_ending: crlf, header: true }
+            columns:
+              - { name: "[Order Number]",     from: order.order_id, required: true }
+              - { name: "[PO Number]",        from: order.customer_purchase_order }
+              - { name: "[Bill To Company]",  from: [order.company_name, order.customer_name], required: true }
+              - { name: "[Bill To Address]",  from: order.billing_address_1 }
+              - { name: "[Bill To City]",     from: order.billing_city }
+              - { name: "[Bill To Country]",  from: order.billing_country_iso_two }
+              - { name: "[Ship To]",          concat: "{order.shipping_name|order.customer_name} ({order.customer_code})" }
+              - { name: "[Ship To Address]",  from: order.shipping_address_1 }
+              - { name: "[Ship To City]",     from: order.shipping_city }
+              - { name: "[Ship To Zip]",      from: order.shipping_postal_code }
+              - { name: "[Ship To Country]",  from: order.shipping_country_iso_two }
+              - { name: "[Ship Method]",      from: order.shipping_method_code, default: "GRND" }
+              - { name: "[Line]",             from: line.index }
+              - { name: "[SKU]",              from: [line.item_upc, line.item_number], required: true }
+              - { name: "[Description]",      concat: "{line.item_name} {line.item_color} {line.item_size}" }
+              - { name: "[Quantity]",         from: line.item_quantity, type: integer, min: 1 }
+              - { name: "[Unit Price]",       from: line.item_price, type: decimal, number: { decimals: 2 } }
+            """#
+        ),
+        (
+            "orders-csv-header-detail.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Header/detail import: an H record per order followed by a D record per line, pipe-separated,
+            # no header row (the WMS reads records by their first field).
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              layout: header_detail
+              per: order
+              file_name: "HD_{order.order_id}.txt"
+              csv: { delimiter: "|", header: false, line_ending: lf }
+            header_columns:
+              - { name: RecordType,  const: "H" }
+              - { name: OrderNo,     from: order.order_id, required: true }
+              - { name: PONumber,    from: order.customer_purchase_order }
+              - { name: Customer,    from: order.customer_code, required: true }
+              - { name: ShipName,    from: order.shipping_name, case: upper, truncate: 35 }
+              - { name: ShipCity,    from: order.shipping_city }
+              - { name: ShipCountry, from: order.shipping_country_iso_three }
+              - { name: ShipDate,    from: order.date_ship_start, date: { in: iso8601, out: "dd.MM.yyyy" } }
+              - { name: Lines,       from: order.line_count }
+              - { name: Units,       from: order.total_quantity }
+            detail_columns:
+              - { name: RecordType, const: "D" }
+              - { name: OrderNo,    from: order.order_id }
+              - { name: LineNo,     from: line.index, pad: { length: 3, with: "0" } }
+              - { name: UPC,        from: line.item_upc, required: true }
+              - { name: Qty,        from: line.item_quantity, type: integer }
+              - { name: Price,      from: line.item_price, type: decimal, number: { decimals: 2 } }
+            """#
+        ),
+        (
+            "orders-csv-lines.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # The usual WMS order import: one CSV row per order line, order fields repeated on each row.
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              layout: lines
+              per: order
+              file_name: "ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv"
+              csv: { delimiter: ",", encoding: utf-8, quoting: minimal, line_ending: crlf, header: true, neutralize_formulas: true }
+            columns:
+              - { name: OrderNo,      from: order.order_id, required: true }
+              - { name: PONumber,     from: order.customer_purchase_order, required: true }
+              - { name: OrderDate,    from: order.date_created, date: { in: iso8601, out: "yyyyMMdd", time_zone: "Europe/Berlin" } }
+              - { name: ShipStart,    from: order.date_ship_start, date: { in: iso8601, out: "yyyyMMdd" } }
+              - { name: CustomerCode, from: order.customer_code, required: true }
+              - { name: ShipName,     from: order.shipping_name }
+              - { name: ShipAddress1, from: order.shipping_address_1 }
+              - { name: ShipAddress2, from: order.shipping_address_2 }
+              - { name: ShipCity,     from: order.shipping_city }
+              - { name: ShipRegion,   from: order.shipping_region }
+              - { name: ShipZip,      from: order.shipping_postal_code }
+              - { name: ShipCountry,  from: order.shipping_country_iso_two }
+              - { name: ShipVia,      from: order.shipping_method_code }
+              - { name: Warehouse,    from: order.warehouse_code }
+              - { name: LineNo,       from: line.index }
+              - { name: Style,        from: line.item_number }
+              - { name: Color,        from: line.item_color_code }
+              - { name: Size,         from: line.item_size }
+              - { name: UPC,          from: line.item_upc, required: true }
+              - { name: Qty,          from: line.item_quantity, type: integer, min: 1 }
+              - { name: UnitPrice,    from: line.item_price, type: decimal, number: { decimals: 2 } }
+              - { name: Currency,     from: order.order_currency }
+              - { name: Comments,     from: order.order_comments, truncate: 60 }
+            """#
+        ),
+        (
+            "orders-csv-packed-sizes.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Apparel PLM/ERP sales-order import: one row per style + colour, the sizes across S1..S30, each
+            # cell "size name:units:barcode" (S:6:000000000017). Positions an order does not use stay empty.
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              layout: size_grid
+              per: order
+              file_name: "SO_{order.order_id}.csv"
+              csv: { delimiter: ",", encoding: utf-8, header: true }
+              size_grid:
+                positions: 30
+                quantity_header: "S{n}"
+                group_by: [line.item_number, line.item_color_code]
+                cell: "{size.name}:{size.quantity}:{size.barcode}"
+            columns:
+              - { name: SalesOrder, from: order.order_id, required: true }
+              - { name: CustomerPO, from: order.customer_purchase_order }
+              - { name: Customer,   from: order.customer_code, required: true }
+              - { name: ShipStart,  from: order.date_ship_start, date: { in: iso8601, out: "yyyy-MM-dd" } }
+              - { name: Style,      from: line.item_number, required: true }
+              - { name: Colour,     from: line.item_color_code }
+              - { name: Price,      from: line.item_price, type: decimal, number: { decimals: 2 } }
+              - { name: Units,      from: size.quantity }
+            """#
+        ),
+        (
+            "orders-csv-size-grid.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Apparel ERP import: one row per style + color with the ordered quantity of each size in its
+            # own column (Menge1..Menge8) and the size names beside them (Gr1..Gr8). German layout:
+            # semicolon-separated, Windows-1252, decimal comma.
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              layout: size_grid
+              per: order
+              file_name: "AUF_{order.order_id}.csv"
+              csv: { delimiter: ";", encoding: windows-1252, header: true }
+              size_grid: { positions: 8, quantity_header: "Menge{n}", size_header: "Gr{n}", group_by: [line.item_number, line.item_color_code] }
+            columns:
+              - { name: Auftrag,   from: order.order_id, required: true }
+              - { name: Bestellnr, from: order.customer_purchase_order, default: "OHNE-PO" }
+              - { name: Kunde,     from: order.customer_code, required: true }
+              - { name: Artikel,   from: line.item_number, required: true }
+              - { name: Farbe,     from: line.item_color_code }
+              - { name: Farbname,  from: line.item_color }
+              - { name: Preis,     from: line.item_price, type: decimal, number: { decimals: 2, output_decimal: "," } }
+              - { name: Summe,     from: size.quantity }
+              - { name: Bemerkung, from: order.order_comments }
+            """#
+        ),
+        (
+            "orders-fixed-header-trailer.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Order import of an AS/400-era WMS (ORDIN.DAT): one fixed-width file per run, Windows-1252, CRLF.
+            #   FH  file header: creation time and the number of orders
+            #   H   one per order
+            #   D   one per order line
+            #   FT  file trailer: orders, lines, units, amount and records, which the WMS checks
+            # A value longer than its column rejects the order (it is retried after the mapping is fixed),
+            # except where overflow: truncate says it may be cut.
+            version: 1
+            kind: orders
+            output:
+              format: fixed
+              layout: header_detail
+              per: run
+              file_name: "ORDIN_{now:yyyyMMddHHmmss}.DAT"
+              fixed: { encoding: windows-1252, line_ending: crlf }
+            header_record:
+              - { name: Type,    const: "FH", width: 2 }
+              - { name: Created, from: "now:yyyyMMddHHmmss", width: 14 }
+              - { name: Orders,  from: run.order_count, width: 6, align: right, pad: "0" }
+              - { name: Run,     from: run.id, width: 36, overflow: truncate }
+            header_columns:
+              - { name: Type,      const: "H", width: 1 }
+              - { name: Order,     from: order.order_id, required: true, width: 10, align: right, pad: "0" }
+              - { name: Customer,  from: order.customer_code, required: true, width: 10 }
+              - { name: PO,        from: order.customer_purchase_order, width: 20 }
+              - { name: ShipTo,    from: [order.shipping_name, order.customer_name], width: 30, overflow: truncate }
+              - { name: City,      from: order.shipping_city, width: 20, overflow: truncate }
+              - { name: Country,   from: order.shipping_country_iso_two, width: 2 }
+              - { name: ShipStart, from: order.date_ship_start, date: { in: iso8601, out: "yyyyMMdd" }, width: 8 }
+              - { name: Currency,  from: order.order_currency, width: 3 }
+            detail_columns:
+              - { name: Type,  const: "D", width: 1 }
+              - { name: Order, from: order.order_id, width: 10, align: right, pad: "0" }
+              - { name: Line,  from: line.index, width: 4, align: right, pad: "0" }
+              - { name: UPC,   from: line.item_upc, required: true, width: 14 }
+              - { name: Style, from: line.item_number, width: 12 }
+              - { name: Color, from: line.item_color_code, width: 6 }
+              - { name: Size,  from: line.item_size, width: 6 }
+              - { name: Qty,   from: line.item_quantity, type: integer, min: 1, width: 7, align: right, pad: "0" }
+              - { name: Price, from: line.item_price, type: decimal, number: { decimals: 2 }, width: 10, align: right, pad: "0" }
+            trailer_record:
+              - { name: Type,    const: "FT", width: 2 }
+              - { name: Orders,  from: run.order_count, width: 6, align: right, pad: "0" }
+              - { name: Lines,   from: run.line_count, width: 7, align: right, pad: "0" }
+              - { name: Units,   from: run.total_quantity, width: 9, align: right, pad: "0" }
+              - { name: Amount,  from: run.total_amount, type: decimal, number: { decimals: 2 }, width: 12, align: right, pad: "0" }
+              - { name: Records, from: run.record_count, width: 7, align: right, pad: "0" }
+            """#
+        ),
+        (
+            "orders-xml.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # XML order import: one file per order with header, addresses and repeated Line elements.
+            version: 1
+            kind: orders
+            output:
+              format: xml
+              per: order
+              file_name: "ORD_{order.order_id}.xml"
+              xml: { root: "Orders", encoding: utf-8, indent: true }
+            template:
+              Order:
+                "@id": { from: order.order_id, required: true }
+                "@currency": order.order_currency
+                PONumber: { from: order.customer_purchase_order }
+                OrderDate: { from: order.date_created, date: { in: iso8601, out: "yyyy-MM-dd" } }
+                Customer:
+                  "@code": { from: order.customer_code, required: true }
+                  Name: order.customer_name
+                ShipTo:
+                  Name: order.shipping_name
+                  Street: order.shipping_address_1
+                  Street2: { from: order.shipping_address_2, omit_empty: true }
+                  City: order.shipping_city
+                  Zip: order.shipping_postal_code
+                  Country: order.shipping_country_iso_two
+                BillTo:
+                  Name: order.billing_name
+                  Street: order.billing_address_1
+                  City: order.billing_city
+                  Zip: order.billing_postal_code
+                  Country: order.billing_country_iso_two
+                Comments: { from: order.order_comments, omit_empty: true }
+                Lines:
+                  Line:
+                    for_each: line
+                    "@no": line.index
+                    UPC: { from: line.item_upc, required: true }
+                    Style: line.item_number
+                    Color: line.item_color_code
+                    Size: line.item_size
+                    Quantity: { from: line.item_quantity, type: integer, min: 1 }
+                    Price: { from: line.item_price, type: decimal, number: { decimals: 2 } }
+            """#
+        ),
+        (
+            "products-csv.yml",
+            #"""
+            # yaml-language-server: $schema=/usr/share/joorbridge/schema/mapping.schema.json
+            # Flat product export: one row per style / color / size with its UPC and prices in two
+            # currencies. Rows of one style may be anywhere in the file; joorbridge groups them into styles.
+            version: 1
+            kind: products
+            source:
+              format: csv
+              csv: { delimiter: ",", header: true }
+            fields:
+              style_number:        { from: "StyleNo", required: true }
+              style_name:          { from: "StyleName" }
+              style_description:   { from: "Description" }
+              color_code:          { from: "ColorCode", required: true }
+              color_name:          { from: "ColorName" }
+              size:                { from: "Size", required: true }
+              upc:                 { from: "UPC", pattern: "^[0-9]{8,14}$" }
+              price.USD-1.wholesale: { from: "WholesaleUSD", type: decimal, number: { decimals: 2 } }
+              price.USD-1.retail:    { from: "RetailUSD", type: decimal, number: { decimals: 2 } }
+              price.EUR-1.wholesale: { from: "WholesaleEUR", type: decimal, number: { decimals: 2 } }
+              price.EUR-1.retail:    { from: "RetailEUR", type: decimal, number: { decimals: 2 } }
+              season_name:         { from: "Season" }
+              season_year:         { from: "Year" }
+              delivery_name:       { concat: "{Season} {Year}" }
+              category_ids:        { from: "Category" }
+            """#
+        ),
     ]
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import FileFormats
 
 /// Reads every record of a file, collecting recoverable row errors instead of stopping.
@@ -52,16 +53,20 @@ struct CSVReaderTests {
         #expect(Self.ownCases.count >= 15, "Fixtures/csv-conformance holds \(Self.ownCases.count) cases")
     }
 
-    @Test("csv-spectrum suite is present where CI requires it", .enabled(if: requireShared, "JOORBRIDGE_REQUIRE_SHARED is not set: csv-spectrum is optional here"))
+    @Test(
+        "csv-spectrum suite is present where CI requires it",
+        .enabled(if: requireShared, "JOORBRIDGE_REQUIRE_SHARED is not set: csv-spectrum is optional here"))
     func spectrumIsPresent() {
-        #expect(Self.spectrumCases.count >= 12, "csv-spectrum not found at \(Self.spectrum.path); place shared/ beside the clone or set JOORBRIDGE_SHARED")
+        #expect(
+            Self.spectrumCases.count >= 12, "csv-spectrum not found at \(Self.spectrum.path); place shared/ beside the clone or set JOORBRIDGE_SHARED"
+        )
     }
 
     /// Known defects of csv-spectrum 2.0.0 itself, not of any parser: `location_coordinates.json`
     /// is a single object rather than an array, and its phone number (1234567890) is not the one
     /// in the CSV (2095257564). We test against what the CSV file really holds.
     static let suiteErrata: [String: [String: String]] = [
-        "location_coordinates": ["Contact Phone Number": "2095257564"],
+        "location_coordinates": ["Contact Phone Number": "2095257564"]
     ]
 
     static func expectedRecords(_ json: URL, errata: [String: String] = [:]) throws -> [[String: String]] {
@@ -92,12 +97,15 @@ struct CSVReaderTests {
         #expect(records == (try Self.expectedRecords(folder.appendingPathComponent("\(name).json"))))
     }
 
-    @Test("csv-spectrum, lenient quoting: each file gives exactly the records in its JSON", .enabled(if: !spectrumCases.isEmpty, "csv-spectrum is not beside the clone"),
-          arguments: spectrumCases)
+    @Test(
+        "csv-spectrum, lenient quoting: each file gives exactly the records in its JSON",
+        .enabled(if: !spectrumCases.isEmpty, "csv-spectrum is not beside the clone"),
+        arguments: spectrumCases)
     func spectrumLenient(name: String) throws {
         let (records, rejected) = try Self.read(Self.spectrum.appendingPathComponent("csvs/\(name).csv"), strict: false)
         #expect(rejected.isEmpty)
-        #expect(records == (try Self.expectedRecords(Self.spectrum.appendingPathComponent("json/\(name).json"), errata: Self.suiteErrata[name] ?? [:])))
+        #expect(
+            records == (try Self.expectedRecords(Self.spectrum.appendingPathComponent("json/\(name).json"), errata: Self.suiteErrata[name] ?? [:])))
     }
 
     /// Strict mode refuses a quote inside an unquoted field (RFC 4180 forbids it), which only
@@ -111,7 +119,9 @@ struct CSVReaderTests {
             #expect(rejected.first?.kind == .malformedCSV)
         } else {
             #expect(rejected.isEmpty)
-            #expect(records == (try Self.expectedRecords(Self.spectrum.appendingPathComponent("json/\(name).json"), errata: Self.suiteErrata[name] ?? [:])))
+            #expect(
+                records
+                    == (try Self.expectedRecords(Self.spectrum.appendingPathComponent("json/\(name).json"), errata: Self.suiteErrata[name] ?? [:])))
         }
     }
 
@@ -122,10 +132,11 @@ struct CSVReaderTests {
         let reader = try CSVReader(path: fixture("csv/windows-1252-semicolon.csv"), options: options)
         let (records, _) = try readAll(reader)
         #expect(reader.header == ["Artikel", "Bezeichnung", "Bestand", "Preis"])
-        #expect(records.map(\.fields) == [
-            ["FS-1001", "Café Größe M", "12", "9,50 €"],
-            ["FS-1002", "Straße; \"Spezial\"", "3", "12,00 €"],
-        ])
+        #expect(
+            records.map(\.fields) == [
+                ["FS-1001", "Café Größe M", "12", "9,50 €"],
+                ["FS-1002", "Straße; \"Spezial\"", "3", "12,00 €"],
+            ])
         #expect(records.map(\.line) == [2, 3])
     }
 
@@ -176,7 +187,10 @@ struct CSVReaderTests {
 
     @Test("Decoding is the same whatever the chunk size", arguments: [1, 2, 3, 5, 7, 64])
     func chunkBoundaries(chunkSize: Int) throws {
-        for (file, encoding) in [("csv/utf16le-bom.csv", TextEncoding.utf8), ("csv/utf16be-bom.csv", .utf8), ("csv/windows-1252-semicolon.csv", .windows1252), ("csv/multiline-quoted.csv", .utf8), ("csv/line-endings-mixed.csv", .utf8)] {
+        for (file, encoding) in [
+            ("csv/utf16le-bom.csv", TextEncoding.utf8), ("csv/utf16be-bom.csv", .utf8), ("csv/windows-1252-semicolon.csv", .windows1252),
+            ("csv/multiline-quoted.csv", .utf8), ("csv/line-endings-mixed.csv", .utf8),
+        ] {
             var options = CSVReadOptions(delimiter: file.contains("semicolon") ? ";" : ",", encoding: encoding)
             let whole = try readAll(CSVReader(path: fixture(file), options: options)).records
             options.chunkSize = chunkSize
@@ -195,11 +209,12 @@ struct CSVReaderTests {
 
     @Test func quotedLineBreaksKeepLaterLineNumbersRight() throws {
         let (records, _) = try readAll(CSVReader(path: fixture("csv/multiline-quoted.csv")))
-        #expect(records.map(\.fields) == [
-            ["1", "first line\nsecond line\r\nthird", "5"],
-            ["2", "plain", "6"],
-            ["3", "a \"quoted\" word, with comma", "7"],
-        ])
+        #expect(
+            records.map(\.fields) == [
+                ["1", "first line\nsecond line\r\nthird", "5"],
+                ["2", "plain", "6"],
+                ["3", "a \"quoted\" word, with comma", "7"],
+            ])
         #expect(records.map(\.line) == [2, 5, 6])
     }
 

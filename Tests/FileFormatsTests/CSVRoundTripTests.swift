@@ -1,5 +1,7 @@
-import Testing
+import Foundation
 import TestSupport
+import Testing
+
 @testable import FileFormats
 
 /// Property test: random records written and read back come out identical, for several dialects.
@@ -39,10 +41,11 @@ struct CSVRoundTripTests {
         var records: [[String]] = []
         for _ in 0..<Self.iterations {
             let width = Int.random(in: 1...6, using: &rng)
-            records.append((0..<width).map { _ in
-                let length = Int.random(in: 0...12, using: &rng)
-                return String((0..<length).map { _ in alphabet.randomElement(using: &rng)! })
-            })
+            records.append(
+                (0..<width).map { _ in
+                    let length = Int.random(in: 0...12, using: &rng)
+                    return String((0..<length).map { _ in alphabet.randomElement(using: &rng)! })
+                })
         }
         // The reader drops a record that is a single empty field (a blank line) by design.
         records = records.filter { $0 != [""] }
@@ -71,5 +74,3 @@ struct CSVRoundTripTests {
         }
     }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import FileFormats
 
 @Suite("CSV writer")
@@ -58,8 +59,11 @@ struct CSVWriterTests {
         var options = CSVWriteOptions()
         options.neutralizeFormulas = true
         options.lineEnding = .lf
-        let out = try written(options, [["=HYPERLINK(\"http://x\")", "-2+3+cmd|' /C calc'!A0", "-5", "-12.50", "@SUM(A1)", "\tx", "\rx", "plain", "-", "+-", "+A1"]])
-        #expect(String(decoding: out, as: UTF8.self) == "\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3+cmd|' /C calc'!A0,-5,-12.50,'@SUM(A1),'\tx,\"'\rx\",plain,'-,'+-,'+A1\n")
+        let out = try written(
+            options, [["=HYPERLINK(\"http://x\")", "-2+3+cmd|' /C calc'!A0", "-5", "-12.50", "@SUM(A1)", "\tx", "\rx", "plain", "-", "+-", "+A1"]])
+        #expect(
+            String(decoding: out, as: UTF8.self)
+                == "\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3+cmd|' /C calc'!A0,-5,-12.50,'@SUM(A1),'\tx,\"'\rx\",plain,'-,'+-,'+A1\n")
     }
 
     /// Digits, spaces and `+ - ( ) . , /` cannot call anything: phone numbers and signed numbers stay as they are.
@@ -92,7 +96,13 @@ struct CSVWriterTests {
         for i in 0..<100 { try writer.write(["\(i)", "row \(i)"]) }
         try sink.sync()
         try sink.close()
-        let reader = try CSVReader(path: dir.path("out.csv"), options: { var o = CSVReadOptions(); o.hasHeader = false; return o }())
+        let reader = try CSVReader(
+            path: dir.path("out.csv"),
+            options: {
+                var o = CSVReadOptions()
+                o.hasHeader = false
+                return o
+            }())
         let (records, _) = try readAll(reader)
         #expect(records.count == 100)
         #expect(records[99].fields == ["99", "row 99"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FileFormats
 
 /// Reads every record, collecting recoverable line errors instead of stopping.
@@ -18,7 +19,9 @@ struct FixedWidthTests {
         options.typeSlice = Slice(start: 0, length: 2)
         options.records = [
             .init(type: "HD", role: .header, fields: [("Site", Slice(start: 2, length: 10))]),
-            .init(type: "DT", role: .detail, fields: [("EAN", Slice(start: 2, length: 6)), ("Qty", Slice(start: 8, length: 4)), ("Text", Slice(start: 12, length: 8))]),
+            .init(
+                type: "DT", role: .detail,
+                fields: [("EAN", Slice(start: 2, length: 6)), ("Qty", Slice(start: 8, length: 4)), ("Text", Slice(start: 12, length: 8))]),
             .init(type: "CM", role: .skip, fields: []),
             .init(type: "TR", role: .trailer, fields: [("N", Slice(start: 2, length: 3))], count: count),
         ]
@@ -59,7 +62,7 @@ struct FixedWidthTests {
         let bytes = Self.cp1252([
             "DT000017  42Hemd    ",
             "XXsomething else",
-            "DT000024  1",                 // too short: Qty is cut
+            "DT000024  1",  // too short: Qty is cut
             "DT0000\u{81}1   1Hemd    ".replacingOccurrences(of: "\u{81}", with: "?"),
             "TR004",
         ])
@@ -134,7 +137,9 @@ struct FixedWidthTests {
         #expect(throws: FixedWidthColumn.Misfit.self) { try number.fit("123456", encoding: .windows1252) }
         #expect(try FixedWidthColumn(width: 4, overflow: .truncate).fit("Größe", encoding: .windows1252) == "Größ")
         #expect(try FixedWidthColumn(width: 4, alignment: .right, overflow: .truncate).fit("123456", encoding: .windows1252) == "3456")
-        #expect(try FixedWidthColumn(width: 5, overflow: .truncate).fit("Größe", encoding: .utf8) == "Gr\u{F6} ", "UTF-8 widths count bytes: ö and ß are two each, ß does not fit")
+        #expect(
+            try FixedWidthColumn(width: 5, overflow: .truncate).fit("Größe", encoding: .utf8) == "Gr\u{F6} ",
+            "UTF-8 widths count bytes: ö and ß are two each, ß does not fit")
         let control = #expect(throws: FixedWidthColumn.Misfit.self) { try text.fit("a\nb", encoding: .windows1252) }
         #expect(control?.message.contains("line break") == true)
         #expect(throws: FixedWidthColumn.Misfit.self) { try text.fit("東京", encoding: .windows1252) }

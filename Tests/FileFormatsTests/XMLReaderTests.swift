@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import FileFormats
 
 func readAllXML(_ reader: XMLReader) throws -> [XMLRecord] {
@@ -19,9 +20,13 @@ struct XMLReaderTests {
             options: .init(recordPath: "/wms:InventoryReport/wms:Site/wms:Item", namespaces: Self.wms))
         let items = try readAllXML(reader)
         #expect(items.count == 3)
-        let sku = try XMLPath("@sku"), qty = try XMLPath("wms:Qty", namespaces: Self.wms)
-        let uom = try XMLPath("Qty/@uom"), site = try XMLPath("../@code"), siteName = try XMLPath("../Name")
-        let description = try XMLPath("Description"), receipt = try XMLPath("NextReceipt/@date")
+        let sku = try XMLPath("@sku")
+        let qty = try XMLPath("wms:Qty", namespaces: Self.wms)
+        let uom = try XMLPath("Qty/@uom")
+        let site = try XMLPath("../@code")
+        let siteName = try XMLPath("../Name")
+        let description = try XMLPath("Description")
+        let receipt = try XMLPath("NextReceipt/@date")
         #expect(items.map { $0.value(sku) } == ["000000000017", "000000000024", "000000000031"])
         #expect(items.map { $0.value(qty) } == ["42", "  18 ", "0"])
         #expect(items[0].value(uom) == "EA")
@@ -48,9 +53,10 @@ struct XMLReaderTests {
     @Test func descendantRecordPathAndWrongNamespaceMatchesNothing() throws {
         let any = try readAllXML(XMLReader(path: fixture("xml/inventory-namespaced.xml"), options: .init(recordPath: "//Item")))
         #expect(any.count == 3)
-        let other = try readAllXML(XMLReader(
-            path: fixture("xml/inventory-namespaced.xml"),
-            options: .init(recordPath: "//x:Item", namespaces: ["x": "urn:other"])))
+        let other = try readAllXML(
+            XMLReader(
+                path: fixture("xml/inventory-namespaced.xml"),
+                options: .init(recordPath: "//x:Item", namespaces: ["x": "urn:other"])))
         #expect(other.isEmpty)
     }
 
@@ -172,7 +178,8 @@ struct XMLReaderTests {
         try sink.close()
         let reader = try XMLReader(path: path, options: .init(recordPath: "/Inventory/Item"))
         let qty = try XMLPath("Qty")
-        var count = 0, total = 0
+        var count = 0
+        var total = 0
         let before = peakResidentBytes()
         while let item = try reader.next() {
             count += 1
@@ -187,7 +194,7 @@ struct XMLReaderTests {
 /// Peak resident set size of this process so far (VmHWM), in bytes.
 func peakResidentBytes() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
     else { return 0 }
     let kib = Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     return kib * 1024

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import FileFormats
 
 @Suite("XML writer")
@@ -18,18 +19,19 @@ struct XMLWriterTests {
         try xml.endElement()
         try xml.endElement()
         try xml.endDocument()
-        #expect(sink.text == """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <Order id="8800101" note="say &quot;hi&quot; &amp; &lt;bye&gt;">
-          <PO>HLB-PO-4471 &lt;A&amp;B&gt;</PO>
-          <Lines>
-            <Line>
-              <UPC>000000000017</UPC>
-            </Line>
-          </Lines>
-        </Order>
+        #expect(
+            sink.text == """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Order id="8800101" note="say &quot;hi&quot; &amp; &lt;bye&gt;">
+                  <PO>HLB-PO-4471 &lt;A&amp;B&gt;</PO>
+                  <Lines>
+                    <Line>
+                      <UPC>000000000017</UPC>
+                    </Line>
+                  </Lines>
+                </Order>
 
-        """)
+                """)
     }
 
     @Test func namespacesAndCompactOutput() throws {
@@ -42,7 +44,10 @@ struct XMLWriterTests {
         try xml.namespace(prefix: "wms", uri: "urn:example:wms:orders:1")
         try xml.element("wms:Order", text: "x")
         try xml.endDocument()
-        #expect(sink.text == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wms:Orders xmlns:wms=\"urn:example:wms:orders:1\"><wms:Order>x</wms:Order></wms:Orders>\n")
+        #expect(
+            sink.text
+                == "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wms:Orders xmlns:wms=\"urn:example:wms:orders:1\"><wms:Order>x</wms:Order></wms:Orders>\n"
+        )
     }
 
     @Test func windows1252OutputUsesCharacterReferencesForTheRest() throws {
@@ -54,7 +59,8 @@ struct XMLWriterTests {
         try xml.startDocument()
         try xml.element("Name", text: "Café € 東")
         try xml.endDocument()
-        let expected = Array("<?xml version=\"1.0\" encoding=\"WINDOWS-1252\"?>\n<Name>Caf".utf8) + [0xE9, 0x20, 0x80] + Array(" &#26481;</Name>\n".utf8)
+        let expected =
+            Array("<?xml version=\"1.0\" encoding=\"WINDOWS-1252\"?>\n<Name>Caf".utf8) + [0xE9, 0x20, 0x80] + Array(" &#26481;</Name>\n".utf8)
         #expect(sink.bytes == expected)
     }
 

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
-import NIOFoundationCompat
 import JoorModels
 import Logging
-import Testing
+import NIOFoundationCompat
 import TestSupport
+import Testing
+
 @testable import JoorAPI
 @testable import JoorSandbox
 
@@ -16,9 +17,11 @@ struct SandboxHarness: TestResource {
 
     static let token = "s3cr3t-token-0123456789abcdef"
 
-    static func start(seedOrders: Int = 0, dataDirectory: String? = nil, creditLimit: Int = 300, creditWindow: Double = 300,
-                      clientBudget: CreditBudget? = nil, token: String = token, timeout: Duration = .seconds(10), attempts: Int = 4,
-                      answers: Answers = Answers()) async throws -> SandboxHarness {
+    static func start(
+        seedOrders: Int = 0, dataDirectory: String? = nil, creditLimit: Int = 300, creditWindow: Double = 300,
+        clientBudget: CreditBudget? = nil, token: String = token, timeout: Duration = .seconds(10), attempts: Int = 4,
+        answers: Answers = Answers()
+    ) async throws -> SandboxHarness {
         var config = SandboxConfiguration()
         config.answers = answers
         config.token = Self.token
@@ -29,7 +32,9 @@ struct SandboxHarness: TestResource {
         config.jobPollsToFinish = 2
         let server = try await JoorSandboxServer(configuration: config)
         try await server.start()
-        var options = JoorClient.Options(endpoint: .local(server.baseURL), token: Secret(token), budget: clientBudget ?? CreditBudget(limit: creditLimit, window: .milliseconds(Int64(creditWindow * 1000))))
+        var options = JoorClient.Options(
+            endpoint: .local(server.baseURL), token: Secret(token),
+            budget: clientBudget ?? CreditBudget(limit: creditLimit, window: .milliseconds(Int64(creditWindow * 1000))))
         options.retry = RetryPolicy(maxAttempts: attempts, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200), maxRateLimitWait: .seconds(2))
         options.requestTimeout = timeout
         options.jobPollInterval = .milliseconds(20)
@@ -94,10 +99,15 @@ struct ClientAgainstSandboxTests {
         try await using(try await SandboxHarness.start()) { h async throws in
             await h.faults(FaultPlan(failCount: 6, failStatus: 429))
             let started = ContinuousClock.now
-            let items = [InventoryItem(warehouse: "Default", upc: "000000000017", inventory: 7), InventoryItem(warehouse: "Default", upc: "000000000024", inventory: 3)]
+            let items = [
+                InventoryItem(warehouse: "Default", upc: "000000000017", inventory: 7),
+                InventoryItem(warehouse: "Default", upc: "000000000024", inventory: 3),
+            ]
             let result = try await h.client.pushInventory(items)
             #expect(result.accepted.count == 2 && result.failed.isEmpty)
-            #expect(ContinuousClock.now - started < .seconds(30), "the wait follows Retry-After (0.05 s), not minutes of backoff; generous so a loaded CI machine cannot fail it")
+            #expect(
+                ContinuousClock.now - started < .seconds(30),
+                "the wait follows Retry-After (0.05 s), not minutes of backoff; generous so a loaded CI machine cannot fail it")
             let stock = await h.server.state.allStock()
             #expect(stock.map(\.inventory).sorted() == [3, 7])
             #expect(stock.allSatisfy { $0.updates == 1 }, "each SKU was written once")
@@ -196,12 +206,16 @@ struct ClientAgainstSandboxTests {
                 InventoryItem(warehouse: "Nowhere", upc: "000000000024", inventory: 5),
                 InventoryItem(upc: "999999999999", inventory: 5),
                 InventoryItem(upc: "000000000031", inventory: -1),
-                InventoryItem(warehouse: "Future Q3", inventoryDate: "2025-09-15", styleNumber: "FS-1001", colorCode: "110", size: "M", inventory: 120),
+                InventoryItem(
+                    warehouse: "Future Q3", inventoryDate: "2025-09-15", styleNumber: "FS-1001", colorCode: "110", size: "M", inventory: 120),
                 InventoryItem(styleNumber: "FS-1001", colorCode: "999", size: "M", inventory: 1),
             ]
             let result = try await h.client.pushInventory(items)
             #expect(result.accepted.map(\.skuLabel) == ["000000000017", "FS-1001|FS-1001|110|M"])
-            #expect(result.failed.map(\.reason) == ["unknown warehouse 'Nowhere'", "unknown UPC 999999999999", "negative inventory -1", "style FS-1001 has no color 999 in size M"])
+            #expect(
+                result.failed.map(\.reason) == [
+                    "unknown warehouse 'Nowhere'", "unknown UPC 999999999999", "negative inventory -1", "style FS-1001 has no color 999 in size M",
+                ])
             let future = await h.server.state.allStock().first { $0.warehouse == "Future Q3" }
             #expect(future?.upc == "000000000024" && future?.inventoryDate == "2025-09-15" && future?.inventory == 120)
         }
@@ -212,7 +226,9 @@ struct ClientAgainstSandboxTests {
     @Test(arguments: [false, true])
     func styleJobRunsToTheEnd(legacy: Bool) async throws {
         try await using(try await SandboxHarness.start(answers: legacy ? .legacy : Answers())) { h async throws in
-            let good = Style(styleName: "Rain Jacket", styleNumber: "RJ-5005", styleIdentifier: "RJ-5005", colors: [.init(code: "700", name: "Red")], sizes: [.init("M")], upcs: [.init(colorCode: "700", sizeName: "M", upc: "000000005005")])
+            let good = Style(
+                styleName: "Rain Jacket", styleNumber: "RJ-5005", styleIdentifier: "RJ-5005", colors: [.init(code: "700", name: "Red")],
+                sizes: [.init("M")], upcs: [.init(colorCode: "700", sizeName: "M", upc: "000000005005")])
             let bad = Style(styleName: "", styleNumber: "XX-1", styleIdentifier: "XX-1")
             let job = try await h.client.submitStyles([good, bad])
             #expect(job.status == .queued)

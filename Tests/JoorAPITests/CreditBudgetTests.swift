@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JoorAPI
 
 /// The client's side of JOOR's rate limit. Only lower bounds on time are asserted: a loaded
@@ -22,7 +23,7 @@ struct CreditBudgetTests {
         let budget = CreditBudget(limit: 5, window: .milliseconds(400))
         let clock = ContinuousClock()
         let window = try #require(try await budget.spend(5))
-        try await Task.sleep(for: .milliseconds(300))   // the request is under way
+        try await Task.sleep(for: .milliseconds(300))  // the request is under way
         let answered = clock.now
         await budget.answered(window)
         try await budget.spend(5)

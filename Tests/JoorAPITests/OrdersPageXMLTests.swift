@@ -1,8 +1,8 @@
 import Foundation
 import JoorAPI
 import JoorModels
-import Testing
 import TestSupport
+import Testing
 
 @Suite("XML orders responses")
 struct OrdersPageXMLTests {

@@ -1,14 +1,16 @@
 import Foundation
 import JoorModels
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorAPI
 @testable import JoorSandbox
 
 @Suite("JOOR v4 products against the sandbox", .serialized)
 struct V4ProductTests {
-    static let credentials = V4Credentials(clientID: "sandbox-client", clientSecret: Secret("sandbox-secret"), username: "sandbox@example.com",
-                                           password: Secret("sandbox-password"), account: "1")
+    static let credentials = V4Credentials(
+        clientID: "sandbox-client", clientSecret: Secret("sandbox-secret"), username: "sandbox@example.com",
+        password: Secret("sandbox-password"), account: "1")
 
     /// A sandbox with v4 and a client logged in to it.
     struct V4Harness: TestResource {
@@ -18,7 +20,9 @@ struct V4ProductTests {
         func stop() async { await server.stop() }
     }
 
-    static func start(tokenLifetime: Double = 36_000, credentials: V4Credentials = credentials, answers: Answers = Answers()) async throws -> V4Harness {
+    static func start(
+        tokenLifetime: Double = 36_000, credentials: V4Credentials = credentials, answers: Answers = Answers()
+    ) async throws -> V4Harness {
         var config = SandboxConfiguration()
         config.answers = answers
         config.v4TokenLifetimeSeconds = tokenLifetime
@@ -31,10 +35,11 @@ struct V4ProductTests {
         return V4Harness(server: server, client: JoorClient(options: options, logger: logs.logger()), logs: logs)
     }
 
-    static let jacket = Style(styleName: "Rain Jacket", styleNumber: "RJ-5005", styleIdentifier: "RJ-5005",
-                              prices: [.init(label: "USD-1", currency: "USD", wholesale: "80.00", retail: "180.00"), .init(label: "EUR-1", wholesale: "75.00")],
-                              colors: [.init(code: "700", name: "Red"), .init(code: "800", name: "Blue")], sizes: [.init("M"), .init("L")],
-                              upcs: [.init(colorCode: "700", sizeName: "M", upc: "000000005005"), .init(colorCode: "800", sizeName: "L", upc: "000000005012")])
+    static let jacket = Style(
+        styleName: "Rain Jacket", styleNumber: "RJ-5005", styleIdentifier: "RJ-5005",
+        prices: [.init(label: "USD-1", currency: "USD", wholesale: "80.00", retail: "180.00"), .init(label: "EUR-1", wholesale: "75.00")],
+        colors: [.init(code: "700", name: "Red"), .init(code: "800", name: "Blue")], sizes: [.init("M"), .init("L")],
+        upcs: [.init(colorCode: "700", sizeName: "M", upc: "000000005005"), .init(colorCode: "800", sizeName: "L", upc: "000000005012")])
 
     /// JOOR (the default sandbox) refuses a product it has as DUPLICATED and an existing price as
     /// DUPLICATED; the client then finds the ids (paging GET /v4/products; GET /v4/prices) and
@@ -43,7 +48,8 @@ struct V4ProductTests {
     @Test(arguments: [false, true])
     func productsSKUsAndPricesAreCreatedThenUpdatedWithoutDuplicates(legacy: Bool) async throws {
         try await using(try await Self.start(answers: legacy ? .legacy : Answers())) { h async throws in
-            let server = h.server, client = h.client
+            let server = h.server
+            let client = h.client
             let first = try await client.pushStylesV4([Self.jacket])
             #expect(first.created == ["RJ-5005"] && first.failed.isEmpty)
             var v4 = await server.state.v4
@@ -74,7 +80,8 @@ struct V4ProductTests {
     /// without relying on the undocumented external_ids filter.
     @Test func anExistingProductIsFoundBeyondTheFirstPage() async throws {
         try await using(try await Self.start()) { h async throws in
-            let server = h.server, client = h.client
+            let server = h.server
+            let client = h.client
             var many: [Style] = []
             for i in 0..<120 {
                 var style = Self.jacket
@@ -96,7 +103,8 @@ struct V4ProductTests {
 
     @Test func unknownPriceTypeFailsThatStyleOnly() async throws {
         try await using(try await Self.start()) { h async throws in
-            let server = h.server, client = h.client
+            let server = h.server
+            let client = h.client
             var odd = Self.jacket
             odd.styleIdentifier = "RJ-6006"
             odd.prices = [.init(label: "CHF-9", wholesale: "1.00")]
@@ -109,7 +117,8 @@ struct V4ProductTests {
 
     @Test func incompleteColorSizeSetIsRefused() async throws {
         try await using(try await Self.start()) { h async throws in
-            let server = h.server, client = h.client
+            let server = h.server
+            let client = h.client
             let product = try await client.v4(.POST, "/products/bulk_create", body: [V4Payloads.product(Self.jacket)], idempotent: false)
             let productID = try #require(product.data.first?["id"]?.text)
             let (all, _) = V4Payloads.skus(Self.jacket, productID: productID)
@@ -124,7 +133,8 @@ struct V4ProductTests {
         // A 4 s token (renewed by the client after 2 s): long enough that a loaded machine still
         // uses it before the server expires it, short enough to outlive in the test.
         try await using(try await Self.start(tokenLifetime: 4)) { h async throws in
-            let server = h.server, client = h.client
+            let server = h.server
+            let client = h.client
             _ = try await client.v4(.GET, "/price_types", idempotent: true)
             try await Task.sleep(for: .milliseconds(4200))
             _ = try await client.v4(.GET, "/price_types", idempotent: true)
@@ -137,7 +147,9 @@ struct V4ProductTests {
         var wrong = Self.credentials
         wrong.password = Secret("not-my-password-123")
         try await using(try await Self.start(credentials: wrong)) { h async throws in
-            let server = h.server, client = h.client, logs = h.logs
+            let server = h.server
+            let client = h.client
+            let logs = h.logs
             let error = await #expect(throws: JoorAPIError.self) { try await client.pushStylesV4([Self.jacket]) }
             #expect(error?.kind == .unauthorized)
             #expect(!logs.text.contains("not-my-password-123") && !(error?.description.contains("not-my-password-123") ?? true))

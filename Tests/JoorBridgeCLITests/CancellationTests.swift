@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorModels
 @testable import JoorSandbox
 
@@ -15,17 +16,19 @@ struct CancellationTests {
     static func workspace(_ sandbox: JoorSandboxServer) throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("cancellations")
         try dir.copyMappings(["orders-csv-lines.yml", "orders-cancellation-csv.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: CANCEL_TOKEN, base_url: "\(sandbox.baseURL)" }
-        folders: { outbox: ./outbox }
-        state: ./state/joorbridge.sqlite
-        orders:
-          mapping: mappings/orders-csv-lines.yml
-          deliver_cancellations: true
-          cancellations_mapping: mappings/orders-cancellation-csv.yml
-          page_size: 10
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: CANCEL_TOKEN, base_url: "\(sandbox.baseURL)" }
+                folders: { outbox: ./outbox }
+                state: ./state/joorbridge.sqlite
+                orders:
+                  mapping: mappings/orders-csv-lines.yml
+                  deliver_cancellations: true
+                  cancellations_mapping: mappings/orders-cancellation-csv.yml
+                  page_size: 10
+                """)
         return dir
     }
 
@@ -67,7 +70,9 @@ struct CancellationTests {
             #expect(second.stderr.contains("1 cancelled in JOOR before delivery"), "\(second.stderr)")
             #expect(Self.ids(dir, "CANCEL_") == ["9900002"])
             let cancel = try String(contentsOfFile: dir.path("outbox/CANCEL_9900002.csv"), encoding: .utf8)
-            #expect(cancel.hasPrefix("Action,OrderNumber,PONumber,Customer,Status,") && cancel.contains("\r\nCANCEL,9900002,") && cancel.contains(",Cancelled,"), "\(cancel)")
+            #expect(
+                cancel.hasPrefix("Action,OrderNumber,PONumber,Customer,Status,") && cancel.contains("\r\nCANCEL,9900002,")
+                    && cancel.contains(",Cancelled,"), "\(cancel)")
 
             // Repeated runs write nothing more; the cancelled held order cannot be delivered.
             for _ in 0..<2 {
@@ -113,7 +118,8 @@ struct CancellationTests {
             let final = try await matrix.finish()
             #expect(final.status == 0, "\(final.stderr)")
 
-            let cancels = Self.ids(dir, "CANCEL_"), delivered = Self.ids(dir, "ORD_")
+            let cancels = Self.ids(dir, "CANCEL_")
+            let delivered = Self.ids(dir, "ORD_")
             #expect(Set(cancels).count == cancels.count, "no cancellation twice: \(cancels.sorted())")
             #expect(Set(cancels) == cancelledAfterDelivery, "one cancellation per cancelled delivered order")
             #expect(Set(delivered).count == delivered.count, "no order twice")

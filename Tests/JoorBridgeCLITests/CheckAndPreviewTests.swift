@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End to end through the built executable: arguments, output streams, files and exit codes.
 @Suite("joorbridge check and preview")
@@ -48,7 +48,9 @@ struct CheckAndPreviewTests {
 
     @Test func inboundPreviewPrintsRequestBodiesAndWritesRejects() async throws {
         let dir = try TemporaryDirectory()
-        let result = try await Executable.run(["preview", "--mapping", "mappings/inventory-csv.yml", "--input", "samples/inventory-csv/input.csv", "--rejects", dir.path("rejects.csv")])
+        let result = try await Executable.run([
+            "preview", "--mapping", "mappings/inventory-csv.yml", "--input", "samples/inventory-csv/input.csv", "--rejects", dir.path("rejects.csv"),
+        ])
         #expect(result.status == 3, "rows were rejected")
         let body = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let items = body?["inventory_items"] as? [[String: Any]]
@@ -61,7 +63,8 @@ struct CheckAndPreviewTests {
 
     @Test func previewLimitAndCleanFileExit0() async throws {
         let dir = try TemporaryDirectory()
-        let input = try dir.write("ok.csv", text: "Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\nA;000000000017;HH;5;0;;A\nB;000000000024;HH;6;1;;A\n")
+        let input = try dir.write(
+            "ok.csv", text: "Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\nA;000000000017;HH;5;0;;A\nB;000000000024;HH;6;1;;A\n")
         let result = try await Executable.run(["preview", "--mapping", "mappings/inventory-csv.yml", "--input", input, "--limit", "1"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("preview: 1 records"))
@@ -76,8 +79,10 @@ struct CheckAndPreviewTests {
 
     @Test func outboundPreviewWritesTheWMSFiles() async throws {
         let dir = try TemporaryDirectory()
-        let result = try await Executable.run(["preview", "--mapping", "mappings/orders-csv-lines.yml", "--input", "samples/orders/joor-orders.json",
-                                         "--now", "2025-06-05T08:00:00Z", "--output-dir", dir.path("out")])
+        let result = try await Executable.run([
+            "preview", "--mapping", "mappings/orders-csv-lines.yml", "--input", "samples/orders/joor-orders.json",
+            "--now", "2025-06-05T08:00:00Z", "--output-dir", dir.path("out"),
+        ])
         #expect(result.status == 3, "order 8800103 has no PO number")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).sorted()
         #expect(files == ["ORD_8800101_20250605080000.csv", "ORD_8800102_20250605080000.csv"])

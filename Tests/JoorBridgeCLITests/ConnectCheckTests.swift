@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorSandbox
 
 /// `joorbridge check --connect` against the sandbox: it logs in with the API token (and the v4
@@ -12,15 +13,17 @@ struct ConnectCheckTests {
         let dir = try TemporaryDirectory("connect")
         try dir.copyMappings(["orders-csv-lines.yml", "products-csv.yml"])
         let v4Section = v4 ? "\n  api: v4\n  account: \"1\"\n  v4: { client_id: sandbox-client, username: sandbox@example.com }" : ""
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor:
-          token_env: CONNECT_TOKEN
-          base_url: "\(sandbox.baseURL)"\(v4Section)
-        state: ./state/joorbridge.sqlite
-        orders: { mapping: mappings/orders-csv-lines.yml }
-        products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"] }
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor:
+                  token_env: CONNECT_TOKEN
+                  base_url: "\(sandbox.baseURL)"\(v4Section)
+                state: ./state/joorbridge.sqlite
+                orders: { mapping: mappings/orders-csv-lines.yml }
+                products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"] }
+                """)
         return dir
     }
 
@@ -29,7 +32,10 @@ struct ConnectCheckTests {
             let dir = try Self.workspace(sandbox)
             let good = try await Executable.run(["check", "--connect"], in: dir.path, environment: ["CONNECT_TOKEN": "connect-token"])
             #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
-            #expect(good.stdout.contains("JOOR v2 (orders): the API token (token_env CONNECT_TOKEN) accepted; the answer has the expected shape (1 order(s) read)"), "\(good.stdout)")
+            #expect(
+                good.stdout.contains(
+                    "JOOR v2 (orders): the API token (token_env CONNECT_TOKEN) accepted; the answer has the expected shape (1 order(s) read)"),
+                "\(good.stdout)")
             #expect(await sandbox.state.allOrders().allSatisfy { !$0.exported }, "a check marks nothing exported")
             let wrong = try await Executable.run(["check", "--connect"], in: dir.path, environment: ["CONNECT_TOKEN": "not-the-token"])
             #expect(wrong.status == 69, "\(wrong.stderr)")
@@ -48,8 +54,11 @@ struct ConnectCheckTests {
             let env = ["CONNECT_TOKEN": "connect-token", "JOOR_CLIENT_SECRET": "sandbox-secret", "JOOR_PASSWORD": "sandbox-password"]
             let good = try await Executable.run(["check", "--connect"], in: dir.path, environment: env)
             #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
-            #expect(good.stdout.contains("JOOR v4 (products): the v4 login (client_id sandbox-client, username sandbox@example.com) accepted"), "\(good.stdout)")
-            let wrong = try await Executable.run(["check", "--connect"], in: dir.path, environment: env.merging(["JOOR_PASSWORD": "wrong-password-9"]) { $1 })
+            #expect(
+                good.stdout.contains("JOOR v4 (products): the v4 login (client_id sandbox-client, username sandbox@example.com) accepted"),
+                "\(good.stdout)")
+            let wrong = try await Executable.run(
+                ["check", "--connect"], in: dir.path, environment: env.merging(["JOOR_PASSWORD": "wrong-password-9"]) { $1 })
             #expect(wrong.status == 69, "\(wrong.stderr)")
             #expect(wrong.stderr.contains("JOOR refused the v4 login (client_id sandbox-client, username sandbox@example.com"), "\(wrong.stderr)")
             #expect(wrong.stdout.contains("JOOR v2 (orders): the API token"), "the v2 token is still confirmed: \(wrong.stdout)")
@@ -58,12 +67,16 @@ struct ConnectCheckTests {
     }
 
     @Test func anAnswerOfAnotherShapeExits69NamingTheDifference() async throws {
-        try await using(try await JoorSandboxServer.started(token: "connect-token", orders: 2) { $0.answers.changedOrdersEnvelope = true }) { sandbox async throws in
+        try await using(try await JoorSandboxServer.started(token: "connect-token", orders: 2) { $0.answers.changedOrdersEnvelope = true }) {
+            sandbox async throws in
             let dir = try Self.workspace(sandbox)
             let check = try await Executable.run(["check", "--connect"], in: dir.path, environment: ["CONNECT_TOKEN": "connect-token"])
             #expect(check.status == 69, "\(check.stdout)\(check.stderr)")
-            #expect(check.stderr.contains("JOOR accepted the API token (token_env CONNECT_TOKEN), but its answer does not have the shape joorbridge reads: the answer has no 'orders' node (it has: meta, results)"),
-                    "\(check.stderr)")
+            #expect(
+                check.stderr.contains(
+                    "JOOR accepted the API token (token_env CONNECT_TOKEN), but its answer does not have the shape joorbridge reads: the answer has no 'orders' node (it has: meta, results)"
+                ),
+                "\(check.stderr)")
         }
     }
 }

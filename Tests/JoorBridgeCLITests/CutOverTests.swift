@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorModels
 @testable import JoorSandbox
 
@@ -16,17 +17,19 @@ struct CutOverTests {
     static func workspace(_ sandbox: JoorSandboxServer, extra: String = "") throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("cutover")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: CUTOVER_TOKEN, base_url: "\(sandbox.baseURL)" }
-        folders: { outbox: ./outbox }
-        state: ./state/joorbridge.sqlite
-        orders:
-          mapping: mappings/orders-csv-lines.yml
-          customers_mapping: mappings/customers-csv.yml
-          page_size: 10
-        \(extra)
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: CUTOVER_TOKEN, base_url: "\(sandbox.baseURL)" }
+                folders: { outbox: ./outbox }
+                state: ./state/joorbridge.sqlite
+                orders:
+                  mapping: mappings/orders-csv-lines.yml
+                  customers_mapping: mappings/customers-csv.yml
+                  page_size: 10
+                \(extra)
+                """)
         return dir
     }
 
@@ -57,7 +60,8 @@ struct CutOverTests {
             let final = try await matrix.finish()
             #expect(final.status == 0, "\(final.stderr)")
             let delivered = Self.delivered(dir)
-            #expect(Set(delivered).isDisjoint(with: theirs), "none of the other integration's orders: \(Set(delivered).intersection(theirs).sorted())")
+            #expect(
+                Set(delivered).isDisjoint(with: theirs), "none of the other integration's orders: \(Set(delivered).intersection(theirs).sorted())")
             #expect(Set(delivered).count == delivered.count, "none twice")
             let ours = await sandbox.state.allOrders().filter { $0.exported && !theirs.contains($0.id) }
             #expect(Set(ours.filter { $0.order.customerCode != nil }.map(\.id)) == Set(delivered), "every order joorbridge exported, delivered")
@@ -98,13 +102,15 @@ struct CutOverTests {
             let mapping = try String(contentsOfFile: dir.path("mappings/orders-csv-lines.yml"), encoding: .utf8)
                 .replacingOccurrences(of: "_{now:yyyyMMddHHmmss}", with: "")
             try dir.write("mappings/orders-csv-lines.yml", text: mapping)
-            try dir.write("joorbridge.yml", text: """
-            version: 1
-            joor: { token_env: CUTOVER_TOKEN, base_url: "\(sandbox.baseURL)" }
-            folders: { outbox: ./outbox }
-            state: ./state/joorbridge.sqlite
-            orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml }
-            """)
+            try dir.write(
+                "joorbridge.yml",
+                text: """
+                    version: 1
+                    joor: { token_env: CUTOVER_TOKEN, base_url: "\(sandbox.baseURL)" }
+                    folders: { outbox: ./outbox }
+                    state: ./state/joorbridge.sqlite
+                    orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml }
+                    """)
             let before = await sandbox.state.allOrders()
             let shadow = try await Executable.run(["run", "orders", "--shadow", "shadow"], in: dir.path, environment: Self.env)
             #expect(shadow.status == 0, "\(shadow.stderr)")
@@ -121,7 +127,9 @@ struct CutOverTests {
             let runFiles = try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox")).sorted()
             #expect(runFiles == shadowFiles)
             for name in runFiles {
-                #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("outbox/\(name)"))) == Data(contentsOf: URL(fileURLWithPath: dir.path("shadow/\(name)"))), "\(name) differs")
+                #expect(
+                    try Data(contentsOf: URL(fileURLWithPath: dir.path("outbox/\(name)")))
+                        == Data(contentsOf: URL(fileURLWithPath: dir.path("shadow/\(name)"))), "\(name) differs")
             }
         }
     }
@@ -129,7 +137,8 @@ struct CutOverTests {
     @Test func aSyncPullCarriedOutButAnswered503LosesNoOrderInTheSameRun() async throws {
         try await using(try await JoorSandboxServer.started(token: Self.token, orders: 45)) { sandbox async throws in
             let dir = try Self.workspace(sandbox)
-            await sandbox.state.plan(FaultPlan(failStatus: 503, pathPrefix: "/v2/order", afterRequests: 1, processThenFailCount: 1, queryContains: "sync=1"))
+            await sandbox.state.plan(
+                FaultPlan(failStatus: 503, pathPrefix: "/v2/order", afterRequests: 1, processThenFailCount: 1, queryContains: "sync=1"))
             let run = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stderr.contains("catch-up found"), "the page JOOR carried out was found again: \(run.stderr)")

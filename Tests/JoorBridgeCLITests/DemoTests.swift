@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("joorbridge demo", .serialized)
 struct DemoTests {

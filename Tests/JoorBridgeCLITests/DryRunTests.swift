@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorModels
 @testable import JoorSandbox
 
@@ -12,25 +13,29 @@ struct DryRunTests {
     static let token = "dry-token"
     static let env = ["DRY_TOKEN": token]
 
-    static let stock = "Artikel;EAN;Farbe;Groesse;Lager;Bestand;Reserviert;Zulauf;Status\r\n"
+    static let stock =
+        "Artikel;EAN;Farbe;Groesse;Lager;Bestand;Reserviert;Zulauf;Status\r\n"
         + "FS-1001;000000000017;110;S;HH;42;2;;A\r\nFS-1001;000000000024;110;M;HH;18;0;;A\r\n"
         + "FS-1001;000000000062;110;L;HH;1;3;;A\r\nBAD;00000000005X;110;S;HH;1;0;;A\r\n"
 
-    static let products = "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category\n"
+    static let products =
+        "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category\n"
         + "RJ-5005,Rain Jacket,Waxed cotton rain jacket.,700,Red,M,000000005005,80.00,180.00,75.00,170.00,Fall,2025,228\n"
         + "RJ-5005,Rain Jacket,Waxed cotton rain jacket.,700,Red,L,000000005012,80.00,180.00,75.00,170.00,Fall,2025,228\n"
 
     static func workspace(_ sandbox: JoorSandboxServer, jobs: String? = nil) throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("dry-run")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml", "products-csv.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: DRY_TOKEN, base_url: "\(sandbox.baseURL)" }
-        state: ./state/joorbridge.sqlite
-        orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml }
-        inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0, batch_size: 2 }
-        products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0 }
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: DRY_TOKEN, base_url: "\(sandbox.baseURL)" }
+                state: ./state/joorbridge.sqlite
+                orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml }
+                inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0, batch_size: 2 }
+                products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0 }
+                """)
         try dir.write("inbox/stock_1.csv", text: stock)
         try dir.write("inbox/products_1.csv", text: products)
         return dir
@@ -127,11 +132,16 @@ struct DryRunTests {
             // Every push takes a while, so the dry run meets the file in the middle of watch's work.
             await sandbox.state.plan(FaultPlan(latencyMilliseconds: 150, pathPrefix: "/v2/bulk-inventory"))
             let watch = try RunningExecutable(["watch", "inventory"], in: dir.path, environment: Self.env)
-            #expect(try await RunningExecutable.until { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }, "watch took the file")
+            #expect(
+                try await RunningExecutable.until { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) },
+                "watch took the file")
             let dry = try await Executable.run(["run", "inventory", "--dry-run"], in: dir.path, environment: Self.env)
             #expect(dry.status == 0 || dry.status == 3, "\(dry.stderr)")
             #expect(!dry.stderr.contains("lock"), "a dry run does not wait for the lock")
-            #expect(try await RunningExecutable.until { (try? FileManager.default.subpathsOfDirectory(atPath: dir.path("archive")))?.contains { $0.hasSuffix("stock_1.csv") } == true })
+            #expect(
+                try await RunningExecutable.until {
+                    (try? FileManager.default.subpathsOfDirectory(atPath: dir.path("archive")))?.contains { $0.hasSuffix("stock_1.csv") } == true
+                })
             watch.signal(SIGTERM)
             _ = try await watch.wait()
             let log = await sandbox.state.requestLog.filter { $0.method == "POST" }
@@ -156,12 +166,14 @@ struct DryRunTests {
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
         close(probe)
         let port = Int(UInt16(bigEndian: address.sin_port))
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: DRY_TOKEN, base_url: "http://127.0.0.1:\(port)" }
-        state: ./state/joorbridge.sqlite
-        inventory: { mapping: mappings/inventory-csv.yml, include: ["*.csv"], settle_seconds: 0 }
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: DRY_TOKEN, base_url: "http://127.0.0.1:\(port)" }
+                state: ./state/joorbridge.sqlite
+                inventory: { mapping: mappings/inventory-csv.yml, include: ["*.csv"], settle_seconds: 0 }
+                """)
         try dir.write("inbox/stock.csv", text: Self.stock)
         let started = Date()
         let run = try await Executable.run(["run", "inventory"], in: dir.path, environment: Self.env)

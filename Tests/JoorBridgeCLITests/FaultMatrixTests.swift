@@ -1,7 +1,8 @@
 import Foundation
 import JoorModels
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorSandbox
 
 /// JOOR misbehaving in every way we know, through the built executable: the exit code and summary
@@ -27,11 +28,17 @@ struct FaultMatrixTests {
         Fault(name: "429 storm", plan: FaultPlan(failCount: 5, failStatus: 429), codes: [0], fired: 5),
         Fault(name: "503 burst", plan: FaultPlan(failCount: 3, failStatus: 503), codes: [0], fired: 3),
         Fault(name: "502 burst mid-run", plan: FaultPlan(failCount: 2, failStatus: 502, afterRequests: 2), codes: [0], fired: 2),
-        Fault(name: "500s on every inventory push", plan: FaultPlan(failCount: 40, failStatus: 500, pathPrefix: "/v2/bulk-inventory"), codes: [3, 69], fired: 6),
+        Fault(
+            name: "500s on every inventory push", plan: FaultPlan(failCount: 40, failStatus: 500, pathPrefix: "/v2/bulk-inventory"), codes: [3, 69],
+            fired: 6),
         Fault(name: "connections cut mid-response", plan: FaultPlan(cutCount: 2), codes: [0], fired: 2),
         Fault(name: "malformed JSON", plan: FaultPlan(malformedCount: 1), codes: [0, 3, 69], fired: 1),
-        Fault(name: "answers lost after JOOR carried out sync pulls", plan: FaultPlan(pathPrefix: "/v2/order", loseAnswerCount: 2, queryContains: "sync=1"), codes: [0], fired: 2),
-        Fault(name: "sync pull carried out, then 503", plan: FaultPlan(failStatus: 503, pathPrefix: "/v2/order", processThenFailCount: 1, queryContains: "sync=1"), codes: [0], fired: 1),
+        Fault(
+            name: "answers lost after JOOR carried out sync pulls",
+            plan: FaultPlan(pathPrefix: "/v2/order", loseAnswerCount: 2, queryContains: "sync=1"), codes: [0], fired: 2),
+        Fault(
+            name: "sync pull carried out, then 503",
+            plan: FaultPlan(failStatus: 503, pathPrefix: "/v2/order", processThenFailCount: 1, queryContains: "sync=1"), codes: [0], fired: 1),
         Fault(name: "timeouts", plan: FaultPlan(latencyMilliseconds: 5_000), codes: [69], fired: 1, requestTimeout: 2),
         Fault(name: "token revoked mid-run", plan: FaultPlan(failCount: 100, failStatus: 401, afterRequests: 3), codes: [69], fired: 1),
     ]
@@ -45,13 +52,15 @@ struct FaultMatrixTests {
             let dir = try TemporaryDirectory("fault")
             try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml"])
             func configure(requestTimeout: Int) throws {
-                try dir.write("joorbridge.yml", text: """
-                version: 1
-                joor: { token_env: FAULT_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000, request_timeout_seconds: \(requestTimeout) }
-                state: ./state/joorbridge.sqlite
-                orders: { mapping: mappings/orders-csv-lines.yml, order_status: all, page_size: 10 }
-                inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0, batch_size: 25, max_attempts: 5 }
-                """)
+                try dir.write(
+                    "joorbridge.yml",
+                    text: """
+                        version: 1
+                        joor: { token_env: FAULT_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000, request_timeout_seconds: \(requestTimeout) }
+                        state: ./state/joorbridge.sqlite
+                        orders: { mapping: mappings/orders-csv-lines.yml, order_status: all, page_size: 10 }
+                        inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0, batch_size: 25, max_attempts: 5 }
+                        """)
             }
             try configure(requestTimeout: fault.requestTimeout)
             try dir.write("inbox/stock_1.csv", text: WatchTests.stock(rows: Self.skus, first: 7_000, quantity: 6))
@@ -110,12 +119,14 @@ struct DiskFullTests {
         try await using(try await JoorSandboxServer.started(token: "disk-token", orders: 30)) { sandbox async throws in
             let dir = try TemporaryDirectory("disk-full")
             try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
-            try dir.write("joorbridge.yml", text: """
-            version: 1
-            joor: { token_env: DISK_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
-            state: ./state/joorbridge.sqlite
-            orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml, order_status: all, page_size: 10 }
-            """)
+            try dir.write(
+                "joorbridge.yml",
+                text: """
+                    version: 1
+                    joor: { token_env: DISK_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+                    state: ./state/joorbridge.sqlite
+                    orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml, order_status: all, page_size: 10 }
+                    """)
             let outbox = dir.path("outbox")
             try FileManager.default.createDirectory(atPath: outbox, withIntermediateDirectories: true)
             try #require(mount("tmpfs", outbox, "tmpfs", 0, "size=256k") == 0, "the tmpfs is mounted on the outbox")
@@ -130,13 +141,15 @@ struct DiskFullTests {
             #expect(full.stderr.contains("No space left on device"), "the summary says why: \(full.stderr)")
             let partial = try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasPrefix("ORD_") }
             let deliverable = await sandbox.state.allOrders().filter { $0.status != .cancelled && !($0.order.customerCode ?? "").isEmpty }.count
-            #expect(partial.count >= 1 && partial.count < deliverable, "some orders fitted, then the disk filled before the end: \(partial.count) of \(deliverable)")
+            #expect(
+                partial.count >= 1 && partial.count < deliverable,
+                "some orders fitted, then the disk filled before the end: \(partial.count) of \(deliverable)")
             for name in partial {
                 let text = try String(contentsOfFile: outbox + "/" + name, encoding: .utf8)
                 #expect(text.hasSuffix("\r\n"), "\(name) is complete, never half-written")
             }
 
-            try FileManager.default.removeItem(atPath: filler)   // the operator makes room
+            try FileManager.default.removeItem(atPath: filler)  // the operator makes room
             let rerun = try await Executable.run(["run"], in: dir.path, environment: env)
             #expect(rerun.status == 0, "\(rerun.stderr)")
             let files = try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasPrefix("ORD_") }

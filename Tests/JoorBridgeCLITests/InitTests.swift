@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorSandbox
 
 /// `joorbridge init` and the `deploy/` files.
@@ -12,7 +13,8 @@ struct InitTests {
         #expect(created.status == 0, "\(created.stderr)")
         for folder in ["inbox", "outbox", "processing", "archive", "error", "state", "mappings"] {
             var isDirectory: ObjCBool = false
-            #expect(FileManager.default.fileExists(atPath: dir.path("site/\(folder)"), isDirectory: &isDirectory) && isDirectory.boolValue, "\(folder)/")
+            #expect(
+                FileManager.default.fileExists(atPath: dir.path("site/\(folder)"), isDirectory: &isDirectory) && isDirectory.boolValue, "\(folder)/")
         }
         let check = try await Executable.run(["check", "--config", "site/joorbridge.yml"], in: dir.path)
         #expect(check.status == 0, "the starter config and its mappings are valid: \(check.stderr)")
@@ -22,7 +24,8 @@ struct InitTests {
             let config = try String(contentsOfFile: dir.path("site/joorbridge.yml"), encoding: .utf8)
                 .replacingOccurrences(of: "  # base_url: http://127.0.0.1:8080", with: "  base_url: \(sandbox.baseURL)")
             try config.write(toFile: dir.path("site/joorbridge.yml"), atomically: true, encoding: .utf8)
-            let run = try await Executable.run(["run"], in: dir.path, environment: ["JOOR_API_TOKEN": "init-token", "JOORBRIDGE_CONFIG": "site/joorbridge.yml"])
+            let run = try await Executable.run(
+                ["run"], in: dir.path, environment: ["JOOR_API_TOKEN": "init-token", "JOORBRIDGE_CONFIG": "site/joorbridge.yml"])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("site/outbox")).contains { $0.hasPrefix("ORD_") })
 
@@ -51,8 +54,10 @@ struct InitTests {
     /// The systemd units are valid (where systemd-analyze is installed) and call real commands.
     @Test func deployUnitsVerify() async throws {
         let deploy = Fixtures.repositoryRoot.appendingPathComponent("deploy")
-        let units = ["joorbridge-run.service", "joorbridge-run.timer", "joorbridge-watch.service",
-                     "joorbridge@.service", "joorbridge@.timer", "joorbridge-watch@.service"]
+        let units = [
+            "joorbridge-run.service", "joorbridge-run.timer", "joorbridge-watch.service",
+            "joorbridge@.service", "joorbridge@.timer", "joorbridge-watch@.service",
+        ]
         let dir = try TemporaryDirectory("deploy")
         for unit in units {
             // The single-instance units name /usr/local/bin/joorbridge; the templates leave the
@@ -70,7 +75,8 @@ struct InitTests {
         }
         let crontab = try String(contentsOf: deploy.appendingPathComponent("crontab"), encoding: .utf8)
         #expect(crontab.contains("joorbridge run --config"))
-        guard let analyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
+        guard let analyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else { return }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: analyze)
         process.arguments = ["verify", "--man=no"] + units.map { dir.path($0) }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorModels
 @testable import JoorSandbox
 
@@ -26,17 +27,23 @@ struct InventoryCrashTests {
             await sandbox.state.register(Style(styleName: "Crash", styleNumber: "CR", styleIdentifier: "CR", upcs: upcs))
             let dir = try TemporaryDirectory("inv-crash")
             try dir.copyMappings(["inventory-csv.yml"])
-            try dir.write("joorbridge.yml", text: """
-            version: 1
-            joor: { token_env: INV_CRASH_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
-            state: ./state/joorbridge.sqlite
-            inventory: { mapping: mappings/inventory-csv.yml, include: ["*.csv"], settle_seconds: 0, batch_size: 100 }
-            """)
+            try dir.write(
+                "joorbridge.yml",
+                text: """
+                    version: 1
+                    joor: { token_env: INV_CRASH_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+                    state: ./state/joorbridge.sqlite
+                    inventory: { mapping: mappings/inventory-csv.yml, include: ["*.csv"], settle_seconds: 0, batch_size: 100 }
+                    """)
             try dir.write("inbox/stock.csv", Array(rows.utf8))
             let env = ["INV_CRASH_TOKEN": "inv-crash"]
-            let killed = try await Executable.run(["run", "inventory"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 })
+            let killed = try await Executable.run(
+                ["run", "inventory"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 })
             let recorded = checkpoint % 2 == 0
-            #expect(killed.stderr.contains("crash test: SIGKILL at checkpoint \(checkpoint) (inventory batch \(recorded ? "recorded" : "accepted, not recorded"))"), "\(killed.stderr)")
+            #expect(
+                killed.stderr.contains(
+                    "crash test: SIGKILL at checkpoint \(checkpoint) (inventory batch \(recorded ? "recorded" : "accepted, not recorded"))"),
+                "\(killed.stderr)")
             #expect(FileManager.default.fileExists(atPath: dir.path("processing/stock.csv")), "the claimed file waits in processing/")
             let rerun = try await Executable.run(["run", "inventory"], in: dir.path, environment: env)
             #expect(rerun.status == 0, "\(rerun.stderr)")
@@ -48,7 +55,9 @@ struct InventoryCrashTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("processing")).isEmpty)
             // The rerun sent only what JOOR had not yet accepted.
             let writes = await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
-            #expect(writes == count / 100 + (recorded ? 0 : 1), "the batches before the kill plus the rest after: 15, and the one accepted but not recorded once more")
+            #expect(
+                writes == count / 100 + (recorded ? 0 : 1),
+                "the batches before the kill plus the rest after: 15, and the one accepted but not recorded once more")
         }
     }
 }

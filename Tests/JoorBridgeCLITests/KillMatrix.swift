@@ -42,7 +42,8 @@ struct KillMatrix {
                     try await afterCleanRun(result.cleanRuns)
                 }
             } else if iteration % 4 == 3 {
-                let run = try await Executable.runAndKill(arguments, in: directory, environment: environment, after: Double.random(in: 0.01...0.25, using: &rng))
+                let run = try await Executable.runAndKill(
+                    arguments, in: directory, environment: environment, after: Double.random(in: 0.01...0.25, using: &rng))
                 if run.killed {
                     result.kills += 1
                 } else if run.status == 0 {
@@ -51,7 +52,8 @@ struct KillMatrix {
                 }
             } else {
                 let target = Int.random(in: 1...highestCheckpoint, using: &rng)
-                let run = try await Executable.run(arguments, in: directory, environment: environment.merging(["JOORBRIDGE_CRASH_AFTER": String(target)]) { $1 })
+                let run = try await Executable.run(
+                    arguments, in: directory, environment: environment.merging(["JOORBRIDGE_CRASH_AFTER": String(target)]) { $1 })
                 if let name = Self.checkpoint(in: run.stderr) {
                     result.kills += 1
                     result.checkpointKills += 1

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorModels
 @testable import JoorSandbox
 
@@ -14,15 +15,17 @@ struct LayoutCLITests {
     static func workspace(_ sandbox: JoorSandboxServer, orders mapping: String, extra: String = "") throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("layouts")
         try dir.copyMappings([mapping, "inventory-fixed.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: LAYOUT_TOKEN, base_url: "\(sandbox.baseURL)" }
-        folders: { outbox: ./outbox }
-        state: ./state/joorbridge.sqlite
-        orders: { mapping: mappings/\(mapping) }
-        inventory: { mapping: mappings/inventory-fixed.yml, include: ["*.DAT"], settle_seconds: 0 }
-        \(extra)
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: LAYOUT_TOKEN, base_url: "\(sandbox.baseURL)" }
+                folders: { outbox: ./outbox }
+                state: ./state/joorbridge.sqlite
+                orders: { mapping: mappings/\(mapping) }
+                inventory: { mapping: mappings/inventory-fixed.yml, include: ["*.DAT"], settle_seconds: 0 }
+                \(extra)
+                """)
         return dir
     }
 
@@ -47,7 +50,9 @@ struct LayoutCLITests {
     }
 
     @Test func aFallbackWritesTheCustomerNameWhereTheCompanyIsEmptyInPreviewAndRun() async throws {
-        let preview = try await Executable.run(["preview", "--mapping", "mappings/orders-csv-3pl-lines.yml", "--input", "samples/orders/joor-orders.json"])
+        let preview = try await Executable.run([
+            "preview", "--mapping", "mappings/orders-csv-3pl-lines.yml", "--input", "samples/orders/joor-orders.json",
+        ])
         #expect(preview.status == 0, "\(preview.stderr)")
         #expect(preview.stdout.contains(",Atelier Nord,"), "8800102 has no company: its customer name is the bill-to company\n\(preview.stdout)")
 
@@ -58,7 +63,9 @@ struct LayoutCLITests {
             #expect(run.status == 0, "\(run.stderr)")
             let files = try Self.outbox(dir)
             #expect(files.count == 1, "one file per run: \(files.keys)")
-            let rows = files.values.first!.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let rows = files.values.first!.split(separator: "\r\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
             #expect(rows[0][2] == "[Bill To Company]")
             let first = rows.dropFirst().filter { $0[0] == "9810001" }
             #expect(!first.isEmpty && first.allSatisfy { $0[2] == "Only A Customer Name" }, "\(rows)")
@@ -67,7 +74,9 @@ struct LayoutCLITests {
     }
 
     @Test func packedSizeCellsInPreviewAndRun() async throws {
-        let preview = try await Executable.run(["preview", "--mapping", "mappings/orders-csv-packed-sizes.yml", "--input", "samples/orders/joor-orders.json"])
+        let preview = try await Executable.run([
+            "preview", "--mapping", "mappings/orders-csv-packed-sizes.yml", "--input", "samples/orders/joor-orders.json",
+        ])
         #expect(preview.status == 0, "\(preview.stderr)")
         #expect(preview.stdout.contains(",S:6:000000000017,M:12:000000000024"), "\(preview.stdout)")
 
@@ -88,7 +97,9 @@ struct LayoutCLITests {
     }
 
     @Test func aFixedWidthStockFileConvertsExactlyAndABrokenOneIsRefusedWhole() async throws {
-        let preview = try await Executable.run(["preview", "--mapping", "mappings/inventory-fixed.yml", "--input", "samples/inventory-fixed/input.dat"])
+        let preview = try await Executable.run([
+            "preview", "--mapping", "mappings/inventory-fixed.yml", "--input", "samples/inventory-fixed/input.dat",
+        ])
         #expect(preview.status == 3, "lines were rejected: \(preview.stderr)")
         #expect(preview.stderr.contains("input.dat:8: field 'upc': value '0000000000X5'"), "\(preview.stderr)")
         #expect(preview.stderr.contains("input.dat:10: field 'record type'"), "\(preview.stderr)")
@@ -96,14 +107,16 @@ struct LayoutCLITests {
         try await withSandbox(token: Self.token) { sandbox in
             let dir = try Self.workspace(sandbox, orders: "orders-csv-lines.yml", extra: "")
             try FileManager.default.createDirectory(atPath: dir.path("inbox"), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot.appendingPathComponent("samples/inventory-fixed/input.dat").path, toPath: dir.path("inbox/STOCK.DAT"))
+            try FileManager.default.copyItem(
+                atPath: Fixtures.repositoryRoot.appendingPathComponent("samples/inventory-fixed/input.dat").path, toPath: dir.path("inbox/STOCK.DAT"))
             let run = try await Executable.run(["run", "inventory"], in: dir.path, environment: Self.env)
             #expect(run.status == 3, "\(run.stderr)")
             let stock = Dictionary(await sandbox.state.allStock().map { ("\($0.upc ?? "")@\($0.warehouse)", $0.inventory) }) { a, _ in a }
-            #expect(stock == [
-                "000000000017@Hamburg Süd": 40, "000000000024@Hamburg Süd": 18, "000000000031@Hamburg Süd": 0,
-                "000000000048@München": 4, "000000000062@München": 7, "000000000079@München": 1200,
-            ], "cp1252 names, header values, COBOL signs, stripped trailing spaces")
+            #expect(
+                stock == [
+                    "000000000017@Hamburg Süd": 40, "000000000024@Hamburg Süd": 18, "000000000031@Hamburg Süd": 0,
+                    "000000000048@München": 4, "000000000062@München": 7, "000000000079@München": 1200,
+                ], "cp1252 names, header values, COBOL signs, stripped trailing spaces")
             let rejects = try FileManager.default.subpathsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".rejects.csv") }
             #expect(rejects.count == 1, "\(rejects)")
             let text = try String(contentsOfFile: dir.path(rejects[0]), encoding: .utf8)
@@ -134,16 +147,20 @@ struct LayoutCLITests {
             #expect(files.count == 1 && files[0].hasPrefix("ORDIN_") && files[0].hasSuffix(".DAT"), "\(files)")
             let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.path("outbox/\(files[0])")))
             let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n").dropLast()
-            let h = lines.filter { $0.hasPrefix("H") }, d = lines.filter { $0.hasPrefix("D") }
+            let h = lines.filter { $0.hasPrefix("H") }
+            let d = lines.filter { $0.hasPrefix("D") }
             #expect(h.count == 5 && d.count == orders.map(\.order.lineItems.count).reduce(0, +))
-            let fh = lines.first!, ft = lines.last!
+            let fh = lines.first!
+            let ft = lines.last!
             #expect(fh.hasPrefix("FH") && fh.dropFirst(16).prefix(6) == "000005", "\(fh)")
             let units = orders.flatMap(\.order.lineItems).compactMap { Int($0.fields["item_quantity"] ?? "") }.reduce(0, +)
             #expect(ft.hasPrefix("FT000005"), "\(ft)")
             #expect(ft.dropFirst(8).prefix(7) == String(format: "%07d", d.count), "\(ft)")
             #expect(ft.dropFirst(15).prefix(9) == String(format: "%09d", units), "\(ft)")
             #expect(ft.suffix(7) == String(format: "%07d", h.count + d.count), "\(ft)")
-            #expect(h.allSatisfy { $0.count == 1 + 10 + 10 + 20 + 30 + 20 + 2 + 8 + 3 } && d.allSatisfy { $0.count == 1 + 10 + 4 + 14 + 12 + 6 + 6 + 7 + 10 }, "every record has its layout's width")
+            #expect(
+                h.allSatisfy { $0.count == 1 + 10 + 10 + 20 + 30 + 20 + 2 + 8 + 3 }
+                    && d.allSatisfy { $0.count == 1 + 10 + 4 + 14 + 12 + 6 + 6 + 7 + 10 }, "every record has its layout's width")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorModels
 @testable import JoorSandbox
 
@@ -15,20 +16,22 @@ struct OrderRoutingTests {
     static func workspace(_ sandbox: JoorSandboxServer, orders: String = "") throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("routes")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "orders-xml.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: ROUTE_TOKEN, base_url: "\(sandbox.baseURL)" }
-        folders: { outbox: ./outbox }
-        state: ./state/joorbridge.sqlite
-        orders:
-          mapping: mappings/orders-csv-lines.yml
-          customers_mapping: mappings/customers-csv.yml
-          page_size: 10
-          routes:
-            - { name: main, when: { field: order.warehouse_code, equals: MAINDC }, outbox: ./wms-main }
-            - { name: eu, when: { field: order.warehouse_code, equals: EUDC }, outbox: ./wms-eu, mapping: mappings/orders-xml.yml }
-        \(orders)
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: ROUTE_TOKEN, base_url: "\(sandbox.baseURL)" }
+                folders: { outbox: ./outbox }
+                state: ./state/joorbridge.sqlite
+                orders:
+                  mapping: mappings/orders-csv-lines.yml
+                  customers_mapping: mappings/customers-csv.yml
+                  page_size: 10
+                  routes:
+                    - { name: main, when: { field: order.warehouse_code, equals: MAINDC }, outbox: ./wms-main }
+                    - { name: eu, when: { field: order.warehouse_code, equals: EUDC }, outbox: ./wms-eu, mapping: mappings/orders-xml.yml }
+                \(orders)
+                """)
         return dir
     }
 
@@ -59,17 +62,23 @@ struct OrderRoutingTests {
             let orders = await sandbox.state.allOrders()
             let approved = orders.filter { $0.status == .approved }
             let deliverable = approved.filter { $0.order.customerCode != nil }
-            let main = Self.orderFiles(dir, "wms-main"), eu = Self.orderFiles(dir, "wms-eu")
+            let main = Self.orderFiles(dir, "wms-main")
+            let eu = Self.orderFiles(dir, "wms-eu")
             #expect(Set(main).count == main.count && Set(eu).count == eu.count, "no order twice")
             #expect(Set(main) == Set(deliverable.filter { $0.order.warehouseCode == "MAINDC" }.map(\.id)))
             #expect(Set(eu) == Set(deliverable.filter { $0.order.warehouseCode == "EUDC" }.map(\.id)))
             #expect(!eu.isEmpty && !main.isEmpty)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("wms-eu")).filter { $0.hasPrefix("ORD_") }.allSatisfy { $0.hasSuffix(".xml") },
-                    "the eu route writes with its own mapping")
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: dir.path("wms-eu")).filter { $0.hasPrefix("ORD_") }.allSatisfy {
+                    $0.hasSuffix(".xml")
+                },
+                "the eu route writes with its own mapping")
             // Nothing is marked exported in JOOR that was not delivered or held, and nothing twice.
             let held = Set(try await Self.held(dir).compactMap { $0["orderID"] as? String })
             for order in orders where order.exported {
-                #expect(main.contains(order.id) || eu.contains(order.id) || held.contains(order.id), "order \(order.id) exported but neither delivered nor held")
+                #expect(
+                    main.contains(order.id) || eu.contains(order.id) || held.contains(order.id),
+                    "order \(order.id) exported but neither delivered nor held")
                 #expect(order.exportCount == 1, "order \(order.id) exported \(order.exportCount) times")
             }
             #expect(held == Set(approved.filter { $0.order.customerCode == nil }.map(\.id)))

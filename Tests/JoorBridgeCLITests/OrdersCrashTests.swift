@@ -1,7 +1,8 @@
 import FileFormats
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorSandbox
 
 /// Kills the real executable with SIGKILL at many seeded points of order downloads, reruns until
@@ -19,16 +20,18 @@ struct OrdersCrashTests {
         try await using(try await JoorSandboxServer.started(token: "crash-token", orders: 150, creditLimit: 1_000_000)) { sandbox async throws in
             let dir = try TemporaryDirectory("crash")
             try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
-            try dir.write("joorbridge.yml", text: """
-            version: 1
-            joor: { token_env: CRASH_TOKEN, base_url: "\(sandbox.baseURL)" }
-            folders: { outbox: ./outbox }
-            state: ./state/joorbridge.sqlite
-            orders:
-              mapping: mappings/orders-csv-lines.yml
-              customers_mapping: mappings/customers-csv.yml
-              page_size: 10
-            """)
+            try dir.write(
+                "joorbridge.yml",
+                text: """
+                    version: 1
+                    joor: { token_env: CRASH_TOKEN, base_url: "\(sandbox.baseURL)" }
+                    folders: { outbox: ./outbox }
+                    state: ./state/joorbridge.sqlite
+                    orders:
+                      mapping: mappings/orders-csv-lines.yml
+                      customers_mapping: mappings/customers-csv.yml
+                      page_size: 10
+                    """)
             let env = ["CRASH_TOKEN": "crash-token"]
             var matrix = KillMatrix(arguments: ["run", "orders"], directory: dir.path, environment: env, seed: Self.seed)
             matrix.named = ["page received, not journaled", "page journaled", "delivered recorded", "recovery published a file"]
@@ -37,7 +40,10 @@ struct OrdersCrashTests {
             #expect(result.cleanRuns >= 1, "the kills spread over whole runs, new orders arriving in between")
             #expect(result.checkpointKills >= 30)
             // Every step of the protocol was killed at least once.
-            let steps = ["page received, not journaled", "page journaled", "temporary half written", "temporary written", "writing recorded", "file published", "delivered recorded"]
+            let steps = [
+                "page received, not journaled", "page journaled", "temporary half written", "temporary written", "writing recorded", "file published",
+                "delivered recorded",
+            ]
             let missed = steps.filter { result.checkpoints[$0] == nil }
             #expect(missed.isEmpty, "checkpoints never killed: \(missed); hit: \(result.checkpoints)")
             let final = try await matrix.finish()
@@ -81,15 +87,18 @@ struct OrdersCrashTests {
         try await using(try await JoorSandboxServer.started(token: "marker-token", orders: 3)) { sandbox async throws in
             let dir = try TemporaryDirectory("markers")
             try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
-            try dir.write("joorbridge.yml", text: """
-            version: 1
-            joor: { token_env: MARKER_TOKEN, base_url: "\(sandbox.baseURL)" }
-            folders: { outbox: ./outbox }
-            state: ./state/joorbridge.sqlite
-            orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml, done_marker: true }
-            """)
+            try dir.write(
+                "joorbridge.yml",
+                text: """
+                    version: 1
+                    joor: { token_env: MARKER_TOKEN, base_url: "\(sandbox.baseURL)" }
+                    folders: { outbox: ./outbox }
+                    state: ./state/joorbridge.sqlite
+                    orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml, done_marker: true }
+                    """)
             let env = ["MARKER_TOKEN": "marker-token"]
-            let killed = try await Executable.run(["run", "orders"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AT": "file published, done marker not written"]) { $1 })
+            let killed = try await Executable.run(
+                ["run", "orders"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AT": "file published, done marker not written"]) { $1 })
             #expect(killed.stderr.contains("crash test: SIGKILL"), "\(killed.stderr)")
             let published = try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox")).filter { !$0.hasPrefix(".") }
             #expect(published.count == 1 && !published[0].hasSuffix(".done"), "one file published, its marker not yet: \(published)")

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorModels
 @testable import JoorSandbox
 
@@ -29,12 +30,14 @@ struct OverwriteTests {
         let dir = try TemporaryDirectory("overwrite")
         try dir.copyMappings(["inventory-csv.yml"])
         for (name, overwrite) in [("joorbridge.yml", true), ("updates.yml", false)] {
-            try dir.write(name, text: """
-            version: 1
-            joor: { token_env: OVERWRITE_TOKEN, base_url: "\(sandbox.baseURL)" }
-            state: ./state/joorbridge.sqlite
-            inventory: { mapping: mappings/inventory-csv.yml, include: ["*.csv"], settle_seconds: 0, batch_size: 500, overwrite: \(overwrite) }
-            """)
+            try dir.write(
+                name,
+                text: """
+                    version: 1
+                    joor: { token_env: OVERWRITE_TOKEN, base_url: "\(sandbox.baseURL)" }
+                    state: ./state/joorbridge.sqlite
+                    inventory: { mapping: mappings/inventory-csv.yml, include: ["*.csv"], settle_seconds: 0, batch_size: 500, overwrite: \(overwrite) }
+                    """)
         }
         return dir
     }
@@ -70,8 +73,9 @@ struct OverwriteTests {
             #expect(await Self.holdings(sandbox) == Self.expected, "exactly the file's 4,000 positions; the 100 it lacks are gone")
             let requests = await sandbox.state.requestLog.filter { $0.method == "POST" }
             #expect(requests.count == Self.skus / 500, "every SKU is sent (overwrite implies a full push), in ⌈N/batch⌉ requests")
-            #expect(requests.map { $0.query.contains("overwrite=1") } == [true] + Array(repeating: false, count: requests.count - 1),
-                    "only the first request replaces the account")
+            #expect(
+                requests.map { $0.query.contains("overwrite=1") } == [true] + Array(repeating: false, count: requests.count - 1),
+                "only the first request replaces the account")
 
             // A re-sent file pushes nothing; an older one would bring back older quantities: refused.
             try dir.write("inbox/stock-again.csv", text: Self.stockFile(0..<Self.skus, quantity: { $0 % 97 }))
@@ -81,7 +85,9 @@ struct OverwriteTests {
             let again = try await Executable.run(["run", "inventory"], in: dir.path, environment: Self.env)
             #expect(again.status == 3, "the older file is refused: \(again.stderr)")
             #expect(await sandbox.state.requestLog.isEmpty, "nothing sent")
-            #expect(try String(contentsOfFile: dir.path("error/older.csv.error.txt"), encoding: .utf8).contains("older than the stock file that last replaced"))
+            #expect(
+                try String(contentsOfFile: dir.path("error/older.csv.error.txt"), encoding: .utf8).contains(
+                    "older than the stock file that last replaced"))
             #expect(await Self.holdings(sandbox) == Self.expected)
         }
     }
@@ -118,7 +124,8 @@ struct OverwriteTests {
             try await Self.stale(sandbox, dir)
             try dir.write("inbox/stock.csv", text: Self.stockFile(0..<Self.skus, quantity: { $0 % 97 }))
             if mode == "checkpoint" {
-                let killed = try await Executable.run(["run", "inventory"], in: dir.path, environment: Self.env.merging(["JOORBRIDGE_CRASH_AFTER": String(value)]) { $1 })
+                let killed = try await Executable.run(
+                    ["run", "inventory"], in: dir.path, environment: Self.env.merging(["JOORBRIDGE_CRASH_AFTER": String(value)]) { $1 })
                 #expect(killed.stderr.contains("crash test: SIGKILL at checkpoint \(value) (inventory batch"), "\(killed.stderr)")
                 let requests = (value + 1) / 2
                 #expect(await Self.holdings(sandbox).count == requests * 500, "JOOR holds a partial set after \(requests) request(s)")
@@ -134,12 +141,15 @@ struct OverwriteTests {
 
             // The ledger was reset with JOOR: a later file with ten changes sends ten (by updates,
             // since it has a rejected row) — nothing the ledger wrongly believed JOOR still had.
-            try dir.write("inbox/later.csv", text: Self.stockFile(0..<Self.skus, quantity: { $0 < 10 ? 500 : $0 % 97 }, extra: "OW;bad;1;1;HH;1;0;;A\r\n"))
+            try dir.write(
+                "inbox/later.csv", text: Self.stockFile(0..<Self.skus, quantity: { $0 < 10 ? 500 : $0 % 97 }, extra: "OW;bad;1;1;HH;1;0;;A\r\n"))
             await sandbox.state.resetCounts()
             let later = try await Executable.run(["run", "inventory"], in: dir.path, environment: Self.env)
             #expect(later.status == 3)
             let sent = await sandbox.state.requestLog.filter { $0.method == "POST" }
-            #expect(sent.count == 1 && String(decoding: sent[0].body, as: UTF8.self).components(separatedBy: "\"upc\"").count == 11, "ten items in one request")
+            #expect(
+                sent.count == 1 && String(decoding: sent[0].body, as: UTF8.self).components(separatedBy: "\"upc\"").count == 11,
+                "ten items in one request")
         }
     }
 }

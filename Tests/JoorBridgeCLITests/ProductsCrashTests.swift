@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorSandbox
 
 /// SIGKILL in the middle of a product sync (after JOOR accepted a batch, before and after the
@@ -17,13 +18,16 @@ struct ProductsCrashTests {
             for (c, color) in [("100", "White"), ("900", "Black")].enumerated() {
                 for (s, size) in ["S", "M", "L"].enumerated() {
                     let upc = WatchTests.gtin(60_000_000 + style * 6 + c * 3 + s)
-                    rows.append("CR-\(1000 + style),Crash Style \(style),\"Style \(style), for the crash test.\",\(color.0),\(color.1),\(size),\(upc),\(40 + style).00,\(90 + style).00,\(38 + style).00,\(85 + style).00,Fall,2026,228")
+                    rows.append(
+                        "CR-\(1000 + style),Crash Style \(style),\"Style \(style), for the crash test.\",\(color.0),\(color.1),\(size),\(upc),\(40 + style).00,\(90 + style).00,\(38 + style).00,\(85 + style).00,Fall,2026,228"
+                    )
                 }
             }
         }
         var rng = SeededGenerator(seed: 17)
         rows.shuffle(using: &rng)
-        return "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category\n" + rows.joined(separator: "\n") + "\n"
+        return "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category\n"
+            + rows.joined(separator: "\n") + "\n"
     }
 
     @Test(arguments: [1, 2, 5, 8])
@@ -31,15 +35,18 @@ struct ProductsCrashTests {
         try await using(try await JoorSandboxServer.started(token: "products-crash") { $0.jobPollsToFinish = 1 }) { sandbox async throws in
             let dir = try TemporaryDirectory("products-crash")
             try dir.copyMappings(["products-csv.yml"])
-            try dir.write("joorbridge.yml", text: """
-            version: 1
-            joor: { token_env: PRODUCTS_CRASH_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
-            state: ./state/joorbridge.sqlite
-            products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0, batch_size: 10 }
-            """)
+            try dir.write(
+                "joorbridge.yml",
+                text: """
+                    version: 1
+                    joor: { token_env: PRODUCTS_CRASH_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+                    state: ./state/joorbridge.sqlite
+                    products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0, batch_size: 10 }
+                    """)
             try dir.write("inbox/products_1.csv", text: Self.export)
             let env = ["PRODUCTS_CRASH_TOKEN": "products-crash"]
-            let killed = try await Executable.run(["run", "products"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 })
+            let killed = try await Executable.run(
+                ["run", "products"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 })
             #expect(killed.stderr.contains("crash test: SIGKILL at checkpoint \(checkpoint)"), "\(killed.stderr)")
             #expect(FileManager.default.fileExists(atPath: dir.path("processing/products_1.csv")))
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorSandbox
 
 /// `run`, `status` and `check --config` through the built executable, against a sandbox.
@@ -9,16 +10,18 @@ struct RunAndStatusTests {
     static func workspace(_ sandbox: JoorSandboxServer, extra: String = "") throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("run")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: RUN_TOKEN, base_url: "\(sandbox.baseURL)" }
-        folders: { outbox: ./outbox }
-        state: ./state/joorbridge.sqlite
-        orders:
-          mapping: mappings/orders-csv-lines.yml
-          customers_mapping: mappings/customers-csv.yml
-        \(extra)
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: RUN_TOKEN, base_url: "\(sandbox.baseURL)" }
+                folders: { outbox: ./outbox }
+                state: ./state/joorbridge.sqlite
+                orders:
+                  mapping: mappings/orders-csv-lines.yml
+                  customers_mapping: mappings/customers-csv.yml
+                \(extra)
+                """)
         return dir
     }
 
@@ -90,7 +93,8 @@ struct RunAndStatusTests {
             let badMapping = try await Executable.run(["check"], in: dir.path)
             #expect(badMapping.status == 78)
             #expect(badMapping.stderr.contains("customers-csv.yml:3:9: error: output needs file_name:"))
-            try (try String(contentsOfFile: dir.path("joorbridge.yml"), encoding: .utf8) + "  colour: blue\n").write(toFile: dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
+            try (try String(contentsOfFile: dir.path("joorbridge.yml"), encoding: .utf8) + "  colour: blue\n").write(
+                toFile: dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
             let bad = try await Executable.run(["check"], in: dir.path)
             #expect(bad.status == 78)
             #expect(bad.stderr.contains("joorbridge.yml:8:3: error: unknown key 'colour' in orders"))

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorSandbox
 
 /// Whether sshd and ssh-keygen are installed (`.ci/run` installs openssh-server).
@@ -45,24 +46,28 @@ struct SFTPFolderTests {
         let server = try await SSHServer.started()
         let dir = try TemporaryDirectory("sftp-bridge")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml"])
-        for folder in ["exports", "imports"] { try FileManager.default.createDirectory(atPath: server.root + "/" + folder, withIntermediateDirectories: true) }
+        for folder in ["exports", "imports"] {
+            try FileManager.default.createDirectory(atPath: server.root + "/" + folder, withIntermediateDirectories: true)
+        }
         let base = "sftp://\(server.user)@127.0.0.1:\(server.port)\(server.root)"
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: SFTP_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
-        state: ./state/joorbridge.sqlite
-        folders:
-          inbox: \(base)/exports
-          outbox: \(base)/imports
-        sftp:
-          key_file: \(server.userKey)
-          host_key_sha256: "\(try pin ?? server.hostKeyFingerprint())"
-          connect_timeout_seconds: 5
-          timeout_seconds: 10
-        \(extra)
-        orders: { mapping: mappings/orders-csv-lines.yml, order_status: all, page_size: 10, done_marker: true }
-        inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: \(settle), batch_size: 25, max_attempts: 3 }
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: SFTP_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+                state: ./state/joorbridge.sqlite
+                folders:
+                  inbox: \(base)/exports
+                  outbox: \(base)/imports
+                sftp:
+                  key_file: \(server.userKey)
+                  host_key_sha256: "\(try pin ?? server.hostKeyFingerprint())"
+                  connect_timeout_seconds: 5
+                  timeout_seconds: 10
+                \(extra)
+                orders: { mapping: mappings/orders-csv-lines.yml, order_status: all, page_size: 10, done_marker: true }
+                inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: \(settle), batch_size: 25, max_attempts: 3 }
+                """)
         return Setup(sandbox: sandbox, server: server, dir: dir)
     }
 
@@ -111,10 +116,14 @@ struct SFTPFolderTests {
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.stderr.contains("dry run: nothing was sent"), "\(dry.stderr)")
         let printed = DryRunTests.printedRequests(dry.stdout)
-        #expect(printed.map(\.0) == ["POST /v2/bulk-inventory?dec_pending=0", "POST /v2/bulk-inventory?dec_pending=0"], "40 SKUs in batches of 25: \(printed.map(\.0))")
+        #expect(
+            printed.map(\.0) == ["POST /v2/bulk-inventory?dec_pending=0", "POST /v2/bulk-inventory?dec_pending=0"],
+            "40 SKUs in batches of 25: \(printed.map(\.0))")
         #expect(await s.sandbox.state.requestLog.allSatisfy { $0.method == "GET" }, "no write request")
         #expect(await s.sandbox.state.allStock().allSatisfy { $0.inventory != 7 })
-        #expect(try FileManager.default.subpathsOfDirectory(atPath: s.server.root).sorted() == serverBefore, "nothing taken, moved or archived on the server")
+        #expect(
+            try FileManager.default.subpathsOfDirectory(atPath: s.server.root).sorted() == serverBefore,
+            "nothing taken, moved or archived on the server")
         for folder in ["inbox", "processing", "archive", "error"] {
             #expect(((try? FileManager.default.contentsOfDirectory(atPath: s.dir.path(folder))) ?? []).isEmpty, "nothing downloaded into \(folder)/")
         }
@@ -207,7 +216,9 @@ struct SFTPFolderTests {
         #expect(s.orderFiles(s.imports).isEmpty && !WatchTests.files(s.dir, "outbox").isEmpty, "the orders wait locally")
         let pushes = await s.sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0
         let status = try await s.run(["status"])
-        #expect(status.stdout.contains("1 still to be archived there") && status.stdout.contains("file(s) waiting here to be uploaded"), "\(status.stdout)")
+        #expect(
+            status.stdout.contains("1 still to be archived there") && status.stdout.contains("file(s) waiting here to be uploaded"),
+            "\(status.stdout)")
 
         try await s.server.restart(readOnly: false)
         let allowed = try await s.run()
@@ -295,7 +306,8 @@ struct SFTPFolderTests {
     @Test func aRemoteDoneMarkerIsAwaitedAndArchivedWithItsFile() async throws {
         let s = try await Self.setUp()
         defer { s.finish() }
-        let text = try String(contentsOfFile: s.dir.path("joorbridge.yml"), encoding: .utf8).replacingOccurrences(of: "settle_seconds: 0,", with: "settle_seconds: 0, done_marker: .ok,")
+        let text = try String(contentsOfFile: s.dir.path("joorbridge.yml"), encoding: .utf8).replacingOccurrences(
+            of: "settle_seconds: 0,", with: "settle_seconds: 0, done_marker: .ok,")
         try text.write(toFile: s.dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 11).write(toFile: s.exports + "/stock_m.csv", atomically: true, encoding: .utf8)
         let early = try await s.run(["run", "inventory"])
@@ -353,9 +365,13 @@ struct SFTPCrashTests {
             let s = try await SFTPFolderTests.setUp(orders: 3)
             defer { s.finish() }
             try WatchTests.stock(rows: 40, first: 5_000, quantity: 2).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
-            let killed = try await Executable.run(["run"], in: s.dir.path, environment: SFTPFolderTests.env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 }, timeout: 180)
+            let killed = try await Executable.run(
+                ["run"], in: s.dir.path, environment: SFTPFolderTests.env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 }, timeout: 180
+            )
             finished = !killed.stderr.contains("crash test: SIGKILL")
-            if let line = killed.stderr.split(separator: "\n").first(where: { $0.hasPrefix("crash test: SIGKILL") }), let open = line.lastIndex(of: "(") {
+            if let line = killed.stderr.split(separator: "\n").first(where: { $0.hasPrefix("crash test: SIGKILL") }),
+                let open = line.lastIndex(of: "(")
+            {
                 names.insert(String(line[line.index(after: open)...].dropLast()))
             }
             let rerun = try await s.run()
@@ -373,7 +389,10 @@ struct SFTPCrashTests {
             checkpoint += 1
         }
         #expect(finished, "a run without a kill was reached")
-        let remote: Set = ["sftp file downloaded", "sftp outcome recorded", "sftp remote file moved", "sftp temporary uploaded", "sftp upload renamed", "sftp local copy archived"]
+        let remote: Set = [
+            "sftp file downloaded", "sftp outcome recorded", "sftp remote file moved", "sftp temporary uploaded", "sftp upload renamed",
+            "sftp local copy archived",
+        ]
         #expect(remote.isSubset(of: names), "every SFTP checkpoint was hit: \(names.sorted()) after \(checkpoint - 1) kills")
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `joorbridge schema`: every shipped mapping and sample config fits its schema and points
 /// editors at it; a file with a key joorbridge refuses does not fit.
@@ -30,7 +30,9 @@ struct SchemaTests {
         #expect(try schema.problems(yaml: inventory + "colour: blue\n") == ["$: unknown key 'colour'"])
         let misspelt = inventory.replacingOccurrences(of: "required: true", with: "requird: true")
         #expect(try schema.problems(yaml: misspelt).contains { $0.hasPrefix("$.fields.upc: fits none of the 2 shapes") })
-        #expect(try schema.problems(yaml: inventory.replacingOccurrences(of: "kind: inventory", with: "kind: stock")).contains { $0.hasPrefix("$.kind:") })
+        #expect(
+            try schema.problems(yaml: inventory.replacingOccurrences(of: "kind: inventory", with: "kind: stock")).contains { $0.hasPrefix("$.kind:") }
+        )
     }
 
     @Test func sampleConfigsFitTheConfigSchema() async throws {
@@ -45,16 +47,23 @@ struct SchemaTests {
         let example = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("deploy/example.yml"), encoding: .utf8)
         #expect(example.hasPrefix(Self.configLine + "\n"))
         let readme = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        let minimal = try #require(readme.components(separatedBy: "A minimal one:\n\n```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
-        let manifest = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("deploy/kubernetes/joorbridge-acme.yaml"), encoding: .utf8)
+        let minimal = try #require(
+            readme.components(separatedBy: "A minimal one:\n\n```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let manifest = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("deploy/kubernetes/joorbridge-acme.yaml"), encoding: .utf8)
         let configMap = try SchemaValidator.documents(yaml: manifest).first as? [String: Any]
         let kubernetes = try #require((configMap?["data"] as? [String: Any])?["joorbridge.yml"] as? String)
-        for (name, text) in [("init's starter", starter), ("the demo's config", demoConfig), ("deploy/example.yml", example),
-                             ("README's minimal config", minimal), ("the Kubernetes ConfigMap's config", kubernetes)] {
+        for (name, text) in [
+            ("init's starter", starter), ("the demo's config", demoConfig), ("deploy/example.yml", example),
+            ("README's minimal config", minimal), ("the Kubernetes ConfigMap's config", kubernetes),
+        ] {
             #expect(try schema.problems(yaml: text) == [], "\(name)")
         }
         #expect(try schema.problems(yaml: example + "colour: blue\n") == ["$: unknown key 'colour'"])
-        #expect(try schema.problems(yaml: example.replacingOccurrences(of: "order_status: approved", with: "order_status: approve")).contains { $0.hasPrefix("$.orders.order_status:") })
+        #expect(
+            try schema.problems(yaml: example.replacingOccurrences(of: "order_status: approved", with: "order_status: approve")).contains {
+                $0.hasPrefix("$.orders.order_status:")
+            })
     }
 
     @Test func helpHasExamplesAndAnUnknownDocumentIsAUsageError() async throws {

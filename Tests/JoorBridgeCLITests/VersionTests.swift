@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `joorbridge --version`: the release and the commit the binary was built from.
 @Suite("joorbridge --version")

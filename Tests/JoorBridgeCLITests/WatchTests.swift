@@ -1,7 +1,8 @@
 import Foundation
 import JoorModels
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorSandbox
 
 /// `joorbridge watch` through the built executable: the loop, SIGTERM, the lock, JSON logs.
@@ -30,19 +31,21 @@ struct WatchTests {
     static func workspace(_ sandbox: JoorSandboxServer, batchSize: Int = 5) throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("watch")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: WATCH_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
-        state: ./state/joorbridge.sqlite
-        orders:
-          mapping: mappings/orders-csv-lines.yml
-          customers_mapping: mappings/customers-csv.yml
-        inventory:
-          mapping: mappings/inventory-csv.yml
-          include: ["stock_*.csv"]
-          settle_seconds: 0
-          batch_size: \(batchSize)
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: WATCH_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: 100000 }
+                state: ./state/joorbridge.sqlite
+                orders:
+                  mapping: mappings/orders-csv-lines.yml
+                  customers_mapping: mappings/customers-csv.yml
+                inventory:
+                  mapping: mappings/inventory-csv.yml
+                  include: ["stock_*.csv"]
+                  settle_seconds: 0
+                  batch_size: \(batchSize)
+                """)
         return dir
     }
 
@@ -65,10 +68,12 @@ struct WatchTests {
                 let path = try dir.write("inbox/\(name)", text: Self.stock(rows: 40, first: 1000 * (index + 1), quantity: 7 + index))
                 try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(Double(index) - 60)], ofItemAtPath: path)
             }
-            let watch = try RunningExecutable(["watch", "--poll", "0.2", "--interval", "60"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
+            let watch = try RunningExecutable(
+                ["watch", "--poll", "0.2", "--interval", "60"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
             // SIGTERM as soon as the first file is claimed, sent from the polling thread itself: the
             // test's own task may resume late on a loaded machine, the watch would not wait for it.
-            let pushing = try await watch.signal(SIGTERM, when: { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }, timeout: 120)
+            let pushing = try await watch.signal(
+                SIGTERM, when: { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }, timeout: 120)
             #expect(pushing)
             let outcome = try await watch.wait(timeout: 30)
             #expect(outcome.status == 0, "\(outcome.stderr)")
@@ -94,8 +99,9 @@ struct WatchTests {
     @Test func watchHoldsTheLockDeliversOrdersAndPicksUpNewFiles() async throws {
         try await using(try await Self.sandbox(orders: 4)) { sandbox async throws in
             let dir = try Self.workspace(sandbox, batchSize: 100)
-            let watch = try RunningExecutable(["watch", "--poll", "0.2", "--interval", "60", "--log-format", "json", "--log-level", "info"],
-                                              in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
+            let watch = try RunningExecutable(
+                ["watch", "--poll", "0.2", "--interval", "60", "--log-format", "json", "--log-level", "info"],
+                in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
             let delivered = try await RunningExecutable.until {
                 ((try? FileManager.default.contentsOfDirectory(atPath: dir.path("outbox"))) ?? []).contains { $0.hasPrefix("ORD_") }
             }
@@ -142,7 +148,8 @@ struct WatchTests {
             #expect(piped.status == 0, "\(piped.stderr)")
             #expect(!piped.stderr.contains("rows/s"), "standard error is a pipe: no progress line")
             try dir.write("inbox/stock_big2.csv", text: Self.stock(rows: 5_000, first: 200_000, quantity: 5))
-            let forced = try await Executable.run(["run", "inventory", "--progress", "always"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
+            let forced = try await Executable.run(
+                ["run", "inventory", "--progress", "always"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
             #expect(forced.status == 0)
             #expect(forced.stderr.contains("inventory stock_big2.csv: "))
             #expect(forced.stderr.contains("rows/s"))
@@ -160,7 +167,8 @@ struct InventoryMemoryTests {
                 let dir = try WatchTests.workspace(sandbox, batchSize: 2000)
                 await WatchTests.register(sandbox, rows: rows, first: 3_000_000 + rows)
                 try dir.write("inbox/stock_\(rows).csv", text: WatchTests.stock(rows: rows, first: 3_000_000 + rows, quantity: 9))
-                let run = try await Executable.run(["run", "inventory", "--report", "report.json"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"], timeout: 300)
+                let run = try await Executable.run(
+                    ["run", "inventory", "--report", "report.json"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"], timeout: 300)
                 #expect(run.status == 0, "\(run.stderr)")
                 let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("report.json")))) as? [String: Any]
                 let sent = ((report?["jobs"] as? [[String: Any]])?.first?["inventory"] as? [String: Any])?["itemsSent"] as? Int

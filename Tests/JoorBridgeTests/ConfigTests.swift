@@ -1,7 +1,8 @@
 import Foundation
 import Mapping
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorBridge
 
 @Suite("joorbridge.yml")
@@ -26,11 +27,12 @@ struct ConfigTests {
 
     @Test func sftpFoldersAndTheirSection() throws {
         let pin = "SHA256:" + String(repeating: "a", count: 43)
-        let (config, dir) = try load("""
-        version: 1
-        folders: { inbox: "sftp://wms@files.example.com:2222/exports", outbox: "sftp://wms@files.example.com/imports", outbox_staging: ./staging }
-        sftp: { key_file: keys/id_ed25519, passphrase_env: KEY_PASS, host_key_sha256: "\(pin)", timeout_seconds: 20, after_download: delete }
-        """)
+        let (config, dir) = try load(
+            """
+            version: 1
+            folders: { inbox: "sftp://wms@files.example.com:2222/exports", outbox: "sftp://wms@files.example.com/imports", outbox_staging: ./staging }
+            sftp: { key_file: keys/id_ed25519, passphrase_env: KEY_PASS, host_key_sha256: "\(pin)", timeout_seconds: 20, after_download: delete }
+            """)
         #expect(config.folders.remoteInbox == "sftp://wms@files.example.com:2222/exports")
         #expect(config.folders.inbox == dir.url.appendingPathComponent("inbox").standardizedFileURL.path, "files dropped locally are still taken")
         #expect(config.folders.outbox == dir.url.appendingPathComponent("staging").standardizedFileURL.path)
@@ -49,12 +51,27 @@ struct ConfigTests {
         let missing = #expect(throws: ConfigError.self) { try config.sftpLocation(config.folders.remoteOutbox!, environment: [:]) }
         #expect(missing?.description.contains("set the environment variable KEY_PASS") == true)
 
-        #expect(errors("version: 1\nfolders: { inbox: \"sftp://wms@h/x\" }\n").contains { $0.line == 2 && $0.message.contains("needs an sftp: section") })
-        #expect(errors("version: 1\nfolders: { inbox: \"sftp://h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains { $0.message.contains("must look like sftp://user@host:port/path") })
-        #expect(errors("version: 1\nfolders: { archive: \"sftp://u@h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains { $0.message.contains("only inbox and outbox") })
-        #expect(errors("version: 1\nsftp: { key_file: k }\n").contains { $0.line == 2 && $0.message.contains("host_key_sha256: or known_hosts:") }, "no trust, no connection")
-        #expect(errors("version: 1\nsftp: { key_file: k, host_key_sha256: \"MD5:aa:bb\" }\n").contains { $0.message.contains("must be a SHA256 fingerprint") })
-        #expect(errors("version: 1\nsftp: { key_file: k, known_hosts: kh, remote_archive: archive }\n").contains { $0.message.contains("absolute path on the server") })
+        #expect(
+            errors("version: 1\nfolders: { inbox: \"sftp://wms@h/x\" }\n").contains { $0.line == 2 && $0.message.contains("needs an sftp: section") })
+        #expect(
+            errors("version: 1\nfolders: { inbox: \"sftp://h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains {
+                $0.message.contains("must look like sftp://user@host:port/path")
+            })
+        #expect(
+            errors("version: 1\nfolders: { archive: \"sftp://u@h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains {
+                $0.message.contains("only inbox and outbox")
+            })
+        #expect(
+            errors("version: 1\nsftp: { key_file: k }\n").contains { $0.line == 2 && $0.message.contains("host_key_sha256: or known_hosts:") },
+            "no trust, no connection")
+        #expect(
+            errors("version: 1\nsftp: { key_file: k, host_key_sha256: \"MD5:aa:bb\" }\n").contains {
+                $0.message.contains("must be a SHA256 fingerprint")
+            })
+        #expect(
+            errors("version: 1\nsftp: { key_file: k, known_hosts: kh, remote_archive: archive }\n").contains {
+                $0.message.contains("absolute path on the server")
+            })
         #expect(errors("version: 1\nfolders: { outbox_staging: ./s }\n").contains { $0.message.contains("only for an sftp:// outbox") })
     }
 
@@ -75,17 +92,19 @@ struct ConfigTests {
     }
 
     @Test func commentsMayMentionVariablesThatAreNotSet() throws {
-        let (config, _) = try load("version: 1\n# base_url: ${NOT_SET}\njoor: { base_url: \"http://h/#${HOST_PART}\" } # ${ALSO_NOT_SET}\n", env: ["HOST_PART": "x"])
+        let (config, _) = try load(
+            "version: 1\n# base_url: ${NOT_SET}\njoor: { base_url: \"http://h/#${HOST_PART}\" } # ${ALSO_NOT_SET}\n", env: ["HOST_PART": "x"])
         #expect(config.joor.baseURL == "http://h/#x")
     }
 
     @Test func notifyWatchAndLogSections() throws {
-        let (config, _) = try load("""
-        version: 1
-        notify: { webhook: "https://hooks.example.com/x", command: "mail ops", when: always, timeout_seconds: 5, attempts: 2 }
-        watch: { interval_seconds: 120, poll_seconds: 2 }
-        log: { format: json, level: info }
-        """)
+        let (config, _) = try load(
+            """
+            version: 1
+            notify: { webhook: "https://hooks.example.com/x", command: "mail ops", when: always, timeout_seconds: 5, attempts: 2 }
+            watch: { interval_seconds: 120, poll_seconds: 2 }
+            log: { format: json, level: info }
+            """)
         #expect(config.notify?.webhook == "https://hooks.example.com/x")
         #expect(config.notify?.command == "mail ops")
         #expect(config.notify?.when == .always)
@@ -147,12 +166,13 @@ struct ConfigTests {
     }
 
     @Test func v4Settings() throws {
-        let (config, _) = try load("""
-        version: 1
-        joor:
-          api: v4
-          v4: { client_id: brand-client, username: ops@brand.example, account: "42" }
-        """)
+        let (config, _) = try load(
+            """
+            version: 1
+            joor:
+              api: v4
+              v4: { client_id: brand-client, username: ops@brand.example, account: "42" }
+            """)
         #expect(config.joor.productsAPI == .v4)
         let credentials = try config.loadV4Credentials(environment: ["JOOR_CLIENT_SECRET": "s", "JOOR_PASSWORD": "p"])
         #expect(credentials?.account == "42" && credentials?.clientSecret.value == "s")

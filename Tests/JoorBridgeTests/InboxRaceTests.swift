@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorBridge
 
 /// The inbox changes under joorbridge's feet: a file listed as ready may be gone when it is claimed.
@@ -10,12 +11,13 @@ struct InboxRaceTests {
         let dir = try TemporaryDirectory("inbox-race")
         var settings = Inbox.Settings()
         settings.settleSeconds = 0
-        let inbox = try Inbox(inbox: dir.path("inbox"), processing: dir.path("processing"), archive: dir.path("archive"), error: dir.path("error"), settings: settings)
+        let inbox = try Inbox(
+            inbox: dir.path("inbox"), processing: dir.path("processing"), archive: dir.path("archive"), error: dir.path("error"), settings: settings)
         try dir.write("inbox/a.csv", text: "x\n")
         try dir.write("inbox/b.csv", text: "y\n")
         let (ready, _) = inbox.ready()
         #expect(ready.map(\.name).sorted() == ["a.csv", "b.csv"])
-        try FileManager.default.removeItem(atPath: dir.path("inbox/a.csv"))   // the WMS took it back
+        try FileManager.default.removeItem(atPath: dir.path("inbox/a.csv"))  // the WMS took it back
         #expect(try inbox.claim("a.csv") == nil)
         #expect(try inbox.claim("b.csv") == dir.path("processing/b.csv"))
         #expect(inbox.claimed() == ["b.csv"])

@@ -1,7 +1,8 @@
 import Foundation
 import JoorModels
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorBridge
 @testable import JoorSandbox
 
@@ -19,16 +20,18 @@ struct InventoryHarness: TestResource {
         try await sandbox.start()
         let dir = try TemporaryDirectory("inventory")
         try dir.copyMappings(["inventory-csv.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor: { token_env: INV_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: \(creditLimit) }
-        state: ./state/joorbridge.sqlite
-        inventory:
-          mapping: mappings/inventory-csv.yml
-          include: ["*.csv"]
-          settle_seconds: 5
-        \(section)
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: INV_TOKEN, base_url: "\(sandbox.baseURL)", credit_limit: \(creditLimit) }
+                state: ./state/joorbridge.sqlite
+                inventory:
+                  mapping: mappings/inventory-csv.yml
+                  include: ["*.csv"]
+                  settle_seconds: 5
+                \(section)
+                """)
         return InventoryHarness(sandbox: sandbox, dir: dir)
     }
 
@@ -64,10 +67,16 @@ struct InventoryJobTests {
             #expect(outcome.status == .partial, "rows were rejected: \(outcome.summaryText)")
             let report = try #require(outcome.jobs.first?.inventory)
             #expect(report.filesArchived == 1 && report.itemsSent == 6 && report.rowsRejected == 2 && report.rowsSkipped == 1)
-            let stock = Dictionary(uniqueKeysWithValues: await h.sandbox.state.allStock().map { ("\($0.warehouse)|\($0.upc ?? "")|\($0.inventoryDate ?? "")", $0.inventory) })
-            #expect(stock == ["Hamburg Süd|000000000017|": 40, "Hamburg Süd|000000000024|": 18, "München|000000000031|": 0,
-                              "München|000000000048|2025-09-15": 4, "Hamburg Süd|000000000079|": 1234, "Hamburg Süd|000000000062|": 0],
-                    "the oversold SKU (1 on hand, 3 reserved) is sent as 0, so JOOR stops selling it")
+            let stock = Dictionary(
+                uniqueKeysWithValues: await h.sandbox.state.allStock().map {
+                    ("\($0.warehouse)|\($0.upc ?? "")|\($0.inventoryDate ?? "")", $0.inventory)
+                })
+            #expect(
+                stock == [
+                    "Hamburg Süd|000000000017|": 40, "Hamburg Süd|000000000024|": 18, "München|000000000031|": 0,
+                    "München|000000000048|2025-09-15": 4, "Hamburg Süd|000000000079|": 1234, "Hamburg Süd|000000000062|": 0,
+                ],
+                "the oversold SKU (1 on hand, 3 reserved) is sent as 0, so JOOR stops selling it")
             #expect(h.files("archive").contains { $0.hasSuffix("/stock_1.csv") })
             let rejects = try String(contentsOfFile: h.dir.path("error/stock_1.csv.rejects.csv"), encoding: .utf8)
             #expect(rejects.contains("6,upc,00000000005X") && rejects.contains("7,warehouse,BER") && !rejects.contains("9,inventory"))
@@ -120,7 +129,9 @@ struct InventoryJobTests {
 
     @Test func aBrokenFileGoesToErrorWithTheReasonAndNothingIsSent() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
-            try h.drop("broken.csv", Array("Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\r\nA;000000000017;HH;5;0;;A\r\nB;\"unterminated;HH;1;0;;A\r\n".utf8))
+            try h.drop(
+                "broken.csv",
+                Array("Artikel;EAN;Lager;Bestand;Reserviert;Zulauf;Status\r\nA;000000000017;HH;5;0;;A\r\nB;\"unterminated;HH;1;0;;A\r\n".utf8))
             let outcome = try await h.run()
             #expect(outcome.status == .partial)
             #expect(outcome.jobs.first?.inventory?.filesFailed == 1)

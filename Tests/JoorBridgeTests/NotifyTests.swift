@@ -4,8 +4,9 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorBridge
 @testable import JoorSandbox
 
@@ -43,7 +44,12 @@ final class WebhookListener: Sendable, TestResource {
 
     /// Shuts the server down gracefully and waits for it.
     func stop() async {
-        guard let (running, group) = task.withLock({ task in defer { task = nil }; return task }) else { return }
+        guard
+            let (running, group) = task.withLock({ task in
+                defer { task = nil }
+                return task
+            })
+        else { return }
         await group.triggerGracefulShutdown()
         _ = try? await running.value
     }
@@ -68,16 +74,16 @@ struct NotifyTests {
         let listener = WebhookListener(statuses: [503, 200])
         try await listener.start()
         try await using(listener) { listener async throws in
-        let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\", attempts: 3 }")
-        await h.stop()
-        #expect(outcome.status == .partial)
-        #expect(listener.received.count == 2, "a 503 is retried once, then the 200 ends it")
-        let summary = try #require(try JSONSerialization.jsonObject(with: listener.received.last ?? Data()) as? [String: Any])
-        #expect(summary["status"] as? String == "partial")
-        let jobs = summary["jobs"] as? [[String: Any]]
-        #expect((jobs?.first?["inventory"] as? [String: Any])?["rowsRejected"] as? Int == 1)
-        #expect(summary["host"] as? String != nil)
-        #expect(!h.logs.text.contains("s3cr3t"), "the webhook's query string is not logged")
+            let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\", attempts: 3 }")
+            await h.stop()
+            #expect(outcome.status == .partial)
+            #expect(listener.received.count == 2, "a 503 is retried once, then the 200 ends it")
+            let summary = try #require(try JSONSerialization.jsonObject(with: listener.received.last ?? Data()) as? [String: Any])
+            #expect(summary["status"] as? String == "partial")
+            let jobs = summary["jobs"] as? [[String: Any]]
+            #expect((jobs?.first?["inventory"] as? [String: Any])?["rowsRejected"] as? Int == 1)
+            #expect(summary["host"] as? String != nil)
+            #expect(!h.logs.text.contains("s3cr3t"), "the webhook's query string is not logged")
         }
     }
 
@@ -85,14 +91,14 @@ struct NotifyTests {
         let listener = WebhookListener()
         try await listener.start()
         try await using(listener) { listener async throws in
-        let (clean, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\" }", badRow: false)
-        await h.stop()
-        #expect(clean.status == .done)
-        #expect(listener.received.isEmpty)
-        let (always, h2) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\", when: always }", badRow: false)
-        await h2.stop()
-        #expect(always.status == .done)
-        #expect(listener.received.count == 1)
+            let (clean, h) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\" }", badRow: false)
+            await h.stop()
+            #expect(clean.status == .done)
+            #expect(listener.received.isEmpty)
+            let (always, h2) = try await runWithRejects(notify: "notify: { webhook: \"\(listener.url)\", when: always }", badRow: false)
+            await h2.stop()
+            #expect(always.status == .done)
+            #expect(listener.received.count == 1)
         }
     }
 
@@ -100,7 +106,7 @@ struct NotifyTests {
         let listener = WebhookListener()
         try await listener.start()
         let url = listener.url
-        await listener.stop()   // nothing listens on the port any more
+        await listener.stop()  // nothing listens on the port any more
         let started = Date()
         let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(url)\", attempts: 5, timeout_seconds: 3 }")
         await h.stop()

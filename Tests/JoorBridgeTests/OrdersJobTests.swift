@@ -1,8 +1,9 @@
 import Foundation
 import JoorModels
 import Logging
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorBridge
 @testable import JoorSandbox
 
@@ -22,26 +23,29 @@ struct BridgeHarness: TestResource {
         try await sandbox.start()
         let dir = try TemporaryDirectory("bridge")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "orders-xml.yml"])
-        try dir.write("joorbridge.yml", text: """
-        version: 1
-        joor:
-          token_env: TEST_JOOR_TOKEN
-          base_url: \(sandbox.baseURL)
-        folders:
-          outbox: ./outbox
-        state: ./state/joorbridge.sqlite
-        orders:
-          mapping: mappings/\(mapping)
-          customers_mapping: mappings/customers-csv.yml
-          page_size: 20
-        \(ordersSection)
-        """)
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor:
+                  token_env: TEST_JOOR_TOKEN
+                  base_url: \(sandbox.baseURL)
+                folders:
+                  outbox: ./outbox
+                state: ./state/joorbridge.sqlite
+                orders:
+                  mapping: mappings/\(mapping)
+                  customers_mapping: mappings/customers-csv.yml
+                  page_size: 20
+                \(ordersSection)
+                """)
         return BridgeHarness(sandbox: sandbox, dir: dir)
     }
 
     func run(_ jobs: [Job] = [.orders], dryRun: Bool = false, since: Date? = nil) async throws -> RunOutcome {
         let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": Self.token])
-        return await Bridge(config: config, logger: logs.logger(), environment: ["TEST_JOOR_TOKEN": Self.token]).run(jobs: jobs, dryRun: dryRun, since: since)
+        return await Bridge(config: config, logger: logs.logger(), environment: ["TEST_JOOR_TOKEN": Self.token]).run(
+            jobs: jobs, dryRun: dryRun, since: since)
     }
 
     /// Order ids in the outbox, one entry per order file (duplicates would show twice).
@@ -101,7 +105,8 @@ struct OrdersJobTests {
     /// Orders left out by the customer-code and warehouse filters are held in the ledger with
     /// their reason, every one of them, and none is delivered.
     @Test func filteredOrdersAreHeldWithTheirReason() async throws {
-        try await using(try await BridgeHarness.start(seedOrders: 60, ordersSection: "  warehouse_code: MAINDC\n  order_status: all\n")) { h async throws in
+        try await using(try await BridgeHarness.start(seedOrders: 60, ordersSection: "  warehouse_code: MAINDC\n  order_status: all\n")) {
+            h async throws in
             let outcome = try await h.run()
             let all = await h.sandbox.state.allOrders().filter { $0.status != .cancelled }
             let expected = all.filter { $0.order.customerCode != nil && $0.order.warehouseCode == "MAINDC" }.map(\.id)
@@ -110,9 +115,11 @@ struct OrdersJobTests {
             let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
             let held = try ledger.orders(in: [.held])
             #expect(Set(held.map(\.orderID)) == Set(all.map(\.id)).subtracting(expected), "every order not delivered is held")
-            #expect(held.allSatisfy { entry in
-                entry.order.customerCode == nil ? entry.reason?.hasPrefix("no customer code") == true : entry.reason?.hasPrefix("warehouse EUDC is not MAINDC") == true
-            })
+            #expect(
+                held.allSatisfy { entry in
+                    entry.order.customerCode == nil
+                        ? entry.reason?.hasPrefix("no customer code") == true : entry.reason?.hasPrefix("warehouse EUDC is not MAINDC") == true
+                })
         }
     }
 
@@ -126,7 +133,8 @@ struct OrdersJobTests {
             #expect(try h.deliveredOrderIDs().isEmpty)
             #expect(await h.sandbox.state.allOrders().allSatisfy { !$0.exported }, "nothing marked exported")
             let queries = await h.sandbox.state.requestLog.map(\.query)
-            #expect(!queries.isEmpty && queries.allSatisfy { $0.contains("date_start=\(tomorrow)") }, "every pull carries the go-live window: \(queries)")
+            #expect(
+                !queries.isEmpty && queries.allSatisfy { $0.contains("date_start=\(tomorrow)") }, "every pull carries the go-live window: \(queries)")
         }
     }
 
@@ -143,7 +151,8 @@ struct OrdersJobTests {
             #expect(again.status == .partial, "still rejected: retried on each run")
             // Fix the mapping: the PO number is no longer required.
             let mappingPath = h.dir.path("mappings/orders-csv-lines.yml")
-            let text = try String(contentsOfFile: mappingPath, encoding: .utf8).replacingOccurrences(of: "from: order.customer_purchase_order, required: true", with: "from: order.customer_purchase_order")
+            let text = try String(contentsOfFile: mappingPath, encoding: .utf8).replacingOccurrences(
+                of: "from: order.customer_purchase_order, required: true", with: "from: order.customer_purchase_order")
             try text.write(toFile: mappingPath, atomically: true, encoding: .utf8)
             let fixed = try await h.run()
             #expect(fixed.status == .done)
@@ -160,7 +169,8 @@ struct OrdersJobTests {
             #expect(try h.outboxFiles().filter { $0.contains("AMD") }.isEmpty, "by default an order changed after delivery is not sent again")
             // Turn amendments on.
             let configPath = h.dir.path("joorbridge.yml")
-            try (try String(contentsOfFile: configPath, encoding: .utf8) + "  deliver_amendments: true\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+            try (try String(contentsOfFile: configPath, encoding: .utf8) + "  deliver_amendments: true\n").write(
+                toFile: configPath, atomically: true, encoding: .utf8)
             _ = try await h.sandbox.state.modify(orderID: id, fields: ["order_comments": "and one more"])
             let outcome = try await h.run()
             #expect(outcome.jobs.first?.orders?.amendments == 1)
@@ -188,7 +198,11 @@ struct OrdersJobTests {
             // A first run delivers everything; then JOOR exports ten more orders whose answer is lost
             // (as if joorbridge died right after JOOR answered), and the run is left marked running.
             _ = try await h.run()
-            let extra = OrderSeeder.orders(count: 10, seed: 99, firstID: 9_200_001).map { var o = $0; o.status = .approved; return o }
+            let extra = OrderSeeder.orders(count: 10, seed: 99, firstID: 9_200_001).map {
+                var o = $0
+                o.status = .approved
+                return o
+            }
             try await h.sandbox.state.add(extra)
             _ = try await h.sandbox.state.listOrders(["sync": "1", "order_type": "6", "count": "100"])
             let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
@@ -219,7 +233,8 @@ struct OrdersJobTests {
     @Test func wrongTokenExits69AndTheTokenIsNotLogged() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 1)) { h async throws in
             let config = try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: ["TEST_JOOR_TOKEN": "not-the-token"])
-            let outcome = await Bridge(config: config, logger: h.logs.logger(), environment: ["TEST_JOOR_TOKEN": "not-the-token"]).run(jobs: [.orders])
+            let outcome = await Bridge(config: config, logger: h.logs.logger(), environment: ["TEST_JOOR_TOKEN": "not-the-token"]).run(jobs: [.orders]
+            )
             #expect(outcome.status == .unavailable)
             #expect(outcome.summaryText.contains("JOOR rejected the API token"))
             #expect(!h.logs.text.contains("not-the-token") && !outcome.summaryText.contains("not-the-token"))

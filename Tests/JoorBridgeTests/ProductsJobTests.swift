@@ -1,7 +1,8 @@
 import Foundation
 import JoorModels
-import Testing
 import TestSupport
+import Testing
+
 @testable import JoorBridge
 @testable import JoorSandbox
 
@@ -26,16 +27,20 @@ struct ProductsJobTests {
             let dir = try TemporaryDirectory("products")
             try dir.copyMappings(["products-csv.yml", "inventory-csv.yml"])
             let v4 = api == "v4" ? "\n  api: v4\n  v4: { client_id: sandbox-client, username: sandbox@example.com, account: \"1\" }" : ""
-            try dir.write("joorbridge.yml", text: """
-            version: 1
-            joor:
-              token_env: PROD_TOKEN
-              base_url: "\(sandbox.baseURL)"\(v4)
-            state: ./state/joorbridge.sqlite
-            products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0 }
-            inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0 }
-            """)
-            return Harness(sandbox: sandbox, dir: dir, env: ["PROD_TOKEN": "prod-token", "JOOR_CLIENT_SECRET": "sandbox-secret", "JOOR_PASSWORD": "sandbox-password"])
+            try dir.write(
+                "joorbridge.yml",
+                text: """
+                    version: 1
+                    joor:
+                      token_env: PROD_TOKEN
+                      base_url: "\(sandbox.baseURL)"\(v4)
+                    state: ./state/joorbridge.sqlite
+                    products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0 }
+                    inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0 }
+                    """)
+            return Harness(
+                sandbox: sandbox, dir: dir,
+                env: ["PROD_TOKEN": "prod-token", "JOOR_CLIENT_SECRET": "sandbox-secret", "JOOR_PASSWORD": "sandbox-password"])
         }
 
         func drop(_ name: String, _ bytes: [UInt8]) throws { try dir.write("inbox/\(name)", bytes) }
@@ -79,7 +84,8 @@ struct ProductsJobTests {
     func stylesJOORRefusesAreReportedWhileTheRestLand(legacy: Bool) async throws {
         try await using(try await Harness.start(answers: legacy ? .legacy : Answers())) { h async throws in
             let long = String(repeating: "X", count: 50)
-            let header = "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
+            let header =
+                "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
             var rows = "\(header)\n\(long),Too long,,001,Black,S,,,,,,,,\n"
             for i in 1...5 { rows += "OK-\(i),Fine,,001,Black,S,,,,,,,,\n" }
             try h.drop("products_1.csv", Array(rows.utf8))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JoorModels
 
 @Suite("JOOR orders responses")
@@ -34,7 +35,8 @@ struct OrdersPageTests {
     }
 
     @Test func numbersMayArriveAsStringsAndUnknownFieldsAreKept() throws {
-        let parsed = try page(#"{"orders": [{"order_id": "8800101", "order_total": 1140.50, "brand_custom": "x", "is_personal_order": false, "date_ship_end": null}]}"#)
+        let parsed = try page(
+            #"{"orders": [{"order_id": "8800101", "order_total": 1140.50, "brand_custom": "x", "is_personal_order": false, "date_ship_end": null}]}"#)
         let order = try #require(parsed.orders.first)
         #expect(order.id == "8800101")
         #expect(order.fields["order_total"] == "1140.5")
@@ -44,7 +46,9 @@ struct OrdersPageTests {
     }
 
     @Test func derivedFields() throws {
-        let parsed = try page(#"{"orders": [{"order_id": 1, "order_doors": [{"door_id": 5, "door_code": "D5", "door_name": "Main"}], "line_items": [{"item_quantity": 2, "item_door_id": 5}, {"item_quantity": 3}]}]}"#)
+        let parsed = try page(
+            #"{"orders": [{"order_id": 1, "order_doors": [{"door_id": 5, "door_code": "D5", "door_name": "Main"}], "line_items": [{"item_quantity": 2, "item_door_id": 5}, {"item_quantity": 3}]}]}"#
+        )
         let order = parsed.orders[0]
         #expect(order.value(of: "total_quantity") == "5")
         #expect(order.value(of: "line_count") == "2")
@@ -66,7 +70,9 @@ struct PayloadTests {
 
     @Test func bulkInventoryResponseReportsFailedSKUs() throws {
         // The shape of the reference example (joor-examples/v2-bulk-inventory-response.json).
-        let data = Data(#"{"inventory_items":{"response":{"code":0},"sku_count":3,"inventory_log":[{"sku":"000000000017","status":"pass"},{"sku":"x","status":"pass"},{"sku":"000000000099","status":"fail"}]}}"#.utf8)
+        let data = Data(
+            #"{"inventory_items":{"response":{"code":0},"sku_count":3,"inventory_log":[{"sku":"000000000017","status":"pass"},{"sku":"x","status":"pass"},{"sku":"000000000099","status":"fail"}]}}"#
+                .utf8)
         let response = try BulkInventoryResponse.parse(data)
         #expect(response.entries.count == 3)
         #expect(response.entries.filter { !$0.passed }.map(\.sku) == ["000000000099"])
@@ -89,17 +95,22 @@ struct PayloadTests {
         #expect(styles[1].prices == [Style.Price(label: "USD-1", currency: "USD", wholesale: "10.00")])
         #expect(styles[0].colors.map(\.code) == ["1", "2"])
         #expect(styles[0].contentHash != styles[1].contentHash)
-        let error = #expect(throws: StyleAssembler.Conflict.self) { try assembler.add(["style_number": "C", "color_code": "1", "size": "S", "upc": "1"], line: 9) }
+        let error = #expect(throws: StyleAssembler.Conflict.self) {
+            try assembler.add(["style_number": "C", "color_code": "1", "size": "S", "upc": "1"], line: 9)
+        }
         #expect(error?.line == 9 && error?.field == "upc")
         #expect(assembler.count == 2, "a refused row adds no style")
     }
 
     @Test func bulkStyleBodyRoundTrips() throws {
-        let style = Style(styleName: "Shirt", styleNumber: "FS", styleIdentifier: "FS", attributes: ["silhouette": "Shirt"], colors: [.init(code: "110")], sizes: [.init("S")])
+        let style = Style(
+            styleName: "Shirt", styleNumber: "FS", styleIdentifier: "FS", attributes: ["silhouette": "Shirt"], colors: [.init(code: "110")],
+            sizes: [.init("S")])
         let body = try BulkStyleRequest([style]).jsonBody()
         #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"styles":{"style":[{"colors":[{"color_code":"110"}]"#))
         #expect(try BulkStyleRequest.decode(body).styles == [style])
-        let variant = #"{"bulk_styles": [{"style_name": "Shirt", "style_number": "FS", "style_identifier": "FS", "silhouette": "Shirt", "colors": [{"color_code": "110"}], "sizes": [{"size_name": "S"}]}]}"#
+        let variant =
+            #"{"bulk_styles": [{"style_name": "Shirt", "style_number": "FS", "style_identifier": "FS", "silhouette": "Shirt", "colors": [{"color_code": "110"}], "sizes": [{"size_name": "S"}]}]}"#
         #expect(try BulkStyleRequest.decode(Data(variant.utf8)).styles == [style])
     }
 }

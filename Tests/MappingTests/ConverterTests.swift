@@ -1,8 +1,9 @@
 import FileFormats
 import Foundation
 import JoorModels
-import Testing
 import TestSupport
+import Testing
+
 @testable import Mapping
 
 func inbound(_ yaml: String) throws -> InboundMapping {
@@ -28,15 +29,16 @@ struct ConverterTests {
     @Test func badRowsAreRejectedAndGoodRowsGoOn() throws {
         let dir = try TemporaryDirectory()
         let input = try dir.write("s.csv", text: "EAN,Qty,Status\n000000000017,5,A\nBAD,6,A\n000000000024,x,A\n000000000031,7,D\n000000000048,8,A\n")
-        let mapping = try inbound("""
-        version: 1
-        kind: inventory
-        source: { format: csv }
-        fields:
-          upc: { from: EAN, pattern: "^[0-9]+$" }
-          inventory: Qty
-        skip_row_when: { field: Status, equals: D }
-        """)
+        let mapping = try inbound(
+            """
+            version: 1
+            kind: inventory
+            source: { format: csv }
+            fields:
+              upc: { from: EAN, pattern: "^[0-9]+$" }
+              inventory: Qty
+            skip_row_when: { field: Status, equals: D }
+            """)
         let (records, rejected, skipped) = try convertAll(mapping, input)
         #expect(records.map { $0["upc"]?.text } == ["000000000017", "000000000048"])
         #expect(rejected.map(\.line) == [3, 4])
@@ -52,7 +54,10 @@ struct ConverterTests {
         let input = try dir.write("s.csv", text: "EAN,Qty\n000000000017,5\n\"broken,8\n000000000024,6\n")
         let mapping = try inbound("version: 1\nkind: inventory\nsource: { format: csv }\nfields: { upc: EAN, inventory: Qty }\n")
         let converter = try InboundConverter(mapping: mapping, inputPath: input)
-        guard case .converted(let first) = try converter.next() else { Issue.record(); return }
+        guard case .converted(let first) = try converter.next() else {
+            Issue.record()
+            return
+        }
         #expect(first["upc"]?.text == "000000000017")
         let error = #expect(throws: FileFormatError.self) { try converter.next() }
         #expect(error?.line == 3)
@@ -62,14 +67,15 @@ struct ConverterTests {
     @Test func headerlessCSVByColumnNumber() throws {
         let dir = try TemporaryDirectory()
         let input = try dir.write("s.csv", text: "000000000017;5\n000000000024;6\n")
-        let mapping = try inbound("""
-        version: 1
-        kind: inventory
-        source: { format: csv, csv: { delimiter: ";", header: false } }
-        fields:
-          upc: { column: 1 }
-          inventory: { column: 2 }
-        """)
+        let mapping = try inbound(
+            """
+            version: 1
+            kind: inventory
+            source: { format: csv, csv: { delimiter: ";", header: false } }
+            fields:
+              upc: { column: 1 }
+              inventory: { column: 2 }
+            """)
         let (records, rejected, _) = try convertAll(mapping, input)
         #expect(rejected.isEmpty)
         #expect(records.map { try! $0.inventoryItem().inventory } == [5, 6])
@@ -78,16 +84,17 @@ struct ConverterTests {
     @Test func sizeGridWithSizeNamesInParallelColumnsAndBarcodes() throws {
         let dir = try TemporaryDirectory()
         let input = try dir.write("g.csv", text: "Style,Color,N1,N2,N3,Q1,Q2,Q3,B1,B2,B3\nFS,110,S,M,L,1,,3,0017,0024,0031\n")
-        let mapping = try inbound("""
-        version: 1
-        kind: inventory
-        source: { format: csv }
-        sizes: { columns: "Q1..Q3", names: "N1..N3", barcodes: "B1..B3" }
-        fields:
-          upc: { from: size.barcode, pad: { length: 12, with: "0" } }
-          size: size.name
-          inventory: size.quantity
-        """)
+        let mapping = try inbound(
+            """
+            version: 1
+            kind: inventory
+            source: { format: csv }
+            sizes: { columns: "Q1..Q3", names: "N1..N3", barcodes: "B1..B3" }
+            fields:
+              upc: { from: size.barcode, pad: { length: 12, with: "0" } }
+              size: size.name
+              inventory: size.quantity
+            """)
         let (records, rejected, _) = try convertAll(mapping, input)
         #expect(rejected.isEmpty)
         #expect(records.map { $0["size"]?.text } == ["S", "L"])
@@ -98,37 +105,41 @@ struct ConverterTests {
     @Test func packedSizes() throws {
         let dir = try TemporaryDirectory()
         let input = try dir.write("p.csv", text: "Style,Color,Sizes\nFS,110,S:4:0017|M:6:0024\n")
-        let mapping = try inbound("""
-        version: 1
-        kind: inventory
-        source: { format: csv }
-        sizes: { packed: { from: Sizes, separator: "|", part_separator: ":", parts: [name, quantity, barcode] } }
-        fields:
-          style_number: Style
-          color_code: Color
-          size: size.name
-          inventory: size.quantity
-        """)
+        let mapping = try inbound(
+            """
+            version: 1
+            kind: inventory
+            source: { format: csv }
+            sizes: { packed: { from: Sizes, separator: "|", part_separator: ":", parts: [name, quantity, barcode] } }
+            fields:
+              style_number: Style
+              color_code: Color
+              size: size.name
+              inventory: size.quantity
+            """)
         let (records, _, _) = try convertAll(mapping, input)
         #expect(records.map { [$0["size"]!.text, $0["inventory"]!.text] } == [["S", "4"], ["M", "6"]])
     }
 
     @Test func xmlSizeGroups() throws {
         let dir = try TemporaryDirectory()
-        let input = try dir.write("g.xml", text: """
-        <Stock><Style no="FS" color="110"><Sizes><Size name="S" qty="4"/><Size name="M" qty="0"/></Sizes></Style></Stock>
-        """)
-        let mapping = try inbound("""
-        version: 1
-        kind: inventory
-        source: { format: xml, xml: { record: "//Style" } }
-        sizes: { group: { path: "Sizes/Size", name: "@name", quantity: "@qty" } }
-        fields:
-          style_number: "@no"
-          color_code: "@color"
-          size: size.name
-          inventory: size.quantity
-        """)
+        let input = try dir.write(
+            "g.xml",
+            text: """
+                <Stock><Style no="FS" color="110"><Sizes><Size name="S" qty="4"/><Size name="M" qty="0"/></Sizes></Style></Stock>
+                """)
+        let mapping = try inbound(
+            """
+            version: 1
+            kind: inventory
+            source: { format: xml, xml: { record: "//Style" } }
+            sizes: { group: { path: "Sizes/Size", name: "@name", quantity: "@qty" } }
+            fields:
+              style_number: "@no"
+              color_code: "@color"
+              size: size.name
+              inventory: size.quantity
+            """)
         let (records, _, _) = try convertAll(mapping, input)
         #expect(records.map { $0["size"]!.text } == ["S", "M"])
         #expect(records.map { $0["inventory"]!.text } == ["4", "0"])
@@ -137,12 +148,13 @@ struct ConverterTests {
     @Test func malformedXMLEndsTheFileAfterEarlierRecords() throws {
         let dir = try TemporaryDirectory()
         let input = try dir.write("t.xml", text: "<R><I sku=\"1\"><Q>1</Q></I><I sku=\"2\"><Q>2</Q></I><I sku=\"3\"><Q>3</Q")
-        let mapping = try inbound("""
-        version: 1
-        kind: inventory
-        source: { format: xml, xml: { record: "/R/I" } }
-        fields: { upc: "@sku", inventory: Q }
-        """)
+        let mapping = try inbound(
+            """
+            version: 1
+            kind: inventory
+            source: { format: xml, xml: { record: "/R/I" } }
+            fields: { upc: "@sku", inventory: Q }
+            """)
         let converter = try InboundConverter(mapping: mapping, inputPath: input)
         var upcs: [String] = []
         let error = #expect(throws: FileFormatError.self) {
@@ -155,7 +167,9 @@ struct ConverterTests {
 
 @Suite("Outbound rendering")
 struct RendererTests {
-    static let orders = try! OrdersPage.parseJSON(Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot.appendingPathComponent("samples/orders/joor-orders.json").path))).orders
+    static let orders = try! OrdersPage.parseJSON(
+        Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot.appendingPathComponent("samples/orders/joor-orders.json").path))
+    ).orders
 
     func outbound(_ yaml: String) throws -> OutboundMapping {
         guard case .outbound(let mapping) = try MappingFile.compile(yaml, path: "m.yml").body else { fatalError() }
@@ -163,14 +177,15 @@ struct RendererTests {
     }
 
     @Test func perRunFileHoldsEveryOrderAndCustomersAreWrittenOnce() throws {
-        let mapping = try outbound("""
-        version: 1
-        kind: customers
-        output: { format: csv, per: run, file_name: "CUST_{run.id}.csv" }
-        columns:
-          - { name: Code, from: order.customer_code }
-          - { name: ShipTo, from: order.shipping_code }
-        """)
+        let mapping = try outbound(
+            """
+            version: 1
+            kind: customers
+            output: { format: csv, per: run, file_name: "CUST_{run.id}.csv" }
+            columns:
+              - { name: Code, from: order.customer_code }
+              - { name: ShipTo, from: order.shipping_code }
+            """)
         let (files, rejected) = try OutboundPreview(mapping: mapping, context: RenderContext(runID: "r42")).run(orders: Self.orders)
         #expect(rejected.isEmpty)
         #expect(files.map(\.name) == ["CUST_r42.csv"])
@@ -178,15 +193,19 @@ struct RendererTests {
     }
 
     @Test func sizeGridOverflowRejectsTheOrder() throws {
-        let mapping = try outbound("""
-        version: 1
-        kind: orders
-        output: { format: csv, layout: size_grid, file_name: "o_{order.order_id}.csv", size_grid: { positions: 2 } }
-        columns:
-          - { name: Style, from: line.item_number }
-        """)
+        let mapping = try outbound(
+            """
+            version: 1
+            kind: orders
+            output: { format: csv, layout: size_grid, file_name: "o_{order.order_id}.csv", size_grid: { positions: 2 } }
+            columns:
+              - { name: Style, from: line.item_number }
+            """)
         let renderer = OrderRenderer(mapping: mapping, context: RenderContext(runID: "r"))
-        guard case .failure(let rejection) = renderer.render(Self.orders[2]) else { Issue.record("expected a rejection"); return }
+        guard case .failure(let rejection) = renderer.render(Self.orders[2]) else {
+            Issue.record("expected a rejection")
+            return
+        }
         #expect(rejection.problems.first?.reason.contains("3 sizes do not fit the grid's 2 positions") == true)
     }
 
@@ -199,21 +218,27 @@ struct RendererTests {
         order.fields["shipping_phone"] = "+33 1 00 00 00 00"
         order.fields["order_comments"] = "-2+3+cmd|' /C calc'!A0"
         let columns = """
-        columns:
-          - { name: Name, from: order.customer_name }
-          - { name: Code, from: order.customer_code }
-          - { name: Phone, from: order.shipping_phone }
-          - { name: Note, from: order.order_comments }
-          - { name: Raw, from: order.customer_code, neutralize: false }
-        """
+            columns:
+              - { name: Name, from: order.customer_name }
+              - { name: Code, from: order.customer_code }
+              - { name: Phone, from: order.shipping_phone }
+              - { name: Note, from: order.order_comments }
+              - { name: Raw, from: order.customer_code, neutralize: false }
+            """
         func render(_ output: String) throws -> String {
             let mapping = try outbound("version: 1\nkind: orders\noutput: { \(output) file_name: \"o.csv\", layout: orders }\n" + columns)
-            guard case .success(let rendered) = OrderRenderer(mapping: mapping, context: RenderContext(runID: "r")).render(order) else { throw CancellationError() }
+            guard case .success(let rendered) = OrderRenderer(mapping: mapping, context: RenderContext(runID: "r")).render(order) else {
+                throw CancellationError()
+            }
             return rendered.rows[0].joined(separator: "|")
         }
         #expect(try render("format: csv,") == "'=HYPERLINK(\"http://x\")|'@SUM(1+1)|+33 1 00 00 00 00|'-2+3+cmd|' /C calc'!A0|@SUM(1+1)")
-        #expect(try render("format: csv, csv: { delimiter: \";\" },") == "'=HYPERLINK(\"http://x\")|'@SUM(1+1)|+33 1 00 00 00 00|'-2+3+cmd|' /C calc'!A0|@SUM(1+1)")
-        #expect(try render("format: csv, csv: { neutralize_formulas: false },") == "=HYPERLINK(\"http://x\")|@SUM(1+1)|+33 1 00 00 00 00|-2+3+cmd|' /C calc'!A0|@SUM(1+1)")
+        #expect(
+            try render("format: csv, csv: { delimiter: \";\" },")
+                == "'=HYPERLINK(\"http://x\")|'@SUM(1+1)|+33 1 00 00 00 00|'-2+3+cmd|' /C calc'!A0|@SUM(1+1)")
+        #expect(
+            try render("format: csv, csv: { neutralize_formulas: false },")
+                == "=HYPERLINK(\"http://x\")|@SUM(1+1)|+33 1 00 00 00 00|-2+3+cmd|' /C calc'!A0|@SUM(1+1)")
     }
 
     @Test func fileNamesFromDataAreSanitised() {
@@ -227,13 +252,14 @@ struct RendererTests {
     }
 
     @Test func orderDataCannotEscapeTheOutboxThroughTheFileName() throws {
-        let mapping = try outbound("""
-        version: 1
-        kind: orders
-        output: { format: csv, file_name: "ORD_{order.customer_purchase_order}.csv" }
-        columns:
-          - { name: PO, from: order.customer_purchase_order }
-        """)
+        let mapping = try outbound(
+            """
+            version: 1
+            kind: orders
+            output: { format: csv, file_name: "ORD_{order.customer_purchase_order}.csv" }
+            columns:
+              - { name: PO, from: order.customer_purchase_order }
+            """)
         var order = Self.orders[0]
         order.fields["customer_purchase_order"] = "../../../tmp/evil"
         let name = OrderRenderer(mapping: mapping, context: RenderContext(runID: "r")).fileName(for: order)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Mapping
 
 /// The fast number parsing and printing must agree exactly with Foundation's general path.
@@ -11,7 +12,8 @@ struct DecimalTextTests {
         var rng = SeededGenerator(seed: 11)
         for _ in 0..<20_000 {
             let significand = UInt64.random(in: 0...999_999_999_999, using: &rng) >> UInt64.random(in: 0...40, using: &rng)
-            let value = Decimal(sign: Bool.random(using: &rng) ? .minus : .plus, exponent: Int.random(in: -8...6, using: &rng), significand: Decimal(significand))
+            let value = Decimal(
+                sign: Bool.random(using: &rng) ? .minus : .plus, exponent: Int.random(in: -8...6, using: &rng), significand: Decimal(significand))
             #expect(value.plainText == NSDecimalNumber(decimal: value).stringValue, "\(value)")
         }
     }
@@ -26,8 +28,10 @@ struct DecimalTextTests {
     }
 
     @Test func parsingMatchesTheGeneralPath() {
-        let cases = ["12", "-12.50", "+3", ".5", "1.", "0", "-0", "007", "12-", "1.2.3", "", " ", "1 2", "abc", "--1", "1e5",
-                     "999999999999999999", "1234567890123456789012", "١٢", " 42 ", "\t7"]
+        let cases = [
+            "12", "-12.50", "+3", ".5", "1.", "0", "-0", "007", "12-", "1.2.3", "", " ", "1 2", "abc", "--1", "1e5",
+            "999999999999999999", "1234567890123456789012", "١٢", " 42 ", "\t7",
+        ]
         // What the fast path must do with each: parse it (to the general parser's value), say it
         // is not a number, or hand it to the general path. Every case is checked.
         let handedOver: Set<String> = ["1234567890123456789012", "١٢", "999999999999999999"]
@@ -57,7 +61,9 @@ struct DecimalTextTests {
         #expect(Decimal(plain: "1 2") == nil && Decimal(plain: " 1") == nil, "plain text has no spaces")
         var rng = SeededGenerator(seed: 5)
         for _ in 0..<5_000 {
-            let text = String(Int.random(in: -9_999_999...9_999_999, using: &rng)) + (Bool.random(using: &rng) ? "." + String(Int.random(in: 0...9_999, using: &rng)) : "")
+            let text =
+                String(Int.random(in: -9_999_999...9_999_999, using: &rng))
+                + (Bool.random(using: &rng) ? "." + String(Int.random(in: 0...9_999, using: &rng)) : "")
             #expect(Decimal.parseASCII(text).value == Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), "'\(text)'")
         }
     }

@@ -1,8 +1,9 @@
 import FileFormats
 import Foundation
 import JoorModels
-import Testing
 import TestSupport
+import Testing
+
 @testable import Mapping
 
 /// The WMS layouts of #17: fallbacks in templates, packed size cells, header and trailer records
@@ -16,72 +17,84 @@ struct LayoutTests {
         return mapping
     }
 
-    func files(_ mapping: OutboundMapping, _ orders: [JoorOrder] = LayoutTests.orders) throws -> (files: [(name: String, text: String)], rejected: [OrderRejection]) {
-        let (files, rejected) = try OutboundPreview(mapping: mapping, context: RenderContext(runID: "r7", date: Date(timeIntervalSince1970: 0), timeZone: TimeZone(identifier: "UTC")!)).run(orders: orders)
+    func files(
+        _ mapping: OutboundMapping, _ orders: [JoorOrder] = LayoutTests.orders
+    ) throws -> (files: [(name: String, text: String)], rejected: [OrderRejection]) {
+        let (files, rejected) = try OutboundPreview(
+            mapping: mapping, context: RenderContext(runID: "r7", date: Date(timeIntervalSince1970: 0), timeZone: TimeZone(identifier: "UTC")!)
+        ).run(orders: orders)
         return (files.map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) }, rejected)
     }
 
     @Test func templateFallbacksTakeTheFirstValueThatIsNotEmpty() throws {
-        let mapping = try outbound("""
-        version: 1
-        kind: orders
-        output: { format: csv, layout: orders, per: run, file_name: "o.csv", csv: { header: false, line_ending: lf } }
-        columns:
-          - { name: BillTo, from: [order.company_name, order.customer_name] }
-          - { name: Label, concat: "{order.company_name|order.customer_name} / {order.nothing|order.customer_code}" }
-        """)
+        let mapping = try outbound(
+            """
+            version: 1
+            kind: orders
+            output: { format: csv, layout: orders, per: run, file_name: "o.csv", csv: { header: false, line_ending: lf } }
+            columns:
+              - { name: BillTo, from: [order.company_name, order.customer_name] }
+              - { name: Label, concat: "{order.company_name|order.customer_name} / {order.nothing|order.customer_code}" }
+            """)
         #expect(Self.orders[1].fields["company_name"] == "", "the sample's second order has no company")
         let text = try files(mapping).files[0].text
-        #expect(text == """
-        Harbor Lane Retail Group,Harbor Lane Retail Group / HLB001
-        Atelier Nord,Atelier Nord / ATN002
-        Harbor Lane Retail Group,Harbor Lane Retail Group / HLB001
+        #expect(
+            text == """
+                Harbor Lane Retail Group,Harbor Lane Retail Group / HLB001
+                Atelier Nord,Atelier Nord / ATN002
+                Harbor Lane Retail Group,Harbor Lane Retail Group / HLB001
 
-        """)
-        let errors = compileErrors("version: 1\nkind: orders\noutput: { file_name: \"o.csv\" }\ncolumns:\n  - { name: A, concat: \"{order.a|}\" }\n  - { name: B, concat: \"{order.a|shipping}\" }\n")
+                """)
+        let errors = compileErrors(
+            "version: 1\nkind: orders\noutput: { file_name: \"o.csv\" }\ncolumns:\n  - { name: A, concat: \"{order.a|}\" }\n  - { name: B, concat: \"{order.a|shipping}\" }\n"
+        )
         #expect(errors.contains { $0.line == 5 && $0.message.contains("empty alternative") }, "\(errors)")
         #expect(errors.contains { $0.line == 6 && $0.message.contains("'shipping' is not a JOOR field") }, "\(errors)")
     }
 
     @Test func packedSizeCellsFillEachPosition() throws {
-        let mapping = try outbound("""
-        version: 1
-        kind: orders
-        output:
-          format: csv
-          layout: size_grid
-          file_name: "SO_{order.order_id}.csv"
-          csv: { line_ending: lf }
-          size_grid: { positions: 4, quantity_header: "S{n}", cell: "{size.name}:{size.quantity}:{size.barcode}" }
-        columns:
-          - { name: Style, from: line.item_number }
-          - { name: Units, from: size.quantity }
-        """)
+        let mapping = try outbound(
+            """
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              layout: size_grid
+              file_name: "SO_{order.order_id}.csv"
+              csv: { line_ending: lf }
+              size_grid: { positions: 4, quantity_header: "S{n}", cell: "{size.name}:{size.quantity}:{size.barcode}" }
+            columns:
+              - { name: Style, from: line.item_number }
+              - { name: Units, from: size.quantity }
+            """)
         let file = try files(mapping, [Self.orders[0]]).files[0]
         #expect(file.text == "Style,Units,S1,S2,S3,S4\nFS-1001,18,S:6:000000000017,M:12:000000000024,,\nTB-2002,10,OS:10:000000000031,,,\n")
-        let errors = compileErrors("version: 1\nkind: orders\noutput: { layout: size_grid, file_name: \"o.csv\", size_grid: { positions: 2, cell: \"{line.item_upc}\" } }\ncolumns:\n  - { name: A, from: order.order_id }\n")
+        let errors = compileErrors(
+            "version: 1\nkind: orders\noutput: { layout: size_grid, file_name: \"o.csv\", size_grid: { positions: 2, cell: \"{line.item_upc}\" } }\ncolumns:\n  - { name: A, from: order.order_id }\n"
+        )
         #expect(errors.contains { $0.message.contains("size_grid.cell does not use the size") }, "\(errors)")
     }
 
     @Test func headerAndTrailerRecordsCarryTheFilesTotals() throws {
-        let mapping = try outbound("""
-        version: 1
-        kind: orders
-        output: { format: csv, per: run, file_name: "o.csv", csv: { line_ending: lf, delimiter: "|" } }
-        header_record:
-          - { name: T, const: HDR }
-          - { name: Orders, from: run.order_count }
-          - { name: Run, from: run.id }
-        columns:
-          - { name: Order, from: order.order_id }
-          - { name: Qty, from: line.item_quantity }
-        trailer_record:
-          - { name: T, const: TRL }
-          - { name: Lines, from: run.line_count }
-          - { name: Units, from: run.total_quantity }
-          - { name: Amount, from: run.total_amount, type: decimal, number: { decimals: 2 } }
-          - { name: Records, from: run.record_count }
-        """)
+        let mapping = try outbound(
+            """
+            version: 1
+            kind: orders
+            output: { format: csv, per: run, file_name: "o.csv", csv: { line_ending: lf, delimiter: "|" } }
+            header_record:
+              - { name: T, const: HDR }
+              - { name: Orders, from: run.order_count }
+              - { name: Run, from: run.id }
+            columns:
+              - { name: Order, from: order.order_id }
+              - { name: Qty, from: line.item_quantity }
+            trailer_record:
+              - { name: T, const: TRL }
+              - { name: Lines, from: run.line_count }
+              - { name: Units, from: run.total_quantity }
+              - { name: Amount, from: run.total_amount, type: decimal, number: { decimals: 2 } }
+              - { name: Records, from: run.record_count }
+            """)
         let text = try files(mapping).files[0].text
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.first == "HDR|3|r7")
@@ -93,17 +106,18 @@ struct LayoutTests {
     }
 
     @Test func totalsBelongToHeaderAndTrailerRecordsOnly() {
-        let errors = compileErrors("""
-        version: 1
-        kind: orders
-        output: { format: csv, per: run, file_name: "o_{run.order_count}.csv" }
-        header_record:
-          - { name: PO, from: order.customer_purchase_order }
-        columns:
-          - { name: Count, from: run.order_count }
-        trailer_record:
-          - { name: Bad, from: run.orders }
-        """)
+        let errors = compileErrors(
+            """
+            version: 1
+            kind: orders
+            output: { format: csv, per: run, file_name: "o_{run.order_count}.csv" }
+            header_record:
+              - { name: PO, from: order.customer_purchase_order }
+            columns:
+              - { name: Count, from: run.order_count }
+            trailer_record:
+              - { name: Bad, from: run.orders }
+            """)
         #expect(errors.contains { $0.line == 3 && $0.message.contains("file_name cannot use the file's totals") }, "\(errors)")
         #expect(errors.contains { $0.line == 5 && $0.message.contains("a header or trailer record stands for the whole file") }, "\(errors)")
         #expect(errors.contains { $0.line == 7 && $0.message.contains("only header_record and trailer_record can") }, "\(errors)")
@@ -113,38 +127,39 @@ struct LayoutTests {
     // MARK: Fixed-width out
 
     static let fixedOrders = """
-    version: 1
-    kind: orders
-    output: { format: fixed, layout: header_detail, per: run, file_name: "ORDIN.DAT", fixed: { line_ending: lf } }
-    header_record:
-      - { name: T, const: FH, width: 2 }
-      - { name: Orders, from: run.order_count, width: 4, align: right, pad: "0" }
-    header_columns:
-      - { name: T, const: H, width: 1 }
-      - { name: Order, from: order.order_id, width: 8, align: right, pad: "0" }
-      - { name: Name, from: order.customer_name, width: 12, overflow: truncate }
-    detail_columns:
-      - { name: T, const: D, width: 1 }
-      - { name: UPC, from: line.item_upc, width: 13 }
-      - { name: Qty, from: line.item_quantity, width: 5, align: right, pad: "0" }
-    trailer_record:
-      - { name: T, const: FT, width: 2 }
-      - { name: Records, from: run.record_count, width: 5, align: right, pad: "0" }
-    """
+        version: 1
+        kind: orders
+        output: { format: fixed, layout: header_detail, per: run, file_name: "ORDIN.DAT", fixed: { line_ending: lf } }
+        header_record:
+          - { name: T, const: FH, width: 2 }
+          - { name: Orders, from: run.order_count, width: 4, align: right, pad: "0" }
+        header_columns:
+          - { name: T, const: H, width: 1 }
+          - { name: Order, from: order.order_id, width: 8, align: right, pad: "0" }
+          - { name: Name, from: order.customer_name, width: 12, overflow: truncate }
+        detail_columns:
+          - { name: T, const: D, width: 1 }
+          - { name: UPC, from: line.item_upc, width: 13 }
+          - { name: Qty, from: line.item_quantity, width: 5, align: right, pad: "0" }
+        trailer_record:
+          - { name: T, const: FT, width: 2 }
+          - { name: Records, from: run.record_count, width: 5, align: right, pad: "0" }
+        """
 
     @Test func fixedWidthOrdersWithHeaderAndTrailer() throws {
         let (files, rejected) = try files(try outbound(Self.fixedOrders), [Self.orders[0]])
         #expect(rejected.isEmpty)
         #expect(files.map(\.name) == ["ORDIN.DAT"])
-        #expect(files[0].text == """
-        FH0001
-        H08800101Harbor Lane 
-        D000000000017 00006
-        D000000000024 00012
-        D000000000031 00010
-        FT00004
+        #expect(
+            files[0].text == """
+                FH0001
+                H08800101Harbor Lane 
+                D000000000017 00006
+                D000000000024 00012
+                D000000000031 00010
+                FT00004
 
-        """)
+                """)
     }
 
     @Test func aValueTooLongForItsColumnRejectsTheOrderNamingTheField() throws {
@@ -158,55 +173,60 @@ struct LayoutTests {
     }
 
     @Test func fixedWidthMappingMistakesAreLoud() {
-        let errors = compileErrors("""
-        version: 1
-        kind: orders
-        output: { format: fixed, layout: size_grid, file_name: "o.dat", size_grid: { positions: 2 }, csv: { header: false } }
-        columns:
-          - { name: A, from: order.order_id }
-          - { name: B, from: order.order_id, width: 0 }
-          - { name: C, from: order.order_id, width: 3, pad: "ab" }
-        """)
+        let errors = compileErrors(
+            """
+            version: 1
+            kind: orders
+            output: { format: fixed, layout: size_grid, file_name: "o.dat", size_grid: { positions: 2 }, csv: { header: false } }
+            columns:
+              - { name: A, from: order.order_id }
+              - { name: B, from: order.order_id, width: 0 }
+              - { name: C, from: order.order_id, width: 3, pad: "ab" }
+            """)
         #expect(errors.contains { $0.message.contains("size_grid is a CSV layout") }, "\(errors)")
         #expect(errors.contains { $0.message.contains("output.csv is for format: csv") }, "\(errors)")
         #expect(errors.contains { $0.line == 5 && $0.message.contains("needs width:") }, "\(errors)")
         #expect(errors.contains { $0.line == 6 && $0.message.contains("between 1 and 10000") }, "\(errors)")
         #expect(errors.contains { $0.line == 7 && $0.message.contains("pad must be one character") }, "\(errors)")
-        let csv = compileErrors("version: 1\nkind: orders\noutput: { file_name: \"o.csv\" }\ncolumns:\n  - { name: A, from: order.order_id, width: 3 }\n")
+        let csv = compileErrors(
+            "version: 1\nkind: orders\noutput: { file_name: \"o.csv\" }\ncolumns:\n  - { name: A, from: order.order_id, width: 3 }\n")
         #expect(csv.contains { $0.message.contains("width: is for fixed-width files") }, "\(csv)")
     }
 
     // MARK: Fixed-width in
 
     static let fixedStock = """
-    version: 1
-    kind: inventory
-    source:
-      format: fixed
-      fixed:
-        encoding: windows-1252
-        record_type: { start: 1, length: 2 }
-        records:
-          HD: { role: header, fields: { Site: { start: 3, length: 8 } } }
-          DT:
-            fields:
-              - { name: EAN, start: 3, length: 12 }
-              - { name: Qty, length: 5 }
-          TR: { role: trailer, count: N, fields: { N: { start: 3, end: 6 } } }
-    fields:
-      upc: { from: EAN, pattern: "^[0-9]+$" }
-      warehouse: Site
-      inventory: Qty
-    """
+        version: 1
+        kind: inventory
+        source:
+          format: fixed
+          fixed:
+            encoding: windows-1252
+            record_type: { start: 1, length: 2 }
+            records:
+              HD: { role: header, fields: { Site: { start: 3, length: 8 } } }
+              DT:
+                fields:
+                  - { name: EAN, start: 3, length: 12 }
+                  - { name: Qty, length: 5 }
+              TR: { role: trailer, count: N, fields: { N: { start: 3, end: 6 } } }
+        fields:
+          upc: { from: EAN, pattern: "^[0-9]+$" }
+          warehouse: Site
+          inventory: Qty
+        """
 
     @Test func fixedWidthStockWithHeaderValuesAndRejects() throws {
         let dir = try TemporaryDirectory()
-        let text = ["HDMünchen ", "DT000000000017   12", "DTABC             1", "DT000000000024", "HDHamburg ", "DT000000000031    3", "TR0004"].joined(separator: "\r\n") + "\r\n"
+        let text =
+            ["HDMünchen ", "DT000000000017   12", "DTABC             1", "DT000000000024", "HDHamburg ", "DT000000000031    3", "TR0004"].joined(
+                separator: "\r\n") + "\r\n"
         let input = try dir.write("STOCK.DAT", Array(text.data(using: .windowsCP1252)!))
         let (records, rejected, _) = try convertAll(try inbound(Self.fixedStock), input)
-        #expect(records.map { [$0["upc"]?.text, $0["warehouse"]?.text, $0["inventory"]?.text] } == [
-            ["000000000017", "München", "12"], ["000000000031", "Hamburg", "3"],
-        ])
+        #expect(
+            records.map { [$0["upc"]?.text, $0["warehouse"]?.text, $0["inventory"]?.text] } == [
+                ["000000000017", "München", "12"], ["000000000031", "Hamburg", "3"],
+            ])
         #expect(rejected.map(\.line) == [3, 4])
         #expect(rejected[0].field == "upc")
         #expect(rejected[1].field == "Qty" && rejected[1].reason.contains("the line is 14 bytes long"), "\(rejected[1])")

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import Mapping
 
 func compileErrors(_ yaml: String) -> [MappingError] {
@@ -12,21 +13,22 @@ func compileErrors(_ yaml: String) -> [MappingError] {
 }
 
 let inventoryHeader = """
-version: 1
-kind: inventory
-source:
-  format: csv
+    version: 1
+    kind: inventory
+    source:
+      format: csv
 
-"""
+    """
 
 @Suite("Mapping compilation and its errors")
 struct MappingCompileTests {
     @Test func unknownKeyNamesLineColumnAndSuggestion() {
-        let errors = compileErrors(inventoryHeader + """
-        fields:
-          upc: { form: "EAN" }
-          inventory: { from: "Qty" }
-        """)
+        let errors = compileErrors(
+            inventoryHeader + """
+                fields:
+                  upc: { form: "EAN" }
+                  inventory: { from: "Qty" }
+                """)
         let error = errors.first { $0.message.contains("unknown key 'form'") }
         #expect(error?.line == 6)
         #expect(error?.column == 10)
@@ -35,12 +37,16 @@ struct MappingCompileTests {
     }
 
     @Test func unknownTargetFieldListsTheKindsFields() {
-        let errors = compileErrors(inventoryHeader + """
-        fields:
-          upc: EAN
-          quantity: Qty
-        """)
-        #expect(errors.contains { $0.line == 7 && $0.message.contains("'quantity' is not a JOOR inventory field") && $0.message.contains("inventory_date") })
+        let errors = compileErrors(
+            inventoryHeader + """
+                fields:
+                  upc: EAN
+                  quantity: Qty
+                """)
+        #expect(
+            errors.contains {
+                $0.line == 7 && $0.message.contains("'quantity' is not a JOOR inventory field") && $0.message.contains("inventory_date")
+            })
         #expect(errors.contains { $0.message.contains("needs the field 'inventory'") })
     }
 
@@ -50,25 +56,27 @@ struct MappingCompileTests {
     }
 
     @Test func missingLookupAndBadDatePatternAndBadRegex() {
-        let errors = compileErrors(inventoryHeader + """
-        fields:
-          upc: { from: EAN, pattern: "[0-9" }
-          warehouse: { from: WH, lookup: depots }
-          inventory: Qty
-          inventory_date: { from: ETA, date: { in: "MM/qq/yyyy" } }
-        lookups:
-          warehouses: { HH: Hamburg }
-        """)
+        let errors = compileErrors(
+            inventoryHeader + """
+                fields:
+                  upc: { from: EAN, pattern: "[0-9" }
+                  warehouse: { from: WH, lookup: depots }
+                  inventory: Qty
+                  inventory_date: { from: ETA, date: { in: "MM/qq/yyyy" } }
+                lookups:
+                  warehouses: { HH: Hamburg }
+                """)
         #expect(errors.contains { $0.line == 6 && $0.message.contains("not a valid regular expression") })
         #expect(errors.contains { $0.line == 7 && $0.message.contains("lookup 'depots', which is not defined") && $0.message.contains("warehouses") })
         #expect(errors.contains { $0.message.contains("unknown letter 'q'") })
     }
 
     @Test func everyProblemIsReportedAtOnce() {
-        let errors = compileErrors("""
-        version: 2
-        kind: stock
-        """)
+        let errors = compileErrors(
+            """
+            version: 2
+            kind: stock
+            """)
         #expect(errors.count == 2)
         #expect(errors.contains { $0.message.contains("version 2 is not supported") })
         #expect(errors.contains { $0.message.contains("kind must be one of inventory, products, orders, customers") })
@@ -80,11 +88,12 @@ struct MappingCompileTests {
     }
 
     @Test func yamlAliasesAreRefused() {
-        let errors = compileErrors(inventoryHeader + """
-        fields:
-          upc: &rule { from: EAN }
-          inventory: *rule
-        """)
+        let errors = compileErrors(
+            inventoryHeader + """
+                fields:
+                  upc: &rule { from: EAN }
+                  inventory: *rule
+                """)
         #expect(errors.contains { $0.message.contains("anchors and aliases") })
     }
 
@@ -102,47 +111,51 @@ struct MappingCompileTests {
     }
 
     @Test func outboundRejectsUnknownOrderReferences() {
-        let errors = compileErrors("""
-        version: 1
-        kind: orders
-        output: { format: csv, file_name: "o_{order.order_id}.csv" }
-        columns:
-          - { name: PO, from: customer_purchase_order }
-        """)
+        let errors = compileErrors(
+            """
+            version: 1
+            kind: orders
+            output: { format: csv, file_name: "o_{order.order_id}.csv" }
+            columns:
+              - { name: PO, from: customer_purchase_order }
+            """)
         #expect(errors.contains { $0.line == 5 && $0.message.contains("is not a JOOR field; use order.<field>") })
     }
 
     @Test func outboundWarnsAboutUndocumentedFieldsButCompiles() throws {
-        let file = try MappingFile.compile("""
-        version: 1
-        kind: orders
-        output: { format: csv, file_name: "o_{order.order_id}.csv" }
-        columns:
-          - { name: Custom, from: order.brand_custom_field }
-        """, path: "m.yml")
+        let file = try MappingFile.compile(
+            """
+            version: 1
+            kind: orders
+            output: { format: csv, file_name: "o_{order.order_id}.csv" }
+            columns:
+              - { name: Custom, from: order.brand_custom_field }
+            """, path: "m.yml")
         #expect(file.warnings.contains { $0.isWarning && $0.message.contains("order.brand_custom_field is not a documented JOOR order field") })
     }
 
     @Test func perRunFileNameCannotUseOrderFields() {
-        let errors = compileErrors("""
-        version: 1
-        kind: orders
-        output: { format: csv, per: run, file_name: "o_{order.order_id}.csv" }
-        columns:
-          - { name: PO, from: order.customer_purchase_order }
-        """)
+        let errors = compileErrors(
+            """
+            version: 1
+            kind: orders
+            output: { format: csv, per: run, file_name: "o_{order.order_id}.csv" }
+            columns:
+              - { name: PO, from: order.customer_purchase_order }
+            """)
         #expect(errors.contains { $0.message.contains("per: run") })
     }
 
     @Test func xmlTemplateLineFieldsNeedForEach() {
-        let errors = compileErrors("""
-        version: 1
-        kind: orders
-        output: { format: xml, file_name: "o_{order.order_id}.xml" }
-        template:
-          Order:
-            UPC: line.item_upc
-        """)
+        let errors = compileErrors(
+            """
+            version: 1
+            kind: orders
+            output: { format: xml, file_name: "o_{order.order_id}.xml" }
+            template:
+              Order:
+                UPC: line.item_upc
+            """)
         #expect(errors.contains { $0.message.contains("outside an element marked for_each: line") })
     }
 
@@ -150,7 +163,10 @@ struct MappingCompileTests {
         let dir = try TemporaryDirectory()
         let input = try dir.write("stock.csv", text: "SKU,Qty\n1,5\n")
         let file = try MappingFile.compile(inventoryHeader + "fields:\n  upc: EAN\n  inventory: Qty\n", path: "m.yml")
-        guard case .inbound(let mapping) = file.body else { Issue.record("not inbound"); return }
+        guard case .inbound(let mapping) = file.body else {
+            Issue.record("not inbound")
+            return
+        }
         let error = #expect(throws: MappingErrors.self) { try InboundConverter(mapping: mapping, inputPath: input) }
         #expect(error?.errors.first?.line == 6)
         #expect(error?.errors.first?.message.contains("column 'EAN' is not in") == true)

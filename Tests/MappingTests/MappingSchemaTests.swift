@@ -1,7 +1,7 @@
 import Foundation
 import Mapping
-import Testing
 import TestSupport
+import Testing
 
 /// The JSON Schema of mapping files is built from the compilers' key tables; these tests make
 /// sure it describes every key they accept and that no compiler checks keys against a list the
@@ -14,11 +14,13 @@ struct MappingSchemaTests {
 
     /// The check above can fail: a key without a shape, a shape without a key, a dangling reference.
     @Test func problemsFindsDrift() {
-        let drifted = SchemaDocument(id: "x", title: "x", root: .object(keys: ["a", "b"], ["a": .scalar(""), "c": .ref("nowhere")], ""), definitions: [])
-        #expect(drifted.problems == [
-            ".b: the parser accepts it, the schema does not describe it",
-            ".c: described, but the parser does not accept it",
-        ])
+        let drifted = SchemaDocument(
+            id: "x", title: "x", root: .object(keys: ["a", "b"], ["a": .scalar(""), "c": .ref("nowhere")], ""), definitions: [])
+        #expect(
+            drifted.problems == [
+                ".b: the parser accepts it, the schema does not describe it",
+                ".c: described, but the parser does not accept it",
+            ])
         let dangling = SchemaDocument(id: "x", title: "x", root: .object(keys: ["a"], ["a": .ref("nowhere")], ""), definitions: [])
         #expect(dangling.problems == [".a: refers to #/$defs/nowhere, which is not defined"])
     }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Mapping
 
 /// A row of named values, for testing rules without files.
@@ -15,14 +16,15 @@ struct DictionaryRow: RowSource {
 
 /// Compiles one products-mapping field rule (products accept any type) from YAML.
 func rule(_ yaml: String, lookups: String = "") throws -> FieldRule {
-    let file = try MappingFile.compile("""
-    version: 1
-    kind: products
-    source: { format: csv }
-    fields:
-      style_number: \(yaml)
-    \(lookups)
-    """, path: "r.yml")
+    let file = try MappingFile.compile(
+        """
+        version: 1
+        kind: products
+        source: { format: csv }
+        fields:
+          style_number: \(yaml)
+        \(lookups)
+        """, path: "r.yml")
     guard case .inbound(let mapping) = file.body else { fatalError() }
     return mapping.fields[0]
 }
@@ -38,7 +40,10 @@ struct RuleTests {
         #expect(try apply(rule("{ from: A, trim: false }"), ["A": " x "]).get() == .string(" x "))
         #expect(try apply(rule("{ from: A, default: D }"), ["A": ""]).get() == .string("D"))
         #expect(try apply(rule("{ from: A }"), [:]).get() == nil)
-        guard case .failure(let f) = apply(try rule("{ from: A, required: true }"), ["A": " "]) else { Issue.record(); return }
+        guard case .failure(let f) = apply(try rule("{ from: A, required: true }"), ["A": " "]) else {
+            Issue.record()
+            return
+        }
         #expect(f.reason == "is required but empty")
         #expect(f.field == "style_number")
     }
@@ -47,9 +52,14 @@ struct RuleTests {
         #expect(try apply(rule("{ const: X }"), [:]).get() == .string("X"))
         #expect(try apply(rule(#"{ concat: "{Style}-{Color}" }"#), ["Style": "FS", "Color": "110"]).get() == .string("FS-110"))
         #expect(try apply(rule(#"{ expr: "{On Hand} - {Allocated}", type: integer }"#), ["On Hand": "10", "Allocated": "3"]).get() == .integer(7))
-        #expect(try apply(rule(#"{ expr: "{Cases} * {Per Case} + {Loose}", type: integer }"#), ["Cases": "3", "Per Case": "12", "Loose": ""]).get() == .integer(36))
+        #expect(
+            try apply(rule(#"{ expr: "{Cases} * {Per Case} + {Loose}", type: integer }"#), ["Cases": "3", "Per Case": "12", "Loose": ""]).get()
+                == .integer(36))
         #expect(try apply(rule(#"{ expr: "({A} + {B}) / 4", type: decimal }"#), ["A": "1", "B": "2"]).get() == .decimal(Decimal(string: "0.75")!))
-        guard case .failure(let f) = apply(try rule(#"{ expr: "{A} - 1" }"#), ["A": "ten"]) else { Issue.record(); return }
+        guard case .failure(let f) = apply(try rule(#"{ expr: "{A} - 1" }"#), ["A": "ten"]) else {
+            Issue.record()
+            return
+        }
         #expect(f.reason.contains("'A' is not a number"))
     }
 
@@ -61,7 +71,10 @@ struct RuleTests {
         #expect(try apply(rule(#"{ from: A, pad: { length: 3, with: "0" } }"#), ["A": "7"]).get() == .string("007"))
         #expect(try apply(rule(#"{ from: A, pad: { length: 4, with: "x", side: right } }"#), ["A": "7"]).get() == .string("7xxx"))
         #expect(try apply(rule("{ from: A, truncate: 3 }"), ["A": "abcdef"]).get() == .string("abc"))
-        guard case .failure = apply(try rule(#"{ from: A, split: { on: "-", take: [3] } }"#), ["A": "a-b"]) else { Issue.record(); return }
+        guard case .failure = apply(try rule(#"{ from: A, split: { on: "-", take: [3] } }"#), ["A": "a-b"]) else {
+            Issue.record()
+            return
+        }
     }
 
     @Test func lookupOnMissing() throws {
@@ -69,26 +82,34 @@ struct RuleTests {
         #expect(try apply(rule("{ from: A, lookup: wh }", lookups: tables), ["A": "HH"]).get() == .string("Hamburg"))
         #expect(try apply(rule("{ from: A, lookup: wh, on_missing: keep }", lookups: tables), ["A": "X"]).get() == .string("X"))
         #expect(try apply(rule("{ from: A, lookup: wh, on_missing: default, default: Main }", lookups: tables), ["A": "X"]).get() == .string("Main"))
-        guard case .failure(let f) = apply(try rule("{ from: A, lookup: wh }", lookups: tables), ["A": "X"]) else { Issue.record(); return }
+        guard case .failure(let f) = apply(try rule("{ from: A, lookup: wh }", lookups: tables), ["A": "X"]) else {
+            Issue.record()
+            return
+        }
         #expect(f.reason == "is not in the lookup 'wh'")
     }
 
     @Test func lookupFromACSVFile() throws {
         let dir = try TemporaryDirectory()
         try dir.write("wh.csv", text: "Code,Name\nHH,Hamburg Süd\nMUC,München\n")
-        let mappingPath = try dir.write("m.yml", text: """
-        version: 1
-        kind: inventory
-        source: { format: csv }
-        fields:
-          upc: EAN
-          inventory: Qty
-          warehouse: { from: WH, lookup: wh }
-        lookups:
-          wh: { file: wh.csv, key: Code, value: Name, ignore_case: true }
-        """)
+        let mappingPath = try dir.write(
+            "m.yml",
+            text: """
+                version: 1
+                kind: inventory
+                source: { format: csv }
+                fields:
+                  upc: EAN
+                  inventory: Qty
+                  warehouse: { from: WH, lookup: wh }
+                lookups:
+                  wh: { file: wh.csv, key: Code, value: Name, ignore_case: true }
+                """)
         let file = try MappingFile.load(path: mappingPath)
-        guard case .inbound(let mapping) = file.body else { Issue.record(); return }
+        guard case .inbound(let mapping) = file.body else {
+            Issue.record()
+            return
+        }
         #expect(try apply(mapping.fields[2], ["WH": "muc"]).get() == .string("München"))
     }
 
@@ -97,9 +118,15 @@ struct RuleTests {
         #expect(try apply(rule(german), ["A": "1.234,5"]).get() == .decimal(Decimal(string: "1234.5")!))
         #expect(try apply(rule("{ from: A, type: integer }"), ["A": "12-"]).get() == .integer(-12))
         #expect(try apply(rule("{ from: A, type: integer }"), ["A": "12.0"]).get() == .integer(12))
-        guard case .failure(let f) = apply(try rule("{ from: A, type: integer }"), ["A": "12.5"]) else { Issue.record(); return }
+        guard case .failure(let f) = apply(try rule("{ from: A, type: integer }"), ["A": "12.5"]) else {
+            Issue.record()
+            return
+        }
         #expect(f.reason == "is not a whole number")
-        guard case .failure(let g) = apply(try rule("{ from: A, type: integer, min: 0, max: 10 }"), ["A": "11"]) else { Issue.record(); return }
+        guard case .failure(let g) = apply(try rule("{ from: A, type: integer, min: 0, max: 10 }"), ["A": "11"]) else {
+            Issue.record()
+            return
+        }
         #expect(g.reason == "is above the maximum 10")
         #expect(try apply(rule("{ from: A, type: boolean }"), ["A": "Yes"]).get() == .boolean(true))
         let r = try rule(#"{ from: A, type: decimal, number: { decimals: 2, output_decimal: "," } }"#)
@@ -113,16 +140,25 @@ struct RuleTests {
         #expect(try apply(clamped, ["A": "9", "B": "5"]).get() == .integer(4))
         #expect(try apply(rule("{ from: A, clamp: { min: 0, max: 100 } }"), ["A": "250"]).get() == .string("100"))
         #expect(try apply(rule("{ from: A, type: decimal, clamp: { max: 1.5 } }"), ["A": "2.25"]).get() == .decimal(Decimal(string: "1.5")!))
-        guard case .failure(let f) = apply(try rule("{ from: A, clamp: { min: 0 } }"), ["A": "many"]) else { Issue.record(); return }
+        guard case .failure(let f) = apply(try rule("{ from: A, clamp: { min: 0 } }"), ["A": "many"]) else {
+            Issue.record()
+            return
+        }
         #expect(f.reason == "is not a number, so clamp cannot bound it")
-        guard case .failure(let g) = apply(try rule("{ from: A, type: integer, min: 0 }"), ["A": "-3"]) else { Issue.record(); return }
+        guard case .failure(let g) = apply(try rule("{ from: A, type: integer, min: 0 }"), ["A": "-3"]) else {
+            Issue.record()
+            return
+        }
         #expect(g.reason == "is below the minimum 0")
         #expect(throws: MappingErrors.self) { try rule("{ from: A, clamp: {} }") }
         #expect(throws: MappingErrors.self) { try rule("{ from: A, clamp: { min: 5, max: 1 } }") }
     }
 
     @Test func patternCheck() throws {
-        guard case .failure(let f) = apply(try rule(#"{ from: A, pattern: "^[0-9]{8,14}$" }"#), ["A": "12AB"]) else { Issue.record(); return }
+        guard case .failure(let f) = apply(try rule(#"{ from: A, pattern: "^[0-9]{8,14}$" }"#), ["A": "12AB"]) else {
+            Issue.record()
+            return
+        }
         #expect(f.value == "12AB")
         #expect(try apply(rule(#"{ from: A, pattern: "^[0-9]{8,14}$" }"#), ["A": "000000000017"]).get() == .string("000000000017"))
     }
@@ -159,14 +195,22 @@ struct DateTests {
 
     @Test func dateTimesWithOffsetMoveIntoTheTimeZone() throws {
         #expect(try convert("2025-06-06T23:30:00+00:00", #"{ in: iso8601, out: "yyyy-MM-dd", time_zone: "Europe/Berlin" }"#) == "2025-06-07")
-        #expect(try convert("2025-06-06T23:30:00Z", #"{ in: iso8601, out: "yyyy-MM-dd'T'HH:mmXXX", time_zone: "America/New_York" }"#) == "2025-06-06T19:30-04:00")
+        #expect(
+            try convert("2025-06-06T23:30:00Z", #"{ in: iso8601, out: "yyyy-MM-dd'T'HH:mmXXX", time_zone: "America/New_York" }"#)
+                == "2025-06-06T19:30-04:00")
         #expect(try convert("2025-06-06T23:30:00.250Z", #"{ in: iso8601, out: iso8601 }"#) == "2025-06-06T23:30:00Z")
     }
 
     @Test func impossibleDatesAreRejected() throws {
-        guard case .failure(let f) = apply(try rule(#"{ from: A, date: { in: "dd/MM/yyyy" } }"#), ["A": "31/02/2025"]) else { Issue.record(); return }
+        guard case .failure(let f) = apply(try rule(#"{ from: A, date: { in: "dd/MM/yyyy" } }"#), ["A": "31/02/2025"]) else {
+            Issue.record()
+            return
+        }
         #expect(f.reason.contains("is not a date in the format dd/MM/yyyy"))
-        guard case .failure = apply(try rule(#"{ from: A, date: { in: "yyyy-MM-dd" } }"#), ["A": "2025-13-01"]) else { Issue.record(); return }
+        guard case .failure = apply(try rule(#"{ from: A, date: { in: "yyyy-MM-dd" } }"#), ["A": "2025-13-01"]) else {
+            Issue.record()
+            return
+        }
         #expect(try convert("29/02/2024", #"{ in: "dd/MM/yyyy" }"#) == "2024-02-29")
     }
 }

@@ -1,8 +1,9 @@
 import FileFormats
 import Foundation
 import JoorModels
-import Testing
 import TestSupport
+import Testing
+
 @testable import Mapping
 
 /// Every shipped mapping, run on its sample input, gives exactly the committed expected output
@@ -11,8 +12,10 @@ import TestSupport
 struct SampleGoldenTests {
     static let root = Fixtures.repositoryRoot
     static let inbound = ["inventory-csv", "inventory-xml", "inventory-size-grid-csv", "inventory-fixed", "products-csv"]
-    static let outbound = ["orders-csv-lines", "orders-csv-size-grid", "orders-csv-header-detail", "orders-xml", "customers-csv",
-                           "orders-csv-3pl-lines", "orders-csv-packed-sizes", "orders-fixed-header-trailer", "orders-cancellation-csv"]
+    static let outbound = [
+        "orders-csv-lines", "orders-csv-size-grid", "orders-csv-header-detail", "orders-xml", "customers-csv",
+        "orders-csv-3pl-lines", "orders-csv-packed-sizes", "orders-fixed-header-trailer", "orders-cancellation-csv",
+    ]
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
@@ -23,7 +26,10 @@ struct SampleGoldenTests {
     @Test("inbound sample gives the expected request bodies and rejects", arguments: inbound)
     func inboundSample(name: String) throws {
         let file = try MappingFile.load(path: Self.path("mappings/\(name).yml"))
-        guard case .inbound(let mapping) = file.body else { Issue.record("not inbound"); return }
+        guard case .inbound(let mapping) = file.body else {
+            Issue.record("not inbound")
+            return
+        }
         let inputName = try FileManager.default.contentsOfDirectory(atPath: Self.path("samples/\(name)")).first { $0.hasPrefix("input.") }!
         var bodies = ""
         let rejectsSink = MemoryByteSink()
@@ -41,7 +47,10 @@ struct SampleGoldenTests {
     @Test("outbound sample gives the expected WMS files", arguments: outbound)
     func outboundSample(name: String) throws {
         let file = try MappingFile.load(path: Self.path("mappings/\(name).yml"))
-        guard case .outbound(let mapping) = file.body else { Issue.record("not outbound"); return }
+        guard case .outbound(let mapping) = file.body else {
+            Issue.record("not outbound")
+            return
+        }
         let page = try OrdersPage.parseJSON(try Data(contentsOf: URL(fileURLWithPath: Self.path("samples/orders/joor-orders.json"))))
         let now = ISO8601DateFormatter().date(from: "2025-06-05T08:00:00Z")!
         let preview = OutboundPreview(mapping: mapping, context: RenderContext(runID: "preview", date: now, timeZone: TimeZone(identifier: "UTC")!))
@@ -59,11 +68,13 @@ struct SampleGoldenTests {
         #expect(rejectsSink.text == (try Self.text("\(expectedDir)/rejects.csv")))
     }
 
-    static let shippedMappings = ((try? FileManager.default.contentsOfDirectory(atPath: path("mappings"))) ?? []).filter { $0.hasSuffix(".yml") }.sorted()
+    static let shippedMappings = ((try? FileManager.default.contentsOfDirectory(atPath: path("mappings"))) ?? []).filter { $0.hasSuffix(".yml") }
+        .sorted()
 
     @Test func everyShippedMappingHasASampleTest() {
         #expect(Self.shippedMappings.count >= 14, "mappings/ holds \(Self.shippedMappings.count) mappings")
-        #expect(Set(Self.shippedMappings.map { String($0.dropLast(4)) }) == Set(Self.inbound + Self.outbound), "each mapping is run on its sample above")
+        #expect(
+            Set(Self.shippedMappings.map { String($0.dropLast(4)) }) == Set(Self.inbound + Self.outbound), "each mapping is run on its sample above")
     }
 
     @Test("every shipped mapping passes check without warnings", arguments: shippedMappings)

@@ -1,14 +1,16 @@
 import Foundation
 import SFTP
-import Testing
 import TestSupport
+import Testing
 
 /// The SFTP client against a real OpenSSH server on loopback.
 @Suite("SFTP client against OpenSSH", .serialized, .enabled(if: SSHServer.available, "needs openssh-server (sshd) and ssh-keygen"))
 struct SFTPClientTests {
     func location(_ server: SSHServer, pin: String? = nil, knownHosts: String? = nil, key: String? = nil) throws -> SFTPLocation {
-        try #require(SFTPLocation(url: "sftp://\(server.user)@127.0.0.1:\(server.port)\(server.root)", keyFile: key ?? server.userKey,
-                                  hostKeySHA256: pin ?? (knownHosts == nil ? try server.hostKeyFingerprint() : nil), knownHostsFile: knownHosts))
+        try #require(
+            SFTPLocation(
+                url: "sftp://\(server.user)@127.0.0.1:\(server.port)\(server.root)", keyFile: key ?? server.userKey,
+                hostKeySHA256: pin ?? (knownHosts == nil ? try server.hostKeyFingerprint() : nil), knownHostsFile: knownHosts))
     }
 
     @Test func uploadAppearsAtOnceUnderItsNameAndNeverOverwrites() async throws {
@@ -64,11 +66,14 @@ struct SFTPClientTests {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         listen(fd, 4)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        var silent = try #require(SFTPLocation(url: "sftp://nobody@127.0.0.1:\(UInt16(bigEndian: address.sin_port))/x", keyFile: "/dev/null", hostKeySHA256: "SHA256:x"))
+        var silent = try #require(
+            SFTPLocation(url: "sftp://nobody@127.0.0.1:\(UInt16(bigEndian: address.sin_port))/x", keyFile: "/dev/null", hostKeySHA256: "SHA256:x"))
         silent.connectTimeoutSeconds = 2
         let started = Date()
         let location = silent
@@ -113,8 +118,12 @@ struct SFTPClientTests {
     @Test func aKeyTheServerDoesNotKnowIsRefused() async throws {
         let server = try await SSHServer.started()
         defer { server.stop() }
-        #expect { _ = try SFTPClient(try location(server, key: server.dir.path("other_key"))) } throws: { ($0 as? SFTPError)?.kind == .authentication }
-        #expect { _ = try SFTPClient(try location(server, key: server.dir.path("missing_key"))) } throws: { ($0 as? SFTPError)?.kind == .authentication }
+        #expect { _ = try SFTPClient(try location(server, key: server.dir.path("other_key"))) } throws: {
+            ($0 as? SFTPError)?.kind == .authentication
+        }
+        #expect { _ = try SFTPClient(try location(server, key: server.dir.path("missing_key"))) } throws: {
+            ($0 as? SFTPError)?.kind == .authentication
+        }
     }
 
     @Test func aServerStoppedMidDownloadLeavesNoLocalFileAndTheRemoteOneIntact() async throws {
@@ -124,7 +133,9 @@ struct SFTPClientTests {
         _ = FileManager.default.createFile(atPath: big, contents: Data(repeating: UInt8(ascii: "x"), count: 64 << 20))
         let client = try SFTPClient(try location(server))
         Self.stop(server, whenFileGrows: local.path(".big.csv.part"))
-        #expect { try client.download(big, to: local.path("big.csv")) } throws: { ($0 as? SFTPError)?.kind == .connection || ($0 as? SFTPError)?.kind == .io }
+        #expect { try client.download(big, to: local.path("big.csv")) } throws: {
+            ($0 as? SFTPError)?.kind == .connection || ($0 as? SFTPError)?.kind == .io
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: local.path).isEmpty, "no partial file left")
         #expect((try FileManager.default.attributesOfItem(atPath: big)[.size] as? Int) == 64 << 20, "the remote file is where it was")
 
@@ -141,7 +152,9 @@ struct SFTPClientTests {
         _ = FileManager.default.createFile(atPath: local.path("ORD_big.csv"), contents: Data(repeating: UInt8(ascii: "y"), count: 64 << 20))
         let client = try SFTPClient(try location(server))
         Self.stop(server, whenFileGrows: server.root + "/.ORD_big.csv.tmp")
-        #expect { try client.upload(local.path("ORD_big.csv"), to: server.root, as: "ORD_big.csv") } throws: { ($0 as? SFTPError)?.kind == .connection || ($0 as? SFTPError)?.kind == .io }
+        #expect { try client.upload(local.path("ORD_big.csv"), to: server.root, as: "ORD_big.csv") } throws: {
+            ($0 as? SFTPError)?.kind == .connection || ($0 as? SFTPError)?.kind == .io
+        }
         #expect(!FileManager.default.fileExists(atPath: server.root + "/ORD_big.csv"), "the WMS never sees half a file under the final name")
 
         try await server.restart()

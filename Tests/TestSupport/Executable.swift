@@ -21,7 +21,9 @@ public enum Executable {
     ///
     /// The waiting happens on a GCD thread, never on Swift's cooperative pool: a test's in-process
     /// sandbox needs those threads to answer the child process.
-    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120) async throws -> Outcome {
+    public static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120
+    ) async throws -> Outcome {
         try await offPool { try runBlocking(arguments, in: directory, environment: environment, timeout: timeout) }
     }
 
@@ -37,21 +39,24 @@ public enum Executable {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? Fixtures.repositoryRoot.path)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
         // Read both pipes while the process runs, so a chatty child never blocks on a full pipe.
         let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
         DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         stop(process)
         group.wait()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// Stops a child that outlived its time: SIGTERM (joorbridge finishes the file in hand), then
@@ -70,11 +75,15 @@ public enum Executable {
 extension Executable {
     /// Starts `joorbridge` and kills it with SIGKILL after `delay`; returns its exit status
     /// (or the signal) and standard error.
-    public static func runAndKill(_ arguments: [String], in directory: String, environment: [String: String], after delay: TimeInterval) async throws -> (status: Int32, killed: Bool, stderr: String) {
+    public static func runAndKill(
+        _ arguments: [String], in directory: String, environment: [String: String], after delay: TimeInterval
+    ) async throws -> (status: Int32, killed: Bool, stderr: String) {
         try await offPool { try runAndKillBlocking(arguments, in: directory, environment: environment, after: delay) }
     }
 
-    static func runAndKillBlocking(_ arguments: [String], in directory: String, environment: [String: String], after delay: TimeInterval) throws -> (status: Int32, killed: Bool, stderr: String) {
+    static func runAndKillBlocking(
+        _ arguments: [String], in directory: String, environment: [String: String], after delay: TimeInterval
+    ) throws -> (status: Int32, killed: Bool, stderr: String) {
         let process = Process()
         process.executableURL = joorbridge
         process.arguments = arguments
@@ -111,7 +120,8 @@ public final class RunningExecutable: @unchecked Sendable {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -145,7 +155,8 @@ public final class RunningExecutable: @unchecked Sendable {
             while process.isRunning && Date() < deadline { usleep(10_000) }
             Executable.stop(process)
             group.wait()
-            return Executable.Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+            return Executable.Outcome(
+                status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
         }
     }
 

@@ -32,27 +32,31 @@ public final class SSHServer: @unchecked Sendable {
             try Self.shell("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir.path(key)])
         }
         try Self.shell("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", Self.passphrase, "-f", dir.path("passphrase_key")])
-        let authorized = try String(contentsOfFile: dir.path("user_key.pub"), encoding: .utf8) + String(contentsOfFile: dir.path("passphrase_key.pub"), encoding: .utf8)
+        let authorized =
+            try String(contentsOfFile: dir.path("user_key.pub"), encoding: .utf8)
+            + String(contentsOfFile: dir.path("passphrase_key.pub"), encoding: .utf8)
         try dir.write("authorized_keys", text: authorized)
         port = Self.freePort()
         try start()
     }
 
     public func start() throws {
-        try dir.write("sshd_config", text: """
-        Port \(port)
-        ListenAddress 127.0.0.1
-        HostKey \(dir.path("host_key"))
-        AuthorizedKeysFile \(dir.path("authorized_keys"))
-        PidFile \(dir.path("sshd.pid"))
-        UsePAM no
-        StrictModes no
-        PasswordAuthentication no
-        KbdInteractiveAuthentication no
-        PermitRootLogin prohibit-password
-        Subsystem sftp internal-sftp\(readOnly ? " -R" : "")
-        LogLevel ERROR
-        """)
+        try dir.write(
+            "sshd_config",
+            text: """
+                Port \(port)
+                ListenAddress 127.0.0.1
+                HostKey \(dir.path("host_key"))
+                AuthorizedKeysFile \(dir.path("authorized_keys"))
+                PidFile \(dir.path("sshd.pid"))
+                UsePAM no
+                StrictModes no
+                PasswordAuthentication no
+                KbdInteractiveAuthentication no
+                PermitRootLogin prohibit-password
+                Subsystem sftp internal-sftp\(readOnly ? " -R" : "")
+                LogLevel ERROR
+                """)
         pid = try Spawn.start(Self.sshd, ["-D", "-e", "-f", dir.path("sshd_config")], stderr: dir.path("sshd.log"))
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && !Self.accepts(port) { usleep(20_000) }
@@ -137,7 +141,9 @@ public final class SSHServer: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -150,7 +156,9 @@ public final class SSHServer: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
     }
 }
 
@@ -172,10 +180,12 @@ public enum Spawn {
         posix_spawnattr_setsigmask(&attributes, &mask)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         let argv = ([tool] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, tool, &actions, &attributes, argv, environ)
-        guard status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "cannot start \(tool): \(String(cString: strerror(status)))"]) }
+        guard status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "cannot start \(tool): \(String(cString: strerror(status)))"])
+        }
         return pid
     }
 

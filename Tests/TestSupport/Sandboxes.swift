@@ -5,8 +5,10 @@ extension JoorSandboxServer: TestResource {}
 extension JoorSandboxServer {
     /// A started sandbox for a test to talk to: its token, `orders` seeded orders, and (unless
     /// `creditLimit` is nil, JOOR's own) a credit limit no test reaches.
-    public static func started(token: String, orders: Int = 0, creditLimit: Int? = 100_000,
-                               _ adjust: (inout SandboxConfiguration) -> Void = { _ in }) async throws -> JoorSandboxServer {
+    public static func started(
+        token: String, orders: Int = 0, creditLimit: Int? = 100_000,
+        _ adjust: (inout SandboxConfiguration) -> Void = { _ in }
+    ) async throws -> JoorSandboxServer {
         var config = SandboxConfiguration()
         config.token = token
         config.seedOrders = orders
@@ -20,8 +22,10 @@ extension JoorSandboxServer {
 
 /// Runs `body` with a started sandbox (see ``JoorSandboxServer/started(token:orders:creditLimit:_:)``)
 /// and stops it afterwards, waiting until it has stopped, also when `body` throws.
-public func withSandbox<T>(token: String, orders: Int = 0, creditLimit: Int? = 100_000,
-                           _ adjust: (inout SandboxConfiguration) -> Void = { _ in },
-                           _ body: (JoorSandboxServer) async throws -> T) async throws -> T {
+public func withSandbox<T>(
+    token: String, orders: Int = 0, creditLimit: Int? = 100_000,
+    _ adjust: (inout SandboxConfiguration) -> Void = { _ in },
+    _ body: (JoorSandboxServer) async throws -> T
+) async throws -> T {
     try await using(try await JoorSandboxServer.started(token: token, orders: orders, creditLimit: creditLimit, adjust), body)
 }

@@ -9,8 +9,10 @@ import Yams
 public struct SchemaValidator {
     let root: [String: Any]
 
-    static let known: Set<String> = ["$schema", "$id", "title", "description", "$defs", "type", "const", "enum", "properties",
-                                     "additionalProperties", "required", "items", "anyOf", "$ref"]
+    static let known: Set<String> = [
+        "$schema", "$id", "title", "description", "$defs", "type", "const", "enum", "properties",
+        "additionalProperties", "required", "items", "anyOf", "$ref",
+    ]
 
     /// A validator for the schema in `json` (the text `joorbridge schema …` prints).
     public init(json: String) throws {
@@ -39,21 +41,31 @@ public struct SchemaValidator {
 
     func problems(_ value: Any, _ schema: [String: Any], _ path: String) -> [String] {
         var found: [String] = []
-        for key in schema.keys where !Self.known.contains(key) { found.append("\(path): the schema uses '\(key)', which this validator does not check") }
+        for key in schema.keys where !Self.known.contains(key) {
+            found.append("\(path): the schema uses '\(key)', which this validator does not check")
+        }
         if let ref = schema["$ref"] as? String {
             let name = ref.replacingOccurrences(of: "#/$defs/", with: "")
-            guard let target = (root["$defs"] as? [String: Any])?[name] as? [String: Any] else { return found + ["\(path): $ref \(ref) is not defined"] }
+            guard let target = (root["$defs"] as? [String: Any])?[name] as? [String: Any] else {
+                return found + ["\(path): $ref \(ref) is not defined"]
+            }
             found += problems(value, target, path)
         }
         if let constant = schema["const"], !Self.equal(value, constant) { found.append("\(path): must be \(constant)") }
-        if let choices = schema["enum"] as? [Any], !choices.contains(where: { Self.equal(value, $0) }) { found.append("\(path): '\(value)' is not one of \(choices)") }
+        if let choices = schema["enum"] as? [Any], !choices.contains(where: { Self.equal(value, $0) }) {
+            found.append("\(path): '\(value)' is not one of \(choices)")
+        }
         if let type = schema["type"] {
             let types = (type as? [String]) ?? [type as? String].compactMap { $0 }
-            if !types.contains(where: { Self.matches(value, $0) }) { found.append("\(path): must be \(types.joined(separator: " or ")), not \(Self.typeName(value))") }
+            if !types.contains(where: { Self.matches(value, $0) }) {
+                found.append("\(path): must be \(types.joined(separator: " or ")), not \(Self.typeName(value))")
+            }
         }
         if let options = schema["anyOf"] as? [[String: Any]] {
             let results = options.map { problems(value, $0, path) }
-            if !results.contains(where: \.isEmpty) { found.append("\(path): fits none of the \(options.count) shapes: " + results.map { $0.first ?? "" }.joined(separator: " | ")) }
+            if !results.contains(where: \.isEmpty) {
+                found.append("\(path): fits none of the \(options.count) shapes: " + results.map { $0.first ?? "" }.joined(separator: " | "))
+            }
         }
         if let object = value as? [String: Any] {
             let properties = schema["properties"] as? [String: Any] ?? [:]

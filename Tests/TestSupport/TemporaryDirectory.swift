@@ -37,7 +37,8 @@ extension TemporaryDirectory {
     public func copyMappings(_ names: [String]) throws {
         try FileManager.default.createDirectory(atPath: path("mappings"), withIntermediateDirectories: true)
         for name in names {
-            try FileManager.default.copyItem(atPath: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, toPath: path("mappings/\(name)"))
+            try FileManager.default.copyItem(
+                atPath: Fixtures.repositoryRoot.appendingPathComponent("mappings/\(name)").path, toPath: path("mappings/\(name)"))
         }
     }
 }

@@ -58,7 +58,7 @@ public final class CSVReader {
                 do {
                     if let record = try nextRaw() { header = record.fields }
                     break
-                } catch where error.isRecoverable {
+                } catch  where error.isRecoverable {
                     continue  // A malformed line before the header: keep looking for it.
                 }
             }
@@ -142,9 +142,11 @@ public final class CSVReader {
         decoded.withUnsafeBytes { feed($0) }
         if let failure {
             finished = true
-            state.enqueue(.failure(FileFormatError(
-                .invalidEncoding, path: source.name, line: line, byteOffset: failure.byteOffset,
-                message: failure.message)))
+            state.enqueue(
+                .failure(
+                    FileFormatError(
+                        .invalidEncoding, path: source.name, line: line, byteOffset: failure.byteOffset,
+                        message: failure.message)))
             return
         }
         if n == 0 { finish() }
@@ -158,15 +160,20 @@ public final class CSVReader {
         if csv_fini(&parser, fieldCallback, recordCallback, box) != 0 {
             let start = state.recordLine ?? line
             state.discardPartialRecord()
-            state.enqueue(.failure(FileFormatError(
-                .malformedCSV, path: source.name, line: start,
-                message: "a quoted field that starts on line \(start) is never closed; add the closing quote or switch the mapping to lenient quoting")))
+            state.enqueue(
+                .failure(
+                    FileFormatError(
+                        .malformedCSV, path: source.name, line: start,
+                        message:
+                            "a quoted field that starts on line \(start) is never closed; add the closing quote or switch the mapping to lenient quoting"
+                    )))
         }
     }
 
     /// Feeds decoded UTF-8 to libcsv one physical line at a time, so that every record knows its line.
     private func feed(_ bytes: UnsafeRawBufferPointer) {
-        let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
         let n = bytes.count
         var i = 0
         // The LF of a CRLF that was split between two chunks belongs to the previous line.
@@ -205,9 +212,11 @@ public final class CSVReader {
         let box = Unmanaged.passUnretained(state).toOpaque()
         let consumed = csv_parse(&parser, bytes.baseAddress! + range.lowerBound, range.count, fieldCallback, recordCallback, box)
         if parser.entry_pos > options.maxFieldBytes {
-            state.failFatally(FileFormatError(
-                .limitExceeded, path: source.name, line: state.recordLine ?? line,
-                message: "a field is larger than \(options.maxFieldBytes) bytes; is a quote left open? (raise max_field_bytes if the data is real)"))
+            state.failFatally(
+                FileFormatError(
+                    .limitExceeded, path: source.name, line: state.recordLine ?? line,
+                    message:
+                        "a field is larger than \(options.maxFieldBytes) bytes; is a quote left open? (raise max_field_bytes if the data is real)"))
         }
         if let error = state.takeLimitError() {
             state.failFatally(FileFormatError(.limitExceeded, path: source.name, line: state.recordLine ?? line, message: error))
@@ -216,10 +225,13 @@ public final class CSVReader {
         // Strict mode found broken quoting: reject this record, restart the parser on the next line.
         let start = state.recordLine ?? line
         state.discardPartialRecord()
-        state.enqueue(.failure(FileFormatError(
-            .malformedCSV, path: source.name, line: start,
-            message: "malformed quoting on line \(line) (a quote inside an unquoted field, or text after a closing quote); quote the whole field and double inner quotes, or switch the mapping to lenient quoting",
-            isRecoverable: true)))
+        state.enqueue(
+            .failure(
+                FileFormatError(
+                    .malformedCSV, path: source.name, line: start,
+                    message:
+                        "malformed quoting on line \(line) (a quote inside an unquoted field, or text after a closing quote); quote the whole field and double inner quotes, or switch the mapping to lenient quoting",
+                    isRecoverable: true)))
         csv_free(&parser)
         do { try initParser() } catch { state.failFatally(error) }
         let lineEnds = bytes[range.upperBound - 1] == UInt8(ascii: "\n") || bytes[range.upperBound - 1] == UInt8(ascii: "\r")
@@ -249,7 +261,10 @@ private final class ParseState {
 
     func dequeue() -> Item? {
         guard head < queue.count else {
-            if head > 0 { queue.removeAll(keepingCapacity: true); head = 0 }
+            if head > 0 {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+            }
             return nil
         }
         defer { head += 1 }
@@ -283,7 +298,10 @@ private final class ParseState {
         defer { recordLine = nil }
         if limitError != nil { return }
         // A line of only spaces yields one empty field: treat it as a blank line.
-        if ends.count <= 1 && bytes.isEmpty { ends.removeAll(keepingCapacity: true); return }
+        if ends.count <= 1 && bytes.isEmpty {
+            ends.removeAll(keepingCapacity: true)
+            return
+        }
         queue.append(.record(CSVRecord(line: recordLine ?? 0, bytes: bytes, ends: ends)))
         bytes = []
         ends = []

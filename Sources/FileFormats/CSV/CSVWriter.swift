@@ -46,7 +46,9 @@ public final class CSVWriter {
 
     public init(sink: ByteSink, options: CSVWriteOptions = .init()) throws(FileFormatError) {
         guard TextEncoding.writable.contains(options.encoding) else {
-            throw FileFormatError(.invalidOptions, path: sink.name, message: "CSV output cannot be written in \(options.encoding.rawValue); use utf-8, utf-8-bom or windows-1252")
+            throw FileFormatError(
+                .invalidOptions, path: sink.name,
+                message: "CSV output cannot be written in \(options.encoding.rawValue); use utf-8, utf-8-bom or windows-1252")
         }
         self.sink = sink
         self.options = options
@@ -85,7 +87,9 @@ public final class CSVWriter {
             let name = columnNames.flatMap { index < $0.count ? $0[index] : nil } ?? "column \(index + 1)"
             throw FileFormatError(
                 .unrepresentableCharacter, path: sink.name, line: recordCount + 1, field: name,
-                message: "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in \(options.encoding.rawValue); choose utf-8 output or replace it in the mapping")
+                message:
+                    "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in \(options.encoding.rawValue); choose utf-8 output or replace it in the mapping"
+            )
         }
         guard options.quoting == .all || needsQuotes(encoded) else {
             row.append(contentsOf: encoded)

@@ -43,16 +43,24 @@ public struct FixedWidthColumn: Sendable, Equatable {
         var bytes = 0
         for scalar in scalars {
             if scalar.value < 0x20 || scalar.value == 0x7F {
-                throw Misfit(message: "holds a line break or control character (U+\(String(scalar.value, radix: 16, uppercase: true))), which would break the line; replace it in the mapping (replace: { \"\\n\": \" \" })")
+                throw Misfit(
+                    message:
+                        "holds a line break or control character (U+\(String(scalar.value, radix: 16, uppercase: true))), which would break the line; replace it in the mapping (replace: { \"\\n\": \" \" })"
+                )
             }
             guard let size = Self.size(of: scalar, in: encoding) else {
-                throw Misfit(message: "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in \(encoding.rawValue)")
+                throw Misfit(
+                    message:
+                        "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in \(encoding.rawValue)")
             }
             bytes += size
         }
         if bytes > width {
             guard overflow == .truncate else {
-                throw Misfit(message: "is \(bytes) \(bytes == scalars.count ? "characters" : "bytes") long, the column is \(width) wide (overflow: truncate cuts it)")
+                throw Misfit(
+                    message:
+                        "is \(bytes) \(bytes == scalars.count ? "characters" : "bytes") long, the column is \(width) wide (overflow: truncate cuts it)"
+                )
             }
             while bytes > width {
                 let removed = alignment == .left ? scalars.removeLast() : scalars.removeFirst()

@@ -41,10 +41,16 @@ public final class FixedWidthReader {
 
     public init(source: ByteSource, options: FixedWidthReadOptions) throws(FileFormatError) {
         guard FixedWidthReadOptions.encodings.contains(options.encoding) else {
-            throw FileFormatError(.invalidOptions, path: source.name, message: "fixed-width files are read in utf-8, windows-1252 or iso-8859-1, not \(options.encoding.rawValue) (UTF-16 has no fixed byte positions)")
+            throw FileFormatError(
+                .invalidOptions, path: source.name,
+                message:
+                    "fixed-width files are read in utf-8, windows-1252 or iso-8859-1, not \(options.encoding.rawValue) (UTF-16 has no fixed byte positions)"
+            )
         }
         guard !options.records.isEmpty, options.typeSlice != nil || options.records.count == 1 else {
-            throw FileFormatError(.invalidOptions, path: source.name, message: "a fixed-width layout needs one record layout, or a record type position and a layout per type")
+            throw FileFormatError(
+                .invalidOptions, path: source.name,
+                message: "a fixed-width layout needs one record layout, or a record type position and a layout per type")
         }
         self.source = source
         self.options = options
@@ -69,8 +75,9 @@ public final class FixedWidthReader {
         }
         if hasTrailer && (linesSinceTrailer > 0 || !sawTrailer) {
             let types = options.records.filter { $0.role == .trailer }.compactMap(\.type).map { "'\($0)'" }.joined(separator: ", ")
-            throw FileFormatError(.malformedLine, path: source.name, line: line,
-                                  message: "the file ends without its trailer record (\(types)): it may be cut short or still being written; it is not used")
+            throw FileFormatError(
+                .malformedLine, path: source.name, line: line,
+                message: "the file ends without its trailer record (\(types)): it may be cut short or still being written; it is not used")
         }
         return nil
     }
@@ -125,8 +132,9 @@ public final class FixedWidthReader {
 
     private func finishLine() throws(FileFormatError) -> ArraySlice<UInt8>? {
         if overlong {
-            throw FileFormatError(.limitExceeded, path: source.name, line: line,
-                                  message: "the line is longer than \(options.maxLineBytes) bytes; is this a fixed-width file with line breaks?", isRecoverable: true)
+            throw FileFormatError(
+                .limitExceeded, path: source.name, line: line,
+                message: "the line is longer than \(options.maxLineBytes) bytes; is this a fixed-width file with line breaks?", isRecoverable: true)
         }
         var bytes = current[...]
         if bytes.last == 0x0D { bytes = bytes.dropLast() }
@@ -150,8 +158,9 @@ public final class FixedWidthReader {
             guard let found = typeIndex[type] else {
                 detailsSinceTrailer += 1  // a detail line, most likely, and one the trailer counts
                 let known = options.records.compactMap(\.type).map { "'\($0)'" }.joined(separator: ", ")
-                throw FileFormatError(.malformedLine, path: source.name, line: line, column: slice.start + 1, field: "record type",
-                                      message: "record type '\(type)' (columns \(slice.start + 1)–\(slice.end)) is not one of \(known)", isRecoverable: true)
+                throw FileFormatError(
+                    .malformedLine, path: source.name, line: line, column: slice.start + 1, field: "record type",
+                    message: "record type '\(type)' (columns \(slice.start + 1)–\(slice.end)) is not one of \(known)", isRecoverable: true)
             }
             index = found
         } else {
@@ -166,14 +175,19 @@ public final class FixedWidthReader {
         }
         if bytes.count < record.length, options.shortLines == .reject {
             let cut = record.fields.first { $0.slice.end > bytes.count }!
-            throw FileFormatError(.malformedLine, path: source.name, line: line, column: bytes.count + 1, field: cut.name,
-                                  message: "the line is \(bytes.count) bytes long but \(record.type.map { "record type '\($0)'" } ?? "the layout") needs \(record.length); field '\(cut.name)' (columns \(cut.slice.start + 1)–\(cut.slice.end)) is cut (if the file's trailing spaces are stripped, say short_lines: pad)", isRecoverable: true)
+            throw FileFormatError(
+                .malformedLine, path: source.name, line: line, column: bytes.count + 1, field: cut.name,
+                message:
+                    "the line is \(bytes.count) bytes long but \(record.type.map { "record type '\($0)'" } ?? "the layout") needs \(record.length); field '\(cut.name)' (columns \(cut.slice.start + 1)–\(cut.slice.end)) is cut (if the file's trailing spaces are stripped, say short_lines: pad)",
+                isRecoverable: true)
         }
         var values: [String] = []
         values.reserveCapacity(record.fields.count)
         for field in record.fields {
             let value = try decode(bytes, field.slice, field: field.name)
-            values.append(options.trim ? value.trimmingSpaces() : value + String(repeating: " ", count: max(0, field.slice.end - max(bytes.count, field.slice.start))))
+            values.append(
+                options.trim
+                    ? value.trimmingSpaces() : value + String(repeating: " ", count: max(0, field.slice.end - max(bytes.count, field.slice.start))))
         }
         if record.role == .trailer {
             if let count = record.count, let position = record.fields.firstIndex(where: { $0.name == count.field }) {
@@ -191,12 +205,14 @@ public final class FixedWidthReader {
         let actual = count.scope == .details ? detailsSinceTrailer : linesSinceTrailer
         let what = count.scope == .details ? "detail records" : "lines"
         guard !text.isEmpty, text.allSatisfy(\.isASCII), let stated = Int(text) else {
-            throw FileFormatError(.malformedLine, path: source.name, line: line, column: slice.start + 1, field: count.field,
-                                  message: "the trailer's count '\(text)' is not a number; the file is not used")
+            throw FileFormatError(
+                .malformedLine, path: source.name, line: line, column: slice.start + 1, field: count.field,
+                message: "the trailer's count '\(text)' is not a number; the file is not used")
         }
         guard stated == actual else {
-            throw FileFormatError(.malformedLine, path: source.name, line: line, column: slice.start + 1, field: count.field,
-                                  message: "the trailer says \(stated) \(what) but the file has \(actual) before it: it is cut short or was changed; it is not used")
+            throw FileFormatError(
+                .malformedLine, path: source.name, line: line, column: slice.start + 1, field: count.field,
+                message: "the trailer says \(stated) \(what) but the file has \(actual) before it: it is cut short or was changed; it is not used")
         }
     }
 
@@ -215,8 +231,9 @@ public final class FixedWidthReader {
                     value = UInt32(UTF8Transcoder.windows1252High[Int(byte - 0x80)])
                     if value == 0 {
                         guard options.replaceInvalidBytes else {
-                            throw FileFormatError(.invalidEncoding, path: source.name, line: line, column: slice.start + offset + 1, field: field,
-                                                  message: "byte 0x\(String(byte, radix: 16, uppercase: true)) is not defined in windows-1252", isRecoverable: true)
+                            throw FileFormatError(
+                                .invalidEncoding, path: source.name, line: line, column: slice.start + offset + 1, field: field,
+                                message: "byte 0x\(String(byte, radix: 16, uppercase: true)) is not defined in windows-1252", isRecoverable: true)
                         }
                         value = 0xFFFD
                     }
@@ -228,14 +245,19 @@ public final class FixedWidthReader {
             func isContinuation(_ i: Int) -> Bool { i < bytes.endIndex && bytes[i] & 0xC0 == 0x80 }
             if isContinuation(lower) || (upper > lower && isContinuation(upper)) {
                 guard options.replaceInvalidBytes else {
-                    throw FileFormatError(.malformedLine, path: source.name, line: line, column: slice.start + 1, field: field,
-                                          message: "field '\(field)' (columns \(slice.start + 1)–\(slice.end)) cuts a UTF-8 character in half; fixed-width positions count bytes", isRecoverable: true)
+                    throw FileFormatError(
+                        .malformedLine, path: source.name, line: line, column: slice.start + 1, field: field,
+                        message:
+                            "field '\(field)' (columns \(slice.start + 1)–\(slice.end)) cuts a UTF-8 character in half; fixed-width positions count bytes",
+                        isRecoverable: true)
                 }
             }
             if let text = String(validating: part, as: UTF8.self) { return text }
             guard options.replaceInvalidBytes else {
-                throw FileFormatError(.invalidEncoding, path: source.name, line: line, column: slice.start + 1, field: field,
-                                      message: "field '\(field)' (columns \(slice.start + 1)–\(slice.end)) is not valid UTF-8; check the mapping's encoding", isRecoverable: true)
+                throw FileFormatError(
+                    .invalidEncoding, path: source.name, line: line, column: slice.start + 1, field: field,
+                    message: "field '\(field)' (columns \(slice.start + 1)–\(slice.end)) is not valid UTF-8; check the mapping's encoding",
+                    isRecoverable: true)
             }
             return String(decoding: part, as: UTF8.self)
         }

@@ -21,7 +21,9 @@ public final class FixedWidthWriter {
 
     public init(sink: ByteSink, options: FixedWidthWriteOptions = .init()) throws(FileFormatError) {
         guard FixedWidthWriteOptions.encodings.contains(options.encoding) else {
-            throw FileFormatError(.invalidOptions, path: sink.name, message: "fixed-width output is written in utf-8, windows-1252 or iso-8859-1, not \(options.encoding.rawValue)")
+            throw FileFormatError(
+                .invalidOptions, path: sink.name,
+                message: "fixed-width output is written in utf-8, windows-1252 or iso-8859-1, not \(options.encoding.rawValue)")
         }
         self.sink = sink
         self.options = options
@@ -33,8 +35,9 @@ public final class FixedWidthWriter {
         buffer.removeAll(keepingCapacity: true)
         for cell in cells {
             if let scalar = options.encoding.append(cell, to: &buffer) {
-                throw FileFormatError(.unrepresentableCharacter, path: sink.name, line: lineCount + 1,
-                                      message: "the character '\(scalar)' cannot be written in \(options.encoding.rawValue)")
+                throw FileFormatError(
+                    .unrepresentableCharacter, path: sink.name, line: lineCount + 1,
+                    message: "the character '\(scalar)' cannot be written in \(options.encoding.rawValue)")
             }
         }
         buffer.append(contentsOf: options.lineEnding.bytes)

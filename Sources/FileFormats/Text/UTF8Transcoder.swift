@@ -64,13 +64,23 @@ struct UTF8Transcoder {
 
     /// Returns the number of byte-order-mark bytes to skip, switching encoding when the mark says so.
     private mutating func stripByteOrderMark(_ input: UnsafeRawBufferPointer) -> Int {
-        let b0 = input.count > 0 ? input[0] : 0, b1 = input.count > 1 ? input[1] : 0
+        let b0 = input.count > 0 ? input[0] : 0
+        let b1 = input.count > 1 ? input[1] : 0
         let b2 = input.count > 2 ? input[2] : 0
         switch encoding {
         case .utf8, .utf8BOM, .utf16:
-            if b0 == 0xEF && b1 == 0xBB && b2 == 0xBF { encoding = .utf8; return 3 }
-            if b0 == 0xFF && b1 == 0xFE { encoding = .utf16LE; return 2 }
-            if b0 == 0xFE && b1 == 0xFF { encoding = .utf16BE; return 2 }
+            if b0 == 0xEF && b1 == 0xBB && b2 == 0xBF {
+                encoding = .utf8
+                return 3
+            }
+            if b0 == 0xFF && b1 == 0xFE {
+                encoding = .utf16LE
+                return 2
+            }
+            if b0 == 0xFE && b1 == 0xFF {
+                encoding = .utf16BE
+                return 2
+            }
             if encoding == .utf16 { encoding = .utf16LE }
             return 0
         case .utf16LE: return b0 == 0xFF && b1 == 0xFE ? 2 : 0
@@ -87,7 +97,10 @@ struct UTF8Transcoder {
         var runStart = start
         while i < n {
             let b = input[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
             let length = Self.sequenceLength(input, at: i)
             switch length {
             case .valid(let count):
@@ -100,7 +113,8 @@ struct UTF8Transcoder {
                 output.append(contentsOf: input[runStart..<i])
                 let what = length == .incomplete ? "the file ends inside a multi-byte character" : "byte \(hex(b)) is not valid UTF-8"
                 guard replaceInvalid else {
-                    return Failure(byteOffset: offset + i, message: "\(what); save the file as UTF-8 or declare its real encoding (for example windows-1252)")
+                    return Failure(
+                        byteOffset: offset + i, message: "\(what); save the file as UTF-8 or declare its real encoding (for example windows-1252)")
                 }
                 output.append(contentsOf: Self.replacement)
                 i += 1
@@ -111,21 +125,33 @@ struct UTF8Transcoder {
         return nil
     }
 
-    private enum SequenceLength: Equatable { case valid(Int), incomplete, invalid }
+    private enum SequenceLength: Equatable {
+        case valid(Int)
+        case incomplete, invalid
+    }
 
     /// Classifies the multi-byte sequence that starts at `i` (Unicode table 3-7).
     private static func sequenceLength(_ s: UnsafeRawBufferPointer, at i: Int) -> SequenceLength {
         let lead = s[i]
         let count: Int
-        var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+        var lower: UInt8 = 0x80
+        var upper: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: count = 2
-        case 0xE0: count = 3; lower = 0xA0
+        case 0xE0:
+            count = 3
+            lower = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: count = 3
-        case 0xED: count = 3; upper = 0x9F
-        case 0xF0: count = 4; lower = 0x90
+        case 0xED:
+            count = 3
+            upper = 0x9F
+        case 0xF0:
+            count = 4
+            lower = 0x90
         case 0xF1...0xF3: count = 4
-        case 0xF4: count = 4; upper = 0x8F
+        case 0xF4:
+            count = 4
+            upper = 0x8F
         default: return .invalid
         }
         for k in 1..<count {
@@ -139,7 +165,9 @@ struct UTF8Transcoder {
 
     // MARK: UTF-16
 
-    private mutating func decodeUTF16(_ input: UnsafeRawBufferPointer, from start: Int, bigEndian: Bool, isFinal: Bool, into output: inout [UInt8]) -> Failure? {
+    private mutating func decodeUTF16(
+        _ input: UnsafeRawBufferPointer, from start: Int, bigEndian: Bool, isFinal: Bool, into output: inout [UInt8]
+    ) -> Failure? {
         var i = start
         let n = input.count
         while i + 1 < n {
@@ -152,7 +180,9 @@ struct UTF8Transcoder {
                     i += 2
                     continue
                 }
-                if let failure = invalid(at: offset + i - 2, "a UTF-16 high surrogate is not followed by a low surrogate", into: &output) { return failure }
+                if let failure = invalid(at: offset + i - 2, "a UTF-16 high surrogate is not followed by a low surrogate", into: &output) {
+                    return failure
+                }
             }
             switch unit {
             case 0xD800...0xDBFF: pendingHighSurrogate = unit

@@ -24,7 +24,8 @@ public struct XElement: Sendable, Equatable {
     /// 1-based line where the element starts.
     public var line: Int
 
-    public init(name: String, namespaceURI: String? = nil, attributes: [Attribute] = [], children: [XElement] = [], text: String = "", line: Int = 0) {
+    public init(name: String, namespaceURI: String? = nil, attributes: [Attribute] = [], children: [XElement] = [], text: String = "", line: Int = 0)
+    {
         self.name = name
         self.namespaceURI = namespaceURI
         self.attributes = attributes

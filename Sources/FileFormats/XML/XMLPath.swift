@@ -52,8 +52,14 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
         let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
         for (index, part) in parts.enumerated() {
             if part.isEmpty { throw SyntaxError(path: text, message: "'//' is only allowed at the start") }
-            if part == ".." { steps.append(.parent); continue }
-            if part == "." { steps.append(.current); continue }
+            if part == ".." {
+                steps.append(.parent)
+                continue
+            }
+            if part == "." {
+                steps.append(.current)
+                continue
+            }
             if part.hasPrefix("@") {
                 guard index == parts.count - 1 else {
                     throw SyntaxError(path: text, message: "an attribute (@\(part.dropFirst())) must be the last step")

@@ -53,7 +53,9 @@ public final class XMLReader {
             throw FileFormatError(.invalidOptions, path: source.name, message: error.description)
         }
         guard recordPath.attribute == nil, !recordPath.elementNames.isEmpty, recordPath.elementNames.count == recordPath.steps.count else {
-            throw FileFormatError(.invalidOptions, path: source.name, message: "record path '\(options.recordPath)' must name elements only, like /Inventory/Item or //Item")
+            throw FileFormatError(
+                .invalidOptions, path: source.name,
+                message: "record path '\(options.recordPath)' must name elements only, like /Inventory/Item or //Item")
         }
         namesToMatch = recordPath.elementNames
         io = ReaderIO(source: source)
@@ -130,7 +132,9 @@ public final class XMLReader {
             throw FileFormatError(
                 .forbiddenXML, path: io.source.name, line: Int(xmlTextReaderGetParserLineNumber(reader)),
                 column: Int(xmlTextReaderGetParserColumnNumber(reader)),
-                message: "the entity reference &\(name); is refused: joorbridge does not expand entities declared in a DTD, for safety; ask for the file without a DTD")
+                message:
+                    "the entity reference &\(name); is refused: joorbridge does not expand entities declared in a DTD, for safety; ask for the file without a DTD"
+            )
         default:
             return nil
         }
@@ -144,7 +148,10 @@ public final class XMLReader {
         bytes.reserveCapacity(text.utf8.count)
         var afterCR = false
         for byte in text.utf8 {
-            if byte == 10 && afterCR { afterCR = false; continue }
+            if byte == 10 && afterCR {
+                afterCR = false
+                continue
+            }
             afterCR = byte == 13
             bytes.append(byte == 13 ? 10 : byte)
         }
@@ -253,7 +260,8 @@ private let errorCallback: @convention(c) (UnsafeMutableRawPointer?, xmlErrorPtr
     var message = LibXML2.string(error.pointee.message) ?? "XML error \(error.pointee.code)"
     message = String(message.trimmingWhitespace())
     let code = error.pointee.code
-    let forbidden = code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
+    let forbidden =
+        code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
         || code == Int32(XML_IO_NETWORK_ATTEMPT.rawValue) || code == Int32(XML_ERR_EXT_ENTITY_STANDALONE.rawValue)
     if forbidden { message += " (refused for safety)" }
     io.firstError = .init(message: message, line: Int(error.pointee.line), column: Int(error.pointee.int2), forbidden: forbidden)

@@ -38,13 +38,15 @@ public final class XMLWriter {
         var encoder: xmlCharEncodingHandlerPtr?
         if options.encoding != .utf8 {
             guard options.encoding == .windows1252 || options.encoding == .isoLatin1 else {
-                throw FileFormatError(.invalidOptions, path: sink.name, message: "XML output cannot be written in \(options.encoding.rawValue); use utf-8, windows-1252 or iso-8859-1")
+                throw FileFormatError(
+                    .invalidOptions, path: sink.name,
+                    message: "XML output cannot be written in \(options.encoding.rawValue); use utf-8, windows-1252 or iso-8859-1")
             }
             encoder = xmlFindCharEncodingHandler(options.encoding.libxml2Name)
         }
         let context = Unmanaged.passUnretained(io).toOpaque()
         guard let buffer = xmlOutputBufferCreateIO(writeCallback, nil, context, encoder),
-              let writer = xmlNewTextWriter(buffer)
+            let writer = xmlNewTextWriter(buffer)
         else {
             throw FileFormatError(.io, path: sink.name, message: "libxml2 could not start writing")
         }
@@ -125,10 +127,14 @@ public final class XMLWriter {
     }
 
     private func validateName(_ name: String) throws(FileFormatError) {
-        let valid = !name.isEmpty && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.:".unicodeScalars.contains($0) }
+        let valid =
+            !name.isEmpty
+            && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.:".unicodeScalars.contains($0) }
             && !(name.first!.isNumber || name.first == "-" || name.first == ".")
         if !valid {
-            throw FileFormatError(.invalidOptions, path: io.sink.name, message: "'\(name)' is not a valid XML name; use letters, digits, '_', '-', '.' and start with a letter")
+            throw FileFormatError(
+                .invalidOptions, path: io.sink.name,
+                message: "'\(name)' is not a valid XML name; use letters, digits, '_', '-', '.' and start with a letter")
         }
     }
 
@@ -144,7 +150,9 @@ public final class XMLWriter {
         let bad = value.unicodeScalars.first { !allowed($0) }!
         throw FileFormatError(
             .unrepresentableCharacter, path: io.sink.name, field: field,
-            message: "the control character U+\(String(bad.value, radix: 16, uppercase: true)) cannot appear in XML; remove it at the source or set replace_invalid_characters")
+            message:
+                "the control character U+\(String(bad.value, radix: 16, uppercase: true)) cannot appear in XML; remove it at the source or set replace_invalid_characters"
+        )
     }
 }
 

@@ -100,7 +100,12 @@ public struct BridgeConfig: Sendable {
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> BridgeConfig {
         let raw: String
         do { raw = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .invalid(MappingErrors([MappingError(path: path, message: "cannot read the config file: \((error as NSError).localizedDescription); create one with `joorbridge init`")]))
+            throw .invalid(
+                MappingErrors([
+                    MappingError(
+                        path: path,
+                        message: "cannot read the config file: \((error as NSError).localizedDescription); create one with `joorbridge init`")
+                ]))
         }
         let reader = YAMLReader(path: path)
         let text = interpolate(raw, environment: environment, reader: reader)
@@ -158,4 +163,3 @@ public struct BridgeConfig: Sendable {
         return directory.appendingPathComponent(value).standardizedFileURL.path
     }
 }
-

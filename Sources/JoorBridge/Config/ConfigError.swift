@@ -47,7 +47,13 @@ public enum ConfigError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .invalid(let errors): errors.errors
         case .missingToken(let config, let variable, let credential):
-            [MappingError(path: config, message: "the JOOR API token is missing: set the environment variable \(variable) (or use joor.token_file, or LoadCredential=\(credential):FILE in the systemd unit)")]
+            [
+                MappingError(
+                    path: config,
+                    message:
+                        "the JOOR API token is missing: set the environment variable \(variable) (or use joor.token_file, or LoadCredential=\(credential):FILE in the systemd unit)"
+                )
+            ]
         case .missingV4Secrets(let config, let secret, let password):
             [MappingError(path: config, message: "joor.v4 needs the environment variables \(secret) and \(password)")]
         case .missingPassphrase(let config, let variable):

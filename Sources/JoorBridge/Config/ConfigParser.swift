@@ -14,15 +14,27 @@ struct ConfigParser {
     enum Keys {
         static let top = ["version", "joor", "folders", "state", "orders", "inventory", "products", "notify", "watch", "log", "sftp"]
         static let folders = ["inbox", "outbox", "processing", "archive", "error", "outbox_staging"]
-        static let joor = ["token_env", "token_file", "test_mode", "base_url", "account", "credit_limit", "credit_window_seconds", "request_timeout_seconds", "connect_timeout_seconds", "api", "v4"]
+        static let joor = [
+            "token_env", "token_file", "test_mode", "base_url", "account", "credit_limit", "credit_window_seconds", "request_timeout_seconds",
+            "connect_timeout_seconds", "api", "v4",
+        ]
         static let v4 = ["client_id", "client_secret_env", "username", "password_env", "account"]
-        static let inventory = ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts", "batch_size", "overwrite", "dec_pending", "full", "safety_stock"]
+        static let inventory = [
+            "enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts", "batch_size", "overwrite", "dec_pending",
+            "full", "safety_stock",
+        ]
         static let products = ["enabled", "mapping", "include", "exclude", "settle_seconds", "done_marker", "max_attempts", "batch_size", "full"]
-        static let orders = ["enabled", "mapping", "customers_mapping", "order_status", "warehouse_code", "skip_empty_customer_code", "go_live", "page_size", "deliver_amendments", "deliver_cancellations", "cancellations_mapping", "temp_name", "done_marker", "catch_up_days", "routes"]
+        static let orders = [
+            "enabled", "mapping", "customers_mapping", "order_status", "warehouse_code", "skip_empty_customer_code", "go_live", "page_size",
+            "deliver_amendments", "deliver_cancellations", "cancellations_mapping", "temp_name", "done_marker", "catch_up_days", "routes",
+        ]
         static let route = ["name", "when", "outbox", "mapping", "customers_mapping", "cancellations_mapping"]
         static let notify = ["webhook", "command", "when", "timeout_seconds", "attempts"]
         static let watch = ["interval_seconds", "poll_seconds"]
-        static let sftp = ["key_file", "passphrase_env", "host_key_sha256", "known_hosts", "connect_timeout_seconds", "timeout_seconds", "after_download", "remote_archive", "remote_error"]
+        static let sftp = [
+            "key_file", "passphrase_env", "host_key_sha256", "known_hosts", "connect_timeout_seconds", "timeout_seconds", "after_download",
+            "remote_archive", "remote_error",
+        ]
         static let log = ["format", "level"]
     }
 
@@ -30,7 +42,9 @@ struct ConfigParser {
         guard let root = reader.compose(text), let top = reader.object(root, "the config") else { return nil }
         reader.checkKeys(top, allowed: Keys.top)
         if let v = top["version"] {
-            if let n = reader.int(v, "version"), n != Self.version { reader.error(v, "config version \(n) is not supported; this joorbridge reads version \(Self.version)") }
+            if let n = reader.int(v, "version"), n != Self.version {
+                reader.error(v, "config version \(n) is not supported; this joorbridge reads version \(Self.version)")
+            }
         } else {
             reader.error(root, "the config needs 'version: \(Self.version)'")
         }
@@ -38,11 +52,14 @@ struct ConfigParser {
         func resolve(_ value: String) -> String {
             value.hasPrefix("/") ? value : base.appendingPathComponent(value).standardizedFileURL.path
         }
-        var folders = BridgeConfig.Folders(inbox: resolve("inbox"), outbox: resolve("outbox"), processing: resolve("processing"),
-                                           archive: resolve("archive"), error: resolve("error"))
+        var folders = BridgeConfig.Folders(
+            inbox: resolve("inbox"), outbox: resolve("outbox"), processing: resolve("processing"),
+            archive: resolve("archive"), error: resolve("error"))
         if let node = top["folders"], let object = reader.object(node, "folders") {
             reader.checkKeys(object, allowed: Keys.folders)
-            func folder(_ key: String, _ keyPath: WritableKeyPath<BridgeConfig.Folders, String>, remote: WritableKeyPath<BridgeConfig.Folders, String?>? = nil) {
+            func folder(
+                _ key: String, _ keyPath: WritableKeyPath<BridgeConfig.Folders, String>, remote: WritableKeyPath<BridgeConfig.Folders, String?>? = nil
+            ) {
                 guard let value = object[key].flatMap({ reader.string($0, "folders.\(key)") }) else { return }
                 guard value.lowercased().hasPrefix("sftp:") else {
                     folders[keyPath: keyPath] = resolve(value)
@@ -52,7 +69,8 @@ struct ConfigParser {
                     return reader.error(object[key], "folders.\(key) must be a local folder; only inbox and outbox can be sftp:// folders")
                 }
                 guard SFTPLocation(url: value, keyFile: "") != nil else {
-                    return reader.error(object[key], "folders.\(key) must look like sftp://user@host:port/path (the port is optional), not '\(value)'")
+                    return reader.error(
+                        object[key], "folders.\(key) must look like sftp://user@host:port/path (the port is optional), not '\(value)'")
                 }
                 folders[keyPath: remote] = value
             }
@@ -60,7 +78,8 @@ struct ConfigParser {
             folder("outbox", \.outbox, remote: \.remoteOutbox)
             folder("outbox_staging", \.outbox)
             if object["outbox_staging"] != nil && folders.remoteOutbox == nil {
-                reader.error(object["outbox_staging"], "folders.outbox_staging is only for an sftp:// outbox (where files wait until they are uploaded)")
+                reader.error(
+                    object["outbox_staging"], "folders.outbox_staging is only for an sftp:// outbox (where files wait until they are uploaded)")
             }
             folder("processing", \.processing)
             folder("archive", \.archive)
@@ -80,8 +99,12 @@ struct ConfigParser {
             reader.error(top["folders"], "an sftp:// folder needs an sftp: section with key_file and host_key_sha256 (or known_hosts)")
         }
         if let inventory = config.inventory, let products = config.products, inventory.enabled, products.enabled,
-           let name = Inbox.Settings.sharedName(inventory.inbox, products.inbox) {
-            reader.error(top["products"], "the inventory and products jobs share the inbox and both take a file named like '\(name)' (inventory.include \(inventory.inbox.include), products.include \(products.inbox.include)); keep their patterns apart, e.g. stock_*.csv and products_*.csv, or add exclude:")
+            let name = Inbox.Settings.sharedName(inventory.inbox, products.inbox)
+        {
+            reader.error(
+                top["products"],
+                "the inventory and products jobs share the inbox and both take a file named like '\(name)' (inventory.include \(inventory.inbox.include), products.include \(products.inbox.include)); keep their patterns apart, e.g. stock_*.csv and products_*.csv, or add exclude:"
+            )
         }
         return config
     }
@@ -91,18 +114,32 @@ struct ConfigParser {
         guard let object = reader.object(node, "joor") else { return joor }
         reader.checkKeys(object, allowed: Keys.joor)
         if let v = object["token_env"].flatMap({ reader.string($0, "joor.token_env") }) { joor.tokenEnv = v }
-        joor.tokenFile = object["token_file"].flatMap { reader.string($0, "joor.token_file") }.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path }
-        if object.has("token_env") && object.has("token_file") { reader.error(object["token_file"], "give either joor.token_env or joor.token_file, not both") }
+        joor.tokenFile = object["token_file"].flatMap { reader.string($0, "joor.token_file") }.map {
+            $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path
+        }
+        if object.has("token_env") && object.has("token_file") {
+            reader.error(object["token_file"], "give either joor.token_env or joor.token_file, not both")
+        }
         joor.testMode = object["test_mode"].flatMap { reader.bool($0, "joor.test_mode") } ?? false
         if let url = object["base_url"].flatMap({ reader.string($0, "joor.base_url") }) {
-            if URL(string: url)?.scheme?.hasPrefix("http") == true { joor.baseURL = url } else { reader.error(object["base_url"], "joor.base_url must be an http(s) URL, not '\(url)'") }
+            if URL(string: url)?.scheme?.hasPrefix("http") == true {
+                joor.baseURL = url
+            } else {
+                reader.error(object["base_url"], "joor.base_url must be an http(s) URL, not '\(url)'")
+            }
         }
         joor.account = object["account"].flatMap { reader.string($0, "joor.account") }
         if let n = object["credit_limit"].flatMap({ reader.int($0, "joor.credit_limit") }) { joor.creditLimit = n }
-        if let n = object["credit_window_seconds"].flatMap({ reader.string($0, "joor.credit_window_seconds") }).flatMap(Double.init) { joor.creditWindowSeconds = n }
-        if let n = object["request_timeout_seconds"].flatMap({ reader.string($0, "joor.request_timeout_seconds") }).flatMap(Double.init) { joor.requestTimeoutSeconds = n }
+        if let n = object["credit_window_seconds"].flatMap({ reader.string($0, "joor.credit_window_seconds") }).flatMap(Double.init) {
+            joor.creditWindowSeconds = n
+        }
+        if let n = object["request_timeout_seconds"].flatMap({ reader.string($0, "joor.request_timeout_seconds") }).flatMap(Double.init) {
+            joor.requestTimeoutSeconds = n
+        }
         if let node = object["connect_timeout_seconds"], let text = reader.string(node, "joor.connect_timeout_seconds") {
-            if let n = Double(text), n > 0, n <= 120 { joor.connectTimeoutSeconds = n } else {
+            if let n = Double(text), n > 0, n <= 120 {
+                joor.connectTimeoutSeconds = n
+            } else {
                 reader.error(node, "joor.connect_timeout_seconds must be a number of seconds between 1 and 120")
             }
         }
@@ -118,15 +155,19 @@ struct ConfigParser {
             }
             // The account id v4 calls carry: joor.v4.account, else joor.account.
             if let own = v4["account"].flatMap({ reader.string($0, "joor.v4.account") }), let shared = joor.account, own != shared {
-                reader.error(v4["account"], "joor.v4.account '\(own)' differs from joor.account '\(shared)'; give the JOOR account id once, as joor.account")
+                reader.error(
+                    v4["account"], "joor.v4.account '\(own)' differs from joor.account '\(shared)'; give the JOOR account id once, as joor.account")
             }
             if let id = text("client_id"), let secret = text("client_secret_env", "JOOR_CLIENT_SECRET"), let user = text("username"),
-               let password = text("password_env", "JOOR_PASSWORD"), let account = text("account", joor.account) {
+                let password = text("password_env", "JOOR_PASSWORD"), let account = text("account", joor.account)
+            {
                 joor.v4 = .init(clientID: id, clientSecretEnv: secret, username: user, passwordEnv: password, account: account)
             }
         }
         if joor.productsAPI == .v4 && joor.v4 == nil {
-            reader.error(object["api"], "joor.api: v4 needs joor.v4: { client_id, username, client_secret_env, password_env } and the account id (joor.account)")
+            reader.error(
+                object["api"],
+                "joor.api: v4 needs joor.v4: { client_id, username, client_secret_env, password_env } and the account id (joor.account)")
         }
         return joor
     }
@@ -143,7 +184,11 @@ struct ConfigParser {
         settings.inbox = inboxSettings(object, "inventory")
         if let n = object["max_attempts"].flatMap({ reader.int($0, "inventory.max_attempts") }) { settings.maxAttempts = max(1, n) }
         if let n = object["batch_size"].flatMap({ reader.int($0, "inventory.batch_size") }) {
-            if (1...10_000).contains(n) { settings.batchSize = n } else { reader.error(object["batch_size"], "inventory.batch_size must be between 1 and 10000") }
+            if (1...10_000).contains(n) {
+                settings.batchSize = n
+            } else {
+                reader.error(object["batch_size"], "inventory.batch_size must be between 1 and 10000")
+            }
         }
         settings.overwrite = object["overwrite"].flatMap { reader.bool($0, "inventory.overwrite") } ?? false
         settings.decPending = object["dec_pending"].flatMap { reader.bool($0, "inventory.dec_pending") } ?? false
@@ -160,7 +205,11 @@ struct ConfigParser {
         if let list = object["include"].flatMap({ reader.strings($0, "\(section).include") }) { inbox.include = list }
         if let list = object["exclude"].flatMap({ reader.strings($0, "\(section).exclude") }) { inbox.exclude = list }
         if let text = object["settle_seconds"].flatMap({ reader.string($0, "\(section).settle_seconds") }) {
-            if let n = Double(text), n >= 0 { inbox.settleSeconds = n } else { reader.error(object["settle_seconds"], "\(section).settle_seconds must be a number of seconds") }
+            if let n = Double(text), n >= 0 {
+                inbox.settleSeconds = n
+            } else {
+                reader.error(object["settle_seconds"], "\(section).settle_seconds must be a number of seconds")
+            }
         }
         if let marker = object["done_marker"].flatMap({ reader.string($0, "\(section).done_marker") }), !marker.isEmpty, marker != "none" {
             inbox.doneMarker = marker.hasPrefix(".") ? marker : "." + marker
@@ -206,29 +255,46 @@ struct ConfigParser {
             if settings.goLive == nil { reader.error(g, "orders.go_live must be a date like 2025-06-01") }
         }
         if let n = object["page_size"].flatMap({ reader.int($0, "orders.page_size") }) {
-            if (1...1000).contains(n) { settings.pageSize = n } else { reader.error(object["page_size"], "orders.page_size must be between 1 and 1000") }
+            if (1...1000).contains(n) {
+                settings.pageSize = n
+            } else {
+                reader.error(object["page_size"], "orders.page_size must be between 1 and 1000")
+            }
         }
         settings.deliverAmendments = object["deliver_amendments"].flatMap { reader.bool($0, "deliver_amendments") } ?? false
         settings.deliverCancellations = object["deliver_cancellations"].flatMap { reader.bool($0, "orders.deliver_cancellations") } ?? false
         settings.cancellationsMapping = object["cancellations_mapping"].flatMap { reader.string($0, "orders.cancellations_mapping") }.map(resolve)
         if let t = object["temp_name"], let text = reader.string(t, "orders.temp_name") {
-            if text.contains("{name}") && text != "{name}" { settings.tempName = text } else { reader.error(t, "orders.temp_name must contain {name} and differ from it, e.g. \".{name}.tmp\"") }
+            if text.contains("{name}") && text != "{name}" {
+                settings.tempName = text
+            } else {
+                reader.error(t, "orders.temp_name must contain {name} and differ from it, e.g. \".{name}.tmp\"")
+            }
         }
         settings.doneMarker = object["done_marker"].flatMap { reader.bool($0, "done_marker") } ?? false
         if let n = object["catch_up_days"].flatMap({ reader.int($0, "catch_up_days") }) { settings.catchUpDays = max(1, n) }
         if let node = object["routes"] {
             settings.routes = routes(node, resolve: resolve)
             if settings.warehouseCode != nil {
-                reader.error(object["warehouse_code"], "orders.warehouse_code cannot be combined with orders.routes; give each route a when: { field: order.warehouse_code, equals: … }")
+                reader.error(
+                    object["warehouse_code"],
+                    "orders.warehouse_code cannot be combined with orders.routes; give each route a when: { field: order.warehouse_code, equals: … }")
             }
         }
         if settings.deliverCancellations, settings.cancellationsMapping == nil {
             let unmapped = settings.routes.isEmpty ? ["default"] : settings.routes.filter { $0.cancellationsMapping == nil }.map(\.name)
             if !unmapped.isEmpty {
-                reader.error(object["deliver_cancellations"], "orders.deliver_cancellations needs cancellations_mapping: (the cancellation file's mapping, e.g. mappings/orders-cancellation-csv.yml)\(settings.routes.isEmpty ? "" : " for the routes \(unmapped.joined(separator: ", "))")")
+                reader.error(
+                    object["deliver_cancellations"],
+                    "orders.deliver_cancellations needs cancellations_mapping: (the cancellation file's mapping, e.g. mappings/orders-cancellation-csv.yml)\(settings.routes.isEmpty ? "" : " for the routes \(unmapped.joined(separator: ", "))")"
+                )
             }
-        } else if !settings.deliverCancellations, object.has("cancellations_mapping") || settings.routes.contains(where: { $0.cancellationsMapping != nil }) {
-            reader.warning(object["cancellations_mapping"], "a cancellations_mapping is given but orders.deliver_cancellations is off, so no cancellation is delivered")
+        } else if !settings.deliverCancellations,
+            object.has("cancellations_mapping") || settings.routes.contains(where: { $0.cancellationsMapping != nil })
+        {
+            reader.warning(
+                object["cancellations_mapping"],
+                "a cancellations_mapping is given but orders.deliver_cancellations is off, so no cancellation is delivered")
         }
         return settings
     }
@@ -261,14 +327,17 @@ struct ConfigParser {
             }
             if let outbox = object["outbox"].flatMap({ reader.string($0, "orders.routes.\(name).outbox") }) {
                 if outbox.lowercased().hasPrefix("sftp:") {
-                    reader.error(object["outbox"], "a route's outbox must be a local folder; only folders.outbox can be an sftp:// folder (a route without outbox: uses it)")
+                    reader.error(
+                        object["outbox"],
+                        "a route's outbox must be a local folder; only folders.outbox can be an sftp:// folder (a route without outbox: uses it)")
                 } else {
                     route.outbox = resolve(outbox)
                 }
             }
             route.mapping = object["mapping"].flatMap { reader.string($0, "orders.routes.\(name).mapping") }.map(resolve)
             route.customersMapping = object["customers_mapping"].flatMap { reader.string($0, "orders.routes.\(name).customers_mapping") }.map(resolve)
-            route.cancellationsMapping = object["cancellations_mapping"].flatMap { reader.string($0, "orders.routes.\(name).cancellations_mapping") }.map(resolve)
+            route.cancellationsMapping = object["cancellations_mapping"].flatMap { reader.string($0, "orders.routes.\(name).cancellations_mapping") }
+                .map(resolve)
             routes.append(route)
         }
         return routes
@@ -279,7 +348,9 @@ struct ConfigParser {
         reader.checkKeys(object, allowed: Keys.notify)
         var settings = NotifySettings()
         if let url = object["webhook"].flatMap({ reader.string($0, "notify.webhook") }) {
-            if let scheme = URL(string: url)?.scheme, ["http", "https"].contains(scheme) { settings.webhook = url } else {
+            if let scheme = URL(string: url)?.scheme, ["http", "https"].contains(scheme) {
+                settings.webhook = url
+            } else {
                 reader.error(object["webhook"], "notify.webhook must be an http(s) URL, not '\(url)'")
             }
         }
@@ -288,12 +359,18 @@ struct ConfigParser {
             settings.when = NotifySettings.When(rawValue: when)!
         }
         if let text = object["timeout_seconds"].flatMap({ reader.string($0, "notify.timeout_seconds") }) {
-            if let n = Double(text), n > 0, n <= 300 { settings.timeoutSeconds = n } else { reader.error(object["timeout_seconds"], "notify.timeout_seconds must be a number of seconds between 1 and 300") }
+            if let n = Double(text), n > 0, n <= 300 {
+                settings.timeoutSeconds = n
+            } else {
+                reader.error(object["timeout_seconds"], "notify.timeout_seconds must be a number of seconds between 1 and 300")
+            }
         }
         if let n = object["attempts"].flatMap({ reader.int($0, "notify.attempts") }) {
             if (1...10).contains(n) { settings.attempts = n } else { reader.error(object["attempts"], "notify.attempts must be between 1 and 10") }
         }
-        if settings.webhook == nil && settings.command == nil { reader.error(node, "notify needs webhook: (a URL) or command: (a shell command), or both") }
+        if settings.webhook == nil && settings.command == nil {
+            reader.error(node, "notify needs webhook: (a URL) or command: (a shell command), or both")
+        }
         return settings
     }
 
@@ -328,12 +405,17 @@ struct ConfigParser {
             if Data(base64Encoded: bare + String(repeating: "=", count: (4 - bare.count % 4) % 4))?.count == 32 {
                 settings.hostKeySHA256 = "SHA256:" + bare
             } else {
-                reader.error(object["host_key_sha256"], "sftp.host_key_sha256 must be a SHA256 fingerprint as `ssh-keygen -lf` prints it (SHA256: and 43 characters), not '\(pin)'")
+                reader.error(
+                    object["host_key_sha256"],
+                    "sftp.host_key_sha256 must be a SHA256 fingerprint as `ssh-keygen -lf` prints it (SHA256: and 43 characters), not '\(pin)'")
             }
         }
         settings.knownHosts = object["known_hosts"].flatMap { reader.string($0, "sftp.known_hosts") }.map(resolve)
         if object["host_key_sha256"] == nil && settings.knownHosts == nil {
-            reader.error(node, "sftp needs host_key_sha256: or known_hosts: so joorbridge knows it talks to the right server; get the fingerprint with `ssh-keyscan -p PORT HOST | ssh-keygen -lf -` and check it with the server's administrator")
+            reader.error(
+                node,
+                "sftp needs host_key_sha256: or known_hosts: so joorbridge knows it talks to the right server; get the fingerprint with `ssh-keyscan -p PORT HOST | ssh-keygen -lf -` and check it with the server's administrator"
+            )
         }
         func seconds(_ key: String, _ range: ClosedRange<Int>) -> Int? {
             guard let value = object[key], let n = reader.int(value, "sftp.\(key)") else { return nil }
@@ -345,12 +427,16 @@ struct ConfigParser {
         }
         if let n = seconds("connect_timeout_seconds", 1...300) { settings.connectTimeoutSeconds = n }
         if let n = seconds("timeout_seconds", 1...3_600) { settings.timeoutSeconds = n }
-        if let after = object["after_download"].flatMap({ reader.choice($0, "sftp.after_download", SFTPSettings.AfterDownload.allCases.map(\.rawValue)) }) {
+        if let after = object["after_download"].flatMap({
+            reader.choice($0, "sftp.after_download", SFTPSettings.AfterDownload.allCases.map(\.rawValue))
+        }) {
             settings.afterDownload = SFTPSettings.AfterDownload(rawValue: after)!
         }
         for (key, keyPath) in [("remote_archive", \SFTPSettings.remoteArchive), ("remote_error", \SFTPSettings.remoteError)] {
             guard let value = object[key].flatMap({ reader.string($0, "sftp.\(key)") }) else { continue }
-            if value.hasPrefix("/") { settings[keyPath: keyPath] = value } else {
+            if value.hasPrefix("/") {
+                settings[keyPath: keyPath] = value
+            } else {
                 reader.error(object[key], "sftp.\(key) must be an absolute path on the server, like /exports/archive")
             }
         }
@@ -362,7 +448,9 @@ struct ConfigParser {
         guard let object = reader.object(node, "log") else { return settings }
         reader.checkKeys(object, allowed: Keys.log)
         settings.format = object["format"].flatMap { reader.choice($0, "log.format", ["text", "json"]) }
-        settings.level = object["level"].flatMap { reader.choice($0, "log.level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) }
+        settings.level = object["level"].flatMap {
+            reader.choice($0, "log.level", ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+        }
         return settings
     }
 }

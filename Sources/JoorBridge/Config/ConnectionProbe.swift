@@ -32,7 +32,8 @@ extension BridgeConfig {
                     (client.hostKeyFingerprint, try client.stat(connection.folder))
                 }
                 guard let folder, !folder.isRegularFile else {
-                    probe.problem = "\(connection.describe(connection.folder)): no such folder on the server; create it, or fix the path in folders.\(role)"
+                    probe.problem =
+                        "\(connection.describe(connection.folder)): no such folder on the server; create it, or fix the path in folders.\(role)"
                     return probe
                 }
                 probe.confirmed = "logged in as \(location.user), host key \(fingerprint) trusted, the folder is there"
@@ -64,9 +65,12 @@ extension BridgeConfig {
         }
         do throws(JoorAPIError) {
             let reply = try await client.ordersReply(OrdersQuery(orderType: orders?.status.orderType ?? 6, sync: false, count: 1))
-            v2 = Self.judge(v2, ResponseShape.orders(reply), credential: "the API token (\(joor.tokenFile.map { "token_file \($0)" } ?? "token_env \(joor.tokenEnv)"))", items: "order")
+            v2 = Self.judge(
+                v2, ResponseShape.orders(reply),
+                credential: "the API token (\(joor.tokenFile.map { "token_file \($0)" } ?? "token_env \(joor.tokenEnv)"))", items: "order")
         } catch {
-            v2.problem = error.kind == .unauthorized
+            v2.problem =
+                error.kind == .unauthorized
                 ? "JOOR refused the API token (\(joor.tokenFile.map { "token_file \($0)" } ?? "token_env \(joor.tokenEnv)")): \(error.message). Sandbox and production use different tokens (joor.test_mode)."
                 : "\(error)"
         }
@@ -74,9 +78,12 @@ extension BridgeConfig {
         if joor.productsAPI == .v4, let v4 = joor.v4 {
             var probe = ConnectionProbe(role: "JOOR v4 (products)", url: endpoint.v4)
             do throws(JoorAPIError) {
-                probe = Self.judge(probe, ResponseShape.v4(try await client.productsReply()), credential: "the v4 login (client_id \(v4.clientID), username \(v4.username))", items: "product")
+                probe = Self.judge(
+                    probe, ResponseShape.v4(try await client.productsReply()),
+                    credential: "the v4 login (client_id \(v4.clientID), username \(v4.username))", items: "product")
             } catch {
-                probe.problem = error.kind == .unauthorized
+                probe.problem =
+                    error.kind == .unauthorized
                     ? "JOOR refused the v4 login (client_id \(v4.clientID), username \(v4.username), secrets from \(v4.clientSecretEnv) and \(v4.passwordEnv)): \(error.message)"
                     : "\(error)"
             }
@@ -90,7 +97,8 @@ extension BridgeConfig {
         if let problem = shape.problem {
             probe.problem = "JOOR accepted \(credential), but its answer does not have the shape joorbridge reads: \(problem)"
         } else {
-            probe.confirmed = "\(credential) accepted; the answer has the expected shape (\(shape.items) \(items)(s) read\(shape.notes.isEmpty ? "" : "; " + shape.notes.joined(separator: "; ")))"
+            probe.confirmed =
+                "\(credential) accepted; the answer has the expected shape (\(shape.items) \(items)(s) read\(shape.notes.isEmpty ? "" : "; " + shape.notes.joined(separator: "; ")))"
         }
         return probe
     }

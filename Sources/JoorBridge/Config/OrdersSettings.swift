@@ -5,7 +5,9 @@ import Mapping
 public struct OrdersSettings: Sendable {
     /// The seven order statuses Extensiv Integration Manager offers, as JOOR's `order_type` filter.
     public enum Status: String, Sendable, CaseIterable {
-        case notes, approvedAndShipped = "approved_and_shipped", pending, all, cancelled, approved, shipped
+        case notes
+        case approvedAndShipped = "approved_and_shipped"
+        case pending, all, cancelled, approved, shipped
 
         public var orderType: Int {
             switch self {

@@ -47,11 +47,13 @@ extension BridgeConfig {
         }
         // Like OpenSSH: a private key others can read is refused (and so is one that is not there).
         guard let status = FileSystem.status(settings.keyFile), FileSystem.isReadable(settings.keyFile) else {
-            throw .unusableSecretFile(config: path, what: "sftp.key_file \(settings.keyFile)", file: settings.keyFile,
-                                      problem: .unreadable(hint: "create a key with `ssh-keygen -t ed25519 -f \(settings.keyFile)` and give the server its .pub"))
+            throw .unusableSecretFile(
+                config: path, what: "sftp.key_file \(settings.keyFile)", file: settings.keyFile,
+                problem: .unreadable(hint: "create a key with `ssh-keygen -t ed25519 -f \(settings.keyFile)` and give the server its .pub"))
         }
         if status.isSharedWithOthers {
-            throw .unusableSecretFile(config: path, what: "sftp.key_file \(settings.keyFile)", file: settings.keyFile, problem: .exposed(mode: status.permissions))
+            throw .unusableSecretFile(
+                config: path, what: "sftp.key_file \(settings.keyFile)", file: settings.keyFile, problem: .exposed(mode: status.permissions))
         }
         if let name = settings.passphraseEnv {
             guard let passphrase = environment[name], !passphrase.isEmpty else {

@@ -10,11 +10,18 @@ extension BridgeConfig {
     /// Secrets that come from the environment are only warned about when missing: the environment
     /// `check` runs in is often not the one the timer or service runs in.
     /// - Returns: problems that would make `run` end as invalid config, and warnings.
-    public func startupProblems(environment: [String: String] = ProcessInfo.processInfo.environment) -> (errors: [MappingError], warnings: [MappingError]) {
-        var errors: [MappingError] = [], warnings: [MappingError] = []
+    public func startupProblems(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> (errors: [MappingError], warnings: [MappingError]) {
+        var errors: [MappingError] = []
+        var warnings: [MappingError] = []
         func warn(_ message: String) { warnings.append(MappingError(path: path, message: message, isWarning: true)) }
         do { _ = try loadToken(environment: environment) } catch {
-            if error.isMissingEnvironmentSecret { warn("\(error.problems[0].message) — run needs it in its environment") } else { errors += error.problems }
+            if error.isMissingEnvironmentSecret {
+                warn("\(error.problems[0].message) — run needs it in its environment")
+            } else {
+                errors += error.problems
+            }
         }
         if joor.productsAPI == .v4, products?.enabled == true {
             do { _ = try loadV4Credentials(environment: environment) } catch {
@@ -23,11 +30,17 @@ extension BridgeConfig {
         }
         for url in [folders.remoteInbox, folders.remoteOutbox].compactMap({ $0 }) {
             do { _ = try sftpLocation(url, environment: environment) } catch {
-                if error.isMissingEnvironmentSecret { warn("\(error.problems[0].message) — run needs it in its environment") } else { errors += error.problems }
+                if error.isMissingEnvironmentSecret {
+                    warn("\(error.problems[0].message) — run needs it in its environment")
+                } else {
+                    errors += error.problems
+                }
             }
         }
-        var local = [("folders.processing", folders.processing), ("folders.archive", folders.archive), ("folders.error", folders.error),
-                     ("the state store's folder", URL(fileURLWithPath: statePath).deletingLastPathComponent().path)]
+        var local = [
+            ("folders.processing", folders.processing), ("folders.archive", folders.archive), ("folders.error", folders.error),
+            ("the state store's folder", URL(fileURLWithPath: statePath).deletingLastPathComponent().path),
+        ]
         if folders.remoteInbox == nil || inventory != nil || products != nil { local.append(("folders.inbox", folders.inbox)) }
         if orders != nil { local.append(("folders.outbox", folders.outbox)) }
         for route in orders?.routes ?? [] { if let outbox = route.outbox { local.append(("orders.routes \(route.name) outbox", outbox)) } }

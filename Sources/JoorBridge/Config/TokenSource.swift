@@ -20,8 +20,10 @@ extension BridgeConfig {
         }
         // An empty credential counts as none.
         if let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty,
-           let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + Self.tokenCredential))?[.size] as? Int, size > 0 {
-            return try readToken(directory + "/" + Self.tokenCredential, what: "the systemd credential \(Self.tokenCredential) (\(directory)/\(Self.tokenCredential))")
+            let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + Self.tokenCredential))?[.size] as? Int, size > 0
+        {
+            return try readToken(
+                directory + "/" + Self.tokenCredential, what: "the systemd credential \(Self.tokenCredential) (\(directory)/\(Self.tokenCredential))")
         }
         throw .missingToken(config: path, variable: joor.tokenEnv, credential: Self.tokenCredential)
     }
@@ -29,7 +31,8 @@ extension BridgeConfig {
     /// A token file: private to its owner and not empty; the token is its text, trimmed.
     private func readToken(_ file: String, what: String) throws(ConfigError) -> Secret {
         guard let status = FileSystem.status(file) else {
-            throw .unusableSecretFile(config: path, what: what, file: file, problem: .unreadable(hint: "create it with the token on one line, mode 600"))
+            throw .unusableSecretFile(
+                config: path, what: what, file: file, problem: .unreadable(hint: "create it with the token on one line, mode 600"))
         }
         if status.isSharedWithOthers {
             throw .unusableSecretFile(config: path, what: what, file: file, problem: .exposed(mode: status.permissions))
@@ -52,13 +55,15 @@ extension BridgeConfig {
         guard let secret = environment[v4.clientSecretEnv], !secret.isEmpty, let password = environment[v4.passwordEnv], !password.isEmpty else {
             throw .missingV4Secrets(config: path, clientSecretVariable: v4.clientSecretEnv, passwordVariable: v4.passwordEnv)
         }
-        return V4Credentials(clientID: v4.clientID, clientSecret: Secret(secret), username: v4.username, password: Secret(password), account: v4.account)
+        return V4Credentials(
+            clientID: v4.clientID, clientSecret: Secret(secret), username: v4.username, password: Secret(password), account: v4.account)
     }
 
     /// A client for this config's account.
     public func makeClient(token: Secret, v4: V4Credentials? = nil, logger: Logger) -> JoorClient {
-        var options = JoorClient.Options(endpoint: endpoint, token: token,
-                                         budget: CreditBudget(limit: joor.creditLimit, window: .milliseconds(Int64(joor.creditWindowSeconds * 1000))))
+        var options = JoorClient.Options(
+            endpoint: endpoint, token: token,
+            budget: CreditBudget(limit: joor.creditLimit, window: .milliseconds(Int64(joor.creditWindowSeconds * 1000))))
         options.requestTimeout = .milliseconds(Int64(joor.requestTimeoutSeconds * 1000))
         options.connectTimeout = .milliseconds(Int64(joor.connectTimeoutSeconds * 1000))
         options.v4 = v4

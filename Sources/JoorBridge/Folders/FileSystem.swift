@@ -1,5 +1,6 @@
 import Foundation
 import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -134,7 +135,8 @@ public enum FileSystem {
     public static func tryLock(_ path: String) throws(FileSystemError) -> FileDescriptor? {
         let file: FileDescriptor
         do {
-            file = try FileDescriptor.open(FilePath(path), .readWrite, options: [.create, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            file = try FileDescriptor.open(
+                FilePath(path), .readWrite, options: [.create, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
         } catch {
             throw FileSystemError(.lock, path: path, error)
         }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,16 +42,24 @@ public struct Inbox: Sendable {
         private static func samples(of pattern: String) -> [String] {
             ["", "x", "x_1"].map { star in
                 var out = ""
-                var inSet = false, tookFromSet = false
+                var inSet = false
+                var tookFromSet = false
                 for c in pattern {
                     if inSet {
-                        if c == "]" { inSet = false } else if !tookFromSet, c != "!", c != "^" { out.append(c); tookFromSet = true }
+                        if c == "]" {
+                            inSet = false
+                        } else if !tookFromSet, c != "!", c != "^" {
+                            out.append(c)
+                            tookFromSet = true
+                        }
                         continue
                     }
                     switch c {
                     case "*": out += star
                     case "?": out += "x"
-                    case "[": inSet = true; tookFromSet = false
+                    case "[":
+                        inSet = true
+                        tookFromSet = false
                     default: out.append(c)
                     }
                 }
@@ -70,7 +79,9 @@ public struct Inbox: Sendable {
         self.archive = archive
         self.error = error
         self.settings = settings
-        for folder in [inbox, processing, archive, error] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        for folder in [inbox, processing, archive, error] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
     }
 
     /// What a listing saw of a file.
@@ -82,14 +93,21 @@ public struct Inbox: Sendable {
 
     /// Files ready to be taken, oldest first; and those still settling (for the run summary).
     public func ready(now: Date = Date()) -> (ready: [Candidate], waiting: [String]) {
-        var ready: [Candidate] = [], waiting: [String] = []
+        var ready: [Candidate] = []
+        var waiting: [String] = []
         let names = (try? FileManager.default.contentsOfDirectory(atPath: inbox)) ?? []
         let markers = Set(names.filter { name in settings.doneMarker.map { name.hasSuffix($0) } ?? false })
         for name in names where matches(name) && !markers.contains(name) {
             guard let status = FileSystem.status(inbox + "/" + name), status.isRegularFile else { continue }
             let modified = Date(timeIntervalSince1970: status.modified)
-            if let marker = settings.doneMarker, !markers.contains(name + marker) { waiting.append(name); continue }
-            if now.timeIntervalSince(modified) < settings.settleSeconds { waiting.append(name); continue }
+            if let marker = settings.doneMarker, !markers.contains(name + marker) {
+                waiting.append(name)
+                continue
+            }
+            if now.timeIntervalSince(modified) < settings.settleSeconds {
+                waiting.append(name)
+                continue
+            }
             ready.append(Candidate(name: name, size: status.size, modified: modified))
         }
         return (ready.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }, waiting.sorted())
@@ -147,7 +165,8 @@ public struct Inbox: Sendable {
 
     /// A 128-bit content fingerprint of a file (two independent 64-bit hashes), read in chunks.
     public static func fingerprint(_ path: String) throws(FileSystemError) -> String {
-        var a: UInt64 = 0xCBF2_9CE4_8422_2325, b: UInt64 = 0x8422_2325_CBF2_9CE4
+        var a: UInt64 = 0xCBF2_9CE4_8422_2325
+        var b: UInt64 = 0x8422_2325_CBF2_9CE4
         try FileSystem.readChunks(path) { chunk in
             for byte in chunk {
                 a = (a ^ UInt64(byte)) &* 0x100_0000_01B3

@@ -1,5 +1,6 @@
 import FileFormats
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,7 +32,8 @@ public struct Outbox: Sendable {
     /// or a name in `taken`) already has it.
     public func freeName(_ name: String, taken: Set<String> = []) -> String {
         FreeName.numbered(name) { candidate in
-            taken.contains(candidate) || FileManager.default.fileExists(atPath: path(candidate)) || FileManager.default.fileExists(atPath: path(tempName(for: candidate)))
+            taken.contains(candidate) || FileManager.default.fileExists(atPath: path(candidate))
+                || FileManager.default.fileExists(atPath: path(tempName(for: candidate)))
         }
     }
 
@@ -62,7 +64,8 @@ public struct Outbox: Sendable {
     }
 
     private func giveFinalName(_ temp: String, _ name: String) throws {
-        let from = path(temp), to = path(name)
+        let from = path(temp)
+        let to = path(name)
         if !FileManager.default.fileExists(atPath: from) {
             return  // renamed before a crash; the WMS may even have taken it already
         }
@@ -73,7 +76,9 @@ public struct Outbox: Sendable {
     /// Writes `NAME.done` next to a published file that lacks one. When the file itself is gone,
     /// the WMS has taken it (and its marker, if it had one): no marker is written for it then.
     private func writeMarker(for name: String) throws {
-        guard doneMarker, FileManager.default.fileExists(atPath: path(name)), !FileManager.default.fileExists(atPath: path(name + ".done")) else { return }
+        guard doneMarker, FileManager.default.fileExists(atPath: path(name)), !FileManager.default.fileExists(atPath: path(name + ".done")) else {
+            return
+        }
         CrashPoint.hit("file published, done marker not written")
         let marker = try FileByteSink(path: path(name + ".done"))
         try marker.sync()
@@ -85,7 +90,9 @@ public struct Outbox: Sendable {
     public func leftoverTemporaries() -> [String] {
         let prefix = tempPattern.components(separatedBy: "{name}").first ?? ""
         let suffix = tempPattern.components(separatedBy: "{name}").last ?? ""
-        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) && $0.count > prefix.count + suffix.count }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            $0.hasPrefix(prefix) && $0.hasSuffix(suffix) && $0.count > prefix.count + suffix.count
+        }
     }
 
     public func syncDirectory() throws(FileSystemError) {

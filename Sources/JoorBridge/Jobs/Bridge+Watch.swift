@@ -13,13 +13,17 @@ extension Bridge {
     /// Loops until `options.control.stop` is set. `onCycle` gets each cycle that did something
     /// or had problems (to sum up and notify). Returns the outcome of startup (the lock held, the
     /// config invalid) or of the stop.
-    public func watch(jobs requested: [Job] = [], settings: WatchSettings, options: Options = .init(),
-                    onCycle: @Sendable (RunOutcome) async -> Void = { _ in }) async -> RunOutcome {
+    public func watch(
+        jobs requested: [Job] = [], settings: WatchSettings, options: Options = .init(),
+        onCycle: @Sendable (RunOutcome) async -> Void = { _ in }
+    ) async -> RunOutcome {
         var startup = RunOutcome(startedAt: Date(), config: config.path)
         guard let started = start(requested, takeLock: true, &startup) else { return startup.finished() }
         defer { started.lock.release() }
         let (jobs, session) = (started.jobs, started.session)
-        logger.notice("watching: \(jobs.map(\.rawValue).joined(separator: ", ")); inbox every \(Self.seconds(settings.pollSeconds)), orders every \(Self.seconds(settings.intervalSeconds))")
+        logger.notice(
+            "watching: \(jobs.map(\.rawValue).joined(separator: ", ")); inbox every \(Self.seconds(settings.pollSeconds)), orders every \(Self.seconds(settings.intervalSeconds))"
+        )
         var due: [Job: Date] = [:]
         var options = options
         options.waitForRemoteFiles = false  // the next poll is a remote inbox's second listing

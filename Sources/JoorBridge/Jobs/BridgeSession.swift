@@ -30,10 +30,15 @@ struct BridgeSession {
 
     /// Everything `run` and `watch` do before the first job: resolves the jobs, takes the run lock
     /// (unless `takeLock` is false, for a dry run) and opens the session. On failure nothing is held.
-    static func start(config: BridgeConfig, requested: [Job], takeLock: Bool, environment: [String: String], logger: Logger) -> Result<Started, Failure> {
+    static func start(
+        config: BridgeConfig, requested: [Job], takeLock: Bool, environment: [String: String], logger: Logger
+    ) -> Result<Started, Failure> {
         let jobs = Self.jobs(requested, config: config)
         if jobs.isEmpty {
-            return .failure(Failure(status: .invalidConfig, message: "no job is enabled in \(config.path); add an orders:, inventory: or products: section (or name a job)"))
+            return .failure(
+                Failure(
+                    status: .invalidConfig,
+                    message: "no job is enabled in \(config.path); add an orders:, inventory: or products: section (or name a job)"))
         }
         let lock = RunLock(path: config.statePath + ".lock")
         if takeLock {
@@ -59,10 +64,13 @@ struct BridgeSession {
             do { ledger = try Ledger(path: config.statePath) } catch {
                 return .failure(Failure(status: .invalidConfig, message: "cannot open the state store \(config.statePath): \(error)"))
             }
-            var session = BridgeSession(config: config, ledger: ledger, client: config.makeClient(token: token, v4: v4, logger: logger), logger: logger)
+            var session = BridgeSession(
+                config: config, ledger: ledger, client: config.makeClient(token: token, v4: v4, logger: logger), logger: logger)
             let inboxJobs = jobs.contains(.inventory) || jobs.contains(.products)
             if let url = config.folders.remoteInbox, inboxJobs { session.remoteInbox = try config.sftpLocation(url, environment: environment) }
-            if let url = config.folders.remoteOutbox, jobs.contains(.orders) { session.remoteOutbox = try config.sftpLocation(url, environment: environment) }
+            if let url = config.folders.remoteOutbox, jobs.contains(.orders) {
+                session.remoteOutbox = try config.sftpLocation(url, environment: environment)
+            }
             return .success(session)
         } catch {
             return .failure(Failure(status: .invalidConfig, message: "\(error)"))
@@ -96,8 +104,9 @@ struct BridgeSession {
                 guard let settings = config.orders else { throw missingSection(job) }
                 let uploader = try remoteOutbox.map { location in
                     // Markers go with the upload; the local outbox is only where files wait for it.
-                    RemoteOutbox(location: location, outbox: try Outbox(directory: config.folders.outbox, tempPattern: settings.tempName),
-                                 archive: config.folders.archive, doneMarker: settings.doneMarker, ledger: ledger, logger: logger)
+                    RemoteOutbox(
+                        location: location, outbox: try Outbox(directory: config.folders.outbox, tempPattern: settings.tempName),
+                        archive: config.folders.archive, doneMarker: settings.doneMarker, ledger: ledger, logger: logger)
                 }
                 defer {
                     if let uploader, options.dryRun == nil {
@@ -105,8 +114,9 @@ struct BridgeSession {
                         summary.sftp = uploader.report
                     }
                 }
-                let orders = try OrdersJob(settings: settings, client: client, ledger: ledger, outboxDirectory: config.folders.outbox,
-                                           uploadsOutbox: uploader != nil, logger: logger)
+                let orders = try OrdersJob(
+                    settings: settings, client: client, ledger: ledger, outboxDirectory: config.folders.outbox,
+                    uploadsOutbox: uploader != nil, logger: logger)
                 let report: OrdersJob.Report
                 if let request = options.deliverOrders {
                     report = try await orders.deliverOnDemand(request.orderIDs, routeName: request.route, runID: String(runID))
@@ -122,7 +132,8 @@ struct BridgeSession {
                 if summary.inventory?.tally.hasProblems == true { status = .partial }
             case .products:
                 guard let settings = config.products else { throw missingSection(job) }
-                let products = try ProductsJob(settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
+                let products = try ProductsJob(
+                    settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
                 summary.products = try await run(products, besides: config.inventory.flatMap { $0.enabled ? $0.inbox : nil }, options, &summary.sftp)
                 if summary.products?.tally.hasProblems == true { status = .partial }
             }
@@ -146,18 +157,22 @@ struct BridgeSession {
         } else if !recordQuiet && status == .done && !summary.didSomething {
             try? ledger.forgetRun(runID)
         } else {
-            try? ledger.finishRun(runID, outcome: summary.outcome, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))
+            try? ledger.finishRun(
+                runID, outcome: summary.outcome, summary: String(decoding: (try? JSONEncoder().encode(summary)) ?? Data(), as: UTF8.self))
         }
         return (summary, status)
     }
 
     /// Runs an inbox job with the SFTP inbox (if remote) and the other inbox job's patterns, whose
     /// files it leaves alone; the SFTP report goes to `sftp`.
-    private func run<J: InboxJob>(_ job: J, besides other: Inbox.Settings?, _ options: Bridge.Options, _ sftp: inout SFTPReport?) async throws -> InboxJobReport<J.Counts> {
+    private func run<J: InboxJob>(
+        _ job: J, besides other: Inbox.Settings?, _ options: Bridge.Options, _ sftp: inout SFTPReport?
+    ) async throws -> InboxJobReport<J.Counts> {
         var job = job
         if let location = remoteInbox, let settings = config.sftp {
-            job.files.remote = RemoteInbox(location: location, settings: settings, inbox: job.files.inbox, job: job.files.job, ledger: ledger, logger: job.files.logger,
-                                           waitToSettle: options.waitForRemoteFiles)
+            job.files.remote = RemoteInbox(
+                location: location, settings: settings, inbox: job.files.inbox, job: job.files.job, ledger: ledger, logger: job.files.logger,
+                waitToSettle: options.waitForRemoteFiles)
         }
         job.files.others = other.map { [$0] } ?? []
         defer { sftp = job.files.remote?.report }

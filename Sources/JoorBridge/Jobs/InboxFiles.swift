@@ -68,8 +68,10 @@ struct InboxFiles {
     /// The first pass over a claimed file: every outcome goes to `body`; a file that turns out broken
     /// goes to `error/` with the reason. Either way the rejects written so far are flushed.
     /// - Returns: `false` when the file was broken (nothing of it may be sent).
-    func read(_ name: String, fingerprint: String, mapping: InboundMapping, control: JobControl, rejects: RejectsFile,
-              _ body: (ConversionResult) throws -> Void) throws -> Bool {
+    func read(
+        _ name: String, fingerprint: String, mapping: InboundMapping, control: JobControl, rejects: RejectsFile,
+        _ body: (ConversionResult) throws -> Void
+    ) throws -> Bool {
         do {
             try convert(name, mapping: mapping, control: control, body)
         } catch {
@@ -99,7 +101,9 @@ struct InboxFiles {
         for candidate in ready {
             if others.contains(where: { $0.matches(candidate.name) }) {
                 ambiguous.append(candidate.name)
-                logger.error("both the inventory and the products job would take it; it stays in the inbox until their patterns are kept apart (include/exclude)", metadata: ["file": "\(candidate.name)"])
+                logger.error(
+                    "both the inventory and the products job would take it; it stays in the inbox until their patterns are kept apart (include/exclude)",
+                    metadata: ["file": "\(candidate.name)"])
                 continue
             }
             if try inbox.claim(candidate.name) != nil { names.append(candidate.name) }
@@ -120,7 +124,9 @@ struct InboxFiles {
     func candidatesForDryRun() async throws -> (candidates: [Candidate], waiting: [String]) {
         var candidates = inbox.claimed().map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
         let (ready, waiting) = inbox.ready()
-        candidates += ready.filter { candidate in !others.contains { $0.matches(candidate.name) } }.map { Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name) }
+        candidates += ready.filter { candidate in !others.contains { $0.matches(candidate.name) } }.map {
+            Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name)
+        }
         guard let remote else { return (candidates, waiting) }
         let copies = await remote.copiesForDryRun()
         return (candidates + copies.files.map { Candidate(name: $0.name, path: $0.path) }, waiting + copies.waiting)
@@ -176,7 +182,8 @@ struct InboxFiles {
     func joorFailed(_ name: String, _ fingerprint: String, _ error: JoorAPIError) throws -> Bool {
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .processing, reason: error.description, attempt: true)
         guard let attempts = try ledger.inboxFile(fingerprint)?.attempts, attempts >= maxAttempts else { return false }
-        try fail(name, reason: "quarantined after \(attempts) failed attempts; the last: \(error.description). Move it back into the inbox to try again.")
+        try fail(
+            name, reason: "quarantined after \(attempts) failed attempts; the last: \(error.description). Move it back into the inbox to try again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: error.description)
         return true
     }

@@ -73,7 +73,8 @@ protocol InboxJob: Sendable {
     /// Sends a file claimed into `processing/` and settles it (archive, `error/`, or left for a retry).
     func process(_ name: String, full: Bool, control: JobControl, _ report: inout InboxJobReport<Counts>) async throws
     /// Prints what ``process(_:full:control:_:)`` would send, changing nothing.
-    func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout InboxJobReport<Counts>) async throws
+    func preview(
+        _ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout InboxJobReport<Counts>) async throws
 }
 
 extension InboxJob {

@@ -37,7 +37,8 @@ public struct InventoryJob: InboxJob {
         self.client = client
         self.ledger = ledger
         self.logger = logger
-        files = try InboxFiles(job: .inventory, folders: folders, settings: settings.inbox, maxAttempts: settings.maxAttempts, ledger: ledger, logger: logger)
+        files = try InboxFiles(
+            job: .inventory, folders: folders, settings: settings.inbox, maxAttempts: settings.maxAttempts, ledger: ledger, logger: logger)
         mapping = try InboxFiles.mapping(settings.mapping, kind: .inventory, job: .inventory)
     }
 
@@ -94,7 +95,8 @@ public struct InventoryJob: InboxJob {
         }
         do {
             let screening: InventoryPipeline.Screening = decision.overwrite ? .none : .ledger(ledger, full: full)
-            let tally = try await pipeline.send(path: path, overwrite: decision.overwrite, screening: screening, modified: modified) { batch, overwrite in
+            let tally = try await pipeline.send(path: path, overwrite: decision.overwrite, screening: screening, modified: modified) {
+                batch, overwrite in
                 let refused = try await push(batch, overwrite: overwrite, name: name, modified: modified)
                 for rejection in refused { try reject(rejection) }
                 try rejects.flush()
@@ -106,7 +108,11 @@ public struct InventoryJob: InboxJob {
             // max_attempts; what JOOR already accepted is recorded, so a retry resends nothing twice.
             if try files.joorFailed(name, fingerprint, error) {
                 report.filesQuarantined += 1
-                if decision.overwrite { logger.error("replaced JOOR's inventory only in part before it was quarantined: JOOR holds a partial set until the next stock file is pushed", metadata: ["file": "\(name)"]) }
+                if decision.overwrite {
+                    logger.error(
+                        "replaced JOOR's inventory only in part before it was quarantined: JOOR holds a partial set until the next stock file is pushed",
+                        metadata: ["file": "\(name)"])
+                }
             }
             throw error
         }
@@ -129,7 +135,9 @@ public struct InventoryJob: InboxJob {
         CrashPoint.hit("inventory batch recorded")
         return result.failed.map { item, reason in
             let line = batch.first { $0.item == item }?.line ?? 0
-            return RowRejection(source: name, line: line, field: item.upc != nil ? "upc" : "style_number", value: item.skuLabel, reason: "JOOR refused the SKU: \(reason)")
+            return RowRejection(
+                source: name, line: line, field: item.upc != nil ? "upc" : "style_number", value: item.skuLabel,
+                reason: "JOOR refused the SKU: \(reason)")
         }
     }
 
@@ -152,7 +160,7 @@ public struct InventoryJob: InboxJob {
             try files.convert(path: candidate.path, name: name, mapping: mapping, control: control) { result in
                 pipeline.check(result, source: name, &check, reject: reject)
             }
-        } catch where InboxFiles.isBroken(error) {
+        } catch  where InboxFiles.isBroken(error) {
             report.filesFailed += 1
             print(.note("\(name): a run would move it to error/ and send nothing: \(error)"))
             return
@@ -172,12 +180,16 @@ public struct InventoryJob: InboxJob {
             break
         }
         let screening: InventoryPipeline.Screening = decision.overwrite ? .none : .ledger(ledger, full: full)
-        let tally = try await pipeline.send(path: candidate.path, overwrite: decision.overwrite, screening: screening, modified: modified) { batch, overwrite in
+        let tally = try await pipeline.send(path: candidate.path, overwrite: decision.overwrite, screening: screening, modified: modified) {
+            batch, overwrite in
             print(.request(endpoint: pipeline.endpoint(overwrite: overwrite), body: try BulkInventoryRequest(batch.map(\.item)).jsonBody()))
             return 0
         }
         tally.add(to: &report)
         report.filesArchived += 1
-        print(.note("\(name): a run would send \(tally.itemsSent) item(s) in \(tally.requests) request(s) (\(tally.itemsUnchanged) unchanged), then archive it"))
+        print(
+            .note(
+                "\(name): a run would send \(tally.itemsSent) item(s) in \(tally.requests) request(s) (\(tally.itemsUnchanged) unchanged), then archive it"
+            ))
     }
 }

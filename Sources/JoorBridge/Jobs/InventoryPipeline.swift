@@ -61,7 +61,8 @@ struct InventoryPipeline {
 
     /// The method, path and query of a bulk inventory request, as ``JoorClient/pushInventory(_:overwrite:decPending:)`` sends it.
     func endpoint(overwrite: Bool) -> String {
-        "POST /v2/bulk-inventory?" + JoorClient.inventoryQuery(overwrite: overwrite, decPending: settings.decPending).map { "\($0)=\($1)" }.joined(separator: "&")
+        "POST /v2/bulk-inventory?"
+            + JoorClient.inventoryQuery(overwrite: overwrite, decPending: settings.decPending).map { "\($0)=\($1)" }.joined(separator: "&")
     }
 
     // MARK: Pass 1
@@ -92,13 +93,20 @@ struct InventoryPipeline {
     func decide(_ check: FileCheck, modified: Double, lastOverwrite: Double?) -> Decision {
         guard settings.overwrite else { return .send(overwrite: false) }
         if check.items == 0 {
-            return .refuse(reason: "inventory.overwrite is on and the file has no item to send: it would empty JOOR's whole inventory, so nothing was sent")
+            return .refuse(
+                reason: "inventory.overwrite is on and the file has no item to send: it would empty JOOR's whole inventory, so nothing was sent")
         }
         if let lastOverwrite, modified < lastOverwrite {
-            return .refuse(reason: "inventory.overwrite is on and this file is older than the stock file that last replaced JOOR's inventory: sending it would bring back older quantities, so nothing was sent")
+            return .refuse(
+                reason:
+                    "inventory.overwrite is on and this file is older than the stock file that last replaced JOOR's inventory: sending it would bring back older quantities, so nothing was sent"
+            )
         }
         if check.rowsRejected > 0 {
-            return .sendWithoutOverwrite(reason: "\(check.rowsRejected) row(s) were rejected, so the file was sent as updates without overwrite (a full replace would have removed those SKUs from JOOR)")
+            return .sendWithoutOverwrite(
+                reason:
+                    "\(check.rowsRejected) row(s) were rejected, so the file was sent as updates without overwrite (a full replace would have removed those SKUs from JOOR)"
+            )
         }
         return .send(overwrite: true)
     }
@@ -168,8 +176,14 @@ struct Batcher {
         }
         for candidate in candidates {
             if let known = pushed[candidate.key], toSendIndex[candidate.key] == nil {
-                if known.sourceModified > modified { unchanged += 1; continue }
-                if !full && known.quantity == candidate.item.inventory { unchanged += 1; continue }
+                if known.sourceModified > modified {
+                    unchanged += 1
+                    continue
+                }
+                if !full && known.quantity == candidate.item.inventory {
+                    unchanged += 1
+                    continue
+                }
             }
             if let index = toSendIndex[candidate.key] {
                 toSend[index] = (candidate.item, candidate.line)

@@ -36,7 +36,8 @@ struct OrderRoute: Sendable {
                 outbox: try Outbox(directory: directory, tempPattern: settings.tempName, doneMarker: markers),
                 orders: try mapping(route.mapping ?? settings.mapping, .orders),
                 customers: try (route.customersMapping ?? settings.customersMapping).map { try mapping($0, .customers) },
-                cancellations: settings.deliverCancellations ? try (route.cancellationsMapping ?? settings.cancellationsMapping).map { try mapping($0, .orders) } : nil)
+                cancellations: settings.deliverCancellations
+                    ? try (route.cancellationsMapping ?? settings.cancellationsMapping).map { try mapping($0, .orders) } : nil)
         }
     }
 }

@@ -44,8 +44,9 @@ public struct OrdersAdmin: Sendable {
     }
 
     static func summary(_ entry: LedgerOrder) -> Summary {
-        Summary(orderID: entry.orderID, version: entry.version, state: entry.state, reason: entry.reason, attempts: entry.attempts,
-                receivedAt: entry.receivedAt, customerCode: entry.order.customerCode, warehouseCode: entry.order.warehouseCode,
-                route: entry.route, origin: entry.origin)
+        Summary(
+            orderID: entry.orderID, version: entry.version, state: entry.state, reason: entry.reason, attempts: entry.attempts,
+            receivedAt: entry.receivedAt, customerCode: entry.order.customerCode, warehouseCode: entry.order.warehouseCode,
+            route: entry.route, origin: entry.origin)
     }
 }

@@ -18,8 +18,9 @@ extension OrdersJob {
         guard let since = try ledger.value(Self.cancellationsCheckedKey).flatMap(JoorDates.parse) ?? ledger.earliestOrder() else {
             return  // nothing delivered, nothing to cancel
         }
-        let query = OrdersQuery(orderType: OrdersSettings.Status.cancelled.orderType, exportStatus: 1, sync: false,
-                                dateStart: since.addingTimeInterval(-Self.clockMargin), dateEnd: Date().addingTimeInterval(3600), count: settings.pageSize)
+        let query = OrdersQuery(
+            orderType: OrdersSettings.Status.cancelled.orderType, exportStatus: 1, sync: false,
+            dateStart: since.addingTimeInterval(-Self.clockMargin), dateEnd: Date().addingTimeInterval(3600), count: settings.pageSize)
         var outcome = Ledger.CancellationOutcome()
         report.pages += try await client.orders(query) { page in
             let found = try ledger.journalCancellations(page.orders)

@@ -11,8 +11,9 @@ extension OrdersJob {
     /// orders this install pulled from orders another integration exported.
     func lookAhead(_ report: inout Report) async throws {
         let window = goLiveWindow
-        let query = OrdersQuery(orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : 2, sync: false,
-                                dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
+        let query = OrdersQuery(
+            orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : 2, sync: false,
+            dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
         report.pages += try await client.orders(query) { page in try ledger.expect(page.orders) }
     }
 
@@ -33,8 +34,9 @@ extension OrdersJob {
         if since == nil { floor = max(floor, Date().addingTimeInterval(-Double(settings.catchUpDays) * 86_400)) }
         start = max(start, floor)
         logger.notice("catching up on orders JOOR exported since \(Ledger.timestamp(start))")
-        let query = OrdersQuery(orderType: settings.status.orderType, exportStatus: 3, sync: false,
-                                dateStart: start, dateEnd: Date().addingTimeInterval(3600), count: settings.pageSize)
+        let query = OrdersQuery(
+            orderType: settings.status.orderType, exportStatus: 3, sync: false,
+            dateStart: start, dateEnd: Date().addingTimeInterval(3600), count: settings.pageSize)
         var found = Ledger.JournalOutcome()
         report.pages += try await client.orders(query) { page in
             let ours = page.orders.filter { order in
@@ -57,10 +59,12 @@ extension OrdersJob {
     /// order in this run. Only orders the ledger holds are touched.
     func refreshUndelivered(startedAt started: Date, _ report: inout Report) async throws {
         // Changes since the last look (or, the first time, since the oldest such order arrived).
-        let since = try ledger.value(Self.modifiedCheckedKey).flatMap(JoorDates.parse)
+        let since =
+            try ledger.value(Self.modifiedCheckedKey).flatMap(JoorDates.parse)
             ?? ledger.orders(in: [.held, .rejected]).compactMap { JoorDates.parse($0.receivedAt) }.min() ?? started
-        let query = OrdersQuery(orderType: settings.status.orderType, exportStatus: 4, sync: false,
-                                dateStart: since.addingTimeInterval(-Self.clockMargin), dateEnd: Date().addingTimeInterval(3600), count: settings.pageSize)
+        let query = OrdersQuery(
+            orderType: settings.status.orderType, exportStatus: 4, sync: false,
+            dateStart: since.addingTimeInterval(-Self.clockMargin), dateEnd: Date().addingTimeInterval(3600), count: settings.pageSize)
         var outcome = Ledger.JournalOutcome()
         report.pages += try await client.orders(query) { page in
             outcome.add(try ledger.journal(page.orders, amendments: false, onlyKnown: true, holdReason: holdReason))

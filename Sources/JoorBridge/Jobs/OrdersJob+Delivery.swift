@@ -90,7 +90,9 @@ extension OrdersJob {
     }
 
     /// The files of an order (its orders and customers files), or of its cancellation.
-    func plan(_ order: JoorOrder, version: Int, kind: EntryKind = .order, route: OrderRoute, context: RenderContext) -> Result<[PlannedFile], OrderRejection> {
+    func plan(
+        _ order: JoorOrder, version: Int, kind: EntryKind = .order, route: OrderRoute, context: RenderContext
+    ) -> Result<[PlannedFile], OrderRejection> {
         var files: [PlannedFile] = []
         var problems: [RowRejection] = []
         let mappings: [OutboundMapping]
@@ -98,7 +100,14 @@ extension OrdersJob {
         case .order: mappings = [route.orders, route.customers].compactMap { $0 }
         case .cancellation:
             guard let mapping = route.cancellations else {
-                return .failure(OrderRejection(orderID: order.id, problems: [RowRejection(source: "order \(order.id)", line: 0, reason: "route \(route.name) has no cancellations_mapping for its cancellation file")]))
+                return .failure(
+                    OrderRejection(
+                        orderID: order.id,
+                        problems: [
+                            RowRejection(
+                                source: "order \(order.id)", line: 0,
+                                reason: "route \(route.name) has no cancellations_mapping for its cancellation file")
+                        ]))
             }
             mappings = [mapping]
         }
@@ -113,7 +122,10 @@ extension OrdersJob {
                 let name = Self.amended(renderer.fileName(for: perRun ? nil : order), version: perRun ? 0 : suffix)
                 files.append(PlannedFile(renderer: renderer, part: .main, rendered: rendered, name: name, perRun: perRun))
                 if let detail = renderer.detailFileName(for: perRun ? nil : order) {
-                    files.append(PlannedFile(renderer: renderer, part: .detail, rendered: rendered, name: Self.amended(detail, version: perRun ? 0 : suffix), perRun: perRun))
+                    files.append(
+                        PlannedFile(
+                            renderer: renderer, part: .detail, rendered: rendered, name: Self.amended(detail, version: perRun ? 0 : suffix),
+                            perRun: perRun))
                 }
             }
         }
@@ -155,7 +167,8 @@ extension OrdersJob {
             CrashPoint.hit("temporary written")
         }
         for ((entry, _), names) in zip(entries, namesByEntry) {
-            try ledger.markWriting([(entry.orderID, entry.version)], files: names, temps: names.map { temps[$0]! }, route: route.name, outbox: outbox.directory)
+            try ledger.markWriting(
+                [(entry.orderID, entry.version)], files: names, temps: names.map { temps[$0]! }, route: route.name, outbox: outbox.directory)
         }
         CrashPoint.hit("writing recorded")
         for group in groups {
@@ -170,7 +183,9 @@ extension OrdersJob {
             switch entry.kind {
             case .order:
                 report.delivered += 1
-                logger.info("\(entry.version > 0 ? "amendment" : "order") delivered\(through)", metadata: ["order_id": "\(entry.orderID)", "version": "\(entry.version)"])
+                logger.info(
+                    "\(entry.version > 0 ? "amendment" : "order") delivered\(through)",
+                    metadata: ["order_id": "\(entry.orderID)", "version": "\(entry.version)"])
             case .cancellation:
                 report.cancellationsDelivered += 1
                 logger.info("cancellation delivered\(through)", metadata: ["order_id": "\(entry.orderID)"])
@@ -203,14 +218,20 @@ extension OrdersJob {
         var entries: [LedgerOrder] = []
         for id in orderIDs {
             guard let latest = try ledger.entries(orderID: id).last else {
-                throw OrdersJobError("order \(id) is not in the ledger: joorbridge has not received it from JOOR (or it was delivered by another integration and not adopted)")
+                throw OrdersJobError(
+                    "order \(id) is not in the ledger: joorbridge has not received it from JOOR (or it was delivered by another integration and not adopted)"
+                )
             }
             switch latest.state {
             case .delivered, .writing:
                 report.duplicates += 1
-                logger.notice("already delivered\(latest.origin == .adopted ? " (by the previous integration)" : ""); nothing to do", metadata: ["order_id": "\(id)"])
+                logger.notice(
+                    "already delivered\(latest.origin == .adopted ? " (by the previous integration)" : ""); nothing to do",
+                    metadata: ["order_id": "\(id)"])
             case .cancelled:
-                throw OrdersJobError("order \(id) was cancelled in JOOR before it was delivered; it is not delivered (if JOOR reinstates it, the next run delivers it)")
+                throw OrdersJobError(
+                    "order \(id) was cancelled in JOOR before it was delivered; it is not delivered (if JOOR reinstates it, the next run delivers it)"
+                )
             case _ where latest.kind == .cancellation:
                 throw OrdersJobError("order \(id) was cancelled in JOOR; its cancellation is on its way to the WMS, not the order")
             case .held, .rejected, .received:

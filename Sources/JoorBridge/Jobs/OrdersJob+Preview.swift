@@ -14,15 +14,21 @@ extension OrdersJob {
         var report = Report()
         var candidates = try ledger.orders(in: [.received, .rejected]).map(Self.withAmendmentFields)
         let window = goLiveWindow
-        let query = OrdersQuery(orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : 2, sync: false,
-                                dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
+        let query = OrdersQuery(
+            orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : 2, sync: false,
+            dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
         report.pages = try await client.orders(query) { page in
             report.pulled += page.orders.count
             for order in page.orders {
                 let latest = try ledger.entries(orderID: order.id).last
                 if let latest {
-                    let amended = settings.deliverAmendments && latest.state == .delivered && order.dateModified != nil && order.dateModified != latest.order.dateModified
-                    guard amended else { report.duplicates += 1; continue }
+                    let amended =
+                        settings.deliverAmendments && latest.state == .delivered && order.dateModified != nil
+                        && order.dateModified != latest.order.dateModified
+                    guard amended else {
+                        report.duplicates += 1
+                        continue
+                    }
                     var entry = latest
                     entry.order = order
                     entry.version += 1
@@ -56,12 +62,18 @@ extension OrdersJob {
             case .success(let files):
                 report.delivered += 1
                 for file in files {
-                    if file.perRun, let index = outputs.firstIndex(where: { $0.route.name == route.name && $0.file.perRun && $0.file.name == file.name && $0.file.part == file.part }) {
+                    if file.perRun,
+                        let index = outputs.firstIndex(where: {
+                            $0.route.name == route.name && $0.file.perRun && $0.file.name == file.name && $0.file.part == file.part
+                        })
+                    {
                         outputs[index].orders.append(file.rendered)
                         continue
                     }
                     let prefix = settings.routes.isEmpty ? "" : route.name + "/"
-                    let name = FreeName.numbered(file.name) { taken.contains(prefix + $0) || FileManager.default.fileExists(atPath: route.outbox.path($0)) }
+                    let name = FreeName.numbered(file.name) {
+                        taken.contains(prefix + $0) || FileManager.default.fileExists(atPath: route.outbox.path($0))
+                    }
                     taken.insert(prefix + name)
                     outputs.append((route, prefix + name, file, [file.rendered]))
                 }

@@ -64,7 +64,9 @@ public struct OrdersJob: Sendable {
     ///   - outboxDirectory: `folders.outbox`, for routes that name no outbox of their own.
     ///   - uploadsOutbox: `folders.outbox` is a staging folder for an SFTP outbox, whose uploader
     ///     writes the done markers on the server (none are written locally there).
-    public init(settings: OrdersSettings, client: JoorClient, ledger: Ledger, outboxDirectory: String, uploadsOutbox: Bool = false, logger: Logger) throws {
+    public init(
+        settings: OrdersSettings, client: JoorClient, ledger: Ledger, outboxDirectory: String, uploadsOutbox: Bool = false, logger: Logger
+    ) throws {
         self.settings = settings
         self.client = client
         self.ledger = ledger
@@ -124,8 +126,9 @@ public struct OrdersJob: Sendable {
     /// have marked the page exported) is found by a catch-up before the pull goes on.
     private func pull(unfinishedSince: Date, _ report: inout Report) async throws {
         let window = goLiveWindow
-        let query = OrdersQuery(orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : nil, sync: true,
-                                dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
+        let query = OrdersQuery(
+            orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : nil, sync: true,
+            dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
         var outcome = Ledger.JournalOutcome()
         var recoveries = 0
         while true {

@@ -34,13 +34,16 @@ public struct ProductsJob: InboxJob {
     /// The inbox's files; the session adds the SFTP inbox and the other job's patterns.
     var files: InboxFiles
 
-    public init(settings: ProductsSettings, api: BridgeConfig.ProductsAPI, folders: BridgeConfig.Folders, client: JoorClient, ledger: Ledger, logger: Logger) throws {
+    public init(
+        settings: ProductsSettings, api: BridgeConfig.ProductsAPI, folders: BridgeConfig.Folders, client: JoorClient, ledger: Ledger, logger: Logger
+    ) throws {
         self.settings = settings
         self.api = api
         self.client = client
         self.ledger = ledger
         self.logger = logger
-        files = try InboxFiles(job: .products, folders: folders, settings: settings.inbox, maxAttempts: settings.maxAttempts, ledger: ledger, logger: logger)
+        files = try InboxFiles(
+            job: .products, folders: folders, settings: settings.inbox, maxAttempts: settings.maxAttempts, ledger: ledger, logger: logger)
         mapping = try InboxFiles.mapping(settings.mapping, kind: .products, job: .products)
     }
 
@@ -54,15 +57,21 @@ public struct ProductsJob: InboxJob {
 
     /// Groups a file's rows into styles (rows of one style may be anywhere in it), handing each
     /// rejection to `reject`; counts rows read.
-    private func assemble(_ result: ConversionResult, name: String, into assembler: inout StyleAssembler, _ report: inout Report,
-                          reject: (RowRejection) throws -> Void) rethrows {
+    private func assemble(
+        _ result: ConversionResult, name: String, into assembler: inout StyleAssembler, _ report: inout Report,
+        reject: (RowRejection) throws -> Void
+    ) rethrows {
         report.rowsRead += 1
         switch result {
         case .skipped: return
         case .rejected(let rejection): try reject(rejection)
         case .converted(let record):
-            if case .failure(let conflict) = Result(catching: { () throws(StyleAssembler.Conflict) in try assembler.add(record.productRow, line: record.line) }) {
-                try reject(RowRejection(source: name, line: conflict.line, field: conflict.field, value: record.texts[conflict.field], reason: conflict.message))
+            if case .failure(let conflict) = Result(catching: { () throws(StyleAssembler.Conflict) in
+                try assembler.add(record.productRow, line: record.line)
+            }) {
+                try reject(
+                    RowRejection(
+                        source: name, line: conflict.line, field: conflict.field, value: record.texts[conflict.field], reason: conflict.message))
             }
         }
     }
@@ -71,7 +80,10 @@ public struct ProductsJob: InboxJob {
     private func changed(_ assembler: StyleAssembler, full: Bool, _ report: inout Report) throws -> [Style] {
         let known = try ledger.styleHashes()
         return assembler.build().filter { style in
-            if !full && known[style.styleIdentifier] == style.contentHash { report.stylesUnchanged += 1; return false }
+            if !full && known[style.styleIdentifier] == style.contentHash {
+                report.stylesUnchanged += 1
+                return false
+            }
             return true
         }
     }
@@ -110,7 +122,8 @@ public struct ProductsJob: InboxJob {
                 for (identifier, reason) in refused.sorted(by: { $0.key < $1.key }) {
                     report.stylesRefused[identifier] = reason
                     if rejects.isEmpty { report.rejectFiles.append(rejects.path) }
-                    try rejects.write(RowRejection(source: name, line: 0, field: "style_number", value: identifier, reason: "JOOR refused the style: \(reason)"))
+                    try rejects.write(
+                        RowRejection(source: name, line: 0, field: "style_number", value: identifier, reason: "JOOR refused the style: \(reason)"))
                     report.rowsRejected += 1
                 }
                 try rejects.flush()
@@ -138,19 +151,28 @@ public struct ProductsJob: InboxJob {
     /// which: a job that took fewer than it was sent is split in halves and each half sent again
     /// (styles are upserted, so that is harmless) until the refused styles stand alone. A job
     /// that names the refused styles is believed; one without a progress count confirms nothing.
-    private func pushV2(_ styles: [Style], _ report: inout Report) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: Set<String>) {
+    private func pushV2(_ styles: [Style], _ report: inout Report) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: Set<String>)
+    {
         report.requests += 1
         let job = try await client.waitForStyleJob(try await client.submitStyles(styles))
         if !job.errors.isEmpty { return (job.errors, []) }
         guard let progress = job.progress else {
-            logger.warning("JOOR's bulk-style job \(job.id) finished without a style_record_progress; its \(styles.count) style(s) are not recorded as accepted and go again next run")
+            logger.warning(
+                "JOOR's bulk-style job \(job.id) finished without a style_record_progress; its \(styles.count) style(s) are not recorded as accepted and go again next run"
+            )
             return ([:], Set(styles.map(\.styleIdentifier)))
         }
         if progress >= styles.count { return ([:], []) }
         if styles.count == 1 {
-            return ([styles[0].styleIdentifier: "JOOR's bulk-style job \(job.id) finished without taking this style (style_record_progress \(progress) of 1); JOOR does not say why: look at the style in JOOR (required fields, lengths, its colors and sizes)"], [])
+            return (
+                [
+                    styles[0].styleIdentifier:
+                        "JOOR's bulk-style job \(job.id) finished without taking this style (style_record_progress \(progress) of 1); JOOR does not say why: look at the style in JOOR (required fields, lengths, its colors and sizes)"
+                ], []
+            )
         }
-        logger.notice("JOOR's bulk-style job \(job.id) took \(progress) of \(styles.count) style(s); sending them again in halves to find the refused one(s)")
+        logger.notice(
+            "JOOR's bulk-style job \(job.id) took \(progress) of \(styles.count) style(s); sending them again in halves to find the refused one(s)")
         let half = styles.count / 2
         let first = try await pushV2(Array(styles[..<half]), &report)
         let second = try await pushV2(Array(styles[half...]), &report)
@@ -175,7 +197,7 @@ public struct ProductsJob: InboxJob {
                     print(.note("\(name): would reject \(rejection)"))
                 }
             }
-        } catch where InboxFiles.isBroken(error) {
+        } catch  where InboxFiles.isBroken(error) {
             report.filesFailed += 1
             print(.note("\(name): a run would move it to error/ and send nothing: \(error)"))
             return

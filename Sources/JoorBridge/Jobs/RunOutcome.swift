@@ -14,7 +14,12 @@ public struct JobSummary: Sendable, Codable, Equatable {
     /// Whether the job found anything to do (orders pulled or delivered, files taken, a failure).
     public var didSomething: Bool {
         if error != nil { return true }
-        if let r = orders, r.pulled + r.delivered + r.recovered + r.caughtUp + r.rejected.count + r.cancellations + r.cancellationsDelivered + r.cancelledBeforeDelivery > 0 { return true }
+        if let r = orders,
+            r.pulled + r.delivered + r.recovered + r.caughtUp + r.rejected.count + r.cancellations + r.cancellationsDelivered
+                + r.cancelledBeforeDelivery > 0
+        {
+            return true
+        }
         if inventory?.tally.tookFiles == true || products?.tally.tookFiles == true { return true }
         if let r = sftp, r.downloaded + r.uploaded + r.archivedRemotely + r.movedToRemoteError + r.problems.count > 0 { return true }
         return false
@@ -80,29 +85,40 @@ public struct RunOutcome: Sendable, Codable {
         for job in jobs {
             var line = "\(job.job): \(job.outcome)"
             if let r = job.orders {
-                line += " — \(r.delivered) delivered, \(r.rejected.count) rejected (retried next run), \(r.held) held (joorbridge orders list), \(r.duplicates) already delivered, \(r.pulled) pulled in \(r.pages) page(s)"
+                line +=
+                    " — \(r.delivered) delivered, \(r.rejected.count) rejected (retried next run), \(r.held) held (joorbridge orders list), \(r.duplicates) already delivered, \(r.pulled) pulled in \(r.pages) page(s)"
                 if r.released > 0 { line += ", \(r.released) held order(s) released after changes in JOOR" }
-                if r.cancellations + r.cancellationsDelivered > 0 { line += ", \(r.cancellationsDelivered) cancellation(s) delivered (\(r.cancellations) found)" }
+                if r.cancellations + r.cancellationsDelivered > 0 {
+                    line += ", \(r.cancellationsDelivered) cancellation(s) delivered (\(r.cancellations) found)"
+                }
                 if r.cancelledBeforeDelivery > 0 { line += ", \(r.cancelledBeforeDelivery) cancelled in JOOR before delivery (never delivered)" }
                 if r.recovered > 0 { line += ", \(r.recovered) recovered after a crash" }
                 if r.catchUp { line += ", catch-up found \(r.caughtUp)" }
-                for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) { line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")" }
+                for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) {
+                    line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")"
+                }
             }
             if let r = job.inventory {
-                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesQuarantined) quarantined, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.itemsSent) SKU(s) sent in \(r.requests) request(s), \(r.itemsUnchanged) unchanged, \(r.rowsRejected) row(s) rejected"
+                line +=
+                    " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesQuarantined) quarantined, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.itemsSent) SKU(s) sent in \(r.requests) request(s), \(r.itemsUnchanged) unchanged, \(r.rowsRejected) row(s) rejected"
                 for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
                 for file in r.filesAmbiguous { line += "\n  not taken (the products job's patterns match it too): \(file)" }
             }
             if let r = job.products {
-                line += " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.stylesSent) style(s) sent, \(r.stylesUnchanged) unchanged, \(r.stylesRefused.count) refused, \(r.rowsRejected) row(s) rejected"
+                line +=
+                    " — \(r.filesArchived) file(s) archived, \(r.filesDuplicate) already pushed, \(r.filesFailed) failed, \(r.filesWaiting.count) waiting; \(r.rowsRead) row(s) read, \(r.stylesSent) style(s) sent, \(r.stylesUnchanged) unchanged, \(r.stylesRefused.count) refused, \(r.rowsRejected) row(s) rejected"
                 if !r.stylesUnconfirmed.isEmpty { line += ", \(r.stylesUnconfirmed.count) style(s) JOOR did not confirm (sent again next run)" }
                 for file in r.filesAmbiguous { line += "\n  not taken (the inventory job's patterns match it too): \(file)" }
                 for file in r.rejectFiles { line += "\n  rejected rows: \(file)" }
             }
             if let r = job.sftp, !r.isEmpty {
                 var parts: [String] = []
-                if job.orders != nil { parts.append("\(r.uploaded) file(s) uploaded") } else {
-                    parts.append("\(r.downloaded) downloaded, \(r.archivedRemotely) finished on the server, \(r.movedToRemoteError) to its error folder, \(r.waiting.count) waiting there")
+                if job.orders != nil {
+                    parts.append("\(r.uploaded) file(s) uploaded")
+                } else {
+                    parts.append(
+                        "\(r.downloaded) downloaded, \(r.archivedRemotely) finished on the server, \(r.movedToRemoteError) to its error folder, \(r.waiting.count) waiting there"
+                    )
                 }
                 line += "\n  sftp: " + parts.joined(separator: ", ")
                 for problem in r.problems { line += "\n  sftp problem: \(problem)" }
@@ -110,15 +126,18 @@ public struct RunOutcome: Sendable, Codable {
             if let error = job.error { line += "\n  \(error)" }
             lines.append(line)
         }
-        lines.append("run: \(exitCode.map { "exit \($0)" } ?? status.rawValue), \(requests) JOOR request(s), \(credits) credit(s), \(String(format: "%.1f", durationSeconds)) s" + (peakMemoryMiB.map { String(format: ", peak memory %.0f MiB", $0) } ?? ""))
+        lines.append(
+            "run: \(exitCode.map { "exit \($0)" } ?? status.rawValue), \(requests) JOOR request(s), \(credits) credit(s), \(String(format: "%.1f", durationSeconds)) s"
+                + (peakMemoryMiB.map { String(format: ", peak memory %.0f MiB", $0) } ?? ""))
         return lines.joined(separator: "\n")
     }
 
     /// `VmHWM` from /proc/self/status (Linux); `nil` elsewhere.
     static func peakMemoryMiB() -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
         return (kib / 1024 * 10).rounded() / 10
     }
 

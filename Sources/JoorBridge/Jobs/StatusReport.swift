@@ -53,12 +53,16 @@ public struct StatusReport: Sendable, Codable {
         var report = StatusReport()
         if FileManager.default.fileExists(atPath: config.statePath) {
             let ledger = try Ledger(path: config.statePath)
-            report.lastRuns = try ledger.lastRuns().map { LastRun(job: $0.job, startedAt: $0.startedAt, finishedAt: $0.finishedAt, outcome: $0.outcome ?? "running or interrupted") }
+            report.lastRuns = try ledger.lastRuns().map {
+                LastRun(job: $0.job, startedAt: $0.startedAt, finishedAt: $0.finishedAt, outcome: $0.outcome ?? "running or interrupted")
+            }
             let midnight = Calendar.current.startOfDay(for: Date())
             let counts = try ledger.orderCounts(deliveredSince: midnight)
             report.ordersDeliveredToday = counts.deliveredSince
             report.ordersByState = Dictionary(uniqueKeysWithValues: counts.byState.map { ($0.key.rawValue, $0.value) })
-            report.failingOrders = try ledger.orders(in: [.rejected]).map { FailingOrder(orderID: $0.orderID, attempts: $0.attempts, reason: $0.reason ?? "") }
+            report.failingOrders = try ledger.orders(in: [.rejected]).map {
+                FailingOrder(orderID: $0.orderID, attempts: $0.attempts, reason: $0.reason ?? "")
+            }
             report.interruptedRun = try ledger.value(OrdersJob.runningKey) != nil
             report.heldOrders = counts.byState[.held] ?? 0
             (report.cancellationsDelivered, report.cancellationsPending) = try ledger.cancellationCounts()
@@ -93,17 +97,23 @@ public struct StatusReport: Sendable, Codable {
             lines.append("\(run.job): last run \(run.startedAt) — \(run.outcome)")
         }
         if interruptedRun { lines.append("The last orders run did not finish; the next run finishes its work and catches up.") }
-        lines.append("orders: \(ordersDeliveredToday) delivered today; " + DeliveryState.allCases.map { "\(ordersByState[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        lines.append(
+            "orders: \(ordersDeliveredToday) delivered today; "
+                + DeliveryState.allCases.map { "\(ordersByState[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         if cancellationsDelivered + cancellationsPending > 0 {
             lines.append("cancellations: \(cancellationsDelivered) delivered to the WMS, \(cancellationsPending) still to be written")
         }
         if heldOrders > 0 { lines.append("\(heldOrders) order(s) held back (not delivered, not lost): see `joorbridge orders list`") }
         if goLive != nil || firstRun != nil || catchUpFrom != nil {
-            lines.append("orders: go-live \(goLive ?? "not set"); first run \(firstRun ?? "not yet"); a catch-up after a crash reads back to \(catchUpFrom ?? "-") at most")
+            lines.append(
+                "orders: go-live \(goLive ?? "not set"); first run \(firstRun ?? "not yet"); a catch-up after a crash reads back to \(catchUpFrom ?? "-") at most"
+            )
         }
         if !failingOrders.isEmpty {
             lines.append("orders that cannot be delivered (retried on every run):")
-            for order in failingOrders { lines.append("  \(order.orderID) (\(order.attempts) attempt\(order.attempts == 1 ? "" : "s")): \(order.reason)") }
+            for order in failingOrders {
+                lines.append("  \(order.orderID) (\(order.attempts) attempt\(order.attempts == 1 ? "" : "s")): \(order.reason)")
+            }
         }
         if let remoteOutbox {
             lines.append("outbox: \(remoteOutbox); \(outboxFiles) file(s) waiting here to be uploaded")
@@ -112,7 +122,9 @@ public struct StatusReport: Sendable, Codable {
         }
         lines.append("inbox: \(inboxFiles) file(s) waiting, \(processingFiles) in processing, \(errorFiles) in error")
         if let remoteInbox {
-            lines.append("remote inbox: \(remoteInbox); \(remoteFilesSeen) file(s) seen there and not taken yet, \(remoteMovesPending) still to be archived there")
+            lines.append(
+                "remote inbox: \(remoteInbox); \(remoteFilesSeen) file(s) seen there and not taken yet, \(remoteMovesPending) still to be archived there"
+            )
         }
         lines.append("inventory: " + (lastInventoryPush.map { "JOOR last accepted quantities at \($0)" } ?? "nothing pushed yet"))
         if let lastWatchCycle { lines.append("watch: last looked at \(lastWatchCycle)") }

@@ -29,7 +29,10 @@ extension Ledger {
             for chunk in stride(from: 0, to: keys.count, by: 500) {
                 let part = Array(keys[chunk..<min(chunk + 500, keys.count)])
                 let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT position_key, quantity, source_modified FROM inventory_positions WHERE position_key IN (\(marks))", arguments: StatementArguments(part)) {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT position_key, quantity, source_modified FROM inventory_positions WHERE position_key IN (\(marks))",
+                    arguments: StatementArguments(part))
+                {
                     result[row["position_key"]] = (row["quantity"], row["source_modified"])
                 }
             }
@@ -44,10 +47,11 @@ extension Ledger {
         try db.write { db in
             if replacingAll { try db.execute(sql: "DELETE FROM inventory_positions") }
             for item in items {
-                try db.execute(sql: """
-                    INSERT INTO inventory_positions(position_key, quantity, source_modified, pushed_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(position_key) DO UPDATE SET quantity = excluded.quantity, source_modified = excluded.source_modified, pushed_at = excluded.pushed_at
-                    """, arguments: [item.positionKey, item.inventory, sourceModified, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO inventory_positions(position_key, quantity, source_modified, pushed_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(position_key) DO UPDATE SET quantity = excluded.quantity, source_modified = excluded.source_modified, pushed_at = excluded.pushed_at
+                        """, arguments: [item.positionKey, item.inventory, sourceModified, now])
             }
         }
     }
@@ -60,13 +64,17 @@ extension Ledger {
         }
     }
 
-    public func recordInboxFile(_ fingerprint: String, job: Job, name: String, status: InboxFileStatus, reason: String? = nil, attempt: Bool = false) throws {
+    public func recordInboxFile(
+        _ fingerprint: String, job: Job, name: String, status: InboxFileStatus, reason: String? = nil, attempt: Bool = false
+    ) throws {
         try db.write { db in
-            try db.execute(sql: """
-                INSERT INTO inbox_files(fingerprint, job, name, status, attempts, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(fingerprint) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
-                    attempts = inbox_files.attempts + ?, updated_at = excluded.updated_at
-                """, arguments: [fingerprint, job.rawValue, name, status.rawValue, attempt ? 1 : 0, reason, Self.timestamp(Date()), attempt ? 1 : 0])
+            try db.execute(
+                sql: """
+                    INSERT INTO inbox_files(fingerprint, job, name, status, attempts, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(fingerprint) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
+                        attempts = inbox_files.attempts + ?, updated_at = excluded.updated_at
+                    """,
+                arguments: [fingerprint, job.rawValue, name, status.rawValue, attempt ? 1 : 0, reason, Self.timestamp(Date()), attempt ? 1 : 0])
         }
     }
 }

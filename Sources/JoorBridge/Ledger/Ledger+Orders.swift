@@ -84,21 +84,30 @@ extension Ledger {
     /// after its adoption). Anything else known is a duplicate.
     /// - Parameter onlyKnown: journal nothing new (a read of modified orders refreshes what the
     ///   ledger holds; an unknown order there was exported by someone else).
-    public func journal(_ orders: [JoorOrder], amendments: Bool, onlyKnown: Bool = false, holdReason: (JoorOrder) -> String?,
-                        at date: Date = Date()) throws -> JournalOutcome {
+    public func journal(
+        _ orders: [JoorOrder], amendments: Bool, onlyKnown: Bool = false, holdReason: (JoorOrder) -> String?,
+        at date: Date = Date()
+    ) throws -> JournalOutcome {
         let now = Self.timestamp(date)
         return try db.write { db in
             var outcome = JournalOutcome()
             for order in orders {
                 let payload = try Self.encode(order)
-                let latest = try Row.fetchOne(db, sql: "SELECT version, state, date_modified, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1",
-                                              arguments: [order.id])
+                let latest = try Row.fetchOne(
+                    db,
+                    sql: "SELECT version, state, date_modified, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1",
+                    arguments: [order.id])
                 guard let latest else {
                     if onlyKnown { continue }
                     let reason = holdReason(order)
-                    try db.execute(sql: """
-                        INSERT INTO orders(order_id, version, state, payload, date_modified, reason, received_at, updated_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [order.id, reason == nil ? DeliveryState.received.rawValue : DeliveryState.held.rawValue, payload, order.dateModified, reason, now, now])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO orders(order_id, version, state, payload, date_modified, reason, received_at, updated_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            order.id, reason == nil ? DeliveryState.received.rawValue : DeliveryState.held.rawValue, payload, order.dateModified,
+                            reason, now, now,
+                        ])
                     if reason == nil { outcome.received += 1 } else { outcome.held += 1 }
                     continue
                 }
@@ -111,20 +120,27 @@ extension Ledger {
                     // (A cancelled order in a pull of approved orders was reinstated in JOOR.)
                     let reason = holdReason(order)
                     let next: DeliveryState = reason == nil ? .received : .held
-                    try db.execute(sql: "UPDATE orders SET state = ?, payload = ?, date_modified = ?, reason = ?, updated_at = ? WHERE order_id = ? AND version = ?",
-                                   arguments: [next.rawValue, payload, order.dateModified, reason ?? (state == .rejected ? latest["reason"] : nil), now, order.id, version])
+                    try db.execute(
+                        sql:
+                            "UPDATE orders SET state = ?, payload = ?, date_modified = ?, reason = ?, updated_at = ? WHERE order_id = ? AND version = ?",
+                        arguments: [
+                            next.rawValue, payload, order.dateModified, reason ?? (state == .rejected ? latest["reason"] : nil), now, order.id,
+                            version,
+                        ])
                     if reason == nil && state != .rejected { outcome.released += 1 } else { outcome.duplicates += 1 }
                 case .delivered where amendments && changed:
                     if OrderOrigin(rawValue: latest["origin"]) == .adopted, !Self.isSameSecondOrLater(order.dateModified, latest["delivered_at"]) {
                         // JOOR's copy predates the adoption: what the WMS already has. Remember it.
-                        try db.execute(sql: "UPDATE orders SET date_modified = ?, payload = ? WHERE order_id = ? AND version = ?",
-                                       arguments: [order.dateModified, payload, order.id, version])
+                        try db.execute(
+                            sql: "UPDATE orders SET date_modified = ?, payload = ? WHERE order_id = ? AND version = ?",
+                            arguments: [order.dateModified, payload, order.id, version])
                         outcome.duplicates += 1
                         continue
                     }
-                    try db.execute(sql: """
-                        INSERT INTO orders(order_id, version, state, payload, date_modified, received_at, updated_at) VALUES (?, ?, 'received', ?, ?, ?, ?)
-                        """, arguments: [order.id, version + 1, payload, order.dateModified, now, now])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO orders(order_id, version, state, payload, date_modified, received_at, updated_at) VALUES (?, ?, 'received', ?, ?, ?, ?)
+                            """, arguments: [order.id, version + 1, payload, order.dateModified, now, now])
                     outcome.amendments += 1
                 default:
                     outcome.duplicates += 1
@@ -154,17 +170,22 @@ extension Ledger {
         return try db.write { db in
             var outcome = CancellationOutcome()
             for order in orders {
-                let entries = try Row.fetchAll(db, sql: "SELECT version, kind, state, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version", arguments: [order.id])
+                let entries = try Row.fetchAll(
+                    db, sql: "SELECT version, kind, state, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version",
+                    arguments: [order.id])
                 guard let latest = entries.last else { continue }
                 if EntryKind(rawValue: latest["kind"]) == .cancellation || DeliveryState(rawValue: latest["state"]) == .cancelled {
                     outcome.known += 1
                     continue
                 }
-                let delivered = entries.last { EntryKind(rawValue: $0["kind"]) == .order && [.delivered, .writing].contains(DeliveryState(rawValue: $0["state"])) }
-                try db.execute(sql: """
-                    UPDATE orders SET state = 'cancelled', reason = 'cancelled in JOOR before it reached the WMS', updated_at = ?
-                    WHERE order_id = ? AND kind = 'order' AND state IN ('received', 'held', 'rejected')
-                    """, arguments: [now, order.id])
+                let delivered = entries.last {
+                    EntryKind(rawValue: $0["kind"]) == .order && [.delivered, .writing].contains(DeliveryState(rawValue: $0["state"]))
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE orders SET state = 'cancelled', reason = 'cancelled in JOOR before it reached the WMS', updated_at = ?
+                        WHERE order_id = ? AND kind = 'order' AND state IN ('received', 'held', 'rejected')
+                        """, arguments: [now, order.id])
                 let undelivered = db.changesCount
                 guard let delivered else {
                     if undelivered > 0 { outcome.stopped += 1 } else { outcome.known += 1 }
@@ -176,9 +197,10 @@ extension Ledger {
                     outcome.known += 1
                     continue
                 }
-                try db.execute(sql: """
-                    INSERT INTO orders(order_id, version, kind, state, payload, date_modified, received_at, updated_at) VALUES (?, ?, 'cancellation', 'received', ?, ?, ?, ?)
-                    """, arguments: [order.id, (latest["version"] as Int) + 1, try Self.encode(order), order.dateModified, now, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO orders(order_id, version, kind, state, payload, date_modified, received_at, updated_at) VALUES (?, ?, 'cancellation', 'received', ?, ?, ?, ?)
+                        """, arguments: [order.id, (latest["version"] as Int) + 1, try Self.encode(order), order.dateModified, now, now])
                 outcome.toDeliver += 1
             }
             return outcome
@@ -202,8 +224,10 @@ extension Ledger {
     public func orders(in states: [DeliveryState]) throws -> [LedgerOrder] {
         try db.read { db in
             let marks = states.map { _ in "?" }.joined(separator: ",")
-            return try Row.fetchAll(db, sql: "SELECT * FROM orders WHERE state IN (\(marks)) ORDER BY received_at, order_id, version",
-                                    arguments: StatementArguments(states.map(\.rawValue))).map(Self.ledgerOrder)
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM orders WHERE state IN (\(marks)) ORDER BY received_at, order_id, version",
+                arguments: StatementArguments(states.map(\.rawValue))
+            ).map(Self.ledgerOrder)
         }
     }
 
@@ -231,10 +255,11 @@ extension Ledger {
         let now = Self.timestamp(Date())
         try db.write { db in
             for key in keys {
-                try db.execute(sql: """
-                    UPDATE orders SET state = 'writing', files = ?, temps = ?, route = ?, outbox = ?, updated_at = ?, attempts = attempts + 1
-                    WHERE order_id = ? AND version = ?
-                    """, arguments: [try Self.encode(files), try Self.encode(temps), route, outbox, now, key.orderID, key.version])
+                try db.execute(
+                    sql: """
+                        UPDATE orders SET state = 'writing', files = ?, temps = ?, route = ?, outbox = ?, updated_at = ?, attempts = attempts + 1
+                        WHERE order_id = ? AND version = ?
+                        """, arguments: [try Self.encode(files), try Self.encode(temps), route, outbox, now, key.orderID, key.version])
             }
         }
     }
@@ -243,8 +268,10 @@ extension Ledger {
         let now = Self.timestamp(Date())
         try db.write { db in
             for key in keys {
-                try db.execute(sql: "UPDATE orders SET state = 'delivered', temps = NULL, reason = NULL, delivered_at = ?, updated_at = ? WHERE order_id = ? AND version = ?",
-                               arguments: [now, now, key.orderID, key.version])
+                try db.execute(
+                    sql:
+                        "UPDATE orders SET state = 'delivered', temps = NULL, reason = NULL, delivered_at = ?, updated_at = ? WHERE order_id = ? AND version = ?",
+                    arguments: [now, now, key.orderID, key.version])
             }
         }
     }
@@ -252,16 +279,18 @@ extension Ledger {
     /// The order cannot be mapped now: keep it, with the reason, to retry on the next run.
     public func markRejected(_ orderID: String, version: Int, reason: String) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE orders SET state = 'rejected', reason = ?, attempts = attempts + 1, updated_at = ? WHERE order_id = ? AND version = ?",
-                           arguments: [reason, Self.timestamp(Date()), orderID, version])
+            try db.execute(
+                sql: "UPDATE orders SET state = 'rejected', reason = ?, attempts = attempts + 1, updated_at = ? WHERE order_id = ? AND version = ?",
+                arguments: [reason, Self.timestamp(Date()), orderID, version])
         }
     }
 
     /// The order is held back (no route matches it any more, or a filter): kept with the reason.
     public func markHeld(_ orderID: String, version: Int, reason: String) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE orders SET state = 'held', reason = ?, updated_at = ? WHERE order_id = ? AND version = ?",
-                           arguments: [reason, Self.timestamp(Date()), orderID, version])
+            try db.execute(
+                sql: "UPDATE orders SET state = 'held', reason = ?, updated_at = ? WHERE order_id = ? AND version = ?",
+                arguments: [reason, Self.timestamp(Date()), orderID, version])
         }
     }
 
@@ -269,8 +298,10 @@ extension Ledger {
     /// files are gone before their rename.
     public func markReceived(_ orderID: String, version: Int) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE orders SET state = 'received', temps = NULL, files = NULL, reason = NULL, updated_at = ? WHERE order_id = ? AND version = ?",
-                           arguments: [Self.timestamp(Date()), orderID, version])
+            try db.execute(
+                sql:
+                    "UPDATE orders SET state = 'received', temps = NULL, files = NULL, reason = NULL, updated_at = ? WHERE order_id = ? AND version = ?",
+                arguments: [Self.timestamp(Date()), orderID, version])
         }
     }
 
@@ -294,18 +325,20 @@ extension Ledger {
                 let state = try String.fetchOne(db, sql: "SELECT state FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1", arguments: [id])
                 switch state.flatMap(DeliveryState.init) {
                 case nil:
-                    try db.execute(sql: """
-                        INSERT INTO orders(order_id, version, state, payload, origin, received_at, updated_at, delivered_at)
-                        VALUES (?, 0, 'delivered', ?, 'adopted', ?, ?, ?)
-                        """, arguments: [id, try Self.encode(JoorOrder(fields: ["order_id": id])), now, now, now])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO orders(order_id, version, state, payload, origin, received_at, updated_at, delivered_at)
+                            VALUES (?, 0, 'delivered', ?, 'adopted', ?, ?, ?)
+                            """, arguments: [id, try Self.encode(JoorOrder(fields: ["order_id": id])), now, now, now])
                     adoption.adopted.append(id)
                 case .delivered?, .writing?:
                     adoption.alreadyDelivered.append(id)
                 case .received?, .rejected?, .held?, .cancelled?:
-                    try db.execute(sql: """
-                        UPDATE orders SET state = 'delivered', origin = 'adopted', reason = NULL, delivered_at = ?, updated_at = ?
-                        WHERE order_id = ? AND version = (SELECT MAX(version) FROM orders WHERE order_id = ?)
-                        """, arguments: [now, now, id, id])
+                    try db.execute(
+                        sql: """
+                            UPDATE orders SET state = 'delivered', origin = 'adopted', reason = NULL, delivered_at = ?, updated_at = ?
+                            WHERE order_id = ? AND version = (SELECT MAX(version) FROM orders WHERE order_id = ?)
+                            """, arguments: [now, now, id, id])
                     adoption.adopted.append(id)
                 }
             }
@@ -320,8 +353,10 @@ extension Ledger {
     public func expect(_ orders: [JoorOrder]) throws {
         try db.write { db in
             for order in orders {
-                try db.execute(sql: "INSERT INTO expected_orders(order_id, date_modified) VALUES (?, ?) ON CONFLICT(order_id) DO UPDATE SET date_modified = excluded.date_modified",
-                               arguments: [order.id, order.dateModified])
+                try db.execute(
+                    sql:
+                        "INSERT INTO expected_orders(order_id, date_modified) VALUES (?, ?) ON CONFLICT(order_id) DO UPDATE SET date_modified = excluded.date_modified",
+                    arguments: [order.id, order.dateModified])
             }
         }
     }
@@ -329,7 +364,8 @@ extension Ledger {
     /// The expected orders: id → modification time JOOR gave.
     public func expectedOrders() throws -> [String: String?] {
         try db.read { db in
-            Dictionary(try Row.fetchAll(db, sql: "SELECT order_id, date_modified FROM expected_orders").map { ($0["order_id"], $0["date_modified"]) }) { first, _ in first }
+            Dictionary(try Row.fetchAll(db, sql: "SELECT order_id, date_modified FROM expected_orders").map { ($0["order_id"], $0["date_modified"]) })
+            { first, _ in first }
         }
     }
 
@@ -345,7 +381,12 @@ extension Ledger {
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM orders WHERE kind = 'order' GROUP BY state") {
                 if let state = DeliveryState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
-            let recent = try since.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE kind = 'order' AND state = 'delivered' AND origin = 'joor' AND delivered_at >= ?", arguments: [Self.timestamp($0)]) ?? 0 } ?? 0
+            let recent =
+                try since.map {
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM orders WHERE kind = 'order' AND state = 'delivered' AND origin = 'joor' AND delivered_at >= ?",
+                        arguments: [Self.timestamp($0)]) ?? 0
+                } ?? 0
             return (counts, recent)
         }
     }

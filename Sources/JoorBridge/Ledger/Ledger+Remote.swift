@@ -33,8 +33,10 @@ extension Ledger {
             var records: [String: RemoteFileRecord] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM remote_files") {
                 let status = RemoteFileRecord.Status(rawValue: row["status"]) ?? .seen
-                let record = RemoteFileRecord(remotePath: row["remote_path"], job: Job(rawValue: row["job"]) ?? .inventory, size: UInt64(row["size"] as Int64), mtime: UInt64(row["mtime"] as Int64),
-                                              status: status, localName: row["local_name"], seenSince: row["seen_since"])
+                let record = RemoteFileRecord(
+                    remotePath: row["remote_path"], job: Job(rawValue: row["job"]) ?? .inventory, size: UInt64(row["size"] as Int64),
+                    mtime: UInt64(row["mtime"] as Int64),
+                    status: status, localName: row["local_name"], seenSince: row["seen_since"])
                 records[record.remotePath] = record
             }
             return records
@@ -44,19 +46,21 @@ extension Ledger {
     /// Records a listing's view of a file (a new file, or one whose size or time changed).
     public func recordRemoteSeen(_ path: String, job: Job, size: UInt64, mtime: UInt64, at date: Date = Date()) throws {
         try db.write { db in
-            try db.execute(sql: """
-                INSERT INTO remote_files(remote_path, job, size, mtime, status, seen_since, updated_at) VALUES (?, ?, ?, ?, 'seen', ?, ?)
-                ON CONFLICT(remote_path) DO UPDATE SET job = excluded.job, size = excluded.size, mtime = excluded.mtime,
-                    status = 'seen', local_name = NULL, seen_since = excluded.seen_since, updated_at = excluded.updated_at
-                """, arguments: [path, job.rawValue, Int64(size), Int64(mtime), date.timeIntervalSince1970, Self.timestamp(date)])
+            try db.execute(
+                sql: """
+                    INSERT INTO remote_files(remote_path, job, size, mtime, status, seen_since, updated_at) VALUES (?, ?, ?, ?, 'seen', ?, ?)
+                    ON CONFLICT(remote_path) DO UPDATE SET job = excluded.job, size = excluded.size, mtime = excluded.mtime,
+                        status = 'seen', local_name = NULL, seen_since = excluded.seen_since, updated_at = excluded.updated_at
+                    """, arguments: [path, job.rawValue, Int64(size), Int64(mtime), date.timeIntervalSince1970, Self.timestamp(date)])
         }
     }
 
     /// Moves a remote file's record on (and names its copy in `processing/`, if given).
     public func setRemoteStatus(_ path: String, _ status: RemoteFileRecord.Status, localName: String? = nil) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE remote_files SET status = ?, local_name = COALESCE(?, local_name), updated_at = ? WHERE remote_path = ?",
-                           arguments: [status.rawValue, localName, Self.timestamp(Date()), path])
+            try db.execute(
+                sql: "UPDATE remote_files SET status = ?, local_name = COALESCE(?, local_name), updated_at = ? WHERE remote_path = ?",
+                arguments: [status.rawValue, localName, Self.timestamp(Date()), path])
         }
     }
 
@@ -76,8 +80,9 @@ extension Ledger {
     /// `renaming` it (so after a crash the temporary's presence tells whether the rename happened).
     public func recordUpload(_ localName: String, as remotePath: String, status: UploadStatus) throws {
         try db.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO remote_uploads(local_name, remote_path, status, started_at) VALUES (?, ?, ?, ?)",
-                           arguments: [localName, remotePath, status.rawValue, Self.timestamp(Date())])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO remote_uploads(local_name, remote_path, status, started_at) VALUES (?, ?, ?, ?)",
+                arguments: [localName, remotePath, status.rawValue, Self.timestamp(Date())])
         }
     }
 

@@ -51,7 +51,9 @@ final class RemoteInbox: @unchecked Sendable {
             var pass = try look()
             if waitToSettle, let wait = pass.secondsToSettle {
                 if wait > 0 {
-                    logger.info("waiting \(Int(wait.rounded(.up))) s to see whether \(pass.unsettled.joined(separator: ", ")) still change", metadata: ["folder": "\(describe(folder))"])
+                    logger.info(
+                        "waiting \(Int(wait.rounded(.up))) s to see whether \(pass.unsettled.joined(separator: ", ")) still change",
+                        metadata: ["folder": "\(describe(folder))"])
                     try? await Task.sleep(for: .seconds(wait))
                 }
                 pass = try look()
@@ -81,11 +83,15 @@ final class RemoteInbox: @unchecked Sendable {
             let marker = inbox.settings.doneMarker
             let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("joorbridge-dry-run-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-            for entry in entries.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) }) where entry.isRegularFile && inbox.matches(entry.name) {
+            for entry in entries.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) })
+            where entry.isRegularFile && inbox.matches(entry.name) {
                 if let marker, entry.name.hasSuffix(marker) { continue }
                 let path = folder + "/" + entry.name
                 if inHand.contains(path) { continue }
-                if let marker, !names.contains(entry.name + marker) { waiting.append(entry.name); continue }
+                if let marker, !names.contains(entry.name + marker) {
+                    waiting.append(entry.name)
+                    continue
+                }
                 let local = temporary + "/" + entry.name
                 try connection.perform { client throws(SFTPError) in try client.download(path, to: local, modified: entry.modified) }
                 files.append((entry.name, local))
@@ -109,7 +115,9 @@ final class RemoteInbox: @unchecked Sendable {
     private func look(now: Date = Date()) throws(SFTPError) -> Pass {
         let entries = try connection.perform { client throws(SFTPError) in try client.list(folder) }
         var records: [String: RemoteFileRecord]
-        do { records = try ledger.remoteFiles() } catch { throw SFTPError(.io, server: connection.location.server, message: "cannot read the state store: \(error)") }
+        do { records = try ledger.remoteFiles() } catch {
+            throw SFTPError(.io, server: connection.location.server, message: "cannot read the state store: \(error)")
+        }
         let names = Set(entries.map(\.name))
         let marker = inbox.settings.doneMarker
         var pass = Pass()
@@ -118,7 +126,8 @@ final class RemoteInbox: @unchecked Sendable {
             for record in records.values where record.status == .seen && record.remotePath.hasPrefix(folder + "/") {
                 if !names.contains(String(record.remotePath.dropFirst(folder.count + 1))) { try ledger.forgetRemote(record.remotePath) }
             }
-            for entry in entries.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) }) where entry.isRegularFile && inbox.matches(entry.name) {
+            for entry in entries.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) })
+            where entry.isRegularFile && inbox.matches(entry.name) {
                 if let marker, entry.name.hasSuffix(marker) { continue }
                 let path = folder + "/" + entry.name
                 if let marker, !names.contains(entry.name + marker) {
@@ -199,7 +208,10 @@ final class RemoteInbox: @unchecked Sendable {
             if present && record.status == .downloading {
                 try ledger.setRemoteStatus(record.remotePath, .downloaded)
             } else if !present {
-                if record.status == .downloaded { logger.warning("its copy left processing/ without an outcome; downloading it again", metadata: ["file": "\(describe(record.remotePath))"]) }
+                if record.status == .downloaded {
+                    logger.warning(
+                        "its copy left processing/ without an outcome; downloading it again", metadata: ["file": "\(describe(record.remotePath))"])
+                }
                 try ledger.forgetRemote(record.remotePath)
             }
         }
@@ -242,7 +254,8 @@ final class RemoteInbox: @unchecked Sendable {
             guard try client.stat(record.remotePath) != nil else { return }  // moved before a crash, or by someone else
             let target = record.status == .accepted ? archiveFolder : errorFolder
             try client.makeDirectory(target)
-            let destination = target + "/" + (try FreeName.suffixed(name) { candidate throws(SFTPError) in try client.stat(target + "/" + candidate) != nil })
+            let destination =
+                target + "/" + (try FreeName.suffixed(name) { candidate throws(SFTPError) in try client.stat(target + "/" + candidate) != nil })
             try client.rename(record.remotePath, to: destination)
             if let doneMarker { try? client.rename(marker, to: destination + doneMarker) }
         }
@@ -250,7 +263,9 @@ final class RemoteInbox: @unchecked Sendable {
         try ledger.forgetRemote(record.remotePath)
         if record.status == .accepted {
             report.archivedRemotely += 1
-            logger.info("\(settings.afterDownload == .delete ? "deleted" : "moved to \(archiveFolder)") on the server", metadata: ["file": "\(describe(record.remotePath))"])
+            logger.info(
+                "\(settings.afterDownload == .delete ? "deleted" : "moved to \(archiveFolder)") on the server",
+                metadata: ["file": "\(describe(record.remotePath))"])
         } else {
             report.movedToRemoteError += 1
             logger.notice("moved to \(errorFolder) on the server", metadata: ["file": "\(describe(record.remotePath))"])

@@ -70,8 +70,9 @@ public struct BulkInventoryResponse: Sendable, Equatable {
         let body = root["inventory_items"] ?? root
         let log = body["inventory_log"].flatMap { $0["inventory_log_entry"] ?? $0 }
         let entries = (log?.elements ?? []).map { entry in
-            Entry(sku: entry["sku"]?.text ?? "", logID: entry["inventory_log_id"]?.text,
-                  passed: entry["status"]?.text?.lowercased() == "pass", message: entry["message"]?.text)
+            Entry(
+                sku: entry["sku"]?.text ?? "", logID: entry["inventory_log_id"]?.text,
+                passed: entry["status"]?.text?.lowercased() == "pass", message: entry["message"]?.text)
         }
         return BulkInventoryResponse(
             code: body["response"]?["code"]?.int ?? 0, comment: body["response"]?["comment"]?.text,
@@ -89,10 +90,12 @@ public struct BulkInventoryResponse: Sendable, Equatable {
         if log.isEmpty { log = [] }
         var response: [String: JSONValue] = ["code": .number(Decimal(code))]
         if let comment { response["comment"] = .string(comment) }
-        let body: JSONValue = .object(["inventory_items": .object([
-            "response": .object(response), "sku_count": .number(Decimal(skuCount ?? entries.filter(\.passed).count)),
-            "inventory_log": .array(log),
-        ])])
+        let body: JSONValue = .object([
+            "inventory_items": .object([
+                "response": .object(response), "sku_count": .number(Decimal(skuCount ?? entries.filter(\.passed).count)),
+                "inventory_log": .array(log),
+            ])
+        ])
         let encoder = JSONEncoder.canonical()
         return try encoder.encode(body)
     }

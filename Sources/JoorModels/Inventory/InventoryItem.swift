@@ -32,7 +32,11 @@ public struct InventoryItem: Sendable, Hashable, Codable {
         case madeToOrder = "made_to_order"
     }
 
-    public init(warehouse: String? = nil, inventoryDate: String? = nil, upc: String? = nil, styleNumber: String? = nil, styleIdentifier: String? = nil, colorCode: String? = nil, size: String? = nil, sizeCode: String? = nil, styleID: Int? = nil, styleColorID: Int? = nil, inventory: Int, madeToOrder: Bool? = nil) {
+    public init(
+        warehouse: String? = nil, inventoryDate: String? = nil, upc: String? = nil, styleNumber: String? = nil, styleIdentifier: String? = nil,
+        colorCode: String? = nil, size: String? = nil, sizeCode: String? = nil, styleID: Int? = nil, styleColorID: Int? = nil, inventory: Int,
+        madeToOrder: Bool? = nil
+    ) {
         self.warehouse = warehouse
         self.inventoryDate = inventoryDate
         self.upc = upc
@@ -50,9 +54,10 @@ public struct InventoryItem: Sendable, Hashable, Codable {
     /// What identifies this stock position (SKU, warehouse and date), independent of the quantity:
     /// the key for "what did we last send for this SKU".
     public var positionKey: String {
-        let sku = upc.map { "upc:\($0)" }
+        let sku =
+            upc.map { "upc:\($0)" }
             ?? [styleNumber, styleIdentifier, colorCode, size, sizeCode, styleID.map(String.init), styleColorID.map(String.init)]
-                .map { $0 ?? "" }.joined(separator: "|")
+            .map { $0 ?? "" }.joined(separator: "|")
         return [warehouse ?? "", inventoryDate ?? "", sku].joined(separator: "\u{1F}")
     }
 
@@ -66,18 +71,52 @@ extension InventoryItem {
     /// The item as ``JSONEncoder/canonical(pretty:)`` encodes it: keys sorted, absent ones left out.
     func write(to json: inout JSONWriter) {
         json.beginObject()
-        if let colorCode { json.key("color_code"); json.string(colorCode) }
-        json.key("inventory"); json.integer(inventory)
-        if let inventoryDate { json.key("inventory_date"); json.string(inventoryDate) }
-        if let madeToOrder { json.key("made_to_order"); json.boolean(madeToOrder) }
-        if let size { json.key("size"); json.string(size) }
-        if let sizeCode { json.key("size_code"); json.string(sizeCode) }
-        if let styleColorID { json.key("style_color_id"); json.integer(styleColorID) }
-        if let styleID { json.key("style_id"); json.integer(styleID) }
-        if let styleIdentifier { json.key("style_identifier"); json.string(styleIdentifier) }
-        if let styleNumber { json.key("style_number"); json.string(styleNumber) }
-        if let upc { json.key("upc"); json.string(upc) }
-        if let warehouse { json.key("warehouse"); json.string(warehouse) }
+        if let colorCode {
+            json.key("color_code")
+            json.string(colorCode)
+        }
+        json.key("inventory")
+        json.integer(inventory)
+        if let inventoryDate {
+            json.key("inventory_date")
+            json.string(inventoryDate)
+        }
+        if let madeToOrder {
+            json.key("made_to_order")
+            json.boolean(madeToOrder)
+        }
+        if let size {
+            json.key("size")
+            json.string(size)
+        }
+        if let sizeCode {
+            json.key("size_code")
+            json.string(sizeCode)
+        }
+        if let styleColorID {
+            json.key("style_color_id")
+            json.integer(styleColorID)
+        }
+        if let styleID {
+            json.key("style_id")
+            json.integer(styleID)
+        }
+        if let styleIdentifier {
+            json.key("style_identifier")
+            json.string(styleIdentifier)
+        }
+        if let styleNumber {
+            json.key("style_number")
+            json.string(styleNumber)
+        }
+        if let upc {
+            json.key("upc")
+            json.string(upc)
+        }
+        if let warehouse {
+            json.key("warehouse")
+            json.string(warehouse)
+        }
         json.endObject()
     }
 }

@@ -24,7 +24,10 @@ public struct OrdersPage: Sendable, Equatable {
     /// The answer had a `next_start` with no value (JOOR's way of saying "no more").
     public var nextStartIsEmpty = false
 
-    public init(orders: [JoorOrder], code: Int? = 0, comment: String? = nil, startFrom: Int? = nil, nextStart: Int? = nil, count: Int? = nil, logID: String? = nil) {
+    public init(
+        orders: [JoorOrder], code: Int? = 0, comment: String? = nil, startFrom: Int? = nil, nextStart: Int? = nil, count: Int? = nil,
+        logID: String? = nil
+    ) {
         self.orders = orders
         self.code = code
         self.comment = comment

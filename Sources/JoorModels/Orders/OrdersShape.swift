@@ -33,8 +33,14 @@ public enum ResponseShape {
         switch orders {
         case .object(let envelope):
             if let response = envelope["response"] {
-                if response["code"]?.int == nil { report.problem = "orders.response has no numeric 'code'"; return report }
-                if let code = response["code"]?.int, code != 0 { report.problem = "orders.response.code is \(code): \(response["comment"]?.text ?? "")"; return report }
+                if response["code"]?.int == nil {
+                    report.problem = "orders.response has no numeric 'code'"
+                    return report
+                }
+                if let code = response["code"]?.int, code != 0 {
+                    report.problem = "orders.response.code is \(code): \(response["comment"]?.text ?? "")"
+                    return report
+                }
             } else {
                 report.notes.append("orders has no 'response' node (accepted)")
             }
@@ -56,14 +62,23 @@ public enum ResponseShape {
         }
         report.items = items.count
         for (index, item) in items.enumerated() {
-            guard case .object(let order) = item else { report.problem = "orders.orders[\(index)] is a \(kind(item)), not an object"; return report }
+            guard case .object(let order) = item else {
+                report.problem = "orders.orders[\(index)] is a \(kind(item)), not an object"
+                return report
+            }
             guard let id = order["order_id"], id.text.map({ !$0.isEmpty }) == true else {
                 report.problem = "orders.orders[\(index)] has no 'order_id' (it has: \(order.keys.sorted().prefix(12).joined(separator: ", ")))"
                 return report
             }
-            guard let lines = order["line_items"] else { report.problem = "order \(id.text ?? "") has no 'line_items'"; return report }
+            guard let lines = order["line_items"] else {
+                report.problem = "order \(id.text ?? "") has no 'line_items'"
+                return report
+            }
             let lineList = lines["line_item"] ?? lines
-            guard let entries = lineList.elements else { report.problem = "order \(id.text ?? "")'s line_items is a \(kind(lines)), not a list"; return report }
+            guard let entries = lineList.elements else {
+                report.problem = "order \(id.text ?? "")'s line_items is a \(kind(lines)), not a list"
+                return report
+            }
             for (number, line) in entries.enumerated() where line["item_quantity"] == nil {
                 report.problem = "order \(id.text ?? "") line \(number + 1) has no 'item_quantity'"
                 return report

@@ -12,8 +12,11 @@ public struct Style: Sendable, Equatable, Codable {
         public var retailCurrency: String?
 
         enum CodingKeys: String, CodingKey {
-            case label = "price_label", currency = "price_currency", wholesale = "price_wholesale"
-            case retail = "price_retail", retailCurrency = "price_currency_retail"
+            case label = "price_label"
+            case currency = "price_currency"
+            case wholesale = "price_wholesale"
+            case retail = "price_retail"
+            case retailCurrency = "price_currency_retail"
         }
 
         public init(label: String, currency: String? = nil, wholesale: String? = nil, retail: String? = nil, retailCurrency: String? = nil) {
@@ -39,12 +42,21 @@ public struct Style: Sendable, Equatable, Codable {
         public var isPublic: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case name = "delivery_name", code = "delivery_code", seasonName = "season_name", seasonYear = "season_year"
-            case seasonCode = "season_code", start = "date_delivery_start", end = "date_delivery_end", isPublic = "public"
+            case name = "delivery_name"
+            case code = "delivery_code"
+            case seasonName = "season_name"
+            case seasonYear = "season_year"
+            case seasonCode = "season_code"
+            case start = "date_delivery_start"
+            case end = "date_delivery_end"
+            case isPublic = "public"
         }
 
-        public init(name: String, code: String? = nil, seasonName: String? = nil, seasonYear: String? = nil, seasonCode: String? = nil, start: String? = nil, end: String? = nil,
-                    isPublic: Bool? = true) {
+        public init(
+            name: String, code: String? = nil, seasonName: String? = nil, seasonYear: String? = nil, seasonCode: String? = nil, start: String? = nil,
+            end: String? = nil,
+            isPublic: Bool? = true
+        ) {
             self.name = name
             self.code = code
             self.seasonName = seasonName
@@ -59,8 +71,14 @@ public struct Style: Sendable, Equatable, Codable {
     public struct Color: Sendable, Equatable, Codable {
         public var name: String?
         public var code: String
-        enum CodingKeys: String, CodingKey { case name = "color_name", code = "color_code" }
-        public init(code: String, name: String? = nil) { self.code = code; self.name = name }
+        enum CodingKeys: String, CodingKey {
+            case name = "color_name"
+            case code = "color_code"
+        }
+        public init(code: String, name: String? = nil) {
+            self.code = code
+            self.name = name
+        }
     }
 
     public struct Size: Sendable, Equatable, Codable {
@@ -73,7 +91,11 @@ public struct Style: Sendable, Equatable, Codable {
         public var colorCode: String
         public var sizeName: String
         public var upc: String
-        enum CodingKeys: String, CodingKey { case colorCode = "color_code", sizeName = "size_name", upc }
+        enum CodingKeys: String, CodingKey {
+            case colorCode = "color_code"
+            case sizeName = "size_name"
+            case upc
+        }
         public init(colorCode: String, sizeName: String, upc: String) {
             self.colorCode = colorCode
             self.sizeName = sizeName
@@ -113,7 +135,10 @@ public struct Style: Sendable, Equatable, Codable {
     public var sizes: [Size]
     public var upcs: [UPC]
 
-    public init(styleName: String, styleNumber: String, styleIdentifier: String, styleDescription: String? = nil, attributes: [String: String] = [:], categories: [Category] = [], prices: [Price] = [], deliveries: [Delivery] = [], colors: [Color] = [], sizes: [Size] = [], upcs: [UPC] = []) {
+    public init(
+        styleName: String, styleNumber: String, styleIdentifier: String, styleDescription: String? = nil, attributes: [String: String] = [:],
+        categories: [Category] = [], prices: [Price] = [], deliveries: [Delivery] = [], colors: [Color] = [], sizes: [Size] = [], upcs: [UPC] = []
+    ) {
         self.styleName = styleName
         self.styleNumber = styleNumber
         self.styleIdentifier = styleIdentifier
@@ -138,7 +163,9 @@ public struct Style: Sendable, Equatable, Codable {
     /// Attributes JOOR's example sends as numbers (`"minimum": 6`, `"delivery_overwrite": 3`).
     static let integerKeys: Set<String> = ["minimum", "delivery_overwrite"]
 
-    static let fixedKeys: Set<String> = ["style_name", "style_number", "style_identifier", "style_description", "categories", "prices", "deliveries", "colors", "sizes", "upcs"]
+    static let fixedKeys: Set<String> = [
+        "style_name", "style_number", "style_identifier", "style_description", "categories", "prices", "deliveries", "colors", "sizes", "upcs",
+    ]
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: DynamicKey.self)

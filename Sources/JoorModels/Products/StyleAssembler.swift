@@ -51,7 +51,8 @@ public struct StyleAssembler: Sendable {
         if let name = value("style_name"), style.styleName == number { style.styleName = name }
         for key in Self.attributeFields { if let v = value(key), style.attributes[key] == nil { style.attributes[key] = v } }
         if let ids = value("category_ids") {
-            for id in ids.split(separator: ",").map({ String($0.trimmingCharacters(in: .whitespaces)) }) where !id.isEmpty && !style.categories.contains(.init(id)) {
+            for id in ids.split(separator: ",").map({ String($0.trimmingCharacters(in: .whitespaces)) })
+            where !id.isEmpty && !style.categories.contains(.init(id)) {
                 style.categories.append(.init(id))
             }
         }
@@ -69,7 +70,9 @@ public struct StyleAssembler: Sendable {
             }
             if let existing = style.upcs.first(where: { $0.colorCode == color && $0.sizeName == size }) {
                 if existing.upc != upc {
-                    throw Conflict(line: line, field: "upc", message: "style \(identifier) color \(color) size \(size) already has UPC \(existing.upc) from an earlier row")
+                    throw Conflict(
+                        line: line, field: "upc",
+                        message: "style \(identifier) color \(color) size \(size) already has UPC \(existing.upc) from an earlier row")
                 }
             } else if let owner = upcOwners[upc] {
                 throw Conflict(line: line, field: "upc", message: "UPC \(upc) is already used for \(owner)")
@@ -79,12 +82,15 @@ public struct StyleAssembler: Sendable {
             }
         }
         addPrices(row, to: &style)
-        if let delivery = value("delivery_name") ?? value("season_name").map({ season in [season, value("season_year")].compactMap { $0 }.joined(separator: " ") }),
-           !style.deliveries.contains(where: { $0.name == delivery }) {
-            style.deliveries.append(.init(
-                name: delivery, code: value("delivery_code"), seasonName: value("season_name"), seasonYear: value("season_year"),
-                seasonCode: value("season_code"), start: value("delivery_start"), end: value("delivery_end"),
-                isPublic: value("delivery_public").map { ["true", "1", "yes", "y", "x"].contains($0.lowercased()) } ?? true))
+        if let delivery = value("delivery_name")
+            ?? value("season_name").map({ season in [season, value("season_year")].compactMap { $0 }.joined(separator: " ") }),
+            !style.deliveries.contains(where: { $0.name == delivery })
+        {
+            style.deliveries.append(
+                .init(
+                    name: delivery, code: value("delivery_code"), seasonName: value("season_name"), seasonYear: value("season_year"),
+                    seasonCode: value("season_code"), start: value("delivery_start"), end: value("delivery_end"),
+                    isPublic: value("delivery_public").map { ["true", "1", "yes", "y", "x"].contains($0.lowercased()) } ?? true))
         }
         styles[identifier] = style
         if isNew { order.append(identifier) }

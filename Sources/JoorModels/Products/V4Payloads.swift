@@ -24,7 +24,8 @@ public enum V4Payloads {
 
     /// Every color × size of the style, as `skus/bulk_create` entries (with `id` for `bulk_update`).
     public static func skus(_ style: Style, productID: String, existing: [String: String] = [:]) -> (create: [JSONValue], update: [JSONValue]) {
-        var create: [JSONValue] = [], update: [JSONValue] = []
+        var create: [JSONValue] = []
+        var update: [JSONValue] = []
         for color in style.colors {
             for size in style.sizes {
                 let external = skuExternalID(style, color: color.code, size: size.name)
@@ -51,7 +52,9 @@ public enum V4Payloads {
 
     /// `prices/bulk_create` entries for every SKU and price label; labels JOOR has no price type
     /// for are returned separately.
-    public static func prices(_ style: Style, skuIDs: [String: String], priceTypes: [String: String]) -> (entries: [JSONValue], unknownLabels: [String]) {
+    public static func prices(
+        _ style: Style, skuIDs: [String: String], priceTypes: [String: String]
+    ) -> (entries: [JSONValue], unknownLabels: [String]) {
         var entries: [JSONValue] = []
         var unknown: [String] = []
         for price in style.prices {
@@ -62,7 +65,9 @@ public enum V4Payloads {
             for color in style.colors {
                 for size in style.sizes {
                     guard let skuID = skuIDs[skuExternalID(style, color: color.code, size: size.name)] else { continue }
-                    var object: [String: JSONValue] = ["sku_id": .string(skuID), "price_type_id": .string(typeID), "wholesale_value": .string(wholesale)]
+                    var object: [String: JSONValue] = [
+                        "sku_id": .string(skuID), "price_type_id": .string(typeID), "wholesale_value": .string(wholesale),
+                    ]
                     if let retail = price.retail { object["retail_value"] = .string(retail) }
                     entries.append(.object(object))
                 }

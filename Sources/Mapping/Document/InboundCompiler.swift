@@ -10,10 +10,14 @@ struct InboundCompiler {
 
     /// The keys of each part of an inbound mapping (the JSON Schema is built from these too).
     static let sourceKeys = ["format", "csv", "xml", "fixed"]
-    static let fixedKeys = ["encoding", "record_type", "records", "fields", "trim", "short_lines", "skip_lines", "replace_invalid_bytes", "max_line_bytes"]
+    static let fixedKeys = [
+        "encoding", "record_type", "records", "fields", "trim", "short_lines", "skip_lines", "replace_invalid_bytes", "max_line_bytes",
+    ]
     static let fixedRecordKeys = ["role", "fields", "count", "counts"]
     static let fixedFieldKeys = ["name", "start", "length", "end"]
-    static let csvKeys = ["delimiter", "quote", "header", "encoding", "skip_lines", "trim", "strict", "ragged_rows", "replace_invalid_bytes", "max_field_bytes"]
+    static let csvKeys = [
+        "delimiter", "quote", "header", "encoding", "skip_lines", "trim", "strict", "ragged_rows", "replace_invalid_bytes", "max_field_bytes",
+    ]
     static let xmlKeys = ["record", "namespaces", "encoding"]
     static let sizesKeys = ["columns", "names", "barcodes", "scale", "packed", "group", "skip_empty"]
     static let scaleKeys = ["from", "lookup"]
@@ -58,14 +62,18 @@ struct InboundCompiler {
                 }
                 var rule = rules.parse(entry.value, target: entry.key)
                 if let requiredType {
-                    if rule.type == .string { rule.type = requiredType } else if rule.type != requiredType && !(requiredType == .date && rule.type == .string) {
+                    if rule.type == .string {
+                        rule.type = requiredType
+                    } else if rule.type != requiredType && !(requiredType == .date && rule.type == .string) {
                         reader.error(entry.value, "field '\(entry.key)' must be of type \(requiredType.rawValue) for JOOR, not \(rule.type.rawValue)")
                     }
                     if requiredType == .date && rule.date == nil {
                         rule.date = FieldRule.DateRule(inputs: [try! DatePattern("iso8601")], output: try! DatePattern("yyyy-MM-dd"), timeZone: nil)
                     }
                 }
-                if rule.source == nil && rule.defaultValue == nil { reader.error(entry.value, "field '\(entry.key)' has no source; give it from, column, const, concat or expr") }
+                if rule.source == nil && rule.defaultValue == nil {
+                    reader.error(entry.value, "field '\(entry.key)' has no source; give it from, column, const, concat or expr")
+                }
                 fields.append(rule)
             }
         } else {
@@ -77,7 +85,9 @@ struct InboundCompiler {
             reader.error(top["fields"], "fields use size.* but the mapping has no 'sizes:' grid")
         }
         let skip = top["skip_row_when"].flatMap { rules.condition($0, "skip_row_when") }
-        if case .fixed(let layout) = inputSource { checkFixedNames(layout, fields: fields, skip: skip, sizes: sizeGrid, at: top["fields"] ?? top.node) }
+        if case .fixed(let layout) = inputSource {
+            checkFixedNames(layout, fields: fields, skip: skip, sizes: sizeGrid, at: top["fields"] ?? top.node)
+        }
         return InboundMapping(kind: kind, source: inputSource, fields: fields, skipRowWhen: skip, sizeGrid: sizeGrid, path: reader.path)
     }
 
@@ -103,14 +113,20 @@ struct InboundCompiler {
         reader.checkKeys(object, allowed: Self.csvKeys)
         if let d = object["delimiter"], let text = reader.string(d, "source.csv.delimiter") {
             let value = text == "\\t" || text.lowercased() == "tab" ? "\t" : text
-            if value.utf8.count == 1 { options.delimiter = value.utf8.first! } else { reader.error(d, "the delimiter must be one character (or tab), not '\(text)'") }
+            if value.utf8.count == 1 {
+                options.delimiter = value.utf8.first!
+            } else {
+                reader.error(d, "the delimiter must be one character (or tab), not '\(text)'")
+            }
         }
         if let q = object["quote"], let text = reader.string(q, "source.csv.quote") {
             if text.utf8.count == 1 { options.quote = text.utf8.first! } else { reader.error(q, "the quote must be one character") }
         }
         options.hasHeader = object["header"].flatMap { reader.bool($0, "source.csv.header") } ?? true
         if let e = object["encoding"], let name = reader.string(e, "source.csv.encoding") {
-            if let encoding = TextEncoding(name: name) { options.encoding = encoding } else {
+            if let encoding = TextEncoding(name: name) {
+                options.encoding = encoding
+            } else {
                 reader.error(e, "unknown encoding '\(name)'; use one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
@@ -136,18 +152,27 @@ struct InboundCompiler {
         reader.checkKeys(object, allowed: Self.fixedKeys)
         var options = FixedWidthReadOptions()
         if let e = object["encoding"], let name = reader.string(e, "source.fixed.encoding") {
-            if let encoding = TextEncoding(name: name), FixedWidthReadOptions.encodings.contains(encoding) { options.encoding = encoding } else {
-                reader.error(e, "a fixed-width file is read in \(FixedWidthReadOptions.encodings.map(\.rawValue).joined(separator: ", ")), not '\(name)' (UTF-16 has no fixed byte positions)")
+            if let encoding = TextEncoding(name: name), FixedWidthReadOptions.encodings.contains(encoding) {
+                options.encoding = encoding
+            } else {
+                reader.error(
+                    e,
+                    "a fixed-width file is read in \(FixedWidthReadOptions.encodings.map(\.rawValue).joined(separator: ", ")), not '\(name)' (UTF-16 has no fixed byte positions)"
+                )
             }
         }
         options.trim = object["trim"].flatMap { reader.bool($0, "source.fixed.trim") } ?? true
         options.skipLines = object["skip_lines"].flatMap { reader.int($0, "source.fixed.skip_lines") } ?? 0
         options.replaceInvalidBytes = object["replace_invalid_bytes"].flatMap { reader.bool($0, "source.fixed.replace_invalid_bytes") } ?? false
         if let m = object["max_line_bytes"], let n = reader.int(m, "source.fixed.max_line_bytes") { options.maxLineBytes = max(n, 1) }
-        if let l = object["short_lines"], let name = reader.choice(l, "source.fixed.short_lines", ["reject", "pad"]) { options.shortLines = .init(rawValue: name)! }
+        if let l = object["short_lines"], let name = reader.choice(l, "source.fixed.short_lines", ["reject", "pad"]) {
+            options.shortLines = .init(rawValue: name)!
+        }
 
         if let typeNode = object["record_type"] {
-            if let object = reader.object(typeNode, "source.fixed.record_type") { reader.checkKeys(object, allowed: Self.fixedFieldKeys.filter { $0 != "name" }) }
+            if let object = reader.object(typeNode, "source.fixed.record_type") {
+                reader.checkKeys(object, allowed: Self.fixedFieldKeys.filter { $0 != "name" })
+            }
             options.typeSlice = slice(typeNode, what: "source.fixed.record_type")
             guard let records = reader.object(object["records"], "source.fixed.records") else {
                 reader.error(typeNode, "with record_type: give records: (record type code → { role, fields })")
@@ -230,7 +255,10 @@ struct InboundCompiler {
         if fields.isEmpty { reader.error(node, "\(what) has no fields") }
         let sorted = fields.sorted { $0.slice.start < $1.slice.start }
         for (a, b) in zip(sorted, sorted.dropFirst()) where b.slice.start < a.slice.end {
-            reader.warning(node, "\(what): '\(a.name)' (columns \(a.slice.start + 1)–\(a.slice.end)) and '\(b.name)' (columns \(b.slice.start + 1)–\(b.slice.end)) overlap")
+            reader.warning(
+                node,
+                "\(what): '\(a.name)' (columns \(a.slice.start + 1)–\(a.slice.end)) and '\(b.name)' (columns \(b.slice.start + 1)–\(b.slice.end)) overlap"
+            )
         }
         return fields
     }
@@ -242,7 +270,10 @@ struct InboundCompiler {
         let start: Int
         if let startNode = object["start"] {
             guard let value = reader.int(startNode, "\(what).start") else { return nil }
-            guard value >= 1 else { reader.error(startNode, "\(what).start counts from 1"); return nil }
+            guard value >= 1 else {
+                reader.error(startNode, "\(what).start counts from 1")
+                return nil
+            }
             start = value - 1
         } else if let defaultStart {
             start = defaultStart
@@ -261,7 +292,10 @@ struct InboundCompiler {
             reader.error(node, "\(what) needs length: (or end:, its last column)")
             return nil
         }
-        guard length >= 1 else { reader.error(node, "\(what) must be at least one character long"); return nil }
+        guard length >= 1 else {
+            reader.error(node, "\(what) must be at least one character long")
+            return nil
+        }
         return .init(start: start, length: length)
     }
 
@@ -277,8 +311,13 @@ struct InboundCompiler {
             reader.error(node, "column: N is for CSV files without a header; a fixed-width field is read by its name")
         }
         for (name, line) in names where !known.contains(name) {
-            let nearest = known.min { editDistance($0, name) < editDistance($1, name) }.map { editDistance($0, name) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
-            reader.errorAt(line: line, "'\(name)' is not a field of the fixed-width layout\(nearest); its detail and header fields are: \(known.sorted().joined(separator: ", "))")
+            let nearest =
+                known.min { editDistance($0, name) < editDistance($1, name) }.map { editDistance($0, name) <= 2 ? " (did you mean '\($0)'?)" : "" }
+                ?? ""
+            reader.errorAt(
+                line: line,
+                "'\(name)' is not a field of the fixed-width layout\(nearest); its detail and header fields are: \(known.sorted().joined(separator: ", "))"
+            )
         }
         let detailNames = layout.records.filter { $0.role == .detail }.flatMap { $0.fields.map(\.name) }
         let headerNames = layout.records.filter { $0.role == .header }.flatMap { $0.fields.map(\.name) }
@@ -338,19 +377,32 @@ struct InboundCompiler {
         if let scaleObject = reader.object(object["scale"], "sizes.scale") {
             reader.checkKeys(scaleObject, allowed: Self.scaleKeys)
             if let from = scaleObject["from"].flatMap({ reader.string($0, "sizes.scale.from") }),
-               let ref = try? style.parse(from),
-               let name = scaleObject["lookup"].flatMap({ reader.string($0, "sizes.scale.lookup") }) {
-                if let table = lookups[name] { scale = (ref, table) } else { reader.error(scaleObject.node, "sizes.scale uses the lookup '\(name)', which is not defined") }
+                let ref = try? style.parse(from),
+                let name = scaleObject["lookup"].flatMap({ reader.string($0, "sizes.scale.lookup") })
+            {
+                if let table = lookups[name] {
+                    scale = (ref, table)
+                } else {
+                    reader.error(scaleObject.node, "sizes.scale uses the lookup '\(name)', which is not defined")
+                }
             } else {
                 reader.error(scaleObject.node, "sizes.scale needs from: (the scale column) and lookup: (scale code → \"XS,S,M,L\")")
             }
         }
         let layout: SizeGrid.Layout
         if let quantities = columns("columns") {
-            guard case .csv = style else { reader.error(object["columns"], "sizes.columns is for CSV; XML grids use sizes.group"); return nil }
-            let names = columns("names"), barcodes = columns("barcodes")
-            if let names, names.count != quantities.count { reader.error(object["names"], "sizes.names has \(names.count) columns but sizes.columns has \(quantities.count)") }
-            if let barcodes, barcodes.count != quantities.count { reader.error(object["barcodes"], "sizes.barcodes has \(barcodes.count) columns but sizes.columns has \(quantities.count)") }
+            guard case .csv = style else {
+                reader.error(object["columns"], "sizes.columns is for CSV; XML grids use sizes.group")
+                return nil
+            }
+            let names = columns("names")
+            let barcodes = columns("barcodes")
+            if let names, names.count != quantities.count {
+                reader.error(object["names"], "sizes.names has \(names.count) columns but sizes.columns has \(quantities.count)")
+            }
+            if let barcodes, barcodes.count != quantities.count {
+                reader.error(object["barcodes"], "sizes.barcodes has \(barcodes.count) columns but sizes.columns has \(quantities.count)")
+            }
             layout = .columns(quantities: quantities, names: names, barcodes: barcodes)
         } else if let packed = reader.object(object["packed"], "sizes.packed") {
             reader.checkKeys(packed, allowed: Self.packedKeys)
@@ -358,14 +410,22 @@ struct InboundCompiler {
                 reader.error(packed.node, "sizes.packed needs from: (the field holding all sizes)")
                 return nil
             }
-            let parts = (packed["parts"].flatMap { reader.strings($0, "sizes.packed.parts") } ?? ["name", "quantity", "barcode"]).compactMap { name -> SourceRef.SizePart? in
-                guard let part = SourceRef.SizePart(rawValue: name) else { reader.error(packed["parts"], "sizes.packed.parts: '\(name)' is not one of name, quantity, barcode"); return nil }
+            let parts = (packed["parts"].flatMap { reader.strings($0, "sizes.packed.parts") } ?? ["name", "quantity", "barcode"]).compactMap {
+                name -> SourceRef.SizePart? in
+                guard let part = SourceRef.SizePart(rawValue: name) else {
+                    reader.error(packed["parts"], "sizes.packed.parts: '\(name)' is not one of name, quantity, barcode")
+                    return nil
+                }
                 return part
             }
-            layout = .packed(field: ref, separator: packed["separator"].flatMap { reader.string($0, "separator") } ?? "|",
-                             partSeparator: packed["part_separator"].flatMap { reader.string($0, "part_separator") } ?? ":", parts: parts)
+            layout = .packed(
+                field: ref, separator: packed["separator"].flatMap { reader.string($0, "separator") } ?? "|",
+                partSeparator: packed["part_separator"].flatMap { reader.string($0, "part_separator") } ?? ":", parts: parts)
         } else if let group = reader.object(object["group"], "sizes.group") {
-            guard case .xml(let namespaces) = style else { reader.error(group.node, "sizes.group is for XML"); return nil }
+            guard case .xml(let namespaces) = style else {
+                reader.error(group.node, "sizes.group is for XML")
+                return nil
+            }
             reader.checkKeys(group, allowed: Self.groupKeys)
             do {
                 let path = try XMLPath(group["path"].flatMap { reader.string($0, "sizes.group.path") } ?? "", namespaces: namespaces)

@@ -46,7 +46,10 @@ public struct MappingFile: Sendable {
     /// The keys of a lookup table given as `{ file, key, value, … }` or `{ entries, ignore_case }`.
     static let lookupKeys = ["file", "key", "value", "ignore_case", "entries", "delimiter"]
 
-    static let topKeys = ["version", "kind", "description", "source", "fields", "lookups", "skip_row_when", "sizes", "output", "columns", "header_columns", "detail_columns", "header_record", "trailer_record", "template"]
+    static let topKeys = [
+        "version", "kind", "description", "source", "fields", "lookups", "skip_row_when", "sizes", "output", "columns", "header_columns",
+        "detail_columns", "header_record", "trailer_record", "template",
+    ]
 
     private static func compile(_ text: String, reader: YAMLReader) -> MappingFile? {
         guard let root = reader.compose(text), let top = reader.object(root, "the mapping") else { return nil }
@@ -70,13 +73,15 @@ public struct MappingFile: Sendable {
         let body: Body
         if kind.isInbound {
             for key in ["output", "columns", "header_columns", "detail_columns", "header_record", "trailer_record", "template"] where top.has(key) {
-                reader.error(top.entries.first { $0.key == key }?.keyNode, "'\(key)' belongs to outbound mappings (orders, customers), not \(kind.rawValue)")
+                reader.error(
+                    top.entries.first { $0.key == key }?.keyNode, "'\(key)' belongs to outbound mappings (orders, customers), not \(kind.rawValue)")
             }
             guard let inbound = InboundCompiler(reader: reader, kind: kind, lookups: lookups).compile(top) else { return nil }
             body = .inbound(inbound)
         } else {
             for key in ["source", "fields", "sizes", "skip_row_when"] where top.has(key) {
-                reader.error(top.entries.first { $0.key == key }?.keyNode, "'\(key)' belongs to inbound mappings (inventory, products), not \(kind.rawValue)")
+                reader.error(
+                    top.entries.first { $0.key == key }?.keyNode, "'\(key)' belongs to inbound mappings (inventory, products), not \(kind.rawValue)")
             }
             guard let outbound = OutboundCompiler(reader: reader, kind: kind, lookups: lookups).compile(top) else { return nil }
             body = .outbound(outbound)
@@ -114,7 +119,10 @@ public struct MappingFile: Sendable {
                     let k = keyColumn.map { csv.columnIndex(named: $0) } ?? 0
                     let v = valueColumn.map { csv.columnIndex(named: $0) } ?? 1
                     guard let k, let v else {
-                        reader.error(fileNode, "\(what): \(url.path) has no column \(keyColumn ?? "") or \(valueColumn ?? "") (header: \(csv.header?.joined(separator: ", ") ?? "none"))")
+                        reader.error(
+                            fileNode,
+                            "\(what): \(url.path) has no column \(keyColumn ?? "") or \(valueColumn ?? "") (header: \(csv.header?.joined(separator: ", ") ?? "none"))"
+                        )
                         continue
                     }
                     var map: [String: String] = [:]

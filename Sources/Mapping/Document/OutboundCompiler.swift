@@ -34,7 +34,8 @@ struct OutboundCompiler {
         let formatName = reader.choice(output["format"], "output.format", ["csv", "xml", "fixed"]) ?? "csv"
         let fixed = formatName == "fixed"
         let defaultLayout = kind == .customers ? "orders" : "lines"
-        let layoutName = output["layout"].flatMap { reader.choice($0, "output.layout", ["lines", "size_grid", "header_detail", "orders"]) } ?? defaultLayout
+        let layoutName =
+            output["layout"].flatMap { reader.choice($0, "output.layout", ["lines", "size_grid", "header_detail", "orders"]) } ?? defaultLayout
         let per = output["per"].flatMap { reader.choice($0, "output.per", ["order", "run"]) }.flatMap(OutboundMapping.Per.init) ?? .order
 
         guard let fileNameNode = output["file_name"], let fileNameText = reader.string(fileNameNode, "output.file_name") else {
@@ -43,13 +44,20 @@ struct OutboundCompiler {
         }
         let fileName = template(fileNameText, at: fileNameNode)
         if let fileName, fileName.references.contains(where: { if case .run(let name) = $0 { FileTotals.names.contains(name) } else { false } }) {
-            reader.error(fileNameNode, "file_name cannot use the file's totals (run.order_count, …): they are known once the file is written; use {now:…} or {run.id}")
+            reader.error(
+                fileNameNode,
+                "file_name cannot use the file's totals (run.order_count, …): they are known once the file is written; use {now:…} or {run.id}")
         }
-        if per == .run, let fileName, fileName.references.contains(where: { if case .order = $0 { true } else if case .line = $0 { true } else { false } }) {
+        if per == .run, let fileName,
+            fileName.references.contains(where: { if case .order = $0 { true } else if case .line = $0 { true } else { false } })
+        {
             reader.error(fileNameNode, "with per: run one file holds many orders, so file_name cannot use order.* or line.*; use {now:…} or {run.id}")
         }
         if per == .order, let fileName, !fileName.references.contains(where: { if case .order = $0 { true } else { false } }) {
-            reader.warning(fileNameNode, "file_name does not use any order field, so every order's file gets the same base name (a counter keeps them apart); consider {order.order_id}")
+            reader.warning(
+                fileNameNode,
+                "file_name does not use any order field, so every order's file gets the same base name (a counter keeps them apart); consider {order.order_id}"
+            )
         }
 
         var columns: [OutboundMapping.Column] = []
@@ -64,7 +72,11 @@ struct OutboundCompiler {
             layout = .headerDetail(.init(header: header, detail: detail, detailFileName: detailName))
         case "size_grid":
             columns = columnList(top["columns"], "columns", fixed: fixed)
-            if fixed { reader.error(output["layout"], "size_grid is a CSV layout; a fixed-width file writes one line per order line (layout: lines) or header and detail records") }
+            if fixed {
+                reader.error(
+                    output["layout"],
+                    "size_grid is a CSV layout; a fixed-width file writes one line per order line (layout: lines) or header and detail records")
+            }
             guard let grid = sizeGrid(output["size_grid"], at: outputNode) else { return nil }
             layout = .sizeGrid(grid)
         case "orders":
@@ -84,15 +96,21 @@ struct OutboundCompiler {
         if formatName == "xml" {
             guard let xml = xmlFormat(output["xml"], template: top["template"], at: outputNode) else { return nil }
             format = xml
-            if case .headerDetail = layout { reader.error(output["layout"], "header_detail is a CSV layout; an XML template nests lines inside the order instead") }
+            if case .headerDetail = layout {
+                reader.error(output["layout"], "header_detail is a CSV layout; an XML template nests lines inside the order instead")
+            }
             for key in ["header_record", "trailer_record"] where top.has(key) {
                 reader.error(top[key], "\(key) is for CSV and fixed-width files; an XML file's root element holds its orders")
             }
         } else if fixed {
             if top.has("template") { reader.error(top["template"], "template: is for format: xml") }
-            if output.has("csv") { reader.error(output["csv"], "output.csv is for format: csv; a fixed-width file takes output.fixed: { encoding, line_ending }") }
+            if output.has("csv") {
+                reader.error(output["csv"], "output.csv is for format: csv; a fixed-width file takes output.fixed: { encoding, line_ending }")
+            }
             format = .fixed(fixedFormat(output["fixed"]))
-            if columns.isEmpty, case .lines = layout { reader.error(top.node, "a fixed-width mapping needs columns: (a list of { name, from, width, … })") }
+            if columns.isEmpty, case .lines = layout {
+                reader.error(top.node, "a fixed-width mapping needs columns: (a list of { name, from, width, … })")
+            }
         } else {
             if top.has("template") { reader.error(top["template"], "template: is for format: xml") }
             if output.has("fixed") { reader.error(output["fixed"], "output.fixed is for format: fixed") }
@@ -105,8 +123,9 @@ struct OutboundCompiler {
         if let node = output["unique_by"], let text = reader.string(node, "output.unique_by") { uniqueBy = template(text, at: node) }
         if kind == .customers && uniqueBy == nil { uniqueBy = try? Template("{order.customer_code}|{order.shipping_code}", style: .orders) }
         guard let fileName else { return nil }
-        return OutboundMapping(kind: kind, format: format, layout: layout, fileName: fileName, per: per, columns: columns, uniqueBy: uniqueBy,
-                               headerRecord: headerRecord, trailerRecord: trailerRecord, neutralizeFormulas: neutralize, path: reader.path)
+        return OutboundMapping(
+            kind: kind, format: format, layout: layout, fileName: fileName, per: per, columns: columns, uniqueBy: uniqueBy,
+            headerRecord: headerRecord, trailerRecord: trailerRecord, neutralizeFormulas: neutralize, path: reader.path)
     }
 
     private func template(_ text: String, at node: Node) -> Template? {
@@ -190,11 +209,18 @@ struct OutboundCompiler {
         guard let node, let object = reader.object(node, "output.fixed") else { return options }
         reader.checkKeys(object, allowed: Self.fixedKeys)
         if let e = object["encoding"], let name = reader.string(e, "output.fixed.encoding") {
-            if let encoding = TextEncoding(name: name), FixedWidthWriteOptions.encodings.contains(encoding) { options.encoding = encoding } else {
-                reader.error(e, "fixed-width output encoding must be one of \(FixedWidthWriteOptions.encodings.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
+            if let encoding = TextEncoding(name: name), FixedWidthWriteOptions.encodings.contains(encoding) {
+                options.encoding = encoding
+            } else {
+                reader.error(
+                    e,
+                    "fixed-width output encoding must be one of \(FixedWidthWriteOptions.encodings.map(\.rawValue).joined(separator: ", ")), not '\(name)'"
+                )
             }
         }
-        if let l = object["line_ending"], let name = reader.choice(l, "output.fixed.line_ending", ["crlf", "lf"]) { options.lineEnding = .init(rawValue: name)! }
+        if let l = object["line_ending"], let name = reader.choice(l, "output.fixed.line_ending", ["crlf", "lf"]) {
+            options.lineEnding = .init(rawValue: name)!
+        }
         return options
     }
 
@@ -204,7 +230,10 @@ struct OutboundCompiler {
     private func checkReferences(_ rule: FieldRule, at node: Node, fileRecord: Bool = false) {
         for ref in rule.references {
             if fileRecord, ref.isOrderData {
-                reader.error(node, "'\(rule.target)' uses \(ref), but a header or trailer record stands for the whole file; use its totals (\(FileTotals.names.sorted().map { "run.\($0)" }.joined(separator: ", "))), run.id or now:…")
+                reader.error(
+                    node,
+                    "'\(rule.target)' uses \(ref), but a header or trailer record stands for the whole file; use its totals (\(FileTotals.names.sorted().map { "run.\($0)" }.joined(separator: ", "))), run.id or now:…"
+                )
                 continue
             }
             switch ref {
@@ -228,16 +257,26 @@ struct OutboundCompiler {
         reader.checkKeys(object, allowed: Self.csvKeys)
         if let d = object["delimiter"], let text = reader.string(d, "output.csv.delimiter") {
             let value = text == "\\t" || text.lowercased() == "tab" ? "\t" : text
-            if value.utf8.count == 1 { options.delimiter = value.utf8.first! } else { reader.error(d, "the delimiter must be one character (or tab)") }
+            if value.utf8.count == 1 {
+                options.delimiter = value.utf8.first!
+            } else {
+                reader.error(d, "the delimiter must be one character (or tab)")
+            }
         }
         if let q = object["quote"], let text = reader.string(q, "output.csv.quote"), text.utf8.count == 1 { options.quote = text.utf8.first! }
         if let e = object["encoding"], let name = reader.string(e, "output.csv.encoding") {
-            if let encoding = TextEncoding(name: name), TextEncoding.writable.contains(encoding) { options.encoding = encoding } else {
+            if let encoding = TextEncoding(name: name), TextEncoding.writable.contains(encoding) {
+                options.encoding = encoding
+            } else {
                 reader.error(e, "CSV output encoding must be one of \(TextEncoding.writable.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
             }
         }
-        if let q = object["quoting"], let name = reader.choice(q, "output.csv.quoting", ["minimal", "all"]) { options.quoting = .init(rawValue: name)! }
-        if let l = object["line_ending"], let name = reader.choice(l, "output.csv.line_ending", ["crlf", "lf"]) { options.lineEnding = .init(rawValue: name)! }
+        if let q = object["quoting"], let name = reader.choice(q, "output.csv.quoting", ["minimal", "all"]) {
+            options.quoting = .init(rawValue: name)!
+        }
+        if let l = object["line_ending"], let name = reader.choice(l, "output.csv.line_ending", ["crlf", "lf"]) {
+            options.lineEnding = .init(rawValue: name)!
+        }
         let neutralize = object["neutralize_formulas"].flatMap { reader.bool($0, "output.csv.neutralize_formulas") } ?? true
         let header = object["header"].flatMap { reader.bool($0, "output.csv.header") } ?? true
         return (options, header, neutralize)
@@ -256,18 +295,25 @@ struct OutboundCompiler {
         var groupBy: [SourceRef] = [.line("item_number"), .line("item_color_code")]
         if let g = object["group_by"], let names = reader.strings(g, "size_grid.group_by") {
             groupBy = names.compactMap { name in
-                do throws(RuleSyntaxError) { return try ReferenceStyle.orders.parse(name) } catch { reader.error(g, error.message); return nil }
+                do throws(RuleSyntaxError) { return try ReferenceStyle.orders.parse(name) } catch {
+                    reader.error(g, error.message)
+                    return nil
+                }
             }
         }
         var cell: Template?
         if let node = object["cell"], let text = reader.string(node, "size_grid.cell") {
             cell = template(text, at: node)
             if let cell, !cell.references.contains(where: { if case .size = $0 { true } else { false } }) {
-                reader.error(node, "size_grid.cell does not use the size: write it with size.name, size.quantity, size.barcode or size.position (e.g. \"{size.name}:{size.quantity}:{size.barcode}\")")
+                reader.error(
+                    node,
+                    "size_grid.cell does not use the size: write it with size.name, size.quantity, size.barcode or size.position (e.g. \"{size.name}:{size.quantity}:{size.barcode}\")"
+                )
             }
         }
-        return .init(positions: positions, quantityHeader: quantityHeader,
-                     sizeHeader: object["size_header"].flatMap { reader.string($0, "size_header") }, groupBy: groupBy, cell: cell)
+        return .init(
+            positions: positions, quantityHeader: quantityHeader,
+            sizeHeader: object["size_header"].flatMap { reader.string($0, "size_header") }, groupBy: groupBy, cell: cell)
     }
 
     private func xmlFormat(_ node: Node?, template: Node?, at parent: Node) -> OutboundMapping.Format? {
@@ -280,7 +326,9 @@ struct OutboundCompiler {
             options.indent = object["indent"].flatMap { reader.bool($0, "output.xml.indent") } ?? true
             options.replaceInvalidCharacters = object["replace_invalid_characters"].flatMap { reader.bool($0, "replace_invalid_characters") } ?? false
             if let e = object["encoding"], let name = reader.string(e, "output.xml.encoding") {
-                if let encoding = TextEncoding(name: name), [.utf8, .windows1252, .isoLatin1].contains(encoding) { options.encoding = encoding } else {
+                if let encoding = TextEncoding(name: name), [.utf8, .windows1252, .isoLatin1].contains(encoding) {
+                    options.encoding = encoding
+                } else {
                     reader.error(e, "XML output encoding must be utf-8, windows-1252 or iso-8859-1")
                 }
             }
@@ -297,7 +345,10 @@ struct OutboundCompiler {
     }
 
     private func element(_ name: String, _ node: Node, keyNode: Node, insideLine: Bool) -> XMLTemplate.Element? {
-        if name.hasPrefix("@") { reader.error(keyNode, "attribute \(name) must be inside an element"); return nil }
+        if name.hasPrefix("@") {
+            reader.error(keyNode, "attribute \(name) must be inside an element")
+            return nil
+        }
         if RuleParser.isRule(node) {
             let rule = rules.parse(node, target: name, extraKeys: Self.elementRuleKeys)
             checkReferences(rule, at: node)

@@ -43,12 +43,16 @@ struct RuleParser {
 
         let sources = object.entries.filter { Self.sourceKeys.contains($0.key) }
         if sources.count > 1 {
-            reader.error(sources[1].keyNode, "\(what) has more than one source (\(sources.map(\.key).joined(separator: ", "))); use exactly one of from, column, const, concat, expr")
+            reader.error(
+                sources[1].keyNode,
+                "\(what) has more than one source (\(sources.map(\.key).joined(separator: ", "))); use exactly one of from, column, const, concat, expr"
+            )
         }
         if let from = object["from"] {
             if case .sequence(let items) = from {
                 // `from: [order.company_name, order.customer_name]`: the first non-empty one.
-                let refs = items.compactMap { item in reader.string(item, "\(what).from").flatMap { reference(item, $0) } }.compactMap { source -> SourceRef? in
+                let refs = items.compactMap { item in reader.string(item, "\(what).from").flatMap { reference(item, $0) } }.compactMap {
+                    source -> SourceRef? in
                     if case .reference(let ref) = source { ref } else { nil }
                 }
                 if items.isEmpty { reader.error(from, "\(what).from is an empty list; give one name, or a list of names to try in order") }
@@ -58,7 +62,9 @@ struct RuleParser {
             }
         }
         if let column = object["column"], let index = reader.int(column, "\(what).column") {
-            if case .csv = style, index >= 1 { rule.source = .reference(.column(index - 1)) } else {
+            if case .csv = style, index >= 1 {
+                rule.source = .reference(.column(index - 1))
+            } else {
                 reader.error(column, "\(what).column must be a 1-based CSV column number (column: 1 is the first)")
             }
         }
@@ -71,7 +77,10 @@ struct RuleParser {
         }
         rule.defaultValue = object["default"].flatMap { reader.string($0, "\(what).default") }
         if let value = rule.defaultValue, let open = value.firstIndex(of: "{"), value[open...].contains("}") {
-            reader.warning(object["default"], "\(what).default is written as it is, braces and all ('\(value)'): default takes no field names. To use another field when this one is empty, give from: a list, e.g. from: [order.company_name, order.customer_name]; to combine fields, use concat:")
+            reader.warning(
+                object["default"],
+                "\(what).default is written as it is, braces and all ('\(value)'): default takes no field names. To use another field when this one is empty, give from: a list, e.g. from: [order.company_name, order.customer_name]; to combine fields, use concat:"
+            )
         }
         rule.required = object["required"].flatMap { reader.bool($0, "\(what).required") } ?? false
         rule.requiredIsExplicit = object["required"] != nil
@@ -91,14 +100,21 @@ struct RuleParser {
         if let split = object["split"] { rule.split = self.split(split, what) }
         if let pad = object["pad"] { rule.pad = self.pad(pad, what) }
         if let lookup = object["lookup"], let name = reader.string(lookup, "\(what).lookup") {
-            if let table = lookups[name] { rule.lookup = table } else {
-                reader.error(lookup, "\(what) uses the lookup '\(name)', which is not defined under lookups:\(lookups.isEmpty ? "" : " (defined: \(lookups.keys.sorted().joined(separator: ", ")))")")
+            if let table = lookups[name] {
+                rule.lookup = table
+            } else {
+                reader.error(
+                    lookup,
+                    "\(what) uses the lookup '\(name)', which is not defined under lookups:\(lookups.isEmpty ? "" : " (defined: \(lookups.keys.sorted().joined(separator: ", ")))")"
+                )
             }
         }
         if let onMissing = object["on_missing"], let name = reader.choice(onMissing, "\(what).on_missing", ["reject", "keep", "default"]) {
             rule.onMissing = FieldRule.OnMissing(rawValue: name)!
             if object["lookup"] == nil { reader.error(onMissing, "\(what).on_missing only applies with a lookup") }
-            if rule.onMissing == .default && rule.defaultValue == nil { reader.error(onMissing, "\(what): on_missing: default needs a default value") }
+            if rule.onMissing == .default && rule.defaultValue == nil {
+                reader.error(onMissing, "\(what): on_missing: default needs a default value")
+            }
         }
         if let date = object["date"] { rule.date = self.date(date, what) }
         if rule.type == .date && rule.date == nil {
@@ -120,7 +136,10 @@ struct RuleParser {
 
     private func decimal(_ node: Node?, _ what: String) -> Decimal? {
         guard let node, let text = reader.string(node, what) else { return nil }
-        guard let value = Decimal(plain: text) else { reader.error(node, "\(what) must be a number, not '\(text)'"); return nil }
+        guard let value = Decimal(plain: text) else {
+            reader.error(node, "\(what) must be a number, not '\(text)'")
+            return nil
+        }
         return value
     }
 
@@ -214,7 +233,10 @@ struct RuleParser {
         var format = FieldRule.NumberFormat()
         func char(_ key: String) -> Character? {
             guard let n = object[key], let s = reader.string(n, "\(what).number.\(key)") else { return nil }
-            guard s.count == 1 else { reader.error(n, "\(what).number.\(key) must be one character"); return nil }
+            guard s.count == 1 else {
+                reader.error(n, "\(what).number.\(key) must be one character")
+                return nil
+            }
             return s.first
         }
         format.decimalSeparator = char("decimal") ?? "."
@@ -234,12 +256,18 @@ struct RuleParser {
         guard let object = reader.object(node, what) else { return nil }
         if let all = object["all"] {
             reader.checkKeys(object, allowed: Self.allOfKeys)
-            guard case .sequence(let list) = all else { reader.error(all, "\(what).all must be a list"); return nil }
+            guard case .sequence(let list) = all else {
+                reader.error(all, "\(what).all must be a list")
+                return nil
+            }
             return .all(list.compactMap { condition($0, what) })
         }
         if let any = object["any"] {
             reader.checkKeys(object, allowed: Self.anyOfKeys)
-            guard case .sequence(let list) = any else { reader.error(any, "\(what).any must be a list"); return nil }
+            guard case .sequence(let list) = any else {
+                reader.error(any, "\(what).any must be a list")
+                return nil
+            }
             return .any(list.compactMap { condition($0, what) })
         }
         reader.checkKeys(object, allowed: Self.conditionKeys)
@@ -248,14 +276,20 @@ struct RuleParser {
             return nil
         }
         let ref: SourceRef
-        do { ref = try style.parse(fieldName) } catch { reader.error(fieldNode, error.message); return nil }
+        do { ref = try style.parse(fieldName) } catch {
+            reader.error(fieldNode, error.message)
+            return nil
+        }
         if let v = object["equals"] { return .equals(ref, reader.string(v, "equals") ?? "") }
         if let v = object["not_equals"] { return .notEquals(ref, reader.string(v, "not_equals") ?? "") }
         if let v = object["in"] { return .oneOf(ref, Set(reader.strings(v, "\(what).in") ?? [])) }
         if let v = object["empty"] { return reader.bool(v, "empty") == false ? .notEmpty(ref) : .empty(ref) }
         if let v = object["not_empty"] { return reader.bool(v, "not_empty") == false ? .empty(ref) : .notEmpty(ref) }
         if let v = object["matches"], let text = reader.string(v, "matches") {
-            do { return .matches(ref, try RegexBox(text)) } catch { reader.error(v, error.message); return nil }
+            do { return .matches(ref, try RegexBox(text)) } catch {
+                reader.error(v, error.message)
+                return nil
+            }
         }
         reader.error(node, "\(what) needs one test: equals, not_equals, in, empty, not_empty or matches")
         return nil

@@ -59,7 +59,11 @@ package final class YAMLReader {
             visited += 1
             if current.anchor != nil || visited > budget { return current }
             switch current {
-            case .mapping(let mapping): for (key, value) in mapping { stack.append(key); stack.append(value) }
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    stack.append(key)
+                    stack.append(value)
+                }
             case .sequence(let sequence): stack.append(contentsOf: sequence)
             case .scalar, .alias: break
             }
@@ -89,7 +93,10 @@ package final class YAMLReader {
         }
         var entries: [YAMLObject.Entry] = []
         for (key, value) in mapping {
-            guard let name = key.string else { error(key, "\(what): keys must be text"); continue }
+            guard let name = key.string else {
+                error(key, "\(what): keys must be text")
+                continue
+            }
             entries.append(.init(key: name, keyNode: key, value: value))
         }
         return YAMLObject(node: node, entries: entries, what: what)
@@ -106,13 +113,19 @@ package final class YAMLReader {
 
     package func string(_ node: Node?, _ what: String) -> String? {
         guard let node else { return nil }
-        guard case .scalar(let scalar) = node else { error(node, "\(what) must be a single value"); return nil }
+        guard case .scalar(let scalar) = node else {
+            error(node, "\(what) must be a single value")
+            return nil
+        }
         return scalar.string
     }
 
     package func int(_ node: Node?, _ what: String) -> Int? {
         guard let text = string(node, what) else { return nil }
-        guard let value = Int(text) else { error(node, "\(what) must be a whole number, not '\(text)'"); return nil }
+        guard let value = Int(text) else {
+            error(node, "\(what) must be a whole number, not '\(text)'")
+            return nil
+        }
         return value
     }
 
@@ -121,14 +134,19 @@ package final class YAMLReader {
         switch text.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
-        default: error(node, "\(what) must be true or false, not '\(text)'"); return nil
+        default:
+            error(node, "\(what) must be true or false, not '\(text)'")
+            return nil
         }
     }
 
     package func strings(_ node: Node?, _ what: String) -> [String]? {
         guard let node else { return nil }
         if case .scalar = node { return string(node, what).map { [$0] } }
-        guard case .sequence(let sequence) = node else { error(node, "\(what) must be a list"); return nil }
+        guard case .sequence(let sequence) = node else {
+            error(node, "\(what) must be a list")
+            return nil
+        }
         return sequence.compactMap { string($0, what) }
     }
 
@@ -166,7 +184,8 @@ extension Node {
 
 /// Levenshtein distance, for "did you mean" hints.
 func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)

@@ -16,7 +16,8 @@ extension ConvertedRecord {
             inventory: quantity, madeToOrder: { if case .boolean(let b) = fields["made_to_order"] { b } else { nil } }())
         let hasStyleKey = item.styleNumber != nil && item.colorCode != nil && item.size != nil
         guard item.upc != nil || hasStyleKey || item.styleID != nil || item.styleColorID != nil else {
-            throw RuleFailure(field: "upc", value: nil, reason: "the row has no UPC and no style number + color code + size, so JOOR cannot tell which SKU it is")
+            throw RuleFailure(
+                field: "upc", value: nil, reason: "the row has no UPC and no style number + color code + size, so JOOR cannot tell which SKU it is")
         }
         return item
     }

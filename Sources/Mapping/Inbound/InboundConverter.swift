@@ -37,7 +37,11 @@ public struct ConvertedRecord: Sendable, Equatable {
 public final class InboundConverter {
     public let mapping: InboundMapping
     public let inputPath: String
-    private enum Reader { case csv(CSVReader, [String: Int]), xml(XMLReader), fixed(FixedWidthReader, FixedRow.Places) }
+    private enum Reader {
+        case csv(CSVReader, [String: Int])
+        case xml(XMLReader)
+        case fixed(FixedWidthReader, FixedRow.Places)
+    }
     /// Fixed-width: the last header record, whose fields the detail lines after it read.
     private var fixedHeader: FixedWidthRecord?
     private let reader: Reader
@@ -66,9 +70,11 @@ public final class InboundConverter {
                 let missing = mapping.requiredHeaders.filter { columns[$0.name] == nil }
                 if !missing.isEmpty {
                     let have = csv.header.map { $0.isEmpty ? "(none)" : $0.joined(separator: ", ") } ?? "(the file is empty)"
-                    throw MappingErrors(missing.map {
-                        MappingError(path: mapping.path, line: $0.line, message: "column '\($0.name)' is not in \(inputPath); its header is: \(have)")
-                    })
+                    throw MappingErrors(
+                        missing.map {
+                            MappingError(
+                                path: mapping.path, line: $0.line, message: "column '\($0.name)' is not in \(inputPath); its header is: \(have)")
+                        })
                 }
             }
             reader = .csv(csv, columns)
@@ -90,19 +96,32 @@ public final class InboundConverter {
         if xml.recordCount == 0 {
             guard let root = xml.outline.first else { return }
             let path = xml.options.recordPath
-            let nearest = xml.outline.min { editDistance($0, path) < editDistance($1, path) }.map { editDistance($0, path) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
-            throw MappingErrors([MappingError(path: mapping.path, message: "the record path '\(path)' matches no element of \(inputPath)\(nearest); its root is <\(root.dropFirst())>, and it starts with: \(xml.outline.prefix(12).joined(separator: ", "))")])
+            let nearest =
+                xml.outline.min { editDistance($0, path) < editDistance($1, path) }.map {
+                    editDistance($0, path) <= 3 ? " (did you mean '\($0)'?)" : ""
+                } ?? ""
+            throw MappingErrors([
+                MappingError(
+                    path: mapping.path,
+                    message:
+                        "the record path '\(path)' matches no element of \(inputPath)\(nearest); its root is <\(root.dropFirst())>, and it starts with: \(xml.outline.prefix(12).joined(separator: ", "))"
+                )
+            ])
         }
         let missing = unseen.filter { !$0.optional }
         guard !missing.isEmpty else { return }
         let have = namesInRecords.isEmpty ? "(no child elements or attributes)" : namesInRecords.joined(separator: ", ")
-        throw MappingErrors(missing.map { reference in
-            let name = reference.path.description
-            let nearest = namesInRecords.min { editDistance($0, name) < editDistance($1, name) }
-            let hint = nearest.map { editDistance($0, name) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
-            return MappingError(path: mapping.path, line: reference.line,
-                                message: "field '\(reference.target)' reads '\(name)', which is in none of the \(xml.recordCount) record(s) of \(inputPath)\(hint); the records have: \(have). If it may be absent from a whole file, say required: false")
-        })
+        throw MappingErrors(
+            missing.map { reference in
+                let name = reference.path.description
+                let nearest = namesInRecords.min { editDistance($0, name) < editDistance($1, name) }
+                let hint = nearest.map { editDistance($0, name) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
+                return MappingError(
+                    path: mapping.path, line: reference.line,
+                    message:
+                        "field '\(reference.target)' reads '\(name)', which is in none of the \(xml.recordCount) record(s) of \(inputPath)\(hint); the records have: \(have). If it may be absent from a whole file, say required: false"
+                )
+            })
     }
 
     /// Notes which read paths a record has, and the names records have (for messages).
@@ -194,7 +213,8 @@ public final class InboundConverter {
         case .success(let cells):
             for cell in cells { pending.append(apply(SizeCellRow(base: row, cell: cell))) }
         case .failure(let failure):
-            pending.append(.rejected(RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: failure.reason)))
+            pending.append(
+                .rejected(RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: failure.reason)))
         }
     }
 

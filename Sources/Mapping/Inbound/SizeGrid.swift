@@ -41,7 +41,9 @@ public struct SizeGrid: Sendable {
         case .columns(let quantities, let names, let barcodes):
             for (i, column) in quantities.enumerated() {
                 var cell: [SourceRef.SizePart: String] = [.position: String(i + 1), .quantity: row.value(.header(column)) ?? ""]
-                if let names { cell[.name] = row.value(.header(names[i])) ?? "" } else if let scaleNames {
+                if let names {
+                    cell[.name] = row.value(.header(names[i])) ?? ""
+                } else if let scaleNames {
                     cell[.name] = i < scaleNames.count ? scaleNames[i] : ""
                 } else {
                     cell[.name] = column
@@ -67,7 +69,10 @@ public struct SizeGrid: Sendable {
         }
         if skipEmpty { cells = cells.filter { !($0[.quantity] ?? "").trimmingCharacters(in: .whitespaces).isEmpty } }
         if let scaleNames, let beyond = cells.first(where: { Int($0[.position] ?? "0")! > scaleNames.count }) {
-            return .failure(RuleFailure(field: "size", value: beyond[.quantity], reason: "size position \(beyond[.position]!) has a quantity but the scale has only \(scaleNames.count) sizes"))
+            return .failure(
+                RuleFailure(
+                    field: "size", value: beyond[.quantity],
+                    reason: "size position \(beyond[.position]!) has a quantity but the scale has only \(scaleNames.count) sizes"))
         }
         return .success(cells)
     }
@@ -82,7 +87,8 @@ public struct SizeGrid: Sendable {
             return (String(s.dropLast(digits.count)), n)
         }
         guard let (prefix, first) = split(pieces[0]), let (prefix2, last) = split(pieces[1]),
-              prefix == prefix2, first <= last, last - first < 1000 else { return nil }
+            prefix == prefix2, first <= last, last - first < 1000
+        else { return nil }
         return (first...last).map { "\(prefix)\($0)" }
     }
 }

@@ -13,7 +13,9 @@ public enum OrderFileWriter {
     /// Writes `orders` as one file to `sink` and flushes it.
     /// - Returns: the file's totals (`records`: the data rows, or orders for XML).
     @discardableResult
-    public static func write(_ orders: [RenderedOrder], renderer: OrderRenderer, part: Part = .main, to sink: ByteSink) throws(FileFormatError) -> FileTotals {
+    public static func write(
+        _ orders: [RenderedOrder], renderer: OrderRenderer, part: Part = .main, to sink: ByteSink
+    ) throws(FileFormatError) -> FileTotals {
         let mapping = renderer.mapping
         var totals = orders.reduce(FileTotals()) { $0 + $1.totals }
         switch mapping.format {
@@ -55,7 +57,8 @@ public enum OrderFileWriter {
 
     /// Lines of cells in the file's format.
     private enum LineWriter {
-        case csv(CSVWriter), fixed(FixedWidthWriter)
+        case csv(CSVWriter)
+        case fixed(FixedWidthWriter)
 
         init(_ format: OutboundMapping.Format, sink: ByteSink) throws(FileFormatError) {
             switch format {

@@ -41,9 +41,10 @@ public struct OrderRejection: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String {
-        "order \(orderID) cannot be mapped: " + problems.map { p in
-            [p.field.map { "field '\($0)'" }, p.value.map { "value '\($0)'" }, p.reason].compactMap { $0 }.joined(separator: ": ")
-        }.joined(separator: "; ")
+        "order \(orderID) cannot be mapped: "
+            + problems.map { p in
+                [p.field.map { "field '\($0)'" }, p.value.map { "value '\($0)'" }, p.reason].compactMap { $0 }.joined(separator: ": ")
+            }.joined(separator: "; ")
     }
 }
 
@@ -145,8 +146,10 @@ public struct OrderRenderer: Sendable {
             switch cell(column, source) {
             case .success(let text): cells.append(text)
             case .failure(let failure):
-                throw FileFormatError(.malformedLine, path: file, field: column.name,
-                                      message: "the header or trailer record cannot be written: field '\(column.name)' value '\(failure.value ?? "")' \(failure.reason)")
+                throw FileFormatError(
+                    .malformedLine, path: file, field: column.name,
+                    message: "the header or trailer record cannot be written: field '\(column.name)' value '\(failure.value ?? "")' \(failure.reason)"
+                )
             }
         }
         return cells
@@ -176,38 +179,54 @@ public struct OrderRenderer: Sendable {
         return result
     }
 
-    private func sizeGridRows(_ grid: OutboundMapping.SizeGridOutput, order: JoorOrder, lines: [OrderRow],
-                              row: ([OutboundMapping.Column], OrderRow) -> [String], problems: inout [RowRejection]) -> [[String]] {
+    private func sizeGridRows(
+        _ grid: OutboundMapping.SizeGridOutput, order: JoorOrder, lines: [OrderRow],
+        row: ([OutboundMapping.Column], OrderRow) -> [String], problems: inout [RowRejection]
+    ) -> [[String]] {
         var groups: [(key: [String], lines: [OrderRow])] = []
         var index: [[String]: Int] = [:]
         for line in lines {
             let key = grid.groupBy.map { line.value($0) ?? "" }
-            if let i = index[key] { groups[i].lines.append(line) } else { index[key] = groups.count; groups.append((key, [line])) }
+            if let i = index[key] {
+                groups[i].lines.append(line)
+            } else {
+                index[key] = groups.count
+                groups.append((key, [line]))
+            }
         }
         return groups.map { group in
             var sizes: [(name: String, quantity: Int, line: OrderRow)] = []
             for line in group.lines {
                 let name = line.value(.line("item_size")) ?? ""
                 let quantity = Int(line.value(.line("item_quantity")) ?? "") ?? 0
-                if let i = sizes.firstIndex(where: { $0.name == name }) { sizes[i].quantity += quantity } else { sizes.append((name, quantity, line)) }
+                if let i = sizes.firstIndex(where: { $0.name == name }) {
+                    sizes[i].quantity += quantity
+                } else {
+                    sizes.append((name, quantity, line))
+                }
             }
             if sizes.count > grid.positions {
-                problems.append(RowRejection(
-                    source: "order \(order.id)", line: 0, field: grid.quantityHeader, value: group.key.joined(separator: " "),
-                    reason: "\(sizes.count) sizes do not fit the grid's \(grid.positions) positions; raise size_grid.positions"))
+                problems.append(
+                    RowRejection(
+                        source: "order \(order.id)", line: 0, field: grid.quantityHeader, value: group.key.joined(separator: " "),
+                        reason: "\(sizes.count) sizes do not fit the grid's \(grid.positions) positions; raise size_grid.positions"))
             }
             var first = group.lines[0]
             first.cell = [.name: sizes.map(\.name).joined(separator: ","), .quantity: String(sizes.reduce(0) { $0 + $1.quantity })]
             var out = row(mapping.columns, first)
             if grid.sizeHeader != nil {
-                out += (0..<grid.positions).map { $0 < sizes.count ? (mapping.neutralizeFormulas ? CSVWriter.neutralized(sizes[$0].name) : sizes[$0].name) : "" }
+                out += (0..<grid.positions).map {
+                    $0 < sizes.count ? (mapping.neutralizeFormulas ? CSVWriter.neutralized(sizes[$0].name) : sizes[$0].name) : ""
+                }
             }
             out += (0..<grid.positions).map { position in
                 guard position < sizes.count else { return "" }
                 guard let cell = grid.cell else { return String(sizes[position].quantity) }
                 var source = sizes[position].line
-                source.cell = [.name: sizes[position].name, .quantity: String(sizes[position].quantity),
-                               .barcode: source.value(.line("item_upc")) ?? "", .position: String(position + 1)]
+                source.cell = [
+                    .name: sizes[position].name, .quantity: String(sizes[position].quantity),
+                    .barcode: source.value(.line("item_upc")) ?? "", .position: String(position + 1),
+                ]
                 let text = cell.render(source)
                 return mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text
             }
@@ -215,7 +234,9 @@ public struct OrderRenderer: Sendable {
         }
     }
 
-    private func element(_ template: XMLTemplate.Element, _ source: OrderRow, _ lines: [OrderRow], _ problems: inout [RowRejection]) -> [RenderedElement] {
+    private func element(
+        _ template: XMLTemplate.Element, _ source: OrderRow, _ lines: [OrderRow], _ problems: inout [RowRejection]
+    ) -> [RenderedElement] {
         let sources = template.forEachLine ? lines : [source]
         return sources.compactMap { current in
             func value(_ rule: FieldRule) -> String? {
@@ -224,7 +245,8 @@ public struct OrderRenderer: Sendable {
                 case .failure(let failure):
                     var reason = failure.reason
                     if let index = current.lineIndex { reason += " (line \(index))" }
-                    problems.append(RowRejection(source: "order \(current.order.id)", line: 0, field: rule.target, value: failure.value, reason: reason))
+                    problems.append(
+                        RowRejection(source: "order \(current.order.id)", line: 0, field: rule.target, value: failure.value, reason: reason))
                     return nil
                 }
             }
@@ -259,13 +281,16 @@ public struct OrderRenderer: Sendable {
         case .headerDetail(let layout): return layout.detailFileName == nil ? nil : layout.header.map(\.name)
         case .sizeGrid(let grid):
             let sizes = grid.sizeHeader.map { h in (1...grid.positions).map { h.replacingOccurrences(of: "{n}", with: String($0)) } } ?? []
-            return mapping.columns.map(\.name) + sizes + (1...grid.positions).map { grid.quantityHeader.replacingOccurrences(of: "{n}", with: String($0)) }
+            return mapping.columns.map(\.name) + sizes
+                + (1...grid.positions).map { grid.quantityHeader.replacingOccurrences(of: "{n}", with: String($0)) }
         }
     }
 
     /// The CSV header row of the detail file.
     public var detailHeaderRow: [String]? {
-        guard case .csv(_, let header) = mapping.format, header, case .headerDetail(let layout) = mapping.layout, layout.detailFileName != nil else { return nil }
+        guard case .csv(_, let header) = mapping.format, header, case .headerDetail(let layout) = mapping.layout, layout.detailFileName != nil else {
+            return nil
+        }
         return layout.detail.map(\.name)
     }
 }
@@ -275,10 +300,11 @@ public enum FileNames {
     /// Replaces path separators, control and reserved characters, refuses `.`/`..` and leading
     /// dots (hidden or temp names), and caps the length at 180 bytes keeping the extension.
     public static func sanitize(_ name: String) -> String {
-        var cleaned = String(name.unicodeScalars.map { scalar -> Character in
-            if scalar.value < 0x20 || scalar.value == 0x7F || "/\\:*?\"<>|".unicodeScalars.contains(scalar) { return "_" }
-            return Character(scalar)
-        })
+        var cleaned = String(
+            name.unicodeScalars.map { scalar -> Character in
+                if scalar.value < 0x20 || scalar.value == 0x7F || "/\\:*?\"<>|".unicodeScalars.contains(scalar) { return "_" }
+                return Character(scalar)
+            })
         cleaned = cleaned.trimmingCharacters(in: .whitespaces)
         while cleaned.hasPrefix(".") { cleaned = "_" + cleaned.dropFirst() }
         while cleaned.contains("..") { cleaned = cleaned.replacingOccurrences(of: "..", with: "_.") }

@@ -26,7 +26,9 @@ public struct InboundPreview {
                 if let empty = emptyFields[field], empty > 0 { lines.append("field '\(field)': empty in \(empty) of \(records) record(s)") }
                 for (outcome, count) in (lookups.counts[field] ?? [:]).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                     let what = outcome == .kept ? "not in the lookup, kept as they were" : "not in the lookup, replaced by the default"
-                    lines.append("field '\(field)': \(count) value(s) \(what) (e.g. \((lookups.examples[field] ?? []).map { "'\($0)'" }.joined(separator: ", ")))")
+                    lines.append(
+                        "field '\(field)': \(count) value(s) \(what) (e.g. \((lookups.examples[field] ?? []).map { "'\($0)'" }.joined(separator: ", ")))"
+                    )
                 }
             }
             return lines
@@ -67,10 +69,16 @@ public struct InboundPreview {
         }
         var whole = true
         while let result = try converter.next() {
-            if let limit, summary.records >= limit { whole = false; break }
+            if let limit, summary.records >= limit {
+                whole = false
+                break
+            }
             switch result {
             case .converted(let record):
-                if record.line != lastLine { summary.rowsRead += 1; lastLine = record.line }
+                if record.line != lastLine {
+                    summary.rowsRead += 1
+                    lastLine = record.line
+                }
                 for target in targets where record.fields[target] == nil { summary.emptyFields[target, default: 0] += 1 }
                 switch mapping.kind {
                 case .inventory:
@@ -89,15 +97,24 @@ public struct InboundPreview {
                         summary.records += 1
                     case .failure(let error):
                         summary.rejected += 1
-                        try reject(RowRejection(source: inputPath, line: error.line, field: error.field, value: record.fields[error.field]?.text, reason: error.message))
+                        try reject(
+                            RowRejection(
+                                source: inputPath, line: error.line, field: error.field, value: record.fields[error.field]?.text,
+                                reason: error.message))
                     }
                 }
             case .rejected(let rejection):
-                if rejection.line != lastLine { summary.rowsRead += 1; lastLine = rejection.line }
+                if rejection.line != lastLine {
+                    summary.rowsRead += 1
+                    lastLine = rejection.line
+                }
                 summary.rejected += 1
                 try reject(rejection)
             case .skipped(let line):
-                if line != lastLine { summary.rowsRead += 1; lastLine = line }
+                if line != lastLine {
+                    summary.rowsRead += 1
+                    lastLine = line
+                }
                 summary.skipped += 1
             }
         }

@@ -18,7 +18,8 @@ public final class RejectsWriter {
     }
 
     public func write(_ rejection: RowRejection) throws(FileFormatError) {
-        let first = kind == .orders
+        let first =
+            kind == .orders
             ? (rejection.source.hasPrefix("order ") ? String(rejection.source.dropFirst(6)) : rejection.source)
             : (rejection.line > 0 ? String(rejection.line) : "")
         try writer.write([first, rejection.field ?? "", rejection.value ?? "", rejection.reason])

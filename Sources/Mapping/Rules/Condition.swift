@@ -70,7 +70,9 @@ struct SimplePattern: Sendable {
             rest = rest.dropFirst(2)
         } else if rest.hasPrefix("["), let close = rest.dropFirst(2).firstIndex(of: "]") {
             let members = Array(rest[rest.index(after: rest.startIndex)..<close].utf8)
-            guard !members.isEmpty, members[0] != UInt8(ascii: "^"), !members.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "[") }) else { return nil }
+            guard !members.isEmpty, members[0] != UInt8(ascii: "^"),
+                !members.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "[") })
+            else { return nil }
             var i = 0
             while i < members.count {
                 if i + 2 < members.count, members[i + 1] == UInt8(ascii: "-") {

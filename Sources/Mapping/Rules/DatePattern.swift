@@ -14,16 +14,21 @@ public struct DateValue: Sendable, Equatable {
     func converted(to zone: TimeZone) -> DateValue {
         guard hasTime, let offset else { return self }
         var components = DateComponents()
-        components.year = year; components.month = month; components.day = day
-        components.hour = hour; components.minute = minute ?? 0; components.second = second ?? 0
+        components.year = year
+        components.month = month
+        components.day = day
+        components.hour = hour
+        components.minute = minute ?? 0
+        components.second = second ?? 0
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(secondsFromGMT: offset)!
         guard let instant = utc.date(from: components) else { return self }
         var local = Calendar(identifier: .gregorian)
         local.timeZone = zone
         let c = local.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-        return DateValue(year: c.year!, month: c.month!, day: c.day!, hour: c.hour, minute: c.minute, second: c.second,
-                         millisecond: millisecond, offset: zone.secondsFromGMT(for: instant))
+        return DateValue(
+            year: c.year!, month: c.month!, day: c.day!, hour: c.hour, minute: c.minute, second: c.second,
+            millisecond: millisecond, offset: zone.secondsFromGMT(for: instant))
     }
 }
 
@@ -47,7 +52,10 @@ public struct DatePattern: Sendable, Equatable {
     init(_ pattern: String) throws(RuleSyntaxError) {
         self.pattern = pattern
         isISO = pattern.lowercased() == "iso8601" || pattern.lowercased() == "iso-8601"
-        if isISO { tokens = []; return }
+        if isISO {
+            tokens = []
+            return
+        }
         var tokens: [Token] = []
         var chars = Array(pattern)[...]
         while let c = chars.first {
@@ -59,7 +67,10 @@ public struct DatePattern: Sendable, Equatable {
                 continue
             }
             var count = 0
-            while chars.first == c { chars.removeFirst(); count += 1 }
+            while chars.first == c {
+                chars.removeFirst()
+                count += 1
+            }
             switch c {
             case "y":
                 guard count == 2 || count == 4 else { throw RuleSyntaxError("date pattern '\(pattern)': use yyyy or yy for the year") }
@@ -76,7 +87,10 @@ public struct DatePattern: Sendable, Equatable {
             case "X", "Z":
                 tokens.append(.field("X", count))
             default:
-                if c.isLetter { throw RuleSyntaxError("date pattern '\(pattern)': unknown letter '\(c)'; use yyyy, MM, dd, HH, mm, ss (quote literal text like 'T')") }
+                if c.isLetter {
+                    throw RuleSyntaxError(
+                        "date pattern '\(pattern)': unknown letter '\(c)'; use yyyy, MM, dd, HH, mm, ss (quote literal text like 'T')")
+                }
                 tokens.append(.literal(String(repeating: c, count: count)))
             }
         }
@@ -93,13 +107,19 @@ public struct DatePattern: Sendable, Equatable {
         var chars = Array(text)[...]
         func number(_ minDigits: Int, _ maxDigits: Int) -> Int? {
             var digits = ""
-            while digits.count < maxDigits, let c = chars.first, c.isASCII, c.isNumber { digits.append(c); chars.removeFirst() }
+            while digits.count < maxDigits, let c = chars.first, c.isASCII, c.isNumber {
+                digits.append(c)
+                chars.removeFirst()
+            }
             return digits.count >= minDigits ? Int(digits) : nil
         }
         for token in tokens {
             switch token {
             case .literal(let literal):
-                for c in literal { guard chars.first == c else { return nil }; chars.removeFirst() }
+                for c in literal {
+                    guard chars.first == c else { return nil }
+                    chars.removeFirst()
+                }
             case .field(let c, let count):
                 switch c {
                 case "y":
@@ -110,13 +130,27 @@ public struct DatePattern: Sendable, Equatable {
                     guard let index = Self.months.firstIndex(of: name) else { return nil }
                     chars.removeFirst(3)
                     value.month = index + 1
-                case "M": guard let m = number(count, 2) else { return nil }; value.month = m
-                case "d": guard let d = number(count, 2) else { return nil }; value.day = d
-                case "H": guard let h = number(count, 2) else { return nil }; value.hour = h
-                case "m": guard let m = number(count, 2) else { return nil }; value.minute = m
-                case "s": guard let s = number(count, 2) else { return nil }; value.second = s
-                case "S": guard let ms = number(3, 3) else { return nil }; value.millisecond = ms
-                case "X": guard let offset = Self.parseOffset(&chars) else { return nil }; value.offset = offset
+                case "M":
+                    guard let m = number(count, 2) else { return nil }
+                    value.month = m
+                case "d":
+                    guard let d = number(count, 2) else { return nil }
+                    value.day = d
+                case "H":
+                    guard let h = number(count, 2) else { return nil }
+                    value.hour = h
+                case "m":
+                    guard let m = number(count, 2) else { return nil }
+                    value.minute = m
+                case "s":
+                    guard let s = number(count, 2) else { return nil }
+                    value.second = s
+                case "S":
+                    guard let ms = number(3, 3) else { return nil }
+                    value.millisecond = ms
+                case "X":
+                    guard let offset = Self.parseOffset(&chars) else { return nil }
+                    value.offset = offset
                 default: return nil
                 }
             }
@@ -166,8 +200,9 @@ public struct DatePattern: Sendable, Equatable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
-        return DateValue(year: c.year!, month: c.month!, day: c.day!, hour: c.hour, minute: c.minute, second: c.second,
-                         millisecond: (c.nanosecond ?? 0) / 1_000_000, offset: zone.secondsFromGMT(for: date))
+        return DateValue(
+            year: c.year!, month: c.month!, day: c.day!, hour: c.hour, minute: c.minute, second: c.second,
+            millisecond: (c.nanosecond ?? 0) / 1_000_000, offset: zone.secondsFromGMT(for: date))
     }
 
     private static func parseISO(_ text: String) -> DateValue? {
@@ -177,20 +212,37 @@ public struct DatePattern: Sendable, Equatable {
             defer { chars.removeFirst(n) }
             return Int(String(chars.prefix(n)))
         }
-        func expect(_ c: Character) -> Bool { if chars.first == c { chars.removeFirst(); return true }; return false }
+        func expect(_ c: Character) -> Bool {
+            if chars.first == c {
+                chars.removeFirst()
+                return true
+            }
+            return false
+        }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2) else { return nil }
         var value = DateValue(year: year, month: month, day: day)
         if chars.first == "T" || chars.first == " " {
             chars.removeFirst()
             guard let h = number(2), expect(":"), let m = number(2) else { return nil }
-            value.hour = h; value.minute = m; value.second = 0
-            if expect(":") { guard let s = number(2) else { return nil }; value.second = s }
+            value.hour = h
+            value.minute = m
+            value.second = 0
+            if expect(":") {
+                guard let s = number(2) else { return nil }
+                value.second = s
+            }
             if expect(".") {
                 var digits = ""
-                while let c = chars.first, c.isNumber { digits.append(c); chars.removeFirst() }
+                while let c = chars.first, c.isNumber {
+                    digits.append(c)
+                    chars.removeFirst()
+                }
                 value.millisecond = Int(String((digits + "000").prefix(3)))
             }
-            if !chars.isEmpty { guard let offset = parseOffset(&chars) else { return nil }; value.offset = offset }
+            if !chars.isEmpty {
+                guard let offset = parseOffset(&chars) else { return nil }
+                value.offset = offset
+            }
         }
         guard chars.isEmpty, isValid(value) else { return nil }
         return value
@@ -198,7 +250,10 @@ public struct DatePattern: Sendable, Equatable {
 
     private static func parseOffset(_ chars: inout ArraySlice<Character>) -> Int? {
         guard let sign = chars.first else { return nil }
-        if sign == "Z" { chars.removeFirst(); return 0 }
+        if sign == "Z" {
+            chars.removeFirst()
+            return 0
+        }
         guard sign == "+" || sign == "-" else { return nil }
         chars.removeFirst()
         let digits = chars.prefix { $0.isNumber || $0 == ":" }.filter(\.isNumber)

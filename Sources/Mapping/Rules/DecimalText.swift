@@ -11,7 +11,8 @@ extension Decimal {
     static func parseASCII(_ text: String, decimal: UInt8 = UInt8(ascii: "."), thousands: UInt8? = nil) -> (value: Decimal?, general: Bool) {
         var text = text
         return text.withUTF8 { bytes -> (Decimal?, Bool) in
-            var start = 0, end = bytes.count
+            var start = 0
+            var end = bytes.count
             while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
             while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
             guard start < end else { return (nil, false) }
@@ -23,7 +24,9 @@ extension Decimal {
                 negative = true
                 end -= 1
             }
-            var significand: UInt64 = 0, digits = 0, fraction = 0
+            var significand: UInt64 = 0
+            var digits = 0
+            var fraction = 0
             var sawDot = false
             for index in start..<end {
                 let byte = bytes[index]
@@ -43,7 +46,9 @@ extension Decimal {
                     return (nil, false)
                 }
             }
-            guard start < end, digits > 0 || significand == 0, (0..<end - start).contains(where: { bytes[start + $0] >= 0x30 && bytes[start + $0] <= 0x39 }) else { return (nil, false) }
+            guard start < end, digits > 0 || significand == 0,
+                (0..<end - start).contains(where: { bytes[start + $0] >= 0x30 && bytes[start + $0] <= 0x39 })
+            else { return (nil, false) }
             if significand == 0 { return (Decimal(0), false) }
             return (Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(significand)), false)
         }
@@ -66,7 +71,8 @@ extension Decimal {
         withUnsafeBytes(of: value) { raw -> (Bool, UInt64, Int)? in
             guard raw.count >= 20 else { return nil }
             let exponent = Int(Int8(bitPattern: raw[0]))
-            let length: Int, negative: Bool
+            let length: Int
+            let negative: Bool
             switch layout {
             case .lowNibble: (length, negative) = (Int(raw[1] & 0x0F), raw[1] & 0x10 != 0)
             case .highNibble: (length, negative) = (Int(raw[1] >> 4), raw[1] & 0x08 != 0)

@@ -53,7 +53,9 @@ public struct Expression: Sendable, Equatable {
                 case (.failure(let e), _), (_, .failure(let e)): return .failure(e)
                 case (.success(let x), .success(let y)):
                     if op != "/", let i = x.exactInt, let j = y.exactInt {
-                        let (result, overflow) = op == "+" ? i.addingReportingOverflow(j) : op == "-" ? i.subtractingReportingOverflow(j) : i.multipliedReportingOverflow(by: j)
+                        let (result, overflow) =
+                            op == "+"
+                            ? i.addingReportingOverflow(j) : op == "-" ? i.subtractingReportingOverflow(j) : i.multipliedReportingOverflow(by: j)
                         if !overflow { return .success(Decimal(result)) }
                     }
                     switch op {
@@ -103,7 +105,10 @@ public struct Expression: Sendable, Equatable {
             skipSpaces()
             guard position < chars.count else { throw RuleSyntaxError("the expression ends too early") }
             let c = chars[position]
-            if c == "-" { position += 1; return .negate(try parseFactor()) }
+            if c == "-" {
+                position += 1
+                return .negate(try parseFactor())
+            }
             if c == "(" {
                 position += 1
                 let inner = try parseSum()
@@ -119,7 +124,10 @@ public struct Expression: Sendable, Equatable {
                 return .reference(try style.parse(name))
             }
             var digits = ""
-            while position < chars.count, chars[position].isNumber || chars[position] == "." { digits.append(chars[position]); position += 1 }
+            while position < chars.count, chars[position].isNumber || chars[position] == "." {
+                digits.append(chars[position])
+                position += 1
+            }
             guard let value = Decimal(plain: digits) else {
                 throw RuleSyntaxError("expected a number, {field} or '(' at '\(c)'; put field names in braces, like {On Hand}")
             }

@@ -128,14 +128,19 @@ public struct FieldRule: Sendable {
         case .fallbacks(let refs):
             raw = ""
             for ref in refs {
-                if let value = row.value(ref), !value.trimmed(newlines: true).isEmpty { raw = value; break }
+                if let value = row.value(ref), !value.trimmed(newlines: true).isEmpty {
+                    raw = value
+                    break
+                }
             }
         case .constant(let value): raw = value
         case .template(let template): raw = template.render(row)
         case .expression(let expression):
             switch expression.evaluate(row, parse: parseNumber) {
             case .success(let value): raw = value.plainText
-            case .failure(var failure): failure.field = target; return .failure(failure)
+            case .failure(var failure):
+                failure.field = target
+                return .failure(failure)
             }
         case nil: raw = ""
         }
@@ -146,7 +151,8 @@ public struct FieldRule: Sendable {
             // An empty value is not in the lookup either: on_missing: reject rejects it, unless
             // the rule says an empty value may pass (required: false).
             if let lookup, onMissing == .reject, !requiredIsExplicit {
-                return fail(raw, "is empty, and the lookup '\(lookup.name)' has no entry for it (on_missing: reject); say required: false if it may be empty")
+                return fail(
+                    raw, "is empty, and the lookup '\(lookup.name)' has no entry for it (on_missing: reject); say required: false if it may be empty")
             }
             return .success(nil)
         }
@@ -277,7 +283,8 @@ extension FieldValue {
 
 extension Decimal {
     func rounded(_ scale: Int = 0) -> Decimal {
-        var value = self, result = Decimal()
+        var value = self
+        var result = Decimal()
         NSDecimalRound(&result, &value, scale, .plain)
         return result
     }

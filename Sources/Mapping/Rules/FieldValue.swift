@@ -34,11 +34,14 @@ extension Decimal {
         }
         let scalars = text.unicodeScalars
         guard !scalars.isEmpty else { return nil }
-        var sawDigit = false, sawDot = false
+        var sawDigit = false
+        var sawDot = false
         for (i, c) in scalars.enumerated() {
             switch c {
             case "0"..."9": sawDigit = true
-            case ".": if sawDot { return nil }; sawDot = true
+            case ".":
+                if sawDot { return nil }
+                sawDot = true
             case "-", "+": if i != 0 { return nil }
             default: return nil
             }

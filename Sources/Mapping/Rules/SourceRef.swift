@@ -59,7 +59,9 @@ public protocol RowSource {
 
 /// How `from` references are read: depends on the mapping's direction and input format.
 enum ReferenceStyle {
-    case csv, xml(namespaces: [String: String]), orders
+    case csv
+    case xml(namespaces: [String: String])
+    case orders
 
     /// Parses a reference; throws a message for the mapping error.
     func parse(_ text: String) throws(RuleSyntaxError) -> SourceRef {
@@ -85,11 +87,15 @@ enum ReferenceStyle {
             if text.hasPrefix("run.") {
                 let name = String(text.dropFirst(4))
                 guard name == "id" || name == "date" || FileTotals.names.contains(name) else {
-                    throw RuleSyntaxError("'\(text)' is not known; run.* is run.id, run.date, or (in header_record and trailer_record) \(FileTotals.names.sorted().map { "run.\($0)" }.joined(separator: ", "))")
+                    throw RuleSyntaxError(
+                        "'\(text)' is not known; run.* is run.id, run.date, or (in header_record and trailer_record) \(FileTotals.names.sorted().map { "run.\($0)" }.joined(separator: ", "))"
+                    )
                 }
                 return .run(name)
             }
-            throw RuleSyntaxError("'\(text)' is not a JOOR field; use order.<field> (e.g. order.customer_purchase_order), line.<field> (e.g. line.item_upc), line.index, size.*, now:<pattern> or run.id")
+            throw RuleSyntaxError(
+                "'\(text)' is not a JOOR field; use order.<field> (e.g. order.customer_purchase_order), line.<field> (e.g. line.item_upc), line.index, size.*, now:<pattern> or run.id"
+            )
         }
     }
 }

@@ -20,19 +20,35 @@ public struct Template: Sendable, Equatable {
         var literal = ""
         var chars = Array(text)[...]
         while let c = chars.popFirst() {
-            if c == "{" && chars.first == "{" { chars.removeFirst(); literal.append("{"); continue }
-            if c == "}" && chars.first == "}" { chars.removeFirst(); literal.append("}"); continue }
+            if c == "{" && chars.first == "{" {
+                chars.removeFirst()
+                literal.append("{")
+                continue
+            }
+            if c == "}" && chars.first == "}" {
+                chars.removeFirst()
+                literal.append("}")
+                continue
+            }
             if c == "}" { throw RuleSyntaxError("'}' without '{' in \"\(text)\" (write }} for a literal brace)") }
-            guard c == "{" else { literal.append(c); continue }
+            guard c == "{" else {
+                literal.append(c)
+                continue
+            }
             guard let end = chars.firstIndex(of: "}") else { throw RuleSyntaxError("'{' is never closed in \"\(text)\"") }
             let name = String(chars[chars.startIndex..<end])
             chars = chars[(end + 1)...]
-            if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+            if !literal.isEmpty {
+                parts.append(.literal(literal))
+                literal = ""
+            }
             let alternatives = name.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             if alternatives.count == 1 {
                 parts.append(.reference(try style.parse(name)))
             } else {
-                if alternatives.contains(where: \.isEmpty) { throw RuleSyntaxError("'{\(name)}' has an empty alternative; write {a|b} with a reference on each side of |") }
+                if alternatives.contains(where: \.isEmpty) {
+                    throw RuleSyntaxError("'{\(name)}' has an empty alternative; write {a|b} with a reference on each side of |")
+                }
                 parts.append(.firstOf(try alternatives.map { (text) throws(RuleSyntaxError) in try style.parse(text) }))
             }
         }

@@ -63,7 +63,9 @@ public struct SchemaDocument: Sendable {
             switch schema {
             case .object(let keys, let shapes, let required, _):
                 for key in keys where shapes[key] == nil { found.append("\(path).\(key): the parser accepts it, the schema does not describe it") }
-                for key in shapes.keys.sorted() where !keys.contains(key) { found.append("\(path).\(key): described, but the parser does not accept it") }
+                for key in shapes.keys.sorted() where !keys.contains(key) {
+                    found.append("\(path).\(key): described, but the parser does not accept it")
+                }
                 for key in required where !keys.contains(key) { found.append("\(path).\(key): required, but the parser does not accept it") }
                 for key in keys { if let shape = shapes[key] { walk(shape, "\(path).\(key)") } }
             case .list(let item, _): walk(item, "\(path)[]")

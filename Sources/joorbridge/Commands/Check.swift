@@ -7,26 +7,26 @@ struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate the config and every mapping it names, or the mapping files given.",
         discussion: """
-        Every problem is listed with its file, line and column, and what is allowed instead. Warnings \
-        (for example an order field JOOR is not known to send) do not fail the check. Without --mapping, \
-        checks the config (--config, else $JOORBRIDGE_CONFIG, else ./joorbridge.yml) and each mapping it \
-        names.
+            Every problem is listed with its file, line and column, and what is allowed instead. Warnings \
+            (for example an order field JOOR is not known to send) do not fail the check. Without --mapping, \
+            checks the config (--config, else $JOORBRIDGE_CONFIG, else ./joorbridge.yml) and each mapping it \
+            names.
 
-        With --connect it also logs in, changing nothing anywhere: JOOR with the API token (one \
-        read-only order: sync=0, nothing is marked exported) and, with joor.api: v4, the v4 login (one \
-        product); and each sftp:// folder (host key, key, passphrase). It says whether JOOR's answers \
-        have the shape joorbridge reads, naming the first field that differs. A credential JOOR refuses, \
-        an unreachable server or an unexpected answer exits 69.
+            With --connect it also logs in, changing nothing anywhere: JOOR with the API token (one \
+            read-only order: sync=0, nothing is marked exported) and, with joor.api: v4, the v4 login (one \
+            product); and each sftp:// folder (host key, key, passphrase). It says whether JOOR's answers \
+            have the shape joorbridge reads, naming the first field that differs. A credential JOOR refuses, \
+            an unreachable server or an unexpected answer exits 69.
 
-        Examples:
-          joorbridge check
-          joorbridge check --config /etc/joorbridge/joorbridge.yml
-          joorbridge check --mapping mappings/inventory-csv.yml
-          joorbridge check --mapping mappings/*.yml
-          joorbridge check --connect
+            Examples:
+              joorbridge check
+              joorbridge check --config /etc/joorbridge/joorbridge.yml
+              joorbridge check --mapping mappings/inventory-csv.yml
+              joorbridge check --mapping mappings/*.yml
+              joorbridge check --connect
 
-        \(ExitStatus.helpText)
-        """)
+            \(ExitStatus.helpText)
+            """)
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Mapping files to check.", valueName: "file"))
     var mapping: [String] = []
@@ -90,7 +90,8 @@ extension MappingFile {
     var summary: String {
         switch body {
         case .inbound(let inbound):
-            return "\(kind.rawValue) mapping from \(inbound.source.name), \(inbound.fields.count) fields\(inbound.sizeGrid == nil ? "" : ", size grid")"
+            return
+                "\(kind.rawValue) mapping from \(inbound.source.name), \(inbound.fields.count) fields\(inbound.sizeGrid == nil ? "" : ", size grid")"
         case .outbound(let outbound):
             return "\(kind.rawValue) mapping to \(outbound.format.name) (\(outbound.layoutName), one file per \(outbound.per.rawValue))"
         }

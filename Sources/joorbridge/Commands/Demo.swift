@@ -9,19 +9,19 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "See joorbridge work: a built-in JOOR sandbox, seeded orders, one run, and where to look.",
         discussion: """
-        Starts a JOOR sandbox on a free loopback port with realistic orders, writes a config and the \
-        mappings into a work folder (a new temporary one unless --workdir is given), drops a stock \
-        export and a product export into its inbox, runs the order download, the inventory sync and the \
-        product sync once, and shows what happened: the WMS files in the outbox, the archived inbox \
-        files, and what the sandbox now holds. Needs no JOOR account and no network. Run it again with \
-        the same --workdir to see that nothing is sent twice.
+            Starts a JOOR sandbox on a free loopback port with realistic orders, writes a config and the \
+            mappings into a work folder (a new temporary one unless --workdir is given), drops a stock \
+            export and a product export into its inbox, runs the order download, the inventory sync and the \
+            product sync once, and shows what happened: the WMS files in the outbox, the archived inbox \
+            files, and what the sandbox now holds. Needs no JOOR account and no network. Run it again with \
+            the same --workdir to see that nothing is sent twice.
 
-        Examples:
-          joorbridge demo
-          joorbridge demo --workdir ./demo --orders 50
+            Examples:
+              joorbridge demo
+              joorbridge demo --workdir ./demo --orders 50
 
-        \(ExitStatus.helpText)
-        """)
+            \(ExitStatus.helpText)
+            """)
 
     @Option(help: ArgumentHelp("Work folder for the config, outbox and state (default: a new temporary folder).", valueName: "dir"))
     var workdir: String?
@@ -31,7 +31,9 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let fm = FileManager.default
-        let dir = workdir.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? fm.temporaryDirectory.appendingPathComponent("joorbridge-demo-\(UUID().uuidString.prefix(8))")
+        let dir =
+            workdir.map { URL(fileURLWithPath: $0).standardizedFileURL }
+            ?? fm.temporaryDirectory.appendingPathComponent("joorbridge-demo-\(UUID().uuidString.prefix(8))")
         try fm.createDirectory(at: dir.appendingPathComponent("mappings"), withIntermediateDirectories: true)
         for (name, text) in ShippedMappings.files {
             let target = dir.appendingPathComponent("mappings/\(name)")
@@ -86,7 +88,8 @@ struct Demo: AsyncParsableCommand {
         Console.error("JOOR sandbox: \(sandbox.baseURL) with \(await sandbox.state.allOrders().count) orders")
         Console.error("work folder:  \(dir.path)\n")
         let config = try BridgeConfig.load(path: configPath, environment: [:])
-        let outcome = await Bridge(config: config, logger: Logging.make(level: .warning), environment: ["JOORBRIDGE_DEMO_TOKEN": "demo-token"]).run(jobs: [])
+        let outcome = await Bridge(config: config, logger: Logging.make(level: .warning), environment: ["JOORBRIDGE_DEMO_TOKEN": "demo-token"]).run(
+            jobs: [])
         var summed = outcome
         summed.exitCode = ExitStatus(outcome.status).rawValue
         Console.error(summed.summaryText)
@@ -97,31 +100,34 @@ struct Demo: AsyncParsableCommand {
         let stock = await sandbox.state.allStock()
         let styles = await sandbox.state.allStyles()
         let archived = ((try? fm.subpathsOfDirectory(atPath: dir.appendingPathComponent("archive").path)) ?? []).filter { $0.hasSuffix(".csv") }
-        Console.out("""
+        Console.out(
+            """
 
-        What happened
-          JOOR (sandbox) had \(states.count) orders; \(states.filter { $0.status == .approved }.count) approved, \(states.filter(\.exported).count) now marked exported.
-          The outbox holds \(files.filter { $0.hasPrefix("ORD_") }.count) order files and \(files.filter { $0.hasPrefix("CUST_") }.count) customer files, ready for the WMS.
-          Approved orders without a customer code were skipped, as configured.
-          Inventory: JOOR now holds \(stock.count) stock positions from stock_demo.csv (available = on hand - reserved).
-          Products: JOOR now has \(styles.count) styles, RJ-5005 and TB-2003 among them from products_demo.csv.
-          Inbox files archived: \(archived.joined(separator: ", ")).
-        """)
+            What happened
+              JOOR (sandbox) had \(states.count) orders; \(states.filter { $0.status == .approved }.count) approved, \(states.filter(\.exported).count) now marked exported.
+              The outbox holds \(files.filter { $0.hasPrefix("ORD_") }.count) order files and \(files.filter { $0.hasPrefix("CUST_") }.count) customer files, ready for the WMS.
+              Approved orders without a customer code were skipped, as configured.
+              Inventory: JOOR now holds \(stock.count) stock positions from stock_demo.csv (available = on hand - reserved).
+              Products: JOOR now has \(styles.count) styles, RJ-5005 and TB-2003 among them from products_demo.csv.
+              Inbox files archived: \(archived.joined(separator: ", ")).
+            """)
         if let first = files.first(where: { $0.hasPrefix("ORD_") }),
-           let text = try? String(contentsOf: outbox.appendingPathComponent(first), encoding: .utf8) {
+            let text = try? String(contentsOf: outbox.appendingPathComponent(first), encoding: .utf8)
+        {
             Console.out("\n\(first):")
             for line in text.split(whereSeparator: \.isNewline).prefix(4) { Console.out("  " + line) }
         }
-        Console.out("""
+        Console.out(
+            """
 
-        Where to look
-          \(outbox.path)/                 the WMS import files
-          \(dir.appendingPathComponent("archive").path)/                inbox files after they were sent
-          \(configPath)          the config (edit, then run again)
-          joorbridge status --config \(configPath)
-          joorbridge run orders --config \(configPath)     (needs JOORBRIDGE_DEMO_TOKEN=demo-token and a running sandbox)
-          joorbridge demo --workdir \(dir.path)     run again: nothing is delivered twice
-        """)
+            Where to look
+              \(outbox.path)/                 the WMS import files
+              \(dir.appendingPathComponent("archive").path)/                inbox files after they were sent
+              \(configPath)          the config (edit, then run again)
+              joorbridge status --config \(configPath)
+              joorbridge run orders --config \(configPath)     (needs JOORBRIDGE_DEMO_TOKEN=demo-token and a running sandbox)
+              joorbridge demo --workdir \(dir.path)     run again: nothing is delivered twice
+            """)
         throw ExitStatus(outcome.status).exitCode
     }
 }

@@ -10,33 +10,33 @@ struct Orders: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Look at held orders, deliver them on demand, adopt orders another integration delivered.",
         discussion: """
-        An order is held, not lost, when nothing may deliver it yet: no customer code, no route takes \
-        it, created before go_live. A held order is checked again whenever JOOR reports it changed, and \
-        delivered as soon as nothing holds it. Rejected orders (their mapping fails) are retried on \
-        every run.
+            An order is held, not lost, when nothing may deliver it yet: no customer code, no route takes \
+            it, created before go_live. A held order is checked again whenever JOOR reports it changed, and \
+            delivered as soon as nothing holds it. Rejected orders (their mapping fails) are retried on \
+            every run.
 
-        Examples:
-          joorbridge orders list                    # held and rejected orders, with the reason
-          joorbridge orders show 9100005            # one order: its state, reason and JOOR's data
-          joorbridge orders deliver 9100005         # deliver it now, whatever held it
-          joorbridge orders deliver 9100005 --route eu
-          joorbridge orders adopt 8800101 8800102   # a previous integration delivered these
-          joorbridge orders adopt --file already-in-wms.csv
+            Examples:
+              joorbridge orders list                    # held and rejected orders, with the reason
+              joorbridge orders show 9100005            # one order: its state, reason and JOOR's data
+              joorbridge orders deliver 9100005         # deliver it now, whatever held it
+              joorbridge orders deliver 9100005 --route eu
+              joorbridge orders adopt 8800101 8800102   # a previous integration delivered these
+              joorbridge orders adopt --file already-in-wms.csv
 
-        \(ExitStatus.helpText)
-        """,
+            \(ExitStatus.helpText)
+            """,
         subcommands: [List.self, Show.self, Deliver.self, Adopt.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List orders not delivered: held (with the reason) and rejected (retried every run).",
             discussion: """
-            Reads the state store only; JOOR is not contacted.
+                Reads the state store only; JOOR is not contacted.
 
-            Examples:
-              joorbridge orders list
-              joorbridge orders list --held --json
-            """)
+                Examples:
+                  joorbridge orders list
+                  joorbridge orders list --held --json
+                """)
 
         @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
         var config: String?
@@ -61,10 +61,16 @@ struct Orders: AsyncParsableCommand {
                 Console.out("")
                 return
             }
-            if orders.isEmpty { Console.out("No \(states.map(\.rawValue).joined(separator: " or ")) order."); return }
+            if orders.isEmpty {
+                Console.out("No \(states.map(\.rawValue).joined(separator: " or ")) order.")
+                return
+            }
             for order in orders {
-                let details = [order.customerCode.map { "customer \($0)" }, order.warehouseCode.map { "warehouse \($0)" }].compactMap { $0 }.joined(separator: ", ")
-                Console.out("\(order.orderID)\(order.version > 0 ? " (amendment \(order.version))" : "")  \(order.state.rawValue) since \(order.receivedAt)\(details.isEmpty ? "" : "  [\(details)]")")
+                let details = [order.customerCode.map { "customer \($0)" }, order.warehouseCode.map { "warehouse \($0)" }].compactMap { $0 }.joined(
+                    separator: ", ")
+                Console.out(
+                    "\(order.orderID)\(order.version > 0 ? " (amendment \(order.version))" : "")  \(order.state.rawValue) since \(order.receivedAt)\(details.isEmpty ? "" : "  [\(details)]")"
+                )
                 Console.out("    \(order.reason ?? "")")
             }
             Console.out("\(orders.count) order(s). Deliver one with: joorbridge orders deliver ORDER_ID")
@@ -75,10 +81,10 @@ struct Orders: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one order: its state in the ledger, why it is held, and the data JOOR sent.",
             discussion: """
-            Examples:
-              joorbridge orders show 9100005
-              joorbridge orders show 9100005 --json
-            """)
+                Examples:
+                  joorbridge orders show 9100005
+                  joorbridge orders show 9100005 --json
+                """)
 
         @Argument(help: ArgumentHelp("The JOOR order id.", valueName: "order-id"))
         var orderID: String
@@ -102,9 +108,13 @@ struct Orders: AsyncParsableCommand {
                 return
             }
             for entry in entries {
-                Console.out("order \(entry.orderID)\(entry.version > 0 ? " amendment \(entry.version)" : ""): \(entry.state.rawValue)\(entry.origin == .adopted ? " (delivered by the previous integration, adopted)" : "")")
+                Console.out(
+                    "order \(entry.orderID)\(entry.version > 0 ? " amendment \(entry.version)" : ""): \(entry.state.rawValue)\(entry.origin == .adopted ? " (delivered by the previous integration, adopted)" : "")"
+                )
                 if let reason = entry.reason { Console.out("  why: \(reason)") }
-                Console.out("  received \(entry.receivedAt)\(entry.deliveredAt.map { ", delivered \($0)" } ?? "")\(entry.attempts > 0 ? ", \(entry.attempts) attempt(s)" : "")")
+                Console.out(
+                    "  received \(entry.receivedAt)\(entry.deliveredAt.map { ", delivered \($0)" } ?? "")\(entry.attempts > 0 ? ", \(entry.attempts) attempt(s)" : "")"
+                )
                 if let route = entry.route { Console.out("  route: \(route) → \(entry.outbox ?? "")") }
                 if !entry.files.isEmpty { Console.out("  files: \(entry.files.joined(separator: ", "))") }
                 for key in entry.order.fields.keys.sorted() where !(entry.order.fields[key] ?? "").isEmpty {
@@ -119,9 +129,17 @@ struct Orders: AsyncParsableCommand {
             var order_id: String, version: Int, state: String, origin: String, reason: String?, received_at: String, delivered_at: String?
             var route: String?, outbox: String?, files: [String], joor: JoorOrder
             init(_ entry: LedgerOrder) {
-                order_id = entry.orderID; version = entry.version; state = entry.state.rawValue; origin = entry.origin.rawValue
-                reason = entry.reason; received_at = entry.receivedAt; delivered_at = entry.deliveredAt
-                route = entry.route; outbox = entry.outbox; files = entry.files; joor = entry.order
+                order_id = entry.orderID
+                version = entry.version
+                state = entry.state.rawValue
+                origin = entry.origin.rawValue
+                reason = entry.reason
+                received_at = entry.receivedAt
+                delivered_at = entry.deliveredAt
+                route = entry.route
+                outbox = entry.outbox
+                files = entry.files
+                joor = entry.order
             }
         }
     }
@@ -131,15 +149,15 @@ struct Orders: AsyncParsableCommand {
             abstract: "Deliver held or rejected orders now, whatever held them.",
             usage: "joorbridge orders deliver <order-id> ... [--route <name>] [<options>]",
             discussion: """
-            JOOR is asked first for changes to held orders (a fixed customer code, say); the order then goes \
-            through the first route that takes it, or --route. An order already delivered is left alone: \
-            delivering twice delivers nothing more. Takes the run lock (exit 75 while a run or watch holds \
-            it).
+                JOOR is asked first for changes to held orders (a fixed customer code, say); the order then goes \
+                through the first route that takes it, or --route. An order already delivered is left alone: \
+                delivering twice delivers nothing more. Takes the run lock (exit 75 while a run or watch holds \
+                it).
 
-            Examples:
-              joorbridge orders deliver 9100005
-              joorbridge orders deliver 9100005 9100007 --route eu
-            """)
+                Examples:
+                  joorbridge orders deliver 9100005
+                  joorbridge orders deliver 9100005 9100007 --route eu
+                """)
 
         @Argument(help: ArgumentHelp("JOOR order ids.", valueName: "order-id"))
         var orderIDs: [String]
@@ -171,15 +189,15 @@ struct Orders: AsyncParsableCommand {
             abstract: "Record orders a previous integration already delivered to the WMS.",
             usage: "joorbridge orders adopt (<order-id> ... | --file <file>) [<options>]",
             discussion: """
-            joorbridge then never delivers them itself (not even when a catch-up meets them), but does \
-            deliver their later amendments (with deliver_amendments). No file is written and JOOR is not \
-            contacted. Use it when switching from another integration: see docs/cut-over.md. A CSV file's \
-            order ids are read from its order_id column (or its first column when there is no such header).
+                joorbridge then never delivers them itself (not even when a catch-up meets them), but does \
+                deliver their later amendments (with deliver_amendments). No file is written and JOOR is not \
+                contacted. Use it when switching from another integration: see docs/cut-over.md. A CSV file's \
+                order ids are read from its order_id column (or its first column when there is no such header).
 
-            Examples:
-              joorbridge orders adopt 8800101 8800102
-              joorbridge orders adopt --file exported-by-old-integration.csv
-            """)
+                Examples:
+                  joorbridge orders adopt 8800101 8800102
+                  joorbridge orders adopt --file exported-by-old-integration.csv
+                """)
 
         @Argument(help: ArgumentHelp("JOOR order ids.", valueName: "order-id"))
         var orderIDs: [String] = []
@@ -203,7 +221,9 @@ struct Orders: AsyncParsableCommand {
                 Console.error("error: \(held)")
                 throw ExitStatus.locked.exitCode
             }
-            Console.out("\(adoption.adopted.count) order(s) adopted as delivered by the previous integration; \(adoption.alreadyDelivered.count) were already delivered.")
+            Console.out(
+                "\(adoption.adopted.count) order(s) adopted as delivered by the previous integration; \(adoption.alreadyDelivered.count) were already delivered."
+            )
         }
 
         /// Order ids from a CSV file: the `order_id` column, else the first; blank cells skipped.

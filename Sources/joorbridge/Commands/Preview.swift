@@ -11,22 +11,22 @@ struct Preview: ParsableCommand {
         abstract: "Try a mapping on a real file: show what JOOR or the WMS would receive.",
         usage: "joorbridge preview --mapping <file> --input <file> [<options>]",
         discussion: """
-        Inbound mappings (inventory, products): --input is a WMS export. The exact JSON request bodies \
-        that would go to JOOR are printed to standard output, one JSON document per request (the \
-        endpoint goes to standard error). Rejected rows go to standard error and, with --rejects, to a \
-        CSV file (line, field, value, reason).
+            Inbound mappings (inventory, products): --input is a WMS export. The exact JSON request bodies \
+            that would go to JOOR are printed to standard output, one JSON document per request (the \
+            endpoint goes to standard error). Rejected rows go to standard error and, with --rejects, to a \
+            CSV file (line, field, value, reason).
 
-        Outbound mappings (orders, customers): --input is a JOOR orders response (JSON or XML). The \
-        files the WMS would receive are printed, each after a line "==> NAME <==", or written into \
-        --output-dir.
+            Outbound mappings (orders, customers): --input is a JOOR orders response (JSON or XML). The \
+            files the WMS would receive are printed, each after a line "==> NAME <==", or written into \
+            --output-dir.
 
-        Examples:
-          joorbridge preview --mapping mappings/inventory-csv.yml --input samples/inventory-csv/input.csv
-          joorbridge preview --mapping mappings/products-csv.yml --input export.csv --limit 20 --rejects rejects.csv
-          joorbridge preview --mapping mappings/orders-csv-lines.yml --input samples/orders/joor-orders.json
+            Examples:
+              joorbridge preview --mapping mappings/inventory-csv.yml --input samples/inventory-csv/input.csv
+              joorbridge preview --mapping mappings/products-csv.yml --input export.csv --limit 20 --rejects rejects.csv
+              joorbridge preview --mapping mappings/orders-csv-lines.yml --input samples/orders/joor-orders.json
 
-        \(ExitStatus.helpText)
-        """)
+            \(ExitStatus.helpText)
+            """)
 
     @Option(help: ArgumentHelp("The mapping file.", valueName: "file"))
     var mapping: String
@@ -101,7 +101,9 @@ struct Preview: ParsableCommand {
         }
         try rejectsWriter?.flush()
         for line in summary.fieldReport(fields: inbound.fields.map(\.target)) { Console.error("preview: \(line)") }
-        Console.error("preview: \(summary.records) records from \(summary.rowsRead) rows, \(summary.rejected) rejected, \(summary.skipped) skipped, \(summary.requests) request(s)")
+        Console.error(
+            "preview: \(summary.records) records from \(summary.rowsRead) rows, \(summary.rejected) rejected, \(summary.skipped) skipped, \(summary.requests) request(s)"
+        )
         if fatal != nil || summary.rejected > 0 { throw ExitStatus.partial.exitCode }
     }
 
@@ -113,7 +115,9 @@ struct Preview: ParsableCommand {
         }
         var context = RenderContext(runID: runID)
         if let now {
-            guard let date = ISO8601DateFormatter().date(from: now) else { throw ValidationError("--now must be ISO 8601, like 2025-06-05T08:00:00Z") }
+            guard let date = ISO8601DateFormatter().date(from: now) else {
+                throw ValidationError("--now must be ISO 8601, like 2025-06-05T08:00:00Z")
+            }
             context = RenderContext(runID: runID, date: date, timeZone: TimeZone(identifier: "UTC")!)
         }
         let preview = OutboundPreview(mapping: outbound, context: context)

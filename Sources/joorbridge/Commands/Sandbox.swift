@@ -8,37 +8,37 @@ struct Sandbox: AsyncParsableCommand {
         abstract: "Run a local JOOR sandbox on 127.0.0.1 (orders, inventory, styles, with fault injection).",
         usage: "joorbridge sandbox [--port <port>] [--data <dir>] [<options>]",
         discussion: """
-        Serves JOOR's v2 API: GET /v2/orders (also /v2/order, with or without a trailing slash), POST \
-        /v2/bulk-inventory, POST /v2/bulk-style and GET /v2/bulk-style/{id}, with JOOR's semantics: \
-        token check, export flags and sync pulls, paging, the credit rate limit and per-item validation. \
-        State is kept in --data, so a restart remembers what was exported.
+            Serves JOOR's v2 API: GET /v2/orders (also /v2/order, with or without a trailing slash), POST \
+            /v2/bulk-inventory, POST /v2/bulk-style and GET /v2/bulk-style/{id}, with JOOR's semantics: \
+            token check, export flags and sync pulls, paging, the credit rate limit and per-item validation. \
+            State is kept in --data, so a restart remembers what was exported.
 
-        Read-back and control, for tests and people:
-          GET  /sandbox/status            counts and requests served
-          GET  /sandbox/orders            orders with their export flags
-          GET  /sandbox/inventory         stock per SKU and warehouse
-          GET  /sandbox/styles            the account's styles
-          POST /sandbox/faults            {"fail_next": 3, "status": 503} · {"cut_next": 1} ·
-                                          {"malformed_next": 1} · {"latency_ms": 2000} · "path_prefix"
-          POST /sandbox/faults            {"process_then_fail_next": 1, "status": 503}: carried out, then 503
-          POST /sandbox/orders/{id}/modify   change an order as a JOOR user would: a JSON object of
-                                          fields ({"customer_code": "HLB001"}); flags it modified
-          POST /sandbox/orders/{id}/cancel   cancel an order (flags it modified)
+            Read-back and control, for tests and people:
+              GET  /sandbox/status            counts and requests served
+              GET  /sandbox/orders            orders with their export flags
+              GET  /sandbox/inventory         stock per SKU and warehouse
+              GET  /sandbox/styles            the account's styles
+              POST /sandbox/faults            {"fail_next": 3, "status": 503} · {"cut_next": 1} ·
+                                              {"malformed_next": 1} · {"latency_ms": 2000} · "path_prefix"
+              POST /sandbox/faults            {"process_then_fail_next": 1, "status": 503}: carried out, then 503
+              POST /sandbox/orders/{id}/modify   change an order as a JOOR user would: a JSON object of
+                                              fields ({"customer_code": "HLB001"}); flags it modified
+              POST /sandbox/orders/{id}/cancel   cancel an order (flags it modified)
 
-        Where JOOR's documentation leaves a choice open, the sandbox answers as the reference notes say \
-        JOOR does: next_start = start + count during a sync pull, no per-style errors in a bulk style \
-        job's status, DUPLICATED errors from v4, only 429 for rate limits. --answers legacy gives the \
-        first sandbox's answers (next_start unchanged, per-style errors, a "duplicate" message), so a \
-        client can be tried against both readings.
+            Where JOOR's documentation leaves a choice open, the sandbox answers as the reference notes say \
+            JOOR does: next_start = start + count during a sync pull, no per-style errors in a bulk style \
+            job's status, DUPLICATED errors from v4, only 429 for rate limits. --answers legacy gives the \
+            first sandbox's answers (next_start unchanged, per-style errors, a "duplicate" message), so a \
+            client can be tried against both readings.
 
-        Point joorbridge at it with base_url: http://127.0.0.1:PORT and the same token.
+            Point joorbridge at it with base_url: http://127.0.0.1:PORT and the same token.
 
-        Examples:
-          joorbridge sandbox --port 8080 --data ./sandbox-data --seed-orders 200
-          curl -s http://127.0.0.1:8080/sandbox/status
+            Examples:
+              joorbridge sandbox --port 8080 --data ./sandbox-data --seed-orders 200
+              curl -s http://127.0.0.1:8080/sandbox/status
 
-        \(ExitStatus.helpText)
-        """)
+            \(ExitStatus.helpText)
+            """)
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).")
     var port: Int = 8080

@@ -7,14 +7,14 @@ struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the last run of each job, orders delivered today, orders failing and why.",
         discussion: """
-        Reads the state store only; JOOR is not contacted.
+            Reads the state store only; JOOR is not contacted.
 
-        Examples:
-          joorbridge status
-          joorbridge status --json --config /etc/joorbridge/joorbridge.yml
+            Examples:
+              joorbridge status
+              joorbridge status --json --config /etc/joorbridge/joorbridge.yml
 
-        \(ExitStatus.helpText)
-        """)
+            \(ExitStatus.helpText)
+            """)
 
     @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
     var config: String?

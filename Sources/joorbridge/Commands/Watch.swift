@@ -9,19 +9,19 @@ struct Watch: AsyncParsableCommand {
         abstract: "Run the jobs in a loop: the inbox every few seconds, orders every interval.",
         usage: "joorbridge watch [orders|inventory|products ...] [<options>]",
         discussion: """
-        For a long-running service (see deploy/joorbridge-watch.service). Holds the run lock while it \
-        runs, so a `joorbridge run` meanwhile exits 75. SIGTERM or Ctrl-C finishes the file in hand and \
-        exits 0 (a second one stops at once). Each cycle that did something prints its summary; problems \
-        go to notify: like those of `run`. A job that fails waits one interval before it tries again.
+            For a long-running service (see deploy/joorbridge-watch.service). Holds the run lock while it \
+            runs, so a `joorbridge run` meanwhile exits 75. SIGTERM or Ctrl-C finishes the file in hand and \
+            exits 0 (a second one stops at once). Each cycle that did something prints its summary; problems \
+            go to notify: like those of `run`. A job that fails waits one interval before it tries again.
 
-        Examples:
-          joorbridge watch
-          joorbridge watch --interval 120 --poll 10 --config /etc/joorbridge/joorbridge.yml
-          joorbridge watch inventory products          # only the inbox jobs
-          joorbridge watch --log-format json           # for journald or a log shipper
+            Examples:
+              joorbridge watch
+              joorbridge watch --interval 120 --poll 10 --config /etc/joorbridge/joorbridge.yml
+              joorbridge watch inventory products          # only the inbox jobs
+              joorbridge watch --log-format json           # for journald or a log shipper
 
-        \(ExitStatus.helpText)
-        """)
+            \(ExitStatus.helpText)
+            """)
 
     @OptionGroup var common: JobOptions
 
@@ -41,7 +41,9 @@ struct Watch: AsyncParsableCommand {
         var timing = start.settings.watch
         if let interval { timing.intervalSeconds = interval }
         if let poll { timing.pollSeconds = poll }
-        let outcome = await Bridge(config: start.settings, logger: start.logger).watch(jobs: common.jobs, settings: timing, options: .init(control: start.control)) { cycle in
+        let outcome = await Bridge(config: start.settings, logger: start.logger).watch(
+            jobs: common.jobs, settings: timing, options: .init(control: start.control)
+        ) { cycle in
             await Console.conclude(cycle, config: start.settings, format: start.format, logger: start.logger)
         }
         if let error = outcome.error { Console.error("error: \(error)") }
