@@ -36,6 +36,36 @@ struct MappingCompileTests {
         #expect(error?.description.hasPrefix("m.yml:6:10: error:") == true)
     }
 
+    @Test func delimitersAndQuotesAreOneCharacterInAndOut() {
+        let inbound = compileErrors(
+            """
+            version: 1
+            kind: inventory
+            source:
+              format: csv
+              csv: { delimiter: "||", quote: "<>" }
+            fields:
+              upc: { from: "EAN" }
+              inventory: { from: "Qty" }
+            """)
+        #expect(inbound.contains { $0.line == 5 && $0.message == "source.csv.delimiter must be one character (or tab), not '||'" }, "\(inbound)")
+        #expect(inbound.contains { $0.line == 5 && $0.message == "source.csv.quote must be one character, not '<>'" }, "\(inbound)")
+        let outbound = compileErrors(
+            """
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              file_name: "O_{order.order_id}.csv"
+              csv: { delimiter: tab, quote: "<>" }
+            columns:
+              - { name: OrderNo, from: order.order_id }
+            """)
+        #expect(
+            outbound.map(\.message) == ["output.csv.quote must be one character, not '<>'"],
+            "a tab is a delimiter; a two-character quote is refused, not ignored")
+    }
+
     @Test func unknownTargetFieldListsTheKindsFields() {
         let errors = compileErrors(
             inventoryHeader + """

@@ -111,17 +111,8 @@ struct InboundCompiler {
         var options = CSVReadOptions()
         guard let node, let object = reader.object(node, "source.csv") else { return options }
         reader.checkKeys(object, allowed: Self.csvKeys)
-        if let d = object["delimiter"], let text = reader.string(d, "source.csv.delimiter") {
-            let value = text == "\\t" || text.lowercased() == "tab" ? "\t" : text
-            if value.utf8.count == 1 {
-                options.delimiter = value.utf8.first!
-            } else {
-                reader.error(d, "the delimiter must be one character (or tab), not '\(text)'")
-            }
-        }
-        if let q = object["quote"], let text = reader.string(q, "source.csv.quote") {
-            if text.utf8.count == 1 { options.quote = text.utf8.first! } else { reader.error(q, "the quote must be one character") }
-        }
+        if let delimiter = reader.character(object["delimiter"], "source.csv.delimiter", tab: true) { options.delimiter = delimiter }
+        if let quote = reader.character(object["quote"], "source.csv.quote") { options.quote = quote }
         options.hasHeader = object["header"].flatMap { reader.bool($0, "source.csv.header") } ?? true
         if let e = object["encoding"], let name = reader.string(e, "source.csv.encoding") {
             if let encoding = TextEncoding(name: name) {

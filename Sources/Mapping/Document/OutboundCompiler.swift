@@ -255,15 +255,8 @@ struct OutboundCompiler {
         var options = CSVWriteOptions()
         guard let node, let object = reader.object(node, "output.csv") else { return (options, true, true) }
         reader.checkKeys(object, allowed: Self.csvKeys)
-        if let d = object["delimiter"], let text = reader.string(d, "output.csv.delimiter") {
-            let value = text == "\\t" || text.lowercased() == "tab" ? "\t" : text
-            if value.utf8.count == 1 {
-                options.delimiter = value.utf8.first!
-            } else {
-                reader.error(d, "the delimiter must be one character (or tab)")
-            }
-        }
-        if let q = object["quote"], let text = reader.string(q, "output.csv.quote"), text.utf8.count == 1 { options.quote = text.utf8.first! }
+        if let delimiter = reader.character(object["delimiter"], "output.csv.delimiter", tab: true) { options.delimiter = delimiter }
+        if let quote = reader.character(object["quote"], "output.csv.quote") { options.quote = quote }
         if let e = object["encoding"], let name = reader.string(e, "output.csv.encoding") {
             if let encoding = TextEncoding(name: name), TextEncoding.writable.contains(encoding) {
                 options.encoding = encoding

@@ -129,6 +129,17 @@ package final class YAMLReader {
         return value
     }
 
+    /// A one-byte character, such as a CSV delimiter or quote; with `tab`, also `tab` or `\t`.
+    package func character(_ node: Node?, _ what: String, tab: Bool = false) -> UInt8? {
+        guard let text = string(node, what) else { return nil }
+        let value = tab && (text == "\\t" || text.lowercased() == "tab") ? "\t" : text
+        guard value.utf8.count == 1 else {
+            error(node, "\(what) must be one character\(tab ? " (or tab)" : ""), not '\(text)'")
+            return nil
+        }
+        return value.utf8.first
+    }
+
     package func bool(_ node: Node?, _ what: String) -> Bool? {
         guard let text = string(node, what) else { return nil }
         switch text.lowercased() {
