@@ -143,9 +143,7 @@ struct ConfigParser {
                 reader.error(node, "joor.connect_timeout_seconds must be a number of seconds between 1 and 120")
             }
         }
-        if let api = object["api"].flatMap({ reader.choice($0, "joor.api", BridgeConfig.ProductsAPI.allCases.map(\.rawValue)) }) {
-            joor.productsAPI = BridgeConfig.ProductsAPI(rawValue: api)!
-        }
+        if let api = reader.choice(object["api"], "joor.api", as: BridgeConfig.ProductsAPI.self) { joor.productsAPI = api }
         if let v4 = reader.object(object["v4"], "joor.v4") {
             reader.checkKeys(v4, allowed: Keys.v4)
             func text(_ key: String, _ fallback: String? = nil) -> String? {
@@ -243,9 +241,7 @@ struct ConfigParser {
         var settings = OrdersSettings(mapping: resolve(mapping))
         settings.enabled = object["enabled"].flatMap { reader.bool($0, "orders.enabled") } ?? true
         settings.customersMapping = object["customers_mapping"].flatMap { reader.string($0, "orders.customers_mapping") }.map(resolve)
-        if let s = object["order_status"], let name = reader.choice(s, "orders.order_status", OrdersSettings.Status.allCases.map(\.rawValue)) {
-            settings.status = OrdersSettings.Status(rawValue: name)!
-        }
+        if let status = reader.choice(object["order_status"], "orders.order_status", as: OrdersSettings.Status.self) { settings.status = status }
         settings.warehouseCode = object["warehouse_code"].flatMap { reader.string($0, "orders.warehouse_code") }.flatMap { $0.isEmpty ? nil : $0 }
         settings.skipEmptyCustomerCode = object["skip_empty_customer_code"].flatMap { reader.bool($0, "skip_empty_customer_code") } ?? true
         if let g = object["go_live"], let text = reader.string(g, "orders.go_live") {
@@ -355,9 +351,7 @@ struct ConfigParser {
             }
         }
         settings.command = object["command"].flatMap { reader.string($0, "notify.command") }.flatMap { $0.isEmpty ? nil : $0 }
-        if let when = object["when"].flatMap({ reader.choice($0, "notify.when", NotifySettings.When.allCases.map(\.rawValue)) }) {
-            settings.when = NotifySettings.When(rawValue: when)!
-        }
+        if let when = reader.choice(object["when"], "notify.when", as: NotifySettings.When.self) { settings.when = when }
         if let text = object["timeout_seconds"].flatMap({ reader.string($0, "notify.timeout_seconds") }) {
             if let n = Double(text), n > 0, n <= 300 {
                 settings.timeoutSeconds = n
@@ -427,10 +421,8 @@ struct ConfigParser {
         }
         if let n = seconds("connect_timeout_seconds", 1...300) { settings.connectTimeoutSeconds = n }
         if let n = seconds("timeout_seconds", 1...3_600) { settings.timeoutSeconds = n }
-        if let after = object["after_download"].flatMap({
-            reader.choice($0, "sftp.after_download", SFTPSettings.AfterDownload.allCases.map(\.rawValue))
-        }) {
-            settings.afterDownload = SFTPSettings.AfterDownload(rawValue: after)!
+        if let after = reader.choice(object["after_download"], "sftp.after_download", as: SFTPSettings.AfterDownload.self) {
+            settings.afterDownload = after
         }
         for (key, keyPath) in [("remote_archive", \SFTPSettings.remoteArchive), ("remote_error", \SFTPSettings.remoteError)] {
             guard let value = object[key].flatMap({ reader.string($0, "sftp.\(key)") }) else { continue }

@@ -30,23 +30,24 @@ struct InboundCompiler {
             return nil
         }
         reader.checkKeys(source, allowed: Self.sourceKeys)
-        guard let format = reader.choice(source["format"], "source.format", ["csv", "xml", "fixed"]) else {
+        guard let format = reader.choice(source["format"], "source.format", as: FileFormatName.self) else {
             if source["format"] == nil { reader.error(sourceNode, "source needs format: csv, xml or fixed") }
             return nil
         }
-        for other in ["csv", "xml", "fixed"] where other != format && source.has(other) {
+        for other in FileFormatName.allCases.map(\.rawValue) where other != format.rawValue && source.has(other) {
             reader.error(source[other], "source.\(other) is for format: \(other)")
         }
         let inputSource: InboundMapping.Source
         let style: ReferenceStyle
-        if format == "csv" {
+        switch format {
+        case .csv:
             inputSource = .csv(csvOptions(source["csv"]))
             style = .csv
-        } else if format == "fixed" {
+        case .fixed:
             guard let layout = fixedLayout(source["fixed"], at: sourceNode) else { return nil }
             inputSource = .fixed(layout)
             style = .csv
-        } else {
+        case .xml:
             guard let options = xmlOptions(source["xml"], at: sourceNode) else { return nil }
             inputSource = .xml(options)
             style = .xml(namespaces: options.namespaces)
@@ -199,15 +200,15 @@ struct InboundCompiler {
         }
         guard let object = reader.object(node, what) else { return nil }
         reader.checkKeys(object, allowed: Self.fixedRecordKeys)
-        let roleName = object["role"].flatMap { reader.choice($0, "\(what).role", FixedWidthReadOptions.Role.allCases.map(\.rawValue)) } ?? "detail"
-        var record = FixedWidthReadOptions.Record(type: type, role: .init(rawValue: roleName)!, fields: [])
+        let role = reader.choice(object["role"], "\(what).role", as: FixedWidthReadOptions.Role.self) ?? .detail
+        var record = FixedWidthReadOptions.Record(type: type, role: role, fields: [])
         if let fields = object["fields"] { record.fields = fixedFields(fields, what: "\(what).fields") }
         if record.role == .detail && record.fields.isEmpty { reader.error(node, "\(what) is a detail record; give its fields:") }
         if let countNode = object["count"], let name = reader.string(countNode, "\(what).count") {
             if record.role != .trailer { reader.error(countNode, "count: belongs to a trailer record (the number of records the file says it has)") }
             if !record.fields.contains(where: { $0.name == name }) { reader.error(countNode, "count: '\(name)' is not one of \(what)'s fields") }
-            let counts = object["counts"].flatMap { reader.choice($0, "\(what).counts", FixedWidthCount.Scope.allCases.map(\.rawValue)) } ?? "details"
-            record.count = FixedWidthCount(field: name, scope: .init(rawValue: counts)!)
+            let scope = reader.choice(object["counts"], "\(what).counts", as: FixedWidthCount.Scope.self) ?? .details
+            record.count = FixedWidthCount(field: name, scope: scope)
         } else if object.has("counts") {
             reader.error(object["counts"], "counts: goes with count: (the trailer field holding the number)")
         }

@@ -65,8 +65,7 @@ public struct MappingFile: Sendable {
             reader.error(root, "the mapping needs 'kind:' (one of \(MappingKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             return nil
         }
-        guard let kindName = reader.choice(kindNode, "kind", MappingKind.allCases.map(\.rawValue)) else { return nil }
-        let kind = MappingKind(rawValue: kindName)!
+        guard let kind = reader.choice(kindNode, "kind", as: MappingKind.self) else { return nil }
         let baseDirectory = URL(fileURLWithPath: reader.path).deletingLastPathComponent()
         let lookups = parseLookups(top["lookups"], reader: reader, baseDirectory: baseDirectory)
 

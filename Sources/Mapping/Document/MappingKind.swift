@@ -47,3 +47,10 @@ enum TargetCatalog {
         }
     }
 }
+
+/// A mapping file's `source.format` or `output.format`.
+enum FileFormatName: String, CaseIterable {
+    case csv
+    case xml
+    case fixed
+}

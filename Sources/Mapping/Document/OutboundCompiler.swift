@@ -12,6 +12,14 @@ struct OutboundCompiler {
     private var rules: RuleParser { RuleParser(reader: reader, style: .orders, lookups: lookups) }
 
     /// The keys of each part of an outbound mapping (the JSON Schema is built from these too).
+    /// `output.layout`.
+    enum LayoutName: String, CaseIterable {
+        case lines
+        case sizeGrid = "size_grid"
+        case headerDetail = "header_detail"
+        case orders
+    }
+
     static let outputKeys = ["format", "layout", "file_name", "per", "csv", "xml", "fixed", "size_grid", "detail_file_name", "unique_by"]
     static let fixedKeys = ["encoding", "line_ending"]
     static let csvKeys = ["delimiter", "quote", "encoding", "quoting", "line_ending", "header", "neutralize_formulas"]
@@ -31,12 +39,10 @@ struct OutboundCompiler {
             return nil
         }
         reader.checkKeys(output, allowed: Self.outputKeys)
-        let formatName = reader.choice(output["format"], "output.format", ["csv", "xml", "fixed"]) ?? "csv"
-        let fixed = formatName == "fixed"
-        let defaultLayout = kind == .customers ? "orders" : "lines"
-        let layoutName =
-            output["layout"].flatMap { reader.choice($0, "output.layout", ["lines", "size_grid", "header_detail", "orders"]) } ?? defaultLayout
-        let per = output["per"].flatMap { reader.choice($0, "output.per", ["order", "run"]) }.flatMap(OutboundMapping.Per.init) ?? .order
+        let formatName = reader.choice(output["format"], "output.format", as: FileFormatName.self) ?? .csv
+        let fixed = formatName == .fixed
+        let layoutName = reader.choice(output["layout"], "output.layout", as: LayoutName.self) ?? (kind == .customers ? .orders : .lines)
+        let per = reader.choice(output["per"], "output.per", as: OutboundMapping.Per.self) ?? .order
 
         guard let fileNameNode = output["file_name"], let fileNameText = reader.string(fileNameNode, "output.file_name") else {
             reader.error(outputNode, "output needs file_name: (e.g. \"ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv\")")
@@ -63,14 +69,14 @@ struct OutboundCompiler {
         var columns: [OutboundMapping.Column] = []
         var layout = OutboundMapping.Layout.lines
         switch layoutName {
-        case "header_detail":
+        case .headerDetail:
             let header = columnList(top["header_columns"], "header_columns", fixed: fixed)
             let detail = columnList(top["detail_columns"], "detail_columns", fixed: fixed)
             if header.isEmpty { reader.error(top.node, "layout: header_detail needs header_columns: (the H row)") }
             if detail.isEmpty { reader.error(top.node, "layout: header_detail needs detail_columns: (the D rows)") }
             let detailName = output["detail_file_name"].flatMap { n in reader.string(n, "output.detail_file_name").flatMap { template($0, at: n) } }
             layout = .headerDetail(.init(header: header, detail: detail, detailFileName: detailName))
-        case "size_grid":
+        case .sizeGrid:
             columns = columnList(top["columns"], "columns", fixed: fixed)
             if fixed {
                 reader.error(
@@ -79,13 +85,13 @@ struct OutboundCompiler {
             }
             guard let grid = sizeGrid(output["size_grid"], at: outputNode) else { return nil }
             layout = .sizeGrid(grid)
-        case "orders":
+        case .orders:
             columns = columnList(top["columns"], "columns", fixed: fixed)
             layout = .orders
             for column in columns where column.rule.references.contains(where: { if case .line = $0 { true } else { false } }) {
                 reader.error(nil, "column '\(column.name)' uses line.* but layout: orders writes one row per order")
             }
-        default:
+        case .lines:
             columns = columnList(top["columns"], "columns", fixed: fixed)
         }
         let headerRecord = columnList(top["header_record"], "header_record", fixed: fixed, fileRecord: true)
@@ -93,7 +99,7 @@ struct OutboundCompiler {
 
         let format: OutboundMapping.Format
         var neutralize = false
-        if formatName == "xml" {
+        if formatName == .xml {
             guard let xml = xmlFormat(output["xml"], template: top["template"], at: outputNode) else { return nil }
             format = xml
             if case .headerDetail = layout {
@@ -187,12 +193,8 @@ struct OutboundCompiler {
             return nil
         }
         var column = FixedWidthColumn(width: width)
-        if let align = object["align"].flatMap({ reader.choice($0, "\(what).align", FixedWidthColumn.Alignment.allCases.map(\.rawValue)) }) {
-            column.alignment = .init(rawValue: align)!
-        }
-        if let overflow = object["overflow"].flatMap({ reader.choice($0, "\(what).overflow", FixedWidthColumn.Overflow.allCases.map(\.rawValue)) }) {
-            column.overflow = .init(rawValue: overflow)!
-        }
+        if let align = reader.choice(object["align"], "\(what).align", as: FixedWidthColumn.Alignment.self) { column.alignment = align }
+        if let overflow = reader.choice(object["overflow"], "\(what).overflow", as: FixedWidthColumn.Overflow.self) { column.overflow = overflow }
         if let fill, let text = reader.string(fill, "\(what).pad") {
             guard text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first, scalar.value >= 0x20, scalar.value <= 0xFF else {
                 reader.error(fill, "\(what).pad must be one character (a space, \"0\", …)")

@@ -85,9 +85,7 @@ struct RuleParser {
         rule.required = object["required"].flatMap { reader.bool($0, "\(what).required") } ?? false
         rule.requiredIsExplicit = object["required"] != nil
         rule.trim = object["trim"].flatMap { reader.bool($0, "\(what).trim") } ?? true
-        if let type = object["type"], let name = reader.choice(type, "\(what).type", FieldRule.ValueType.allCases.map(\.rawValue)) {
-            rule.type = FieldRule.ValueType(rawValue: name)!
-        }
+        if let type = reader.choice(object["type"], "\(what).type", as: FieldRule.ValueType.self) { rule.type = type }
         rule.min = decimal(object["min"], "\(what).min")
         rule.max = decimal(object["max"], "\(what).max")
         if let pattern = object["pattern"], let text = reader.string(pattern, "\(what).pattern") {

@@ -170,6 +170,12 @@ package final class YAMLReader {
         }
         return text
     }
+
+    /// One of an enumeration's raw values, as the case; reported with the list when it is not.
+    package func choice<Value: RawRepresentable & CaseIterable>(_ node: Node?, _ what: String, as type: Value.Type = Value.self) -> Value?
+    where Value.RawValue == String {
+        choice(node, what, Value.allCases.map(\.rawValue)).flatMap(Value.init(rawValue:))
+    }
 }
 
 /// An ordered YAML mapping with the nodes of its keys, for precise error positions.

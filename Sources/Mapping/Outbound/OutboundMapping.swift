@@ -33,7 +33,7 @@ public struct OutboundMapping: Sendable {
     }
 
     /// Whether each order gets its own file, or every order of a run goes into one.
-    public enum Per: String, Sendable { case order, run }
+    public enum Per: String, Sendable, CaseIterable { case order, run }
 
     public struct Column: Sendable {
         public let name: String

@@ -62,7 +62,7 @@ public enum MappingSchema {
         .object(
             keys: InboundCompiler.sourceKeys,
             [
-                "format": .choice(["csv", "xml", "fixed"], "The WMS file's format."),
+                "format": .choice(FileFormatName.allCases.map(\.rawValue), "The WMS file's format."),
                 "csv": .object(
                     keys: InboundCompiler.csvKeys,
                     [
@@ -178,12 +178,12 @@ public enum MappingSchema {
         .object(
             keys: OutboundCompiler.outputKeys,
             shapes: [
-                "format": .choice(["csv", "xml", "fixed"], "The WMS file's format."),
+                "format": .choice(FileFormatName.allCases.map(\.rawValue), "The WMS file's format."),
                 "layout": .choice(
-                    ["lines", "size_grid", "header_detail", "orders"],
+                    OutboundCompiler.LayoutName.allCases.map(\.rawValue),
                     "Rows per order line, per style + color, header/detail records, or one row per order."),
                 "file_name": .scalar("A template, e.g. \"ORD_{order.order_id}_{now:yyyyMMddHHmmss}.csv\"."),
-                "per": .choice(["order", "run"], "One file per order, or one per run."),
+                "per": .choice(OutboundMapping.Per.allCases.map(\.rawValue), "One file per order, or one per run."),
                 "csv": .object(
                     keys: OutboundCompiler.csvKeys,
                     [
