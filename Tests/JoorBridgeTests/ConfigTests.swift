@@ -119,6 +119,24 @@ struct ConfigTests {
         #expect(errors("version: 1\nnotify: { when: always }\n").contains { $0.message.contains("notify needs webhook:") })
     }
 
+    @Test func inboxJobSectionsShareTheirKeysAndChecks() throws {
+        let (config, dir) = try load(
+            "version: 1\ninventory: { mapping: m/i.yml, include: [\"stock_*\"], full: true, safety_stock: { MAIN: 2 } }\nproducts: { mapping: m/p.yml, include: [\"products_*\"], max_attempts: 5 }\n"
+        )
+        #expect(config.inventory?.mapping == dir.url.appendingPathComponent("m/i.yml").standardizedFileURL.path)
+        #expect(config.inventory?.batchSize == 500 && config.inventory?.full == true && config.inventory?.safetyStock == ["MAIN": 2])
+        #expect(config.products?.batchSize == 200 && config.products?.maxAttempts == 5 && config.products?.full == false)
+        let problems = errors("version: 1\ninventory: { mapping: i.yml, batch_size: 20000 }\nproducts:\n  mapping: p.yml\n  batch_size: 0\n")
+        #expect(problems.contains { $0.line == 2 && $0.message == "inventory.batch_size must be between 1 and 10000" }, "\(problems)")
+        #expect(
+            problems.contains { $0.line == 5 && $0.message == "products.batch_size must be between 1 and 10000" },
+            "0 is refused, not read as 1: \(problems)")
+        #expect(
+            errors("version: 1\nproducts: { full: true }\n").contains {
+                $0.message == "products needs mapping: (the products mapping file, e.g. mappings/products-csv.yml)"
+            })
+    }
+
     @Test func unknownKeysAndBadValuesNameTheirLines() {
         let problems = errors("version: 1\nfolder: { outbox: x }\norders:\n  mapping: m.yml\n  order_status: aproved\n  page_size: 5000\n")
         #expect(problems.contains { $0.line == 2 && $0.message.contains("unknown key 'folder'") && $0.message.contains("did you mean 'folders'") })

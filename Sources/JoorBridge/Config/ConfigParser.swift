@@ -173,27 +173,46 @@ struct ConfigParser {
     private func inventory(_ node: Node, resolve: (String) -> String) -> InventorySettings? {
         guard let object = reader.object(node, "inventory") else { return nil }
         reader.checkKeys(object, allowed: Keys.inventory)
-        guard let mapping = object["mapping"].flatMap({ reader.string($0, "inventory.mapping") }) else {
-            reader.error(node, "inventory needs mapping: (the inventory mapping file, e.g. mappings/inventory-csv.yml)")
+        guard let job = inboxJob(object, node, "inventory", batchSize: 500, example: "mappings/inventory-csv.yml", resolve: resolve) else {
             return nil
         }
-        var settings = InventorySettings(mapping: resolve(mapping))
-        settings.enabled = object["enabled"].flatMap { reader.bool($0, "inventory.enabled") } ?? true
-        settings.inbox = inboxSettings(object, "inventory")
-        if let n = object["max_attempts"].flatMap({ reader.int($0, "inventory.max_attempts") }) { settings.maxAttempts = max(1, n) }
-        if let n = object["batch_size"].flatMap({ reader.int($0, "inventory.batch_size") }) {
-            if (1...10_000).contains(n) {
-                settings.batchSize = n
-            } else {
-                reader.error(object["batch_size"], "inventory.batch_size must be between 1 and 10000")
-            }
-        }
+        var settings = InventorySettings(job: job)
         settings.overwrite = object["overwrite"].flatMap { reader.bool($0, "inventory.overwrite") } ?? false
         settings.decPending = object["dec_pending"].flatMap { reader.bool($0, "inventory.dec_pending") } ?? false
-        settings.full = object["full"].flatMap { reader.bool($0, "inventory.full") } ?? false
         if let safety = reader.object(object["safety_stock"], "inventory.safety_stock") {
             for entry in safety.entries { if let n = reader.int(entry.value, "safety_stock.\(entry.key)") { settings.safetyStock[entry.key] = n } }
         }
+        return settings
+    }
+
+    private func products(_ node: Node, resolve: (String) -> String) -> ProductsSettings? {
+        guard let object = reader.object(node, "products") else { return nil }
+        reader.checkKeys(object, allowed: Keys.products)
+        return inboxJob(object, node, "products", batchSize: 200, example: "mappings/products-csv.yml", resolve: resolve)
+    }
+
+    /// The keys the inventory and products sections share.
+    private func inboxJob(
+        _ object: YAMLObject, _ node: Node, _ section: String, batchSize: Int, example: String, resolve: (String) -> String
+    )
+        -> InboxJobSettings?
+    {
+        guard let mapping = object["mapping"].flatMap({ reader.string($0, "\(section).mapping") }) else {
+            reader.error(node, "\(section) needs mapping: (the \(section) mapping file, e.g. \(example))")
+            return nil
+        }
+        var settings = InboxJobSettings(mapping: resolve(mapping), batchSize: batchSize)
+        settings.enabled = object["enabled"].flatMap { reader.bool($0, "\(section).enabled") } ?? true
+        settings.inbox = inboxSettings(object, section)
+        if let n = object["max_attempts"].flatMap({ reader.int($0, "\(section).max_attempts") }) { settings.maxAttempts = max(1, n) }
+        if let n = object["batch_size"].flatMap({ reader.int($0, "\(section).batch_size") }) {
+            if (1...10_000).contains(n) {
+                settings.batchSize = n
+            } else {
+                reader.error(object["batch_size"], "\(section).batch_size must be between 1 and 10000")
+            }
+        }
+        settings.full = object["full"].flatMap { reader.bool($0, "\(section).full") } ?? false
         return settings
     }
 
@@ -213,22 +232,6 @@ struct ConfigParser {
             inbox.doneMarker = marker.hasPrefix(".") ? marker : "." + marker
         }
         return inbox
-    }
-
-    private func products(_ node: Node, resolve: (String) -> String) -> ProductsSettings? {
-        guard let object = reader.object(node, "products") else { return nil }
-        reader.checkKeys(object, allowed: Keys.products)
-        guard let mapping = object["mapping"].flatMap({ reader.string($0, "products.mapping") }) else {
-            reader.error(node, "products needs mapping: (the products mapping file, e.g. mappings/products-csv.yml)")
-            return nil
-        }
-        var settings = ProductsSettings(mapping: resolve(mapping))
-        settings.enabled = object["enabled"].flatMap { reader.bool($0, "products.enabled") } ?? true
-        settings.inbox = inboxSettings(object, "products")
-        if let n = object["max_attempts"].flatMap({ reader.int($0, "products.max_attempts") }) { settings.maxAttempts = max(1, n) }
-        if let n = object["batch_size"].flatMap({ reader.int($0, "products.batch_size") }) { settings.batchSize = max(1, n) }
-        settings.full = object["full"].flatMap { reader.bool($0, "products.full") } ?? false
-        return settings
     }
 
     private func orders(_ node: Node, resolve: (String) -> String) -> OrdersSettings? {

@@ -136,7 +136,7 @@ public enum ConfigSchema {
             "settle_seconds": .number("A file must be unchanged this long (default 10)."),
             "done_marker": .scalar("none, or a suffix like .done: wait for NAME.done and consume it."),
             "max_attempts": .integer("Attempts before a file goes to error/."),
-            "batch_size": .integer("Records per JOOR request."),
+            "batch_size": .integer("Records per JOOR request, 1–10000 (default 500 items for inventory, 200 styles for products)."),
             "full": .boolean("Send every record, changed or not."),
         ]
         return .object(keys: keys, shapes: shapes.merging(extra) { $1 }, required: ["mapping"], "The \(job) push: inbox files → JOOR.")
