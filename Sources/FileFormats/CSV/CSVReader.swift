@@ -158,16 +158,17 @@ public final class CSVReader {
         state.recordLine = state.recordLine ?? line
         let box = Unmanaged.passUnretained(state).toOpaque()
         if csv_fini(&parser, fieldCallback, recordCallback, box) != 0 {
-            let start = state.recordLine ?? line
-            state.discardPartialRecord()
-            state.enqueue(
-                .failure(
-                    FileFormatError(
-                        .malformedCSV, path: source.name, line: start,
-                        message:
-                            "a quoted field that starts on line \(start) is never closed; add the closing quote or switch the mapping to lenient quoting"
-                    )))
+            rejectPartialRecord(isRecoverable: false) { start in
+                "a quoted field that starts on line \(start) is never closed; add the closing quote or switch the mapping to lenient quoting"
+            }
         }
+    }
+
+    /// Drops the record being read and queues its malformed-CSV error, at the line it started on.
+    private func rejectPartialRecord(isRecoverable: Bool, _ message: (_ start: Int) -> String) {
+        let start = state.recordLine ?? line
+        state.discardPartialRecord()
+        state.enqueue(.failure(FileFormatError(.malformedCSV, path: source.name, line: start, message: message(start), isRecoverable: isRecoverable)))
     }
 
     /// Feeds decoded UTF-8 to libcsv one physical line at a time, so that every record knows its line.
@@ -223,15 +224,9 @@ public final class CSVReader {
         }
         guard consumed < range.count, !state.hasFatalError else { return }
         // Strict mode found broken quoting: reject this record, restart the parser on the next line.
-        let start = state.recordLine ?? line
-        state.discardPartialRecord()
-        state.enqueue(
-            .failure(
-                FileFormatError(
-                    .malformedCSV, path: source.name, line: start,
-                    message:
-                        "malformed quoting on line \(line) (a quote inside an unquoted field, or text after a closing quote); quote the whole field and double inner quotes, or switch the mapping to lenient quoting",
-                    isRecoverable: true)))
+        rejectPartialRecord(isRecoverable: true) { _ in
+            "malformed quoting on line \(line) (a quote inside an unquoted field, or text after a closing quote); quote the whole field and double inner quotes, or switch the mapping to lenient quoting"
+        }
         csv_free(&parser)
         do { try initParser() } catch { state.failFatally(error) }
         let lineEnds = bytes[range.upperBound - 1] == UInt8(ascii: "\n") || bytes[range.upperBound - 1] == UInt8(ascii: "\r")

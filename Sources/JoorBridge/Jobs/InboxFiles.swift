@@ -17,11 +17,17 @@ struct InboxFiles {
     /// The other inbox job's patterns: a file both jobs would take is taken by neither.
     var others: [Inbox.Settings] = []
 
-    /// The job's files in the config's folders (created if missing).
-    init(job: Job, folders: BridgeConfig.Folders, settings: Inbox.Settings, maxAttempts: Int, ledger: Ledger, logger: Logger) throws {
-        inbox = try Inbox(inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings)
+    /// The mapping the job's files are read with.
+    let mapping: InboundMapping
+
+    /// The job's files in the config's folders (created if missing), read with its mapping, which
+    /// must be of `kind`.
+    init(job: Job, kind: MappingKind, settings: InboxJobSettings, folders: BridgeConfig.Folders, ledger: Ledger, logger: Logger) throws {
+        inbox = try Inbox(
+            inbox: folders.inbox, processing: folders.processing, archive: folders.archive, error: folders.error, settings: settings.inbox)
+        mapping = try Self.mapping(settings.mapping, kind: kind, job: job)
         self.job = job
-        self.maxAttempts = maxAttempts
+        self.maxAttempts = settings.maxAttempts
         self.ledger = ledger
         self.logger = logger
     }
@@ -39,12 +45,12 @@ struct InboxFiles {
     /// progress; at the end, checks that the mapping fits the file (``InboundConverter/verifyAtEnd()``).
     /// - Throws: ``MappingErrors`` or ``FileFormatError`` when the file itself is broken (see ``isBroken(_:)``),
     ///   or what `body` throws.
-    func convert(_ name: String, mapping: InboundMapping, control: JobControl, _ body: (ConversionResult) throws -> Void) throws {
-        try convert(path: inbox.processing + "/" + name, name: name, mapping: mapping, control: control, body)
+    func convert(_ name: String, control: JobControl, _ body: (ConversionResult) throws -> Void) throws {
+        try convert(path: inbox.processing + "/" + name, name: name, control: control, body)
     }
 
-    /// ``convert(_:mapping:control:_:)`` for a file anywhere (a dry run reads files where they are).
-    func convert(path: String, name: String, mapping: InboundMapping, control: JobControl, _ body: (ConversionResult) throws -> Void) throws {
+    /// ``convert(_:control:_:)`` for a file anywhere (a dry run reads files where they are).
+    func convert(path: String, name: String, control: JobControl, _ body: (ConversionResult) throws -> Void) throws {
         let converter = try InboundConverter(mapping: mapping, inputPath: path)
         var progress = FileProgress(job: job, file: name, rows: 0, bytesRead: 0, totalBytes: converter.fileSize, startedAt: Date())
         while let result = try converter.next() {
@@ -69,11 +75,11 @@ struct InboxFiles {
     /// goes to `error/` with the reason. Either way the rejects written so far are flushed.
     /// - Returns: `false` when the file was broken (nothing of it may be sent).
     func read(
-        _ name: String, fingerprint: String, mapping: InboundMapping, control: JobControl, rejects: RejectsFile,
+        _ name: String, fingerprint: String, control: JobControl, rejects: RejectsFile,
         _ body: (ConversionResult) throws -> Void
     ) throws -> Bool {
         do {
-            try convert(name, mapping: mapping, control: control, body)
+            try convert(name, control: control, body)
         } catch {
             guard Self.isBroken(error) else { throw error }
             try rejects.flush()

@@ -27,7 +27,6 @@ public struct InventoryJob: InboxJob {
     public let settings: InventorySettings
     let client: JoorClient
     let ledger: Ledger
-    let mapping: InboundMapping
     let logger: Logger
     /// The inbox's files; the session adds the SFTP inbox and the other job's patterns.
     var files: InboxFiles
@@ -37,12 +36,11 @@ public struct InventoryJob: InboxJob {
         self.client = client
         self.ledger = ledger
         self.logger = logger
-        files = try InboxFiles(
-            job: .inventory, folders: folders, settings: settings.inbox, maxAttempts: settings.maxAttempts, ledger: ledger, logger: logger)
-        mapping = try InboxFiles.mapping(settings.mapping, kind: .inventory, job: .inventory)
+        files = try InboxFiles(job: .inventory, kind: .inventory, settings: settings.job, folders: folders, ledger: ledger, logger: logger)
     }
 
     var inbox: Inbox { files.inbox }
+    var mapping: InboundMapping { files.mapping }
     var alwaysFull: Bool { settings.full }
 
     var pipeline: InventoryPipeline { InventoryPipeline(mapping: mapping, settings: settings) }
@@ -72,7 +70,7 @@ public struct InventoryJob: InboxJob {
         // be read is not half pushed. Pass 2 reads it again and sends in batches, so memory stays
         // at one batch whatever the file's size.
         var check = InventoryPipeline.FileCheck()
-        let readable = try files.read(name, fingerprint: fingerprint, mapping: mapping, control: control, rejects: rejects) { result in
+        let readable = try files.read(name, fingerprint: fingerprint, control: control, rejects: rejects) { result in
             try pipeline.check(result, source: name, &check, reject: reject)
         }
         report.rowsRead += check.rowsRead
@@ -157,7 +155,7 @@ public struct InventoryJob: InboxJob {
             print(.note("\(name): would reject \(rejection)"))
         }
         do {
-            try files.convert(path: candidate.path, name: name, mapping: mapping, control: control) { result in
+            try files.convert(path: candidate.path, name: name, control: control) { result in
                 pipeline.check(result, source: name, &check, reject: reject)
             }
         } catch  where InboxFiles.isBroken(error) {

@@ -29,7 +29,6 @@ public struct ProductsJob: InboxJob {
     public let api: BridgeConfig.ProductsAPI
     let client: JoorClient
     let ledger: Ledger
-    let mapping: InboundMapping
     let logger: Logger
     /// The inbox's files; the session adds the SFTP inbox and the other job's patterns.
     var files: InboxFiles
@@ -42,12 +41,11 @@ public struct ProductsJob: InboxJob {
         self.client = client
         self.ledger = ledger
         self.logger = logger
-        files = try InboxFiles(
-            job: .products, folders: folders, settings: settings.inbox, maxAttempts: settings.maxAttempts, ledger: ledger, logger: logger)
-        mapping = try InboxFiles.mapping(settings.mapping, kind: .products, job: .products)
+        files = try InboxFiles(job: .products, kind: .products, settings: settings, folders: folders, ledger: ledger, logger: logger)
     }
 
     var inbox: Inbox { files.inbox }
+    var mapping: InboundMapping { files.mapping }
     var alwaysFull: Bool { settings.full }
 
     /// Sends every ready file (see ``InboxJob/runFiles(full:control:dryRun:)``).
@@ -100,7 +98,7 @@ public struct ProductsJob: InboxJob {
             try rejects.write(rejection)
         }
         var assembler = StyleAssembler()
-        let readable = try files.read(name, fingerprint: fingerprint, mapping: mapping, control: control, rejects: rejects) { result in
+        let readable = try files.read(name, fingerprint: fingerprint, control: control, rejects: rejects) { result in
             try assemble(result, name: name, into: &assembler, &report, reject: reject)
         }
         report.rowsRejected += rejects.count
@@ -191,7 +189,7 @@ public struct ProductsJob: InboxJob {
         var assembler = StyleAssembler()
         var rejected = 0
         do {
-            try files.convert(path: candidate.path, name: name, mapping: mapping, control: control) { result in
+            try files.convert(path: candidate.path, name: name, control: control) { result in
                 assemble(result, name: name, into: &assembler, &report) { rejection in
                     rejected += 1
                     print(.note("\(name): would reject \(rejection)"))
