@@ -9,6 +9,16 @@ struct SandboxContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The whole request body (read by ``BodyMiddleware``).
     var body = Data()
+    /// A planned fault that lets the request be carried out, then loses its answer (set by
+    /// ``FaultMiddleware``, carried out by ``AnswerLossMiddleware`` once the request got past the
+    /// credentials and the credits).
+    var answerLoss: AnswerLoss?
+
+    /// How an answer is lost after the request was carried out.
+    enum AnswerLoss {
+        case cut
+        case status(Int)
+    }
 
     init(source: Source) { coreContext = .init(source: source) }
 
@@ -60,7 +70,7 @@ struct RequestLogMiddleware: RouterMiddleware {
 }
 
 /// Fires the faults planned through `POST /sandbox/faults`: answers instead of JOOR, delays, or
-/// lets the request be carried out and then loses the answer.
+/// marks the request so that ``AnswerLossMiddleware`` loses its answer once it is carried out.
 struct FaultMiddleware: RouterMiddleware {
     let state: SandboxState
 
@@ -82,14 +92,30 @@ struct FaultMiddleware: RouterMiddleware {
             try? await Task.sleep(for: .milliseconds(ms))
             return try await next(request, context)
         case .processThenCut?:
-            let answer = try await next(request, context)
-            return answer.status == .notFound ? answer : SandboxResponse.cutConnection()
+            var context = context
+            context.answerLoss = .cut
+            return try await next(request, context)
         case .processThenStatus(let status)?:
-            let answer = try await next(request, context)
-            return answer.status == .notFound
-                ? answer : SandboxResponse.json(status, ["error": .string("injected failure after the request was carried out")])
+            var context = context
+            context.answerLoss = .status(status)
+            return try await next(request, context)
         case nil:
             return try await next(request, context)
+        }
+    }
+}
+
+/// Loses the answer of a request that was carried out, as ``FaultMiddleware`` planned: the
+/// connection is cut, or an error status replaces the answer. Innermost on the v2 routes, so a
+/// request refused for its token or credits, or a path not served, keeps its answer (and v4
+/// answers are never lost, as before).
+struct AnswerLossMiddleware: RouterMiddleware {
+    func handle(_ request: Request, context: SandboxContext, next: (Request, SandboxContext) async throws -> Response) async throws -> Response {
+        let answer = try await next(request, context)
+        guard let loss = context.answerLoss, answer.status != .notFound else { return answer }
+        switch loss {
+        case .cut: return SandboxResponse.cutConnection()
+        case .status(let status): return SandboxResponse.json(status, ["error": .string("injected failure after the request was carried out")])
         }
     }
 }

@@ -22,6 +22,7 @@ enum SandboxRouter {
             .add(middleware: FaultMiddleware(state: state))
             .add(middleware: APITokenMiddleware(token: configuration.token))
             .add(middleware: CreditMiddleware(state: state))
+            .add(middleware: AnswerLossMiddleware())
         for path in ["/v2/orders", "/v2/order"] {
             v2.get(RouterPath(stringLiteral: String(path.dropFirst(3)))) { request, _ in
                 guard configuration.answers.ordersPaths.contains(path) else {
@@ -52,6 +53,13 @@ enum SandboxRouter {
         v2.get("bulk-style/:id") { _, context in
             await state.count("GET /v2/bulk-style")
             return try await answer(state.styleJob(context.parameters.get("id") ?? ""))
+        }
+        // Any other /v2 path is logged, may take a fault, and is checked and charged like JOOR's
+        // own before its 404.
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            v2.on("**", method: method) { request, _ in
+                SandboxResponse.json(404, ["error": .string("the sandbox does not serve \(request.method) \(request.uri.path)")])
+            }
         }
 
         let v4 = router.group("/v4")

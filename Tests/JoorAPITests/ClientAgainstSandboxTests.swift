@@ -257,6 +257,27 @@ struct ClientAgainstSandboxTests {
         }
     }
 
+    @Test func lostAnswersAndUnknownPathsBehaveAsJOORsOwnRequests() async throws {
+        try await using(try await SandboxHarness.start(seedOrders: 1)) { h async throws in
+            func get(_ path: String, token: String = SandboxHarness.token) async throws -> Int {
+                var request = HTTPClientRequest(url: h.server.baseURL + path)
+                request.headers.add(name: "Authorization", value: "Oauth2 " + Data(token.utf8).base64EncodedString())
+                return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
+            }
+            // "Carry it out, then answer 503" is taken by the next request; one refused for its
+            // token was not carried out, so it keeps its 401 (and the fault is used up).
+            await h.server.state.plan(FaultPlan(failStatus: 503, processThenFailCount: 1))
+            #expect(try await get("/v2/orders?sync=0&order_type=8", token: "wrong") == 401)
+            #expect(try await get("/v2/orders?sync=0&order_type=8") == 200)
+            await h.server.state.plan(FaultPlan(failStatus: 503, processThenFailCount: 1))
+            #expect(try await get("/v2/orders?sync=0&order_type=8") == 503, "a request carried out loses its answer")
+            // A path JOOR does not serve is still a request: logged, checked for its token.
+            #expect(try await get("/v2/no-such-thing") == 404)
+            #expect(try await get("/v2/no-such-thing", token: "wrong") == 401)
+            #expect(await h.server.state.requestLog.contains { $0.path == "/v2/no-such-thing" })
+        }
+    }
+
     @Test func acceptsBothOrderPathsAndTrailingSlashes() async throws {
         try await using(try await SandboxHarness.start(seedOrders: 2)) { h async throws in
             for path in ["/v2/orders", "/v2/orders/", "/v2/order", "/v2/order/"] {
