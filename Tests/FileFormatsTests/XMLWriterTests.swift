@@ -50,6 +50,22 @@ struct XMLWriterTests {
         )
     }
 
+    @Test func manyWindows1252DocumentsDoNotGrowMemory() throws {
+        // Each document used to leave libxml2's iconv state behind (about 65 KB): a watch writing
+        // windows-1252 order files grew by that much per file.
+        var options = XMLWriteOptions()
+        options.encoding = .windows1252
+        let before = peakResidentBytes()
+        for index in 0..<10_000 {
+            let sink = MemoryByteSink()
+            let xml = try XMLWriter(sink: sink, options: options)
+            try xml.startDocument()
+            try xml.element("Name", text: "Café \(index)")
+            try xml.endDocument()
+        }
+        #expect(peakResidentBytes() - before < 64 << 20, "10,000 documents in a bounded amount of memory (about 170 MiB before)")
+    }
+
     @Test func windows1252OutputUsesCharacterReferencesForTheRest() throws {
         var options = XMLWriteOptions()
         options.encoding = .windows1252
