@@ -395,7 +395,8 @@ struct InboundCompiler {
             if let barcodes, barcodes.count != quantities.count {
                 reader.error(object["barcodes"], "sizes.barcodes has \(barcodes.count) columns but sizes.columns has \(quantities.count)")
             }
-            layout = .columns(quantities: quantities, names: names, barcodes: barcodes)
+            func refs(_ names: [String]) -> [SourceRef] { names.map { .header($0) } }
+            layout = .columns(quantities: refs(quantities), names: names.map(refs), barcodes: barcodes.map(refs))
         } else if let packed = reader.object(object["packed"], "sizes.packed") {
             reader.checkKeys(packed, allowed: Self.packedKeys)
             guard let from = packed["from"].flatMap({ reader.string($0, "sizes.packed.from") }), let ref = try? style.parse(from) else {

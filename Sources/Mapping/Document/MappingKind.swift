@@ -16,11 +16,7 @@ public enum MappingKind: String, Sendable, CaseIterable {
 
 /// The JOOR fields an inbound mapping may fill, with the type each one needs.
 enum TargetCatalog {
-    static let inventory: [String: FieldRule.ValueType] = [
-        "upc": .string, "style_number": .string, "style_identifier": .string, "color_code": .string,
-        "size": .string, "size_code": .string, "style_id": .integer, "style_color_id": .integer,
-        "warehouse": .string, "inventory": .integer, "inventory_date": .date, "made_to_order": .boolean,
-    ]
+    static let inventory: [String: FieldRule.ValueType] = Dictionary(uniqueKeysWithValues: InventoryField.allCases.map { ($0.name, $0.type) })
 
     /// The type a target field needs, or `nil` if the kind has no such field.
     static func type(of target: String, kind: MappingKind) -> FieldRule.ValueType?? {

@@ -1,19 +1,53 @@
 import JoorModels
 
+/// The fields of a JOOR inventory item an inventory mapping fills, with the type each needs.
+enum InventoryField: Int, CaseIterable {
+    case upc, styleNumber, styleIdentifier, colorCode, size, sizeCode, styleID, styleColorID, warehouse, inventory, inventoryDate, madeToOrder
+
+    /// The target name in a mapping (JOOR's JSON key).
+    var name: String {
+        switch self {
+        case .upc: "upc"
+        case .styleNumber: "style_number"
+        case .styleIdentifier: "style_identifier"
+        case .colorCode: "color_code"
+        case .size: "size"
+        case .sizeCode: "size_code"
+        case .styleID: "style_id"
+        case .styleColorID: "style_color_id"
+        case .warehouse: "warehouse"
+        case .inventory: "inventory"
+        case .inventoryDate: "inventory_date"
+        case .madeToOrder: "made_to_order"
+        }
+    }
+
+    var type: FieldRule.ValueType {
+        switch self {
+        case .styleID, .styleColorID, .inventory: .integer
+        case .inventoryDate: .date
+        case .madeToOrder: .boolean
+        default: .string
+        }
+    }
+}
+
 extension ConvertedRecord {
     /// The record as a JOOR inventory item.
     /// - Throws: a ``RuleFailure`` when the record cannot identify its SKU or has no quantity.
     public func inventoryItem() throws(RuleFailure) -> InventoryItem {
-        func text(_ key: String) -> String? { fields[key]?.text }
-        func int(_ key: String) -> Int? { if case .integer(let i) = fields[key] { i } else { nil } }
-        guard let quantity = int("inventory") else {
+        let slots = targets.inventory
+        func value(_ field: InventoryField) -> FieldValue? { slots[field.rawValue].flatMap { values[$0] } }
+        func text(_ field: InventoryField) -> String? { value(field)?.text }
+        func int(_ field: InventoryField) -> Int? { if case .integer(let i) = value(field) { i } else { nil } }
+        guard let quantity = int(.inventory) else {
             throw RuleFailure(field: "inventory", value: nil, reason: "the quantity is empty")
         }
         let item = InventoryItem(
-            warehouse: text("warehouse"), inventoryDate: text("inventory_date"), upc: text("upc"),
-            styleNumber: text("style_number"), styleIdentifier: text("style_identifier"), colorCode: text("color_code"),
-            size: text("size"), sizeCode: text("size_code"), styleID: int("style_id"), styleColorID: int("style_color_id"),
-            inventory: quantity, madeToOrder: { if case .boolean(let b) = fields["made_to_order"] { b } else { nil } }())
+            warehouse: text(.warehouse), inventoryDate: text(.inventoryDate), upc: text(.upc), styleNumber: text(.styleNumber),
+            styleIdentifier: text(.styleIdentifier), colorCode: text(.colorCode), size: text(.size), sizeCode: text(.sizeCode),
+            styleID: int(.styleID), styleColorID: int(.styleColorID), inventory: quantity,
+            madeToOrder: { if case .boolean(let b) = value(.madeToOrder) { b } else { nil } }())
         let hasStyleKey = item.styleNumber != nil && item.colorCode != nil && item.size != nil
         guard item.upc != nil || hasStyleKey || item.styleID != nil || item.styleColorID != nil else {
             throw RuleFailure(

@@ -10,24 +10,6 @@ public enum ConversionResult: Sendable {
     case skipped(line: Int)
 }
 
-/// The JOOR field values of one converted input record.
-public struct ConvertedRecord: Sendable, Equatable {
-    /// Line in the input file.
-    public var line: Int
-    /// Target field → value; fields without a value are absent.
-    public var fields: [String: FieldValue]
-    /// The same values as text, formatted by their rules (`number.decimals`: `45.00`).
-    public var texts: [String: String]
-
-    public init(line: Int, fields: [String: FieldValue], texts: [String: String]? = nil) {
-        self.line = line
-        self.fields = fields
-        self.texts = texts ?? fields.mapValues(\.text)
-    }
-
-    public subscript(field: String) -> FieldValue? { fields[field] }
-}
-
 /// Streams an input file through an inbound mapping.
 ///
 /// ```swift
@@ -37,8 +19,12 @@ public struct ConvertedRecord: Sendable, Equatable {
 public final class InboundConverter {
     public let mapping: InboundMapping
     public let inputPath: String
+    /// The mapping with its CSV headers bound to this file's columns: what the rules run.
+    private let bound: InboundMapping
+    /// Its rules, compiled once for the file.
+    private let rules: [CompiledRule]
     private enum Reader {
-        case csv(CSVReader, [String: Int])
+        case csv(CSVReader)
         case xml(XMLReader)
         case fixed(FixedWidthReader, FixedRow.Places)
     }
@@ -77,13 +63,17 @@ public final class InboundConverter {
                         })
                 }
             }
-            reader = .csv(csv, columns)
+            reader = .csv(csv)
+            bound = mapping.bound(toColumns: columns)
         case .xml(let options):
             reader = .xml(try XMLReader(source: source, options: options))
             unseen = mapping.xmlReferences
+            bound = mapping
         case .fixed(let options):
             reader = .fixed(try FixedWidthReader(source: source, options: options), FixedRow.places(options))
+            bound = mapping
         }
+        rules = bound.fields.map(CompiledRule.init)
     }
 
     /// After the last record: fails a file the mapping silently does not fit. An XML file whose
@@ -145,7 +135,7 @@ public final class InboundConverter {
 
     /// The input file's header (CSV with a header row).
     public var header: [String]? {
-        if case .csv(let csv, _) = reader { return csv.header }
+        if case .csv(let csv) = reader { return csv.header }
         return nil
     }
 
@@ -159,53 +149,48 @@ public final class InboundConverter {
             }
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
-            guard let row = try nextRow() else { return nil }
-            convert(row)
+            guard try step() else { return nil }
         }
     }
 
-    private func nextRow() throws(FileFormatError) -> RowSource? {
+    /// Reads one record and converts it into ``pending`` (a rejected row, a skip, or records);
+    /// `false` at the end of the file. Each reader's row type is converted by code specialised for it.
+    private func step() throws(FileFormatError) -> Bool {
         switch reader {
-        case .csv(let csv, let columns):
-            while true {
-                do {
-                    guard let record = try csv.next() else { return nil }
-                    return CSVRow(record: record, columns: columns)
-                } catch {
-                    guard error.isRecoverable else { throw error }
-                    pending.append(.rejected(RowRejection(source: inputPath, line: error.line ?? 0, reason: error.message)))
-                    return EmptyRow()
-                }
+        case .csv(let csv):
+            do {
+                guard try csv.advance() else { return false }
+                convert(CSVRow(record: csv.current))
+            } catch {
+                guard error.isRecoverable else { throw error }
+                pending.append(.rejected(RowRejection(source: inputPath, line: error.line ?? 0, reason: error.message)))
             }
         case .xml(let xml):
-            guard let record = try xml.next() else { return nil }
+            guard let record = try xml.next() else { return false }
             observe(record, recordNumber: xml.recordCount)
-            return XMLRow(record: record)
+            convert(XMLRow(record: record))
         case .fixed(let fixed, let places):
-            while true {
-                do {
-                    guard let record = try fixed.next() else { return nil }
-                    switch fixed.options.records[record.recordIndex].role {
-                    case .detail: return FixedRow(record: record, header: fixedHeader, places: places)
-                    case .header: fixedHeader = record
-                    case .trailer, .skip: continue
-                    }
-                } catch {
-                    guard error.isRecoverable else { throw error }
-                    pending.append(.rejected(RowRejection(source: inputPath, line: error.line ?? 0, field: error.field, reason: error.message)))
-                    return EmptyRow()
+            do {
+                guard let record = try fixed.next() else { return false }
+                switch fixed.options.records[record.recordIndex].role {
+                case .detail: convert(FixedRow(record: record, header: fixedHeader, places: places))
+                case .header: fixedHeader = record
+                case .trailer, .skip: break
                 }
+            } catch {
+                guard error.isRecoverable else { throw error }
+                pending.append(.rejected(RowRejection(source: inputPath, line: error.line ?? 0, field: error.field, reason: error.message)))
             }
         }
+        return true
     }
 
-    private func convert(_ row: RowSource) {
-        if row is EmptyRow { return }
-        if let skip = mapping.skipRowWhen, skip.holds(row) {
+    private func convert(_ row: some RowSource) {
+        if let skip = bound.skipRowWhen, skip.holds(row) {
             pending.append(.skipped(line: row.line))
             return
         }
-        guard let grid = mapping.sizeGrid else {
+        guard let grid = bound.sizeGrid else {
             pending.append(apply(row))
             return
         }
@@ -219,30 +204,22 @@ public final class InboundConverter {
     }
 
     /// Runs every rule; the first failure rejects the row (naming the field, value and reason).
-    func apply(_ row: RowSource) -> ConversionResult {
-        var fields: [String: FieldValue] = Dictionary(minimumCapacity: mapping.fields.count)
-        var texts: [String: String] = Dictionary(minimumCapacity: mapping.fields.count)
-        let rules = mapping.fields
-        // Indexing borrows each rule; `for rule in` would copy the whole struct for every row.
+    func apply(_ row: some RowSource) -> ConversionResult {
+        let tally = lookupTally
+        var values = [FieldValue?](repeating: nil, count: rules.count)
+        var failure: RuleFailure?
         for index in rules.indices {
-            switch rules[index].evaluate(row, tally: lookupTally) {
-            case .success(let value):
-                if let value {
-                    fields[rules[index].target] = value
-                    texts[rules[index].target] = rules[index].formatted(value)
-                }
-            case .failure(let failure):
-                var reason = failure.reason
-                if let cell = row as? SizeCellRow, let size = cell.cell[.name] { reason += " (size \(size))" }
-                return .rejected(RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: reason))
+            switch rules[index].evaluate(row, tally: tally) {
+            case .success(let value): values[index] = value
+            case .failure(let rejected): failure = rejected
             }
+            if failure != nil { break }
         }
-        return .converted(ConvertedRecord(line: row.line, fields: fields, texts: texts))
+        if let failure {
+            var reason = failure.reason
+            if let cell = row as? SizeCellRow, let size = cell.cell[.name] { reason += " (size \(size))" }
+            return .rejected(RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: reason))
+        }
+        return .converted(ConvertedRecord(line: row.line, targets: bound.targets, values: values))
     }
-}
-
-/// Stands in for a row that was already reported as rejected.
-private struct EmptyRow: RowSource {
-    var line: Int { 0 }
-    func value(_ ref: SourceRef) -> String? { nil }
 }

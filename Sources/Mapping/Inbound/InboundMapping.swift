@@ -22,13 +22,39 @@ public struct InboundMapping: Sendable {
     public let kind: MappingKind
     public let source: Source
     /// One rule per JOOR target field, in file order.
-    public let fields: [FieldRule]
+    public private(set) var fields: [FieldRule]
     /// Rows for which this holds are skipped (counted, not rejected).
-    public let skipRowWhen: Condition?
+    public private(set) var skipRowWhen: Condition?
     /// Unpivots size-grid rows into one record per size.
-    public let sizeGrid: SizeGrid?
+    public private(set) var sizeGrid: SizeGrid?
     /// The mapping file (for messages).
     public let path: String
+    /// The target fields, one slot per rule.
+    public let targets: RecordTargets
+
+    init(kind: MappingKind, source: Source, fields: [FieldRule], skipRowWhen: Condition?, sizeGrid: SizeGrid?, path: String) {
+        self.kind = kind
+        self.source = source
+        self.fields = fields
+        self.skipRowWhen = skipRowWhen
+        self.sizeGrid = sizeGrid
+        self.path = path
+        targets = RecordTargets(fields)
+    }
+
+    /// The mapping for one CSV file: every header it reads bound to the file's column of that
+    /// name, so rows are read by position. (Names the file lacks stay unbound and read as absent.)
+    func bound(toColumns columns: [String: Int]) -> InboundMapping {
+        func bind(_ ref: SourceRef) -> SourceRef {
+            guard case .header(let name) = ref, let column = columns[name] else { return ref }
+            return .bound(column: column, name: name)
+        }
+        var mapping = self
+        mapping.fields = fields.map { $0.mapReferences(bind) }
+        mapping.skipRowWhen = skipRowWhen?.mapReferences(bind)
+        mapping.sizeGrid = sizeGrid?.mapReferences(bind)
+        return mapping
+    }
 
     /// XML paths the mapping reads, with the field and mapping line that read each, and whether
     /// the rule says the source may be absent (`required: false`).

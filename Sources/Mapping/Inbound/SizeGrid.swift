@@ -7,7 +7,7 @@ public struct SizeGrid: Sendable {
     enum Layout: Sendable {
         /// Quantity columns (`S1..S30`, or columns named after sizes), with optional parallel
         /// columns of size names and barcodes.
-        case columns(quantities: [String], names: [String]?, barcodes: [String]?)
+        case columns(quantities: [SourceRef], names: [SourceRef]?, barcodes: [SourceRef]?)
         /// One field packing every size: `S:4:0123|M:6:0456`.
         case packed(field: SourceRef, separator: String, partSeparator: String, parts: [SourceRef.SizePart])
         /// Repeated XML elements inside the record (`Sizes/Size`), with paths for each part.
@@ -23,11 +23,24 @@ public struct SizeGrid: Sendable {
     /// Every CSV header the grid reads.
     var headers: [String] {
         guard case .columns(let quantities, let names, let barcodes) = layout else { return [] }
-        return quantities + (names ?? []) + (barcodes ?? [])
+        return (quantities + (names ?? []) + (barcodes ?? [])).compactMap { if case .header(let name) = $0 { name } else { nil } }
+    }
+
+    /// The same grid with every reference it reads replaced by `transform`'s answer.
+    func mapReferences(_ transform: (SourceRef) -> SourceRef) -> SizeGrid {
+        let mapped: Layout
+        switch layout {
+        case .columns(let quantities, let names, let barcodes):
+            mapped = .columns(quantities: quantities.map(transform), names: names?.map(transform), barcodes: barcodes?.map(transform))
+        case .packed(let field, let separator, let partSeparator, let parts):
+            mapped = .packed(field: transform(field), separator: separator, partSeparator: partSeparator, parts: parts)
+        case .group: mapped = layout
+        }
+        return SizeGrid(layout: mapped, scale: scale.map { (transform($0.ref), $0.table) }, skipEmpty: skipEmpty)
     }
 
     /// The cells of one row, as values for `size.*`; or why the row cannot be unpivoted.
-    func cells(of row: RowSource) -> Result<[[SourceRef.SizePart: String]], RuleFailure> {
+    func cells(of row: some RowSource) -> Result<[[SourceRef.SizePart: String]], RuleFailure> {
         var cells: [[SourceRef.SizePart: String]] = []
         var scaleNames: [String]?
         if let scale {
@@ -40,15 +53,15 @@ public struct SizeGrid: Sendable {
         switch layout {
         case .columns(let quantities, let names, let barcodes):
             for (i, column) in quantities.enumerated() {
-                var cell: [SourceRef.SizePart: String] = [.position: String(i + 1), .quantity: row.value(.header(column)) ?? ""]
+                var cell: [SourceRef.SizePart: String] = [.position: String(i + 1), .quantity: row.value(column) ?? ""]
                 if let names {
-                    cell[.name] = row.value(.header(names[i])) ?? ""
+                    cell[.name] = row.value(names[i]) ?? ""
                 } else if let scaleNames {
                     cell[.name] = i < scaleNames.count ? scaleNames[i] : ""
                 } else {
-                    cell[.name] = column
+                    cell[.name] = column.description
                 }
-                if let barcodes { cell[.barcode] = row.value(.header(barcodes[i])) ?? "" }
+                if let barcodes { cell[.barcode] = row.value(barcodes[i]) ?? "" }
                 cells.append(cell)
             }
         case .packed(let field, let separator, let partSeparator, let parts):

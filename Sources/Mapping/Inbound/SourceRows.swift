@@ -1,16 +1,14 @@
 import FileFormats
 import Foundation
 
-/// A CSV record seen through its header.
+/// A CSV record in the reader's buffer; the mapping's headers are bound to its columns.
 struct CSVRow: RowSource {
-    let record: CSVRecord
-    let columns: [String: Int]
+    let record: CSVRecordView
     var line: Int { record.line }
 
     func value(_ ref: SourceRef) -> String? {
         switch ref {
-        case .header(let name): columns[name].flatMap { record.field(at: $0) }
-        case .column(let index): record.field(at: index)
+        case .bound(let index, _), .column(let index): record.field(at: index)
         case .now(let pattern): pattern.format(DatePattern.now())
         default: nil
         }

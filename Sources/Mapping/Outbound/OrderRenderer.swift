@@ -119,7 +119,7 @@ public struct OrderRenderer: Sendable {
     /// (fixed-width).
     private func cell(_ column: OutboundMapping.Column, _ source: OrderRow) -> Result<String, RuleFailure> {
         let text: String
-        switch column.rule.evaluate(source) {
+        switch column.compiled.evaluate(source) {
         case .success(let value): text = value.map { column.rule.formatted($0) } ?? ""
         case .failure(let failure): return .failure(failure)
         }

@@ -25,7 +25,7 @@ struct OrderRow: RowSource {
             case "date": DatePattern.isoDate(context.now)
             default: totals?.value(field)
             }
-        case .header, .column, .xml: nil
+        case .header, .column, .bound, .xml: nil
         }
     }
 }

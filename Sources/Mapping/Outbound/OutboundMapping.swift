@@ -42,10 +42,13 @@ public struct OutboundMapping: Sendable {
         public let neutralize: Bool?
         /// Width, alignment, padding and overflow, in a fixed-width file.
         public let fixed: FixedWidthColumn?
+        /// The rule, compiled once: what runs for every order.
+        let compiled: CompiledRule
 
         init(name: String, rule: FieldRule, neutralize: Bool? = nil, fixed: FixedWidthColumn? = nil) {
             self.name = name
             self.rule = rule
+            compiled = CompiledRule(rule)
             self.neutralize = neutralize
             self.fixed = fixed
         }

@@ -14,7 +14,21 @@ public indirect enum Condition: Sendable {
     case all([Condition])
     case any([Condition])
 
-    func holds(_ row: RowSource) -> Bool {
+    /// The same condition with every reference replaced by `transform`'s answer.
+    func mapReferences(_ transform: (SourceRef) -> SourceRef) -> Condition {
+        switch self {
+        case .equals(let r, let v): .equals(transform(r), v)
+        case .notEquals(let r, let v): .notEquals(transform(r), v)
+        case .oneOf(let r, let v): .oneOf(transform(r), v)
+        case .empty(let r): .empty(transform(r))
+        case .notEmpty(let r): .notEmpty(transform(r))
+        case .matches(let r, let regex): .matches(transform(r), regex)
+        case .all(let list): .all(list.map { $0.mapReferences(transform) })
+        case .any(let list): .any(list.map { $0.mapReferences(transform) })
+        }
+    }
+
+    func holds(_ row: some RowSource) -> Bool {
         func text(_ ref: SourceRef) -> String { (row.value(ref) ?? "").trimmed() }
         switch self {
         case .equals(let ref, let value): return text(ref) == value

@@ -23,6 +23,24 @@ public struct Expression: Sendable, Equatable {
         }
     }
 
+    /// The same expression with every reference replaced by `transform`'s answer.
+    func mapReferences(_ transform: (SourceRef) -> SourceRef) -> Expression {
+        func walk(_ node: Node) -> Node {
+            switch node {
+            case .number: node
+            case .reference(let ref): .reference(transform(ref))
+            case .negate(let inner): .negate(walk(inner))
+            case .binary(let op, let a, let b): .binary(op, walk(a), walk(b))
+            }
+        }
+        return Expression(root: walk(root), text: text)
+    }
+
+    private init(root: Node, text: String) {
+        self.root = root
+        self.text = text
+    }
+
     var references: [SourceRef] {
         func walk(_ node: Node) -> [SourceRef] {
             switch node {
@@ -35,15 +53,15 @@ public struct Expression: Sendable, Equatable {
         return walk(root)
     }
 
-    /// Evaluates; `parse` turns a field's text into a number (applying the rule's number format).
-    func evaluate(_ row: RowSource, parse: (String) -> Decimal?) -> Result<Decimal, RuleFailure> {
+    /// Evaluates; fields are read as numbers in the rule's number format.
+    func evaluate(_ row: some RowSource, number: FieldRule.NumberFormat?) -> Result<Decimal, RuleFailure> {
         func eval(_ node: Node) -> Result<Decimal, RuleFailure> {
             switch node {
             case .number(let value): return .success(value)
             case .reference(let ref):
                 let text = (row.value(ref) ?? "").trimmed()
                 if text.isEmpty { return .success(0) }
-                guard let value = parse(text) else {
+                guard let value = FieldRule.parseNumber(text, number: number) else {
                     return .failure(RuleFailure(value: text, reason: "'\(ref)' is not a number (in \(self.text))"))
                 }
                 return .success(value)

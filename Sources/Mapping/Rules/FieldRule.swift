@@ -43,6 +43,20 @@ public struct FieldRule: Sendable {
         var min: Decimal?
         var max: Decimal?
 
+        /// A whole number between whole bounds, without decimal arithmetic; `nil` when a bound is not whole.
+        func apply(whole number: Int) -> Int? {
+            var result = number
+            if let min {
+                guard let low = min.exactInt else { return nil }
+                result = Swift.max(result, low)
+            }
+            if let max {
+                guard let high = max.exactInt else { return nil }
+                result = Swift.min(result, high)
+            }
+            return result
+        }
+
         func apply(_ number: Decimal) -> Decimal {
             if let min, number < min { return min }
             if let max, number > max { return max }
@@ -57,8 +71,10 @@ public struct FieldRule: Sendable {
     }
 
     struct NumberFormat: Sendable {
-        var decimalSeparator: Character = "."
-        var thousandsSeparator: Character?
+        var decimalSeparator: Character = "." { didSet { bytes.decimal = decimalSeparator.asciiValue ?? UInt8(ascii: ".") } }
+        var thousandsSeparator: Character? { didSet { bytes.thousands = thousandsSeparator.map { $0.asciiValue ?? 0 } } }
+        /// The separators as bytes, for the byte-level parser (0: a separator that is not ASCII).
+        private(set) var bytes: (decimal: UInt8, thousands: UInt8?) = (UInt8(ascii: "."), nil)
         var decimals: Int?
         var outputDecimalSeparator: Character = "."
     }
@@ -95,6 +111,20 @@ public struct FieldRule: Sendable {
         self.line = line
     }
 
+    /// The same rule with every reference it reads replaced by `transform`'s answer.
+    func mapReferences(_ transform: (SourceRef) -> SourceRef) -> FieldRule {
+        var rule = self
+        switch source {
+        case .reference(let ref): rule.source = .reference(transform(ref))
+        case .fallbacks(let list): rule.source = .fallbacks(list.map(transform))
+        case .template(let template): rule.source = .template(template.mapReferences(transform))
+        case .expression(let expression): rule.source = .expression(expression.mapReferences(transform))
+        case .constant, nil: break
+        }
+        rule.when = when?.mapReferences(transform)
+        return rule
+    }
+
     /// Every source reference the rule reads (for checking against a file's header).
     var references: [SourceRef] {
         var refs: [SourceRef] = []
@@ -120,137 +150,28 @@ public struct FieldRule: Sendable {
     }
 
     /// Converts one row's value. `nil` means "no value" (the field is left out).
-    public func evaluate(_ row: RowSource, tally: LookupTally? = nil) -> Result<FieldValue?, RuleFailure> {
-        if let when, !when.holds(row) { return .success(nil) }
-        var raw: String
-        switch source {
-        case .reference(let ref): raw = row.value(ref) ?? ""
-        case .fallbacks(let refs):
-            raw = ""
-            for ref in refs {
-                if let value = row.value(ref), !value.trimmed(newlines: true).isEmpty {
-                    raw = value
-                    break
-                }
-            }
-        case .constant(let value): raw = value
-        case .template(let template): raw = template.render(row)
-        case .expression(let expression):
-            switch expression.evaluate(row, parse: parseNumber) {
-            case .success(let value): raw = value.plainText
-            case .failure(var failure):
-                failure.field = target
-                return .failure(failure)
-            }
-        case nil: raw = ""
-        }
-        if trim { raw = raw.trimmed(newlines: true) }
-        if raw.isEmpty, let defaultValue { raw = defaultValue }
-        if raw.isEmpty {
-            if required { return fail(raw, "is required but empty") }
-            // An empty value is not in the lookup either: on_missing: reject rejects it, unless
-            // the rule says an empty value may pass (required: false).
-            if let lookup, onMissing == .reject, !requiredIsExplicit {
-                return fail(
-                    raw, "is empty, and the lookup '\(lookup.name)' has no entry for it (on_missing: reject); say required: false if it may be empty")
-            }
-            return .success(nil)
-        }
-
-        for replacement in replacements {
-            if let (from, to) = replacement.literal { raw = raw.replacingOccurrences(of: from, with: to) }
-            if let (regex, with) = replacement.regex { raw = regex.replace(in: raw, with: with) }
-        }
-        switch letterCase {
-        case .upper: raw = raw.uppercased()
-        case .lower: raw = raw.lowercased()
-        case nil: break
-        }
-        if let split {
-            let pieces = raw.components(separatedBy: split.separator)
-            if let parts = split.parts, pieces.count != parts {
-                return fail(raw, "has \(pieces.count) part(s) when split on '\(split.separator)', not \(parts)")
-            }
-            var taken: [String] = []
-            for index in split.take {
-                let i = index < 0 ? pieces.count + index : index
-                guard i >= 0 && i < pieces.count else { return fail(raw, "has no part \(index) when split on '\(split.separator)'") }
-                taken.append(pieces[i])
-            }
-            raw = taken.joined(separator: split.join)
-        }
-        if let pad, raw.count < pad.length {
-            let padding = String(repeating: pad.with, count: pad.length - raw.count)
-            raw = pad.left ? padding + raw : raw + padding
-        }
-        if let lookup {
-            if let mapped = lookup.value(for: raw) {
-                raw = mapped
-            } else {
-                switch onMissing {
-                case .reject: return fail(raw, "is not in the lookup '\(lookup.name)'")
-                case .keep: tally?.note(target, .kept, value: raw)
-                case .default:
-                    tally?.note(target, .defaulted, value: raw)
-                    raw = defaultValue ?? ""
-                }
-            }
-        }
-        if let date {
-            guard var value = date.inputs.lazy.compactMap({ $0.parse(raw) }).first else {
-                return fail(raw, "is not a date in the format \(date.inputs.map(\.pattern).joined(separator: " or "))")
-            }
-            if let zone = date.timeZone { value = value.converted(to: zone) }
-            raw = date.output.format(value)
-        }
-        var value: FieldValue
-        switch type {
-        case .string, .date:
-            if let truncate, raw.count > truncate { raw = String(raw.prefix(truncate)) }
-            value = .string(raw)
-        case .integer:
-            guard let number = parseNumber(raw) else { return fail(raw, "is not a number") }
-            guard number == number.rounded(), let int = Int(number.plainText) else { return fail(raw, "is not a whole number") }
-            value = .integer(int)
-        case .decimal:
-            guard var number = parseNumber(raw) else { return fail(raw, "is not a number") }
-            if let decimals = self.number?.decimals { number = number.rounded(decimals) }
-            value = .decimal(number)
-        case .boolean:
-            switch raw.lowercased() {
-            case "true", "yes", "y", "1", "x", "on": value = .boolean(true)
-            case "false", "no", "n", "0", "off": value = .boolean(false)
-            default: return fail(raw, "is not true/false (or yes/no, 1/0)")
-            }
-        }
-        if let clamp {
-            guard let number = value.number else { return fail(value.text, "is not a number, so clamp cannot bound it") }
-            let bounded = clamp.apply(number)
-            if bounded != number {
-                switch value {
-                case .integer: value = .integer(Int(bounded.plainText) ?? 0)
-                case .decimal: value = .decimal(bounded)
-                case .string, .boolean: value = .string(bounded.plainText)
-                }
-            }
-        }
-        if let pattern, !pattern.matches(value.text) { return fail(value.text, "does not match the pattern \(pattern.pattern)") }
-        if let min, let n = value.number, n < min { return fail(value.text, "is below the minimum \(min.plainText)") }
-        if let max, let n = value.number, n > max { return fail(value.text, "is above the maximum \(max.plainText)") }
-        return .success(value)
+    ///
+    /// (Compiles the rule for this one call; converters compile their rules once, see ``CompiledRule``.)
+    public func evaluate(_ row: some RowSource, tally: LookupTally? = nil) -> Result<FieldValue?, RuleFailure> {
+        CompiledRule(self).evaluate(row, tally: tally)
     }
 
     /// The value formatted for writing into a file (applies `number.decimals` and its separator).
-    func formatted(_ value: FieldValue) -> String {
+    func formatted(_ value: FieldValue) -> String { Self.formatted(value, number: number) }
+
+    /// `value` as text in a number format (`decimals`, output separator).
+    static func formatted(_ value: FieldValue, number: NumberFormat?) -> String {
         guard case .decimal(let d) = value, let number else { return value.text }
         var text = number.decimals.map { d.fixed($0) } ?? d.plainText
         if number.outputDecimalSeparator != "." { text = text.replacingOccurrences(of: ".", with: String(number.outputDecimalSeparator)) }
         return text
     }
 
-    func parseNumber(_ text: String) -> Decimal? {
-        let decimal = number?.decimalSeparator.asciiValue ?? UInt8(ascii: ".")
-        let thousands = number?.thousandsSeparator.map { $0.asciiValue ?? 0 }
+    func parseNumber(_ text: String) -> Decimal? { Self.parseNumber(text, number: number) }
+
+    /// Reads a number written in `number`'s format (`1.234,5` with `decimal: ","`), or plain.
+    static func parseNumber(_ text: String, number: NumberFormat?) -> Decimal? {
+        let (decimal, thousands) = number?.bytes ?? (UInt8(ascii: "."), nil)
         if thousands != 0 {
             let (fast, general) = Decimal.parseASCII(text, decimal: decimal, thousands: thousands)
             if !general { return fast }
@@ -265,9 +186,6 @@ public struct FieldRule: Sendable {
         return Decimal(plain: cleaned)
     }
 
-    private func fail(_ value: String, _ reason: String) -> Result<FieldValue?, RuleFailure> {
-        .failure(RuleFailure(field: target, value: value, reason: reason))
-    }
 }
 
 extension FieldValue {

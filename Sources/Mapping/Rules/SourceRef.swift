@@ -6,6 +6,9 @@ public enum SourceRef: Sendable, Equatable, CustomStringConvertible {
     case header(String)
     /// A CSV column by 0-based position (`column: 3` in the file is 1-based).
     case column(Int)
+    /// A CSV header bound to its column in one file (see ``InboundMapping/bound(toColumns:)``):
+    /// read by position, named by its header in messages.
+    case bound(column: Int, name: String)
     /// A value inside an XML record.
     case xml(XMLPath)
     /// A JOOR order field (`order.customer_purchase_order`).
@@ -38,6 +41,7 @@ public enum SourceRef: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .header(let name): name
         case .column(let index): "column \(index + 1)"
+        case .bound(_, let name): name
         case .xml(let path): path.description
         case .order(let field): "order.\(field)"
         case .line(let field): "line.\(field)"

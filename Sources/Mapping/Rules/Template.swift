@@ -56,6 +56,23 @@ public struct Template: Sendable, Equatable {
         self.parts = parts
     }
 
+    private init(parts: [Part], text: String) {
+        self.parts = parts
+        self.text = text
+    }
+
+    /// The same template with every reference replaced by `transform`'s answer.
+    func mapReferences(_ transform: (SourceRef) -> SourceRef) -> Template {
+        Template(
+            parts: parts.map { part in
+                switch part {
+                case .literal: part
+                case .reference(let ref): .reference(transform(ref))
+                case .firstOf(let refs): .firstOf(refs.map(transform))
+                }
+            }, text: text)
+    }
+
     /// The references the template uses.
     var references: [SourceRef] {
         parts.flatMap { part -> [SourceRef] in
@@ -76,7 +93,7 @@ public struct Template: Sendable, Equatable {
     }
 
     /// Renders with a row's values (a missing value renders as empty).
-    func render(_ row: RowSource) -> String {
+    func render(_ row: some RowSource) -> String {
         var out = ""
         for part in parts {
             switch part {
