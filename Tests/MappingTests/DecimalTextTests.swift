@@ -88,4 +88,30 @@ struct SimplePatternTests {
         }
         for complex in ["^[^0-9]+$", "^[0-9]+x$", "[0-9]{3}", "^(ab)+$", "^[\\w]+$"] { #expect(SimplePattern(complex) == nil, "\(complex)") }
     }
+
+    /// Whole numbers are read without `Decimal` (``ExactNumber``): on any text, in any number
+    /// format, the value must be the one the general parser gives.
+    @Test func wholeNumbersMatchTheGeneralParser() {
+        var german = FieldRule.NumberFormat()
+        german.decimalSeparator = ","
+        german.thousandsSeparator = "."
+        var swiss = FieldRule.NumberFormat()
+        swiss.thousandsSeparator = "'"
+        let alphabet: [String] = ["0", "1", "7", "9", "-", "+", ".", ",", "'", " ", "\t", "e", "١"]
+        var rng = SeededGenerator(seed: 17)
+        var wholes = 0
+        for round in 0..<30_000 {
+            let text = (0..<Int.random(in: 0...22, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+            for format in [nil, german, swiss] {
+                let exact = ExactNumber(text, number: format)
+                let general = FieldRule.parseNumber(text, number: format)
+                #expect(exact?.decimal == general, "round \(round): '\(text)'")
+                if case .whole = exact { wholes += 1 }
+            }
+        }
+        #expect(wholes > 1_000, "the whole-number path must be taken")
+        #expect(ExactNumber("1.234", number: german) == .whole(1234))
+        #expect(ExactNumber("12-", number: nil) == .whole(-12))
+        #expect(ExactNumber("1234567890123456789", number: nil) == .decimal(Decimal(string: "1234567890123456789")!))
+    }
 }

@@ -4,7 +4,9 @@
 /// `Tests/JoorModelsTests/JSONWriterTests.swift` holds the two to the same output.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = []
+    /// Per open object or array (innermost in bit 0, up to 64 deep): whether it has an element yet.
+    private var hasElements: UInt64 = 0
+    private var depth = 0
     private var afterKey = false
 
     init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
@@ -12,20 +14,31 @@ struct JSONWriter {
     mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        open()
     }
     mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
-        needsComma.removeLast()
+        close()
     }
     mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        open()
     }
     mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
-        needsComma.removeLast()
+        close()
+    }
+
+    private mutating func open() {
+        precondition(depth < 64, "JSON nested more than 64 deep")
+        hasElements <<= 1
+        depth += 1
+    }
+
+    private mutating func close() {
+        hasElements >>= 1
+        depth -= 1
     }
 
     /// A key; the next call writes its value.
@@ -33,7 +46,8 @@ struct JSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         afterKey = true
     }
 
@@ -93,8 +107,8 @@ struct JSONWriter {
             afterKey = false
             return
         }
-        guard let last = needsComma.last else { return }
-        if last { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        guard depth > 0 else { return }
+        if hasElements & 1 == 1 { bytes.append(UInt8(ascii: ",")) }
+        hasElements |= 1
     }
 }

@@ -23,6 +23,8 @@ public final class InboundConverter {
     private let bound: InboundMapping
     /// Its rules, compiled once for the file.
     private let rules: [CompiledRule]
+    /// The same rules, unretained, for the per-row loop.
+    private let ruleRefs: [Unmanaged<CompiledRule>]
     private enum Reader {
         case csv(CSVReader)
         case xml(XMLReader)
@@ -32,8 +34,8 @@ public final class InboundConverter {
     private var fixedHeader: FixedWidthRecord?
     private let reader: Reader
     private let source: FileByteSource
+    /// Outcomes of the record read last, in reverse order: each is moved out with `removeLast()`.
     private var pending: [ConversionResult] = []
-    private var pendingIndex = 0
     /// When set, lookups note the values they kept or defaulted (`preview` reports them).
     public var lookupTally: LookupTally?
     /// XML: the paths rules read that no record had so far, and the names records do have.
@@ -74,6 +76,7 @@ public final class InboundConverter {
             bound = mapping
         }
         rules = bound.fields.map(CompiledRule.init)
+        ruleRefs = rules.map(Unmanaged.passUnretained)
     }
 
     /// After the last record: fails a file the mapping silently does not fit. An XML file whose
@@ -143,13 +146,9 @@ public final class InboundConverter {
     /// - Throws: ``FileFormatError`` for problems that end the file (broken encoding, malformed XML).
     public func next() throws(FileFormatError) -> ConversionResult? {
         while true {
-            if pendingIndex < pending.count {
-                defer { pendingIndex += 1 }
-                return pending[pendingIndex]
-            }
-            pending.removeAll(keepingCapacity: true)
-            pendingIndex = 0
+            if !pending.isEmpty { return pending.removeLast() }
             guard try step() else { return nil }
+            if pending.count > 1 { pending.reverse() }
         }
     }
 
@@ -206,10 +205,11 @@ public final class InboundConverter {
     /// Runs every rule; the first failure rejects the row (naming the field, value and reason).
     func apply(_ row: some RowSource) -> ConversionResult {
         let tally = lookupTally
-        var values = [FieldValue?](repeating: nil, count: rules.count)
+        var values = [FieldValue?](repeating: nil, count: ruleRefs.count)
         var failure: RuleFailure?
-        for index in rules.indices {
-            switch rules[index].evaluate(row, tally: tally) {
+        for index in ruleRefs.indices {
+            // The rules live as long as the converter (`rules`): each is used without a reference count.
+            switch ruleRefs[index]._withUnsafeGuaranteedRef({ $0.evaluate(row, tally: tally) }) {
             case .success(let value): values[index] = value
             case .failure(let rejected): failure = rejected
             }

@@ -15,7 +15,7 @@ final class CompiledRule: Sendable {
         if let when = spec.when, !when.holds(row) { return .success(nil) }
         var raw: String
         /// An expression's exact result, used as it is when no text step comes after it.
-        var computed: Decimal?
+        var computed: ExactNumber?
         switch spec.source {
         case .reference(let ref): raw = row.value(ref) ?? ""
         case .fallbacks(let refs):
@@ -111,7 +111,7 @@ final class CompiledRule: Sendable {
             if let truncate = spec.truncate, raw.count > truncate { raw = String(raw.prefix(truncate)) }
             value = .string(raw)
         case .integer, .decimal:
-            guard let number = FieldRule.parseNumber(raw, number: spec.number) else { return fail(raw, "is not a number") }
+            guard let number = ExactNumber(raw, number: spec.number) else { return fail(raw, "is not a number") }
             switch typed(number, raw: raw) {
             case .success(let typedValue): value = typedValue
             case .failure(let failure): return .failure(failure)
@@ -132,7 +132,9 @@ final class CompiledRule: Sendable {
     }
 
     /// A number as the rule's `integer` or `decimal` value (`raw`: the text it was read from, for messages).
-    private func typed(_ number: Decimal, raw: String? = nil) -> Result<FieldValue, RuleFailure> {
+    private func typed(_ exact: ExactNumber, raw: String? = nil) -> Result<FieldValue, RuleFailure> {
+        if case .whole(let int) = exact, spec.type == .integer { return .success(.integer(int)) }
+        let number = exact.decimal
         if spec.type == .integer {
             if let int = number.exactInt { return .success(.integer(int)) }
             let text = raw ?? number.plainText

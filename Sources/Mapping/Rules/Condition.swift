@@ -43,8 +43,9 @@ public indirect enum Condition: Sendable {
     }
 }
 
-/// A compiled regular expression that can be shared across threads.
-public struct RegexBox: @unchecked Sendable {
+/// A compiled regular expression that can be shared across threads (immutable; a class, so that
+/// rules hand it around with one reference count).
+public final class RegexBox: @unchecked Sendable {
     let regex: NSRegularExpression
     let pattern: String
     /// The common `^[0-9]{8,14}$` shape, checked without ICU.
@@ -71,7 +72,8 @@ public struct RegexBox: @unchecked Sendable {
 /// A whole-string pattern of one ASCII character class and a count — `^[0-9]{8,14}$`, `^[A-Z0-9-]+$`,
 /// `^\\d{13}$` — matched byte by byte. Anything else is left to `NSRegularExpression`.
 struct SimplePattern: Sendable {
-    private var allowed = [Bool](repeating: false, count: 128)
+    /// The allowed ASCII bytes, one bit each.
+    private var allowed: (low: UInt64, high: UInt64) = (0, 0)
     private var minimum = 0
     private var maximum = Int.max
 
@@ -80,7 +82,7 @@ struct SimplePattern: Sendable {
         guard rest.hasPrefix("^"), rest.hasSuffix("$"), !rest.hasSuffix("\\$") else { return nil }
         rest = rest.dropFirst().dropLast()
         if rest.hasPrefix("\\d") {
-            for c in UInt8(ascii: "0")...UInt8(ascii: "9") { allowed[Int(c)] = true }
+            for c in UInt8(ascii: "0")...UInt8(ascii: "9") { allow(c) }
             rest = rest.dropFirst(2)
         } else if rest.hasPrefix("["), let close = rest.dropFirst(2).firstIndex(of: "]") {
             let members = Array(rest[rest.index(after: rest.startIndex)..<close].utf8)
@@ -91,10 +93,10 @@ struct SimplePattern: Sendable {
             while i < members.count {
                 if i + 2 < members.count, members[i + 1] == UInt8(ascii: "-") {
                     guard members[i] <= members[i + 2] else { return nil }
-                    for c in members[i]...members[i + 2] { allowed[Int(c)] = true }
+                    for c in members[i]...members[i + 2] { allow(c) }
                     i += 3
                 } else {
-                    allowed[Int(members[i])] = true
+                    allow(members[i])
                     i += 1
                 }
             }
@@ -116,13 +118,21 @@ struct SimplePattern: Sendable {
         }
     }
 
+    private mutating func allow(_ byte: UInt8) {
+        if byte < 64 { allowed.low |= 1 << UInt64(byte) } else if byte < 128 { allowed.high |= 1 << UInt64(byte - 64) }
+    }
+
+    private func isAllowed(_ byte: UInt8) -> Bool {
+        byte < 64 ? allowed.low & (1 << UInt64(byte)) != 0 : allowed.high & (1 << UInt64(byte - 64)) != 0
+    }
+
     /// Whether `text` matches; `nil` when the answer needs the full engine (non-ASCII text, or a
     /// line break at the end, which `$` also accepts).
     func matches(_ text: String) -> Bool? {
         var count = 0
         for byte in text.utf8 {
             if byte >= 0x80 || byte == 0x0A || byte == 0x0D { return nil }
-            if !allowed[Int(byte)] { return false }
+            if !isAllowed(byte) { return false }
             count += 1
         }
         return count >= minimum && count <= maximum

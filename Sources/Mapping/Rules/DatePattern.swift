@@ -104,19 +104,22 @@ public struct DatePattern: Sendable, Equatable {
     func parse(_ text: String) -> DateValue? {
         if isISO { return Self.parseISO(text) }
         var value = DateValue(year: 0, month: 1, day: 1)
-        var chars = Array(text)[...]
+        // Byte by byte: every field is ASCII digits, literals are compared as UTF-8.
+        var chars = Array(text.utf8)[...]
         func number(_ minDigits: Int, _ maxDigits: Int) -> Int? {
-            var digits = ""
-            while digits.count < maxDigits, let c = chars.first, c.isASCII, c.isNumber {
-                digits.append(c)
+            var digits = 0
+            var number = 0
+            while digits < maxDigits, let c = chars.first, let digit = Self.digit(c) {
+                number = number * 10 + digit
+                digits += 1
                 chars.removeFirst()
             }
-            return digits.count >= minDigits ? Int(digits) : nil
+            return digits >= minDigits ? number : nil
         }
         for token in tokens {
             switch token {
             case .literal(let literal):
-                for c in literal {
+                for c in literal.utf8 {
                     guard chars.first == c else { return nil }
                     chars.removeFirst()
                 }
@@ -126,7 +129,7 @@ public struct DatePattern: Sendable, Equatable {
                     guard let y = number(count, count) else { return nil }
                     value.year = count == 2 ? (y < 70 ? 2000 + y : 1900 + y) : y
                 case "M" where count == 3:
-                    let name = String(chars.prefix(3)).lowercased()
+                    let name = String(decoding: chars.prefix(3), as: UTF8.self).lowercased()
                     guard let index = Self.months.firstIndex(of: name) else { return nil }
                     chars.removeFirst(3)
                     value.month = index + 1
@@ -206,14 +209,14 @@ public struct DatePattern: Sendable, Equatable {
     }
 
     private static func parseISO(_ text: String) -> DateValue? {
-        var chars = Array(text.trimmed())[...]
+        var chars = Array(text.trimmed().utf8)[...]
         func number(_ n: Int) -> Int? {
-            guard chars.count >= n, chars.prefix(n).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            guard chars.count >= n, chars.prefix(n).allSatisfy({ digit($0) != nil }) else { return nil }
             defer { chars.removeFirst(n) }
-            return Int(String(chars.prefix(n)))
+            return chars.prefix(n).reduce(0) { $0 * 10 + digit($1)! }
         }
-        func expect(_ c: Character) -> Bool {
-            if chars.first == c {
+        func expect(_ c: Unicode.Scalar) -> Bool {
+            if chars.first == UInt8(ascii: c) {
                 chars.removeFirst()
                 return true
             }
@@ -221,7 +224,7 @@ public struct DatePattern: Sendable, Equatable {
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2) else { return nil }
         var value = DateValue(year: year, month: month, day: day)
-        if chars.first == "T" || chars.first == " " {
+        if chars.first == UInt8(ascii: "T") || chars.first == UInt8(ascii: " ") {
             chars.removeFirst()
             guard let h = number(2), expect(":"), let m = number(2) else { return nil }
             value.hour = h
@@ -233,8 +236,8 @@ public struct DatePattern: Sendable, Equatable {
             }
             if expect(".") {
                 var digits = ""
-                while let c = chars.first, c.isNumber {
-                    digits.append(c)
+                while let c = chars.first, digit(c) != nil {
+                    digits.append(Character(Unicode.Scalar(c)))
                     chars.removeFirst()
                 }
                 value.millisecond = Int(String((digits + "000").prefix(3)))
@@ -248,19 +251,26 @@ public struct DatePattern: Sendable, Equatable {
         return value
     }
 
-    private static func parseOffset(_ chars: inout ArraySlice<Character>) -> Int? {
+    private static func parseOffset(_ chars: inout ArraySlice<UInt8>) -> Int? {
         guard let sign = chars.first else { return nil }
-        if sign == "Z" {
+        if sign == UInt8(ascii: "Z") {
             chars.removeFirst()
             return 0
         }
-        guard sign == "+" || sign == "-" else { return nil }
+        guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
         chars.removeFirst()
-        let digits = chars.prefix { $0.isNumber || $0 == ":" }.filter(\.isNumber)
-        chars.removeFirst(chars.prefix { $0.isNumber || $0 == ":" }.count)
-        guard digits.count == 4 || digits.count == 2, let n = Int(String(digits)) else { return nil }
+        let part = chars.prefix { digit($0) != nil || $0 == UInt8(ascii: ":") }
+        chars.removeFirst(part.count)
+        let digits = part.compactMap(digit)
+        guard digits.count == 4 || digits.count == 2 else { return nil }
+        let n = digits.reduce(0) { $0 * 10 + $1 }
         let seconds = digits.count == 4 ? (n / 100) * 3600 + (n % 100) * 60 : n * 3600
-        return sign == "-" ? -seconds : seconds
+        return sign == UInt8(ascii: "-") ? -seconds : seconds
+    }
+
+    /// The value of an ASCII digit.
+    private static func digit(_ byte: UInt8) -> Int? {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? Int(byte - UInt8(ascii: "0")) : nil
     }
 
     private static func formatOffset(_ seconds: Int) -> String {

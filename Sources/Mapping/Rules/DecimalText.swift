@@ -139,10 +139,10 @@ extension String {
     /// `trimmingCharacters(in: .whitespaces)` (or `.whitespacesAndNewlines`), without the cost when
     /// there is nothing to trim — the usual case — which takes a look at the first and last byte.
     func trimmed(newlines: Bool = false) -> String {
-        let bytes = utf8
-        guard let first = bytes.first, let last = bytes.last else { return self }
-        func plain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 && !(newlines && (0x0A...0x0D).contains(byte)) }
-        if plain(first) && plain(last) { return self }
+        func plain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 && !(newlines && byte >= 0x0A && byte <= 0x0D) }
+        var text = self
+        let untouched = text.withUTF8 { bytes in bytes.isEmpty || (plain(bytes[0]) && plain(bytes[bytes.count - 1])) }
+        if untouched { return self }
         return trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
     }
 }

@@ -4,10 +4,10 @@ import Foundation
 /// `+ - * /`, parentheses and decimal numbers; an empty field counts as 0. Exact decimal arithmetic.
 public struct Expression: Sendable, Equatable {
     indirect enum Node: Sendable, Equatable {
-        case number(Decimal)
+        case number(ExactNumber)
         case reference(SourceRef)
         case negate(Node)
-        case binary(Character, Node, Node)
+        case binary(ExactNumber.Operator, Node, Node)
     }
 
     let root: Node
@@ -54,40 +54,38 @@ public struct Expression: Sendable, Equatable {
     }
 
     /// Evaluates; fields are read as numbers in the rule's number format.
-    func evaluate(_ row: some RowSource, number: FieldRule.NumberFormat?) -> Result<Decimal, RuleFailure> {
-        func eval(_ node: Node) -> Result<Decimal, RuleFailure> {
-            switch node {
-            case .number(let value): return .success(value)
-            case .reference(let ref):
-                let text = (row.value(ref) ?? "").trimmed()
-                if text.isEmpty { return .success(0) }
-                guard let value = FieldRule.parseNumber(text, number: number) else {
-                    return .failure(RuleFailure(value: text, reason: "'\(ref)' is not a number (in \(self.text))"))
-                }
-                return .success(value)
-            case .negate(let inner): return eval(inner).map { -$0 }
-            case .binary(let op, let a, let b):
-                switch (eval(a), eval(b)) {
-                case (.failure(let e), _), (_, .failure(let e)): return .failure(e)
-                case (.success(let x), .success(let y)):
-                    if op != "/", let i = x.exactInt, let j = y.exactInt {
-                        let (result, overflow) =
-                            op == "+"
-                            ? i.addingReportingOverflow(j) : op == "-" ? i.subtractingReportingOverflow(j) : i.multipliedReportingOverflow(by: j)
-                        if !overflow { return .success(Decimal(result)) }
-                    }
-                    switch op {
-                    case "+": return .success(x + y)
-                    case "-": return .success(x - y)
-                    case "*": return .success(x * y)
-                    default:
-                        if y == 0 { return .failure(RuleFailure(value: nil, reason: "division by zero in \(self.text)")) }
-                        return .success(x / y)
-                    }
-                }
+    func evaluate(_ row: some RowSource, number: FieldRule.NumberFormat?) -> Result<ExactNumber, RuleFailure> {
+        evaluate(root, row, number)
+    }
+
+    private func evaluate(_ node: Node, _ row: some RowSource, _ number: FieldRule.NumberFormat?) -> Result<ExactNumber, RuleFailure> {
+        switch node {
+        case .number(let value): return .success(value)
+        case .reference(let ref):
+            let text = (row.value(ref) ?? "").trimmed()
+            if text.isEmpty { return .success(.whole(0)) }
+            guard let value = ExactNumber(text, number: number) else {
+                return .failure(RuleFailure(value: text, reason: "'\(ref)' is not a number (in \(self.text))"))
             }
+            return .success(value)
+        case .negate(let inner):
+            return evaluate(inner, row, number).map { -$0 }
+        case .binary(let op, let a, let b):
+            let x: ExactNumber
+            switch evaluate(a, row, number) {
+            case .success(let value): x = value
+            case .failure(let failure): return .failure(failure)
+            }
+            let y: ExactNumber
+            switch evaluate(b, row, number) {
+            case .success(let value): y = value
+            case .failure(let failure): return .failure(failure)
+            }
+            guard let result = ExactNumber.apply(op, x, y) else {
+                return .failure(RuleFailure(value: nil, reason: "division by zero in \(self.text)"))
+            }
+            return .success(result)
         }
-        return eval(root)
     }
 
     private struct Parser {
@@ -102,7 +100,7 @@ public struct Expression: Sendable, Equatable {
             while true {
                 skipSpaces()
                 guard position < chars.count, chars[position] == "+" || chars[position] == "-" else { return left }
-                let op = chars[position]
+                let op: ExactNumber.Operator = chars[position] == "+" ? .add : .subtract
                 position += 1
                 left = .binary(op, left, try parseProduct())
             }
@@ -113,7 +111,7 @@ public struct Expression: Sendable, Equatable {
             while true {
                 skipSpaces()
                 guard position < chars.count, chars[position] == "*" || chars[position] == "/" else { return left }
-                let op = chars[position]
+                let op: ExactNumber.Operator = chars[position] == "*" ? .multiply : .divide
                 position += 1
                 left = .binary(op, left, try parseFactor())
             }
@@ -149,7 +147,7 @@ public struct Expression: Sendable, Equatable {
             guard let value = Decimal(plain: digits) else {
                 throw RuleSyntaxError("expected a number, {field} or '(' at '\(c)'; put field names in braces, like {On Hand}")
             }
-            return .number(value)
+            return .number(ExactNumber(value))
         }
     }
 }

@@ -1,5 +1,5 @@
 /// A named translation table (`warehouses: { HH: "Hamburg Süd" }`), inline or from a CSV file.
-public struct LookupTable: Sendable {
+public final class LookupTable: Sendable {
     public let name: String
     let entries: [String: String]
     let ignoreCase: Bool

@@ -1,0 +1,108 @@
+import Foundation
+
+/// A number read from a field or computed by an expression: a whole number while it fits an
+/// `Int`, an exact `Decimal` otherwise. Stock quantities are whole, so most rows never touch
+/// `Decimal` arithmetic.
+enum ExactNumber: Sendable, Equatable {
+    case whole(Int)
+    case decimal(Decimal)
+
+    init(_ decimal: Decimal) {
+        self = decimal.exactInt.map(ExactNumber.whole) ?? .decimal(decimal)
+    }
+
+    /// Reads a number written in `number`'s format, as ``FieldRule/parseNumber(_:number:)`` does;
+    /// `nil` when the text is not a number.
+    init?(_ text: String, number: FieldRule.NumberFormat?) {
+        if let whole = Self.parseWhole(text, thousands: number?.bytes.thousands) {
+            self = .whole(whole)
+        } else if let decimal = FieldRule.parseNumber(text, number: number) {
+            self = .decimal(decimal)
+        } else {
+            return nil
+        }
+    }
+
+    var decimal: Decimal {
+        switch self {
+        case .whole(let int): Decimal(int)
+        case .decimal(let decimal): decimal
+        }
+    }
+
+    var plainText: String {
+        switch self {
+        case .whole(let int): String(int)
+        case .decimal(let decimal): decimal.plainText
+        }
+    }
+
+    static prefix func - (number: ExactNumber) -> ExactNumber {
+        if case .whole(let int) = number, int != .min { return .whole(-int) }
+        return .decimal(-number.decimal)
+    }
+
+    /// The arithmetic of expressions.
+    enum Operator: Sendable, Equatable {
+        case add, subtract, multiply, divide
+    }
+
+    /// `a op b`; whole numbers stay whole unless the result overflows or it is a division.
+    /// - Returns: `nil` for a division by zero.
+    static func apply(_ op: Operator, _ a: ExactNumber, _ b: ExactNumber) -> ExactNumber? {
+        if op != .divide, case .whole(let i) = a, case .whole(let j) = b {
+            let (result, overflow) =
+                switch op {
+                case .add: i.addingReportingOverflow(j)
+                case .subtract: i.subtractingReportingOverflow(j)
+                default: i.multipliedReportingOverflow(by: j)
+                }
+            if !overflow { return .whole(result) }
+        }
+        let (x, y) = (a.decimal, b.decimal)
+        switch op {
+        case .add: return .decimal(x + y)
+        case .subtract: return .decimal(x - y)
+        case .multiply: return .decimal(x * y)
+        case .divide: return y == 0 ? nil : .decimal(x / y)
+        }
+    }
+
+    /// Whole numbers of up to 18 digits: spaces and tabs around, a sign in front (or a minus
+    /// behind, as some ERPs write negatives), thousands separators; anything else is `nil` and
+    /// left to the general parser.
+    static func parseWhole(_ text: String, thousands: UInt8?) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            var start = 0
+            var end = bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            guard start < end else { return nil }
+            var negative = false
+            if bytes[start] == UInt8(ascii: "-") || bytes[start] == UInt8(ascii: "+") {
+                negative = bytes[start] == UInt8(ascii: "-")
+                start += 1
+            } else if end - start > 1, bytes[end - 1] == UInt8(ascii: "-") {
+                negative = true
+                end -= 1
+            }
+            var value = 0
+            var digits = 0
+            for index in start..<end {
+                let byte = bytes[index]
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    guard digits < 18 else { return nil }
+                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                    digits += 1
+                } else if let thousands, thousands != 0, byte == thousands {
+                    continue
+                } else {
+                    return nil
+                }
+            }
+            guard digits > 0 else { return nil }
+            return negative ? -value : value
+        }
+    }
+}
