@@ -3,6 +3,7 @@ import Foundation
 /// Simple arithmetic over fields: `"{On Hand} - {Allocated}"`, `"{Cases} * {Per Case} + {Loose}"`.
 /// `+ - * /`, parentheses and decimal numbers; an empty field counts as 0. Exact decimal arithmetic.
 public struct Expression: Sendable, Equatable {
+    /// What the parser builds.
     indirect enum Node: Sendable, Equatable {
         case number(ExactNumber)
         case reference(SourceRef)
@@ -10,81 +11,92 @@ public struct Expression: Sendable, Equatable {
         case binary(ExactNumber.Operator, Node, Node)
     }
 
-    let root: Node
+    /// One step of the compiled expression, in postfix order: a row is evaluated with a small
+    /// stack, without recursion.
+    enum Step: Sendable, Equatable {
+        case push(ExactNumber)
+        case load(SourceRef)
+        case negate
+        case apply(ExactNumber.Operator)
+    }
+
+    let program: [Step]
     public let text: String
 
     init(_ text: String, style: ReferenceStyle) throws(RuleSyntaxError) {
         self.text = text
         var parser = Parser(chars: Array(text), style: style)
-        root = try parser.parseSum()
+        let root = try parser.parseSum()
         parser.skipSpaces()
         if parser.position < parser.chars.count {
             throw RuleSyntaxError("unexpected '\(parser.chars[parser.position])' in expression \"\(text)\"")
         }
+        var program: [Step] = []
+        func compile(_ node: Node) {
+            switch node {
+            case .number(let value): program.append(.push(value))
+            case .reference(let ref): program.append(.load(ref))
+            case .negate(let inner):
+                compile(inner)
+                program.append(.negate)
+            case .binary(let op, let a, let b):
+                compile(a)
+                compile(b)
+                program.append(.apply(op))
+            }
+        }
+        compile(root)
+        self.program = program
     }
 
     /// The same expression with every reference replaced by `transform`'s answer.
     func mapReferences(_ transform: (SourceRef) -> SourceRef) -> Expression {
-        func walk(_ node: Node) -> Node {
-            switch node {
-            case .number: node
-            case .reference(let ref): .reference(transform(ref))
-            case .negate(let inner): .negate(walk(inner))
-            case .binary(let op, let a, let b): .binary(op, walk(a), walk(b))
-            }
-        }
-        return Expression(root: walk(root), text: text)
+        Expression(
+            program: program.map { step in
+                if case .load(let ref) = step { return .load(transform(ref)) }
+                return step
+            }, text: text)
     }
 
-    private init(root: Node, text: String) {
-        self.root = root
+    private init(program: [Step], text: String) {
+        self.program = program
         self.text = text
     }
 
     var references: [SourceRef] {
-        func walk(_ node: Node) -> [SourceRef] {
-            switch node {
-            case .number: []
-            case .reference(let ref): [ref]
-            case .negate(let inner): walk(inner)
-            case .binary(_, let a, let b): walk(a) + walk(b)
-            }
-        }
-        return walk(root)
+        program.compactMap { if case .load(let ref) = $0 { ref } else { nil } }
     }
 
     /// Evaluates; fields are read as numbers in the rule's number format.
     func evaluate(_ row: some RowSource, number: FieldRule.NumberFormat?) -> Result<ExactNumber, RuleFailure> {
-        evaluate(root, row, number)
-    }
-
-    private func evaluate(_ node: Node, _ row: some RowSource, _ number: FieldRule.NumberFormat?) -> Result<ExactNumber, RuleFailure> {
-        switch node {
-        case .number(let value): return .success(value)
-        case .reference(let ref):
-            let text = (row.value(ref) ?? "").trimmed()
-            if text.isEmpty { return .success(.whole(0)) }
-            guard let value = ExactNumber(text, number: number) else {
-                return .failure(RuleFailure(value: text, reason: "'\(ref)' is not a number (in \(self.text))"))
+        withUnsafeTemporaryAllocation(of: ExactNumber.self, capacity: program.count) { stack in
+            var depth = 0
+            for step in program {
+                switch step {
+                case .push(let value):
+                    stack[depth] = value
+                    depth += 1
+                case .load(let ref):
+                    let text = (row.value(ref) ?? "").trimmed()
+                    if text.isEmpty {
+                        stack[depth] = .whole(0)
+                    } else if let value = ExactNumber(text, number: number) {
+                        stack[depth] = value
+                    } else {
+                        return .failure(RuleFailure(value: text, reason: "'\(ref)' is not a number (in \(self.text))"))
+                    }
+                    depth += 1
+                case .negate:
+                    stack[depth - 1] = -stack[depth - 1]
+                case .apply(let op):
+                    guard let result = ExactNumber.apply(op, stack[depth - 2], stack[depth - 1]) else {
+                        return .failure(RuleFailure(value: nil, reason: "division by zero in \(self.text)"))
+                    }
+                    depth -= 1
+                    stack[depth - 1] = result
+                }
             }
-            return .success(value)
-        case .negate(let inner):
-            return evaluate(inner, row, number).map { -$0 }
-        case .binary(let op, let a, let b):
-            let x: ExactNumber
-            switch evaluate(a, row, number) {
-            case .success(let value): x = value
-            case .failure(let failure): return .failure(failure)
-            }
-            let y: ExactNumber
-            switch evaluate(b, row, number) {
-            case .success(let value): y = value
-            case .failure(let failure): return .failure(failure)
-            }
-            guard let result = ExactNumber.apply(op, x, y) else {
-                return .failure(RuleFailure(value: nil, reason: "division by zero in \(self.text)"))
-            }
-            return .success(result)
+            return .success(stack[0])
         }
     }
 
