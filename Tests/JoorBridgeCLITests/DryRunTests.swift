@@ -122,6 +122,69 @@ struct DryRunTests {
         }
     }
 
+    /// `preview --config` prints byte for byte the requests `run` sends for the same file and
+    /// settings: safety stock, a position the file repeats (the later row wins), batches of the
+    /// job's size, the endpoint with its query. With --ledger after the run, nothing is left to send.
+    @Test func previewPrintsWhatARunSends() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox)
+            try FileManager.default.removeItem(atPath: dir.path("inbox/products_1.csv"))
+            try dir.write(
+                "joorbridge.yml",
+                text: """
+                    version: 1
+                    joor: { token_env: DRY_TOKEN, base_url: "\(sandbox.baseURL)" }
+                    state: ./state/joorbridge.sqlite
+                    inventory:
+                      mapping: mappings/inventory-csv.yml
+                      include: ["stock_*.csv"]
+                      settle_seconds: 0
+                      batch_size: 2
+                      safety_stock: { "Hamburg Süd": 3 }
+                    """)
+            try dir.write(
+                "inbox/stock_1.csv",
+                text: "Artikel;EAN;Farbe;Groesse;Lager;Bestand;Reserviert;Zulauf;Status\r\n"
+                    + "FS-1001;000000000017;110;S;HH;42;2;;A\r\nFS-1001;000000000024;110;M;HH;18;0;;A\r\n"
+                    + "FS-1001;000000000031;110;L;HH;3;0;;A\r\nBAD;00000000005X;110;S;HH;1;0;;A\r\n"
+                    + "FS-1001;000000000017;110;S;HH;7;0;;A\r\n")
+            try dir.write(
+                "again-source.csv",
+                text: try String(contentsOfFile: dir.path("inbox/stock_1.csv"), encoding: .utf8).replacingOccurrences(
+                    of: ";M;HH;18;", with: ";M;HH;19;"))
+            let preview = try await Executable.run(
+                ["preview", "--config", "joorbridge.yml", "--mapping", "mappings/inventory-csv.yml", "--input", "inbox/stock_1.csv"], in: dir.path,
+                environment: Self.env)
+            #expect(preview.status == 3, "one row is rejected: \(preview.stderr)")
+            let previewBodies = preview.stdout.split(separator: "\n").map(String.init)
+            let previewEndpoints = preview.stderr.split(separator: "\n").filter { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) }
+
+            let run = try await Executable.run(["run", "inventory"], in: dir.path, environment: Self.env)
+            #expect(run.status == 3, "\(run.stderr)")
+            let sent = await sandbox.state.requestLog.filter { $0.method == "POST" }
+            #expect(sent.count == 2)
+            #expect(previewBodies == sent.map { String(decoding: $0.body, as: UTF8.self) })
+            #expect(previewEndpoints == sent.map { "POST \($0.path)?\($0.query)" })
+            #expect(previewBodies.joined().contains(#""inventory":0,"upc":"000000000031""#), "safety stock: 3 at or below 3 is sent as 0")
+            #expect(await sandbox.state.allStock().first { $0.upc == "000000000017" }?.inventory == 7, "the later row")
+
+            // The next day's file, one quantity changed: with --ledger, preview shows what a second run sends.
+            let rows = try String(contentsOfFile: dir.path("inbox/../again-source.csv"), encoding: .utf8)
+            try dir.write("again.csv", text: rows)
+            let screened = try await Executable.run(
+                ["preview", "--config", "joorbridge.yml", "--mapping", "mappings/inventory-csv.yml", "--input", "again.csv", "--ledger"],
+                in: dir.path,
+                environment: Self.env)
+            #expect(screened.stderr.contains("unchanged (JOOR holds them)"), "\(screened.stderr)")
+            try dir.write("inbox/stock_2.csv", text: rows)
+            #expect(try await Executable.run(["run", "inventory"], in: dir.path, environment: Self.env).status == 3)
+            let sentAgain = await sandbox.state.requestLog.filter { $0.method == "POST" }.dropFirst(2)
+            #expect(screened.stdout.split(separator: "\n").map(String.init) == sentAgain.map { String(decoding: $0.body, as: UTF8.self) })
+            #expect(!sentAgain.contains { String(decoding: $0.body, as: UTF8.self).contains("000000000031") }, "31 is unchanged: not sent again")
+            #expect(screened.stderr.contains("1 unchanged"), "\(screened.stderr)")
+        }
+    }
+
     @Test func aDryRunBesideARunningWatchMovesPushesAndLosesNothing() async throws {
         try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
             let dir = try Self.workspace(sandbox)

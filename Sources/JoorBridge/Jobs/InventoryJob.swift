@@ -177,7 +177,7 @@ public struct InventoryJob: InboxJob {
         case .send:
             break
         }
-        let screening: InventoryPipeline.Screening = decision.overwrite ? .none : .ledger(ledger, full: full)
+        let screening: InventoryPipeline.Screening = decision.overwrite ? .none : .preview(ledger, full: full)
         let tally = try await pipeline.send(path: candidate.path, overwrite: decision.overwrite, screening: screening, modified: modified) {
             batch, overwrite in
             print(.request(endpoint: pipeline.endpoint(overwrite: overwrite), body: try BulkInventoryRequest(batch.map(\.item)).jsonBody()))

@@ -39,6 +39,9 @@ struct InventoryPipeline {
         /// Only what changed since JOOR accepted it (or everything with `full`), never a quantity
         /// older than the one JOOR holds: the ledger is only read.
         case ledger(Ledger, full: Bool)
+        /// As `ledger`, for a pass that sends nothing (dry run, preview): what its earlier batches
+        /// would have sent counts as accepted, as the ledger would record it during a run.
+        case preview(Ledger, full: Bool)
     }
 
     /// Sends one batch (JOOR, or a printer) and returns how many of its SKUs were refused.
@@ -115,7 +118,8 @@ struct InventoryPipeline {
 
     /// Reads the file again and sends its items in batches of ``InventorySettings/batchSize``; with
     /// `overwrite` only the first request carries `overwrite=1`. Safety stock is applied here.
-    func send(path: String, overwrite: Bool, screening: Screening, modified: Double, sender: Sender) async throws -> Tally {
+    /// `limit` (preview) stops after that many items.
+    func send(path: String, overwrite: Bool, screening: Screening, modified: Double, limit: Int? = nil, sender: Sender) async throws -> Tally {
         var batcher = Batcher(size: settings.batchSize)
         var tally = Tally()
         func flush(_ batch: [(item: InventoryItem, line: Int)]) async throws {
@@ -123,10 +127,14 @@ struct InventoryPipeline {
             tally.requests += 1
             tally.itemsSent += batch.count - refused
             tally.itemsRefused += refused
+            if case .preview = screening { batcher.assumeAccepted(batch.map(\.item), modified: modified) }
         }
         let converter = try InboundConverter(mapping: mapping, inputPath: path)
+        var considered = 0
         while let result = try converter.next() {
             guard case .converted(let record) = result, var item = try? record.inventoryItem() else { continue }
+            if let limit, considered >= limit { break }
+            considered += 1
             if let threshold = settings.safetyStock[item.warehouse ?? "Default"], item.inventory <= threshold { item.inventory = 0 }
             batcher.consider(item, line: record.line)
             if batcher.candidatesFull {
@@ -149,6 +157,8 @@ struct Batcher {
     private var candidateIndex: [String: Int] = [:]
     private var toSend: [(item: InventoryItem, line: Int)] = []
     private var toSendIndex: [String: Int] = [:]
+    /// Dry run and preview: what the batches shown so far would have made the ledger record.
+    private var assumed: [String: (quantity: Int, sourceModified: Double)] = [:]
 
     init(size: Int) { self.size = size }
 
@@ -170,8 +180,13 @@ struct Batcher {
         var unchanged = 0
         var pushed: [String: (quantity: Int, sourceModified: Double)] = [:]
         var full = true
-        if case .ledger(let ledger, let sendAll) = screening {
+        switch screening {
+        case .none: break
+        case .ledger(let ledger, let sendAll):
             pushed = try ledger.pushedPositions(candidates.map(\.key))
+            full = sendAll
+        case .preview(let ledger, let sendAll):
+            pushed = try ledger.pushedPositions(candidates.map(\.key)).merging(assumed.filter { key, _ in candidateIndex[key] != nil }) { $1 }
             full = sendAll
         }
         for candidate in candidates {
@@ -195,6 +210,11 @@ struct Batcher {
         candidates.removeAll(keepingCapacity: true)
         candidateIndex.removeAll(keepingCapacity: true)
         return unchanged
+    }
+
+    /// Notes a batch a dry run or preview shows as if JOOR had accepted it.
+    mutating func assumeAccepted(_ items: [InventoryItem], modified: Double) {
+        for item in items { assumed[item.positionKey] = (item.inventory, modified) }
     }
 
     mutating func nextFullBatch() -> [(item: InventoryItem, line: Int)]? {

@@ -2,8 +2,10 @@ import FileFormats
 import Foundation
 import JoorModels
 
-/// Runs an inbound conversion without sending anything: the request bodies JOOR would receive,
-/// built by the same code the push uses, and the rows that would be rejected.
+/// What `preview` reports about an inbound file, and the products preview: the styles a run
+/// would send, built by the code the push uses, and the rows that would be rejected. (Stock files
+/// are previewed by the inventory job's own passes, `InventoryPreview` in JoorBridge, so that
+/// safety stock, repeated positions and the overwrite decision are what a run does.)
 public struct InboundPreview {
     public struct Summary: Sendable {
         public var rowsRead = 0
@@ -11,12 +13,36 @@ public struct InboundPreview {
         public var rejected = 0
         public var skipped = 0
         public var requests = 0
+        /// Items a run would not send because JOOR already holds them (preview with a ledger).
+        public var unchanged = 0
         /// Per target field: converted records in which it has no value.
         public var emptyFields: [String: Int] = [:]
         /// What lookups kept or defaulted, per field.
         public var lookups = LookupTally()
+        /// The input line of the last outcome counted (a size grid gives several per row).
+        private var lastLine = 0
 
         public init() {}
+
+        /// Counts one conversion outcome: rows read (once per input line), skips, and the fields
+        /// each converted record lacks. (Records and rejects are counted by whoever converts them
+        /// further: a converted record may still be refused.)
+        public mutating func count(_ result: ConversionResult, targets: [String]) {
+            let line: Int
+            switch result {
+            case .converted(let record):
+                line = record.line
+                for target in targets where record[target] == nil { emptyFields[target, default: 0] += 1 }
+            case .rejected(let rejection): line = rejection.line
+            case .skipped(let skippedLine):
+                line = skippedLine
+                skipped += 1
+            }
+            if line != lastLine {
+                rowsRead += 1
+                lastLine = line
+            }
+        }
 
         /// The per-field report that makes silent problems visible: fields empty in some records,
         /// lookups that kept or replaced values.
@@ -36,7 +62,7 @@ public struct InboundPreview {
     }
 
     public let mapping: InboundMapping
-    /// Items (inventory) or styles (products) per request.
+    /// Styles per request.
     public var batchSize: Int
     /// Stop after this many converted records (`nil`: the whole file).
     public var limit: Int?
@@ -51,82 +77,42 @@ public struct InboundPreview {
         self.pretty = pretty
     }
 
-    /// Converts `inputPath`; each request body is handed to `emit` (its endpoint and JSON), each
-    /// rejection to `reject`.
+    /// Converts a products file; each request body is handed to `emit` (its endpoint and JSON),
+    /// each rejection to `reject`.
     public func run(inputPath: String, emit: (String, Data) throws -> Void, reject: (RowRejection) throws -> Void) throws -> Summary {
         let converter = try InboundConverter(mapping: mapping, inputPath: inputPath)
         var summary = Summary()
         converter.lookupTally = summary.lookups
-        let targets = mapping.fields.map(\.target)
-        var items: [InventoryItem] = []
         var styles = StyleAssembler()
-        var lastLine = 0
-        func flushInventory() throws {
-            guard !items.isEmpty else { return }
-            try emit("POST /v2/bulk-inventory", try BulkInventoryRequest(items).jsonBody(pretty: pretty))
-            summary.requests += 1
-            items.removeAll(keepingCapacity: true)
-        }
         var whole = true
         while let result = try converter.next() {
             if let limit, summary.records >= limit {
                 whole = false
                 break
             }
+            summary.count(result, targets: mapping.targets.names)
             switch result {
             case .converted(let record):
-                if record.line != lastLine {
-                    summary.rowsRead += 1
-                    lastLine = record.line
-                }
-                for target in targets where record.fields[target] == nil { summary.emptyFields[target, default: 0] += 1 }
-                switch mapping.kind {
-                case .inventory:
-                    switch Result(catching: { () throws(RuleFailure) in try record.inventoryItem() }) {
-                    case .success(let item):
-                        items.append(item)
-                        summary.records += 1
-                        if items.count >= batchSize { try flushInventory() }
-                    case .failure(let error):
-                        summary.rejected += 1
-                        try reject(RowRejection(source: inputPath, line: record.line, field: error.field, value: error.value, reason: error.reason))
-                    }
-                default:
-                    switch Result(catching: { () throws(StyleAssembler.Conflict) in try styles.add(record.productRow, line: record.line) }) {
-                    case .success:
-                        summary.records += 1
-                    case .failure(let error):
-                        summary.rejected += 1
-                        try reject(
-                            RowRejection(
-                                source: inputPath, line: error.line, field: error.field, value: record.fields[error.field]?.text,
-                                reason: error.message))
-                    }
+                switch Result(catching: { () throws(StyleAssembler.Conflict) in try styles.add(record.productRow, line: record.line) }) {
+                case .success:
+                    summary.records += 1
+                case .failure(let error):
+                    summary.rejected += 1
+                    try reject(
+                        RowRejection(source: inputPath, line: error.line, field: error.field, value: record.text(error.field), reason: error.message))
                 }
             case .rejected(let rejection):
-                if rejection.line != lastLine {
-                    summary.rowsRead += 1
-                    lastLine = rejection.line
-                }
                 summary.rejected += 1
                 try reject(rejection)
-            case .skipped(let line):
-                if line != lastLine {
-                    summary.rowsRead += 1
-                    lastLine = line
-                }
-                summary.skipped += 1
+            case .skipped:
+                break
             }
         }
         if whole { try converter.verifyAtEnd() }
-        if mapping.kind == .inventory {
-            try flushInventory()
-        } else {
-            let all = styles.build()
-            for start in stride(from: 0, to: all.count, by: batchSize) {
-                try emit("POST /v2/bulk-style", try BulkStyleRequest(Array(all[start..<min(start + batchSize, all.count)])).jsonBody(pretty: pretty))
-                summary.requests += 1
-            }
+        let all = styles.build()
+        for start in stride(from: 0, to: all.count, by: batchSize) {
+            try emit("POST /v2/bulk-style", try BulkStyleRequest(Array(all[start..<min(start + batchSize, all.count)])).jsonBody(pretty: pretty))
+            summary.requests += 1
         }
         return summary
     }

@@ -2,11 +2,12 @@ import ArgumentParser
 import FileFormats
 import Foundation
 import JoorAPI
+import JoorBridge
 import JoorModels
 import Mapping
 
 /// `joorbridge preview`: runs a mapping on a real file without sending or writing anything.
-struct Preview: ParsableCommand {
+struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Try a mapping on a real file: show what JOOR or the WMS would receive.",
         usage: "joorbridge preview --mapping <file> --input <file> [<options>]",
@@ -14,7 +15,10 @@ struct Preview: ParsableCommand {
             Inbound mappings (inventory, products): --input is a WMS export. The exact JSON request bodies \
             that would go to JOOR are printed to standard output, one JSON document per request (the \
             endpoint goes to standard error). Rejected rows go to standard error and, with --rejects, to a \
-            CSV file (line, field, value, reason).
+            CSV file (line, field, value, reason). A stock file goes through the inventory job's own steps, \
+            so the bodies are byte for byte what `run` sends: with --config, the job's settings apply \
+            (batch size, safety stock, overwrite, dec_pending), and --ledger leaves out what JOOR already \
+            holds, as a run does.
 
             Outbound mappings (orders, customers): --input is a JOOR orders response (JSON or XML). The \
             files the WMS would receive are printed, each after a line "==> NAME <==", or written into \
@@ -23,6 +27,7 @@ struct Preview: ParsableCommand {
             Examples:
               joorbridge preview --mapping mappings/inventory-csv.yml --input samples/inventory-csv/input.csv
               joorbridge preview --mapping mappings/products-csv.yml --input export.csv --limit 20 --rejects rejects.csv
+              joorbridge preview --config joorbridge.yml --mapping mappings/inventory-csv.yml --input inbox/stock.csv --ledger
               joorbridge preview --mapping mappings/orders-csv-lines.yml --input samples/orders/joor-orders.json
 
             \(ExitStatus.helpText)
@@ -40,8 +45,14 @@ struct Preview: ParsableCommand {
     @Option(help: ArgumentHelp("Also write rejected rows to this CSV file.", valueName: "file"))
     var rejects: String?
 
-    @Option(help: "Inventory items or styles per request (inbound).")
-    var batchSize: Int = 500
+    @Option(help: "Inventory items or styles per request (inbound; default: the job's batch_size with --config, else 500).")
+    var batchSize: Int?
+
+    @Option(help: ArgumentHelp("Take the inventory job's settings from this configuration (stock files).", valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Leave out the items JOOR already holds, as a run does (reads the ledger of --config; stock files).")
+    var ledger = false
 
     @Flag(help: "Indent the JSON bodies (inbound); by default they are printed byte for byte as a run sends them.")
     var pretty = false
@@ -57,13 +68,14 @@ struct Preview: ParsableCommand {
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1.") }
+        if ledger && config == nil { throw ValidationError("--ledger reads the state file of a configuration: give --config too.") }
         guard FileManager.default.isReadableFile(atPath: input) else {
             throw ValidationError("Cannot read the input file '\(input)'.")
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let file: MappingFile
         do { file = try MappingFile.load(path: mapping) } catch {
             for problem in error.errors { Console.error(problem.description) }
@@ -71,27 +83,33 @@ struct Preview: ParsableCommand {
         }
         for warning in file.warnings { Console.error(warning.description) }
         switch file.body {
-        case .inbound(let inbound): try previewInbound(inbound)
+        case .inbound(let inbound): try await previewInbound(inbound)
         case .outbound(let outbound): try previewOutbound(outbound)
         }
     }
 
-    private func previewInbound(_ inbound: InboundMapping) throws {
+    private func previewInbound(_ inbound: InboundMapping) async throws {
         let rejectsWriter = try rejects.map { try RejectsWriter(sink: FileByteSink(path: $0)) }
         var fatal: FileFormatError?
         var summary = InboundPreview.Summary()
+        func emit(_ endpoint: String, _ body: Data) {
+            Console.error("# \(endpoint)")
+            Console.out(body)
+            Console.out("")
+        }
+        func reject(_ rejection: RowRejection) throws {
+            Console.error("rejected: \(rejection)")
+            try rejectsWriter?.write(rejection)
+        }
         do {
-            summary = try InboundPreview(mapping: inbound, batchSize: batchSize, limit: limit, pretty: pretty).run(
-                inputPath: input,
-                emit: { endpoint, body in
-                    Console.error("# \(endpoint)")
-                    Console.out(body)
-                    Console.out("")
-                },
-                reject: { rejection in
-                    Console.error("rejected: \(rejection)")
-                    try rejectsWriter?.write(rejection)
-                })
+            if inbound.kind == .inventory {
+                let (settings, state) = try inventorySettings()
+                summary = try await InventoryPreview(mapping: inbound, settings: settings, limit: limit, pretty: pretty).run(
+                    inputPath: input, ledger: state, emit: emit, reject: reject, note: { Console.error("preview: \($0)") })
+            } else {
+                summary = try InboundPreview(mapping: inbound, batchSize: batchSize ?? 500, limit: limit, pretty: pretty).run(
+                    inputPath: input, emit: emit, reject: reject)
+            }
         } catch let error as MappingErrors {
             for problem in error.errors { Console.error(problem.description) }
             throw ExitStatus.config.exitCode
@@ -101,10 +119,38 @@ struct Preview: ParsableCommand {
         }
         try rejectsWriter?.flush()
         for line in summary.fieldReport(fields: inbound.fields.map(\.target)) { Console.error("preview: \(line)") }
+        let unchanged = ledger ? ", \(summary.unchanged) unchanged (JOOR holds them)" : ""
         Console.error(
-            "preview: \(summary.records) records from \(summary.rowsRead) rows, \(summary.rejected) rejected, \(summary.skipped) skipped, \(summary.requests) request(s)"
+            "preview: \(summary.records) records from \(summary.rowsRead) rows, \(summary.rejected) rejected, \(summary.skipped) skipped, \(summary.requests) request(s)\(unchanged)"
         )
         if fatal != nil || summary.rejected > 0 { throw ExitStatus.partial.exitCode }
+    }
+
+    /// The inventory job's settings (from --config, or the defaults) and, with --ledger, its ledger.
+    private func inventorySettings() throws -> (InventorySettings, Ledger?) {
+        var settings = InventorySettings(job: InboxJobSettings(mapping: mapping, batchSize: 500))
+        var state: Ledger?
+        if let config {
+            let loaded: BridgeConfig
+            do { loaded = try BridgeConfig.load(path: config, environment: [:]) } catch {
+                Console.error(error.description)
+                throw ExitStatus.config.exitCode
+            }
+            guard let configured = loaded.inventory else {
+                Console.error("error: \(config) has no inventory section; preview takes the inventory job's settings from it")
+                throw ExitStatus.config.exitCode
+            }
+            settings = configured
+            if ledger {
+                if FileManager.default.fileExists(atPath: loaded.statePath) {
+                    state = try Ledger(path: loaded.statePath)
+                } else {
+                    Console.error("preview: no state file at \(loaded.statePath) yet: a run would send every item")
+                }
+            }
+        }
+        if let batchSize { settings.batchSize = batchSize }
+        return (settings, state)
     }
 
     private func previewOutbound(_ outbound: OutboundMapping) throws {
