@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the expected outputs under samples/ from the shipped mappings, through
 # `joorbridge preview` with a fixed clock. Review the diff before committing: the golden
-# tests (Tests/MappingTests/SampleGoldenTests.swift, Tests/JoorBridgeTests/InventorySampleGoldenTests.swift)
+# tests (Tests/MappingTests/SampleGoldenTests.swift, Tests/JoorBridgeTests/InboundSampleGoldenTests.swift)
 # compare against these files.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,6 +2,7 @@ import CLibCSV
 import CLibXML2
 import FileFormats
 import Foundation
+import JoorBridge
 import JoorModels
 import Mapping
 
@@ -109,20 +110,14 @@ enum Workloads {
         return result
     }
 
-    /// joorbridge's product conversion: read → map → group into styles → v2 bulk-style bodies.
+    /// joorbridge's product conversion, as the job does it: read → map → group into styles (in
+    /// a spool on disk, so memory does not grow with the styles) → v2 bulk-style bodies.
     static func convertProducts(_ path: String, mapping: String, batch: Int = 200) throws -> WorkloadResult {
         guard case .inbound(let inbound) = try MappingFile.load(path: mapping).body else { throw BenchError("not an inbound mapping") }
-        let converter = try InboundConverter(mapping: inbound, inputPath: path)
         var result = WorkloadResult()
-        var assembler = StyleAssembler()
-        while let outcome = try converter.next() {
-            result.rows += 1
-            if case .converted(let record) = outcome { try? assembler.add(record.productRow, line: record.line) }
-        }
-        let styles = assembler.build()
-        for start in stride(from: 0, to: styles.count, by: batch) {
-            result.outputBytes += try BulkStyleRequest(Array(styles[start..<min(start + batch, styles.count)])).jsonBody().count
-        }
+        let summary = try ProductsPreview(mapping: inbound, batchSize: batch).run(
+            inputPath: path, emit: { _, body in result.outputBytes += body.count }, reject: { _ in })
+        result.rows = summary.rowsRead
         return result
     }
 }

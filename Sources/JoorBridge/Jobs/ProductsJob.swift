@@ -53,10 +53,10 @@ public struct ProductsJob: InboxJob {
         try await runFiles(full: full, control: control, dryRun: dryRun)
     }
 
-    /// Groups a file's rows into styles (rows of one style may be anywhere in it), handing each
-    /// rejection to `reject`; counts rows read.
+    /// Groups a file's rows into styles (rows of one style may be anywhere in it; they wait in
+    /// the spool), handing each rejection to `reject`; counts rows read.
     private func assemble(
-        _ result: ConversionResult, name: String, into assembler: inout StyleAssembler, _ report: inout Report,
+        _ result: ConversionResult, name: String, into spool: inout StyleSpool.Writer, _ report: inout Report,
         reject: (RowRejection) throws -> Void
     ) rethrows {
         report.rowsRead += 1
@@ -65,7 +65,7 @@ public struct ProductsJob: InboxJob {
         case .rejected(let rejection): try reject(rejection)
         case .converted(let record):
             if case .failure(let conflict) = Result(catching: { () throws(StyleAssembler.Conflict) in
-                try assembler.add(record.productRow, line: record.line)
+                try spool.admit(record.productRow, line: record.line)
             }) {
                 try reject(
                     RowRejection(
@@ -74,15 +74,38 @@ public struct ProductsJob: InboxJob {
         }
     }
 
-    /// The styles to send: those whose content changed since JOOR last accepted them (all with `full`).
-    private func changed(_ assembler: StyleAssembler, full: Bool, _ report: inout Report) throws -> [Style] {
-        let known = try ledger.styleHashes()
-        return assembler.build().filter { style in
-            if !full && known[style.styleIdentifier] == style.contentHash {
-                report.stylesUnchanged += 1
-                return false
+    /// The styles to send, a batch at a time from the spool: those whose content changed since
+    /// JOOR last accepted them (all with `full`).
+    struct ChangedStyles {
+        let spool: StyleSpool
+        let known: [String: String]
+        let full: Bool
+        let batchSize: Int
+        private var position = 0
+        /// Styles left out because JOOR holds them as they are.
+        private(set) var unchanged = 0
+
+        init(spool: StyleSpool, known: [String: String], full: Bool, batchSize: Int) {
+            self.spool = spool
+            self.known = known
+            self.full = full
+            self.batchSize = batchSize
+        }
+
+        mutating func next() throws -> [Style]? {
+            var batch: [Style] = []
+            while batch.count < batchSize && position < spool.styleCount {
+                let page = try spool.styles(from: position, count: batchSize - batch.count)
+                position += batchSize - batch.count
+                for style in page {
+                    if !full && known[style.styleIdentifier] == style.contentHash {
+                        unchanged += 1
+                    } else {
+                        batch.append(style)
+                    }
+                }
             }
-            return true
+            return batch.isEmpty ? nil : batch
         }
     }
 
@@ -97,9 +120,12 @@ public struct ProductsJob: InboxJob {
             if rejects.isEmpty { rejected.append(rejects.path) }
             try rejects.write(rejection)
         }
-        var assembler = StyleAssembler()
-        let readable = try files.read(name, fingerprint: fingerprint, control: control, rejects: rejects) { result in
-            try assemble(result, name: name, into: &assembler, &report, reject: reject)
+        let spool = try StyleSpool()
+        var readable = false
+        try spool.fill { writer in
+            readable = try files.read(name, fingerprint: fingerprint, control: control, rejects: rejects) { result in
+                try assemble(result, name: name, into: &writer, &report, reject: reject)
+            }
         }
         report.rowsRejected += rejects.count
         report.rejectFiles += rejected
@@ -107,9 +133,10 @@ public struct ProductsJob: InboxJob {
             report.filesFailed += 1
             return
         }
-        let styles = try changed(assembler, full: full, &report)
+        var changed = ChangedStyles(spool: spool, known: try ledger.styleHashes(), full: full, batchSize: settings.batchSize)
+        defer { report.stylesUnchanged += changed.unchanged }
         do {
-            for batch in styles.chunked(settings.batchSize) {
+            while let batch = try changed.next() {
                 let (refused, unconfirmed) = try await push(batch, &report)
                 CrashPoint.hit("products batch accepted, not recorded")
                 let accepted = batch.filter { refused[$0.styleIdentifier] == nil && !unconfirmed.contains($0.styleIdentifier) }
@@ -186,13 +213,15 @@ public struct ProductsJob: InboxJob {
             print(.note("\(name): the same content was pushed before; a run would archive it without sending anything"))
             return
         }
-        var assembler = StyleAssembler()
+        let spool = try StyleSpool()
         var rejected = 0
         do {
-            try files.convert(path: candidate.path, name: name, control: control) { result in
-                assemble(result, name: name, into: &assembler, &report) { rejection in
-                    rejected += 1
-                    print(.note("\(name): would reject \(rejection)"))
+            try spool.fill { writer in
+                try files.convert(path: candidate.path, name: name, control: control) { result in
+                    assemble(result, name: name, into: &writer, &report) { rejection in
+                        rejected += 1
+                        print(.note("\(name): would reject \(rejection)"))
+                    }
                 }
             }
         } catch  where InboxFiles.isBroken(error) {
@@ -201,8 +230,10 @@ public struct ProductsJob: InboxJob {
             return
         }
         report.rowsRejected += rejected
-        let styles = try changed(assembler, full: full, &report)
-        for batch in styles.chunked(settings.batchSize) {
+        var changed = ChangedStyles(spool: spool, known: try ledger.styleHashes(), full: full, batchSize: settings.batchSize)
+        var sent = 0
+        while let batch = try changed.next() {
+            sent += batch.count
             report.requests += 1
             if api == .v4 {
                 let body = try JSONEncoder().encode(JSONValue.array(batch.map { V4Payloads.product($0) }))
@@ -211,8 +242,9 @@ public struct ProductsJob: InboxJob {
                 print(.request(endpoint: "POST /v2/bulk-style", body: try BulkStyleRequest(batch).jsonBody()))
             }
         }
-        report.stylesSent += styles.count
+        report.stylesUnchanged += changed.unchanged
+        report.stylesSent += sent
         report.filesArchived += 1
-        print(.note("\(name): a run would send \(styles.count) style(s) (\(report.stylesUnchanged) unchanged), then archive it"))
+        print(.note("\(name): a run would send \(sent) style(s) (\(report.stylesUnchanged) unchanged), then archive it"))
     }
 }

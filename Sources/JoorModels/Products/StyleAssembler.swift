@@ -30,21 +30,54 @@ public struct StyleAssembler: Sendable {
 
     private var order: [String] = []
     private var styles: [String: Style] = [:]
-    /// Which style, color and size each UPC belongs to, to catch a UPC used twice.
-    private var upcOwners: [String: String] = [:]
+    /// Which UPC each style, color and size has, and who owns each UPC, to catch a UPC used twice.
+    private var upcs = MemoryUPCIndex()
 
     public init() {}
 
     /// Number of distinct styles so far.
     public var count: Int { order.count }
 
-    /// Adds one row. A row missing `style_number` or contradicting its style's UPCs is refused.
+    /// Adds one row. A row missing `style_number` or contradicting its style's UPCs is refused
+    /// (see ``admit(_:line:upcs:)``); a refused row adds nothing.
     public mutating func add(_ row: [String: String], line: Int) throws(Conflict) {
+        let identifier = try Self.admit(row, line: line, upcs: &upcs)
+        merge(row, identifier: identifier)
+    }
+
+    /// The checks ``add(_:line:)`` makes, against any UPC index (a job grouping a large file keeps
+    /// it on disk): the row has a style number, a UPC comes with its color and size, the style's
+    /// color and size have no other UPC, and no other style, color or size has this UPC. The UPC
+    /// of an admitted row is recorded in `upcs`. Rows must be admitted in file order.
+    /// - Returns: the style the row belongs to (`style_identifier`, or the style number).
+    public static func admit(_ row: [String: String], line: Int, upcs: inout some UPCIndex) throws(Conflict) -> String {
         func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
         guard let number = value("style_number") else {
             throw Conflict(line: line, field: "style_number", message: "a product row needs a style number")
         }
         let identifier = value("style_identifier") ?? number
+        guard let upc = value("upc") else { return identifier }
+        guard let color = value("color_code"), let size = value("size") else {
+            throw Conflict(line: line, field: "upc", message: "a UPC needs the row's color_code and size")
+        }
+        if let existing = upcs.upc(style: identifier, color: color, size: size) {
+            if existing != upc {
+                throw Conflict(
+                    line: line, field: "upc",
+                    message: "style \(identifier) color \(color) size \(size) already has UPC \(existing) from an earlier row")
+            }
+        } else if let owner = upcs.owner(of: upc) {
+            throw Conflict(line: line, field: "upc", message: "UPC \(upc) is already used for \(owner)")
+        } else {
+            upcs.assign(upc, style: identifier, color: color, size: size)
+        }
+        return identifier
+    }
+
+    /// Merges an admitted row into its style.
+    public mutating func merge(_ row: [String: String], identifier: String) {
+        func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let number = value("style_number") ?? identifier
         var style = styles[identifier] ?? Style(styleName: value("style_name") ?? number, styleNumber: number, styleIdentifier: identifier)
         let isNew = styles[identifier] == nil
         if style.styleDescription == nil { style.styleDescription = value("style_description") }
@@ -64,22 +97,10 @@ public struct StyleAssembler: Sendable {
             }
         }
         if let size = value("size"), !style.sizes.contains(.init(size)) { style.sizes.append(.init(size)) }
-        if let upc = value("upc") {
-            guard let color = value("color_code"), let size = value("size") else {
-                throw Conflict(line: line, field: "upc", message: "a UPC needs the row's color_code and size")
-            }
-            if let existing = style.upcs.first(where: { $0.colorCode == color && $0.sizeName == size }) {
-                if existing.upc != upc {
-                    throw Conflict(
-                        line: line, field: "upc",
-                        message: "style \(identifier) color \(color) size \(size) already has UPC \(existing.upc) from an earlier row")
-                }
-            } else if let owner = upcOwners[upc] {
-                throw Conflict(line: line, field: "upc", message: "UPC \(upc) is already used for \(owner)")
-            } else {
-                style.upcs.append(.init(colorCode: color, sizeName: size, upc: upc))
-                upcOwners[upc] = "style \(identifier) color \(color) size \(size)"
-            }
+        if let upc = value("upc"), let color = value("color_code"), let size = value("size"),
+            !style.upcs.contains(where: { $0.colorCode == color && $0.sizeName == size })
+        {
+            style.upcs.append(.init(colorCode: color, sizeName: size, upc: upc))
         }
         addPrices(row, to: &style)
         if let delivery = value("delivery_name")

@@ -2,11 +2,9 @@ import FileFormats
 import Foundation
 import JoorModels
 
-/// What `preview` reports about an inbound file, and the products preview: the styles a run
-/// would send, built by the code the push uses, and the rows that would be rejected. (Stock files
-/// are previewed by the inventory job's own passes, `InventoryPreview` in JoorBridge, so that
-/// safety stock, repeated positions and the overwrite decision are what a run does.)
-public struct InboundPreview {
+/// What `preview` reports about an inbound file. (The previews themselves run the jobs' own
+/// steps: `InventoryPreview` and `ProductsPreview` in JoorBridge.)
+public enum InboundPreview {
     public struct Summary: Sendable {
         public var rowsRead = 0
         public var records = 0
@@ -59,61 +57,5 @@ public struct InboundPreview {
             }
             return lines
         }
-    }
-
-    public let mapping: InboundMapping
-    /// Styles per request.
-    public var batchSize: Int
-    /// Stop after this many converted records (`nil`: the whole file).
-    public var limit: Int?
-    /// Indent the JSON bodies (for people and committed samples); otherwise they are the exact
-    /// bytes a run sends.
-    public var pretty: Bool
-
-    public init(mapping: InboundMapping, batchSize: Int = 500, limit: Int? = nil, pretty: Bool = false) {
-        self.mapping = mapping
-        self.batchSize = max(1, batchSize)
-        self.limit = limit
-        self.pretty = pretty
-    }
-
-    /// Converts a products file; each request body is handed to `emit` (its endpoint and JSON),
-    /// each rejection to `reject`.
-    public func run(inputPath: String, emit: (String, Data) throws -> Void, reject: (RowRejection) throws -> Void) throws -> Summary {
-        let converter = try InboundConverter(mapping: mapping, inputPath: inputPath)
-        var summary = Summary()
-        converter.lookupTally = summary.lookups
-        var styles = StyleAssembler()
-        var whole = true
-        while let result = try converter.next() {
-            if let limit, summary.records >= limit {
-                whole = false
-                break
-            }
-            summary.count(result, targets: mapping.targets.names)
-            switch result {
-            case .converted(let record):
-                switch Result(catching: { () throws(StyleAssembler.Conflict) in try styles.add(record.productRow, line: record.line) }) {
-                case .success:
-                    summary.records += 1
-                case .failure(let error):
-                    summary.rejected += 1
-                    try reject(
-                        RowRejection(source: inputPath, line: error.line, field: error.field, value: record.text(error.field), reason: error.message))
-                }
-            case .rejected(let rejection):
-                summary.rejected += 1
-                try reject(rejection)
-            case .skipped:
-                break
-            }
-        }
-        if whole { try converter.verifyAtEnd() }
-        let all = styles.build()
-        for start in stride(from: 0, to: all.count, by: batchSize) {
-            try emit("POST /v2/bulk-style", try BulkStyleRequest(Array(all[start..<min(start + batchSize, all.count)])).jsonBody(pretty: pretty))
-            summary.requests += 1
-        }
-        return summary
     }
 }

@@ -107,7 +107,7 @@ struct Preview: AsyncParsableCommand {
                 summary = try await InventoryPreview(mapping: inbound, settings: settings, limit: limit, pretty: pretty).run(
                     inputPath: input, ledger: state, emit: emit, reject: reject, note: { Console.error("preview: \($0)") })
             } else {
-                summary = try InboundPreview(mapping: inbound, batchSize: batchSize ?? 500, limit: limit, pretty: pretty).run(
+                summary = try ProductsPreview(mapping: inbound, batchSize: batchSize ?? 500, limit: limit, pretty: pretty).run(
                     inputPath: input, emit: emit, reject: reject)
             }
         } catch let error as MappingErrors {

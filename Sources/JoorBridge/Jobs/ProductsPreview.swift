@@ -1,0 +1,65 @@
+import Foundation
+import JoorModels
+import Mapping
+
+/// `joorbridge preview` of a product file: the products job's grouping (rows of a style anywhere
+/// in the file, UPC conflicts refused, styles built a page at a time from a spool on disk) with
+/// each v2 bulk-style request handed to `emit`.
+public struct ProductsPreview {
+    public let mapping: InboundMapping
+    /// Styles per request.
+    public var batchSize: Int
+    /// Stop after this many converted records (`nil`: the whole file).
+    public var limit: Int?
+    /// Indent the JSON bodies (for people and committed samples).
+    public var pretty: Bool
+
+    public init(mapping: InboundMapping, batchSize: Int = 500, limit: Int? = nil, pretty: Bool = false) {
+        self.mapping = mapping
+        self.batchSize = max(1, batchSize)
+        self.limit = limit
+        self.pretty = pretty
+    }
+
+    /// Converts `inputPath`; each request goes to `emit` (endpoint and body), each rejected row to `reject`.
+    /// - Throws: ``MappingErrors`` or ``FileFormatError`` for a file a run would move to `error/`.
+    public func run(inputPath: String, emit: (String, Data) throws -> Void, reject: (RowRejection) throws -> Void) throws -> InboundPreview.Summary {
+        let converter = try InboundConverter(mapping: mapping, inputPath: inputPath)
+        var summary = InboundPreview.Summary()
+        converter.lookupTally = summary.lookups
+        let spool = try StyleSpool()
+        var whole = true
+        try spool.fill { writer in
+            while let result = try converter.next() {
+                if let limit, summary.records >= limit {
+                    whole = false
+                    break
+                }
+                summary.count(result, targets: mapping.targets.names)
+                switch result {
+                case .converted(let record):
+                    switch Result(catching: { () throws(StyleAssembler.Conflict) in try writer.admit(record.productRow, line: record.line) }) {
+                    case .success: summary.records += 1
+                    case .failure(let conflict):
+                        summary.rejected += 1
+                        try reject(
+                            RowRejection(
+                                source: inputPath, line: conflict.line, field: conflict.field, value: record.text(conflict.field),
+                                reason: conflict.message))
+                    }
+                case .rejected(let rejection):
+                    summary.rejected += 1
+                    try reject(rejection)
+                case .skipped: break
+                }
+            }
+        }
+        if whole { try converter.verifyAtEnd() }
+        var changed = ProductsJob.ChangedStyles(spool: spool, known: [:], full: true, batchSize: batchSize)
+        while let batch = try changed.next() {
+            try emit("POST /v2/bulk-style", try BulkStyleRequest(batch).jsonBody(pretty: pretty))
+            summary.requests += 1
+        }
+        return summary
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import GRDB
+import JoorModels
+
+/// Groups a product file's rows into styles without holding the file's styles in memory.
+///
+/// Rows are admitted in file order (``StyleAssembler/admit(_:line:upcs:)``, against a UPC index
+/// kept on disk) and spooled to a temporary SQLite file; styles are then built a page at a time,
+/// in the order they first appear. The styles and the refused rows are those ``StyleAssembler``
+/// gives in memory; memory stays at one page of styles and SQLite's small page cache, whatever
+/// the size of the file. The file is removed when the spool goes away.
+public final class StyleSpool {
+    private let queue: DatabaseQueue
+    private let path: String
+    /// Styles admitted so far.
+    public var styleCount: Int { positions.count }
+    /// Each style's position (the order styles first appear in): names only, not the styles.
+    private var positions: [String: Int] = [:]
+
+    /// A spool in `directory` (the system's temporary folder by default).
+    public init(directory: String = NSTemporaryDirectory()) throws {
+        path = (directory as NSString).appendingPathComponent("joorbridge-styles-\(UUID().uuidString).sqlite")
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // Scratch data, rebuilt from the file on any failure: no journal, no fsync.
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192; PRAGMA temp_store = FILE")
+        }
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sku_upc (style TEXT NOT NULL, color TEXT NOT NULL, size TEXT NOT NULL, upc TEXT NOT NULL,
+                                          PRIMARY KEY (style, color, size)) WITHOUT ROWID;
+                    CREATE TABLE upc_owner (upc TEXT PRIMARY KEY, owner TEXT NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE style (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE) WITHOUT ROWID;
+                    CREATE TABLE product_row (position INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
+                                              PRIMARY KEY (position, seq)) WITHOUT ROWID;
+                    """)
+        }
+    }
+
+    deinit {
+        try? queue.close()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Admits rows in file order: `body` hands each row to the writer it gets, inside one transaction.
+    public func fill(_ body: (inout Writer) throws -> Void) throws {
+        try queue.inTransaction { db in
+            var writer = try Writer(db: db, positions: positions)
+            try body(&writer)
+            if let failure = writer.failure { throw failure }
+            positions = writer.positions
+            return .commit
+        }
+    }
+
+    /// The styles in the order they first appeared, `count` at a time from position `from`.
+    public func styles(from: Int, count: Int) throws -> [Style] {
+        try queue.read { db in
+            var styles: [Style] = []
+            var assembler = StyleAssembler()
+            var current: (position: Int, name: String)?
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT product_row.position, style.name, product_row.data FROM product_row JOIN style USING (position)
+                    WHERE product_row.position >= ? AND product_row.position < ? ORDER BY product_row.position, product_row.seq
+                    """, arguments: [from, from + count])
+            while let row = try rows.next() {
+                let position: Int = row[0]
+                if let current, current.position != position {
+                    styles += assembler.build()
+                    assembler = StyleAssembler()
+                }
+                let name: String = row[1]
+                current = (position, name)
+                assembler.merge(Self.decode(row[2]), identifier: name)
+            }
+            return styles + assembler.build()
+        }
+    }
+
+    /// Admits rows, one transaction's worth; also the UPC index the checks read.
+    public struct Writer: UPCIndex {
+        fileprivate var positions: [String: Int]
+        private var seq = 0
+        /// The first database error: the index answers "nothing known" after it, and ``fill(_:)`` throws it.
+        fileprivate var failure: (any Error)?
+        private let insertStyle, insertRow, selectUPC, selectOwner, insertUPC, insertOwner: Statement
+
+        fileprivate init(db: Database, positions: [String: Int]) throws {
+            self.positions = positions
+            insertStyle = try db.makeStatement(sql: "INSERT INTO style (name, position) VALUES (?, ?)")
+            insertRow = try db.makeStatement(sql: "INSERT INTO product_row (position, seq, data) VALUES (?, ?, ?)")
+            selectUPC = try db.makeStatement(sql: "SELECT upc FROM sku_upc WHERE style = ? AND color = ? AND size = ?")
+            selectOwner = try db.makeStatement(sql: "SELECT owner FROM upc_owner WHERE upc = ?")
+            insertUPC = try db.makeStatement(sql: "INSERT INTO sku_upc (style, color, size, upc) VALUES (?, ?, ?, ?)")
+            insertOwner = try db.makeStatement(sql: "INSERT INTO upc_owner (upc, owner) VALUES (?, ?)")
+        }
+
+        /// Admits one row (as ``StyleAssembler/add(_:line:)`` would) and spools it.
+        public mutating func admit(_ row: [String: String], line: Int) throws(StyleAssembler.Conflict) {
+            let name = try StyleAssembler.admit(row, line: line, upcs: &self)
+            seq += 1
+            let position: Int
+            if let known = positions[name] {
+                position = known
+            } else {
+                position = positions.count
+                positions[name] = position
+                let insertStyle = insertStyle
+                attempt { _ in try insertStyle.execute(arguments: [name, position]) }
+            }
+            let (insertRow, seq) = (insertRow, seq)
+            attempt { _ in try insertRow.execute(arguments: [position, seq, StyleSpool.encode(row)]) }
+        }
+
+        public mutating func upc(style: String, color: String, size: String) -> String? {
+            let selectUPC = selectUPC
+            return attempt { _ in try String.fetchOne(selectUPC, arguments: [style, color, size]) } ?? nil
+        }
+
+        public mutating func owner(of upc: String) -> String? {
+            let selectOwner = selectOwner
+            return attempt { _ in try String.fetchOne(selectOwner, arguments: [upc]) } ?? nil
+        }
+
+        public mutating func assign(_ upc: String, style: String, color: String, size: String) {
+            let (insertUPC, insertOwner) = (insertUPC, insertOwner)
+            attempt { _ in
+                try insertUPC.execute(arguments: [style, color, size, upc])
+                try insertOwner.execute(arguments: [upc, Self.ownerName(style: style, color: color, size: size)])
+            }
+        }
+
+        @discardableResult
+        private mutating func attempt<T>(_ body: (Void) throws -> T) -> T? {
+            guard failure == nil else { return nil }
+            do { return try body(()) } catch {
+                failure = error
+                return nil
+            }
+        }
+    }
+
+    /// A row as bytes: each key and value as a 4-byte length and UTF-8.
+    static func encode(_ row: [String: String]) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        func append(_ text: String) {
+            let length = text.utf8.count
+            bytes += [
+                UInt8(truncatingIfNeeded: length), UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length >> 16),
+                UInt8(truncatingIfNeeded: length >> 24),
+            ]
+            bytes += text.utf8
+        }
+        for (key, value) in row {
+            append(key)
+            append(value)
+        }
+        return Data(bytes)
+    }
+
+    static func decode(_ data: Data) -> [String: String] {
+        var row: [String: String] = [:]
+        let bytes = [UInt8](data)
+        var index = 0
+        func next() -> String {
+            let length = Int(UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16 | UInt32(bytes[index + 3]) << 24)
+            defer { index += 4 + length }
+            return String(decoding: bytes[(index + 4)..<(index + 4 + length)], as: UTF8.self)
+        }
+        while index < bytes.count {
+            let key = next()
+            row[key] = next()
+        }
+        return row
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import JoorModels
+import TestSupport
+import Testing
+
+@testable import JoorBridge
+
+/// The spool on disk groups rows into the styles the in-memory assembler builds, refusing the
+/// same rows with the same messages: rows of a style anywhere in the file, UPCs used twice,
+/// colors and sizes given two UPCs, rows without a style number.
+@Suite("Style spool")
+struct StyleSpoolTests {
+    static func randomRows(_ rng: inout SeededGenerator, count: Int) -> [[String: String]] {
+        (0..<count).map { _ in
+            var row: [String: String] = [:]
+            if Int.random(in: 0..<40, using: &rng) != 0 { row["style_number"] = "ST-\(Int.random(in: 0..<30, using: &rng))" }
+            row["style_name"] = Bool.random(using: &rng) ? "Name \(Int.random(in: 0..<3, using: &rng))" : ""
+            row["color_code"] = ["100", "200", "300", ""].randomElement(using: &rng)!
+            row["size"] = ["S", "M", "L", ""].randomElement(using: &rng)!
+            row["upc"] = Int.random(in: 0..<4, using: &rng) == 0 ? "" : String(format: "%012d", Int.random(in: 0..<400, using: &rng))
+            row["price.USD.wholesale"] = Bool.random(using: &rng) ? "\(Int.random(in: 10..<90, using: &rng)).00" : ""
+            row["season_name"] = Bool.random(using: &rng) ? "Fall" : ""
+            row["category_ids"] = Bool.random(using: &rng) ? "\(Int.random(in: 1..<5, using: &rng))" : ""
+            return row
+        }
+    }
+
+    @Test func spoolGivesTheAssemblersStylesAndConflicts() throws {
+        var rng = SeededGenerator(seed: 23)
+        for round in 0..<20 {
+            let rows = Self.randomRows(&rng, count: 600)
+            var assembler = StyleAssembler()
+            var memoryConflicts: [StyleAssembler.Conflict] = []
+            for (line, row) in rows.enumerated() {
+                do throws(StyleAssembler.Conflict) { try assembler.add(row, line: line + 2) } catch { memoryConflicts.append(error) }
+            }
+            let spool = try StyleSpool()
+            var spoolConflicts: [StyleAssembler.Conflict] = []
+            try spool.fill { writer in
+                for (line, row) in rows.enumerated() {
+                    do throws(StyleAssembler.Conflict) { try writer.admit(row, line: line + 2) } catch { spoolConflicts.append(error) }
+                }
+            }
+            var spooled: [Style] = []
+            var position = 0
+            while position < spool.styleCount {
+                spooled += try spool.styles(from: position, count: 7)
+                position += 7
+            }
+            #expect(memoryConflicts.count > 10, "round \(round): the rows must conflict sometimes")
+            #expect(spoolConflicts == memoryConflicts, "round \(round)")
+            #expect(spooled == assembler.build(), "round \(round)")
+            #expect(spooled.count == spool.styleCount)
+        }
+    }
+}
