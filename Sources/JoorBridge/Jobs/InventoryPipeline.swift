@@ -157,8 +157,11 @@ struct Batcher {
     private var candidateIndex: [String: Int] = [:]
     private var toSend: [(item: InventoryItem, line: Int)] = []
     private var toSendIndex: [String: Int] = [:]
-    /// Dry run and preview: what the batches shown so far would have made the ledger record.
+    /// Dry run and preview: what the batches shown so far would have made the ledger record. It
+    /// only matters for a position the file repeats after its batch went out; to keep memory flat
+    /// it holds the last ``assumedLimit`` positions shown (a repeat further back is shown again).
     private var assumed: [String: (quantity: Int, sourceModified: Double)] = [:]
+    static let assumedLimit = 100_000
 
     init(size: Int) { self.size = size }
 
@@ -186,7 +189,8 @@ struct Batcher {
             pushed = try ledger.pushedPositions(candidates.map(\.key))
             full = sendAll
         case .preview(let ledger, let sendAll):
-            pushed = try ledger.pushedPositions(candidates.map(\.key)).merging(assumed.filter { key, _ in candidateIndex[key] != nil }) { $1 }
+            pushed = try ledger.pushedPositions(candidates.map(\.key))
+            for candidate in candidates { if let shown = assumed[candidate.key] { pushed[candidate.key] = shown } }
             full = sendAll
         }
         for candidate in candidates {
@@ -214,6 +218,7 @@ struct Batcher {
 
     /// Notes a batch a dry run or preview shows as if JOOR had accepted it.
     mutating func assumeAccepted(_ items: [InventoryItem], modified: Double) {
+        if assumed.count + items.count > Self.assumedLimit { assumed.removeAll(keepingCapacity: true) }
         for item in items { assumed[item.positionKey] = (item.inventory, modified) }
     }
 

@@ -15,7 +15,7 @@ public struct BulkInventoryRequest: Sendable, Equatable, Codable {
         json.beginObject()
         json.key("inventory_items")
         json.beginArray()
-        for item in inventoryItems { item.write(to: &json) }
+        for index in inventoryItems.indices { inventoryItems[index].write(to: &json) }
         json.endArray()
         json.endObject()
         return Data(json.bytes)
