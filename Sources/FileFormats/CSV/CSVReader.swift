@@ -356,8 +356,8 @@ private struct ParseState {
             limitError = "a record is larger than \(limits.record) bytes; is a quote left open?"
             return
         }
-        if byteCount + length > byteCapacity { growBytes(to: byteCount + length) }
-        if fieldCount == endCapacity { growEnds(to: fieldCount + 1) }
+        if byteCount + length > byteCapacity { Self.grow(&bytes, capacity: &byteCapacity, keeping: byteCount, toHold: byteCount + length) }
+        if fieldCount == endCapacity { Self.grow(&ends, capacity: &endCapacity, keeping: fieldCount, toHold: fieldCount + 1) }
         if let data, length > 0 {
             (bytes + byteCount).update(from: data.assumingMemoryBound(to: UInt8.self), count: length)
             byteCount += length
@@ -394,7 +394,7 @@ private struct ParseState {
 
     /// Pads a short record with empty fields.
     mutating func padFields(to count: Int) {
-        if count > endCapacity { growEnds(to: count) }
+        if count > endCapacity { Self.grow(&ends, capacity: &endCapacity, keeping: fieldCount, toHold: count) }
         while fieldCount < count {
             ends[fieldCount] = byteCount
             fieldCount += 1
@@ -406,24 +406,15 @@ private struct ParseState {
         return limitError
     }
 
-    private mutating func growBytes(to needed: Int) {
-        var capacity = byteCapacity * 2
-        while capacity < needed { capacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: bytes, count: byteCount)
-        bytes.deallocate()
-        bytes = grown
-        byteCapacity = capacity
-    }
-
-    private mutating func growEnds(to needed: Int) {
-        var capacity = endCapacity * 2
-        while capacity < needed { capacity *= 2 }
-        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
-        grown.update(from: ends, count: fieldCount)
-        ends.deallocate()
-        ends = grown
-        endCapacity = capacity
+    /// Moves `buffer`'s first `count` elements into one at least twice as large that holds `needed`.
+    private static func grow<Element>(_ buffer: inout UnsafeMutablePointer<Element>, capacity: inout Int, keeping count: Int, toHold needed: Int) {
+        var grownCapacity = capacity * 2
+        while grownCapacity < needed { grownCapacity *= 2 }
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: grownCapacity)
+        grown.moveInitialize(from: buffer, count: count)
+        buffer.deallocate()
+        buffer = grown
+        capacity = grownCapacity
     }
 }
 

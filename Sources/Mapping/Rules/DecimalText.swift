@@ -8,22 +8,29 @@ extension Decimal {
     /// Parses `[+-]digits[.digits]` (optionally `digits-` for a trailing minus) with the given
     /// ASCII separators, trimming spaces and tabs. `nil` when the text is not such a number or
     /// needs the general path (non-ASCII, more than 18 digits).
+    /// Where the digits of a number are: spaces and tabs around trimmed, a sign in front (or a
+    /// minus behind, as some ERPs write negatives) taken off; `nil` for blank text.
+    static func signedRange(_ bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int, negative: Bool)? {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        guard start < end else { return nil }
+        var negative = false
+        if bytes[start] == UInt8(ascii: "-") || bytes[start] == UInt8(ascii: "+") {
+            negative = bytes[start] == UInt8(ascii: "-")
+            start += 1
+        } else if end - start > 1, bytes[end - 1] == UInt8(ascii: "-") {
+            negative = true
+            end -= 1
+        }
+        return (start, end, negative)
+    }
+
     static func parseASCII(_ text: String, decimal: UInt8 = UInt8(ascii: "."), thousands: UInt8? = nil) -> (value: Decimal?, general: Bool) {
         var text = text
         return text.withUTF8 { bytes -> (Decimal?, Bool) in
-            var start = 0
-            var end = bytes.count
-            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-            guard start < end else { return (nil, false) }
-            var negative = false
-            if bytes[start] == UInt8(ascii: "-") || bytes[start] == UInt8(ascii: "+") {
-                negative = bytes[start] == UInt8(ascii: "-")
-                start += 1
-            } else if end - start > 1, bytes[end - 1] == UInt8(ascii: "-") {
-                negative = true
-                end -= 1
-            }
+            guard let (start, end, negative) = signedRange(bytes) else { return (nil, false) }
             var significand: UInt64 = 0
             var digits = 0
             var fraction = 0

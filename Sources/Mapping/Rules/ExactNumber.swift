@@ -74,19 +74,7 @@ enum ExactNumber: Sendable, Equatable {
     static func parseWhole(_ text: String, thousands: UInt8?) -> Int? {
         var text = text
         return text.withUTF8 { bytes -> Int? in
-            var start = 0
-            var end = bytes.count
-            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-            guard start < end else { return nil }
-            var negative = false
-            if bytes[start] == UInt8(ascii: "-") || bytes[start] == UInt8(ascii: "+") {
-                negative = bytes[start] == UInt8(ascii: "-")
-                start += 1
-            } else if end - start > 1, bytes[end - 1] == UInt8(ascii: "-") {
-                negative = true
-                end -= 1
-            }
+            guard let (start, end, negative) = Decimal.signedRange(bytes) else { return nil }
             var value = 0
             var digits = 0
             for index in start..<end {
