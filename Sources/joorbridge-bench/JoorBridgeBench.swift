@@ -28,7 +28,7 @@ struct JoorBridgeBench: AsyncParsableCommand {
     @Option(help: "Inventory CSV rows (the 1 M-row file).") var rows = 1_000_000
     @Option(help: "Inventory CSV rows of the big file (memory must stay flat).") var bigRows = 4_000_000
     @Option(help: "Inventory XML items.") var xmlItems = 500_000
-    @Option(help: "Product CSV rows.") var productRows = 200_000
+    @Option(help: "Product CSV rows (1 M rows make 50 k styles).") var productRows = 1_000_000
     @Option(help: "JOOR orders for the order download.") var orders = 10_000
     @Option(help: "Lines per order.") var linesPerOrder = 20
     @Option(help: "SKUs for the end-to-end inventory push.") var pushSkus = 100_000
