@@ -214,3 +214,45 @@ struct DateTests {
         #expect(try convert("29/02/2024", #"{ in: "dd/MM/yyyy" }"#) == "2024-02-29")
     }
 }
+
+/// Conditions and expressions read CSV cells as bytes where that gives the answer `String` gives;
+/// where it cannot (Unicode spaces, canonically equal spellings, numbers that are not whole), they
+/// fall back to the text. Both ways must agree on every cell.
+@Suite("Byte-level reads")
+struct ByteLevelReadTests {
+    static let cells = [
+        "D", " D ", "\tD", "d", "DD", "", " ", "D\u{00A0}", "\u{00A0}D", "e\u{301}", "é", "12", " 12 ", "1.234", "12-", "+7", "-0", "1,5",
+        "12\n", "١٢", "99999999999999999999",
+    ]
+
+    @Test func equalsAgreesWithStringEquality() {
+        for cell in Self.cells {
+            for expected in ["D", "", "é", "12"] {
+                let row = DictionaryRow(values: ["Status": cell])
+                let text = cell.trimmed()
+                #expect(Condition.equals(.header("Status"), expected).holds(row) == (text == expected), "'\(cell)' vs '\(expected)'")
+                if let fast = row.equalsASCII(.header("Status"), expected) { #expect(fast == (text == expected), "'\(cell)'") }
+            }
+        }
+        #expect(DictionaryRow(values: ["Status": "D\u{00A0}"]).equalsASCII(.header("Status"), "D") == nil, "a Unicode space: decided by the text")
+    }
+
+    @Test func expressionsAgreeWithTheTextParser() throws {
+        var german = FieldRule.NumberFormat()
+        german.decimalSeparator = ","
+        german.thousandsSeparator = "."
+        let expression = try Expression("{A} - {B}", style: .csv)
+        for cell in Self.cells {
+            for format in [nil, german] {
+                let row = DictionaryRow(values: ["A": cell, "B": "1"])
+                let text = cell.trimmed()
+                let expected: ExactNumber? = text.isEmpty ? .whole(0) : ExactNumber(text, number: format)
+                switch expression.evaluate(row, number: format) {
+                case .success(let value):
+                    #expect(expected.flatMap { ExactNumber.apply(.subtract, $0, .whole(1)) }?.decimal == value.decimal, "'\(cell)'")
+                case .failure: #expect(expected == nil, "'\(cell)' should be a number")
+                }
+            }
+        }
+    }
+}

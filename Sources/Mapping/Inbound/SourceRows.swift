@@ -15,6 +15,17 @@ struct CSVRow: RowSource {
     }
 }
 
+extension CSVRow {
+    func withValueBytes<R>(_ ref: SourceRef, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        switch ref {
+        case .bound(let index, _), .column(let index): return body(index >= 0 && index < record.count ? record.bytes(at: index) : nil)
+        default:
+            guard var text = value(ref) else { return body(nil) }
+            return text.withUTF8 { body($0) }
+        }
+    }
+}
+
 /// An XML record.
 struct XMLRow: RowSource {
     let record: XMLRecord

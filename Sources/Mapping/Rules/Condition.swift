@@ -31,7 +31,7 @@ public indirect enum Condition: Sendable {
     func holds(_ row: some RowSource) -> Bool {
         func text(_ ref: SourceRef) -> String { (row.value(ref) ?? "").trimmed() }
         switch self {
-        case .equals(let ref, let value): return text(ref) == value
+        case .equals(let ref, let value): return row.equalsASCII(ref, value) ?? (text(ref) == value)
         case .notEquals(let ref, let value): return text(ref) != value
         case .oneOf(let ref, let values): return values.contains(text(ref))
         case .empty(let ref): return text(ref).isEmpty
@@ -136,5 +136,24 @@ struct SimplePattern: Sendable {
             count += 1
         }
         return count >= minimum && count <= maximum
+    }
+}
+
+extension RowSource {
+    /// Whether a value, trimmed of spaces and tabs, is `expected`, compared on bytes; `nil` when
+    /// bytes cannot tell (non-ASCII text, where `String` equality and Unicode spaces apply).
+    func equalsASCII(_ ref: SourceRef, _ expected: String) -> Bool? {
+        withValueBytes(ref) { bytes -> Bool? in
+            var expected = expected
+            return expected.withUTF8 { wanted -> Bool? in
+                guard let bytes else { return wanted.isEmpty }
+                var start = 0
+                var end = bytes.count
+                while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+                while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+                guard !bytes.contains(where: { $0 >= 0x80 }), !wanted.contains(where: { $0 >= 0x80 }) else { return nil }
+                return end - start == wanted.count && (0..<wanted.count).allSatisfy { bytes[start + $0] == wanted[$0] }
+            }
+        }
     }
 }

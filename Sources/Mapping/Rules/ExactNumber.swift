@@ -73,24 +73,32 @@ enum ExactNumber: Sendable, Equatable {
     /// left to the general parser.
     static func parseWhole(_ text: String, thousands: UInt8?) -> Int? {
         var text = text
-        return text.withUTF8 { bytes -> Int? in
-            guard let (start, end, negative) = Decimal.signedRange(bytes) else { return nil }
-            var value = 0
-            var digits = 0
-            for index in start..<end {
-                let byte = bytes[index]
-                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-                    guard digits < 18 else { return nil }
-                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
-                    digits += 1
-                } else if let thousands, thousands != 0, byte == thousands {
-                    continue
-                } else {
-                    return nil
-                }
+        return text.withUTF8 { parseWhole($0, thousands: thousands) }
+    }
+
+    /// ``parseWhole(_:thousands:)`` on UTF-8 bytes.
+    static func parseWhole(_ bytes: UnsafeBufferPointer<UInt8>, thousands: UInt8?) -> Int? {
+        guard let (start, end, negative) = Decimal.signedRange(bytes) else { return nil }
+        var value = 0
+        var digits = 0
+        for index in start..<end {
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                guard digits < 18 else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            } else if let thousands, thousands != 0, byte == thousands {
+                continue
+            } else {
+                return nil
             }
-            guard digits > 0 else { return nil }
-            return negative ? -value : value
         }
+        guard digits > 0 else { return nil }
+        return negative ? -value : value
+    }
+
+    /// Whether the bytes are empty or only spaces and tabs.
+    static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 }
     }
 }

@@ -77,6 +77,17 @@ public struct Expression: Sendable, Equatable {
                     stack[depth] = value
                     depth += 1
                 case .load(let ref):
+                    // Blank and whole numbers straight from the row's bytes; anything else as text.
+                    let fast: ExactNumber? = row.withValueBytes(ref) { bytes in
+                        guard let bytes else { return .whole(0) }
+                        if ExactNumber.isBlank(bytes) { return .whole(0) }
+                        return ExactNumber.parseWhole(bytes, thousands: number?.bytes.thousands).map(ExactNumber.whole)
+                    }
+                    if let fast {
+                        stack[depth] = fast
+                        depth += 1
+                        continue
+                    }
                     let text = (row.value(ref) ?? "").trimmed()
                     if text.isEmpty {
                         stack[depth] = .whole(0)

@@ -59,6 +59,16 @@ public protocol RowSource {
     var line: Int { get }
     /// The raw value for a reference, or `nil` when the row has no such value.
     func value(_ ref: SourceRef) -> String?
+    /// The value's UTF-8 bytes (`nil` when the row has no such value), without making a `String`
+    /// where the row holds bytes; valid only inside `body`.
+    func withValueBytes<R>(_ ref: SourceRef, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R
+}
+
+extension RowSource {
+    public func withValueBytes<R>(_ ref: SourceRef, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        guard var text = value(ref) else { return body(nil) }
+        return text.withUTF8 { body($0) }
+    }
 }
 
 /// How `from` references are read: depends on the mapping's direction and input format.
