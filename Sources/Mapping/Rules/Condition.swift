@@ -129,13 +129,14 @@ struct SimplePattern: Sendable {
     /// Whether `text` matches; `nil` when the answer needs the full engine (non-ASCII text, or a
     /// line break at the end, which `$` also accepts).
     func matches(_ text: String) -> Bool? {
-        var count = 0
-        for byte in text.utf8 {
-            if byte >= 0x80 || byte == 0x0A || byte == 0x0D { return nil }
-            if !isAllowed(byte) { return false }
-            count += 1
+        var text = text
+        return text.withUTF8 { bytes -> Bool? in
+            for byte in bytes {
+                if byte >= 0x80 || byte == 0x0A || byte == 0x0D { return nil }
+                if !isAllowed(byte) { return false }
+            }
+            return bytes.count >= minimum && bytes.count <= maximum
         }
-        return count >= minimum && count <= maximum
     }
 }
 
