@@ -26,7 +26,27 @@ public struct XMLRecord: Sendable, Equatable {
 
     /// The first value the path selects, or `nil` when there is none.
     public func value(_ path: XMLPath) -> String? {
-        values(path).first
+        // The usual paths (`@sku`, `OnHand`, `../@code`, `Price/@currency`): up first, then down,
+        // walked depth first to the first match without building the selection.
+        var ups = 0
+        while ups < path.steps.count, path.steps[ups] == .parent { ups += 1 }
+        let rest = path.steps[ups...].filter { $0 != .current }
+        guard rest.allSatisfy({ if case .child = $0 { true } else { false } }) else { return values(path).first }
+        guard ups <= ancestors.count else { return nil }
+        // Elements are read in place (`elements[index]`): a copy of an element retains all it holds.
+        func first(_ elements: [XElement], _ index: Int, _ step: Int) -> String? {
+            guard step < rest.count else {
+                guard let attribute = path.attribute else { return elements[index].text }
+                return elements[index].attributes.first { attribute.matches($0.name, $0.namespaceURI) }?.value
+            }
+            guard case .child(let name) = rest[rest.startIndex + step] else { return nil }
+            let children = elements[index].children
+            for child in children.indices where name.matches(children[child].name, children[child].namespaceURI) {
+                if let found = first(children, child, step + 1) { return found }
+            }
+            return nil
+        }
+        return ups == 0 ? first([element], 0, 0) : first(ancestors, ancestors.count - ups, 0)
     }
 
     /// The elements a path selects, each as a record of its own (for repeated groups such as
