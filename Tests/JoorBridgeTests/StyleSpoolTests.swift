@@ -53,4 +53,29 @@ struct StyleSpoolTests {
             #expect(spooled.count == spool.styleCount)
         }
     }
+
+    /// A color written with a combining accent is the same color (as Swift compares names): its
+    /// second UPC is refused in the spool as in memory.
+    @Test func canonicallyEqualNamesAreTheSameSKU() throws {
+        let rows: [[String: String]] = [
+            ["style_number": "X", "color_code": "Cr\u{E8}me", "size": "M", "upc": "111"],
+            ["style_number": "X", "color_code": "Cre\u{300}me", "size": "M", "upc": "222"],
+            ["style_number": "Y", "color_code": "Blue", "size": "M", "upc": "222"],
+        ]
+        var assembler = StyleAssembler()
+        var memory: [Int] = []
+        for (line, row) in rows.enumerated() {
+            do throws(StyleAssembler.Conflict) { try assembler.add(row, line: line) } catch { memory.append(error.line) }
+        }
+        let spool = try StyleSpool()
+        var spooled: [Int] = []
+        try spool.fill { writer in
+            for (line, row) in rows.enumerated() {
+                do throws(StyleAssembler.Conflict) { try writer.admit(row, line: line) } catch { spooled.append(error.line) }
+            }
+        }
+        #expect(memory == [1], "the second spelling of the same SKU with another UPC")
+        #expect(spooled == memory)
+        #expect(try spool.styles(from: 0, count: 10) == assembler.build())
+    }
 }

@@ -256,3 +256,11 @@ struct ByteLevelReadTests {
         }
     }
 }
+
+/// An expression's result is typed as it is: with a German number format, `{A} / 2` = 12.5 (it
+/// used to be written as "12.5" and read back in the rule's format, as 125).
+@Test func expressionResultsAreNotReadBackInTheRulesFormat() throws {
+    let halved = try rule(#"{ expr: "{A} / 2", type: decimal, number: { decimal: ",", thousands: "." } }"#)
+    #expect(try halved.evaluate(DictionaryRow(values: ["A": "25"])).get() == .decimal(Decimal(string: "12.5")!))
+    #expect(try halved.evaluate(DictionaryRow(values: ["A": "1.000"])).get() == .decimal(500))
+}

@@ -159,8 +159,12 @@ struct Batcher {
     private var toSendIndex: [String: Int] = [:]
     /// Dry run and preview: what the batches shown so far would have made the ledger record. It
     /// only matters for a position the file repeats after its batch went out; to keep memory flat
-    /// it holds the last ``assumedLimit`` positions shown (a repeat further back is shown again).
+    /// it holds the ``assumedLimit`` positions shown last (the oldest go first; a repeat further
+    /// back is judged against the ledger as it was before the run).
     private var assumed: [String: (quantity: Int, sourceModified: Double)] = [:]
+    /// The positions in ``assumed``, oldest first from ``assumedHead``.
+    private var assumedOrder: [String] = []
+    private var assumedHead = 0
     static let assumedLimit = 100_000
 
     init(size: Int) { self.size = size }
@@ -218,8 +222,18 @@ struct Batcher {
 
     /// Notes a batch a dry run or preview shows as if JOOR had accepted it.
     mutating func assumeAccepted(_ items: [InventoryItem], modified: Double) {
-        if assumed.count + items.count > Self.assumedLimit { assumed.removeAll(keepingCapacity: true) }
-        for item in items { assumed[item.positionKey] = (item.inventory, modified) }
+        for item in items {
+            let key = item.positionKey
+            if assumed.updateValue((item.inventory, modified), forKey: key) == nil { assumedOrder.append(key) }
+        }
+        while assumed.count > Self.assumedLimit {
+            assumed[assumedOrder[assumedHead]] = nil
+            assumedHead += 1
+        }
+        if assumedHead >= Self.assumedLimit {
+            assumedOrder.removeFirst(assumedHead)
+            assumedHead = 0
+        }
     }
 
     mutating func nextFullBatch() -> [(item: InventoryItem, line: Int)]? {

@@ -47,7 +47,11 @@ public struct InventoryPreview {
             summary.count(result, targets: mapping.targets.names)
             try pipeline.check(result, source: inputPath, &check, reject: reject)
         }
-        if whole { try converter.verifyAtEnd() }
+        if whole {
+            try converter.verifyAtEnd()
+        } else if settings.overwrite {
+            note("with --limit, the overwrite decision below sees only the rows read so far")
+        }
         summary.records = check.items
         summary.rejected = check.rowsRejected
         let modified = Inbox.modificationTime(inputPath)

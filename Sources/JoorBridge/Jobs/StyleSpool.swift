@@ -16,6 +16,7 @@ public final class StyleSpool {
     public var styleCount: Int { positions.count }
     /// Each style's position (the order styles first appear in): names only, not the styles.
     private var positions: [String: Int] = [:]
+    private var filled = false
 
     /// A spool in `directory` (the system's temporary folder by default).
     public init(directory: String = NSTemporaryDirectory()) throws {
@@ -44,8 +45,12 @@ public final class StyleSpool {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// Admits rows in file order: `body` hands each row to the writer it gets, inside one transaction.
+    /// Admits rows in file order: `body` hands each row to the writer it gets, inside one
+    /// transaction. A spool is filled once; after a failure it is thrown away (there is no journal
+    /// to roll back with).
     public func fill(_ body: (inout Writer) throws -> Void) throws {
+        precondition(!filled, "a StyleSpool is filled once")
+        filled = true
         try queue.inTransaction { db in
             var writer = try Writer(db: db, positions: positions)
             try body(&writer)
@@ -118,20 +123,26 @@ public final class StyleSpool {
 
         public mutating func upc(style: String, color: String, size: String) -> String? {
             let selectUPC = selectUPC
-            return attempt { _ in try String.fetchOne(selectUPC, arguments: [style, color, size]) } ?? nil
+            return attempt { _ in try String.fetchOne(selectUPC, arguments: [Self.key(style), Self.key(color), Self.key(size)]) } ?? nil
         }
 
         public mutating func owner(of upc: String) -> String? {
             let selectOwner = selectOwner
-            return attempt { _ in try String.fetchOne(selectOwner, arguments: [upc]) } ?? nil
+            return attempt { _ in try String.fetchOne(selectOwner, arguments: [Self.key(upc)]) } ?? nil
         }
 
         public mutating func assign(_ upc: String, style: String, color: String, size: String) {
             let (insertUPC, insertOwner) = (insertUPC, insertOwner)
             attempt { _ in
-                try insertUPC.execute(arguments: [style, color, size, upc])
-                try insertOwner.execute(arguments: [upc, Self.ownerName(style: style, color: color, size: size)])
+                try insertUPC.execute(arguments: [Self.key(style), Self.key(color), Self.key(size), upc])
+                try insertOwner.execute(arguments: [Self.key(upc), Self.ownerName(style: style, color: color, size: size)])
             }
+        }
+
+        /// Text as SQLite compares it, the way Swift compares it: canonically composed (a name
+        /// typed with a combining accent is the same name).
+        private static func key(_ text: String) -> String {
+            text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
         }
 
         @discardableResult
