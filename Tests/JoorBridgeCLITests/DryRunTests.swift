@@ -23,19 +23,24 @@ struct DryRunTests {
         + "RJ-5005,Rain Jacket,Waxed cotton rain jacket.,700,Red,M,000000005005,80.00,180.00,75.00,170.00,Fall,2025,228\n"
         + "RJ-5005,Rain Jacket,Waxed cotton rain jacket.,700,Red,L,000000005012,80.00,180.00,75.00,170.00,Fall,2025,228\n"
 
+    /// A work folder with the four jobs' mappings, a stock and a product file, and a config whose
+    /// job sections are `jobs` (by default all three jobs).
     static func workspace(_ sandbox: JoorSandboxServer, jobs: String? = nil) throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("dry-run")
         try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "inventory-csv.yml", "products-csv.yml"])
+        let allJobs = """
+            orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml }
+            inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0, batch_size: 2 }
+            products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0 }
+            """
         try dir.write(
             "joorbridge.yml",
             text: """
                 version: 1
                 joor: { token_env: DRY_TOKEN, base_url: "\(sandbox.baseURL)" }
                 state: ./state/joorbridge.sqlite
-                orders: { mapping: mappings/orders-csv-lines.yml, customers_mapping: mappings/customers-csv.yml }
-                inventory: { mapping: mappings/inventory-csv.yml, include: ["stock_*.csv"], settle_seconds: 0, batch_size: 2 }
-                products: { mapping: mappings/products-csv.yml, include: ["products_*.csv"], settle_seconds: 0 }
-                """)
+
+                """ + (jobs ?? allJobs) + "\n")
         try dir.write("inbox/stock_1.csv", text: stock)
         try dir.write("inbox/products_1.csv", text: products)
         return dir
@@ -124,17 +129,13 @@ struct DryRunTests {
 
     /// `preview --config` prints byte for byte the requests `run` sends for the same file and
     /// settings: safety stock, a position the file repeats (the later row wins), batches of the
-    /// job's size, the endpoint with its query. With --ledger after the run, nothing is left to send.
+    /// job's size, the endpoint with its query. With --ledger, preview shows what a second run sends
+    /// for the next day's file.
     @Test func previewPrintsWhatARunSends() async throws {
         try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
-            let dir = try Self.workspace(sandbox)
-            try FileManager.default.removeItem(atPath: dir.path("inbox/products_1.csv"))
-            try dir.write(
-                "joorbridge.yml",
-                text: """
-                    version: 1
-                    joor: { token_env: DRY_TOKEN, base_url: "\(sandbox.baseURL)" }
-                    state: ./state/joorbridge.sqlite
+            let dir = try Self.workspace(
+                sandbox,
+                jobs: """
                     inventory:
                       mapping: mappings/inventory-csv.yml
                       include: ["stock_*.csv"]
@@ -142,6 +143,7 @@ struct DryRunTests {
                       batch_size: 2
                       safety_stock: { "Hamburg Süd": 3 }
                     """)
+            try FileManager.default.removeItem(atPath: dir.path("inbox/products_1.csv"))
             try dir.write(
                 "inbox/stock_1.csv",
                 text: "Artikel;EAN;Farbe;Groesse;Lager;Bestand;Reserviert;Zulauf;Status\r\n"
