@@ -11,6 +11,17 @@ struct BenchReport: Codable {
         var seconds: Double
         var peakRSSKiB: Int
 
+        /// How many runs the row's figures come from.
+        var runs = 1
+
+        /// The median time of several runs of one measurement, with the largest peak RSS.
+        static func median(of runs: [Row]) -> Row {
+            var row = runs.sorted { $0.seconds < $1.seconds }[runs.count / 2]
+            row.peakRSSKiB = runs.map(\.peakRSSKiB).max() ?? row.peakRSSKiB
+            row.runs = runs.count
+            return row
+        }
+
         var rowsPerSecond: Double { Double(rows) / seconds }
         var mbPerSecond: Double { Double(bytes) / 1_000_000 / seconds }
         var peakMiB: Double { Double(peakRSSKiB) / 1024 }
@@ -42,8 +53,9 @@ struct BenchReport: Codable {
     func markdown() -> String {
         var lines = [
             "Measured \(date) on \(machine).", "",
-            "| input | workload | rows | MB | time | rows/s | MB/s | peak RSS | vs floor | vs Python |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "Each time is the median of the runs in the `runs` column (whole processes), each peak RSS the largest of them.", "",
+            "| input | workload | rows | MB | time | runs | rows/s | MB/s | peak RSS | vs floor | vs Python |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in rows {
             let floor = rows.first { $0.group == row.group && $0.label.hasPrefix("floor") }
@@ -52,8 +64,9 @@ struct BenchReport: Codable {
             let vsPython = python.map { String(format: "%.1f×", row.rowsPerSecond / $0.rowsPerSecond) } ?? ""
             lines.append(
                 String(
-                    format: "| %@ | %@ | %d | %.1f | %.2f s | %.0f | %.1f | %.1f MiB | %@ | %@ |",
-                    row.group, row.label, row.rows, Double(row.bytes) / 1_000_000, row.seconds, row.rowsPerSecond, row.mbPerSecond, row.peakMiB,
+                    format: "| %@ | %@ | %d | %.1f | %.2f s | %d | %.0f | %.1f | %.1f MiB | %@ | %@ |",
+                    row.group, row.label, row.rows, Double(row.bytes) / 1_000_000, row.seconds, row.runs, row.rowsPerSecond, row.mbPerSecond,
+                    row.peakMiB,
                     vsFloor, vsPython))
         }
         if let push = inventoryPush {

@@ -34,6 +34,12 @@ struct JoorBridgeBench: AsyncParsableCommand {
     @Option(help: "SKUs for the end-to-end inventory push.") var pushSkus = 100_000
     @Flag(help: "Small sizes (20k rows, 1k orders) for a quick look or a smoke test.") var quick = false
     @Flag(help: "Skip the Python reference.") var skipPython = false
+    @Option(
+        help: """
+            Runs of each measurement that takes under a minute: its time is their median (one run on \
+            this machine varies by up to 10 %), its memory their maximum.
+            """)
+    var runs = 3
 
     /// Hidden: one workload in this process (the parent measures it).
     @Option(help: .hidden) var measure: String?
@@ -51,7 +57,7 @@ struct JoorBridgeBench: AsyncParsableCommand {
         if quick { sizes = (20_000, 80_000, 10_000, 4_000, 1_000, 5_000) }
         let report = try await Runner(
             data: URL(fileURLWithPath: data), mappings: URL(fileURLWithPath: mappings).standardizedFileURL,
-            sizes: sizes, linesPerOrder: linesPerOrder, python: !skipPython
+            sizes: sizes, linesPerOrder: linesPerOrder, python: !skipPython, runs: max(1, runs)
         ).run()
         try report.markdown().write(toFile: out + ".md", atomically: true, encoding: .utf8)
         try report.json().write(to: URL(fileURLWithPath: out + ".json"))
