@@ -18,7 +18,7 @@ public struct BulkInventoryRequest: Sendable, Equatable, Codable {
         for index in inventoryItems.indices { inventoryItems[index].write(to: &json) }
         json.endArray()
         json.endObject()
-        return Data(json.bytes)
+        return json.data()
     }
 
     /// Decodes a body in either accepted shape: a flat array, or `{"inventory_item": [ … ]}` inside.

@@ -32,7 +32,7 @@ public struct InventoryItem: Sendable, Hashable, Codable {
         case madeToOrder = "made_to_order"
     }
 
-    public init(
+    @inlinable public init(
         warehouse: String? = nil, inventoryDate: String? = nil, upc: String? = nil, styleNumber: String? = nil, styleIdentifier: String? = nil,
         colorCode: String? = nil, size: String? = nil, sizeCode: String? = nil, styleID: Int? = nil, styleColorID: Int? = nil, inventory: Int,
         madeToOrder: Bool? = nil

@@ -1,32 +1,77 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Writes JSON text byte for byte as ``Foundation/JSONEncoder/canonical(pretty:)`` does (compact,
 /// keys in the order the caller gives them — sorted — and slashes unescaped), for the request
 /// bodies on the hot path, where `JSONEncoder` costs more than reading the file.
 /// `Tests/JoorModelsTests/JSONWriterTests.swift` holds the two to the same output.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+///
+/// The text is written into one growing `malloc` buffer (no per-byte capacity or uniqueness
+/// check, as an `Array` append has), and ``data()`` hands that buffer to `Data` without a copy.
+struct JSONWriter: ~Copyable {
+    private var start: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
     /// Per open object or array (innermost in bit 0, up to 64 deep): whether it has an element yet.
     private var hasElements: UInt64 = 0
     private var depth = 0
     private var afterKey = false
 
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 0) {
+        self.capacity = max(capacity, 64)
+        start = malloc(self.capacity)!.assumingMemoryBound(to: UInt8.self)
+    }
+
+    deinit { free(start) }
+
+    /// The text written, as `Data` that owns the buffer.
+    consuming func data() -> Data {
+        let data = Data(bytesNoCopy: start, count: count, deallocator: .free)
+        discard self
+        return data
+    }
+
+    /// Makes room for `extra` more bytes.
+    private mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        capacity = max(capacity * 2, count + extra)
+        start = realloc(start, capacity)!.assumingMemoryBound(to: UInt8.self)
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        start[count] = byte
+        count += 1
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (start + count).update(from: base, count: bytes.count)
+        count += bytes.count
+    }
 
     mutating func beginObject() {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         open()
     }
     mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        append(UInt8(ascii: "}"))
         close()
     }
     mutating func beginArray() {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         open()
     }
     mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+        append(UInt8(ascii: "]"))
         close()
     }
 
@@ -44,16 +89,16 @@ struct JSONWriter {
     /// A key; the next call writes its value.
     mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { append($0) }
+        append(UInt8(ascii: "\""))
+        append(UInt8(ascii: ":"))
         afterKey = true
     }
 
     mutating func string(_ value: String) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
             // Runs of bytes that need no escape are copied whole.
@@ -61,44 +106,53 @@ struct JSONWriter {
             for i in utf8.indices {
                 let byte = utf8[i]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+                append(UnsafeBufferPointer(rebasing: utf8[run..<i]))
                 escape(byte)
                 run = i + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+            append(UnsafeBufferPointer(rebasing: utf8[run...]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     private mutating func escape(_ byte: UInt8) {
-        bytes.append(0x5C)
+        append(0x5C)
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-        case 0x08: bytes.append(UInt8(ascii: "b"))
-        case 0x0C: bytes.append(UInt8(ascii: "f"))
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): append(byte)
+        case 0x08: append(UInt8(ascii: "b"))
+        case 0x0C: append(UInt8(ascii: "f"))
+        case 0x0A: append(UInt8(ascii: "n"))
+        case 0x0D: append(UInt8(ascii: "r"))
+        case 0x09: append(UInt8(ascii: "t"))
         default:
-            let hex = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            let hex: StaticString = "0123456789abcdef"
+            for digit in [UInt8(ascii: "u"), 0x30, 0x30, hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0x0F)]] { append(digit) }
         }
     }
 
     mutating func integer(_ value: Int) {
         separate()
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        let start = bytes.count
+        reserve(21)  // a sign and Int's 19 digits at the most
+        if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
+        var digits = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        count += digits
+        var at = count
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            at -= 1
+            start[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
             magnitude /= 10
         } while magnitude > 0
-        bytes[start...].reverse()
     }
     mutating func boolean(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        let text: StaticString = value ? "true" : "false"
+        text.withUTF8Buffer { append($0) }
     }
 
     /// A comma before every element but the first of its object or array (keys count, their values do not).
@@ -108,7 +162,7 @@ struct JSONWriter {
             return
         }
         guard depth > 0 else { return }
-        if hasElements & 1 == 1 { bytes.append(UInt8(ascii: ",")) }
+        if hasElements & 1 == 1 { append(UInt8(ascii: ",")) }
         hasElements |= 1
     }
 }

@@ -37,8 +37,15 @@ extension ConvertedRecord {
     /// - Throws: a ``RuleFailure`` when the record cannot identify its SKU or has no quantity.
     public func inventoryItem() throws(RuleFailure) -> InventoryItem {
         let slots = targets.inventory
-        func value(_ field: InventoryField) -> FieldValue? { slots[field.rawValue].flatMap { values[$0] } }
-        func text(_ field: InventoryField) -> String? { value(field)?.text }
+        func value(_ field: InventoryField) -> FieldValue? {
+            guard let slot = slots[field.rawValue] else { return nil }
+            return values[slot]
+        }
+        func text(_ field: InventoryField) -> String? {
+            guard let slot = slots[field.rawValue], let value = values[slot] else { return nil }
+            if case .string(let text) = value { return text }
+            return value.text
+        }
         func int(_ field: InventoryField) -> Int? { if case .integer(let i) = value(field) { i } else { nil } }
         guard let quantity = int(.inventory) else {
             throw RuleFailure(field: "inventory", value: nil, reason: "the quantity is empty")

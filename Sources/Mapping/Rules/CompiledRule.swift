@@ -7,8 +7,16 @@ import Foundation
 /// in it, around each call; here each step reads only the settings it needs.
 final class CompiledRule: Sendable {
     let spec: FieldRule
+    /// An expression's exact number is the value as it is: no text step comes after it, and
+    /// the rule is numeric.
+    private let keepsExactNumber: Bool
 
-    init(_ spec: FieldRule) { self.spec = spec }
+    init(_ spec: FieldRule) {
+        self.spec = spec
+        let hasTextSteps =
+            !spec.replacements.isEmpty || spec.letterCase != nil || spec.split != nil || spec.pad != nil || spec.lookup != nil || spec.date != nil
+        keepsExactNumber = !hasTextSteps && (spec.type == .integer || spec.type == .decimal)
+    }
 
     /// Converts one row's value. `nil` means "no value" (the field is left out).
     func evaluate(_ row: some RowSource, tally: LookupTally? = nil) -> Result<FieldValue?, RuleFailure> {
@@ -31,7 +39,7 @@ final class CompiledRule: Sendable {
         case .expression(let expression):
             switch expression.evaluate(row, number: spec.number) {
             case .success(let value):
-                if !hasTextSteps && (spec.type == .integer || spec.type == .decimal) { computed = value }
+                if keepsExactNumber { computed = value }
                 raw = computed == nil ? value.plainText : ""
             case .failure(var failure):
                 failure.field = spec.target
@@ -124,11 +132,6 @@ final class CompiledRule: Sendable {
             }
         }
         return check(value)
-    }
-
-    /// Whether a step that works on text (replace, case, split, pad, lookup, date) is set.
-    private var hasTextSteps: Bool {
-        !spec.replacements.isEmpty || spec.letterCase != nil || spec.split != nil || spec.pad != nil || spec.lookup != nil || spec.date != nil
     }
 
     /// A number as the rule's `integer` or `decimal` value (`raw`: the text it was read from, for messages).

@@ -12,15 +12,19 @@ public struct Expression: Sendable, Equatable {
     }
 
     /// One step of the compiled expression, in postfix order: a row is evaluated with a small
-    /// stack, without recursion.
+    /// stack, without recursion. Steps hold no reference-counted value (a field is named by its
+    /// index in ``references``), so running the program copies nothing but numbers.
     enum Step: Sendable, Equatable {
         case push(ExactNumber)
-        case load(SourceRef)
+        /// Push the value of `references[index]`.
+        case load(Int)
         case negate
         case apply(ExactNumber.Operator)
     }
 
     let program: [Step]
+    /// The fields the expression reads, in the order the program first loads them.
+    let references: [SourceRef]
     public let text: String
 
     init(_ text: String, style: ReferenceStyle) throws(RuleSyntaxError) {
@@ -32,10 +36,13 @@ public struct Expression: Sendable, Equatable {
             throw RuleSyntaxError("unexpected '\(parser.chars[parser.position])' in expression \"\(text)\"")
         }
         var program: [Step] = []
+        var references: [SourceRef] = []
         func compile(_ node: Node) {
             switch node {
             case .number(let value): program.append(.push(value))
-            case .reference(let ref): program.append(.load(ref))
+            case .reference(let ref):
+                program.append(.load(references.count))
+                references.append(ref)
             case .negate(let inner):
                 compile(inner)
                 program.append(.negate)
@@ -47,24 +54,18 @@ public struct Expression: Sendable, Equatable {
         }
         compile(root)
         self.program = program
+        self.references = references
     }
 
     /// The same expression with every reference replaced by `transform`'s answer.
     func mapReferences(_ transform: (SourceRef) -> SourceRef) -> Expression {
-        Expression(
-            program: program.map { step in
-                if case .load(let ref) = step { return .load(transform(ref)) }
-                return step
-            }, text: text)
+        Expression(program: program, references: references.map(transform), text: text)
     }
 
-    private init(program: [Step], text: String) {
+    private init(program: [Step], references: [SourceRef], text: String) {
         self.program = program
+        self.references = references
         self.text = text
-    }
-
-    var references: [SourceRef] {
-        program.compactMap { if case .load(let ref) = $0 { ref } else { nil } }
     }
 
     /// Evaluates; fields are read as numbers in the rule's number format.
@@ -76,7 +77,8 @@ public struct Expression: Sendable, Equatable {
                 case .push(let value):
                     stack[depth] = value
                     depth += 1
-                case .load(let ref):
+                case .load(let index):
+                    let ref = references[index]
                     // Blank and whole numbers straight from the row's bytes; anything else as text.
                     let fast: ExactNumber? = row.withValueBytes(ref) { bytes in
                         guard let bytes else { return .whole(0) }
