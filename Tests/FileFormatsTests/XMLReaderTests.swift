@@ -109,6 +109,27 @@ struct XMLReaderTests {
         #expect(orders[0].values(try XMLPath("Lines/Line/SKU")) == ["A", "B"])
     }
 
+    /// The reader reuses one ancestors array for the records of an enclosing element: it must
+    /// change when a new enclosing element starts, or when a simple sibling is kept in between
+    /// (seen failing with the reuse never invalidated: every record read the first site's code).
+    @Test func recordsSeeTheirOwnEnclosingElements() throws {
+        let text = """
+            <Report>
+              <Site code="HH"><Name>Hamburg</Name>
+                <Item sku="1"/><Item sku="2"/>
+                <Note>late</Note>
+                <Item sku="3"/>
+              </Site>
+              <Site code="MUC"><Item sku="4"/></Site>
+            </Report>
+            """
+        let items = try readAllXML(XMLReader(source: MemoryByteSource(text), options: .init(recordPath: "/Report/Site/Item")))
+        #expect(items.map { $0.value(try! XMLPath("@sku")) } == ["1", "2", "3", "4"])
+        #expect(items.map { $0.value(try! XMLPath("../@code")) } == ["HH", "HH", "HH", "MUC"])
+        #expect(items.map { $0.value(try! XMLPath("../Name")) } == ["Hamburg", "Hamburg", "Hamburg", nil])
+        #expect(items.map { $0.value(try! XMLPath("../Note")) } == [nil, nil, "late", nil])
+    }
+
     @Test func declaredWindows1252IsDecoded() throws {
         let items = try readAllXML(XMLReader(path: fixture("xml/windows-1252.xml"), options: .init(recordPath: "//Item")))
         #expect(items.first?.value(try XMLPath("Name")) == "Café €")

@@ -27,10 +27,17 @@ public final class XMLReader {
     private var building: [XElement] = []
     private var recordBytes = 0
     private var finished = false
-    /// The first levels of the document as read so far: distinct element paths up to three
-    /// levels deep (`/Report`, `/Report/Site`, …), at most 30, for messages about a record path
-    /// that matches nothing.
+    /// The first levels of the document as read until the first record: distinct element paths
+    /// up to three levels deep (`/Report`, `/Report/Site`, …), at most 30, for messages about a
+    /// record path that matches nothing.
     public private(set) var outline: [String] = []
+    /// ``open``'s elements as the next record's ancestors; `nil` when `open` changed since.
+    private var ancestors: [XElement]?
+    /// Names and namespace URIs by the address libxml2 hands them over at (its dictionary keeps
+    /// one copy of each name; a namespace's URI lives with its declaration), so that a name
+    /// repeated on every record is made a `String` once. A hit is compared byte for byte too: an
+    /// address freed with its declaration may come back holding other text.
+    private var interned: [(pointer: UnsafePointer<xmlChar>, string: String)] = []
     /// Records returned so far.
     public private(set) var recordCount = 0
 
@@ -101,15 +108,15 @@ public final class XMLReader {
         switch xmlTextReaderNodeType(reader) {
         case 1:  // element
             var element = XElement(
-                name: LibXML2.string(xmlTextReaderConstLocalName(reader)) ?? "",
-                namespaceURI: LibXML2.string(xmlTextReaderConstNamespaceUri(reader)),
+                name: intern(xmlTextReaderConstLocalName(reader)) ?? "",
+                namespaceURI: intern(xmlTextReaderConstNamespaceUri(reader)),
                 line: Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader))))
             let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                let uri = LibXML2.string(xmlTextReaderConstNamespaceUri(reader))
+                let uri = intern(xmlTextReaderConstNamespaceUri(reader))
                 if uri == "http://www.w3.org/2000/xmlns/" { continue }
                 let value = LibXML2.string(xmlTextReaderConstValue(reader)) ?? ""
-                element.attributes.append(.init(name: LibXML2.string(xmlTextReaderConstLocalName(reader)) ?? "", namespaceURI: uri, value: value))
+                element.attributes.append(.init(name: intern(xmlTextReaderConstLocalName(reader)) ?? "", namespaceURI: uri, value: value))
                 try count(value.utf8.count, line: element.line)
             }
             xmlTextReaderMoveToElement(reader)
@@ -124,6 +131,7 @@ public final class XMLReader {
                 building[building.count - 1].text += text
             } else if !open.isEmpty, !open[open.count - 1].hasElementChildren, open[open.count - 1].element.text.utf8.count < 4096 {
                 open[open.count - 1].element.text += text
+                ancestors = nil
             }
             return nil
         case 5:  // entity reference left unexpanded: refused
@@ -138,6 +146,20 @@ public final class XMLReader {
         default:
             return nil
         }
+    }
+
+    /// A name or namespace URI from libxml2's dictionary, made a `String` once per address.
+    private func intern(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        guard let pointer else { return nil }
+        for entry in interned where entry.pointer == pointer {
+            if entry.string.withCString({ xmlStrEqual(pointer, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }) == 1 {
+                return entry.string
+            }
+        }
+        let string = String(cString: pointer)
+        // A document with many distinct names is rare; past 64 they are made each time.
+        if interned.count < 64 { interned.append((pointer, string)) }
+        return string
     }
 
     /// CRLF and lone CR become LF (XML 1.0 §2.11), for CDATA sections, which libxml2 hands over
@@ -165,11 +187,12 @@ public final class XMLReader {
         }
         if !open.isEmpty { open[open.count - 1].hasElementChildren = true }
         open.append(OpenElement(element: element))
-        if open.count <= 3 && outline.count < 30 {
+        if recordCount == 0 && open.count <= 3 && outline.count < 30 {
             let path = "/" + open.map(\.element.name).joined(separator: "/")
             if !outline.contains(path) { outline.append(path) }
         }
         guard matchesRecordPath() else {
+            ancestors = nil
             return isEmpty ? try endElement() : nil
         }
         recordBytes = 0
@@ -182,12 +205,15 @@ public final class XMLReader {
             if building.isEmpty {
                 open.removeLast()
                 recordCount += 1
-                return XMLRecord(element: done, ancestors: open.map(\.element))
+                let enclosing = ancestors ?? open.map(\.element)
+                ancestors = enclosing
+                return XMLRecord(element: done, ancestors: enclosing)
             }
             building[building.count - 1].children.append(done)
             return nil
         }
         guard let closed = open.popLast() else { return nil }
+        ancestors = nil
         // Keep simple elements (text only) for `..` paths from later records.
         if !closed.hasElementChildren, !open.isEmpty, open[open.count - 1].element.children.count < options.maxKeptSiblings {
             open[open.count - 1].element.children.append(closed.element)
