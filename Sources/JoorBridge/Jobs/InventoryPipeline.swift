@@ -152,18 +152,34 @@ struct InventoryPipeline {
 /// since JOOR accepted it, never older than what it holds) and sent in full batches. A position
 /// that appears again before its batch is sent is replaced in place: the later row wins.
 struct Batcher {
+    /// A position key with its hash worked out once: a `String` hashes its text in canonical
+    /// (NFC) form, which for a warehouse like "Hamburg Süd" cost more than the conversion, and each
+    /// item's key is looked up several times.
+    struct Position: Hashable {
+        let key: String
+        private let hash: Int
+
+        init(_ item: InventoryItem) {
+            key = item.positionKey
+            hash = key.hashValue
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (a: Position, b: Position) -> Bool { a.hash == b.hash && a.key == b.key }
+    }
+
     let size: Int
-    private var candidates: [(item: InventoryItem, line: Int, key: String)] = []
-    private var candidateIndex: [String: Int] = [:]
-    private var toSend: [(item: InventoryItem, line: Int)] = []
-    private var toSendIndex: [String: Int] = [:]
+    private var candidates: [(item: InventoryItem, line: Int, position: Position)] = []
+    private var candidateIndex: [Position: Int] = [:]
+    private var toSend: [(item: InventoryItem, line: Int, position: Position)] = []
+    private var toSendIndex: [Position: Int] = [:]
     /// Dry run and preview: what the batches shown so far would have made the ledger record. It
     /// only matters for a position the file repeats after its batch went out; to keep memory flat
     /// it holds the ``assumedLimit`` positions shown last (the oldest go first; a repeat further
     /// back is judged against the ledger as it was before the run).
-    private var assumed: [String: (quantity: Int, sourceModified: Double)] = [:]
+    private var assumed: [Position: (quantity: Int, sourceModified: Double)] = [:]
     /// The positions in ``assumed``, oldest first from ``assumedHead``.
-    private var assumedOrder: [String] = []
+    private var assumedOrder: [Position] = []
     private var assumedHead = 0
     static let assumedLimit = 100_000
 
@@ -172,12 +188,12 @@ struct Batcher {
     var candidatesFull: Bool { candidates.count >= size }
 
     mutating func consider(_ item: InventoryItem, line: Int) {
-        let key = item.positionKey
-        if let index = candidateIndex[key] {
-            candidates[index] = (item, line, key)
+        let position = Position(item)
+        if let index = candidateIndex[position] {
+            candidates[index] = (item, line, position)
         } else {
-            candidateIndex[key] = candidates.count
-            candidates.append((item, line, key))
+            candidateIndex[position] = candidates.count
+            candidates.append((item, line, position))
         }
     }
 
@@ -190,15 +206,18 @@ struct Batcher {
         switch screening {
         case .none: break
         case .ledger(let ledger, let sendAll):
-            pushed = try ledger.pushedPositions(candidates.map(\.key))
+            pushed = try ledger.pushedPositions(candidates.map(\.position.key))
             full = sendAll
         case .preview(let ledger, let sendAll):
-            pushed = try ledger.pushedPositions(candidates.map(\.key))
-            for candidate in candidates { if let shown = assumed[candidate.key] { pushed[candidate.key] = shown } }
+            pushed = try ledger.pushedPositions(candidates.map(\.position.key))
+            if !assumed.isEmpty {
+                for candidate in candidates { if let shown = assumed[candidate.position] { pushed[candidate.position.key] = shown } }
+            }
             full = sendAll
         }
         for candidate in candidates {
-            if let known = pushed[candidate.key], toSendIndex[candidate.key] == nil {
+            let queued = toSendIndex[candidate.position]
+            if queued == nil, !pushed.isEmpty, let known = pushed[candidate.position.key] {
                 if known.sourceModified > modified {
                     unchanged += 1
                     continue
@@ -208,11 +227,11 @@ struct Batcher {
                     continue
                 }
             }
-            if let index = toSendIndex[candidate.key] {
-                toSend[index] = (candidate.item, candidate.line)
+            if let queued {
+                toSend[queued] = candidate
             } else {
-                toSendIndex[candidate.key] = toSend.count
-                toSend.append((candidate.item, candidate.line))
+                toSendIndex[candidate.position] = toSend.count
+                toSend.append(candidate)
             }
         }
         candidates.removeAll(keepingCapacity: true)
@@ -223,8 +242,8 @@ struct Batcher {
     /// Notes a batch a dry run or preview shows as if JOOR had accepted it.
     mutating func assumeAccepted(_ items: [InventoryItem], modified: Double) {
         for item in items {
-            let key = item.positionKey
-            if assumed.updateValue((item.inventory, modified), forKey: key) == nil { assumedOrder.append(key) }
+            let position = Position(item)
+            if assumed.updateValue((item.inventory, modified), forKey: position) == nil { assumedOrder.append(position) }
         }
         while assumed.count > Self.assumedLimit {
             assumed[assumedOrder[assumedHead]] = nil
@@ -246,9 +265,14 @@ struct Batcher {
     }
 
     private mutating func take(_ count: Int) -> [(item: InventoryItem, line: Int)] {
-        let batch = Array(toSend.prefix(count))
-        toSend.removeFirst(count)
-        toSendIndex = Dictionary(uniqueKeysWithValues: toSend.enumerated().map { ($0.element.item.positionKey, $0.offset) })
+        let batch = toSend.prefix(count).map { ($0.item, $0.line) }
+        toSendIndex.removeAll(keepingCapacity: true)
+        if count == toSend.count {
+            toSend.removeAll(keepingCapacity: true)
+        } else {
+            toSend.removeFirst(count)
+            for (index, queued) in toSend.enumerated() { toSendIndex[queued.position] = index }
+        }
         return batch
     }
 }

@@ -53,12 +53,21 @@ public struct InventoryItem: Sendable, Hashable, Codable {
 
     /// What identifies this stock position (SKU, warehouse and date), independent of the quantity:
     /// the key for "what did we last send for this SKU".
+    /// Kept in the ledger: its form never changes (`warehouse␟date␟upc:UPC`, or the style
+    /// parts joined by `|` in place of `upc:UPC`).
     public var positionKey: String {
-        let sku =
-            upc.map { "upc:\($0)" }
-            ?? [styleNumber, styleIdentifier, colorCode, size, sizeCode, styleID.map(String.init), styleColorID.map(String.init)]
-            .map { $0 ?? "" }.joined(separator: "|")
-        return [warehouse ?? "", inventoryDate ?? "", sku].joined(separator: "\u{1F}")
+        var key = warehouse ?? ""
+        key += "\u{1F}"
+        key += inventoryDate ?? ""
+        key += "\u{1F}"
+        if let upc {
+            key += "upc:"
+            key += upc
+        } else {
+            key += [styleNumber, styleIdentifier, colorCode, size, sizeCode, styleID.map(String.init), styleColorID.map(String.init)]
+                .map { $0 ?? "" }.joined(separator: "|")
+        }
+        return key
     }
 
     /// How JOOR's response names this SKU in `inventory_log[].sku` (UPC, or the parts joined by `|`).
