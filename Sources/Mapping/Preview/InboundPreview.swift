@@ -14,7 +14,14 @@ public enum InboundPreview {
         /// Items a run would not send because JOOR already holds them (preview with a ledger).
         public var unchanged = 0
         /// Per target field: converted records in which it has no value.
-        public var emptyFields: [String: Int] = [:]
+        public var emptyFields: [String: Int] {
+            var fields: [String: Int] = [:]
+            for (slot, count) in emptyBySlot.enumerated() where count > 0 { fields[emptyNames[slot], default: 0] += count }
+            return fields
+        }
+        /// Records without a value, by target slot (the names of ``count(_:targets:)``, in order).
+        private var emptyBySlot: [Int] = []
+        private var emptyNames: [String] = []
         /// What lookups kept or defaulted, per field.
         public var lookups = LookupTally()
         /// The input line of the last outcome counted (a size grid gives several per row).
@@ -30,7 +37,16 @@ public enum InboundPreview {
             switch result {
             case .converted(let record):
                 line = record.line
-                for target in targets where record[target] == nil { emptyFields[target, default: 0] += 1 }
+                if emptyNames != targets {
+                    emptyNames = targets
+                    emptyBySlot = Array(repeating: 0, count: targets.count)
+                }
+                // By slot where the record's targets are these (the mapping's, in rule order).
+                if record.targets.names == targets {
+                    for (slot, value) in record.values.enumerated() where value == nil { emptyBySlot[slot] += 1 }
+                } else {
+                    for (slot, target) in targets.enumerated() where record[target] == nil { emptyBySlot[slot] += 1 }
+                }
             case .rejected(let rejection): line = rejection.line
             case .skipped(let skippedLine):
                 line = skippedLine
