@@ -48,7 +48,7 @@ struct JoorBridgeBench: AsyncParsableCommand {
 
     func run() async throws {
         if let measure, let input, let result {
-            var outcome = try Self.workload(measure, input: input, mappings: mappings)
+            var outcome = try await Self.workload(measure, input: input, mappings: mappings)
             outcome.peakRSSKiB = ownPeakRSSKiB()
             try JSONEncoder().encode(outcome).write(to: URL(fileURLWithPath: result))
             return
@@ -65,7 +65,7 @@ struct JoorBridgeBench: AsyncParsableCommand {
         print("written: \(out).md, \(out).json")
     }
 
-    static func workload(_ name: String, input: String, mappings: String) throws -> WorkloadResult {
+    static func workload(_ name: String, input: String, mappings: String) async throws -> WorkloadResult {
         let folder = URL(fileURLWithPath: mappings)
         switch name {
         case "raw-csv-semicolon": return try Workloads.rawCSV(input, delimiter: UInt8(ascii: ";"))
@@ -74,6 +74,8 @@ struct JoorBridgeBench: AsyncParsableCommand {
         case "raw-xml": return try Workloads.rawXML(input, record: "Item")
         case "convert-inventory-csv": return try Workloads.convertInventory(input, mapping: folder.appendingPathComponent("inventory-csv.yml").path)
         case "convert-inventory-xml": return try Workloads.convertInventory(input, mapping: folder.appendingPathComponent("inventory-xml.yml").path)
+        case "inventory-job-passes":
+            return try await Workloads.inventoryJobPasses(input, mapping: folder.appendingPathComponent("inventory-csv.yml").path)
         case "convert-products-csv": return try Workloads.convertProducts(input, mapping: folder.appendingPathComponent("products-csv.yml").path)
         default: throw BenchError("unknown workload \(name)")
         }

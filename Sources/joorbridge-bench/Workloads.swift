@@ -110,6 +110,20 @@ enum Workloads {
         return result
     }
 
+    /// The inventory job's own passes over a stock file, as `run inventory` and `preview` make
+    /// them (`InventoryPreview`, the code both run): a check pass (rejects, the file decision),
+    /// then a send pass (safety stock, batches, request bodies), with the bodies counted instead of
+    /// sent. A run reads a file twice so that nothing is sent before the whole file has been read.
+    static func inventoryJobPasses(_ path: String, mapping: String) async throws -> WorkloadResult {
+        guard case .inbound(let inbound) = try MappingFile.load(path: mapping).body else { throw BenchError("not an inbound mapping") }
+        var result = WorkloadResult()
+        let settings = InventorySettings(job: InboxJobSettings(mapping: mapping, batchSize: 500))
+        let summary = try await InventoryPreview(mapping: inbound, settings: settings).run(
+            inputPath: path, emit: { _, body in result.outputBytes += body.count }, reject: { _ in })
+        result.rows = summary.rowsRead
+        return result
+    }
+
     /// joorbridge's product conversion, as the job does it: read → map → group into styles (in
     /// a spool on disk, so memory does not grow with the styles) → v2 bulk-style bodies.
     static func convertProducts(_ path: String, mapping: String, batch: Int = 200) throws -> WorkloadResult {

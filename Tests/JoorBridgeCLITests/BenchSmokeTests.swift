@@ -14,7 +14,7 @@ struct BenchSmokeTests {
         process.executableURL = bench
         process.arguments = [
             "--rows", "3000", "--big-rows", "6000", "--xml-items", "2000", "--product-rows", "1000", "--orders", "150",
-            "--push-skus", "1200", "--data", dir.path("data"), "--out", dir.path("results"),
+            "--push-skus", "1200", "--runs", "1", "--data", dir.path("data"), "--out", dir.path("results"),
             "--mappings", Fixtures.repositoryRoot.appendingPathComponent("mappings").path,
         ]
         process.currentDirectoryURL = Fixtures.repositoryRoot
@@ -31,6 +31,7 @@ struct BenchSmokeTests {
         let rows = report["rows"] as? [[String: Any]] ?? []
         #expect(rows.filter { ($0["label"] as? String)?.hasPrefix("floor") == true }.count == 4)
         #expect(rows.filter { ($0["label"] as? String)?.hasPrefix("joorbridge conversion") == true }.count == 4)
+        #expect(rows.filter { ($0["label"] as? String)?.hasPrefix("the inventory job's two passes") == true }.count == 1)
         let push = try #require(report["inventoryPush"] as? [String: Any])
         let sent = push["itemsSent"] as? Int ?? 0
         let batch = push["batchSize"] as? Int ?? 1
