@@ -21,6 +21,10 @@ struct StyleSpoolTests {
             row["price.USD.wholesale"] = Bool.random(using: &rng) ? "\(Int.random(in: 10..<90, using: &rng)).00" : ""
             row["season_name"] = Bool.random(using: &rng) ? "Fall" : ""
             row["category_ids"] = Bool.random(using: &rng) ? "\(Int.random(in: 1..<5, using: &rng))" : ""
+            // Long values too: the spool writes lengths of 128 bytes and more in several bytes.
+            if Bool.random(using: &rng) {
+                row["style_description"] = String(repeating: "Laine mérinos, ", count: Int.random(in: 1..<40, using: &rng))
+            }
             return row
         }
     }

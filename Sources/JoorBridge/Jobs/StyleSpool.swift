@@ -16,6 +16,8 @@ public final class StyleSpool {
     public var styleCount: Int { positions.count }
     /// Each style's position (the order styles first appear in): names only, not the styles.
     private var positions: [String: Int] = [:]
+    /// The field names of the rows spooled, by the number a row's bytes name them with.
+    private var fieldNames: [String] = []
     private var filled = false
 
     /// A spool in `directory` (the system's temporary folder by default).
@@ -56,6 +58,7 @@ public final class StyleSpool {
             try body(&writer)
             if let failure = writer.failure { throw failure }
             positions = writer.positions
+            fieldNames = writer.fieldNames
             return .commit
         }
     }
@@ -80,7 +83,7 @@ public final class StyleSpool {
                 }
                 let name: String = row[1]
                 current = (position, name)
-                assembler.merge(Self.decode(row[2]), identifier: name)
+                assembler.merge(Self.decode(row[2], fieldNames: fieldNames), identifier: name)
             }
             return styles + assembler.build()
         }
@@ -90,6 +93,9 @@ public final class StyleSpool {
     public struct Writer: UPCIndex {
         fileprivate var positions: [String: Int]
         private var seq = 0
+        /// Field names by number, and numbers by name, as rows are encoded.
+        fileprivate var fieldNames: [String] = []
+        private var fieldNumbers: [String: Int] = [:]
         /// The first database error: the index answers "nothing known" after it, and ``fill(_:)`` throws it.
         fileprivate var failure: (any Error)?
         private let insertStyle, insertRow, selectUPC, selectOwner, insertUPC, insertOwner: Statement
@@ -117,8 +123,38 @@ public final class StyleSpool {
                 let insertStyle = insertStyle
                 attempt { _ in try insertStyle.execute(arguments: [name, position]) }
             }
-            let (insertRow, seq) = (insertRow, seq)
-            attempt { _ in try insertRow.execute(arguments: [position, seq, StyleSpool.encode(row)]) }
+            let (insertRow, seq, data) = (insertRow, seq, encode(row))
+            attempt { _ in try insertRow.execute(arguments: [position, seq, data]) }
+        }
+
+        /// A row as bytes: per field, its number and the value's length (each a LEB128 varint),
+        /// then the value in UTF-8. A third of the size of names and values spelled out, which is
+        /// what the spool's disk traffic (and so its time) goes with.
+        private mutating func encode(_ row: [String: String]) -> Data {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(160)
+            func varint(_ value: Int) {
+                var rest = UInt(value)
+                while rest >= 0x80 {
+                    bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+                    rest >>= 7
+                }
+                bytes.append(UInt8(rest))
+            }
+            for (name, value) in row {
+                let number: Int
+                if let known = fieldNumbers[name] {
+                    number = known
+                } else {
+                    number = fieldNames.count
+                    fieldNumbers[name] = number
+                    fieldNames.append(name)
+                }
+                varint(number)
+                varint(value.utf8.count)
+                bytes += value.utf8
+            }
+            return Data(bytes)
         }
 
         public mutating func upc(style: String, color: String, size: String) -> String? {
@@ -155,37 +191,28 @@ public final class StyleSpool {
         }
     }
 
-    /// A row as bytes: each key and value as a 4-byte length and UTF-8.
-    static func encode(_ row: [String: String]) -> Data {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
-        func append(_ text: String) {
-            let length = text.utf8.count
-            bytes += [
-                UInt8(truncatingIfNeeded: length), UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length >> 16),
-                UInt8(truncatingIfNeeded: length >> 24),
-            ]
-            bytes += text.utf8
-        }
-        for (key, value) in row {
-            append(key)
-            append(value)
-        }
-        return Data(bytes)
-    }
-
-    static func decode(_ data: Data) -> [String: String] {
+    /// A row from the bytes ``Writer`` made of it.
+    static func decode(_ data: Data, fieldNames: [String]) -> [String: String] {
         var row: [String: String] = [:]
-        let bytes = [UInt8](data)
-        var index = 0
-        func next() -> String {
-            let length = Int(UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16 | UInt32(bytes[index + 3]) << 24)
-            defer { index += 4 + length }
-            return String(decoding: bytes[(index + 4)..<(index + 4 + length)], as: UTF8.self)
-        }
-        while index < bytes.count {
-            let key = next()
-            row[key] = next()
+        data.withUnsafeBytes { bytes in
+            var index = 0
+            func varint() -> Int {
+                var value = 0
+                var shift = 0
+                while true {
+                    let byte = bytes[index]
+                    index += 1
+                    value |= Int(byte & 0x7F) << shift
+                    if byte < 0x80 { return value }
+                    shift += 7
+                }
+            }
+            while index < bytes.count {
+                let name = fieldNames[varint()]
+                let length = varint()
+                row[name] = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + length)]), as: UTF8.self)
+                index += length
+            }
         }
         return row
     }
