@@ -6,6 +6,12 @@
 /// be bound in the namespace table and matches only that namespace; an unprefixed name matches its
 /// local name in any namespace, which is what most WMS files need.
 public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
+    /// Paths are equal when they were compiled to the same steps (what is derived from them is too).
+    public static func == (a: XMLPath, b: XMLPath) -> Bool {
+        a.description == b.description && a.isDescendant == b.isDescendant && a.isAbsolute == b.isAbsolute && a.steps == b.steps
+            && a.attribute == b.attribute
+    }
+
     /// A name test: local name plus, when prefixed, the namespace URI it must be in.
     public struct Name: Sendable, Equatable {
         public var local: String
@@ -31,6 +37,10 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
     public let steps: [Step]
     /// The final `@name`, if the path selects an attribute.
     public let attribute: Name?
+    /// For a path that goes up, then only down (`@sku`, `OnHand`, `../@code`, `Price/@currency`):
+    /// how many `..` lead it, and the names it then goes down through (`.` steps dropped); `nil`
+    /// for any other shape. Worked out once, for ``XMLRecord/value(_:)``.
+    let upThenDown: (ups: Int, names: [Name])?
 
     /// A path that could not be compiled.
     public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -71,6 +81,16 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
         }
         self.steps = steps
         self.attribute = attribute
+        let ups = steps.prefix { $0 == .parent }.count
+        var names: [Name]? = []
+        for step in steps.dropFirst(ups) {
+            switch step {
+            case .child(let name): names?.append(name)
+            case .current: continue
+            case .parent: names = nil
+            }
+        }
+        upThenDown = names.map { (ups, $0) }
         if isAbsolute && (attribute != nil || elementNames.count != steps.count) {
             throw SyntaxError(path: text, message: "a record path (starting with /) may only name elements")
         }

@@ -1,5 +1,11 @@
 internal import CLibXML2
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Streams record elements out of an XML file over libxml2's `xmlTextReader`.
 ///
 /// Only the record being read (and the open elements around it) is held in memory, so memory
@@ -26,6 +32,8 @@ public final class XMLReader {
     /// Elements open inside the record being built; empty when not inside a record.
     private var building: [XElement] = []
     private var recordBytes = 0
+    /// The thread ``LibXML2/prepareThread()`` last ran on for this reader.
+    private var preparedThread: pthread_t?
     private var finished = false
     /// The first levels of the document as read until the first record: distinct element paths
     /// up to three levels deep (`/Report`, `/Report/Site`, …), at most 30, for messages about a
@@ -33,10 +41,10 @@ public final class XMLReader {
     public private(set) var outline: [String] = []
     /// ``open``'s elements as the next record's ancestors; `nil` when `open` changed since.
     private var ancestors: [XElement]?
-    /// Names and namespace URIs by the address libxml2 hands them over at (its dictionary keeps
-    /// one copy of each name; a namespace's URI lives with its declaration), so that a name
-    /// repeated on every record is made a `String` once. A hit is compared byte for byte too: an
-    /// address freed with its declaration may come back holding other text.
+    /// Namespace URIs by the address libxml2 hands them over at (a URI lives with its
+    /// declaration, usually the root's), so that the URI every element repeats is made a `String`
+    /// once (names are short: they make small strings without an allocation). A hit is compared
+    /// byte for byte too: an address freed with its declaration may come back holding other text.
     private var interned: [(pointer: UnsafePointer<xmlChar>, string: String)] = []
     /// Records returned so far.
     public private(set) var recordCount = 0
@@ -88,7 +96,11 @@ public final class XMLReader {
     /// it have already been returned.
     public func next() throws(FileFormatError) -> XMLRecord? {
         guard !finished, let reader else { return nil }
-        LibXML2.prepareThread()
+        // libxml2's error hooks are per thread; a task may be resumed on another thread.
+        if preparedThread != pthread_self() {
+            LibXML2.prepareThread()
+            preparedThread = pthread_self()
+        }
         while true {
             let status = xmlTextReaderRead(reader)
             if status == 0 {
@@ -108,7 +120,7 @@ public final class XMLReader {
         switch xmlTextReaderNodeType(reader) {
         case 1:  // element
             var element = XElement(
-                name: intern(xmlTextReaderConstLocalName(reader)) ?? "",
+                name: LibXML2.string(xmlTextReaderConstLocalName(reader)) ?? "",
                 namespaceURI: intern(xmlTextReaderConstNamespaceUri(reader)),
                 line: Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader))))
             let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
@@ -116,7 +128,7 @@ public final class XMLReader {
                 let uri = intern(xmlTextReaderConstNamespaceUri(reader))
                 if uri == "http://www.w3.org/2000/xmlns/" { continue }
                 let value = LibXML2.string(xmlTextReaderConstValue(reader)) ?? ""
-                element.attributes.append(.init(name: intern(xmlTextReaderConstLocalName(reader)) ?? "", namespaceURI: uri, value: value))
+                element.attributes.append(.init(name: LibXML2.string(xmlTextReaderConstLocalName(reader)) ?? "", namespaceURI: uri, value: value))
                 try count(value.utf8.count, line: element.line)
             }
             xmlTextReaderMoveToElement(reader)
@@ -148,7 +160,7 @@ public final class XMLReader {
         }
     }
 
-    /// A name or namespace URI from libxml2's dictionary, made a `String` once per address.
+    /// A namespace URI, made a `String` once per address.
     private func intern(_ pointer: UnsafePointer<xmlChar>?) -> String? {
         guard let pointer else { return nil }
         for entry in interned where entry.pointer == pointer {
@@ -222,10 +234,15 @@ public final class XMLReader {
     }
 
     private func matchesRecordPath() -> Bool {
-        let names = namesToMatch
-        if recordPath.isDescendant ? open.count < names.count : open.count != names.count { return false }
-        let tail = open.suffix(names.count)
-        return zip(names, tail).allSatisfy { $0.matches($1.element.name, $1.element.namespaceURI) }
+        let count = namesToMatch.count
+        if recordPath.isDescendant ? open.count < count : open.count != count { return false }
+        // Innermost first, and each name read where it is (a copy of an element retains all it holds).
+        let offset = open.count - count
+        for index in stride(from: count - 1, through: 0, by: -1)
+        where !namesToMatch[index].matches(open[offset + index].element.name, open[offset + index].element.namespaceURI) {
+            return false
+        }
+        return true
     }
 
     private func count(_ bytes: Int, line: Int) throws(FileFormatError) {

@@ -28,25 +28,27 @@ public struct XMLRecord: Sendable, Equatable {
     public func value(_ path: XMLPath) -> String? {
         // The usual paths (`@sku`, `OnHand`, `../@code`, `Price/@currency`): up first, then down,
         // walked depth first to the first match without building the selection.
-        var ups = 0
-        while ups < path.steps.count, path.steps[ups] == .parent { ups += 1 }
-        let rest = path.steps[ups...].filter { $0 != .current }
-        guard rest.allSatisfy({ if case .child = $0 { true } else { false } }) else { return values(path).first }
+        guard let (ups, names) = path.upThenDown else { return values(path).first }
+        if ups == 0 { return Self.first(in: element, names, 0, path.attribute) }
         guard ups <= ancestors.count else { return nil }
-        // Elements are read in place (`elements[index]`): a copy of an element retains all it holds.
-        func first(_ elements: [XElement], _ index: Int, _ step: Int) -> String? {
-            guard step < rest.count else {
-                guard let attribute = path.attribute else { return elements[index].text }
-                return elements[index].attributes.first { attribute.matches($0.name, $0.namespaceURI) }?.value
-            }
-            guard case .child(let name) = rest[rest.startIndex + step] else { return nil }
-            let children = elements[index].children
-            for child in children.indices where name.matches(children[child].name, children[child].namespaceURI) {
-                if let found = first(children, child, step + 1) { return found }
+        return Self.first(in: ancestors[ancestors.count - ups], names, 0, path.attribute)
+    }
+
+    /// The first value below `element` down `names` from `step`. Elements are read where they are
+    /// (`children[index]`): a copy of an element retains all it holds.
+    private static func first(in element: XElement, _ names: [XMLPath.Name], _ step: Int, _ attribute: XMLPath.Name?) -> String? {
+        guard step < names.count else {
+            guard let attribute else { return element.text }
+            for index in element.attributes.indices
+            where attribute.matches(element.attributes[index].name, element.attributes[index].namespaceURI) {
+                return element.attributes[index].value
             }
             return nil
         }
-        return ups == 0 ? first([element], 0, 0) : first(ancestors, ancestors.count - ups, 0)
+        for index in element.children.indices where names[step].matches(element.children[index].name, element.children[index].namespaceURI) {
+            if let found = first(in: element.children[index], names, step + 1, attribute) { return found }
+        }
+        return nil
     }
 
     /// The elements a path selects, each as a record of its own (for repeated groups such as
