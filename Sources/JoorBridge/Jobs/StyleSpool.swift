@@ -15,9 +15,9 @@ public final class StyleSpool {
     /// Styles admitted so far.
     public var styleCount: Int { positions.count }
     /// Each style's position (the order styles first appear in): names only, not the styles.
-    private var positions: [String: Int] = [:]
+    private var positions = Numbering()
     /// The field names of the rows spooled, by the number a row's bytes name them with.
-    private var fieldNames: [String] = []
+    private var fields = Numbering()
     private var filled = false
 
     /// A spool in `directory` (the system's temporary folder by default).
@@ -54,11 +54,11 @@ public final class StyleSpool {
         precondition(!filled, "a StyleSpool is filled once")
         filled = true
         try queue.inTransaction { db in
-            var writer = try Writer(db: db, positions: positions)
+            var writer = try Writer(db: db)
             try body(&writer)
             if let failure = writer.failure { throw failure }
             positions = writer.positions
-            fieldNames = writer.fieldNames
+            fields = writer.fields
             return .commit
         }
     }
@@ -83,7 +83,7 @@ public final class StyleSpool {
                 }
                 let name: String = row[1]
                 current = (position, name)
-                assembler.merge(Self.decode(row[2], fieldNames: fieldNames), identifier: name)
+                assembler.merge(Self.decode(row[2], fieldNames: fields.names), identifier: name)
             }
             return styles + assembler.build()
         }
@@ -91,17 +91,15 @@ public final class StyleSpool {
 
     /// Admits rows, one transaction's worth; also the UPC index the checks read.
     public struct Writer: UPCIndex {
-        fileprivate var positions: [String: Int]
+        fileprivate var positions = Numbering()
         private var seq = 0
-        /// Field names by number, and numbers by name, as rows are encoded.
-        fileprivate var fieldNames: [String] = []
-        private var fieldNumbers: [String: Int] = [:]
+        /// The field names of the rows, numbered as rows are encoded.
+        fileprivate var fields = Numbering()
         /// The first database error: the index answers "nothing known" after it, and ``fill(_:)`` throws it.
         fileprivate var failure: (any Error)?
         private let insertStyle, insertRow, selectUPC, selectOwner, insertUPC, insertOwner: Statement
 
-        fileprivate init(db: Database, positions: [String: Int]) throws {
-            self.positions = positions
+        fileprivate init(db: Database) throws {
             insertStyle = try db.makeStatement(sql: "INSERT INTO style (name, position) VALUES (?, ?)")
             insertRow = try db.makeStatement(sql: "INSERT INTO product_row (position, seq, data) VALUES (?, ?, ?)")
             selectUPC = try db.makeStatement(sql: "SELECT upc FROM sku_upc WHERE style = ? AND color = ? AND size = ?")
@@ -114,12 +112,8 @@ public final class StyleSpool {
         public mutating func admit(_ row: [String: String], line: Int) throws(StyleAssembler.Conflict) {
             let name = try StyleAssembler.admit(row, line: line, upcs: &self)
             seq += 1
-            let position: Int
-            if let known = positions[name] {
-                position = known
-            } else {
-                position = positions.count
-                positions[name] = position
+            let (position, isNew) = positions.number(name)
+            if isNew {
                 let insertStyle = insertStyle
                 attempt { _ in try insertStyle.execute(arguments: [name, position]) }
             }
@@ -142,15 +136,7 @@ public final class StyleSpool {
                 bytes.append(UInt8(rest))
             }
             for (name, value) in row {
-                let number: Int
-                if let known = fieldNumbers[name] {
-                    number = known
-                } else {
-                    number = fieldNames.count
-                    fieldNumbers[name] = number
-                    fieldNames.append(name)
-                }
-                varint(number)
+                varint(fields.number(name).number)
                 varint(value.utf8.count)
                 bytes += value.utf8
             }
@@ -215,5 +201,22 @@ public final class StyleSpool {
             }
         }
         return row
+    }
+}
+
+/// Numbers names in the order they are first seen.
+struct Numbering {
+    /// The names, by number.
+    private(set) var names: [String] = []
+    private var numbers: [String: Int] = [:]
+
+    var count: Int { names.count }
+
+    /// The name's number, and whether this is the name's first appearance.
+    mutating func number(_ name: String) -> (number: Int, isNew: Bool) {
+        if let known = numbers[name] { return (known, false) }
+        numbers[name] = names.count
+        names.append(name)
+        return (names.count - 1, true)
     }
 }
