@@ -130,6 +130,19 @@ struct XMLReaderTests {
         #expect(items.map { $0.value(try! XMLPath("../Note")) } == [nil, nil, "late", nil])
     }
 
+    /// With a descendant record path, records sit at different depths: the shared ancestors
+    /// array must be renewed when an element that is not a record opens (seen failing with that
+    /// renewal removed: the grouped item saw the site as its parent).
+    @Test func recordsAtDifferentDepthsSeeTheirOwnEnclosingElements() throws {
+        let text = """
+            <Site code="HH"><Item sku="1"/><Group code="G"><Item sku="2"/></Group><Item sku="3"/></Site>
+            """
+        let items = try readAllXML(XMLReader(source: MemoryByteSource(text), options: .init(recordPath: "//Item")))
+        #expect(items.map { $0.value(try! XMLPath("@sku")) } == ["1", "2", "3"])
+        #expect(items.map { $0.value(try! XMLPath("../@code")) } == ["HH", "G", "HH"])
+        #expect(items.map { $0.value(try! XMLPath("../../@code")) } == [nil, "HH", nil])
+    }
+
     @Test func declaredWindows1252IsDecoded() throws {
         let items = try readAllXML(XMLReader(path: fixture("xml/windows-1252.xml"), options: .init(recordPath: "//Item")))
         #expect(items.first?.value(try XMLPath("Name")) == "Café €")
