@@ -58,6 +58,28 @@ struct StyleSpoolTests {
         }
     }
 
+    /// Rows with more than 128 fields and an 18 KB value: field numbers and lengths that take
+    /// several bytes in the spool (seen failing, a crash, with the lengths read 8 bits at a time).
+    @Test func wideRowsAndLongValuesComeBackWhole() throws {
+        var rows: [[String: String]] = []
+        for index in 0..<40 {
+            var row: [String: String] = ["style_number": "W-\(index % 4)", "color_code": "C\(index % 5)", "size": "S\(index)"]
+            for extra in 0..<150 { row["extra_\(extra)"] = "value \(extra)" }
+            row["style_description"] = String(repeating: "Laine mérinos \(index % 4), ", count: 1_000)
+            row["upc"] = String(format: "%012d", index)
+            rows.append(row)
+        }
+        var assembler = StyleAssembler()
+        for (line, row) in rows.enumerated() { try assembler.add(row, line: line + 2) }
+        let spool = try StyleSpool()
+        try spool.fill { writer in
+            for (line, row) in rows.enumerated() { try writer.admit(row, line: line + 2) }
+        }
+        let spooled = try spool.styles(from: 0, count: 10)
+        #expect(spooled == assembler.build())
+        #expect(spooled.first?.styleDescription?.utf8.count ?? 0 > 16_384)
+    }
+
     /// A color written with a combining accent is the same color (as Swift compares names): its
     /// second UPC is refused in the spool as in memory.
     @Test func canonicallyEqualNamesAreTheSameSKU() throws {

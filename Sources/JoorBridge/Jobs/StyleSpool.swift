@@ -196,6 +196,7 @@ public final class StyleSpool {
             while index < bytes.count {
                 let name = fieldNames[varint()]
                 let length = varint()
+                precondition(index + length <= bytes.count, "a spooled row is cut short")
                 row[name] = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + length)]), as: UTF8.self)
                 index += length
             }
