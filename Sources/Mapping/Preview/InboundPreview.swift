@@ -62,6 +62,7 @@ public enum InboundPreview {
         /// lookups that kept or replaced values.
         public func fieldReport(fields: [String]) -> [String] {
             var lines: [String] = []
+            let emptyFields = emptyFields
             for field in fields {
                 if let empty = emptyFields[field], empty > 0 { lines.append("field '\(field)': empty in \(empty) of \(records) record(s)") }
                 for (outcome, count) in (lookups.counts[field] ?? [:]).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
