@@ -25,7 +25,8 @@ struct Runner {
         try add("inventory CSV \(sizes.rows)", "floor: raw libcsv", "raw-csv-semicolon", stock)
         try add("inventory CSV \(sizes.rows)", "joorbridge CSV reader alone (no mapping)", "reader-csv-semicolon", stock)
         try add("inventory CSV \(sizes.rows)", "joorbridge conversion", "convert-inventory-csv", stock)
-        try add("inventory CSV \(sizes.rows)", "the inventory job's two passes (run and preview; no HTTP)", "inventory-job-passes", stock)
+        try add(
+            "inventory CSV \(sizes.rows)", "the inventory job's two passes (as run and preview make them; no HTTP)", "inventory-job-passes", stock)
         if python, let reference = try measurePython(group: "inventory CSV \(sizes.rows)", file: stock) {
             report.rows.append(reference)
             log(reference.line)

@@ -16,6 +16,14 @@ struct JSONWriterTests {
         String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined())
     }
 
+    /// The widest numbers (a sign and 19 digits) and zero, written into a buffer sized to them.
+    @Test func extremeIntegersMatchJSONEncoder() throws {
+        for (a, b) in [(Int.min, Int.max), (0, -1), (Int.max, Int.min)] {
+            let request = BulkInventoryRequest([InventoryItem(styleID: a, styleColorID: b, inventory: a)])
+            #expect(try request.jsonBody() == (try JSONEncoder.canonical().encode(request)))
+        }
+    }
+
     @Test func bulkInventoryBodiesMatchJSONEncoder() throws {
         var rng = SeededGenerator(seed: 99)
         for round in 0..<300 {

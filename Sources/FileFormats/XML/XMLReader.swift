@@ -43,8 +43,9 @@ public final class XMLReader {
     private var ancestors: [XElement]?
     /// Namespace URIs by the address libxml2 hands them over at (a URI lives with its
     /// declaration, usually the root's), so that the URI every element repeats is made a `String`
-    /// once (names are short: they make small strings without an allocation). A hit is compared
-    /// byte for byte too: an address freed with its declaration may come back holding other text.
+    /// once (names are usually short enough, up to 15 bytes, to make a `String` without an
+    /// allocation). A hit is compared byte for byte too: an address freed with its declaration may
+    /// come back holding other text.
     private var interned: [(pointer: UnsafePointer<xmlChar>, string: String)] = []
     /// Records returned so far.
     public private(set) var recordCount = 0
@@ -96,7 +97,9 @@ public final class XMLReader {
     /// it have already been returned.
     public func next() throws(FileFormatError) -> XMLRecord? {
         guard !finished, let reader else { return nil }
-        // libxml2's error hooks are per thread; a task may be resumed on another thread.
+        // libxml2's error hooks are per thread; a task may be resumed on another thread. (A new
+        // thread may reuse an ended one's id and so miss this: the cost is libxml2's own messages
+        // on standard error, never a lost error — the reader's errors come through its handler.)
         if preparedThread != pthread_self() {
             LibXML2.prepareThread()
             preparedThread = pthread_self()

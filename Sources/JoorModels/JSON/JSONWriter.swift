@@ -11,8 +11,9 @@ import Darwin
 /// bodies on the hot path, where `JSONEncoder` costs more than reading the file.
 /// `Tests/JoorModelsTests/JSONWriterTests.swift` holds the two to the same output.
 ///
-/// The text is written into one growing `malloc` buffer (no per-byte capacity or uniqueness
-/// check, as an `Array` append has), and ``data()`` hands that buffer to `Data` without a copy.
+/// The text is written into one growing `malloc` buffer (a capacity check per byte, but none of
+/// an `Array` append's uniqueness checks and bookkeeping), and ``data()`` hands that buffer to
+/// `Data` without a copy.
 struct JSONWriter: ~Copyable {
     private var start: UnsafeMutablePointer<UInt8>
     private var count = 0
@@ -132,7 +133,7 @@ struct JSONWriter: ~Copyable {
 
     mutating func integer(_ value: Int) {
         separate()
-        reserve(21)  // a sign and Int's 19 digits at the most
+        reserve(20)  // a sign and Int's 19 digits at the most
         if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits = 1

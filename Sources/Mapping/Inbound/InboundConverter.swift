@@ -209,7 +209,9 @@ public final class InboundConverter {
         let tally = lookupTally
         // The last record's slot array, written over in place when its record is gone by now
         // (the usual case: one record at a time); when it is still held, the first write copies
-        // it, as any array would. Allocating one per row cost 4 % of a conversion.
+        // it, as any array would. (An array per row, with the runtime's lookup of its generic
+        // type, cost about 12 % of a conversion.) Every slot is cleared first, so that a rule
+        // that stops early never leaves the row before's value behind.
         var values = spareValues
         spareValues = []
         if values.count == ruleRefs.count {
