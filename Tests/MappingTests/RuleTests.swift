@@ -222,7 +222,7 @@ struct DateTests {
 struct ByteLevelReadTests {
     static let cells = [
         "D", " D ", "\tD", "d", "DD", "", " ", "D\u{00A0}", "\u{00A0}D", "e\u{301}", "é", "12", " 12 ", "1.234", "12-", "+7", "-0", "1,5",
-        "12\n", "١٢", "99999999999999999999",
+        "12\n", "١٢", "99999999999999999999", "D\t", "12 \t",
     ]
 
     @Test func equalsAgreesWithStringEquality() {

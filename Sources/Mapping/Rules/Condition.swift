@@ -148,12 +148,9 @@ extension RowSource {
             var expected = expected
             return expected.withUTF8 { wanted -> Bool? in
                 guard let bytes else { return wanted.isEmpty }
-                var start = 0
-                var end = bytes.count
-                while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-                while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+                let trimmed = bytes.withoutSpacesAndTabs
                 guard !bytes.contains(where: { $0 >= 0x80 }), !wanted.contains(where: { $0 >= 0x80 }) else { return nil }
-                return end - start == wanted.count && (0..<wanted.count).allSatisfy { bytes[start + $0] == wanted[$0] }
+                return trimmed.count == wanted.count && zip(trimmed, wanted).allSatisfy { bytes[$0] == $1 }
             }
         }
     }

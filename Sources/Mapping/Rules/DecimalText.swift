@@ -4,18 +4,24 @@ import Foundation
 ///
 /// Numbers in WMS exports are short (quantities, prices): up to 18 significant digits are handled
 /// without Foundation's string machinery; anything longer or unusual takes the general path.
+extension UnsafeBufferPointer<UInt8> {
+    /// The indexes of the text without the spaces and tabs around it (empty for blank text).
+    var withoutSpacesAndTabs: Range<Int> {
+        var start = 0
+        var end = count
+        while start < end, self[start] == 0x20 || self[start] == 0x09 { start += 1 }
+        while end > start, self[end - 1] == 0x20 || self[end - 1] == 0x09 { end -= 1 }
+        return start..<end
+    }
+}
+
 extension Decimal {
-    /// Parses `[+-]digits[.digits]` (optionally `digits-` for a trailing minus) with the given
-    /// ASCII separators, trimming spaces and tabs. `nil` when the text is not such a number or
-    /// needs the general path (non-ASCII, more than 18 digits).
     /// Where the digits of a number are: spaces and tabs around trimmed, a sign in front (or a
     /// minus behind, as some ERPs write negatives) taken off; `nil` for blank text.
     static func signedRange(_ bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int, negative: Bool)? {
-        var start = 0
-        var end = bytes.count
-        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-        guard start < end else { return nil }
+        let trimmed = bytes.withoutSpacesAndTabs
+        guard !trimmed.isEmpty else { return nil }
+        var (start, end) = (trimmed.lowerBound, trimmed.upperBound)
         var negative = false
         if bytes[start] == UInt8(ascii: "-") || bytes[start] == UInt8(ascii: "+") {
             negative = bytes[start] == UInt8(ascii: "-")
@@ -27,6 +33,9 @@ extension Decimal {
         return (start, end, negative)
     }
 
+    /// Parses `[+-]digits[.digits]` (optionally `digits-` for a trailing minus) with the given
+    /// ASCII separators, trimming spaces and tabs. `nil` when the text is not such a number or
+    /// needs the general path (non-ASCII, more than 18 digits).
     static func parseASCII(_ text: String, decimal: UInt8 = UInt8(ascii: "."), thousands: UInt8? = nil) -> (value: Decimal?, general: Bool) {
         var text = text
         return text.withUTF8 { bytes -> (Decimal?, Bool) in

@@ -99,6 +99,6 @@ enum ExactNumber: Sendable, Equatable {
 
     /// Whether the bytes are empty or only spaces and tabs.
     static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+        bytes.withoutSpacesAndTabs.isEmpty
     }
 }
