@@ -64,13 +64,7 @@ public struct ProductsJob: InboxJob {
         case .skipped: return
         case .rejected(let rejection): try reject(rejection)
         case .converted(let record):
-            if case .failure(let conflict) = Result(catching: { () throws(StyleAssembler.Conflict) in
-                try spool.admit(record.productRow, line: record.line)
-            }) {
-                try reject(
-                    RowRejection(
-                        source: name, line: conflict.line, field: conflict.field, value: record.texts[conflict.field], reason: conflict.message))
-            }
+            if let rejection = spool.admit(record, source: name) { try reject(rejection) }
         }
     }
 

@@ -38,14 +38,11 @@ public struct ProductsPreview {
                 summary.count(result, targets: mapping.targets.names)
                 switch result {
                 case .converted(let record):
-                    switch Result(catching: { () throws(StyleAssembler.Conflict) in try writer.admit(record.productRow, line: record.line) }) {
-                    case .success: summary.records += 1
-                    case .failure(let conflict):
+                    if let rejection = writer.admit(record, source: inputPath) {
                         summary.rejected += 1
-                        try reject(
-                            RowRejection(
-                                source: inputPath, line: conflict.line, field: conflict.field, value: record.text(conflict.field),
-                                reason: conflict.message))
+                        try reject(rejection)
+                    } else {
+                        summary.records += 1
                     }
                 case .rejected(let rejection):
                     summary.rejected += 1

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JoorModels
+import Mapping
 
 /// Groups a product file's rows into styles without holding the file's styles in memory.
 ///
@@ -141,6 +142,17 @@ public final class StyleSpool {
                 bytes += value.utf8
             }
             return Data(bytes)
+        }
+
+        /// Admits a converted record (``admit(_:line:)``); a refused one comes back as the rejection
+        /// of its row in `source`, naming the field and its value.
+        public mutating func admit(_ record: ConvertedRecord, source: String) -> RowRejection? {
+            do throws(StyleAssembler.Conflict) {
+                try admit(record.productRow, line: record.line)
+                return nil
+            } catch {
+                return RowRejection(source: source, line: error.line, field: error.field, value: record.text(error.field), reason: error.message)
+            }
         }
 
         public mutating func upc(style: String, color: String, size: String) -> String? {
