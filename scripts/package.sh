@@ -25,8 +25,9 @@ would compile everything twice. The shipped code is the code the release tests r
 with -enable-testing; scripts/check-package.sh runs the static binary.
 
 The version is JoorBridgeVersion.number; JOORBRIDGE_COMMIT (the build's commit, for --version) is
-set from git here, "-dirty" added when tracked files differ from it. CI exports the same value for
-its release tests so this script reuses their build.
+set from git here, "-dirty" added when tracked files differ from it. SOURCE_DATE_EPOCH, when set,
+dates the files in the packages (else the commit's date). CI exports both for its release tests
+so that this script reuses their build.
 
 Options:
   --scratch-path DIR   the release build folder to reuse (default .build-release)
@@ -52,7 +53,9 @@ version=$(sed -n 's/^ *static let number = "\(.*\)"$/\1/p' Sources/joorbridge/Jo
 [[ -n "$version" ]] || { echo "package.sh: no version in Sources/joorbridge/JoorBridgeVersion.swift" >&2; exit 1; }
 commit=$(scripts/build-commit.sh)
 export JOORBRIDGE_COMMIT=$commit
-epoch=$(git log -1 --format=%ct 2>/dev/null || date +%s)
+# Reproducible-builds convention: a SOURCE_DATE_EPOCH already set (CI sets it for its release
+# build, so that this build is the same) is used; else the commit's date.
+epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 export SOURCE_DATE_EPOCH=$epoch
 arch=$(dpkg --print-architecture)
 uname_arch=$(uname -m)
