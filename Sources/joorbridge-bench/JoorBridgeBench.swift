@@ -72,6 +72,7 @@ struct JoorBridgeBench: AsyncParsableCommand {
         case "raw-csv-comma": return try Workloads.rawCSV(input, delimiter: UInt8(ascii: ","))
         case "reader-csv-semicolon": return try Workloads.readerCSV(input, delimiter: UInt8(ascii: ";"), encoding: .windows1252)
         case "raw-xml": return try Workloads.rawXML(input, record: "Item")
+        case "reader-xml": return try Workloads.readerXML(input)
         case "convert-inventory-csv": return try Workloads.convertInventory(input, mapping: folder.appendingPathComponent("inventory-csv.yml").path)
         case "convert-inventory-xml": return try Workloads.convertInventory(input, mapping: folder.appendingPathComponent("inventory-xml.yml").path)
         case "inventory-job-passes":

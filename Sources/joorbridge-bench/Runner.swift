@@ -34,6 +34,7 @@ struct Runner {
         try add("inventory CSV \(sizes.big)", "floor: raw libcsv", "raw-csv-semicolon", bigStock)
         try add("inventory CSV \(sizes.big)", "joorbridge conversion", "convert-inventory-csv", bigStock)
         try add("inventory XML \(sizes.xml)", "floor: raw libxml2 reader", "raw-xml", xml)
+        try add("inventory XML \(sizes.xml)", "joorbridge XML reader alone (no mapping)", "reader-xml", xml)
         try add("inventory XML \(sizes.xml)", "joorbridge conversion", "convert-inventory-xml", xml)
         try add("products CSV \(sizes.products)", "floor: raw libcsv", "raw-csv-comma", products)
         try add("products CSV \(sizes.products)", "joorbridge conversion (grouped into styles)", "convert-products-csv", products)

@@ -89,6 +89,19 @@ enum Workloads {
         return result
     }
 
+    /// joorbridge's XML reader alone: every record of the shipped stock mapping's record path,
+    /// with its subtree and enclosing elements, as the mapping reads it; no mapping.
+    static func readerXML(_ path: String) throws -> WorkloadResult {
+        let options = XMLReadOptions(recordPath: "/wms:InventoryReport/wms:Site/wms:Item", namespaces: ["wms": "urn:example:wms:inventory:1"])
+        let reader = try XMLReader(path: path, options: options)
+        var result = WorkloadResult()
+        while let record = try reader.next() {
+            result.rows += 1
+            result.outputBytes += record.element.children.count
+        }
+        return result
+    }
+
     /// joorbridge's inventory conversion, as the job does it: read → map → validate → JSON request bodies.
     static func convertInventory(_ path: String, mapping: String, batch: Int = 500) throws -> WorkloadResult {
         guard case .inbound(let inbound) = try MappingFile.load(path: mapping).body else { throw BenchError("not an inbound mapping") }

@@ -87,6 +87,72 @@ struct XMLReaderTests {
         #expect(items.first?.value(try XMLPath("Plain")) == "a\nb\rc", "a character reference is a deliberate CR")
     }
 
+    /// When a long CDATA section's end has not arrived yet, libxml2 hands what it has over in
+    /// blocks of 300 bytes: a CRLF split between two blocks is still one line end.
+    @Test func lineEndsInLongCDATASectionsAreNormalizedAcrossBlocks() throws {
+        for offset in 295..<305 {
+            let body = String(repeating: "x", count: offset) + "\r\n" + String(repeating: "y\r\n", count: 200) + "z\r"
+            let text = "<R><Item><Note><![CDATA[\(body)]]></Note></Item></R>"
+            let expected = String(repeating: "x", count: offset) + "\n" + String(repeating: "y\n", count: 200) + "z\n"
+            for size in [1, 50, 1 << 16] {
+                let items = try readAllXML(XMLReader(source: PieceByteSource(Array(text.utf8), size: size), options: .init(recordPath: "//Item")))
+                #expect(items.first?.value(try XMLPath("Note")) == expected, "CRLF after \(offset) bytes, read \(size) bytes at a time")
+            }
+        }
+    }
+
+    /// Attribute values come out as written, references decoded (a literal `&` reaches the SAX2
+    /// callbacks as `&#38;`).
+    @Test func attributeValuesDecodeReferences() throws {
+        let text = #"<R><Item a="x &amp; y" b="&#38;&#38;#38;" c="&lt;&#x41;&gt;" d="&amp;amp;" e="tab&#9;end"/></R>"#
+        let item = try #require(try readAllXML(XMLReader(source: MemoryByteSource(text), options: .init(recordPath: "//Item"))).first)
+        #expect(item.element.attributes.map(\.value) == ["x & y", "&&#38;", "<A>", "&amp;", "tab\tend"])
+    }
+
+    /// An entity the document declares is refused wherever it is used, in an attribute too.
+    @Test func aDeclaredEntityInAnAttributeIsRefused() throws {
+        let text = #"<!DOCTYPE R [<!ENTITY brand "ACME">]><R><Item name="&brand; shirt"/></R>"#
+        let reader = try XMLReader(source: MemoryByteSource(text), options: .init(recordPath: "//Item"))
+        let error = #expect(throws: FileFormatError.self) { _ = try readAllXML(reader) }
+        #expect(error?.kind == .forbiddenXML)
+        #expect(error?.message.contains("&brand;") == true)
+        #expect(error?.line == 1)
+    }
+
+    /// libxml2 holds input it cannot parse yet (a start tag whose `>` has not come) up to 10 MB,
+    /// then fails: a never-ending tag cannot make the reader hold the whole file.
+    @Test func aNeverEndingStartTagFailsWithoutHoldingTheFile() throws {
+        let source = PieceByteSource(Array("<R><Item note=\"".utf8) + Array(repeating: UInt8(ascii: "x"), count: 64 << 20), size: 1 << 16)
+        let reader = try XMLReader(source: source, options: .init(recordPath: "//Item"))
+        let error = #expect(throws: FileFormatError.self) { _ = try readAllXML(reader) }
+        #expect(error?.kind == .malformedXML)
+        #expect(source.offset < 12 << 20, "read \(source.offset) bytes of an unfinished tag before failing")
+    }
+
+    /// Records far down a large file keep their own line (libxml2's tree stores at most 65535).
+    @Test func recordsPastLine65535KeepTheirLines() throws {
+        var text = "<R>\n"
+        for index in 0..<70_000 { text += "<Item n=\"\(index)\"/>\n" }
+        text += "</R>\n"
+        let items = try readAllXML(XMLReader(source: MemoryByteSource(text), options: .init(recordPath: "//Item")))
+        #expect(items.count == 70_000)
+        #expect(items.last?.line == 70_001)
+        #expect(items.map(\.line) == Array(2...70_001))
+    }
+
+    /// The input is handed to libxml2 in blocks: records, text and names cut at any byte come out
+    /// the same as from one block.
+    @Test func recordsCutAcrossBlocksComeOutWhole() throws {
+        let text = try String(contentsOfFile: fixture("xml/inventory-namespaced.xml"), encoding: .utf8)
+        let options = XMLReadOptions(recordPath: "/wms:InventoryReport/wms:Site/wms:Item", namespaces: Self.wms)
+        let whole = try readAllXML(XMLReader(source: MemoryByteSource(text), options: options))
+        #expect(whole.count == 3)
+        for size in [1, 2, 3, 7, 64] {
+            let pieces = try readAllXML(XMLReader(source: PieceByteSource(Array(text.utf8), size: size), options: options))
+            #expect(pieces == whole, "\(size)-byte pieces")
+        }
+    }
+
     @Test func descendantRecordPathAndWrongNamespaceMatchesNothing() throws {
         let any = try readAllXML(XMLReader(path: fixture("xml/inventory-namespaced.xml"), options: .init(recordPath: "//Item")))
         #expect(any.count == 3)
@@ -262,6 +328,27 @@ struct XMLReaderTests {
         // added up to ~34 MiB): the bound is wide, but holding the 400,000 records would take
         // several times more than it.
         #expect(peakResidentBytes() - before < 64 << 20, "peak memory grew with the file")
+    }
+}
+
+/// Hands its bytes out `size` at a time, however large the caller's buffer.
+final class PieceByteSource: ByteSource {
+    let name = "<pieces>"
+    private let bytes: [UInt8]
+    private let size: Int
+    /// Bytes handed out so far.
+    private(set) var offset = 0
+
+    init(_ bytes: [UInt8], size: Int) {
+        self.bytes = bytes
+        self.size = size
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(FileFormatError) -> Int {
+        let count = min(size, buffer.count, bytes.count - offset)
+        buffer.copyBytes(from: bytes[offset..<offset + count])
+        offset += count
+        return count
     }
 }
 

@@ -6,12 +6,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Streams record elements out of an XML file over libxml2's `xmlTextReader`.
+/// Streams record elements out of an XML file, over libxml2's SAX2 push parser.
 ///
 /// Only the record being read (and the open elements around it) is held in memory, so memory
 /// stays flat whatever the file size. Parsing is safe by default: no DTD or external entity is
-/// ever loaded (`XML_PARSE_NONET`, never `XML_PARSE_NOENT`), any entity reference other than the
-/// five predefined ones is refused, and libxml2's own limits stop entity-expansion bombs.
+/// ever loaded (`XML_PARSE_NONET`, never `XML_PARSE_NOENT`), no entity the document declares is
+/// ever expanded (a reference to one is refused), and so no entity-expansion bomb can go off.
 ///
 /// ```swift
 /// let reader = try XMLReader(path: "stock.xml", options: .init(recordPath: "//Item"))
@@ -21,39 +21,27 @@ import Darwin
 public final class XMLReader {
     public let options: XMLReadOptions
     /// Name of the input for error messages (usually its path).
-    public var sourceName: String { io.source.name }
-
-    private let io: ReaderIO
-    private var reader: xmlTextReaderPtr?
-    private let recordPath: XMLPath
-    private let namesToMatch: [XMLPath.Name]
-    /// Elements open outside a record, outermost first.
-    private var open: [OpenElement] = []
-    /// Elements open inside the record being built; empty when not inside a record.
-    private var building: [XElement] = []
-    private var recordBytes = 0
-    /// The thread ``LibXML2/prepareThread()`` last ran on for this reader.
-    private var preparedThread: pthread_t?
-    private var finished = false
+    public var sourceName: String { source.name }
     /// The first levels of the document as read until the first record: distinct element paths
     /// up to three levels deep (`/Report`, `/Report/Site`, …), at most 30, for messages about a
     /// record path that matches nothing.
-    public private(set) var outline: [String] = []
-    /// ``open``'s elements as the next record's ancestors; `nil` when `open` changed since.
-    private var ancestors: [XElement]?
-    /// Namespace URIs by the address libxml2 hands them over at (a URI lives with its
-    /// declaration, usually the root's), so that the URI every element repeats is made a `String`
-    /// once (names are usually short enough, up to 15 bytes, to make a `String` without an
-    /// allocation). A hit is compared byte for byte too: an address freed with its declaration may
-    /// come back holding other text.
-    private var interned: [(pointer: UnsafePointer<xmlChar>, string: String)] = []
+    public var outline: [String] { assembly.outline }
     /// Records returned so far.
     public private(set) var recordCount = 0
 
-    private struct OpenElement {
-        var element: XElement
-        var hasElementChildren = false
-    }
+    private let source: ByteSource
+    private var assembly: XMLRecordAssembly
+    /// The first error libxml2 reported.
+    private let issues = ParseIssues()
+    private var parser: xmlParserCtxtPtr?
+    private var names = InternedNames()
+    /// The block the input is read into and handed to libxml2 from.
+    private let block: UnsafeMutableRawBufferPointer
+    /// The whole input has been handed to libxml2.
+    private var fedAll = false
+    /// The thread ``LibXML2/prepareThread()`` last ran on for this reader.
+    private var preparedThread: pthread_t?
+    private var finished = false
 
     /// Opens `path` for streaming.
     public convenience init(path: String, options: XMLReadOptions) throws(FileFormatError) {
@@ -63,32 +51,14 @@ public final class XMLReader {
     /// Streams from any byte source.
     public init(source: ByteSource, options: XMLReadOptions) throws(FileFormatError) {
         self.options = options
-        do {
-            recordPath = try XMLPath(options.recordPath, namespaces: options.namespaces)
-        } catch {
-            throw FileFormatError(.invalidOptions, path: source.name, message: error.description)
-        }
-        guard recordPath.attribute == nil, !recordPath.elementNames.isEmpty, recordPath.elementNames.count == recordPath.steps.count else {
-            throw FileFormatError(
-                .invalidOptions, path: source.name,
-                message: "record path '\(options.recordPath)' must name elements only, like /Inventory/Item or //Item")
-        }
-        namesToMatch = recordPath.elementNames
-        io = ReaderIO(source: source)
-        LibXML2.prepareThread()
-        // CDATA sections arrive as their own nodes (no XML_PARSE_NOCDATA): their line ends are
-        // normalized here, as XML 1.0 §2.11 requires and libxml2 does not do inside CDATA.
-        let flags = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue)
-        let context = Unmanaged.passUnretained(io).toOpaque()
-        reader = xmlReaderForIO(readCallback, nil, context, source.name, options.encoding?.libxml2Name, flags)
-        guard let reader else {
-            throw FileFormatError(.io, path: source.name, message: "libxml2 could not start reading")
-        }
-        xmlTextReaderSetStructuredErrorHandler(reader, errorCallback, context)
+        self.source = source
+        assembly = try XMLRecordAssembly(options: options, sourceName: source.name)
+        block = .allocate(byteCount: 1 << 16, alignment: 16)
     }
 
     deinit {
-        if let reader { xmlFreeTextReader(reader) }
+        if let parser { xmlFreeParserCtxt(parser) }
+        block.deallocate()
     }
 
     /// Returns the next record, or `nil` at the end of the document.
@@ -96,7 +66,7 @@ public final class XMLReader {
     /// A malformed document fails with the line and column of the fault; the records before
     /// it have already been returned.
     public func next() throws(FileFormatError) -> XMLRecord? {
-        guard !finished, let reader else { return nil }
+        guard !finished else { return nil }
         // libxml2's error hooks are per thread; a task may be resumed on another thread. (A new
         // thread may reuse an ended one's id and so miss this: the cost is libxml2's own messages
         // on standard error, never a lost error — the reader's errors come through its handler.)
@@ -105,176 +75,180 @@ public final class XMLReader {
             preparedThread = pthread_self()
         }
         while true {
-            let status = xmlTextReaderRead(reader)
-            if status == 0 {
-                finished = true
-                if let error = io.failure { throw error }
-                return nil
+            if let record = assembly.nextPending() {
+                recordCount += 1
+                return record
             }
-            if status < 0 {
+            if let failure = assembly.failure {
+                finished = true
+                throw failure
+            }
+            if let parser, parser.pointee.wellFormed == 0 {
                 finished = true
                 throw parseFailure()
             }
-            if let record = try handleNode(reader) { return record }
+            if fedAll {
+                finished = true
+                return nil
+            }
+            try feed()
         }
     }
 
-    private func handleNode(_ reader: xmlTextReaderPtr) throws(FileFormatError) -> XMLRecord? {
-        switch xmlTextReaderNodeType(reader) {
-        case 1:  // element
-            var element = XElement(
-                name: LibXML2.string(xmlTextReaderConstLocalName(reader)) ?? "",
-                namespaceURI: intern(xmlTextReaderConstNamespaceUri(reader)),
-                line: Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader))))
-            let isEmpty = xmlTextReaderIsEmptyElement(reader) == 1
-            while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                let uri = intern(xmlTextReaderConstNamespaceUri(reader))
-                if uri == "http://www.w3.org/2000/xmlns/" { continue }
-                let value = LibXML2.string(xmlTextReaderConstValue(reader)) ?? ""
-                element.attributes.append(.init(name: LibXML2.string(xmlTextReaderConstLocalName(reader)) ?? "", namespaceURI: uri, value: value))
-                try count(value.utf8.count, line: element.line)
-            }
-            xmlTextReaderMoveToElement(reader)
-            return try startElement(element, isEmpty: isEmpty)
-        case 15:  // end of element
-            return try endElement()
-        case 3, 4, 13, 14:  // text, CDATA, whitespace
-            var text = LibXML2.string(xmlTextReaderConstValue(reader)) ?? ""
-            if xmlTextReaderNodeType(reader) == 4 { text = Self.normalizingLineEnds(text) }
-            if !building.isEmpty {
-                try count(text.utf8.count, line: building[building.count - 1].line)
-                building[building.count - 1].text += text
-            } else if !open.isEmpty, !open[open.count - 1].hasElementChildren, open[open.count - 1].element.text.utf8.count < 4096 {
-                open[open.count - 1].element.text += text
-                ancestors = nil
-            }
-            return nil
-        case 5:  // entity reference left unexpanded: refused
-            let name = LibXML2.string(xmlTextReaderConstName(reader)) ?? "?"
+    /// Reads the next block of input and hands it to libxml2 (the whole end, at the end).
+    private func feed() throws(FileFormatError) {
+        let count: Int
+        do throws(FileFormatError) {
+            count = try source.read(into: block)
+        } catch {
             finished = true
-            throw FileFormatError(
-                .forbiddenXML, path: io.source.name, line: Int(xmlTextReaderGetParserLineNumber(reader)),
-                column: Int(xmlTextReaderGetParserColumnNumber(reader)),
-                message:
-                    "the entity reference &\(name); is refused: joorbridge does not expand entities declared in a DTD, for safety; ask for the file without a DTD"
-            )
-        default:
-            return nil
+            throw error
         }
+        let bytes = block.baseAddress!.assumingMemoryBound(to: CChar.self)
+        guard let parser else {
+            parser = try start(with: bytes, count: count)
+            if count == 0 { fedAll = true }
+            if count == 0, let parser { xmlParseChunk(parser, nil, 0, 1) }
+            return
+        }
+        fedAll = count == 0
+        xmlParseChunk(parser, count == 0 ? nil : bytes, Int32(count), fedAll ? 1 : 0)
     }
 
-    /// A namespace URI, made a `String` once per address.
-    private func intern(_ pointer: UnsafePointer<xmlChar>?) -> String? {
-        guard let pointer else { return nil }
-        for entry in interned where entry.pointer == pointer {
-            if entry.string.withCString({ xmlStrEqual(pointer, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }) == 1 {
-                return entry.string
-            }
-        }
-        let string = String(cString: pointer)
-        // A document with many distinct names is rare; past 64 they are made each time.
-        if interned.count < 64 { interned.append((pointer, string)) }
-        return string
-    }
-
-    /// CRLF and lone CR become LF (XML 1.0 §2.11), for CDATA sections, which libxml2 hands over
-    /// as written. Text outside CDATA is normalized by libxml2 itself; a `&#13;` there is kept.
-    static func normalizingLineEnds(_ text: String) -> String {
-        guard text.utf8.contains(13) else { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var afterCR = false
-        for byte in text.utf8 {
-            if byte == 10 && afterCR {
-                afterCR = false
-                continue
-            }
-            afterCR = byte == 13
-            bytes.append(byte == 13 ? 10 : byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private func startElement(_ element: XElement, isEmpty: Bool) throws(FileFormatError) -> XMLRecord? {
-        if !building.isEmpty {
-            building.append(element)
-            return isEmpty ? try endElement() : nil
-        }
-        if !open.isEmpty { open[open.count - 1].hasElementChildren = true }
-        open.append(OpenElement(element: element))
-        if recordCount == 0 && open.count <= 3 && outline.count < 30 {
-            let path = "/" + open.map(\.element.name).joined(separator: "/")
-            if !outline.contains(path) { outline.append(path) }
-        }
-        guard matchesRecordPath() else {
-            ancestors = nil
-            return isEmpty ? try endElement() : nil
-        }
-        recordBytes = 0
-        building = [element]
-        return isEmpty ? try endElement() : nil
-    }
-
-    private func endElement() throws(FileFormatError) -> XMLRecord? {
-        if let done = building.popLast() {
-            if building.isEmpty {
-                open.removeLast()
-                recordCount += 1
-                let enclosing = ancestors ?? open.map(\.element)
-                ancestors = enclosing
-                return XMLRecord(element: done, ancestors: enclosing)
-            }
-            building[building.count - 1].children.append(done)
-            return nil
-        }
-        guard let closed = open.popLast() else { return nil }
-        ancestors = nil
-        // Keep simple elements (text only) for `..` paths from later records.
-        if !closed.hasElementChildren, !open.isEmpty, open[open.count - 1].element.children.count < options.maxKeptSiblings {
-            open[open.count - 1].element.children.append(closed.element)
-        }
-        return nil
-    }
-
-    private func matchesRecordPath() -> Bool {
-        let count = namesToMatch.count
-        if recordPath.isDescendant ? open.count < count : open.count != count { return false }
-        // Innermost first, and each name read where it is (a copy of an element retains all it holds).
-        let offset = open.count - count
-        for index in stride(from: count - 1, through: 0, by: -1)
-        where !namesToMatch[index].matches(open[offset + index].element.name, open[offset + index].element.namespaceURI) {
-            return false
-        }
-        return true
-    }
-
-    private func count(_ bytes: Int, line: Int) throws(FileFormatError) {
-        guard !building.isEmpty else { return }
-        recordBytes += bytes
-        if recordBytes > options.maxRecordBytes {
+    /// The parser, given the first block (from which libxml2 detects the encoding).
+    private func start(with bytes: UnsafePointer<CChar>, count: Int) throws(FileFormatError) -> xmlParserCtxtPtr {
+        var handler = saxHandler()
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        guard let parser = xmlCreatePushParserCtxt(&handler, context, count == 0 ? nil : bytes, Int32(count), source.name) else {
             finished = true
-            throw FileFormatError(
-                .limitExceeded, path: io.source.name, line: building.first?.line ?? line,
-                message: "a record is larger than \(options.maxRecordBytes) bytes; check the record path (\(options.recordPath))")
+            throw FileFormatError(.io, path: source.name, message: "libxml2 could not start reading")
         }
+        xmlCtxtUseOptions(parser, Int32(XML_PARSE_NONET.rawValue))
+        if let name = options.encoding?.libxml2Name, let encoding = xmlFindCharEncodingHandler(name) {
+            xmlSwitchToEncoding(parser, encoding)
+        }
+        return parser
     }
 
     private func parseFailure() -> FileFormatError {
-        if let error = io.failure { return error }
-        guard let issue = io.firstError else {
-            return FileFormatError(.malformedXML, path: io.source.name, message: "the XML could not be parsed")
+        guard let issue = issues.first else {
+            return FileFormatError(.malformedXML, path: source.name, message: "the XML could not be parsed")
         }
         return FileFormatError(
-            issue.forbidden ? .forbiddenXML : .malformedXML, path: io.source.name,
+            issue.forbidden ? .forbiddenXML : .malformedXML, path: source.name,
             line: issue.line > 0 ? issue.line : nil, column: issue.column > 0 ? issue.column : nil,
             message: issue.message)
+    }
+
+    // MARK: SAX events
+
+    /// The line and column libxml2 has read to.
+    fileprivate var position: (line: Int, column: Int) {
+        guard let input = parser?.pointee.input else { return (0, 0) }
+        return (Int(input.pointee.line), Int(input.pointee.col))
+    }
+
+    fileprivate func startElement(
+        _ localName: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?, _ count: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
+    ) {
+        let line = position.line
+        var element = XElement(name: names.string(localName, in: parser) ?? "", namespaceURI: names.string(uri, in: parser), line: line)
+        if count > 0, let attributes {
+            element.attributes.reserveCapacity(count)
+            for index in 0..<count {
+                // localname, prefix, URI, value, end of value.
+                let base = attributes + 5 * index
+                guard let start = base[3], let end = base[4] else { continue }
+                let value = attributeValue(UnsafeBufferPointer(start: start, count: end - start))
+                element.attributes.append(
+                    .init(name: names.string(base[0], in: parser) ?? "", namespaceURI: names.string(base[2], in: parser), value: value))
+                assembly.count(value.utf8.count)
+            }
+        }
+        assembly.startElement(consume element)
+        stopIfFailed()
+    }
+
+    /// An attribute's value as SAX2 hands it over when entities are not replaced: a literal `&`
+    /// comes as `&#38;` (any other entity in a value has been refused already).
+    private func attributeValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        let escaped = Array("&#38;".utf8)
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "&"), bytes.count - index >= escaped.count, bytes[index..<index + escaped.count].elementsEqual(escaped) {
+                decoded.append(UInt8(ascii: "&"))
+                index += escaped.count
+            } else {
+                decoded.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    fileprivate func endElement() {
+        assembly.endElement()
+    }
+
+    fileprivate func text(_ bytes: UnsafePointer<UInt8>?, _ count: Int, cdata: Bool) {
+        guard let bytes, count > 0 else { return }
+        assembly.text(UnsafeBufferPointer(start: bytes, count: count), cdata: cdata)
+        stopIfFailed()
+    }
+
+    /// An entity the DTD declares is refused where it is used (never expanded); an undeclared
+    /// one is left to libxml2, which reports it.
+    fileprivate func refuseEntity(_ name: String, evenIfUndeclared: Bool) {
+        guard evenIfUndeclared || assembly.declaredEntities.contains(name) else { return }
+        let (line, column) = position
+        assembly.fail(
+            FileFormatError(
+                .forbiddenXML, path: source.name, line: line > 0 ? line : nil, column: column > 0 ? column : nil,
+                message:
+                    "the entity reference &\(name); is refused: joorbridge does not expand entities declared in a DTD, for safety; ask for the file without a DTD"
+            ))
+        stopIfFailed()
+    }
+
+    fileprivate func declareEntity(_ name: String) {
+        assembly.declareEntity(name)
+    }
+
+    fileprivate func report(_ error: xmlError) {
+        issues.report(error)
+    }
+
+    private func stopIfFailed() {
+        if assembly.hasFailed, let parser { xmlStopParser(parser) }
     }
 }
 
 // MARK: - libxml2 plumbing
 
-/// State shared with libxml2's C callbacks: the byte source and the first error reported.
-private final class ReaderIO {
+/// Element and attribute names and namespace URIs, each made a `String` once. libxml2 hands them
+/// over from its parser's dictionary, whose strings stay where they are until the parser is
+/// freed, so an address stands for its text; only such addresses are kept (checked once, when
+/// a name is first seen).
+private struct InternedNames {
+    private var entries: [(pointer: UnsafePointer<UInt8>, string: String)] = []
+
+    mutating func string(_ pointer: UnsafePointer<UInt8>?, in parser: xmlParserCtxtPtr?) -> String? {
+        guard let pointer else { return nil }
+        for entry in entries where entry.pointer == pointer { return entry.string }
+        let string = String(cString: pointer)
+        // A document with many distinct names is rare; past 64 they are made each time.
+        if entries.count < 64, let dictionary = parser?.pointee.dict, xmlDictOwns(dictionary, pointer) == 1 {
+            entries.append((pointer, string))
+        }
+        return string
+    }
+}
+
+/// The first error libxml2 reported through the structured error handler.
+private final class ParseIssues {
     struct Issue {
         var message: String
         var line: Int
@@ -282,35 +256,55 @@ private final class ReaderIO {
         var forbidden: Bool
     }
 
-    let source: ByteSource
-    var failure: FileFormatError?
-    var firstError: Issue?
+    private(set) var first: Issue?
 
-    init(source: ByteSource) { self.source = source }
-}
-
-private let readCallback: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, Int32) -> Int32 = { context, buffer, length in
-    let io = Unmanaged<ReaderIO>.fromOpaque(context!).takeUnretainedValue()
-    do throws(FileFormatError) {
-        return Int32(try io.source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(length))))
-    } catch {
-        io.failure = error
-        return -1
+    func report(_ error: xmlError) {
+        guard first == nil, error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        var message = LibXML2.string(error.message) ?? "XML error \(error.code)"
+        message = String(message.trimmingWhitespace())
+        let code = error.code
+        let forbidden =
+            code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
+            || code == Int32(XML_IO_NETWORK_ATTEMPT.rawValue) || code == Int32(XML_ERR_EXT_ENTITY_STANDALONE.rawValue)
+        if forbidden { message += " (refused for safety)" }
+        first = .init(message: message, line: Int(error.line), column: Int(error.int2), forbidden: forbidden)
     }
 }
 
-private let errorCallback: @convention(c) (UnsafeMutableRawPointer?, xmlErrorPtr?) -> Void = { context, error in
-    guard let context, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-    let io = Unmanaged<ReaderIO>.fromOpaque(context).takeUnretainedValue()
-    guard io.firstError == nil else { return }
-    var message = LibXML2.string(error.pointee.message) ?? "XML error \(error.pointee.code)"
-    message = String(message.trimmingWhitespace())
-    let code = error.pointee.code
-    let forbidden =
-        code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
-        || code == Int32(XML_IO_NETWORK_ATTEMPT.rawValue) || code == Int32(XML_ERR_EXT_ENTITY_STANDALONE.rawValue)
-    if forbidden { message += " (refused for safety)" }
-    io.firstError = .init(message: message, line: Int(error.pointee.line), column: Int(error.pointee.int2), forbidden: forbidden)
+/// The reader a callback is for. The reader outlives its parser (it frees it), so the callbacks
+/// borrow it without retaining it.
+private func reader<Result>(_ context: UnsafeMutableRawPointer?, _ body: (XMLReader) -> Result) -> Result {
+    Unmanaged<XMLReader>.fromOpaque(context!)._withUnsafeGuaranteedRef(body)
+}
+
+/// The SAX2 callbacks: elements, text and CDATA, entity declarations and references, errors.
+/// Comments, processing instructions and the DTD's other declarations are not asked for.
+private func saxHandler() -> xmlSAXHandler {
+    var handler = xmlSAXHandler()
+    handler.initialized = XML_SAX2_MAGIC
+    handler.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
+        reader(context) { $0.startElement(localName, uri, Int(attributeCount), attributes) }
+    }
+    handler.endElementNs = { context, _, _, _ in reader(context) { $0.endElement() } }
+    handler.characters = { context, bytes, count in reader(context) { $0.text(bytes, Int(count), cdata: false) } }
+    handler.ignorableWhitespace = handler.characters
+    handler.cdataBlock = { context, bytes, count in reader(context) { $0.text(bytes, Int(count), cdata: true) } }
+    handler.entityDecl = { context, name, _, _, _, _ in
+        if let name = LibXML2.string(name) { reader(context) { $0.declareEntity(name) } }
+    }
+    // Declared entities are never handed back, so never expanded: their use is refused.
+    handler.getEntity = { context, name in
+        if let name = LibXML2.string(name) { reader(context) { $0.refuseEntity(name, evenIfUndeclared: false) } }
+        return nil
+    }
+    handler.reference = { context, name in
+        reader(context) { $0.refuseEntity(LibXML2.string(name) ?? "?", evenIfUndeclared: true) }
+    }
+    handler.serror = { context, error in
+        guard let context, let error else { return }
+        reader(context) { $0.report(error.pointee) }
+    }
+    return handler
 }
 
 /// Process-wide libxml2 setup and small conversions.

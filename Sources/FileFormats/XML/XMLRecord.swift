@@ -36,7 +36,7 @@ public struct XMLRecord: Sendable, Equatable {
 
     /// The first value below `element` down `names` from `step`. Elements are read where they are
     /// (`children[index]`): a copy of an element retains all it holds.
-    private static func first(in element: XElement, _ names: [XMLPath.Name], _ step: Int, _ attribute: XMLPath.Name?) -> String? {
+    private static func first(in element: borrowing XElement, _ names: [XMLPath.Name], _ step: Int, _ attribute: XMLPath.Name?) -> String? {
         guard step < names.count else {
             guard let attribute else { return element.text }
             for index in element.attributes.indices

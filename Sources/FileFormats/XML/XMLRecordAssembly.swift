@@ -1,0 +1,216 @@
+/// Builds records out of the events of a streaming XML parse: keeps the elements open around the
+/// record being built, the record's subtree, and what later records may read through `..`.
+///
+/// ``XMLReader`` drives it from libxml2's SAX callbacks; records are queued in ``pending`` until
+/// the reader hands them out, so that a block of input may complete several.
+struct XMLRecordAssembly {
+    let options: XMLReadOptions
+    let sourceName: String
+    private let recordPath: XMLPath
+    private let namesToMatch: [XMLPath.Name]
+
+    /// Records completed and not yet handed out, oldest first from ``pendingStart``.
+    private(set) var pending: [XMLRecord] = []
+    private var pendingStart = 0
+    /// A failure found while building (a record too large, a refused entity); the parse is
+    /// stopped when it is set, and it is thrown once the records before it are handed out.
+    private(set) var failure: FileFormatError?
+    /// `failure != nil`, without copying the error (asked after every event).
+    private(set) var hasFailed = false
+    /// Records completed so far (handed out or pending).
+    private(set) var completed = 0
+    /// The first levels of the document as read until the first record (see ``XMLReader/outline``).
+    private(set) var outline: [String] = []
+
+    /// Elements open outside a record, outermost first.
+    private var open: [OpenElement] = []
+    /// Elements open inside the record being built; empty when not inside a record.
+    private var building: [XElement] = []
+    private var recordBytes = 0
+    /// ``open``'s elements as the next record's ancestors; `nil` when `open` changed since.
+    private var ancestors: [XElement]?
+    /// Text of the innermost element (open or being built) read since its last child started:
+    /// made a `String` once, when a child starts or the element ends.
+    private var textBytes: [UInt8] = []
+    /// The last long text made a `String`, to be handed out again for the same bytes (the
+    /// whitespace between the children of each record is usually the same).
+    private var textCache: (bytes: [UInt8], string: String) = ([], "")
+    /// The last CDATA block ended in a CR: an LF starting the next block belongs to it (libxml2
+    /// hands a long CDATA section over in blocks of 300 bytes).
+    private var cdataEndedInCR = false
+    /// Names of the entities the document's DTD declares: a reference to one is refused.
+    private(set) var declaredEntities: Set<String> = []
+
+    private struct OpenElement {
+        var element: XElement
+        var hasElementChildren = false
+    }
+
+    init(options: XMLReadOptions, sourceName: String) throws(FileFormatError) {
+        self.options = options
+        self.sourceName = sourceName
+        do {
+            recordPath = try XMLPath(options.recordPath, namespaces: options.namespaces)
+        } catch {
+            throw FileFormatError(.invalidOptions, path: sourceName, message: error.description)
+        }
+        guard recordPath.attribute == nil, !recordPath.elementNames.isEmpty, recordPath.elementNames.count == recordPath.steps.count else {
+            throw FileFormatError(
+                .invalidOptions, path: sourceName,
+                message: "record path '\(options.recordPath)' must name elements only, like /Inventory/Item or //Item")
+        }
+        namesToMatch = recordPath.elementNames
+    }
+
+    /// The oldest pending record, removed from the queue.
+    mutating func nextPending() -> XMLRecord? {
+        guard pendingStart < pending.count else { return nil }
+        let record = pending[pendingStart]
+        pendingStart += 1
+        if pendingStart == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingStart = 0
+        }
+        return record
+    }
+
+    /// Records the first failure; the caller stops the parse.
+    mutating func fail(_ error: FileFormatError) {
+        guard !hasFailed else { return }
+        failure = error
+        hasFailed = true
+    }
+
+    // MARK: - Events
+
+    /// Deepest nesting accepted, libxml2's own default (its push parser does not check it): a
+    /// record's subtree is walked recursively, and no real export nests this deep.
+    static let maxDepth = 256
+
+    mutating func startElement(_ element: consuming XElement) {
+        cdataEndedInCR = false
+        flushText()
+        guard open.count + building.count < Self.maxDepth else {
+            fail(
+                FileFormatError(
+                    .malformedXML, path: sourceName, line: element.line,
+                    message: "elements are nested deeper than \(Self.maxDepth) levels; this is not a stock or product export"))
+            return
+        }
+        if !building.isEmpty {
+            building.append(element)
+            return
+        }
+        if !open.isEmpty { open[open.count - 1].hasElementChildren = true }
+        open.append(OpenElement(element: copy element))
+        if completed == 0 && open.count <= 3 && outline.count < 30 {
+            let path = "/" + open.map(\.element.name).joined(separator: "/")
+            if !outline.contains(path) { outline.append(path) }
+        }
+        guard matchesRecordPath() else {
+            ancestors = nil
+            return
+        }
+        recordBytes = 0
+        building = [element]
+    }
+
+    mutating func endElement() {
+        cdataEndedInCR = false
+        flushText()
+        if let done = building.popLast() {
+            if building.isEmpty {
+                open.removeLast()
+                completed += 1
+                let enclosing = ancestors ?? open.map(\.element)
+                ancestors = enclosing
+                pending.append(XMLRecord(element: done, ancestors: enclosing))
+            } else {
+                building[building.count - 1].children.append(done)
+            }
+            return
+        }
+        guard let closed = open.popLast() else { return }
+        ancestors = nil
+        // Keep simple elements (text only) for `..` paths from later records.
+        if !closed.hasElementChildren, !open.isEmpty, open[open.count - 1].element.children.count < options.maxKeptSiblings {
+            open[open.count - 1].element.children.append(closed.element)
+        }
+    }
+
+    /// Text or whitespace, or with `cdata` a CDATA block (its line ends normalized here, as
+    /// XML 1.0 §2.11 requires and libxml2 does not do inside CDATA).
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>, cdata: Bool) {
+        if building.isEmpty {
+            // Outside records only the text of simple elements is kept (for `..` paths), up to 4 KiB.
+            guard !open.isEmpty, !open[open.count - 1].hasElementChildren,
+                open[open.count - 1].element.text.utf8.count + textBytes.count < 4096
+            else { return }
+        } else {
+            count(bytes.count)
+        }
+        guard cdata else {
+            cdataEndedInCR = false
+            textBytes.append(contentsOf: bytes)
+            return
+        }
+        for (index, byte) in bytes.enumerated() {
+            if byte == 10, index == 0 ? cdataEndedInCR : bytes[index - 1] == 13 { continue }
+            textBytes.append(byte == 13 ? 10 : byte)
+        }
+        cdataEndedInCR = bytes.last == 13
+    }
+
+    /// Hands the text read so far to the innermost element.
+    private mutating func flushText() {
+        guard !textBytes.isEmpty else { return }
+        let text: String
+        if textBytes.count <= 15 {  // a small string: made without an allocation
+            text = String(decoding: textBytes, as: UTF8.self)
+        } else if textBytes == textCache.bytes {
+            text = textCache.string
+        } else {
+            text = String(decoding: textBytes, as: UTF8.self)
+            textCache = (textBytes, text)
+        }
+        textBytes.removeAll(keepingCapacity: true)
+        if !building.isEmpty {
+            Self.append(text, to: &building[building.count - 1].text)
+        } else if !open.isEmpty {
+            Self.append(text, to: &open[open.count - 1].element.text)
+            ancestors = nil
+        }
+    }
+
+    private static func append(_ text: String, to existing: inout String) {
+        if existing.isEmpty { existing = text } else { existing += text }
+    }
+
+    /// Counts attribute or text bytes against the record size limit.
+    mutating func count(_ bytes: Int) {
+        guard !building.isEmpty else { return }
+        recordBytes += bytes
+        if recordBytes > options.maxRecordBytes {
+            fail(
+                FileFormatError(
+                    .limitExceeded, path: sourceName, line: building[0].line,
+                    message: "a record is larger than \(options.maxRecordBytes) bytes; check the record path (\(options.recordPath))"))
+        }
+    }
+
+    mutating func declareEntity(_ name: String) {
+        declaredEntities.insert(name)
+    }
+
+    private func matchesRecordPath() -> Bool {
+        let count = namesToMatch.count
+        if recordPath.isDescendant ? open.count < count : open.count != count { return false }
+        // Innermost first, and each name read where it is (a copy of an element retains all it holds).
+        let offset = open.count - count
+        for index in stride(from: count - 1, through: 0, by: -1)
+        where !namesToMatch[index].matches(open[offset + index].element.name, open[offset + index].element.namespaceURI) {
+            return false
+        }
+        return true
+    }
+}
