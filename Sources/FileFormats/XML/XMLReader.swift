@@ -25,16 +25,15 @@ public final class XMLReader {
     /// The first levels of the document as read until the first record: distinct element paths
     /// up to three levels deep (`/Report`, `/Report/Site`, …), at most 30, for messages about a
     /// record path that matches nothing.
-    public var outline: [String] { assembly.outline }
+    public var outline: [String] { events.pointee.assembly.outline }
     /// Records returned so far.
     public private(set) var recordCount = 0
 
     private let source: ByteSource
-    private var assembly: XMLRecordAssembly
-    /// The first error libxml2 reported.
-    private let issues = ParseIssues()
-    private var parser: xmlParserCtxtPtr?
-    private var names = InternedNames()
+    /// What libxml2's callbacks work on, behind a pointer handed to them as their context: the
+    /// parse runs inside `xmlParseChunk`, called from here, and a pointer's memory is reached
+    /// without the runtime's exclusivity checks a class property costs on every event.
+    private let events: UnsafeMutablePointer<SAXEvents>
     /// The block the input is read into and handed to libxml2 from.
     private let block: UnsafeMutableRawBufferPointer
     /// The whole input has been handed to libxml2.
@@ -52,12 +51,24 @@ public final class XMLReader {
     public init(source: ByteSource, options: XMLReadOptions) throws(FileFormatError) {
         self.options = options
         self.source = source
-        assembly = try XMLRecordAssembly(options: options, sourceName: source.name)
+        let assembly = try XMLRecordAssembly(options: options, sourceName: source.name)
+        events = .allocate(capacity: 1)
+        events.initialize(to: SAXEvents(assembly: assembly, sourceName: source.name))
         block = .allocate(byteCount: 1 << 16, alignment: 16)
     }
 
     deinit {
-        if let parser { xmlFreeParserCtxt(parser) }
+        if let parser = events.pointee.parser {
+            // With entity declarations libxml2 keeps them in a document of its own making (its
+            // "SAX compatibility mode"), which a push parse leaves to the caller to free.
+            if let document = parser.pointee.myDoc {
+                xmlFreeDoc(document)
+                parser.pointee.myDoc = nil
+            }
+            xmlFreeParserCtxt(parser)
+        }
+        events.deinitialize(count: 1)
+        events.deallocate()
         block.deallocate()
     }
 
@@ -75,17 +86,17 @@ public final class XMLReader {
             preparedThread = pthread_self()
         }
         while true {
-            if let record = assembly.nextPending() {
+            if let record = events.pointee.assembly.nextPending() {
                 recordCount += 1
                 return record
             }
-            if let failure = assembly.failure {
+            if let failure = events.pointee.assembly.failure {
                 finished = true
                 throw failure
             }
-            if let parser, parser.pointee.wellFormed == 0 {
+            if let parser = events.pointee.parser, parser.pointee.wellFormed == 0 {
                 finished = true
-                throw parseFailure()
+                throw events.pointee.parseFailure()
             }
             if fedAll {
                 finished = true
@@ -105,21 +116,20 @@ public final class XMLReader {
             throw error
         }
         let bytes = block.baseAddress!.assumingMemoryBound(to: CChar.self)
-        guard let parser else {
-            parser = try start(with: bytes, count: count)
-            if count == 0 { fedAll = true }
-            if count == 0, let parser { xmlParseChunk(parser, nil, 0, 1) }
+        fedAll = count == 0
+        guard let parser = events.pointee.parser else {
+            events.pointee.parser = try start(with: bytes, count: count)
+            if fedAll { xmlParseChunk(events.pointee.parser, nil, 0, 1) }
             return
         }
-        fedAll = count == 0
-        xmlParseChunk(parser, count == 0 ? nil : bytes, Int32(count), fedAll ? 1 : 0)
+        xmlParseChunk(parser, fedAll ? nil : bytes, Int32(count), fedAll ? 1 : 0)
     }
 
     /// The parser, given the first block (from which libxml2 detects the encoding).
     private func start(with bytes: UnsafePointer<CChar>, count: Int) throws(FileFormatError) -> xmlParserCtxtPtr {
         var handler = saxHandler()
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        guard let parser = xmlCreatePushParserCtxt(&handler, context, count == 0 ? nil : bytes, Int32(count), source.name) else {
+        guard let parser = xmlCreatePushParserCtxt(&handler, UnsafeMutableRawPointer(events), count == 0 ? nil : bytes, Int32(count), source.name)
+        else {
             finished = true
             throw FileFormatError(.io, path: source.name, message: "libxml2 could not start reading")
         }
@@ -129,37 +139,48 @@ public final class XMLReader {
         }
         return parser
     }
+}
 
-    private func parseFailure() -> FileFormatError {
-        guard let issue = issues.first else {
-            return FileFormatError(.malformedXML, path: source.name, message: "the XML could not be parsed")
-        }
-        return FileFormatError(
-            issue.forbidden ? .forbiddenXML : .malformedXML, path: source.name,
-            line: issue.line > 0 ? issue.line : nil, column: issue.column > 0 ? issue.column : nil,
-            message: issue.message)
+// MARK: - libxml2 plumbing
+
+/// The SAX events of one parse turned into records: the record assembly, the names made
+/// `String`s so far, and the first error libxml2 reported.
+private struct SAXEvents {
+    var assembly: XMLRecordAssembly
+    let sourceName: String
+    var parser: xmlParserCtxtPtr?
+    private var names = InternedNames()
+    private var firstIssue: Issue?
+
+    struct Issue {
+        var message: String
+        var line: Int
+        var column: Int
+        var forbidden: Bool
     }
 
-    // MARK: SAX events
+    init(assembly: XMLRecordAssembly, sourceName: String) {
+        self.assembly = assembly
+        self.sourceName = sourceName
+    }
 
     /// The line and column libxml2 has read to.
-    fileprivate var position: (line: Int, column: Int) {
+    private var position: (line: Int, column: Int) {
         guard let input = parser?.pointee.input else { return (0, 0) }
         return (Int(input.pointee.line), Int(input.pointee.col))
     }
 
-    fileprivate func startElement(
+    mutating func startElement(
         _ localName: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?, _ count: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
     ) {
-        let line = position.line
-        var element = XElement(name: names.string(localName, in: parser) ?? "", namespaceURI: names.string(uri, in: parser), line: line)
+        var element = XElement(name: names.string(localName, in: parser) ?? "", namespaceURI: names.string(uri, in: parser), line: position.line)
         if count > 0, let attributes {
             element.attributes.reserveCapacity(count)
             for index in 0..<count {
                 // localname, prefix, URI, value, end of value.
                 let base = attributes + 5 * index
                 guard let start = base[3], let end = base[4] else { continue }
-                let value = attributeValue(UnsafeBufferPointer(start: start, count: end - start))
+                let value = Self.attributeValue(UnsafeBufferPointer(start: start, count: end - start))
                 element.attributes.append(
                     .init(name: names.string(base[0], in: parser) ?? "", namespaceURI: names.string(base[2], in: parser), value: value))
                 assembly.count(value.utf8.count)
@@ -171,7 +192,7 @@ public final class XMLReader {
 
     /// An attribute's value as SAX2 hands it over when entities are not replaced: a literal `&`
     /// comes as `&#38;` (any other entity in a value has been refused already).
-    private func attributeValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    private static func attributeValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
         let escaped = Array("&#38;".utf8)
         var decoded: [UInt8] = []
@@ -189,44 +210,62 @@ public final class XMLReader {
         return String(decoding: decoded, as: UTF8.self)
     }
 
-    fileprivate func endElement() {
+    mutating func endElement() {
         assembly.endElement()
     }
 
-    fileprivate func text(_ bytes: UnsafePointer<UInt8>?, _ count: Int, cdata: Bool) {
+    mutating func text(_ bytes: UnsafePointer<UInt8>?, _ count: Int, cdata: Bool) {
         guard let bytes, count > 0 else { return }
         assembly.text(UnsafeBufferPointer(start: bytes, count: count), cdata: cdata)
         stopIfFailed()
     }
 
+    mutating func declareEntity(_ name: String) {
+        assembly.declareEntity(name)
+    }
+
     /// An entity the DTD declares is refused where it is used (never expanded); an undeclared
     /// one is left to libxml2, which reports it.
-    fileprivate func refuseEntity(_ name: String, evenIfUndeclared: Bool) {
+    mutating func refuseEntity(_ name: String, evenIfUndeclared: Bool) {
         guard evenIfUndeclared || assembly.declaredEntities.contains(name) else { return }
         let (line, column) = position
         assembly.fail(
             FileFormatError(
-                .forbiddenXML, path: source.name, line: line > 0 ? line : nil, column: column > 0 ? column : nil,
+                .forbiddenXML, path: sourceName, line: line > 0 ? line : nil, column: column > 0 ? column : nil,
                 message:
                     "the entity reference &\(name); is refused: joorbridge does not expand entities declared in a DTD, for safety; ask for the file without a DTD"
             ))
         stopIfFailed()
     }
 
-    fileprivate func declareEntity(_ name: String) {
-        assembly.declareEntity(name)
+    /// Keeps the first error libxml2 reports.
+    mutating func report(_ error: xmlError) {
+        guard firstIssue == nil, error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        var message = LibXML2.string(error.message) ?? "XML error \(error.code)"
+        message = String(message.trimmingWhitespace())
+        let code = error.code
+        let forbidden =
+            code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
+            || code == Int32(XML_IO_NETWORK_ATTEMPT.rawValue) || code == Int32(XML_ERR_EXT_ENTITY_STANDALONE.rawValue)
+        if forbidden { message += " (refused for safety)" }
+        firstIssue = .init(message: message, line: Int(error.line), column: Int(error.int2), forbidden: forbidden)
     }
 
-    fileprivate func report(_ error: xmlError) {
-        issues.report(error)
+    /// The error a malformed document fails with.
+    func parseFailure() -> FileFormatError {
+        guard let issue = firstIssue else {
+            return FileFormatError(.malformedXML, path: sourceName, message: "the XML could not be parsed")
+        }
+        return FileFormatError(
+            issue.forbidden ? .forbiddenXML : .malformedXML, path: sourceName,
+            line: issue.line > 0 ? issue.line : nil, column: issue.column > 0 ? issue.column : nil,
+            message: issue.message)
     }
 
     private func stopIfFailed() {
         if assembly.hasFailed, let parser { xmlStopParser(parser) }
     }
 }
-
-// MARK: - libxml2 plumbing
 
 /// Element and attribute names and namespace URIs, each made a `String` once. libxml2 hands them
 /// over from its parser's dictionary, whose strings stay where they are until the parser is
@@ -247,34 +286,9 @@ private struct InternedNames {
     }
 }
 
-/// The first error libxml2 reported through the structured error handler.
-private final class ParseIssues {
-    struct Issue {
-        var message: String
-        var line: Int
-        var column: Int
-        var forbidden: Bool
-    }
-
-    private(set) var first: Issue?
-
-    func report(_ error: xmlError) {
-        guard first == nil, error.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        var message = LibXML2.string(error.message) ?? "XML error \(error.code)"
-        message = String(message.trimmingWhitespace())
-        let code = error.code
-        let forbidden =
-            code == Int32(XML_ERR_ENTITY_LOOP.rawValue)
-            || code == Int32(XML_IO_NETWORK_ATTEMPT.rawValue) || code == Int32(XML_ERR_EXT_ENTITY_STANDALONE.rawValue)
-        if forbidden { message += " (refused for safety)" }
-        first = .init(message: message, line: Int(error.line), column: Int(error.int2), forbidden: forbidden)
-    }
-}
-
-/// The reader a callback is for. The reader outlives its parser (it frees it), so the callbacks
-/// borrow it without retaining it.
-private func reader<Result>(_ context: UnsafeMutableRawPointer?, _ body: (XMLReader) -> Result) -> Result {
-    Unmanaged<XMLReader>.fromOpaque(context!)._withUnsafeGuaranteedRef(body)
+/// The events of the parse a callback comes from.
+private func events(_ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<SAXEvents> {
+    context!.assumingMemoryBound(to: SAXEvents.self)
 }
 
 /// The SAX2 callbacks: elements, text and CDATA, entity declarations and references, errors.
@@ -283,26 +297,26 @@ private func saxHandler() -> xmlSAXHandler {
     var handler = xmlSAXHandler()
     handler.initialized = XML_SAX2_MAGIC
     handler.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
-        reader(context) { $0.startElement(localName, uri, Int(attributeCount), attributes) }
+        events(context).pointee.startElement(localName, uri, Int(attributeCount), attributes)
     }
-    handler.endElementNs = { context, _, _, _ in reader(context) { $0.endElement() } }
-    handler.characters = { context, bytes, count in reader(context) { $0.text(bytes, Int(count), cdata: false) } }
+    handler.endElementNs = { context, _, _, _ in events(context).pointee.endElement() }
+    handler.characters = { context, bytes, count in events(context).pointee.text(bytes, Int(count), cdata: false) }
     handler.ignorableWhitespace = handler.characters
-    handler.cdataBlock = { context, bytes, count in reader(context) { $0.text(bytes, Int(count), cdata: true) } }
+    handler.cdataBlock = { context, bytes, count in events(context).pointee.text(bytes, Int(count), cdata: true) }
     handler.entityDecl = { context, name, _, _, _, _ in
-        if let name = LibXML2.string(name) { reader(context) { $0.declareEntity(name) } }
+        if let name = LibXML2.string(name) { events(context).pointee.declareEntity(name) }
     }
     // Declared entities are never handed back, so never expanded: their use is refused.
     handler.getEntity = { context, name in
-        if let name = LibXML2.string(name) { reader(context) { $0.refuseEntity(name, evenIfUndeclared: false) } }
+        if let name = LibXML2.string(name) { events(context).pointee.refuseEntity(name, evenIfUndeclared: false) }
         return nil
     }
     handler.reference = { context, name in
-        reader(context) { $0.refuseEntity(LibXML2.string(name) ?? "?", evenIfUndeclared: true) }
+        events(context).pointee.refuseEntity(LibXML2.string(name) ?? "?", evenIfUndeclared: true)
     }
     handler.serror = { context, error in
         guard let context, let error else { return }
-        reader(context) { $0.report(error.pointee) }
+        events(context).pointee.report(error.pointee)
     }
     return handler
 }

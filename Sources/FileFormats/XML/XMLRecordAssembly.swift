@@ -10,7 +10,7 @@ struct XMLRecordAssembly {
     private let namesToMatch: [XMLPath.Name]
 
     /// Records completed and not yet handed out, oldest first from ``pendingStart``.
-    private(set) var pending: [XMLRecord] = []
+    private var pending: [XMLRecord?] = []
     private var pendingStart = 0
     /// A failure found while building (a record too large, a refused entity); the parse is
     /// stopped when it is set, and it is thrown once the records before it are handed out.
@@ -29,9 +29,12 @@ struct XMLRecordAssembly {
     private var recordBytes = 0
     /// ``open``'s elements as the next record's ancestors; `nil` when `open` changed since.
     private var ancestors: [XElement]?
-    /// Text of the innermost element (open or being built) read since its last child started:
-    /// made a `String` once, when a child starts or the element ends.
+    /// Text read and not yet handed to its element: each element's own text from
+    /// ``textStarts``' entry for it on (its children's is handed over when they end). A record's
+    /// elements get theirs as one `String` when they end.
     private var textBytes: [UInt8] = []
+    /// Where each open element's text starts in ``textBytes``, outermost first.
+    private var textStarts: [Int] = []
     /// The last long text made a `String`, to be handed out again for the same bytes (the
     /// whitespace between the children of each record is usually the same).
     private var textCache: (bytes: [UInt8], string: String) = ([], "")
@@ -65,7 +68,7 @@ struct XMLRecordAssembly {
     /// The oldest pending record, removed from the queue.
     mutating func nextPending() -> XMLRecord? {
         guard pendingStart < pending.count else { return nil }
-        let record = pending[pendingStart]
+        let record = pending[pendingStart].take()
         pendingStart += 1
         if pendingStart == pending.count {
             pending.removeAll(keepingCapacity: true)
@@ -89,7 +92,13 @@ struct XMLRecordAssembly {
 
     mutating func startElement(_ element: consuming XElement) {
         cdataEndedInCR = false
-        flushText()
+        // Outside a record, the text before an element's first child is all it keeps, and must
+        // be there for the records inside it.
+        if building.isEmpty, !open.isEmpty, let text = takeText() {
+            Self.append(text, to: &open[open.count - 1].element.text)
+            ancestors = nil
+        }
+        textStarts.append(textBytes.count)
         guard open.count + building.count < Self.maxDepth else {
             fail(
                 FileFormatError(
@@ -98,7 +107,7 @@ struct XMLRecordAssembly {
             return
         }
         if !building.isEmpty {
-            building.append(element)
+            building.append(consume element)
             return
         }
         if !open.isEmpty { open[open.count - 1].hasElementChildren = true }
@@ -112,13 +121,16 @@ struct XMLRecordAssembly {
             return
         }
         recordBytes = 0
-        building = [element]
+        building = [consume element]
     }
 
     mutating func endElement() {
         cdataEndedInCR = false
-        flushText()
-        if let done = building.popLast() {
+        let text = takeText()
+        textStarts.removeLast()
+        if !building.isEmpty {
+            var done = building.removeLast()
+            if let text { done.text = text }
             if building.isEmpty {
                 open.removeLast()
                 completed += 1
@@ -130,7 +142,8 @@ struct XMLRecordAssembly {
             }
             return
         }
-        guard let closed = open.popLast() else { return }
+        guard var closed = open.popLast() else { return }
+        if let text { Self.append(text, to: &closed.element.text) }
         ancestors = nil
         // Keep simple elements (text only) for `..` paths from later records.
         if !closed.hasElementChildren, !open.isEmpty, open[open.count - 1].element.children.count < options.maxKeptSiblings {
@@ -161,25 +174,22 @@ struct XMLRecordAssembly {
         cdataEndedInCR = bytes.last == 13
     }
 
-    /// Hands the text read so far to the innermost element.
-    private mutating func flushText() {
-        guard !textBytes.isEmpty else { return }
+    /// The innermost element's text read so far, taken out of ``textBytes``.
+    private mutating func takeText() -> String? {
+        let start = textStarts.last ?? 0
+        guard textBytes.count > start else { return nil }
         let text: String
-        if textBytes.count <= 15 {  // a small string: made without an allocation
-            text = String(decoding: textBytes, as: UTF8.self)
-        } else if textBytes == textCache.bytes {
+        let count = textBytes.count - start
+        if count <= 15 {  // a small string: made without an allocation
+            text = String(decoding: textBytes[start...], as: UTF8.self)
+        } else if textBytes[start...].elementsEqual(textCache.bytes) {
             text = textCache.string
         } else {
-            text = String(decoding: textBytes, as: UTF8.self)
-            textCache = (textBytes, text)
+            text = String(decoding: textBytes[start...], as: UTF8.self)
+            textCache = (Array(textBytes[start...]), text)
         }
-        textBytes.removeAll(keepingCapacity: true)
-        if !building.isEmpty {
-            Self.append(text, to: &building[building.count - 1].text)
-        } else if !open.isEmpty {
-            Self.append(text, to: &open[open.count - 1].element.text)
-            ancestors = nil
-        }
+        textBytes.removeSubrange(start...)
+        return text
     }
 
     private static func append(_ text: String, to existing: inout String) {
