@@ -29,18 +29,42 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The text the path was compiled from.
-    public let description: String
+    public var description: String { storage.description }
     /// Whether the path started with `//` (match at any depth).
-    public let isDescendant: Bool
+    public var isDescendant: Bool { storage.isDescendant }
     /// Whether the path started with `/`.
-    public let isAbsolute: Bool
-    public let steps: [Step]
+    public var isAbsolute: Bool { storage.isAbsolute }
+    public var steps: [Step] { storage.steps }
     /// The final `@name`, if the path selects an attribute.
-    public let attribute: Name?
+    public var attribute: Name? { storage.attribute }
     /// For a path that goes up, then only down (`@sku`, `OnHand`, `../@code`, `Price/@currency`):
     /// how many `..` lead it, and the names it then goes down through (`.` steps dropped); `nil`
     /// for any other shape. Worked out once, for ``XMLRecord/value(_:)``.
-    let upThenDown: (ups: Int, names: [Name])?
+    var upThenDown: (ups: Int, names: [Name])? { storage.upThenDown }
+
+    /// The compiled path, shared by every copy: mappings hand paths around by value for each
+    /// record they read, and a copy is then one reference, not every array and string it holds.
+    private let storage: Storage
+
+    private final class Storage: Sendable {
+        let description: String
+        let isDescendant: Bool
+        let isAbsolute: Bool
+        let steps: [Step]
+        let attribute: Name?
+        let upThenDown: (ups: Int, names: [Name])?
+
+        init(
+            description: String, isDescendant: Bool, isAbsolute: Bool, steps: [Step], attribute: Name?, upThenDown: (ups: Int, names: [Name])?
+        ) {
+            self.description = description
+            self.isDescendant = isDescendant
+            self.isAbsolute = isAbsolute
+            self.steps = steps
+            self.attribute = attribute
+            self.upThenDown = upThenDown
+        }
+    }
 
     /// A path that could not be compiled.
     public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -51,10 +75,9 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
 
     /// Compiles `text`, resolving prefixes through `namespaces` (prefix → URI).
     public init(_ text: String, namespaces: [String: String] = [:]) throws(SyntaxError) {
-        description = text
         var rest = Substring(text.trimmingWhitespace())
-        isDescendant = rest.hasPrefix("//")
-        isAbsolute = rest.hasPrefix("/")
+        let isDescendant = rest.hasPrefix("//")
+        let isAbsolute = rest.hasPrefix("/")
         while rest.hasPrefix("/") { rest = rest.dropFirst() }
         guard !rest.isEmpty else { throw SyntaxError(path: text, message: "the path is empty") }
         var steps: [Step] = []
@@ -79,8 +102,6 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
             }
             steps.append(.child(try Self.name(part, in: text, namespaces: namespaces)))
         }
-        self.steps = steps
-        self.attribute = attribute
         let ups = steps.prefix { $0 == .parent }.count
         var names: [Name]? = []
         for step in steps.dropFirst(ups) {
@@ -90,7 +111,9 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
             case .parent: names = nil
             }
         }
-        upThenDown = names.map { (ups, $0) }
+        storage = Storage(
+            description: text, isDescendant: isDescendant, isAbsolute: isAbsolute, steps: steps, attribute: attribute,
+            upThenDown: names.map { (ups, $0) })
         if isAbsolute && (attribute != nil || elementNames.count != steps.count) {
             throw SyntaxError(path: text, message: "a record path (starting with /) may only name elements")
         }

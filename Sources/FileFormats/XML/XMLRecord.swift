@@ -31,24 +31,25 @@ public struct XMLRecord: Sendable, Equatable {
         guard let (ups, names) = path.upThenDown else { return values(path).first }
         if ups == 0 { return Self.first(in: element, names, 0, path.attribute) }
         guard ups <= ancestors.count else { return nil }
-        return Self.first(in: ancestors[ancestors.count - ups], names, 0, path.attribute)
+        return ancestors.withUnsafeBufferPointer { Self.first(in: $0[$0.count - ups], names, 0, path.attribute) }
     }
 
     /// The first value below `element` down `names` from `step`. Elements are read where they are
-    /// (`children[index]`): a copy of an element retains all it holds.
+    /// (through buffer pointers: an array subscript hands out a copy, and a copy of an element
+    /// retains all it holds).
     private static func first(in element: borrowing XElement, _ names: [XMLPath.Name], _ step: Int, _ attribute: XMLPath.Name?) -> String? {
         guard step < names.count else {
             guard let attribute else { return element.text }
-            for index in element.attributes.indices
-            where attribute.matches(element.attributes[index].name, element.attributes[index].namespaceURI) {
-                return element.attributes[index].value
+            return element.attributes.withUnsafeBufferPointer { attributes in
+                attributes.first { attribute.matches($0.name, $0.namespaceURI) }?.value
+            }
+        }
+        return element.children.withUnsafeBufferPointer { children in
+            for index in children.indices where names[step].matches(children[index].name, children[index].namespaceURI) {
+                if let found = first(in: children[index], names, step + 1, attribute) { return found }
             }
             return nil
         }
-        for index in element.children.indices where names[step].matches(element.children[index].name, element.children[index].namespaceURI) {
-            if let found = first(in: element.children[index], names, step + 1, attribute) { return found }
-        }
-        return nil
     }
 
     /// The elements a path selects, each as a record of its own (for repeated groups such as

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Builds records out of the events of a streaming XML parse: keeps the elements open around the
 /// record being built, the record's subtree, and what later records may read through `..`.
 ///
@@ -111,12 +117,15 @@ struct XMLRecordAssembly {
             return
         }
         if !open.isEmpty { open[open.count - 1].hasElementChildren = true }
-        open.append(OpenElement(element: copy element))
+        // Its name first: a record's entry stands only for its depth and name (it is built in
+        // `building`); any other element is kept whole, for the records inside it.
+        open.append(OpenElement(element: XElement(name: element.name, namespaceURI: element.namespaceURI, line: element.line)))
         if completed == 0 && open.count <= 3 && outline.count < 30 {
             let path = "/" + open.map(\.element.name).joined(separator: "/")
             if !outline.contains(path) { outline.append(path) }
         }
         guard matchesRecordPath() else {
+            open[open.count - 1].element = element
             ancestors = nil
             return
         }
@@ -129,8 +138,8 @@ struct XMLRecordAssembly {
         let text = takeText()
         textStarts.removeLast()
         if !building.isEmpty {
-            var done = building.removeLast()
-            if let text { done.text = text }
+            if let text { building[building.count - 1].text = text }
+            let done = building.removeLast()
             if building.isEmpty {
                 open.removeLast()
                 completed += 1
@@ -182,7 +191,7 @@ struct XMLRecordAssembly {
         let count = textBytes.count - start
         if count <= 15 {  // a small string: made without an allocation
             text = String(decoding: textBytes[start...], as: UTF8.self)
-        } else if textBytes[start...].elementsEqual(textCache.bytes) {
+        } else if Self.equal(textBytes[start...], textCache.bytes) {
             text = textCache.string
         } else {
             text = String(decoding: textBytes[start...], as: UTF8.self)
@@ -190,6 +199,11 @@ struct XMLRecordAssembly {
         }
         textBytes.removeSubrange(start...)
         return text
+    }
+
+    private static func equal(_ a: ArraySlice<UInt8>, _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBytes { a in b.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
     }
 
     private static func append(_ text: String, to existing: inout String) {
