@@ -153,6 +153,18 @@ struct XMLReaderTests {
         }
     }
 
+    /// libxml2 tells UTF-16 by its byte order mark: the reader reads on until it has the first
+    /// four bytes, however few a source hands over at a time.
+    @Test func utf16IsReadWhateverTheFirstReadHolds() throws {
+        let text = "\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-16\"?><R><Item sku=\"Größe €\">5</Item><Item sku=\"b\">6</Item></R>"
+        let bytes = text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        for size in [1, 3, 1 << 16] {
+            let items = try readAllXML(XMLReader(source: PieceByteSource(bytes, size: size), options: .init(recordPath: "//Item")))
+            #expect(items.map { $0.element.attributes.first?.value } == ["Größe €", "b"], "\(size) bytes at a time")
+            #expect(items.map(\.element.text) == ["5", "6"], "\(size) bytes at a time")
+        }
+    }
+
     @Test func descendantRecordPathAndWrongNamespaceMatchesNothing() throws {
         let any = try readAllXML(XMLReader(path: fixture("xml/inventory-namespaced.xml"), options: .init(recordPath: "//Item")))
         #expect(any.count == 3)

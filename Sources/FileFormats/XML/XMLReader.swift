@@ -106,11 +106,17 @@ public final class XMLReader {
         }
     }
 
-    /// Reads the next block of input and hands it to libxml2 (the whole end, at the end).
+    /// Reads the next block of input and hands it to libxml2 (the whole end, at the end). The
+    /// first block holds at least 4 bytes unless the input is shorter: libxml2 detects the
+    /// encoding (a UTF-16 byte order mark, say) from them.
     private func feed() throws(FileFormatError) {
-        let count: Int
+        var count = 0
         do throws(FileFormatError) {
-            count = try source.read(into: block)
+            repeat {
+                let read = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: block[count...]))
+                count += read
+                if read == 0 { break }
+            } while events.pointee.parser == nil && count < 4
         } catch {
             finished = true
             throw error
