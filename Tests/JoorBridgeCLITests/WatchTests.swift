@@ -1,5 +1,6 @@
 import Foundation
 import JoorModels
+import Synchronization
 import TestSupport
 import Testing
 
@@ -70,10 +71,18 @@ struct WatchTests {
             }
             let watch = try RunningExecutable(
                 ["watch", "--poll", "0.2", "--interval", "60"], in: dir.path, environment: ["WATCH_TOKEN": "watch-token"])
-            // SIGTERM as soon as the first file is claimed, sent from the polling thread itself: the
-            // test's own task may resume late on a loaded machine, the watch would not wait for it.
-            let pushing = try await watch.signal(
-                SIGTERM, when: { FileManager.default.fileExists(atPath: dir.path("processing/stock_1.csv")) }, timeout: 120)
+            // SIGTERM as soon as the first file's first batch has reached JOOR: the file is then in
+            // hand. (Its being claimed into processing/ was not enough: both files are claimed
+            // together, and a signal in between stops the run before the first is started, as
+            // designed; it happened once in a full suite run.) The signal itself goes from the
+            // polling thread, which does not wait for the test's task to be resumed.
+            let firstBatch = Mutex(false)
+            let watcher = Task {
+                while (await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                firstBatch.withLock { $0 = true }
+            }
+            let pushing = try await watch.signal(SIGTERM, when: { firstBatch.withLock { $0 } }, timeout: 120)
+            watcher.cancel()
             #expect(pushing)
             let outcome = try await watch.wait(timeout: 30)
             #expect(outcome.status == 0, "\(outcome.stderr)")
