@@ -155,7 +155,7 @@ private struct SAXEvents {
     var assembly: XMLRecordAssembly
     let sourceName: String
     var parser: xmlParserCtxtPtr?
-    private var names = InternedNames()
+    private var names: InternedNames
     private var firstIssue: Issue?
 
     struct Issue {
@@ -168,6 +168,7 @@ private struct SAXEvents {
     init(assembly: XMLRecordAssembly, sourceName: String) {
         self.assembly = assembly
         self.sourceName = sourceName
+        names = InternedNames(known: Array(assembly.options.namespaces.values))
     }
 
     /// The line and column libxml2 has read to.
@@ -279,11 +280,19 @@ private struct SAXEvents {
 /// a name is first seen).
 private struct InternedNames {
     private var entries: [(pointer: UnsafePointer<UInt8>, string: String)] = []
+    /// The namespace URIs the paths were compiled with: a URI equal to one of them is handed out
+    /// as that very `String`, which paths then compare by its storage, not byte by byte.
+    let known: [String]
+
+    init(known: [String]) {
+        self.known = known
+    }
 
     mutating func string(_ pointer: UnsafePointer<UInt8>?, in parser: xmlParserCtxtPtr?) -> String? {
         guard let pointer else { return nil }
         for entry in entries where entry.pointer == pointer { return entry.string }
-        let string = String(cString: pointer)
+        var string = String(cString: pointer)
+        if let same = known.first(where: { $0 == string }) { string = same }
         // A document with many distinct names is rare; past 64 they are made each time.
         if entries.count < 64, let dictionary = parser?.pointee.dict, xmlDictOwns(dictionary, pointer) == 1 {
             entries.append((pointer, string))

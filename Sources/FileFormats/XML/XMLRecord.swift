@@ -29,24 +29,28 @@ public struct XMLRecord: Sendable, Equatable {
         // The usual paths (`@sku`, `OnHand`, `../@code`, `Price/@currency`): up first, then down,
         // walked depth first to the first match without building the selection.
         guard let (ups, names) = path.upThenDown else { return values(path).first }
-        if ups == 0 { return Self.first(in: element, names, 0, path.attribute) }
+        if ups == 0 { return withUnsafePointer(to: element) { Self.first(in: $0, names, 0, path.attribute) } }
         guard ups <= ancestors.count else { return nil }
-        return ancestors.withUnsafeBufferPointer { Self.first(in: $0[$0.count - ups], names, 0, path.attribute) }
+        return ancestors.withUnsafeBufferPointer { Self.first(in: $0.baseAddress! + ($0.count - ups), names, 0, path.attribute) }
     }
 
-    /// The first value below `element` down `names` from `step`. Elements are read where they are
-    /// (through buffer pointers: an array subscript hands out a copy, and a copy of an element
-    /// retains all it holds).
-    private static func first(in element: borrowing XElement, _ names: [XMLPath.Name], _ step: Int, _ attribute: XMLPath.Name?) -> String? {
+    /// The first value below `element` down `names` from `step`. Elements are read where they are,
+    /// through pointers: an array subscript, even a buffer pointer's handed to a function, gives a
+    /// copy, and a copy of an element retains all it holds.
+    private static func first(in element: UnsafePointer<XElement>, _ names: [XMLPath.Name], _ step: Int, _ attribute: XMLPath.Name?) -> String? {
         guard step < names.count else {
-            guard let attribute else { return element.text }
-            return element.attributes.withUnsafeBufferPointer { attributes in
-                attributes.first { attribute.matches($0.name, $0.namespaceURI) }?.value
+            guard let attribute else { return element.pointee.text }
+            return element.pointee.attributes.withUnsafeBufferPointer { attributes in
+                for index in attributes.indices where attribute.matches(attributes[index].name, attributes[index].namespaceURI) {
+                    return attributes[index].value
+                }
+                return nil
             }
         }
-        return element.children.withUnsafeBufferPointer { children in
+        return element.pointee.children.withUnsafeBufferPointer { children in
+            guard let base = children.baseAddress else { return nil }
             for index in children.indices where names[step].matches(children[index].name, children[index].namespaceURI) {
-                if let found = first(in: children[index], names, step + 1, attribute) { return found }
+                if let found = first(in: base + index, names, step + 1, attribute) { return found }
             }
             return nil
         }

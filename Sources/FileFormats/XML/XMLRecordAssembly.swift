@@ -125,7 +125,7 @@ struct XMLRecordAssembly {
             if !outline.contains(path) { outline.append(path) }
         }
         guard matchesRecordPath() else {
-            open[open.count - 1].element = element
+            open[open.count - 1].element = consume element
             ancestors = nil
             return
         }
@@ -147,6 +147,9 @@ struct XMLRecordAssembly {
                 ancestors = enclosing
                 pending.append(XMLRecord(element: done, ancestors: enclosing))
             } else {
+                // Room for a few children at once: most record elements have several, and
+                // growing from one at a time reallocated the array.
+                if building[building.count - 1].children.isEmpty { building[building.count - 1].children.reserveCapacity(4) }
                 building[building.count - 1].children.append(done)
             }
             return
