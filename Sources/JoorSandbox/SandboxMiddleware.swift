@@ -64,6 +64,7 @@ struct RequestLogMiddleware: RouterMiddleware {
     let state: SandboxState
 
     func handle(_ request: Request, context: SandboxContext, next: (Request, SandboxContext) async throws -> Response) async throws -> Response {
+        state.noteArrival(at: request.uri.path)
         await state.log(LoggedRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", body: context.body))
         return try await next(request, context)
     }

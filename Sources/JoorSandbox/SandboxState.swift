@@ -1,5 +1,6 @@
 import Foundation
 import JoorModels
+import Synchronization
 
 /// Everything the sandbox knows, behind an actor; saved to the data folder after each change.
 public actor SandboxState {
@@ -47,6 +48,9 @@ public actor SandboxState {
     var nextJobID = 1001
     /// Requests served per endpoint (`POST /v2/bulk-inventory` → 3), for tests and people.
     public private(set) var requestCounts: [String: Int] = [:]
+    /// Requests that have arrived, per path, counted before any planned delay, and readable
+    /// without waiting for the actor: a test's polling thread acts the moment one comes in.
+    private nonisolated let arrivalCounts = Mutex<[String: Int]>([:])
     /// The last API requests as they arrived (not saved; at most ``requestLogLimit``), for tests
     /// that compare what a dry run printed with what a run sent.
     public private(set) var requestLog: [LoggedRequest] = []
@@ -122,9 +126,19 @@ public actor SandboxState {
         requestLog.append(request)
     }
 
+    /// How many requests for `path` (`/v2/bulk-inventory`) have arrived so far.
+    public nonisolated func arrivals(at path: String) -> Int {
+        arrivalCounts.withLock { $0[path] ?? 0 }
+    }
+
+    nonisolated func noteArrival(at path: String) {
+        arrivalCounts.withLock { $0[path, default: 0] += 1 }
+    }
+
     /// Forgets the request counts and log (tests measure one phase at a time).
     public func resetCounts() {
         requestCounts = [:]
+        arrivalCounts.withLock { $0 = [:] }
         requestLog = []
         try? save()
     }

@@ -1,6 +1,5 @@
 import Foundation
 import JoorModels
-import Synchronization
 import TestSupport
 import Testing
 
@@ -74,15 +73,10 @@ struct WatchTests {
             // SIGTERM as soon as the first file's first batch has reached JOOR: the file is then in
             // hand. (Its being claimed into processing/ was not enough: both files are claimed
             // together, and a signal in between stops the run before the first is started, as
-            // designed; it happened once in a full suite run.) The signal itself goes from the
-            // polling thread, which does not wait for the test's task to be resumed.
-            let firstBatch = Mutex(false)
-            let watcher = Task {
-                while (await sandbox.state.requestCounts["POST /v2/bulk-inventory"] ?? 0) == 0 { try await Task.sleep(for: .milliseconds(5)) }
-                firstBatch.withLock { $0 = true }
-            }
-            let pushing = try await watch.signal(SIGTERM, when: { firstBatch.withLock { $0 } }, timeout: 120)
-            watcher.cancel()
+            // designed; that happened once in a full suite run.) The condition is read and the
+            // signal sent from the polling thread: a task of the test's, waiting for the sandbox's
+            // actor on a loaded machine, was seconds late (the second file had started).
+            let pushing = try await watch.signal(SIGTERM, when: { sandbox.state.arrivals(at: "/v2/bulk-inventory") > 0 }, timeout: 120)
             #expect(pushing)
             let outcome = try await watch.wait(timeout: 30)
             #expect(outcome.status == 0, "\(outcome.stderr)")
