@@ -36,7 +36,13 @@ func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// Reads XML records under `//item` (and their attributes and children).
+/// Paths read from every fuzzed XML record, compiled once: an attribute, a child's text (in a
+/// namespace and in any), and an enclosing element's attribute.
+let fuzzedPaths = ["@sku", "wms:OnHand", "OnHand/@uom", "../@code", "../../Site/Name"].map {
+    try! XMLPath($0, namespaces: ["wms": "urn:example:wms:inventory:1"])
+}
+
+/// Reads XML records under `//item` (and their attributes and children), and values from them.
 func fuzzXML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size > 0 else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -48,6 +54,7 @@ func fuzzXML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var records = 0
     while records < 100_000, let record = try? reader.next() {
         _ = record.line
+        for path in fuzzedPaths { _ = record.value(path) }
         records += 1
     }
     return 0

@@ -49,6 +49,21 @@ struct XMLReaderTests {
         #expect(record.value(try XMLPath("Lines/Line/@n")) == "2", "the first Line with the attribute")
     }
 
+    /// XML has no empty namespace name (`xmlns=""` means none), and the element keeps "none" as
+    /// an empty URI: both spellings are the same element, and a prefixed path matches neither.
+    @Test func anEmptyNamespaceURIIsNone() throws {
+        let empty = XElement(name: "Qty", namespaceURI: "", text: "5")
+        #expect(empty.namespaceURI == nil)
+        #expect(empty == XElement(name: "Qty", text: "5"))
+        var moved = XElement(name: "Qty", namespaceURI: "urn:x", text: "5")
+        #expect(moved.namespaceURI == "urn:x")
+        moved.namespaceURI = nil
+        #expect(moved == empty)
+        let record = XMLRecord(element: XElement(name: "Item", children: [empty]))
+        #expect(record.value(try XMLPath("Qty")) == "5")
+        #expect(record.value(try XMLPath("x:Qty", namespaces: ["x": "urn:x"])) == nil)
+    }
+
     static let wms = ["wms": "urn:example:wms:inventory:1"]
 
     @Test func namespacedRecordsWithAttributesCDATAAndComments() throws {

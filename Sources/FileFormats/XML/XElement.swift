@@ -16,7 +16,14 @@ public struct XElement: Sendable, Equatable {
     /// Local name (without prefix).
     public var name: String
     /// Namespace URI, if the element is in a namespace.
-    public var namespaceURI: String?
+    public var namespaceURI: String? {
+        get { namespace.isEmpty ? nil : namespace }
+        set { namespace = newValue ?? "" }
+    }
+    /// The namespace URI, empty for none (XML has no empty namespace name: `xmlns=""` means none).
+    /// Stored as a plain `String`: with a `String?` among its fields, Swift 6.3 copied every new
+    /// element once more and destroyed the original (ten reference counts an element).
+    var namespace: String
     public var attributes: [Attribute]
     public var children: [XElement]
     /// The element's own text (text and CDATA children joined), without that of descendants.
@@ -27,7 +34,7 @@ public struct XElement: Sendable, Equatable {
     public init(name: String, namespaceURI: String? = nil, attributes: [Attribute] = [], children: [XElement] = [], text: String = "", line: Int = 0)
     {
         self.name = name
-        self.namespaceURI = namespaceURI
+        self.namespace = namespaceURI ?? ""
         self.attributes = attributes
         self.children = children
         self.text = text

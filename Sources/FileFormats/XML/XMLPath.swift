@@ -20,6 +20,21 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
         func matches(_ local: String, _ uri: String?) -> Bool {
             (self.local == "*" || self.local == local) && (namespaceURI == nil || namespaceURI == uri)
         }
+
+        /// Whether the name at `name` matches an element's (`namespace`: its URI, empty for none).
+        /// Read through a pointer, so that the name is not copied for every element it is tried on.
+        static func matches(_ name: UnsafePointer<Name>, _ local: String, namespace: String) -> Bool {
+            (name.pointee.local == "*" || name.pointee.local == local)
+                && (name.pointee.namespaceURI == nil || name.pointee.namespaceURI! == namespace)
+        }
+    }
+
+    /// ``upThenDown`` where the storage keeps it: how many `..` lead the path, the names it then
+    /// goes down through, and the final attribute, read without reference counting.
+    struct Walk: @unchecked Sendable {  // set once, when the path is compiled, and only read after
+        let ups: Int
+        let names: UnsafeBufferPointer<Name>
+        let attribute: UnsafePointer<Name>?
     }
 
     public enum Step: Sendable, Equatable {
@@ -42,6 +57,13 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
     /// for any other shape. Worked out once, for ``XMLRecord/value(_:)``.
     var upThenDown: (ups: Int, names: [Name])? { storage.upThenDown }
 
+    /// Runs `body` on ``upThenDown``'s walk while this path's storage is alive; `nil` for a path
+    /// of another shape.
+    func withWalk<R>(_ body: (Walk) -> R) -> R? {
+        guard let walk = storage.walk else { return nil }
+        return withExtendedLifetime(storage) { body(walk) }
+    }
+
     /// The compiled path, shared by every copy: mappings hand paths around by value for each
     /// record they read, and a copy is then one reference, not every array and string it holds.
     private let storage: Storage
@@ -53,6 +75,8 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
         let steps: [Step]
         let attribute: Name?
         let upThenDown: (ups: Int, names: [Name])?
+        /// ``upThenDown`` and ``attribute`` in memory of this storage's own (freed with it).
+        let walk: Walk?
 
         init(
             description: String, isDescendant: Bool, isAbsolute: Bool, steps: [Step], attribute: Name?, upThenDown: (ups: Int, names: [Name])?
@@ -63,6 +87,24 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
             self.steps = steps
             self.attribute = attribute
             self.upThenDown = upThenDown
+            walk = upThenDown.map { ups, names in
+                let kept = UnsafeMutableBufferPointer<Name>.allocate(capacity: names.count)
+                _ = kept.initialize(from: names)
+                let keptAttribute = attribute.map { name in
+                    let pointer = UnsafeMutablePointer<Name>.allocate(capacity: 1)
+                    pointer.initialize(to: name)
+                    return UnsafePointer(pointer)
+                }
+                return Walk(ups: ups, names: UnsafeBufferPointer(kept), attribute: keptAttribute)
+            }
+        }
+
+        deinit {
+            guard let walk else { return }
+            UnsafeMutableBufferPointer(mutating: walk.names).deinitialize().deallocate()
+            if let attribute = walk.attribute {
+                UnsafeMutablePointer(mutating: attribute).deinitialize(count: 1).deallocate()
+            }
         }
     }
 

@@ -180,20 +180,22 @@ private struct SAXEvents {
     mutating func startElement(
         _ localName: UnsafePointer<UInt8>?, _ uri: UnsafePointer<UInt8>?, _ count: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
     ) {
-        var element = XElement(name: names.string(localName, in: parser) ?? "", namespaceURI: names.string(uri, in: parser), line: position.line)
+        var attributeList: [XElement.Attribute] = []
         if count > 0, let attributes {
-            element.attributes.reserveCapacity(count)
+            attributeList.reserveCapacity(count)
             for index in 0..<count {
                 // localname, prefix, URI, value, end of value.
                 let base = attributes + 5 * index
                 guard let start = base[3], let end = base[4] else { continue }
                 let value = Self.attributeValue(UnsafeBufferPointer(start: start, count: end - start))
-                element.attributes.append(
+                attributeList.append(
                     .init(name: names.string(base[0], in: parser) ?? "", namespaceURI: names.string(base[2], in: parser), value: value))
                 assembly.count(value.utf8.count)
             }
         }
-        assembly.startElement(consume element)
+        assembly.startElement(
+            name: names.string(localName, in: parser) ?? "", namespaceURI: names.string(uri, in: parser), attributes: attributeList,
+            line: position.line)
         stopIfFailed()
     }
 

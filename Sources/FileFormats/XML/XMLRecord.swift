@@ -28,29 +28,33 @@ public struct XMLRecord: Sendable, Equatable {
     public func value(_ path: XMLPath) -> String? {
         // The usual paths (`@sku`, `OnHand`, `../@code`, `Price/@currency`): up first, then down,
         // walked depth first to the first match without building the selection.
-        guard let (ups, names) = path.upThenDown else { return values(path).first }
-        if ups == 0 { return withUnsafePointer(to: element) { Self.first(in: $0, names, 0, path.attribute) } }
-        guard ups <= ancestors.count else { return nil }
-        return ancestors.withUnsafeBufferPointer { Self.first(in: $0.baseAddress! + ($0.count - ups), names, 0, path.attribute) }
+        let walked: String?? = path.withWalk { walk in
+            if walk.ups == 0 { return withUnsafePointer(to: element) { Self.first(in: $0, walk, 0) } }
+            guard walk.ups <= ancestors.count else { return nil }
+            return ancestors.withUnsafeBufferPointer { Self.first(in: $0.baseAddress! + ($0.count - walk.ups), walk, 0) }
+        }
+        guard let walked else { return values(path).first }
+        return walked
     }
 
-    /// The first value below `element` down `names` from `step`. Elements are read where they are,
-    /// through pointers: an array subscript, even a buffer pointer's handed to a function, gives a
-    /// copy, and a copy of an element retains all it holds.
-    private static func first(in element: UnsafePointer<XElement>, _ names: [XMLPath.Name], _ step: Int, _ attribute: XMLPath.Name?) -> String? {
-        guard step < names.count else {
-            guard let attribute else { return element.pointee.text }
+    /// The first value below `element` down the walk's names from `step`. Elements and names are
+    /// read where they are, through pointers: an array subscript, even a buffer pointer's handed
+    /// to a function, gives a copy, and a copy of an element retains all it holds.
+    private static func first(in element: UnsafePointer<XElement>, _ walk: XMLPath.Walk, _ step: Int) -> String? {
+        guard step < walk.names.count else {
+            guard let attribute = walk.attribute else { return element.pointee.text }
             return element.pointee.attributes.withUnsafeBufferPointer { attributes in
-                for index in attributes.indices where attribute.matches(attributes[index].name, attributes[index].namespaceURI) {
+                for index in attributes.indices where attribute.pointee.matches(attributes[index].name, attributes[index].namespaceURI) {
                     return attributes[index].value
                 }
                 return nil
             }
         }
+        let name = walk.names.baseAddress! + step
         return element.pointee.children.withUnsafeBufferPointer { children in
             guard let base = children.baseAddress else { return nil }
-            for index in children.indices where names[step].matches(children[index].name, children[index].namespaceURI) {
-                if let found = first(in: base + index, names, step + 1, attribute) { return found }
+            for index in children.indices where XMLPath.Name.matches(name, children[index].name, namespace: children[index].namespace) {
+                if let found = first(in: base + index, walk, step + 1) { return found }
             }
             return nil
         }

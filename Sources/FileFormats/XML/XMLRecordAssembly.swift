@@ -96,7 +96,10 @@ struct XMLRecordAssembly {
     /// record's subtree is walked recursively, and no real export nests this deep.
     static let maxDepth = 256
 
-    mutating func startElement(_ element: consuming XElement) {
+    /// An element starts. Its parts are passed, not an `XElement`: a large struct passed to a
+    /// function was copied and the original destroyed (five reference counts each way), and the
+    /// element is made here, where it is kept.
+    mutating func startElement(name: String, namespaceURI: String?, attributes: [XElement.Attribute], line: Int) {
         cdataEndedInCR = false
         // Outside a record, the text before an element's first child is all it keeps, and must
         // be there for the records inside it.
@@ -108,29 +111,29 @@ struct XMLRecordAssembly {
         guard open.count + building.count < Self.maxDepth else {
             fail(
                 FileFormatError(
-                    .malformedXML, path: sourceName, line: element.line,
+                    .malformedXML, path: sourceName, line: line,
                     message: "elements are nested deeper than \(Self.maxDepth) levels; this is not a stock or product export"))
             return
         }
         if !building.isEmpty {
-            building.append(consume element)
+            building.append(XElement(name: name, namespaceURI: namespaceURI, attributes: attributes, line: line))
             return
         }
         if !open.isEmpty { open[open.count - 1].hasElementChildren = true }
         // Its name first: a record's entry stands only for its depth and name (it is built in
         // `building`); any other element is kept whole, for the records inside it.
-        open.append(OpenElement(element: XElement(name: element.name, namespaceURI: element.namespaceURI, line: element.line)))
+        open.append(OpenElement(element: XElement(name: name, namespaceURI: namespaceURI, line: line)))
         if completed == 0 && open.count <= 3 && outline.count < 30 {
             let path = "/" + open.map(\.element.name).joined(separator: "/")
             if !outline.contains(path) { outline.append(path) }
         }
         guard matchesRecordPath() else {
-            open[open.count - 1].element = consume element
+            open[open.count - 1].element.attributes = attributes
             ancestors = nil
             return
         }
         recordBytes = 0
-        building = [consume element]
+        building.append(XElement(name: name, namespaceURI: namespaceURI, attributes: attributes, line: line))
     }
 
     mutating func endElement() {
@@ -234,10 +237,14 @@ struct XMLRecordAssembly {
         if recordPath.isDescendant ? open.count < count : open.count != count { return false }
         // Innermost first, and each name read where it is (a copy of an element retains all it holds).
         let offset = open.count - count
-        for index in stride(from: count - 1, through: 0, by: -1)
-        where !namesToMatch[index].matches(open[offset + index].element.name, open[offset + index].element.namespaceURI) {
-            return false
+        return namesToMatch.withUnsafeBufferPointer { names in
+            for index in stride(from: count - 1, through: 0, by: -1)
+            where !XMLPath.Name.matches(
+                names.baseAddress! + index, open[offset + index].element.name, namespace: open[offset + index].element.namespace)
+            {
+                return false
+            }
+            return true
         }
-        return true
     }
 }
