@@ -15,7 +15,10 @@ public struct BulkInventoryRequest: Sendable, Equatable, Codable {
         json.beginObject()
         json.key("inventory_items")
         json.beginArray()
-        for index in inventoryItems.indices { inventoryItems[index].write(to: &json) }
+        inventoryItems.withUnsafeBufferPointer { items in
+            guard let first = items.baseAddress else { return }
+            for index in items.indices { InventoryItem.write(first + index, to: &json) }
+        }
         json.endArray()
         json.endObject()
         return json.data()

@@ -3,6 +3,10 @@
 /// A SKU is identified by `upc` (recommended), or by `style_number` + `color_code` + `size`
 /// (with `style_identifier` when the brand uses one), or by JOOR's own ids.
 public struct InventoryItem: Sendable, Hashable, Codable {
+    // The quantity is declared first so that the memberwise initializer Swift makes differs from
+    // the public one, which calls it (see that initializer).
+    /// The quantity available to sell.
+    public var inventory: Int
     /// Warehouse name as configured in JOOR; omitted means JOOR's "Default".
     public var warehouse: String?
     /// Date of a future (WIP) position; omitted for stock available now.
@@ -15,8 +19,6 @@ public struct InventoryItem: Sendable, Hashable, Codable {
     public var sizeCode: String?
     public var styleID: Int?
     public var styleColorID: Int?
-    /// The quantity available to sell.
-    public var inventory: Int
     /// `true` lists the SKU as made-to-order (and clears its inventory).
     public var madeToOrder: Bool?
 
@@ -30,25 +32,6 @@ public struct InventoryItem: Sendable, Hashable, Codable {
         case styleID = "style_id"
         case styleColorID = "style_color_id"
         case madeToOrder = "made_to_order"
-    }
-
-    @inlinable public init(
-        warehouse: String? = nil, inventoryDate: String? = nil, upc: String? = nil, styleNumber: String? = nil, styleIdentifier: String? = nil,
-        colorCode: String? = nil, size: String? = nil, sizeCode: String? = nil, styleID: Int? = nil, styleColorID: Int? = nil, inventory: Int,
-        madeToOrder: Bool? = nil
-    ) {
-        self.warehouse = warehouse
-        self.inventoryDate = inventoryDate
-        self.upc = upc
-        self.styleNumber = styleNumber
-        self.styleIdentifier = styleIdentifier
-        self.colorCode = colorCode
-        self.size = size
-        self.sizeCode = sizeCode
-        self.styleID = styleID
-        self.styleColorID = styleColorID
-        self.inventory = inventory
-        self.madeToOrder = madeToOrder
     }
 
     /// What identifies this stock position (SKU, warehouse and date), independent of the quantity:
@@ -77,52 +60,72 @@ public struct InventoryItem: Sendable, Hashable, Codable {
 }
 
 extension InventoryItem {
-    /// The item as ``JSONEncoder/canonical(pretty:)`` encodes it: keys sorted, absent ones left out.
-    func write(to json: inout JSONWriter) {
+    /// An item; a SKU needs `upc`, or `styleNumber` + `colorCode` + `size`, or JOOR's ids.
+    ///
+    /// It calls the memberwise initializer Swift makes: an initializer that sets each property
+    /// itself made Swift 6.3 copy the finished item once more and destroy the original (eight
+    /// texts retained and released), at every item of every batch.
+    public init(
+        warehouse: String? = nil, inventoryDate: String? = nil, upc: String? = nil, styleNumber: String? = nil, styleIdentifier: String? = nil,
+        colorCode: String? = nil, size: String? = nil, sizeCode: String? = nil, styleID: Int? = nil, styleColorID: Int? = nil, inventory: Int,
+        madeToOrder: Bool? = nil
+    ) {
+        self.init(
+            inventory: inventory, warehouse: warehouse, inventoryDate: inventoryDate, upc: upc, styleNumber: styleNumber,
+            styleIdentifier: styleIdentifier, colorCode: colorCode, size: size, sizeCode: sizeCode, styleID: styleID, styleColorID: styleColorID,
+            madeToOrder: madeToOrder)
+    }
+}
+
+extension InventoryItem {
+    /// The item at `item` as ``JSONEncoder/canonical(pretty:)`` encodes it: keys sorted, absent
+    /// ones left out. Read through a pointer, field by field: a method on the item made Swift copy
+    /// the whole item first (eight texts retained and released) to guard it against `json`'s writes.
+    static func write(_ item: UnsafePointer<InventoryItem>, to json: inout JSONWriter) {
         json.beginObject()
-        if let colorCode {
+        if let colorCode = item.pointee.colorCode {
             json.key("color_code")
             json.string(colorCode)
         }
         json.key("inventory")
-        json.integer(inventory)
-        if let inventoryDate {
+        json.integer(item.pointee.inventory)
+        if let inventoryDate = item.pointee.inventoryDate {
             json.key("inventory_date")
             json.string(inventoryDate)
         }
-        if let madeToOrder {
+        if let madeToOrder = item.pointee.madeToOrder {
             json.key("made_to_order")
             json.boolean(madeToOrder)
         }
-        if let size {
+        if let size = item.pointee.size {
             json.key("size")
             json.string(size)
         }
-        if let sizeCode {
+        if let sizeCode = item.pointee.sizeCode {
             json.key("size_code")
             json.string(sizeCode)
         }
-        if let styleColorID {
+        if let styleColorID = item.pointee.styleColorID {
             json.key("style_color_id")
             json.integer(styleColorID)
         }
-        if let styleID {
+        if let styleID = item.pointee.styleID {
             json.key("style_id")
             json.integer(styleID)
         }
-        if let styleIdentifier {
+        if let styleIdentifier = item.pointee.styleIdentifier {
             json.key("style_identifier")
             json.string(styleIdentifier)
         }
-        if let styleNumber {
+        if let styleNumber = item.pointee.styleNumber {
             json.key("style_number")
             json.string(styleNumber)
         }
-        if let upc {
+        if let upc = item.pointee.upc {
             json.key("upc")
             json.string(upc)
         }
-        if let warehouse {
+        if let warehouse = item.pointee.warehouse {
             json.key("warehouse")
             json.string(warehouse)
         }

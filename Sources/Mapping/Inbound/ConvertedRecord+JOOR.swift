@@ -50,17 +50,21 @@ extension ConvertedRecord {
         guard let quantity = int(.inventory) else {
             throw RuleFailure(field: "inventory", value: nil, reason: "the quantity is empty")
         }
-        let item = InventoryItem(
-            warehouse: text(.warehouse), inventoryDate: text(.inventoryDate), upc: text(.upc), styleNumber: text(.styleNumber),
-            styleIdentifier: text(.styleIdentifier), colorCode: text(.colorCode), size: text(.size), sizeCode: text(.sizeCode),
-            styleID: int(.styleID), styleColorID: int(.styleColorID), inventory: quantity,
-            madeToOrder: { if case .boolean(let b) = value(.madeToOrder) { b } else { nil } }())
-        let hasStyleKey = item.styleNumber != nil && item.colorCode != nil && item.size != nil
-        guard item.upc != nil || hasStyleKey || item.styleID != nil || item.styleColorID != nil else {
+        let upc = text(.upc)
+        let styleNumber = text(.styleNumber)
+        let colorCode = text(.colorCode)
+        let size = text(.size)
+        let styleID = int(.styleID)
+        let styleColorID = int(.styleColorID)
+        guard upc != nil || (styleNumber != nil && colorCode != nil && size != nil) || styleID != nil || styleColorID != nil else {
             throw RuleFailure(
                 field: "upc", value: nil, reason: "the row has no UPC and no style number + color code + size, so JOOR cannot tell which SKU it is")
         }
-        return item
+        return InventoryItem(
+            warehouse: text(.warehouse), inventoryDate: text(.inventoryDate), upc: upc, styleNumber: styleNumber,
+            styleIdentifier: text(.styleIdentifier), colorCode: colorCode, size: size, sizeCode: text(.sizeCode),
+            styleID: styleID, styleColorID: styleColorID, inventory: quantity,
+            madeToOrder: { if case .boolean(let b) = value(.madeToOrder) { b } else { nil } }())
     }
 
     /// The record as a flat product row for ``StyleAssembler``.
