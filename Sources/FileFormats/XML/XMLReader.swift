@@ -53,7 +53,7 @@ public final class XMLReader {
         self.source = source
         let assembly = try XMLRecordAssembly(options: options, sourceName: source.name)
         events = .allocate(capacity: 1)
-        events.initialize(to: SAXEvents(assembly: assembly, sourceName: source.name))
+        events.initialize(to: SAXEvents(assembly: assembly))
         block = .allocate(byteCount: 1 << 16, alignment: 16)
     }
 
@@ -150,13 +150,15 @@ public final class XMLReader {
 // MARK: - libxml2 plumbing
 
 /// The SAX events of one parse turned into records: the record assembly, the names made
-/// `String`s so far, and the first error libxml2 reported.
+/// `String`s so far, the entities the DTD declares, and the first error libxml2 reported.
 private struct SAXEvents {
     var assembly: XMLRecordAssembly
-    let sourceName: String
     var parser: xmlParserCtxtPtr?
     private var names: InternedNames
     private var firstIssue: Issue?
+    /// Names of the entities the document's DTD declares: a reference to one is refused.
+    private var declaredEntities: Set<String> = []
+    private var sourceName: String { assembly.sourceName }
 
     struct Issue {
         var message: String
@@ -165,9 +167,8 @@ private struct SAXEvents {
         var forbidden: Bool
     }
 
-    init(assembly: XMLRecordAssembly, sourceName: String) {
+    init(assembly: XMLRecordAssembly) {
         self.assembly = assembly
-        self.sourceName = sourceName
         names = InternedNames(known: Array(assembly.options.namespaces.values))
     }
 
@@ -230,13 +231,13 @@ private struct SAXEvents {
     }
 
     mutating func declareEntity(_ name: String) {
-        assembly.declareEntity(name)
+        declaredEntities.insert(name)
     }
 
     /// An entity the DTD declares is refused where it is used (never expanded); an undeclared
     /// one is left to libxml2, which reports it.
     mutating func refuseEntity(_ name: String, evenIfUndeclared: Bool) {
-        guard evenIfUndeclared || assembly.declaredEntities.contains(name) else { return }
+        guard evenIfUndeclared || declaredEntities.contains(name) else { return }
         let (line, column) = position
         assembly.fail(
             FileFormatError(

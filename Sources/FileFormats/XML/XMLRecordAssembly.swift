@@ -21,7 +21,8 @@ struct XMLRecordAssembly {
     /// A failure found while building (a record too large, a refused entity); the parse is
     /// stopped when it is set, and it is thrown once the records before it are handed out.
     private(set) var failure: FileFormatError?
-    /// `failure != nil`, without copying the error (asked after every event).
+    /// `failure != nil`, without copying the error: it is asked after every event, and deriving
+    /// it from `failure` made the reader about 20 % slower (0.38 → 0.46 s for 500 k items).
     private(set) var hasFailed = false
     /// Records completed so far (handed out or pending).
     private(set) var completed = 0
@@ -47,8 +48,6 @@ struct XMLRecordAssembly {
     /// The last CDATA block ended in a CR: an LF starting the next block belongs to it (libxml2
     /// hands a long CDATA section over in blocks of 300 bytes).
     private var cdataEndedInCR = false
-    /// Names of the entities the document's DTD declares: a reference to one is refused.
-    private(set) var declaredEntities: Set<String> = []
 
     private struct OpenElement {
         var element: XElement
@@ -226,10 +225,6 @@ struct XMLRecordAssembly {
                     .limitExceeded, path: sourceName, line: building[0].line,
                     message: "a record is larger than \(options.maxRecordBytes) bytes; check the record path (\(options.recordPath))"))
         }
-    }
-
-    mutating func declareEntity(_ name: String) {
-        declaredEntities.insert(name)
     }
 
     private func matchesRecordPath() -> Bool {
