@@ -83,52 +83,19 @@ extension InventoryItem {
     /// the whole item first (eight texts retained and released) to guard it against `json`'s writes.
     static func write(_ item: UnsafePointer<InventoryItem>, to json: inout JSONWriter) {
         json.beginObject()
-        if let colorCode = item.pointee.colorCode {
-            json.key("color_code")
-            json.string(colorCode)
-        }
+        json.member("color_code", item.pointee.colorCode)
         json.key("inventory")
         json.integer(item.pointee.inventory)
-        if let inventoryDate = item.pointee.inventoryDate {
-            json.key("inventory_date")
-            json.string(inventoryDate)
-        }
-        if let madeToOrder = item.pointee.madeToOrder {
-            json.key("made_to_order")
-            json.boolean(madeToOrder)
-        }
-        if let size = item.pointee.size {
-            json.key("size")
-            json.string(size)
-        }
-        if let sizeCode = item.pointee.sizeCode {
-            json.key("size_code")
-            json.string(sizeCode)
-        }
-        if let styleColorID = item.pointee.styleColorID {
-            json.key("style_color_id")
-            json.integer(styleColorID)
-        }
-        if let styleID = item.pointee.styleID {
-            json.key("style_id")
-            json.integer(styleID)
-        }
-        if let styleIdentifier = item.pointee.styleIdentifier {
-            json.key("style_identifier")
-            json.string(styleIdentifier)
-        }
-        if let styleNumber = item.pointee.styleNumber {
-            json.key("style_number")
-            json.string(styleNumber)
-        }
-        if let upc = item.pointee.upc {
-            json.key("upc")
-            json.string(upc)
-        }
-        if let warehouse = item.pointee.warehouse {
-            json.key("warehouse")
-            json.string(warehouse)
-        }
+        json.member("inventory_date", item.pointee.inventoryDate)
+        json.member("made_to_order", item.pointee.madeToOrder)
+        json.member("size", item.pointee.size)
+        json.member("size_code", item.pointee.sizeCode)
+        json.member("style_color_id", item.pointee.styleColorID)
+        json.member("style_id", item.pointee.styleID)
+        json.member("style_identifier", item.pointee.styleIdentifier)
+        json.member("style_number", item.pointee.styleNumber)
+        json.member("upc", item.pointee.upc)
+        json.member("warehouse", item.pointee.warehouse)
         json.endObject()
     }
 }

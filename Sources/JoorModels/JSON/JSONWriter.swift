@@ -156,6 +156,26 @@ struct JSONWriter: ~Copyable {
         text.withUTF8Buffer { append($0) }
     }
 
+    /// A member whose value may be absent: nothing is written for `nil`, as `JSONEncoder` leaves
+    /// absent keys out.
+    mutating func member(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    mutating func member(_ name: StaticString, _ value: Int?) {
+        guard let value else { return }
+        key(name)
+        integer(value)
+    }
+
+    mutating func member(_ name: StaticString, _ value: Bool?) {
+        guard let value else { return }
+        key(name)
+        boolean(value)
+    }
+
     /// A comma before every element but the first of its object or array (keys count, their values do not).
     private mutating func separate() {
         if afterKey {
