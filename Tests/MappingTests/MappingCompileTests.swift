@@ -66,6 +66,58 @@ struct MappingCompileTests {
             "a tab is a delimiter; a two-character quote is refused, not ignored")
     }
 
+    /// Every format's `encoding:` refuses a name it cannot read or write at the line it stands on,
+    /// listing what it can (and, for fixed width, why UTF-16 is not among them).
+    @Test func encodingsAFormatCannotUseAreRefusedWithTheList() {
+        let inbound = { (format: String, options: String) in
+            compileErrors(
+                """
+                version: 1
+                kind: inventory
+                source:
+                  format: \(format)
+                  \(format): \(options)
+                fields:
+                  upc: { from: "EAN" }
+                  inventory: { from: "Qty" }
+                """)
+        }
+        let outbound = { (format: String) in
+            compileErrors(
+                """
+                version: 1
+                kind: orders
+                output:
+                  format: \(format)
+                  file_name: "O_{order.order_id}.txt"
+                  \(format): { encoding: utf-16 }
+                columns:
+                  - { name: OrderNo, from: order.order_id, width: 10 }
+                """)
+        }
+        // The options stand on line 5 of an inbound mapping, on line 6 of an outbound one.
+        let cases: [([MappingError], Int, String)] = [
+            (
+                inbound("csv", "{ encoding: ebcdic }"), 5,
+                "source.csv.encoding must be one of utf-8, utf-8-bom, utf-16, utf-16le, utf-16be, windows-1252, iso-8859-1, not 'ebcdic'"
+            ),
+            (
+                inbound("xml", "{ record: //Item, encoding: ebcdic }"), 5,
+                "source.xml.encoding must be one of utf-8, utf-8-bom, utf-16, utf-16le, utf-16be, windows-1252, iso-8859-1, not 'ebcdic'"
+            ),
+            (
+                inbound("fixed", "{ encoding: utf-16, fields: [{ name: EAN, start: 1, length: 13 }] }"), 5,
+                "source.fixed.encoding must be one of utf-8, utf-8-bom, windows-1252, iso-8859-1, not 'utf-16' (UTF-16 has no fixed byte positions)"
+            ),
+            (outbound("csv"), 6, "output.csv.encoding must be one of utf-8, utf-8-bom, windows-1252, not 'utf-16'"),
+            (outbound("xml"), 6, "output.xml.encoding must be one of utf-8, windows-1252, iso-8859-1, not 'utf-16'"),
+            (outbound("fixed"), 6, "output.fixed.encoding must be one of utf-8, windows-1252, iso-8859-1, not 'utf-16'"),
+        ]
+        for (errors, line, message) in cases {
+            #expect(errors.contains { $0.line == line && $0.message == message }, "\(errors)")
+        }
+    }
+
     @Test func unknownTargetFieldListsTheKindsFields() {
         let errors = compileErrors(
             inventoryHeader + """

@@ -115,13 +115,7 @@ struct InboundCompiler {
         if let delimiter = reader.character(object["delimiter"], "source.csv.delimiter", tab: true) { options.delimiter = delimiter }
         if let quote = reader.character(object["quote"], "source.csv.quote") { options.quote = quote }
         options.hasHeader = object["header"].flatMap { reader.bool($0, "source.csv.header") } ?? true
-        if let e = object["encoding"], let name = reader.string(e, "source.csv.encoding") {
-            if let encoding = TextEncoding(name: name) {
-                options.encoding = encoding
-            } else {
-                reader.error(e, "unknown encoding '\(name)'; use one of \(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
+        if let encoding = reader.encoding(in: object, "source.csv.encoding") { options.encoding = encoding }
         options.skipLines = object["skip_lines"].flatMap { reader.int($0, "source.csv.skip_lines") } ?? 0
         options.trimFields = object["trim"].flatMap { reader.bool($0, "source.csv.trim") } ?? true
         options.strict = object["strict"].flatMap { reader.bool($0, "source.csv.strict") } ?? true
@@ -143,15 +137,10 @@ struct InboundCompiler {
         }
         reader.checkKeys(object, allowed: Self.fixedKeys)
         var options = FixedWidthReadOptions()
-        if let e = object["encoding"], let name = reader.string(e, "source.fixed.encoding") {
-            if let encoding = TextEncoding(name: name), FixedWidthReadOptions.encodings.contains(encoding) {
-                options.encoding = encoding
-            } else {
-                reader.error(
-                    e,
-                    "a fixed-width file is read in \(FixedWidthReadOptions.encodings.map(\.rawValue).joined(separator: ", ")), not '\(name)' (UTF-16 has no fixed byte positions)"
-                )
-            }
+        if let encoding = reader.encoding(
+            in: object, "source.fixed.encoding", allowed: FixedWidthReadOptions.encodings, why: " (UTF-16 has no fixed byte positions)")
+        {
+            options.encoding = encoding
         }
         options.trim = object["trim"].flatMap { reader.bool($0, "source.fixed.trim") } ?? true
         options.skipLines = object["skip_lines"].flatMap { reader.int($0, "source.fixed.skip_lines") } ?? 0
@@ -341,10 +330,7 @@ struct InboundCompiler {
             reader.error(recordNode, error.description)
         }
         var options = XMLReadOptions(recordPath: record, namespaces: namespaces)
-        if let e = object["encoding"], let name = reader.string(e, "source.xml.encoding") {
-            options.encoding = TextEncoding(name: name)
-            if options.encoding == nil { reader.error(e, "unknown encoding '\(name)'") }
-        }
+        options.encoding = reader.encoding(in: object, "source.xml.encoding")
         return options
     }
 

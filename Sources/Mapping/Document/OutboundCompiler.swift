@@ -210,15 +210,8 @@ struct OutboundCompiler {
         var options = FixedWidthWriteOptions()
         guard let node, let object = reader.object(node, "output.fixed") else { return options }
         reader.checkKeys(object, allowed: Self.fixedKeys)
-        if let e = object["encoding"], let name = reader.string(e, "output.fixed.encoding") {
-            if let encoding = TextEncoding(name: name), FixedWidthWriteOptions.encodings.contains(encoding) {
-                options.encoding = encoding
-            } else {
-                reader.error(
-                    e,
-                    "fixed-width output encoding must be one of \(FixedWidthWriteOptions.encodings.map(\.rawValue).joined(separator: ", ")), not '\(name)'"
-                )
-            }
+        if let encoding = reader.encoding(in: object, "output.fixed.encoding", allowed: FixedWidthWriteOptions.encodings) {
+            options.encoding = encoding
         }
         if let l = object["line_ending"], let name = reader.choice(l, "output.fixed.line_ending", ["crlf", "lf"]) {
             options.lineEnding = .init(rawValue: name)!
@@ -259,13 +252,7 @@ struct OutboundCompiler {
         reader.checkKeys(object, allowed: Self.csvKeys)
         if let delimiter = reader.character(object["delimiter"], "output.csv.delimiter", tab: true) { options.delimiter = delimiter }
         if let quote = reader.character(object["quote"], "output.csv.quote") { options.quote = quote }
-        if let e = object["encoding"], let name = reader.string(e, "output.csv.encoding") {
-            if let encoding = TextEncoding(name: name), TextEncoding.writable.contains(encoding) {
-                options.encoding = encoding
-            } else {
-                reader.error(e, "CSV output encoding must be one of \(TextEncoding.writable.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
-            }
-        }
+        if let encoding = reader.encoding(in: object, "output.csv.encoding", allowed: TextEncoding.writable) { options.encoding = encoding }
         if let q = object["quoting"], let name = reader.choice(q, "output.csv.quoting", ["minimal", "all"]) {
             options.quoting = .init(rawValue: name)!
         }
@@ -320,12 +307,8 @@ struct OutboundCompiler {
             root = object["root"].flatMap { reader.string($0, "output.xml.root") } ?? root
             options.indent = object["indent"].flatMap { reader.bool($0, "output.xml.indent") } ?? true
             options.replaceInvalidCharacters = object["replace_invalid_characters"].flatMap { reader.bool($0, "replace_invalid_characters") } ?? false
-            if let e = object["encoding"], let name = reader.string(e, "output.xml.encoding") {
-                if let encoding = TextEncoding(name: name), [.utf8, .windows1252, .isoLatin1].contains(encoding) {
-                    options.encoding = encoding
-                } else {
-                    reader.error(e, "XML output encoding must be utf-8, windows-1252 or iso-8859-1")
-                }
+            if let encoding = reader.encoding(in: object, "output.xml.encoding", allowed: [.utf8, .windows1252, .isoLatin1]) {
+                options.encoding = encoding
             }
             if let ns = reader.object(object["namespaces"], "output.xml.namespaces") {
                 for e in ns.entries { rootAttributes.append((e.key.isEmpty ? "xmlns" : "xmlns:\(e.key)", reader.string(e.value, "namespace") ?? "")) }
