@@ -252,21 +252,14 @@ struct RuleParser {
     func condition(_ node: Node, _ what: String) -> Condition? {
         if case .sequence(let list) = node { return .any(list.compactMap { condition($0, what) }) }
         guard let object = reader.object(node, what) else { return nil }
-        if let all = object["all"] {
-            reader.checkKeys(object, allowed: Self.allOfKeys)
-            guard case .sequence(let list) = all else {
-                reader.error(all, "\(what).all must be a list")
+        for (key, allowed, combine) in [("all", Self.allOfKeys, Condition.all), ("any", Self.anyOfKeys, Condition.any)] {
+            guard let list = object[key] else { continue }
+            reader.checkKeys(object, allowed: allowed)
+            guard case .sequence(let conditions) = list else {
+                reader.error(list, "\(what).\(key) must be a list")
                 return nil
             }
-            return .all(list.compactMap { condition($0, what) })
-        }
-        if let any = object["any"] {
-            reader.checkKeys(object, allowed: Self.anyOfKeys)
-            guard case .sequence(let list) = any else {
-                reader.error(any, "\(what).any must be a list")
-                return nil
-            }
-            return .any(list.compactMap { condition($0, what) })
+            return combine(conditions.compactMap { condition($0, what) })
         }
         reader.checkKeys(object, allowed: Self.conditionKeys)
         guard let fieldNode = object["field"], let fieldName = reader.string(fieldNode, "\(what).field") else {

@@ -121,24 +121,23 @@ public struct Expression: Sendable, Equatable {
         mutating func skipSpaces() { while position < chars.count, chars[position] == " " { position += 1 } }
 
         mutating func parseSum() throws(RuleSyntaxError) -> Node {
-            var left = try parseProduct()
-            while true {
-                skipSpaces()
-                guard position < chars.count, chars[position] == "+" || chars[position] == "-" else { return left }
-                let op: ExactNumber.Operator = chars[position] == "+" ? .add : .subtract
-                position += 1
-                left = .binary(op, left, try parseProduct())
-            }
+            try parseOperations(["+": .add, "-": .subtract]) { parser throws(RuleSyntaxError) in try parser.parseProduct() }
         }
 
         mutating func parseProduct() throws(RuleSyntaxError) -> Node {
-            var left = try parseFactor()
+            try parseOperations(["*": .multiply, "/": .divide]) { parser throws(RuleSyntaxError) in try parser.parseFactor() }
+        }
+
+        /// Operands joined by any of `operators`, left to right (`a - b - c` is `(a - b) - c`).
+        mutating func parseOperations(
+            _ operators: [Character: ExactNumber.Operator], operand: (inout Parser) throws(RuleSyntaxError) -> Node
+        ) throws(RuleSyntaxError) -> Node {
+            var left = try operand(&self)
             while true {
                 skipSpaces()
-                guard position < chars.count, chars[position] == "*" || chars[position] == "/" else { return left }
-                let op: ExactNumber.Operator = chars[position] == "*" ? .multiply : .divide
+                guard position < chars.count, let op = operators[chars[position]] else { return left }
                 position += 1
-                left = .binary(op, left, try parseFactor())
+                left = .binary(op, left, try operand(&self))
             }
         }
 
