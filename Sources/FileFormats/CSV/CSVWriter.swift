@@ -45,11 +45,7 @@ public final class CSVWriter {
     public private(set) var recordCount = 0
 
     public init(sink: ByteSink, options: CSVWriteOptions = .init()) throws(FileFormatError) {
-        guard TextEncoding.writable.contains(options.encoding) else {
-            throw FileFormatError(
-                .invalidOptions, path: sink.name,
-                message: "CSV output cannot be written in \(options.encoding.rawValue); use utf-8, utf-8-bom or windows-1252")
-        }
+        try options.encoding.require(TextEncoding.writable, for: "CSV output", path: sink.name)
         self.sink = sink
         self.options = options
     }

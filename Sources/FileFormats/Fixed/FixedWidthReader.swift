@@ -40,13 +40,8 @@ public final class FixedWidthReader {
     private var sawTrailer = false
 
     public init(source: ByteSource, options: FixedWidthReadOptions) throws(FileFormatError) {
-        guard FixedWidthReadOptions.encodings.contains(options.encoding) else {
-            throw FileFormatError(
-                .invalidOptions, path: source.name,
-                message:
-                    "fixed-width files are read in utf-8, windows-1252 or iso-8859-1, not \(options.encoding.rawValue) (UTF-16 has no fixed byte positions)"
-            )
-        }
+        try options.encoding.require(
+            FixedWidthReadOptions.encodings, for: "a fixed-width file", path: source.name, why: " (UTF-16 has no fixed byte positions)")
         guard !options.records.isEmpty, options.typeSlice != nil || options.records.count == 1 else {
             throw FileFormatError(
                 .invalidOptions, path: source.name,

@@ -20,11 +20,7 @@ public final class FixedWidthWriter {
     public private(set) var lineCount = 0
 
     public init(sink: ByteSink, options: FixedWidthWriteOptions = .init()) throws(FileFormatError) {
-        guard FixedWidthWriteOptions.encodings.contains(options.encoding) else {
-            throw FileFormatError(
-                .invalidOptions, path: sink.name,
-                message: "fixed-width output is written in utf-8, windows-1252 or iso-8859-1, not \(options.encoding.rawValue)")
-        }
+        try options.encoding.require(FixedWidthWriteOptions.encodings, for: "fixed-width output", path: sink.name)
         self.sink = sink
         self.options = options
     }

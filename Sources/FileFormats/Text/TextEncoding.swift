@@ -35,4 +35,12 @@ public enum TextEncoding: String, Sendable, CaseIterable, Codable {
 
     /// The encodings that ``CSVWriter`` can produce.
     public static let writable: [TextEncoding] = [.utf8, .utf8BOM, .windows1252]
+
+    /// Fails unless this is one of `allowed`: `what` names what cannot use it ("CSV output"),
+    /// `why` (optional) says why the others are not there.
+    func require(_ allowed: [TextEncoding], for what: String, path: String?, why: String = "") throws(FileFormatError) {
+        guard !allowed.contains(self) else { return }
+        throw FileFormatError(
+            .invalidOptions, path: path, message: "\(what) cannot be in \(rawValue); use \(allowed.map(\.rawValue).joined(separator: ", "))\(why)")
+    }
 }

@@ -9,6 +9,8 @@ public struct XMLWriteOptions: Sendable, Equatable {
     /// The declared and produced encoding: UTF-8, or a single-byte code page (characters it
     /// lacks are written as character references such as `&#8364;`).
     public var encoding: TextEncoding = .utf8
+    /// The encodings an XML file can be written in.
+    public static let encodings: [TextEncoding] = [.utf8, .windows1252, .isoLatin1]
     /// Replace characters that XML 1.0 forbids (control characters) with a space instead of failing.
     public var replaceInvalidCharacters = false
 
@@ -35,11 +37,7 @@ public final class XMLWriter {
         self.options = options
         io = WriterIO(sink: sink)
         LibXML2.prepareThread()
-        guard [.utf8, .windows1252, .isoLatin1].contains(options.encoding) else {
-            throw FileFormatError(
-                .invalidOptions, path: sink.name,
-                message: "XML output cannot be written in \(options.encoding.rawValue); use utf-8, windows-1252 or iso-8859-1")
-        }
+        try options.encoding.require(XMLWriteOptions.encodings, for: "XML output", path: sink.name)
         // No encoder here: `startDocument` names the encoding and libxml2 installs its own handler
         // then, replacing (and never freeing) one given to the buffer — 65 KB of iconv state per
         // windows-1252 file, found with AddressSanitizer.

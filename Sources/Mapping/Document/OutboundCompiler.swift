@@ -307,7 +307,7 @@ struct OutboundCompiler {
             root = object["root"].flatMap { reader.string($0, "output.xml.root") } ?? root
             options.indent = object["indent"].flatMap { reader.bool($0, "output.xml.indent") } ?? true
             options.replaceInvalidCharacters = object["replace_invalid_characters"].flatMap { reader.bool($0, "replace_invalid_characters") } ?? false
-            if let encoding = reader.encoding(in: object, "output.xml.encoding", allowed: [.utf8, .windows1252, .isoLatin1]) {
+            if let encoding = reader.encoding(in: object, "output.xml.encoding", allowed: XMLWriteOptions.encodings) {
                 options.encoding = encoding
             }
             if let ns = reader.object(object["namespaces"], "output.xml.namespaces") {

@@ -199,7 +199,7 @@ public enum MappingSchema {
                     keys: OutboundCompiler.xmlKeys,
                     [
                         "root": .scalar("The root element; default Orders."),
-                        "encoding": .choice(["utf-8", "windows-1252", "iso-8859-1"], "The file's encoding."),
+                        "encoding": .choice(XMLWriteOptions.encodings.map(\.rawValue), "The file's encoding."),
                         "indent": .boolean("Indent the XML (default true)."),
                         "namespaces": .map(.scalar(""), "Prefix → namespace URI, declared on the root ('' for the default namespace)."),
                         "replace_invalid_characters": .boolean("Characters XML cannot hold become U+FFFD instead of failing the order."),
