@@ -137,6 +137,25 @@ struct ConfigTests {
             })
     }
 
+    /// A section without the key it cannot do without says, at the section's line, what to write.
+    @Test func aSectionWithoutItsRequiredKeySaysWhatToWrite() {
+        let cases = [
+            ("version: 1\norders: { page_size: 50 }\n", 2, "orders needs mapping: (the orders mapping file, e.g. mappings/orders-csv-lines.yml)"),
+            (
+                "version: 1\nsftp: { known_hosts: k }\n", 2,
+                "sftp needs key_file: the private key joorbridge logs in with (password logins are not offered)"
+            ),
+            (
+                "version: 1\norders:\n  mapping: m.yml\n  routes:\n    - { outbox: out/eu }\n", 5,
+                "each route needs name: (letters, digits, - and _), used in the ledger, status and `orders deliver --route`"
+            ),
+        ]
+        for (text, line, message) in cases {
+            let problems = errors(text)
+            #expect(problems.contains { $0.line == line && $0.message == message }, "\(problems)")
+        }
+    }
+
     @Test func unknownKeysAndBadValuesNameTheirLines() {
         let problems = errors("version: 1\nfolder: { outbox: x }\norders:\n  mapping: m.yml\n  order_status: aproved\n  page_size: 5000\n")
         #expect(problems.contains { $0.line == 2 && $0.message.contains("unknown key 'folder'") && $0.message.contains("did you mean 'folders'") })

@@ -118,6 +118,40 @@ struct MappingCompileTests {
         }
     }
 
+    /// A list entry without its name, or a replacement without its pattern, is reported at the entry.
+    @Test func entriesWithoutTheirRequiredKeySayWhatToWrite() {
+        let outbound = compileErrors(
+            """
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              file_name: "O_{order.order_id}.csv"
+            columns:
+              - { from: order.order_id }
+            """)
+        #expect(outbound.contains { $0.line == 7 && $0.message == "each entry of columns needs name: (the column header)" }, "\(outbound)")
+        let fixed = compileErrors(
+            """
+            version: 1
+            kind: inventory
+            source:
+              format: fixed
+              fixed: { fields: [{ start: 1, length: 13 }] }
+            fields:
+              upc: { from: "EAN" }
+              inventory: { from: "Qty" }
+            """)
+        #expect(fixed.contains { $0.line == 5 && $0.message == "each entry of source.fixed.fields needs name:" }, "\(fixed)")
+        let replace = compileErrors(
+            inventoryHeader + """
+                fields:
+                  upc: { from: "EAN", replace: [{ with: "x" }] }
+                  inventory: { from: "Qty" }
+                """)
+        #expect(replace.contains { $0.line == 6 && $0.message == "field 'upc'.replace: each entry needs a pattern (and with:)" }, "\(replace)")
+    }
+
     @Test func unknownTargetFieldListsTheKindsFields() {
         let errors = compileErrors(
             inventoryHeader + """

@@ -197,10 +197,10 @@ struct ConfigParser {
     )
         -> InboxJobSettings?
     {
-        guard let mapping = object["mapping"].flatMap({ reader.string($0, "\(section).mapping") }) else {
-            reader.error(node, "\(section) needs mapping: (the \(section) mapping file, e.g. \(example))")
-            return nil
-        }
+        guard
+            let mapping = reader.required(
+                object, "mapping", "\(section).mapping", at: node, else: "\(section) needs mapping: (the \(section) mapping file, e.g. \(example))")
+        else { return nil }
         var settings = InboxJobSettings(mapping: resolve(mapping), batchSize: batchSize)
         settings.enabled = object["enabled"].flatMap { reader.bool($0, "\(section).enabled") } ?? true
         settings.inbox = inboxSettings(object, section)
@@ -237,10 +237,11 @@ struct ConfigParser {
     private func orders(_ node: Node, resolve: (String) -> String) -> OrdersSettings? {
         guard let object = reader.object(node, "orders") else { return nil }
         reader.checkKeys(object, allowed: Keys.orders)
-        guard let mapping = object["mapping"].flatMap({ reader.string($0, "orders.mapping") }) else {
-            reader.error(node, "orders needs mapping: (the orders mapping file, e.g. mappings/orders-csv-lines.yml)")
-            return nil
-        }
+        guard
+            let mapping = reader.required(
+                object, "mapping", "orders.mapping", at: node,
+                else: "orders needs mapping: (the orders mapping file, e.g. mappings/orders-csv-lines.yml)")
+        else { return nil }
         var settings = OrdersSettings(mapping: resolve(mapping))
         settings.enabled = object["enabled"].flatMap { reader.bool($0, "orders.enabled") } ?? true
         settings.customersMapping = object["customers_mapping"].flatMap { reader.string($0, "orders.customers_mapping") }.map(resolve)
@@ -310,10 +311,11 @@ struct ConfigParser {
         for (index, item) in items.enumerated() {
             guard let object = reader.object(item, "orders.routes entry") else { continue }
             reader.checkKeys(object, allowed: Keys.route)
-            guard let name = object["name"].flatMap({ reader.string($0, "orders.routes.name") }) else {
-                reader.error(item, "each route needs name: (letters, digits, - and _), used in the ledger, status and `orders deliver --route`")
-                continue
-            }
+            guard
+                let name = reader.required(
+                    object, "name", "orders.routes.name", at: item,
+                    else: "each route needs name: (letters, digits, - and _), used in the ledger, status and `orders deliver --route`")
+            else { continue }
             if name.isEmpty || !name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }) {
                 reader.error(object["name"], "route name '\(name)' may use only letters, digits, - and _")
             }
@@ -391,10 +393,11 @@ struct ConfigParser {
     private func sftp(_ node: Node, resolve: (String) -> String) -> SFTPSettings? {
         guard let object = reader.object(node, "sftp") else { return nil }
         reader.checkKeys(object, allowed: Keys.sftp)
-        guard let key = object["key_file"].flatMap({ reader.string($0, "sftp.key_file") }) else {
-            reader.error(node, "sftp needs key_file: the private key joorbridge logs in with (password logins are not offered)")
-            return nil
-        }
+        guard
+            let key = reader.required(
+                object, "key_file", "sftp.key_file", at: node,
+                else: "sftp needs key_file: the private key joorbridge logs in with (password logins are not offered)")
+        else { return nil }
         var settings = SFTPSettings(keyFile: resolve(key))
         settings.passphraseEnv = object["passphrase_env"].flatMap { reader.string($0, "sftp.passphrase_env") }
         if let pin = object["host_key_sha256"].flatMap({ reader.string($0, "sftp.host_key_sha256") }) {

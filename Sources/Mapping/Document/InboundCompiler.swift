@@ -220,8 +220,7 @@ struct InboundCompiler {
         case .sequence(let items):
             for item in items {
                 guard let object = reader.object(item, "\(what) entry") else { continue }
-                guard let name = object["name"].flatMap({ reader.string($0, "\(what).name") }) else {
-                    reader.error(item, "each entry of \(what) needs name:")
+                guard let name = reader.required(object, "name", "\(what).name", at: item, else: "each entry of \(what) needs name:") else {
                     continue
                 }
                 add(name, object, listed: true)

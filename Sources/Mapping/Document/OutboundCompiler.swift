@@ -155,10 +155,8 @@ struct OutboundCompiler {
         var names: Set<String> = []
         for item in items {
             guard let object = reader.object(item, "\(what) entry") else { continue }
-            guard let name = object["name"].flatMap({ reader.string($0, "\(what).name") }) else {
-                reader.error(item, "each entry of \(what) needs name: (the column header)")
-                continue
-            }
+            guard let name = reader.required(object, "name", "\(what).name", at: item, else: "each entry of \(what) needs name: (the column header)")
+            else { continue }
             if !names.insert(name).inserted { reader.warning(item, "column '\(name)' appears twice in \(what)") }
             var ruleNode = item
             var fill: Node?

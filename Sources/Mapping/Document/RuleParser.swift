@@ -161,10 +161,10 @@ struct RuleParser {
             return list.compactMap { (item: Node) -> FieldRule.Replacement? in
                 guard let object = reader.object(item, "\(what).replace entry") else { return nil }
                 reader.checkKeys(object, allowed: Self.replaceKeys)
-                guard let pattern = object["pattern"].flatMap({ reader.string($0, "\(what).replace.pattern") }) else {
-                    reader.error(item, "\(what).replace: each entry needs a pattern (and with:)")
-                    return nil
-                }
+                guard
+                    let pattern = reader.required(
+                        object, "pattern", "\(what).replace.pattern", at: item, else: "\(what).replace: each entry needs a pattern (and with:)")
+                else { return nil }
                 do throws(RuleSyntaxError) {
                     return FieldRule.Replacement(regex: (try RegexBox(pattern), object["with"].flatMap { reader.string($0, "with") } ?? ""))
                 } catch {

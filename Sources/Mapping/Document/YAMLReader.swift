@@ -161,6 +161,16 @@ package final class YAMLReader {
         return sequence.compactMap { string($0, what) }
     }
 
+    /// The text of a key `object` must have; when it is missing, `missing` (what to write) is
+    /// reported at `node`, the place of the object or list entry that lacks it.
+    package func required(_ object: YAMLObject, _ key: String, _ what: String, at node: Node, else missing: String) -> String? {
+        guard let value = object[key].flatMap({ string($0, what) }) else {
+            error(node, missing)
+            return nil
+        }
+        return value
+    }
+
     /// One of `choices`, reported with the list when it is not.
     package func choice(_ node: Node?, _ what: String, _ choices: [String]) -> String? {
         guard let text = string(node, what) else { return nil }
