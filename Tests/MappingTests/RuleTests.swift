@@ -186,6 +186,9 @@ struct DateTests {
         #expect(try convert("20250915", #"{ in: "yyyyMMdd", out: "dd.MM.yyyy" }"#) == "15.09.2025")
         #expect(try convert("15-Sep-2025", #"{ in: "dd-MMM-yyyy" }"#) == "2025-09-15")
         #expect(try convert("15.09.2025", #"{ in: ["dd/MM/yyyy", "dd.MM.yyyy"] }"#) == "2025-09-15")
+        // Each time field lands in its own place (hours, minutes, seconds all differ).
+        #expect(
+            try convert("15.09.2025 07:42:31", #"{ in: "dd.MM.yyyy HH:mm:ss", out: "yyyy-MM-dd'T'HH:mm:ss" }"#) == "2025-09-15T07:42:31")
     }
 
     @Test func dateOnlyValuesNeverShiftADay() throws {

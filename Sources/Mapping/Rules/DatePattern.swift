@@ -133,21 +133,15 @@ public struct DatePattern: Sendable, Equatable {
                     guard let index = Self.months.firstIndex(of: name) else { return nil }
                     chars.removeFirst(3)
                     value.month = index + 1
-                case "M":
-                    guard let m = number(count, 2) else { return nil }
-                    value.month = m
-                case "d":
-                    guard let d = number(count, 2) else { return nil }
-                    value.day = d
-                case "H":
-                    guard let h = number(count, 2) else { return nil }
-                    value.hour = h
-                case "m":
-                    guard let m = number(count, 2) else { return nil }
-                    value.minute = m
-                case "s":
-                    guard let s = number(count, 2) else { return nil }
-                    value.second = s
+                case "M", "d", "H", "m", "s":
+                    guard let n = number(count, 2) else { return nil }
+                    switch c {
+                    case "M": value.month = n
+                    case "d": value.day = n
+                    case "H": value.hour = n
+                    case "m": value.minute = n
+                    default: value.second = n
+                    }
                 case "S":
                     guard let ms = number(3, 3) else { return nil }
                     value.millisecond = ms
