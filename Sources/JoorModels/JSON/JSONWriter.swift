@@ -57,32 +57,21 @@ struct JSONWriter: ~Copyable {
         count += bytes.count
     }
 
-    mutating func beginObject() {
-        separate()
-        append(UInt8(ascii: "{"))
-        open()
-    }
-    mutating func endObject() {
-        append(UInt8(ascii: "}"))
-        close()
-    }
-    mutating func beginArray() {
-        separate()
-        append(UInt8(ascii: "["))
-        open()
-    }
-    mutating func endArray() {
-        append(UInt8(ascii: "]"))
-        close()
-    }
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    private mutating func open() {
+    private mutating func open(_ bracket: UInt8) {
         precondition(depth < 64, "JSON nested more than 64 deep")
+        separate()
+        append(bracket)
         hasElements <<= 1
         depth += 1
     }
 
-    private mutating func close() {
+    private mutating func close(_ bracket: UInt8) {
+        append(bracket)
         hasElements >>= 1
         depth -= 1
     }
