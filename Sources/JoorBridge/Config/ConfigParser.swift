@@ -39,8 +39,7 @@ struct ConfigParser {
     }
 
     func parse(_ text: String) -> BridgeConfig? {
-        guard let root = reader.compose(text), let top = reader.object(root, "the config") else { return nil }
-        reader.checkKeys(top, allowed: Keys.top)
+        guard let root = reader.compose(text), let top = reader.object(root, "the config", allowedKeys: Keys.top) else { return nil }
         if let v = top["version"] {
             if let n = reader.int(v, "version"), n != Self.version {
                 reader.error(v, "config version \(n) is not supported; this joorbridge reads version \(Self.version)")
@@ -55,8 +54,7 @@ struct ConfigParser {
         var folders = BridgeConfig.Folders(
             inbox: resolve("inbox"), outbox: resolve("outbox"), processing: resolve("processing"),
             archive: resolve("archive"), error: resolve("error"))
-        if let node = top["folders"], let object = reader.object(node, "folders") {
-            reader.checkKeys(object, allowed: Keys.folders)
+        if let node = top["folders"], let object = reader.object(node, "folders", allowedKeys: Keys.folders) {
             func folder(
                 _ key: String, _ keyPath: WritableKeyPath<BridgeConfig.Folders, String>, remote: WritableKeyPath<BridgeConfig.Folders, String?>? = nil
             ) {
@@ -111,8 +109,7 @@ struct ConfigParser {
 
     private func joor(_ node: Node) -> BridgeConfig.JOOR {
         var joor = BridgeConfig.JOOR()
-        guard let object = reader.object(node, "joor") else { return joor }
-        reader.checkKeys(object, allowed: Keys.joor)
+        guard let object = reader.object(node, "joor", allowedKeys: Keys.joor) else { return joor }
         if let v = object["token_env"].flatMap({ reader.string($0, "joor.token_env") }) { joor.tokenEnv = v }
         joor.tokenFile = object["token_file"].flatMap { reader.string($0, "joor.token_file") }.map {
             $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path
@@ -144,8 +141,7 @@ struct ConfigParser {
             }
         }
         if let api = reader.choice(object["api"], "joor.api", as: BridgeConfig.ProductsAPI.self) { joor.productsAPI = api }
-        if let v4 = reader.object(object["v4"], "joor.v4") {
-            reader.checkKeys(v4, allowed: Keys.v4)
+        if let v4 = reader.object(object["v4"], "joor.v4", allowedKeys: Keys.v4) {
             func text(_ key: String, _ fallback: String? = nil) -> String? {
                 let value = v4[key].flatMap { reader.string($0, "joor.v4.\(key)") } ?? fallback
                 if value == nil { reader.error(v4.node, "joor.v4 needs \(key):") }
@@ -171,8 +167,7 @@ struct ConfigParser {
     }
 
     private func inventory(_ node: Node, resolve: (String) -> String) -> InventorySettings? {
-        guard let object = reader.object(node, "inventory") else { return nil }
-        reader.checkKeys(object, allowed: Keys.inventory)
+        guard let object = reader.object(node, "inventory", allowedKeys: Keys.inventory) else { return nil }
         guard let job = inboxJob(object, node, "inventory", batchSize: 500, example: "mappings/inventory-csv.yml", resolve: resolve) else {
             return nil
         }
@@ -186,8 +181,7 @@ struct ConfigParser {
     }
 
     private func products(_ node: Node, resolve: (String) -> String) -> ProductsSettings? {
-        guard let object = reader.object(node, "products") else { return nil }
-        reader.checkKeys(object, allowed: Keys.products)
+        guard let object = reader.object(node, "products", allowedKeys: Keys.products) else { return nil }
         return inboxJob(object, node, "products", batchSize: 200, example: "mappings/products-csv.yml", resolve: resolve)
     }
 
@@ -235,8 +229,7 @@ struct ConfigParser {
     }
 
     private func orders(_ node: Node, resolve: (String) -> String) -> OrdersSettings? {
-        guard let object = reader.object(node, "orders") else { return nil }
-        reader.checkKeys(object, allowed: Keys.orders)
+        guard let object = reader.object(node, "orders", allowedKeys: Keys.orders) else { return nil }
         guard
             let mapping = reader.required(
                 object, "mapping", "orders.mapping", at: node,
@@ -309,8 +302,7 @@ struct ConfigParser {
         var routes: [OrdersSettings.Route] = []
         var names: Set<String> = []
         for (index, item) in items.enumerated() {
-            guard let object = reader.object(item, "orders.routes entry") else { continue }
-            reader.checkKeys(object, allowed: Keys.route)
+            guard let object = reader.object(item, "orders.routes entry", allowedKeys: Keys.route) else { continue }
             guard
                 let name = reader.required(
                     object, "name", "orders.routes.name", at: item,
@@ -345,8 +337,7 @@ struct ConfigParser {
     }
 
     private func notify(_ node: Node) -> NotifySettings? {
-        guard let object = reader.object(node, "notify") else { return nil }
-        reader.checkKeys(object, allowed: Keys.notify)
+        guard let object = reader.object(node, "notify", allowedKeys: Keys.notify) else { return nil }
         var settings = NotifySettings()
         if let url = object["webhook"].flatMap({ reader.string($0, "notify.webhook") }) {
             if let scheme = URL(string: url)?.scheme, ["http", "https"].contains(scheme) {
@@ -375,8 +366,7 @@ struct ConfigParser {
 
     private func watch(_ node: Node) -> WatchSettings {
         var settings = WatchSettings()
-        guard let object = reader.object(node, "watch") else { return settings }
-        reader.checkKeys(object, allowed: Keys.watch)
+        guard let object = reader.object(node, "watch", allowedKeys: Keys.watch) else { return settings }
         func seconds(_ key: String, _ range: ClosedRange<Double>) -> Double? {
             guard let value = object[key], let text = reader.string(value, "watch.\(key)") else { return nil }
             guard let n = Double(text), range.contains(n) else {
@@ -391,8 +381,7 @@ struct ConfigParser {
     }
 
     private func sftp(_ node: Node, resolve: (String) -> String) -> SFTPSettings? {
-        guard let object = reader.object(node, "sftp") else { return nil }
-        reader.checkKeys(object, allowed: Keys.sftp)
+        guard let object = reader.object(node, "sftp", allowedKeys: Keys.sftp) else { return nil }
         guard
             let key = reader.required(
                 object, "key_file", "sftp.key_file", at: node,
@@ -443,8 +432,7 @@ struct ConfigParser {
 
     private func log(_ node: Node) -> LogSettings {
         var settings = LogSettings()
-        guard let object = reader.object(node, "log") else { return settings }
-        reader.checkKeys(object, allowed: Keys.log)
+        guard let object = reader.object(node, "log", allowedKeys: Keys.log) else { return settings }
         settings.format = object["format"].flatMap { reader.choice($0, "log.format", ["text", "json"]) }
         settings.level = object["level"].flatMap {
             reader.choice($0, "log.level", ["trace", "debug", "info", "notice", "warning", "error", "critical"])

@@ -110,8 +110,7 @@ struct InboundCompiler {
 
     private func csvOptions(_ node: Node?) -> CSVReadOptions {
         var options = CSVReadOptions()
-        guard let node, let object = reader.object(node, "source.csv") else { return options }
-        reader.checkKeys(object, allowed: Self.csvKeys)
+        guard let node, let object = reader.object(node, "source.csv", allowedKeys: Self.csvKeys) else { return options }
         if let delimiter = reader.character(object["delimiter"], "source.csv.delimiter", tab: true) { options.delimiter = delimiter }
         if let quote = reader.character(object["quote"], "source.csv.quote") { options.quote = quote }
         options.hasHeader = object["header"].flatMap { reader.bool($0, "source.csv.header") } ?? true
@@ -187,8 +186,7 @@ struct InboundCompiler {
             guard let role = reader.choice(node, what, ["skip"]) else { return nil }
             return .init(type: type, role: FixedWidthReadOptions.Role(rawValue: role)!, fields: [])
         }
-        guard let object = reader.object(node, what) else { return nil }
-        reader.checkKeys(object, allowed: Self.fixedRecordKeys)
+        guard let object = reader.object(node, what, allowedKeys: Self.fixedRecordKeys) else { return nil }
         let role = reader.choice(object["role"], "\(what).role", as: FixedWidthReadOptions.Role.self) ?? .detail
         var record = FixedWidthReadOptions.Record(type: type, role: role, fields: [])
         if let fields = object["fields"] { record.fields = fixedFields(fields, what: "\(what).fields") }
@@ -334,8 +332,7 @@ struct InboundCompiler {
     }
 
     private func parseSizeGrid(_ node: Node, style: ReferenceStyle) -> SizeGrid? {
-        guard let object = reader.object(node, "sizes") else { return nil }
-        reader.checkKeys(object, allowed: Self.sizesKeys)
+        guard let object = reader.object(node, "sizes", allowedKeys: Self.sizesKeys) else { return nil }
         func columns(_ key: String) -> [String]? {
             guard let n = object[key] else { return nil }
             let list = reader.strings(n, "sizes.\(key)") ?? []
@@ -351,8 +348,7 @@ struct InboundCompiler {
         }
         let skipEmpty = object["skip_empty"].flatMap { reader.bool($0, "sizes.skip_empty") } ?? true
         var scale: (SourceRef, LookupTable)?
-        if let scaleObject = reader.object(object["scale"], "sizes.scale") {
-            reader.checkKeys(scaleObject, allowed: Self.scaleKeys)
+        if let scaleObject = reader.object(object["scale"], "sizes.scale", allowedKeys: Self.scaleKeys) {
             if let from = scaleObject["from"].flatMap({ reader.string($0, "sizes.scale.from") }),
                 let ref = try? style.parse(from),
                 let name = scaleObject["lookup"].flatMap({ reader.string($0, "sizes.scale.lookup") })
@@ -382,8 +378,7 @@ struct InboundCompiler {
             }
             func refs(_ names: [String]) -> [SourceRef] { names.map { .header($0) } }
             layout = .columns(quantities: refs(quantities), names: names.map(refs), barcodes: barcodes.map(refs))
-        } else if let packed = reader.object(object["packed"], "sizes.packed") {
-            reader.checkKeys(packed, allowed: Self.packedKeys)
+        } else if let packed = reader.object(object["packed"], "sizes.packed", allowedKeys: Self.packedKeys) {
             guard let from = packed["from"].flatMap({ reader.string($0, "sizes.packed.from") }), let ref = try? style.parse(from) else {
                 reader.error(packed.node, "sizes.packed needs from: (the field holding all sizes)")
                 return nil

@@ -52,8 +52,7 @@ public struct MappingFile: Sendable {
     ]
 
     private static func compile(_ text: String, reader: YAMLReader) -> MappingFile? {
-        guard let root = reader.compose(text), let top = reader.object(root, "the mapping") else { return nil }
-        reader.checkKeys(top, allowed: topKeys)
+        guard let root = reader.compose(text), let top = reader.object(root, "the mapping", allowedKeys: topKeys) else { return nil }
         if let version = top["version"] {
             if let v = reader.int(version, "version"), v != Self.version {
                 reader.error(version, "mapping version \(v) is not supported; this joorbridge reads version \(Self.version)")

@@ -206,8 +206,7 @@ struct OutboundCompiler {
     /// Encoding and line ending of a fixed-width file (windows-1252 and CRLF unless told).
     private func fixedFormat(_ node: Node?) -> FixedWidthWriteOptions {
         var options = FixedWidthWriteOptions()
-        guard let node, let object = reader.object(node, "output.fixed") else { return options }
-        reader.checkKeys(object, allowed: Self.fixedKeys)
+        guard let node, let object = reader.object(node, "output.fixed", allowedKeys: Self.fixedKeys) else { return options }
         if let encoding = reader.encoding(in: object, "output.fixed.encoding", allowed: FixedWidthWriteOptions.encodings) {
             options.encoding = encoding
         }
@@ -246,8 +245,7 @@ struct OutboundCompiler {
     /// cell, so the writer's own option stays off.
     private func csvFormat(_ node: Node?) -> (options: CSVWriteOptions, header: Bool, neutralize: Bool) {
         var options = CSVWriteOptions()
-        guard let node, let object = reader.object(node, "output.csv") else { return (options, true, true) }
-        reader.checkKeys(object, allowed: Self.csvKeys)
+        guard let node, let object = reader.object(node, "output.csv", allowedKeys: Self.csvKeys) else { return (options, true, true) }
         if let delimiter = reader.character(object["delimiter"], "output.csv.delimiter", tab: true) { options.delimiter = delimiter }
         if let quote = reader.character(object["quote"], "output.csv.quote") { options.quote = quote }
         if let encoding = reader.encoding(in: object, "output.csv.encoding", allowed: TextEncoding.writable) { options.encoding = encoding }
@@ -300,8 +298,7 @@ struct OutboundCompiler {
         var options = XMLWriteOptions()
         var root = "Orders"
         var rootAttributes: [(String, String)] = []
-        if let node, let object = reader.object(node, "output.xml") {
-            reader.checkKeys(object, allowed: Self.xmlKeys)
+        if let node, let object = reader.object(node, "output.xml", allowedKeys: Self.xmlKeys) {
             root = object["root"].flatMap { reader.string($0, "output.xml.root") } ?? root
             options.indent = object["indent"].flatMap { reader.bool($0, "output.xml.indent") } ?? true
             options.replaceInvalidCharacters = object["replace_invalid_characters"].flatMap { reader.bool($0, "replace_invalid_characters") } ?? false

@@ -142,8 +142,7 @@ struct RuleParser {
     }
 
     private func clamp(_ node: Node, _ what: String) -> FieldRule.Clamp? {
-        guard let object = reader.object(node, "\(what).clamp") else { return nil }
-        reader.checkKeys(object, allowed: Self.clampKeys)
+        guard let object = reader.object(node, "\(what).clamp", allowedKeys: Self.clampKeys) else { return nil }
         let clamp = FieldRule.Clamp(min: decimal(object["min"], "\(what).clamp.min"), max: decimal(object["max"], "\(what).clamp.max"))
         if clamp.min == nil && clamp.max == nil { reader.error(node, "\(what).clamp needs min:, max: or both, e.g. clamp: { min: 0 }") }
         if let low = clamp.min, let high = clamp.max, low > high { reader.error(node, "\(what).clamp: min is above max") }
@@ -159,8 +158,7 @@ struct RuleParser {
             }
         case .sequence(let list):
             return list.compactMap { (item: Node) -> FieldRule.Replacement? in
-                guard let object = reader.object(item, "\(what).replace entry") else { return nil }
-                reader.checkKeys(object, allowed: Self.replaceKeys)
+                guard let object = reader.object(item, "\(what).replace entry", allowedKeys: Self.replaceKeys) else { return nil }
                 guard
                     let pattern = reader.required(
                         object, "pattern", "\(what).replace.pattern", at: item, else: "\(what).replace: each entry needs a pattern (and with:)")
@@ -179,8 +177,7 @@ struct RuleParser {
     }
 
     private func split(_ node: Node, _ what: String) -> FieldRule.Split? {
-        guard let object = reader.object(node, "\(what).split") else { return nil }
-        reader.checkKeys(object, allowed: Self.splitKeys)
+        guard let object = reader.object(node, "\(what).split", allowedKeys: Self.splitKeys) else { return nil }
         guard let on = object["on"].flatMap({ reader.string($0, "\(what).split.on") }), !on.isEmpty else {
             reader.error(node, "\(what).split needs on: (the separator)")
             return nil
@@ -195,8 +192,7 @@ struct RuleParser {
     }
 
     private func pad(_ node: Node, _ what: String) -> FieldRule.Pad? {
-        guard let object = reader.object(node, "\(what).pad") else { return nil }
-        reader.checkKeys(object, allowed: Self.padKeys)
+        guard let object = reader.object(node, "\(what).pad", allowedKeys: Self.padKeys) else { return nil }
         guard let length = object["length"].flatMap({ reader.int($0, "\(what).pad.length") }) else {
             reader.error(node, "\(what).pad needs length:")
             return nil
@@ -207,8 +203,7 @@ struct RuleParser {
     }
 
     private func date(_ node: Node, _ what: String) -> FieldRule.DateRule? {
-        guard let object = reader.object(node, "\(what).date") else { return nil }
-        reader.checkKeys(object, allowed: Self.dateKeys)
+        guard let object = reader.object(node, "\(what).date", allowedKeys: Self.dateKeys) else { return nil }
         var inputs: [DatePattern] = []
         for text in object["in"].flatMap({ reader.strings($0, "\(what).date.in") }) ?? ["iso8601"] {
             do { inputs.append(try DatePattern(text)) } catch { reader.error(object["in"], error.message) }
@@ -226,8 +221,7 @@ struct RuleParser {
     }
 
     private func number(_ node: Node, _ what: String) -> FieldRule.NumberFormat? {
-        guard let object = reader.object(node, "\(what).number") else { return nil }
-        reader.checkKeys(object, allowed: Self.numberKeys)
+        guard let object = reader.object(node, "\(what).number", allowedKeys: Self.numberKeys) else { return nil }
         var format = FieldRule.NumberFormat()
         func char(_ key: String) -> Character? {
             guard let n = object[key], let s = reader.string(n, "\(what).number.\(key)") else { return nil }

@@ -102,6 +102,14 @@ package final class YAMLReader {
         return YAMLObject(node: node, entries: entries, what: what)
     }
 
+    /// ``object(_:_:)`` whose keys must all be in `allowedKeys`: an unknown one is reported with
+    /// the allowed ones (and the nearest, when one is close), and the object is still returned.
+    package func object(_ node: Node?, _ what: String, allowedKeys: [String]) -> YAMLObject? {
+        guard let object = object(node, what) else { return nil }
+        checkKeys(object, allowed: allowedKeys)
+        return object
+    }
+
     /// Reports every key not in `allowed`, naming the allowed ones.
     package func checkKeys(_ object: YAMLObject, allowed: [String]) {
         for entry in object.entries where !allowed.contains(entry.key) {
