@@ -156,6 +156,33 @@ struct ConfigTests {
         }
     }
 
+    /// Every section and nested object of the config refuses a key it does not know, at its line.
+    @Test func everyObjectRefusesAnUnknownKey() {
+        let problems = errors(
+            """
+            version: 1
+            bogus: 1
+            joor: { bogus: 1, v4: { bogus: 1 } }
+            folders: { bogus: 1 }
+            orders: { mapping: m.yml, bogus: 1, routes: [{ name: eu, bogus: 1 }] }
+            inventory: { mapping: i.yml, bogus: 1 }
+            products: { mapping: p.yml, bogus: 1 }
+            notify: { webhook: "https://example.com/hook", bogus: 1 }
+            watch: { bogus: 1 }
+            sftp: { key_file: k, bogus: 1 }
+            log: { bogus: 1 }
+            """)
+        let refused = Set(
+            problems.filter { $0.message.hasPrefix("unknown key 'bogus' in ") }.map {
+                "\($0.line ?? 0) \($0.message.dropFirst(23).prefix { $0 != ";" })"
+            })
+        let expected: Set = [
+            "2 the config", "3 joor", "3 joor.v4", "4 folders", "5 orders", "5 orders.routes entry", "6 inventory", "7 products", "8 notify",
+            "9 watch", "10 sftp", "11 log",
+        ]
+        #expect(refused == expected, "\(problems)")
+    }
+
     @Test func unknownKeysAndBadValuesNameTheirLines() {
         let problems = errors("version: 1\nfolder: { outbox: x }\norders:\n  mapping: m.yml\n  order_status: aproved\n  page_size: 5000\n")
         #expect(problems.contains { $0.line == 2 && $0.message.contains("unknown key 'folder'") && $0.message.contains("did you mean 'folders'") })

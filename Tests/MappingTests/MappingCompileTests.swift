@@ -152,6 +152,89 @@ struct MappingCompileTests {
         #expect(replace.contains { $0.line == 6 && $0.message == "field 'upc'.replace: each entry needs a pattern (and with:)" }, "\(replace)")
     }
 
+    /// Every object of a mapping refuses a key it does not know, at its line: the file, the
+    /// source and output options, size grids, fixed-width records and every step of a rule.
+    @Test func everyObjectRefusesAnUnknownKey() {
+        func refused(_ yaml: String) -> Set<String> {
+            Set(
+                compileErrors(yaml).filter { $0.message.hasPrefix("unknown key 'bogus' in ") }.map {
+                    "\($0.line ?? 0) \($0.message.dropFirst(23).prefix { $0 != ";" })"
+                })
+        }
+        let inbound = refused(
+            """
+            version: 1
+            kind: inventory
+            bogus: 1
+            source:
+              format: csv
+              csv: { delimiter: ";", bogus: 1 }
+            fields:
+              upc: { from: EAN, replace: [{ pattern: "x", with: "", bogus: 1 }], split: { on: "-", bogus: 1 }, pad: { length: 13, bogus: 1 } }
+              inventory: { from: Qty, clamp: { min: 0, bogus: 1 }, number: { decimal: ",", bogus: 1 } }
+              inventory_date: { from: D, date: { in: "dd.MM.yyyy", bogus: 1 } }
+            """)
+        #expect(
+            inbound == [
+                "3 the mapping", "6 source.csv", "8 field 'upc'.replace entry", "8 field 'upc'.split", "8 field 'upc'.pad",
+                "9 field 'inventory'.clamp",
+                "9 field 'inventory'.number", "10 field 'inventory_date'.date",
+            ], "\(inbound)")
+        let grid = refused(
+            """
+            version: 1
+            kind: inventory
+            source:
+              format: csv
+            sizes: { columns: "S1..S6", bogus: 1, scale: { from: Scale, bogus: 1 } }
+            fields:
+              upc: { from: EAN }
+              inventory: { from: size.quantity }
+            """)
+        #expect(grid == ["5 sizes", "5 sizes.scale"], "\(grid)")
+        let packed = refused(
+            """
+            version: 1
+            kind: inventory
+            source:
+              format: csv
+            sizes: { packed: { from: Sizes, bogus: 1 } }
+            fields:
+              upc: { from: EAN }
+              inventory: { from: size.quantity }
+            """)
+        #expect(packed == ["5 sizes.packed"], "\(packed)")
+        let fixed = refused(
+            """
+            version: 1
+            kind: inventory
+            source:
+              format: fixed
+              fixed:
+                record_type: { start: 1, length: 2 }
+                records:
+                  DT: { role: detail, bogus: 1, fields: { EAN: { start: 3, length: 13 }, Qty: { start: 16, length: 5 } } }
+            fields:
+              upc: { from: EAN }
+              inventory: { from: Qty }
+            """)
+        #expect(fixed == ["8 record type 'DT'"], "\(fixed)")
+        for format in ["csv", "xml", "fixed"] {
+            let output = refused(
+                """
+                version: 1
+                kind: orders
+                output:
+                  format: \(format)
+                  file_name: "O_{order.order_id}.txt"
+                  \(format): { bogus: 1 }
+                columns:
+                  - { name: OrderNo, from: order.order_id, width: 10 }
+                """)
+            #expect(output == ["6 output.\(format)"], "\(output)")
+        }
+    }
+
     @Test func unknownTargetFieldListsTheKindsFields() {
         let errors = compileErrors(
             inventoryHeader + """
