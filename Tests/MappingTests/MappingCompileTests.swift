@@ -20,6 +20,16 @@ let inventoryHeader = """
 
     """
 
+/// An orders mapping writing CSV, up to its output options (which, or `columns:`, follow).
+let ordersCSVHeader = """
+    version: 1
+    kind: orders
+    output:
+      format: csv
+      file_name: "O_{order.order_id}.csv"
+
+    """
+
 @Suite("Mapping compilation and its errors")
 struct MappingCompileTests {
     @Test func unknownKeyNamesLineColumnAndSuggestion() {
@@ -51,16 +61,11 @@ struct MappingCompileTests {
         #expect(inbound.contains { $0.line == 5 && $0.message == "source.csv.delimiter must be one character (or tab), not '||'" }, "\(inbound)")
         #expect(inbound.contains { $0.line == 5 && $0.message == "source.csv.quote must be one character, not '<>'" }, "\(inbound)")
         let outbound = compileErrors(
-            """
-            version: 1
-            kind: orders
-            output:
-              format: csv
-              file_name: "O_{order.order_id}.csv"
-              csv: { delimiter: tab, quote: "<>" }
-            columns:
-              - { name: OrderNo, from: order.order_id }
-            """)
+            ordersCSVHeader + """
+                  csv: { delimiter: tab, quote: "<>" }
+                columns:
+                  - { name: OrderNo, from: order.order_id }
+                """)
         #expect(
             outbound.map(\.message) == ["output.csv.quote must be one character, not '<>'"],
             "a tab is a delimiter; a two-character quote is refused, not ignored")
@@ -121,15 +126,10 @@ struct MappingCompileTests {
     /// A list entry without its name, or a replacement without its pattern, is reported at the entry.
     @Test func entriesWithoutTheirRequiredKeySayWhatToWrite() {
         let outbound = compileErrors(
-            """
-            version: 1
-            kind: orders
-            output:
-              format: csv
-              file_name: "O_{order.order_id}.csv"
-            columns:
-              - { from: order.order_id }
-            """)
+            ordersCSVHeader + """
+                columns:
+                  - { from: order.order_id }
+                """)
         #expect(outbound.contains { $0.line == 7 && $0.message == "each entry of columns needs name: (the column header)" }, "\(outbound)")
         let fixed = compileErrors(
             """
