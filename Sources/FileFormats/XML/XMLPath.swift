@@ -29,8 +29,10 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// ``upThenDown`` where the storage keeps it: how many `..` lead the path, the names it then
-    /// goes down through, and the final attribute, read without reference counting.
+    /// A path that goes up, then only down (`@sku`, `OnHand`, `../@code`, `Price/@currency`), as
+    /// ``XMLRecord/value(_:)`` walks it: how many `..` lead it, the names it then goes down
+    /// through (`.` steps dropped) and the final attribute, kept in memory of the path's own and
+    /// read without reference counting. Worked out once, when the path is compiled.
     struct Walk: @unchecked Sendable {  // set once, when the path is compiled, and only read after
         let ups: Int
         let names: UnsafeBufferPointer<Name>
@@ -52,13 +54,8 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
     public var steps: [Step] { storage.steps }
     /// The final `@name`, if the path selects an attribute.
     public var attribute: Name? { storage.attribute }
-    /// For a path that goes up, then only down (`@sku`, `OnHand`, `../@code`, `Price/@currency`):
-    /// how many `..` lead it, and the names it then goes down through (`.` steps dropped); `nil`
-    /// for any other shape. Worked out once, for ``XMLRecord/value(_:)``.
-    var upThenDown: (ups: Int, names: [Name])? { storage.upThenDown }
-
-    /// Runs `body` on ``upThenDown``'s walk while this path's storage is alive; `nil` for a path
-    /// of another shape.
+    /// Runs `body` on the path's ``Walk`` while its storage is alive; `nil` for a path of another
+    /// shape.
     func withWalk<R>(_ body: (Walk) -> R) -> R? {
         guard let walk = storage.walk else { return nil }
         return withExtendedLifetime(storage) { body(walk) }
@@ -74,10 +71,10 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
         let isAbsolute: Bool
         let steps: [Step]
         let attribute: Name?
-        let upThenDown: (ups: Int, names: [Name])?
-        /// ``upThenDown`` and ``attribute`` in memory of this storage's own (freed with it).
+        /// Freed with the storage.
         let walk: Walk?
 
+        /// `upThenDown`: the leading `..` count and the names after them, when the path has that shape.
         init(
             description: String, isDescendant: Bool, isAbsolute: Bool, steps: [Step], attribute: Name?, upThenDown: (ups: Int, names: [Name])?
         ) {
@@ -86,7 +83,6 @@ public struct XMLPath: Sendable, Equatable, CustomStringConvertible {
             self.isAbsolute = isAbsolute
             self.steps = steps
             self.attribute = attribute
-            self.upThenDown = upThenDown
             walk = upThenDown.map { ups, names in
                 let kept = UnsafeMutableBufferPointer<Name>.allocate(capacity: names.count)
                 _ = kept.initialize(from: names)
