@@ -22,15 +22,11 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var errno: Errno
 
-    public init(_ operation: Operation, path: String, errno: Errno) {
+    /// From an `Errno`, or from what a swift-system call threw (always an `Errno`).
+    init(_ operation: Operation, path: String, _ error: any Error) {
         self.operation = operation
         self.path = path
-        self.errno = errno
-    }
-
-    /// From what a swift-system call threw (always an `Errno`).
-    init(_ operation: Operation, path: String, _ error: any Error) {
-        self.init(operation, path: path, errno: error as? Errno ?? .ioError)
+        errno = error as? Errno ?? .ioError
     }
 
     public var description: String {
@@ -79,7 +75,7 @@ public enum FileSystem {
         guard Glibc.rename(from, to) == 0 else {
             let code = Errno.current
             if code == .noSuchFileOrDirectory { return false }
-            throw FileSystemError(operation, path: from, errno: code)
+            throw FileSystemError(operation, path: from, code)
         }
         return true
     }
@@ -98,9 +94,9 @@ public enum FileSystem {
             return
         }
         guard [.notPermitted, .notSupported, .improperLink, .tooManyLinks].contains(code) else {
-            throw FileSystemError(.publish, path: to, errno: code)
+            throw FileSystemError(.publish, path: to, code)
         }
-        guard status(to) == nil else { throw FileSystemError(.publish, path: to, errno: .fileExists) }
+        guard status(to) == nil else { throw FileSystemError(.publish, path: to, Errno.fileExists) }
         try rename(from, to: to, .publish)
     }
 
@@ -144,7 +140,7 @@ public enum FileSystem {
             let code = Errno.current
             try? file.close()
             if code == .wouldBlock { return nil }
-            throw FileSystemError(.lock, path: path, errno: code)
+            throw FileSystemError(.lock, path: path, code)
         }
         return file
     }
