@@ -5,32 +5,25 @@ import JoorModels
 /// without a customer code, and orders in every status.
 struct OrderSeeder {
 
+    /// The sample customers, one a line, in the order of ``customerKeys``. The walk-in buyer has
+    /// no customer code (an order a filter or mapping may hold).
     static let customers: [[String: String]] = [
         [
-            "customer_code": "HLB001", "customer_name": "Harbor Lane Boutique", "company_name": "Harbor Lane Retail Group",
-            "shipping_city": "Springfield", "shipping_region": "OR", "shipping_postal_code": "97477", "shipping_country": "United States",
-            "shipping_country_iso_two": "US", "shipping_country_iso_three": "USA", "shipping_address_1": "100 Main Street", "order_currency": "USD",
+            "HLB001", "Harbor Lane Boutique", "Harbor Lane Retail Group", "100 Main Street", "Springfield", "OR", "97477", "United States", "US",
+            "USA", "USD",
         ],
+        ["ATN002", "Atelier Nord", "Atelier Nord SARL", "12 Rue Exemple", "Paris", "", "75003", "France", "FR", "FRA", "EUR"],
+        ["KWH003", "Kaufhaus Weber", "Weber & Söhne GmbH", "Marienplatz 8", "München", "BY", "80331", "Germany", "DE", "DEU", "EUR"],
         [
-            "customer_code": "ATN002", "customer_name": "Atelier Nord", "company_name": "Atelier Nord SARL", "shipping_city": "Paris",
-            "shipping_region": "", "shipping_postal_code": "75003", "shipping_country": "France", "shipping_country_iso_two": "FR",
-            "shipping_country_iso_three": "FRA", "shipping_address_1": "12 Rue Exemple", "order_currency": "EUR",
+            "NSH004", "North Shore Supply", "North Shore Supply Co.", "1500 Sherman Ave", "Evanston", "IL", "60201", "United States", "US", "USA",
+            "USD",
         ],
-        [
-            "customer_code": "KWH003", "customer_name": "Kaufhaus Weber", "company_name": "Weber & Söhne GmbH", "shipping_city": "München",
-            "shipping_region": "BY", "shipping_postal_code": "80331", "shipping_country": "Germany", "shipping_country_iso_two": "DE",
-            "shipping_country_iso_three": "DEU", "shipping_address_1": "Marienplatz 8", "order_currency": "EUR",
-        ],
-        [
-            "customer_code": "NSH004", "customer_name": "North Shore Supply", "company_name": "North Shore Supply Co.", "shipping_city": "Evanston",
-            "shipping_region": "IL", "shipping_postal_code": "60201", "shipping_country": "United States", "shipping_country_iso_two": "US",
-            "shipping_country_iso_three": "USA", "shipping_address_1": "1500 Sherman Ave", "order_currency": "USD",
-        ],
-        [
-            "customer_code": "", "customer_name": "Walk-in Trade Show Buyer", "company_name": "", "shipping_city": "New York",
-            "shipping_region": "NY", "shipping_postal_code": "10001", "shipping_country": "United States", "shipping_country_iso_two": "US",
-            "shipping_country_iso_three": "USA", "shipping_address_1": "11 W 33rd St", "order_currency": "USD",
-        ],
+        ["", "Walk-in Trade Show Buyer", "", "11 W 33rd St", "New York", "NY", "10001", "United States", "US", "USA", "USD"],
+    ].map { Dictionary(uniqueKeysWithValues: zip(customerKeys, $0)) }
+
+    static let customerKeys = [
+        "customer_code", "customer_name", "company_name", "shipping_address_1", "shipping_city", "shipping_region", "shipping_postal_code",
+        "shipping_country", "shipping_country_iso_two", "shipping_country_iso_three", "order_currency",
     ]
 
     static func orders(count: Int, seed: UInt64, firstID: Int = 9_100_001) -> [SandboxOrder] {
