@@ -23,6 +23,7 @@ let buildCommit = ProcessInfo.processInfo.environment["JOORBRIDGE_COMMIT"].flatM
 /// - `JoorBridge`: the jobs (orders, inventory, products), the config, the SQLite ledger and the folders.
 /// - `joorbridge`: the command-line executable (a thin layer over the libraries).
 /// - `CBuildInfo`: the commit `joorbridge --version` names (C, because only C defines carry a value).
+/// - `Plugins/EmbedMappings`: embeds `mappings/` in the executable at build time (for `demo` and `init`).
 let package = Package(
     name: "joorbridge",
     platforms: [.macOS(.v13)],
@@ -126,7 +127,17 @@ let package = Package(
                 "JoorBridge",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["EmbedMappings"]
+        ),
+        .plugin(
+            name: "EmbedMappings",
+            capability: .buildTool(),
+            dependencies: ["EmbedMappingsTool"]
+        ),
+        .executableTarget(
+            name: "EmbedMappingsTool",
+            path: "Plugins/EmbedMappingsTool"
         ),
         .executableTarget(
             name: "joorbridge-bench",

@@ -37,7 +37,7 @@ struct InitTests {
         }
     }
 
-    /// `init` and `demo` embed the shipped mappings; they must stay exact copies of `mappings/`.
+    /// `init` and `demo` write the shipped mappings the build embedded: exact copies of `mappings/`.
     @Test func embeddedMappingsMatchTheShippedOnes() async throws {
         let dir = try TemporaryDirectory("init-mappings")
         #expect(try await Executable.run(["init", "."], in: dir.path).status == 0)
@@ -47,7 +47,7 @@ struct InitTests {
         for name in shipped {
             let written = try String(contentsOfFile: dir.path("mappings/\(name)"), encoding: .utf8)
             let original = try String(contentsOfFile: shippedFolder + "/" + name, encoding: .utf8)
-            #expect(written == original, "run scripts/update-shipped-mappings.py: \(name) differs")
+            #expect(written == original, "\(name) differs from mappings/\(name)")
         }
     }
 

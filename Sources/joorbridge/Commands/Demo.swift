@@ -37,7 +37,7 @@ struct Demo: AsyncParsableCommand {
         try fm.createDirectory(at: dir.appendingPathComponent("mappings"), withIntermediateDirectories: true)
         for (name, text) in ShippedMappings.files {
             let target = dir.appendingPathComponent("mappings/\(name)")
-            if !fm.fileExists(atPath: target.path) { try (text + "\n").write(to: target, atomically: true, encoding: .utf8) }
+            if !fm.fileExists(atPath: target.path) { try text.write(to: target, atomically: true, encoding: .utf8) }
         }
         let inbox = dir.appendingPathComponent("inbox")
         try fm.createDirectory(at: inbox, withIntermediateDirectories: true)

@@ -42,7 +42,7 @@ struct Init: ParsableCommand {
         for (name, text) in ShippedMappings.files {
             let target = root.appendingPathComponent("mappings/\(name)")
             if fm.fileExists(atPath: target.path) { continue }
-            try (text + "\n").write(to: target, atomically: true, encoding: .utf8)
+            try text.write(to: target, atomically: true, encoding: .utf8)
             written.append(name)
         }
         try Self.starter.write(to: configURL, atomically: true, encoding: .utf8)
