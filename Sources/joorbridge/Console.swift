@@ -18,15 +18,6 @@ enum Console {
         try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
     }
 
-    /// Loads the config named by `--config` (else `$JOORBRIDGE_CONFIG`, else `./joorbridge.yml`),
-    /// or prints every problem and exits 78.
-    static func loadConfig(_ explicit: String?) throws -> BridgeConfig {
-        do { return try BridgeConfig.load(path: BridgeConfig.resolvePath(explicit)) } catch {
-            for problem in error.problems { Console.error(problem.description) }
-            throw ExitStatus.config.exitCode
-        }
-    }
-
     /// What a dry run would send or write: requests and files on standard output (a `# ENDPOINT`
     /// or `==> NAME <==` line, then the exact bytes), notes on standard error.
     static let printDryRun: DryRunPrinter = { output in

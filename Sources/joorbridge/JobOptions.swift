@@ -10,8 +10,7 @@ struct JobOptions: ParsableArguments {
     @Argument(help: "Jobs to run: orders, inventory, products (default: all enabled).")
     var jobs: [Job] = []
 
-    @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
-    var config: String?
+    @OptionGroup var config: ConfigOption
 
     @Option(help: "Progress line for long files: auto (when standard error is a terminal), always, never.")
     var progress: ProgressLine.Mode = .auto
@@ -27,7 +26,7 @@ struct JobOptions: ParsableArguments {
     }
 
     func start() throws -> Start {
-        let settings = try Console.loadConfig(config)
+        let settings = try config.load()
         let logger = logging.makeLogger(settings)
         let format = logging.format(settings)
         let stop = StopSignal()

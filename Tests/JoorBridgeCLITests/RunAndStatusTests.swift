@@ -67,6 +67,22 @@ struct RunAndStatusTests {
         }
     }
 
+    /// Every command that takes the shared `--config` refuses a broken one the same way: the
+    /// problem with its file and line on standard error, exit 78, nothing done.
+    @Test func everyCommandRefusesABrokenConfigWithItsLine() async throws {
+        let dir = try TemporaryDirectory("broken-config")
+        try "version: 9\n".write(toFile: dir.path("broken.yml"), atomically: true, encoding: .utf8)
+        let commands: [[String]] = [
+            ["run"], ["watch"], ["status"], ["orders", "list"], ["orders", "show", "1"], ["orders", "deliver", "1"], ["orders", "adopt", "1"],
+        ]
+        for command in commands {
+            let result = try await Executable.run(command + ["--config", "broken.yml"], in: dir.path)
+            #expect(result.status == 78, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("broken.yml:1:10: error: config version 9 is not supported"), "\(command): \(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["broken.yml"], "no state store, folder or lock made")
+    }
+
     @Test func unreachableJOORExits69() async throws {
         let sandbox = try await Self.sandbox(orders: 1)
         let dir = try Self.workspace(sandbox, extra: "")

@@ -38,8 +38,7 @@ struct Orders: AsyncParsableCommand {
                   joorbridge orders list --held --json
                 """)
 
-        @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
-        var config: String?
+        @OptionGroup var config: ConfigOption
 
         @Flag(help: "Only held orders.")
         var held = false
@@ -51,7 +50,7 @@ struct Orders: AsyncParsableCommand {
         var json = false
 
         func run() throws {
-            let admin = OrdersAdmin(config: try Console.loadConfig(config))
+            let admin = OrdersAdmin(config: try config.load())
             let states: [DeliveryState] = held ? [.held] : rejected ? [.rejected] : [.held, .rejected]
             let orders = try admin.list(states)
             if json {
@@ -89,14 +88,13 @@ struct Orders: AsyncParsableCommand {
         @Argument(help: ArgumentHelp("The JOOR order id.", valueName: "order-id"))
         var orderID: String
 
-        @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
-        var config: String?
+        @OptionGroup var config: ConfigOption
 
         @Flag(help: "Print JSON instead of text.")
         var json = false
 
         func run() throws {
-            let entries = try OrdersAdmin(config: try Console.loadConfig(config)).show(orderID)
+            let entries = try OrdersAdmin(config: try config.load()).show(orderID)
             guard !entries.isEmpty else {
                 Console.error("error: order \(orderID) is not in the ledger: joorbridge has not received it from JOOR")
                 throw ExitStatus.partial.exitCode
@@ -165,8 +163,7 @@ struct Orders: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Deliver through this route (orders.routes) instead of the first that takes each order.", valueName: "name"))
         var route: String?
 
-        @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
-        var config: String?
+        @OptionGroup var config: ConfigOption
 
         @OptionGroup var logging: LoggingOptions
 
@@ -175,7 +172,7 @@ struct Orders: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let settings = try Console.loadConfig(config)
+            let settings = try config.load()
             let logger = logging.makeLogger(settings)
             var options = Bridge.Options()
             options.deliverOrders = (orderIDs, route)
@@ -205,15 +202,14 @@ struct Orders: AsyncParsableCommand {
         @Option(help: ArgumentHelp("A CSV file with the order ids (column order_id, else the first column).", valueName: "file"))
         var file: String?
 
-        @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
-        var config: String?
+        @OptionGroup var config: ConfigOption
 
         func validate() throws {
             if orderIDs.isEmpty && file == nil { throw ValidationError("Name order ids, or a CSV file with --file.") }
         }
 
         func run() throws {
-            let admin = OrdersAdmin(config: try Console.loadConfig(config))
+            let admin = OrdersAdmin(config: try config.load())
             var ids = orderIDs
             if let file { ids += try Self.ids(from: file) }
             let adoption: Ledger.Adoption

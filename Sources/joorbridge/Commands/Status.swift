@@ -16,20 +16,13 @@ struct Status: ParsableCommand {
             \(ExitStatus.helpText)
             """)
 
-    @Option(help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
-    var config: String?
+    @OptionGroup var config: ConfigOption
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     func run() throws {
-        let path = BridgeConfig.resolvePath(config)
-        let settings: BridgeConfig
-        do { settings = try BridgeConfig.load(path: path, environment: ProcessInfo.processInfo.environment) } catch {
-            for problem in error.problems { Console.error(problem.description) }
-            throw ExitStatus.config.exitCode
-        }
-        let report = try StatusReport.read(config: settings)
+        let report = try StatusReport.read(config: try config.load())
         if json {
             Console.out(try report.json())
             Console.out("")

@@ -1,0 +1,19 @@
+import ArgumentParser
+import JoorBridge
+
+/// `--config`, as every command that works on a configured bridge takes it.
+struct ConfigOption: ParsableArguments {
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("The config file (default: $JOORBRIDGE_CONFIG, else ./joorbridge.yml).", valueName: "file"))
+    var path: String?
+
+    /// Loads the config named by `--config` (else `$JOORBRIDGE_CONFIG`, else `./joorbridge.yml`),
+    /// or prints every problem and exits 78.
+    func load() throws -> BridgeConfig {
+        do { return try BridgeConfig.load(path: BridgeConfig.resolvePath(path)) } catch {
+            for problem in error.problems { Console.error(problem.description) }
+            throw ExitStatus.config.exitCode
+        }
+    }
+}
