@@ -127,9 +127,9 @@ struct ConfigTests {
         #expect(config.inventory?.batchSize == 500 && config.inventory?.full == true && config.inventory?.safetyStock == ["MAIN": 2])
         #expect(config.products?.batchSize == 200 && config.products?.maxAttempts == 5 && config.products?.full == false)
         let problems = errors("version: 1\ninventory: { mapping: i.yml, batch_size: 20000 }\nproducts:\n  mapping: p.yml\n  batch_size: 0\n")
-        #expect(problems.contains { $0.line == 2 && $0.message == "inventory.batch_size must be between 1 and 10000" }, "\(problems)")
+        #expect(problems.contains { $0.line == 2 && $0.message == "inventory.batch_size must be between 1 and 10000, not 20000" }, "\(problems)")
         #expect(
-            problems.contains { $0.line == 5 && $0.message == "products.batch_size must be between 1 and 10000" },
+            problems.contains { $0.line == 5 && $0.message == "products.batch_size must be between 1 and 10000, not 0" },
             "0 is refused, not read as 1: \(problems)")
         #expect(
             errors("version: 1\nproducts: { full: true }\n").contains {
@@ -181,6 +181,36 @@ struct ConfigTests {
             "9 watch", "10 sftp", "11 log",
         ]
         #expect(refused == expected, "\(problems)")
+    }
+
+    /// Every setting with a range refuses a value outside it, or one that is not a number, at its
+    /// line and with the range; none is ignored or clamped without a word.
+    @Test func everyRangedSettingRefusesWhatIsOutsideItsRange() {
+        let settings: [(section: String, key: String, bad: String, message: String)] = [
+            ("joor", "credit_limit", "0", "joor.credit_limit must be between 1 and 1000000, not 0"),
+            ("joor", "credit_window_seconds", "5m", "joor.credit_window_seconds must be a number of seconds between 1 and 86400, not '5m'"),
+            ("joor", "request_timeout_seconds", "30s", "joor.request_timeout_seconds must be a number of seconds between 1 and 3600, not '30s'"),
+            ("joor", "connect_timeout_seconds", "0.5", "joor.connect_timeout_seconds must be a number of seconds between 1 and 120, not '0.5'"),
+            ("inventory", "batch_size", "10001", "inventory.batch_size must be between 1 and 10000, not 10001"),
+            ("inventory", "settle_seconds", "-1", "inventory.settle_seconds must be a number of seconds between 0 and 86400, not '-1'"),
+            ("products", "settle_seconds", "ten", "products.settle_seconds must be a number of seconds between 0 and 86400, not 'ten'"),
+            ("orders", "page_size", "0", "orders.page_size must be between 1 and 1000, not 0"),
+            ("notify", "timeout_seconds", "301", "notify.timeout_seconds must be a number of seconds between 1 and 300, not '301'"),
+            ("notify", "attempts", "11", "notify.attempts must be between 1 and 10, not 11"),
+            ("watch", "interval_seconds", "9.5", "watch.interval_seconds must be a number of seconds between 10 and 86400, not '9.5'"),
+            ("watch", "poll_seconds", "3601", "watch.poll_seconds must be a number of seconds between 1 and 3600, not '3601'"),
+            ("sftp", "connect_timeout_seconds", "301", "sftp.connect_timeout_seconds must be between 1 and 300 seconds, not 301"),
+            ("sftp", "timeout_seconds", "1.5", "sftp.timeout_seconds must be a whole number, not '1.5'"),
+        ]
+        let required = [
+            "inventory": "mapping: i.yml, include: [\"stock_*\"], ", "products": "mapping: p.yml, include: [\"products_*\"], ",
+            "orders": "mapping: o.yml, ", "notify": "command: \"true\", ", "sftp": "key_file: k, known_hosts: h, ",
+        ]
+        for setting in settings {
+            let text = "version: 1\n\(setting.section):\n  { \(required[setting.section] ?? "")\(setting.key): \(setting.bad) }\n"
+            let problems = errors(text)
+            #expect(problems.contains { $0.line == 3 && $0.message == setting.message }, "\(setting.section).\(setting.key): \(problems)")
+        }
     }
 
     @Test func unknownKeysAndBadValuesNameTheirLines() {

@@ -75,6 +75,21 @@ struct LayoutTests {
         #expect(errors.contains { $0.message.contains("size_grid.cell does not use the size") }, "\(errors)")
     }
 
+    /// A size grid needs its number of positions, from 1 to 200.
+    @Test func sizeGridPositionsAreRequiredAndBounded() {
+        for (grid, message) in [
+            ("{ positions: 0 }", "size_grid.positions must be between 1 and 200, not 0"),
+            ("{ positions: 201 }", "size_grid.positions must be between 1 and 200, not 201"),
+            ("{ positions: many }", "size_grid.positions must be a whole number, not 'many'"),
+            ("{ quantity_header: \"Q{n}\" }", "size_grid needs positions: (the size columns per row, 1–200)"),
+        ] {
+            let errors = compileErrors(
+                "version: 1\nkind: orders\noutput:\n  layout: size_grid\n  file_name: o.csv\n  size_grid: \(grid)\ncolumns:\n  - { name: A, from: line.item_number }\n"
+            )
+            #expect(errors.contains { $0.line == 6 && $0.message == message }, "\(grid): \(errors)")
+        }
+    }
+
     @Test func headerAndTrailerRecordsCarryTheFilesTotals() throws {
         let mapping = try outbound(
             """

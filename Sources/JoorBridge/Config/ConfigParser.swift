@@ -126,20 +126,12 @@ struct ConfigParser {
             }
         }
         joor.account = object["account"].flatMap { reader.string($0, "joor.account") }
-        if let n = object["credit_limit"].flatMap({ reader.int($0, "joor.credit_limit") }) { joor.creditLimit = n }
-        if let n = object["credit_window_seconds"].flatMap({ reader.string($0, "joor.credit_window_seconds") }).flatMap(Double.init) {
-            joor.creditWindowSeconds = n
-        }
-        if let n = object["request_timeout_seconds"].flatMap({ reader.string($0, "joor.request_timeout_seconds") }).flatMap(Double.init) {
+        if let n = reader.int(object["credit_limit"], "joor.credit_limit", in: 1...1_000_000) { joor.creditLimit = n }
+        if let n = reader.seconds(object["credit_window_seconds"], "joor.credit_window_seconds", in: 1...86_400) { joor.creditWindowSeconds = n }
+        if let n = reader.seconds(object["request_timeout_seconds"], "joor.request_timeout_seconds", in: 1...3_600) {
             joor.requestTimeoutSeconds = n
         }
-        if let node = object["connect_timeout_seconds"], let text = reader.string(node, "joor.connect_timeout_seconds") {
-            if let n = Double(text), n > 0, n <= 120 {
-                joor.connectTimeoutSeconds = n
-            } else {
-                reader.error(node, "joor.connect_timeout_seconds must be a number of seconds between 1 and 120")
-            }
-        }
+        if let n = reader.seconds(object["connect_timeout_seconds"], "joor.connect_timeout_seconds", in: 1...120) { joor.connectTimeoutSeconds = n }
         if let api = reader.choice(object["api"], "joor.api", as: BridgeConfig.ProductsAPI.self) { joor.productsAPI = api }
         if let v4 = reader.object(object["v4"], "joor.v4", allowedKeys: Keys.v4) {
             func text(_ key: String, _ fallback: String? = nil) -> String? {
@@ -199,13 +191,7 @@ struct ConfigParser {
         settings.enabled = object["enabled"].flatMap { reader.bool($0, "\(section).enabled") } ?? true
         settings.inbox = inboxSettings(object, section)
         if let n = object["max_attempts"].flatMap({ reader.int($0, "\(section).max_attempts") }) { settings.maxAttempts = max(1, n) }
-        if let n = object["batch_size"].flatMap({ reader.int($0, "\(section).batch_size") }) {
-            if (1...10_000).contains(n) {
-                settings.batchSize = n
-            } else {
-                reader.error(object["batch_size"], "\(section).batch_size must be between 1 and 10000")
-            }
-        }
+        if let n = reader.int(object["batch_size"], "\(section).batch_size", in: 1...10_000) { settings.batchSize = n }
         settings.full = object["full"].flatMap { reader.bool($0, "\(section).full") } ?? false
         return settings
     }
@@ -215,13 +201,7 @@ struct ConfigParser {
         var inbox = Inbox.Settings()
         if let list = object["include"].flatMap({ reader.strings($0, "\(section).include") }) { inbox.include = list }
         if let list = object["exclude"].flatMap({ reader.strings($0, "\(section).exclude") }) { inbox.exclude = list }
-        if let text = object["settle_seconds"].flatMap({ reader.string($0, "\(section).settle_seconds") }) {
-            if let n = Double(text), n >= 0 {
-                inbox.settleSeconds = n
-            } else {
-                reader.error(object["settle_seconds"], "\(section).settle_seconds must be a number of seconds")
-            }
-        }
+        if let n = reader.seconds(object["settle_seconds"], "\(section).settle_seconds", in: 0...86_400) { inbox.settleSeconds = n }
         if let marker = object["done_marker"].flatMap({ reader.string($0, "\(section).done_marker") }), !marker.isEmpty, marker != "none" {
             inbox.doneMarker = marker.hasPrefix(".") ? marker : "." + marker
         }
@@ -247,13 +227,7 @@ struct ConfigParser {
             settings.goLive = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
             if settings.goLive == nil { reader.error(g, "orders.go_live must be a date like 2025-06-01") }
         }
-        if let n = object["page_size"].flatMap({ reader.int($0, "orders.page_size") }) {
-            if (1...1000).contains(n) {
-                settings.pageSize = n
-            } else {
-                reader.error(object["page_size"], "orders.page_size must be between 1 and 1000")
-            }
-        }
+        if let n = reader.int(object["page_size"], "orders.page_size", in: 1...1000) { settings.pageSize = n }
         settings.deliverAmendments = object["deliver_amendments"].flatMap { reader.bool($0, "deliver_amendments") } ?? false
         settings.deliverCancellations = object["deliver_cancellations"].flatMap { reader.bool($0, "orders.deliver_cancellations") } ?? false
         settings.cancellationsMapping = object["cancellations_mapping"].flatMap { reader.string($0, "orders.cancellations_mapping") }.map(resolve)
@@ -348,16 +322,8 @@ struct ConfigParser {
         }
         settings.command = object["command"].flatMap { reader.string($0, "notify.command") }.flatMap { $0.isEmpty ? nil : $0 }
         if let when = reader.choice(object["when"], "notify.when", as: NotifySettings.When.self) { settings.when = when }
-        if let text = object["timeout_seconds"].flatMap({ reader.string($0, "notify.timeout_seconds") }) {
-            if let n = Double(text), n > 0, n <= 300 {
-                settings.timeoutSeconds = n
-            } else {
-                reader.error(object["timeout_seconds"], "notify.timeout_seconds must be a number of seconds between 1 and 300")
-            }
-        }
-        if let n = object["attempts"].flatMap({ reader.int($0, "notify.attempts") }) {
-            if (1...10).contains(n) { settings.attempts = n } else { reader.error(object["attempts"], "notify.attempts must be between 1 and 10") }
-        }
+        if let n = reader.seconds(object["timeout_seconds"], "notify.timeout_seconds", in: 1...300) { settings.timeoutSeconds = n }
+        if let n = reader.int(object["attempts"], "notify.attempts", in: 1...10) { settings.attempts = n }
         if settings.webhook == nil && settings.command == nil {
             reader.error(node, "notify needs webhook: (a URL) or command: (a shell command), or both")
         }
@@ -367,16 +333,8 @@ struct ConfigParser {
     private func watch(_ node: Node) -> WatchSettings {
         var settings = WatchSettings()
         guard let object = reader.object(node, "watch", allowedKeys: Keys.watch) else { return settings }
-        func seconds(_ key: String, _ range: ClosedRange<Double>) -> Double? {
-            guard let value = object[key], let text = reader.string(value, "watch.\(key)") else { return nil }
-            guard let n = Double(text), range.contains(n) else {
-                reader.error(value, "watch.\(key) must be a number of seconds between \(Int(range.lowerBound)) and \(Int(range.upperBound))")
-                return nil
-            }
-            return n
-        }
-        if let n = seconds("interval_seconds", 10...86_400) { settings.intervalSeconds = n }
-        if let n = seconds("poll_seconds", 1...3_600) { settings.pollSeconds = n }
+        if let n = reader.seconds(object["interval_seconds"], "watch.interval_seconds", in: 10...86_400) { settings.intervalSeconds = n }
+        if let n = reader.seconds(object["poll_seconds"], "watch.poll_seconds", in: 1...3_600) { settings.pollSeconds = n }
         return settings
     }
 
@@ -406,16 +364,10 @@ struct ConfigParser {
                 "sftp needs host_key_sha256: or known_hosts: so joorbridge knows it talks to the right server; get the fingerprint with `ssh-keyscan -p PORT HOST | ssh-keygen -lf -` and check it with the server's administrator"
             )
         }
-        func seconds(_ key: String, _ range: ClosedRange<Int>) -> Int? {
-            guard let value = object[key], let n = reader.int(value, "sftp.\(key)") else { return nil }
-            guard range.contains(n) else {
-                reader.error(value, "sftp.\(key) must be between \(range.lowerBound) and \(range.upperBound) seconds")
-                return nil
-            }
-            return n
+        if let n = reader.int(object["connect_timeout_seconds"], "sftp.connect_timeout_seconds", in: 1...300, unit: "seconds") {
+            settings.connectTimeoutSeconds = n
         }
-        if let n = seconds("connect_timeout_seconds", 1...300) { settings.connectTimeoutSeconds = n }
-        if let n = seconds("timeout_seconds", 1...3_600) { settings.timeoutSeconds = n }
+        if let n = reader.int(object["timeout_seconds"], "sftp.timeout_seconds", in: 1...3_600, unit: "seconds") { settings.timeoutSeconds = n }
         if let after = reader.choice(object["after_download"], "sftp.after_download", as: SFTPSettings.AfterDownload.self) {
             settings.afterDownload = after
         }

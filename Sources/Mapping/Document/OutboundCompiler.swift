@@ -185,11 +185,7 @@ struct OutboundCompiler {
             reader.error(node, "\(what) needs width: (its number of characters) in a fixed-width file")
             return nil
         }
-        guard let width = reader.int(widthNode, "\(what).width") else { return nil }
-        guard (1...10_000).contains(width) else {
-            reader.error(widthNode, "\(what).width must be between 1 and 10000")
-            return nil
-        }
+        guard let width = reader.int(widthNode, "\(what).width", in: 1...10_000) else { return nil }
         var column = FixedWidthColumn(width: width)
         if let align = reader.choice(object["align"], "\(what).align", as: FixedWidthColumn.Alignment.self) { column.alignment = align }
         if let overflow = reader.choice(object["overflow"], "\(what).overflow", as: FixedWidthColumn.Overflow.self) { column.overflow = overflow }
@@ -261,13 +257,12 @@ struct OutboundCompiler {
     }
 
     private func sizeGrid(_ node: Node?, at parent: Node) -> OutboundMapping.SizeGridOutput? {
-        guard let node, let object = reader.object(node, "output.size_grid") else {
+        guard let node, let object = reader.object(node, "output.size_grid", allowedKeys: Self.sizeGridKeys) else {
             reader.error(parent, "layout: size_grid needs size_grid: { positions: 12, quantity_header: \"Qty{n}\" }")
             return nil
         }
-        reader.checkKeys(object, allowed: Self.sizeGridKeys)
-        let positions = object["positions"].flatMap { reader.int($0, "size_grid.positions") } ?? 0
-        if positions < 1 || positions > 200 { reader.error(node, "size_grid.positions must be between 1 and 200") }
+        let positions = reader.int(object["positions"], "size_grid.positions", in: 1...200) ?? 0
+        if !object.has("positions") { reader.error(node, "size_grid needs positions: (the size columns per row, 1–200)") }
         let quantityHeader = object["quantity_header"].flatMap { reader.string($0, "quantity_header") } ?? "Qty{n}"
         if !quantityHeader.contains("{n}") { reader.error(object["quantity_header"], "size_grid.quantity_header must contain {n} (the position)") }
         var groupBy: [SourceRef] = [.line("item_number"), .line("item_color_code")]

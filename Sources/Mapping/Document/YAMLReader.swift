@@ -137,6 +137,28 @@ package final class YAMLReader {
         return value
     }
 
+    /// A whole number within `range`: out of it, an error that names the range (and the `unit`,
+    /// e.g. "seconds").
+    package func int(_ node: Node?, _ what: String, in range: ClosedRange<Int>, unit: String? = nil) -> Int? {
+        guard let value = int(node, what) else { return nil }
+        guard range.contains(value) else {
+            error(node, "\(what) must be between \(range.lowerBound) and \(range.upperBound)\(unit.map { " " + $0 } ?? ""), not \(value)")
+            return nil
+        }
+        return value
+    }
+
+    /// A number of seconds within `range`; decimals are allowed (`2.5`).
+    package func seconds(_ node: Node?, _ what: String, in range: ClosedRange<Double>) -> Double? {
+        guard let text = string(node, what) else { return nil }
+        guard let value = Double(text), range.contains(value) else {
+            func shown(_ bound: Double) -> String { bound == bound.rounded() ? String(Int(bound)) : String(bound) }
+            error(node, "\(what) must be a number of seconds between \(shown(range.lowerBound)) and \(shown(range.upperBound)), not '\(text)'")
+            return nil
+        }
+        return value
+    }
+
     /// A one-byte character, such as a CSV delimiter or quote; with `tab`, also `tab` or `\t`.
     package func character(_ node: Node?, _ what: String, tab: Bool = false) -> UInt8? {
         guard let text = string(node, what) else { return nil }
