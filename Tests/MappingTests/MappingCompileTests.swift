@@ -235,6 +235,23 @@ struct MappingCompileTests {
         }
     }
 
+    /// A rule step's number or character outside what it can use is refused at its line: before,
+    /// `truncate: -1` crashed the run, and a part name in `split.take` emptied the field.
+    @Test func ruleStepsRefuseNumbersAndCharactersTheyCannotUse() {
+        let steps: [(step: String, message: String)] = [
+            ("truncate: -1", "field 'upc'.truncate must be between 1 and 1000000, not -1"),
+            ("truncate: 0", "field 'upc'.truncate must be between 1 and 1000000, not 0"),
+            ("pad: { length: 0 }", "field 'upc'.pad.length must be between 1 and 10000, not 0"),
+            ("pad: { length: 13, with: \"00\" }", "field 'upc'.pad.with must be one character, not '00'"),
+            ("split: { on: \"-\", take: [first] }", "field 'upc'.split.take must be part numbers (0 is the first, -1 the last), not 'first'"),
+            ("split: { on: \"-\", parts: 0 }", "field 'upc'.split.parts must be between 1 and 10000, not 0"),
+        ]
+        for (step, message) in steps {
+            let errors = compileErrors(inventoryHeader + "fields:\n  upc: { from: EAN, \(step) }\n  inventory: { from: Qty }\n")
+            #expect(errors.contains { $0.line == 6 && $0.message == message }, "\(step): \(errors)")
+        }
+    }
+
     @Test func unknownTargetFieldListsTheKindsFields() {
         let errors = compileErrors(
             inventoryHeader + """

@@ -119,7 +119,7 @@ struct RuleParser {
             rule.date = FieldRule.DateRule(inputs: [try! DatePattern("iso8601")], output: try! DatePattern("yyyy-MM-dd"), timeZone: nil)
         }
         if let number = object["number"] { rule.number = self.number(number, what) }
-        rule.truncate = object["truncate"].flatMap { reader.int($0, "\(what).truncate") }
+        rule.truncate = reader.int(object["truncate"], "\(what).truncate", in: 1...1_000_000)
         if let clamp = object["clamp"] { rule.clamp = self.clamp(clamp, what) }
         if let when = object["when"] { rule.when = condition(when, "\(what).when") }
         return rule
@@ -182,22 +182,33 @@ struct RuleParser {
             reader.error(node, "\(what).split needs on: (the separator)")
             return nil
         }
-        let take = object["take"].flatMap { reader.strings($0, "\(what).split.take") }?.compactMap { Int($0) } ?? [0]
-        let parts = object["parts"].flatMap { reader.int($0, "\(what).split.parts") }
-        if let parts, parts < 1 { reader.error(object["parts"], "\(what).split.parts must be at least 1") }
+        let take =
+            object["take"].flatMap { reader.strings($0, "\(what).split.take") }?.compactMap { text in
+                guard let part = Int(text) else {
+                    reader.error(object["take"], "\(what).split.take must be part numbers (0 is the first, -1 the last), not '\(text)'")
+                    return nil
+                }
+                return part
+            } ?? [0]
+        let parts = reader.int(object["parts"], "\(what).split.parts", in: 1...10_000)
         if let parts, let outside = take.first(where: { $0 >= parts || $0 < -parts }) {
             reader.error(object["take"], "\(what).split takes part \(outside), but parts: \(parts) allows 0…\(parts - 1) (or -1…-\(parts))")
         }
-        return FieldRule.Split(separator: on, take: take, join: object["join"].flatMap { reader.string($0, "join") } ?? on, parts: parts)
+        return FieldRule.Split(
+            separator: on, take: take, join: object["join"].flatMap { reader.string($0, "\(what).split.join") } ?? on, parts: parts)
     }
 
     private func pad(_ node: Node, _ what: String) -> FieldRule.Pad? {
         guard let object = reader.object(node, "\(what).pad", allowedKeys: Self.padKeys) else { return nil }
-        guard let length = object["length"].flatMap({ reader.int($0, "\(what).pad.length") }) else {
+        guard object.has("length") else {
             reader.error(node, "\(what).pad needs length:")
             return nil
         }
-        let with = object["with"].flatMap { reader.string($0, "with") } ?? " "
+        guard let length = reader.int(object["length"], "\(what).pad.length", in: 1...10_000) else { return nil }
+        var with = " "
+        if let node = object["with"], let text = reader.string(node, "\(what).pad.with") {
+            if text.count == 1 { with = text } else { reader.error(node, "\(what).pad.with must be one character, not '\(text)'") }
+        }
         let side = object["side"].flatMap { reader.choice($0, "\(what).pad.side", ["left", "right"]) } ?? "left"
         return FieldRule.Pad(length: length, with: with.first ?? " ", left: side == "left")
     }
