@@ -201,6 +201,8 @@ struct ConfigTests {
             ("watch", "poll_seconds", "3601", "watch.poll_seconds must be a number of seconds between 1 and 3600, not '3601'"),
             ("sftp", "connect_timeout_seconds", "301", "sftp.connect_timeout_seconds must be between 1 and 300 seconds, not 301"),
             ("sftp", "timeout_seconds", "1.5", "sftp.timeout_seconds must be a whole number, not '1.5'"),
+            ("inventory", "max_attempts", "0", "inventory.max_attempts must be between 1 and 1000, not 0"),
+            ("orders", "catch_up_days", "0", "orders.catch_up_days must be between 1 and 3650, not 0"),
         ]
         let required = [
             "inventory": "mapping: i.yml, include: [\"stock_*\"], ", "products": "mapping: p.yml, include: [\"products_*\"], ",

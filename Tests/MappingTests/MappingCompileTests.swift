@@ -245,10 +245,26 @@ struct MappingCompileTests {
             ("pad: { length: 13, with: \"00\" }", "field 'upc'.pad.with must be one character, not '00'"),
             ("split: { on: \"-\", take: [first] }", "field 'upc'.split.take must be part numbers (0 is the first, -1 the last), not 'first'"),
             ("split: { on: \"-\", parts: 0 }", "field 'upc'.split.parts must be between 1 and 10000, not 0"),
+            ("number: { decimals: -1 }", "field 'upc'.number.decimals must be between 0 and 18, not -1"),
         ]
         for (step, message) in steps {
             let errors = compileErrors(inventoryHeader + "fields:\n  upc: { from: EAN, \(step) }\n  inventory: { from: Qty }\n")
             #expect(errors.contains { $0.line == 6 && $0.message == message }, "\(step): \(errors)")
+        }
+    }
+
+    /// The reading limits of a source refuse what cannot work, instead of clamping it.
+    @Test func sourceLimitsRefuseWhatCannotWork() {
+        for (source, message) in [
+            ("{ format: csv, csv: { skip_lines: -1 } }", "source.csv.skip_lines must be between 0 and 1000000, not -1"),
+            ("{ format: csv, csv: { max_field_bytes: 0 } }", "source.csv.max_field_bytes must be between 1 and 1073741824, not 0"),
+            (
+                "{ format: fixed, fixed: { max_line_bytes: 0, fields: [{ name: EAN, start: 1, length: 13 }] } }",
+                "source.fixed.max_line_bytes must be between 1 and 1073741824, not 0"
+            ),
+        ] {
+            let errors = compileErrors("version: 1\nkind: inventory\nsource: \(source)\nfields:\n  upc: { from: EAN }\n  inventory: { from: Qty }\n")
+            #expect(errors.contains { $0.line == 3 && $0.message == message }, "\(source): \(errors)")
         }
     }
 

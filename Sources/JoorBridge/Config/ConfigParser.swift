@@ -190,7 +190,7 @@ struct ConfigParser {
         var settings = InboxJobSettings(mapping: resolve(mapping), batchSize: batchSize)
         settings.enabled = object["enabled"].flatMap { reader.bool($0, "\(section).enabled") } ?? true
         settings.inbox = inboxSettings(object, section)
-        if let n = object["max_attempts"].flatMap({ reader.int($0, "\(section).max_attempts") }) { settings.maxAttempts = max(1, n) }
+        if let n = reader.int(object["max_attempts"], "\(section).max_attempts", in: 1...1000) { settings.maxAttempts = n }
         if let n = reader.int(object["batch_size"], "\(section).batch_size", in: 1...10_000) { settings.batchSize = n }
         settings.full = object["full"].flatMap { reader.bool($0, "\(section).full") } ?? false
         return settings
@@ -239,7 +239,7 @@ struct ConfigParser {
             }
         }
         settings.doneMarker = object["done_marker"].flatMap { reader.bool($0, "done_marker") } ?? false
-        if let n = object["catch_up_days"].flatMap({ reader.int($0, "catch_up_days") }) { settings.catchUpDays = max(1, n) }
+        if let n = reader.int(object["catch_up_days"], "orders.catch_up_days", in: 1...3650) { settings.catchUpDays = n }
         if let node = object["routes"] {
             settings.routes = routes(node, resolve: resolve)
             if settings.warehouseCode != nil {

@@ -111,7 +111,7 @@ public enum ConfigSchema {
                 "cancellations_mapping": .scalar("The cancellation file's mapping (kind: orders), e.g. mappings/orders-cancellation-csv.yml."),
                 "temp_name": .scalar("The temporary name while a file is written, with {name}."),
                 "done_marker": .boolean("Also write NAME.done after each file."),
-                "catch_up_days": .integer("The farthest (days) a catch-up after a crash reads back."),
+                "catch_up_days": .integer("The farthest (days) a catch-up after a crash reads back (1–3650, default 14)."),
                 "routes": .list(
                     .object(
                         keys: Keys.route,
@@ -135,7 +135,7 @@ public enum ConfigSchema {
             "exclude": .scalars("File name patterns to leave alone."),
             "settle_seconds": .number("A file must be unchanged this long (0–86400, default 10)."),
             "done_marker": .scalar("none, or a suffix like .done: wait for NAME.done and consume it."),
-            "max_attempts": .integer("Attempts before a file goes to error/."),
+            "max_attempts": .integer("Attempts before a file goes to error/ (1–1000, default 3)."),
             "batch_size": .integer("Records per JOOR request, 1–10000 (default 500 items for inventory, 200 styles for products)."),
             "full": .boolean("Send every record, changed or not."),
         ]

@@ -115,14 +115,14 @@ struct InboundCompiler {
         if let quote = reader.character(object["quote"], "source.csv.quote") { options.quote = quote }
         options.hasHeader = object["header"].flatMap { reader.bool($0, "source.csv.header") } ?? true
         if let encoding = reader.encoding(in: object, "source.csv.encoding") { options.encoding = encoding }
-        options.skipLines = object["skip_lines"].flatMap { reader.int($0, "source.csv.skip_lines") } ?? 0
+        options.skipLines = reader.int(object["skip_lines"], "source.csv.skip_lines", in: 0...1_000_000) ?? 0
         options.trimFields = object["trim"].flatMap { reader.bool($0, "source.csv.trim") } ?? true
         options.strict = object["strict"].flatMap { reader.bool($0, "source.csv.strict") } ?? true
-        options.replaceInvalidBytes = object["replace_invalid_bytes"].flatMap { reader.bool($0, "replace_invalid_bytes") } ?? false
+        options.replaceInvalidBytes = object["replace_invalid_bytes"].flatMap { reader.bool($0, "source.csv.replace_invalid_bytes") } ?? false
         if let r = object["ragged_rows"], let name = reader.choice(r, "source.csv.ragged_rows", ["reject", "pad", "allow"]) {
             options.raggedRows = CSVReadOptions.RaggedRows(rawValue: name)!
         }
-        if let m = object["max_field_bytes"], let n = reader.int(m, "max_field_bytes") { options.maxFieldBytes = n }
+        if let n = reader.int(object["max_field_bytes"], "source.csv.max_field_bytes", in: 1...(1 << 30)) { options.maxFieldBytes = n }
         return options
     }
 
@@ -142,9 +142,9 @@ struct InboundCompiler {
             options.encoding = encoding
         }
         options.trim = object["trim"].flatMap { reader.bool($0, "source.fixed.trim") } ?? true
-        options.skipLines = object["skip_lines"].flatMap { reader.int($0, "source.fixed.skip_lines") } ?? 0
+        options.skipLines = reader.int(object["skip_lines"], "source.fixed.skip_lines", in: 0...1_000_000) ?? 0
         options.replaceInvalidBytes = object["replace_invalid_bytes"].flatMap { reader.bool($0, "source.fixed.replace_invalid_bytes") } ?? false
-        if let m = object["max_line_bytes"], let n = reader.int(m, "source.fixed.max_line_bytes") { options.maxLineBytes = max(n, 1) }
+        if let n = reader.int(object["max_line_bytes"], "source.fixed.max_line_bytes", in: 1...(1 << 30)) { options.maxLineBytes = n }
         if let l = object["short_lines"], let name = reader.choice(l, "source.fixed.short_lines", ["reject", "pad"]) {
             options.shortLines = .init(rawValue: name)!
         }

@@ -245,7 +245,7 @@ struct RuleParser {
         format.decimalSeparator = char("decimal") ?? "."
         format.thousandsSeparator = char("thousands")
         format.outputDecimalSeparator = char("output_decimal") ?? "."
-        format.decimals = object["decimals"].flatMap { reader.int($0, "\(what).number.decimals") }
+        format.decimals = reader.int(object["decimals"], "\(what).number.decimals", in: 0...18)
         if format.thousandsSeparator == format.decimalSeparator {
             reader.error(node, "\(what).number: the decimal and thousands separators must differ")
         }

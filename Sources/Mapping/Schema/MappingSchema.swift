@@ -70,12 +70,12 @@ public enum MappingSchema {
                         "quote": .scalar("One character; default '\"'."),
                         "header": .boolean("The first row names the columns; with false use column: N."),
                         "encoding": encoding,
-                        "skip_lines": .integer("Banner lines before the header."),
+                        "skip_lines": .integer("Banner lines before the header (0–1000000)."),
                         "trim": .boolean("Strip spaces around unquoted fields (default true)."),
                         "strict": .boolean("Broken quoting rejects the row (default true)."),
                         "ragged_rows": .choice(["reject", "pad", "allow"], "Rows with too few or too many fields."),
                         "replace_invalid_bytes": .boolean("Bad bytes become U+FFFD instead of failing the file."),
-                        "max_field_bytes": .integer("The longest field accepted."),
+                        "max_field_bytes": .integer("The longest field accepted (default 16 MiB)."),
                     ], "CSV reading options."),
                 "xml": .object(
                     keys: InboundCompiler.xmlKeys,
@@ -112,9 +112,9 @@ public enum MappingSchema {
                         "trim": .boolean("Strip the padding around values (default true)."),
                         "short_lines": .choice(
                             ["reject", "pad"], "A line shorter than its layout: rejected (default), or its missing end counts as spaces."),
-                        "skip_lines": .integer("Banner lines at the start."),
+                        "skip_lines": .integer("Banner lines at the start (0–1000000)."),
                         "replace_invalid_bytes": .boolean("Bad bytes become U+FFFD instead of rejecting the line."),
-                        "max_line_bytes": .integer("The longest line accepted."),
+                        "max_line_bytes": .integer("The longest line accepted (default 1 MiB)."),
                     ], "Fixed-width reading options."),
             ], "Inbound: the WMS file's format.")
     }
@@ -295,7 +295,7 @@ public enum MappingSchema {
                 [
                     "decimal": .scalar("The input decimal separator; default '.'."),
                     "thousands": .scalar("The input thousands separator."),
-                    "decimals": .integer("Decimals in the output."),
+                    "decimals": .integer("Decimals in the output (0–18)."),
                     "output_decimal": .scalar("The output decimal separator; default '.'."),
                 ], "Number formats."),
             "truncate": .integer("Cut text to this length."),
