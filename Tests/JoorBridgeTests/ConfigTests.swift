@@ -215,6 +215,21 @@ struct ConfigTests {
         }
     }
 
+    /// An inbox's done_marker is a suffix; true or false there (as orders.done_marker takes) would
+    /// make every file wait for NAME.false for ever, so it is refused.
+    @Test func anInboxDoneMarkerIsASuffixNotASwitch() throws {
+        for marker in ["false", "true", "no", "a/b"] {
+            let problems = errors("version: 1\ninventory:\n  { mapping: i.yml, done_marker: \(marker) }\n")
+            #expect(
+                problems.contains { $0.line == 3 && $0.message.hasPrefix("inventory.done_marker is the suffix of the marker file to wait for") },
+                "\(marker): \(problems)")
+        }
+        let (config, _) = try load(
+            "version: 1\ninventory: { mapping: i.yml, include: [\"stock_*\"], done_marker: ok }\nproducts: { mapping: p.yml, include: [\"products_*\"], done_marker: none }\n"
+        )
+        #expect(config.inventory?.inbox.doneMarker == ".ok" && config.products?.inbox.doneMarker == nil)
+    }
+
     @Test func unknownKeysAndBadValuesNameTheirLines() {
         let problems = errors("version: 1\nfolder: { outbox: x }\norders:\n  mapping: m.yml\n  order_status: aproved\n  page_size: 5000\n")
         #expect(problems.contains { $0.line == 2 && $0.message.contains("unknown key 'folder'") && $0.message.contains("did you mean 'folders'") })

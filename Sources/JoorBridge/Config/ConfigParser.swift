@@ -202,8 +202,16 @@ struct ConfigParser {
         if let list = object["include"].flatMap({ reader.strings($0, "\(section).include") }) { inbox.include = list }
         if let list = object["exclude"].flatMap({ reader.strings($0, "\(section).exclude") }) { inbox.exclude = list }
         if let n = reader.seconds(object["settle_seconds"], "\(section).settle_seconds", in: 0...86_400) { inbox.settleSeconds = n }
-        if let marker = object["done_marker"].flatMap({ reader.string($0, "\(section).done_marker") }), !marker.isEmpty, marker != "none" {
-            inbox.doneMarker = marker.hasPrefix(".") ? marker : "." + marker
+        if let node = object["done_marker"], let marker = reader.string(node, "\(section).done_marker"), !marker.isEmpty, marker != "none" {
+            if ["true", "false", "yes", "no", "on", "off"].contains(marker.lowercased()) || marker.contains("/") {
+                // Read as a suffix, `false` would wait for NAME.false for ever.
+                reader.error(
+                    node,
+                    "\(section).done_marker is the suffix of the marker file to wait for: none, or e.g. .done; not '\(marker)' (orders.done_marker is the one that is true or false)"
+                )
+            } else {
+                inbox.doneMarker = marker.hasPrefix(".") ? marker : "." + marker
+            }
         }
         return inbox
     }
