@@ -111,6 +111,26 @@ struct RuleTests {
             return
         }
         #expect(try apply(mapping.fields[2], ["WH": "muc"]).get() == .string("München"))
+        // A tab-separated lookup file: `tab` names the delimiter, as in source.csv.
+        try dir.write("wh.tsv", text: "Code\tName\nHH\tHamburg Süd\n")
+        let tabbed = try dir.write(
+            "t.yml",
+            text: try String(contentsOfFile: mappingPath, encoding: .utf8).replacingOccurrences(
+                of: "file: wh.csv", with: "file: wh.tsv, delimiter: tab"))
+        guard case .inbound(let tsv) = try MappingFile.load(path: tabbed).body else {
+            Issue.record()
+            return
+        }
+        #expect(try apply(tsv.fields[2], ["WH": "hh"]).get() == .string("Hamburg Süd"))
+        let doubled = try dir.write(
+            "d.yml",
+            text: try String(contentsOfFile: mappingPath, encoding: .utf8).replacingOccurrences(
+                of: "file: wh.csv", with: "file: wh.csv, delimiter: \";;\""))
+        #expect(throws: MappingErrors.self) { try MappingFile.load(path: doubled) }
+        do { _ = try MappingFile.load(path: doubled) } catch {
+            #expect(
+                error.errors.contains { $0.line == 9 && $0.message == "lookup 'wh'.delimiter must be one character (or tab), not ';;'" }, "\(error)")
+        }
     }
 
     @Test func numbersWithSeparatorsTypesAndRanges() throws {

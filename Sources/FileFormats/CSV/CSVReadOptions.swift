@@ -41,9 +41,11 @@ public struct CSVReadOptions: Sendable, Equatable {
 
     public init() {}
 
-    /// Options for a delimiter given as a character (`","`, `";"`, `"\t"`, `"|"`).
+    /// Options for a delimiter given as an ASCII character (`","`, `";"`, `"\t"`, `"|"`); any
+    /// other character is a programming error (user input goes through the mapping's checks).
     public init(delimiter: Character, hasHeader: Bool = true, encoding: TextEncoding = .utf8) {
-        self.delimiter = delimiter.asciiValue ?? UInt8(ascii: ",")
+        guard let byte = delimiter.asciiValue else { preconditionFailure("a CSV delimiter is one ASCII character, not '\(delimiter)'") }
+        self.delimiter = byte
         self.hasHeader = hasHeader
         self.encoding = encoding
     }

@@ -109,11 +109,13 @@ public struct MappingFile: Sendable {
                 tables[entry.key] = LookupTable(name: entry.key, entries: map, ignoreCase: ignoreCase)
             } else if let fileNode = table["file"], let file = reader.string(fileNode, "\(what).file") {
                 let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : baseDirectory.appendingPathComponent(file)
-                let delimiter = table["delimiter"].flatMap { reader.string($0, "delimiter") }?.first ?? ","
+                var options = CSVReadOptions()
+                options.delimiter = reader.character(table["delimiter"], "\(what).delimiter", tab: true) ?? UInt8(ascii: ",")
                 let keyColumn = table["key"].flatMap { reader.string($0, "\(what).key") }
                 let valueColumn = table["value"].flatMap { reader.string($0, "\(what).value") }
                 do {
-                    let csv = try CSVReader(path: url.path, options: CSVReadOptions(delimiter: delimiter, hasHeader: keyColumn != nil))
+                    options.hasHeader = keyColumn != nil
+                    let csv = try CSVReader(path: url.path, options: options)
                     let k = keyColumn.map { csv.columnIndex(named: $0) } ?? 0
                     let v = valueColumn.map { csv.columnIndex(named: $0) } ?? 1
                     guard let k, let v else {
