@@ -268,6 +268,27 @@ struct MappingCompileTests {
         }
     }
 
+    /// A size grid's `from:` that does not parse is reported as what it is, at its line (it was
+    /// reported as a missing `from:`); a line field in a one-row-per-order file names its column's line.
+    @Test func referenceMistakesAreReportedWhereTheyAre() {
+        let packed = compileErrors(
+            inventoryHeader + "fields:\n  style_number: Style\n  color_code: Color\nsizes:\n  packed:\n    from: size.colour\n")
+        #expect(
+            packed.contains {
+                $0.line == 10 && $0.message == "'size.colour' is not a size reference; use size.name, size.quantity, size.barcode or size.position"
+            }, "\(packed)")
+        #expect(!packed.contains { $0.message.contains("needs from:") }, "\(packed)")
+        let scale = compileErrors(
+            inventoryHeader
+                + "fields:\n  style_number: Style\n  color_code: Color\nsizes:\n  columns: S1..S3\n  scale: { from: \"\", lookup: scales }\n"
+        )
+        #expect(scale.contains { $0.line == 10 && $0.message == "an empty column name" }, "\(scale)")
+        #expect(!scale.contains { $0.message.contains("needs from:") }, "\(scale)")
+        let orders = compileErrors(
+            ordersCSVHeader + "  layout: orders\ncolumns:\n  - { name: Order, from: order.order_id }\n  - { name: UPC, from: line.item_upc }\n")
+        #expect(orders.contains { $0.line == 9 && $0.message == "column 'UPC' uses line.* but layout: orders writes one row per order" }, "\(orders)")
+    }
+
     @Test func unknownTargetFieldListsTheKindsFields() {
         let errors = compileErrors(
             inventoryHeader + """

@@ -348,9 +348,18 @@ struct InboundCompiler {
         }
         let skipEmpty = object["skip_empty"].flatMap { reader.bool($0, "sizes.skip_empty") } ?? true
         var scale: (SourceRef, LookupTable)?
+        /// A field reference (`from:`); one that does not parse is reported at its own line.
+        func reference(_ node: Node?, _ what: String) -> SourceRef? {
+            guard let node, let text = reader.string(node, what) else { return nil }
+            do { return try style.parse(text) } catch {
+                reader.error(node, error.message)
+                return nil
+            }
+        }
         if let scaleObject = reader.object(object["scale"], "sizes.scale", allowedKeys: Self.scaleKeys) {
-            if let from = scaleObject["from"].flatMap({ reader.string($0, "sizes.scale.from") }),
-                let ref = try? style.parse(from),
+            if !scaleObject.has("from") || !scaleObject.has("lookup") {
+                reader.error(scaleObject.node, "sizes.scale needs from: (the scale column) and lookup: (scale code → \"XS,S,M,L\")")
+            } else if let ref = reference(scaleObject["from"], "sizes.scale.from"),
                 let name = scaleObject["lookup"].flatMap({ reader.string($0, "sizes.scale.lookup") })
             {
                 if let table = lookups[name] {
@@ -358,8 +367,6 @@ struct InboundCompiler {
                 } else {
                     reader.error(scaleObject.node, "sizes.scale uses the lookup '\(name)', which is not defined")
                 }
-            } else {
-                reader.error(scaleObject.node, "sizes.scale needs from: (the scale column) and lookup: (scale code → \"XS,S,M,L\")")
             }
         }
         let layout: SizeGrid.Layout
@@ -379,10 +386,11 @@ struct InboundCompiler {
             func refs(_ names: [String]) -> [SourceRef] { names.map { .header($0) } }
             layout = .columns(quantities: refs(quantities), names: names.map(refs), barcodes: barcodes.map(refs))
         } else if let packed = reader.object(object["packed"], "sizes.packed", allowedKeys: Self.packedKeys) {
-            guard let from = packed["from"].flatMap({ reader.string($0, "sizes.packed.from") }), let ref = try? style.parse(from) else {
+            guard packed.has("from") else {
                 reader.error(packed.node, "sizes.packed needs from: (the field holding all sizes)")
                 return nil
             }
+            guard let ref = reference(packed["from"], "sizes.packed.from") else { return nil }
             let parts = (packed["parts"].flatMap { reader.strings($0, "sizes.packed.parts") } ?? ["name", "quantity", "barcode"]).compactMap {
                 name -> SourceRef.SizePart? in
                 guard let part = SourceRef.SizePart(rawValue: name) else {
@@ -392,8 +400,8 @@ struct InboundCompiler {
                 return part
             }
             layout = .packed(
-                field: ref, separator: packed["separator"].flatMap { reader.string($0, "separator") } ?? "|",
-                partSeparator: packed["part_separator"].flatMap { reader.string($0, "part_separator") } ?? ":", parts: parts)
+                field: ref, separator: packed["separator"].flatMap { reader.string($0, "sizes.packed.separator") } ?? "|",
+                partSeparator: packed["part_separator"].flatMap { reader.string($0, "sizes.packed.part_separator") } ?? ":", parts: parts)
         } else if let group = reader.object(object["group"], "sizes.group") {
             guard case .xml(let namespaces) = style else {
                 reader.error(group.node, "sizes.group is for XML")

@@ -89,7 +89,7 @@ struct OutboundCompiler {
             columns = columnList(top["columns"], "columns", fixed: fixed)
             layout = .orders
             for column in columns where column.rule.references.contains(where: { if case .line = $0 { true } else { false } }) {
-                reader.error(nil, "column '\(column.name)' uses line.* but layout: orders writes one row per order")
+                reader.errorAt(line: column.rule.line, "column '\(column.name)' uses line.* but layout: orders writes one row per order")
             }
         case .lines:
             columns = columnList(top["columns"], "columns", fixed: fixed)
