@@ -248,6 +248,13 @@ struct ConfigTests {
         chmod(tokenPath, 0o600)
         #expect(try config.loadToken(environment: [:]).value == "abc123")
         #expect("\(try config.loadToken(environment: [:]))" == "<redacted>")
+        // A file that cannot be read as text is not called empty.
+        try Data([0xFF, 0xFE, 0x00, 0xD8]).write(to: URL(fileURLWithPath: tokenPath))
+        let binary = #expect(throws: ConfigError.self) { try config.loadToken(environment: [:]) }
+        #expect(binary?.description.contains("cannot be read; it is not a file of UTF-8 text") == true, "\(String(describing: binary))")
+        try "  \n".write(toFile: tokenPath, atomically: false, encoding: .utf8)
+        let empty = #expect(throws: ConfigError.self) { try config.loadToken(environment: [:]) }
+        #expect(empty?.description.contains("is empty") == true, "\(String(describing: empty))")
     }
 
     /// systemd's `LoadCredential=joor-token:…` puts the token in `$CREDENTIALS_DIRECTORY`; the

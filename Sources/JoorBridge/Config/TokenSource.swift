@@ -30,17 +30,20 @@ extension BridgeConfig {
 
     /// A token file: private to its owner and not empty; the token is its text, trimmed.
     private func readToken(_ file: String, what: String) throws(ConfigError) -> Secret {
-        guard let status = FileSystem.status(file) else {
-            throw .unusableSecretFile(
-                config: path, what: what, file: file, problem: .unreadable(hint: "create it with the token on one line, mode 600"))
+        func unusable(_ problem: ConfigError.SecretFileProblem) -> ConfigError {
+            .unusableSecretFile(config: path, what: what, file: file, problem: problem)
         }
-        if status.isSharedWithOthers {
-            throw .unusableSecretFile(config: path, what: what, file: file, problem: .exposed(mode: status.permissions))
+        guard let status = FileSystem.status(file) else { throw unusable(.unreadable(hint: "create it with the token on one line, mode 600")) }
+        guard FileSystem.isReadable(file) else {
+            throw unusable(.unreadable(hint: "the user joorbridge runs as may not read it; make that user its owner (mode 600)"))
         }
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw .unusableSecretFile(config: path, what: what, file: file, problem: .empty)
+        if status.isSharedWithOthers { throw unusable(.exposed(mode: status.permissions)) }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw unusable(.unreadable(hint: "it is not a file of UTF-8 text; write the token into it on one line"))
         }
-        return Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw unusable(.empty) }
+        return Secret(token)
     }
 
     /// The JOOR endpoint: `base_url` if given, else JOOR's sandbox (test_mode) or production.
