@@ -98,6 +98,35 @@ struct RunAndStatusTests {
         #expect(run.stderr.contains("JOOR is unreachable"))
     }
 
+    /// check reads the mappings run would: the routes' and the cancellations' too, each refused
+    /// when it is not the kind its job needs.
+    @Test func checkAlsoChecksRouteAndCancellationMappingsAndTheirKinds() async throws {
+        try await using(try await Self.sandbox(orders: 0)) { sandbox async throws in
+            let dir = try Self.workspace(
+                sandbox,
+                extra: """
+                      deliver_cancellations: true
+                      cancellations_mapping: mappings/inventory-csv.yml
+                      routes:
+                        - { name: eu, when: { field: order.order_currency, equals: EUR }, mapping: mappings/eu.yml }
+                        - { name: rest }
+                    inventory: { mapping: mappings/customers-csv.yml }
+                    """)
+            try dir.copyMappings(["inventory-csv.yml"])
+            try dir.write("mappings/eu.yml", text: "version: 1\nkind: orders\noutput: { format: csv }\n")
+            let check = try await Executable.run(["check"], in: dir.path)
+            #expect(check.status == 78, "\(check.stderr)")
+            #expect(check.stderr.contains("eu.yml:3:9: error: output needs file_name:"), "\(check.stderr)")
+            #expect(
+                check.stderr.contains("inventory-csv.yml: error: this is an inventory mapping; the orders job needs an orders mapping"),
+                "\(check.stderr)")
+            #expect(
+                check.stderr.contains("customers-csv.yml: error: this is a customers mapping; the inventory job needs an inventory mapping"),
+                "\(check.stderr)")
+            #expect(check.stdout.contains("/mappings/customers-csv.yml: customers mapping"), "as the orders job's customers mapping: \(check.stdout)")
+        }
+    }
+
     @Test func checkWithConfigChecksEveryMappingItNames() async throws {
         try await using(try await Self.sandbox(orders: 0)) { sandbox async throws in
             let dir = try Self.workspace(sandbox)

@@ -83,9 +83,35 @@ public struct BridgeConfig: Sendable {
     public var watch = WatchSettings()
     public var log = LogSettings()
 
-    /// Every mapping file the config names.
-    public var mappingPaths: [String] {
-        [orders?.mapping, orders?.customersMapping, inventory?.mapping, products?.mapping].compactMap { $0 }
+    /// A mapping file the config names, with the kind of mapping its job needs there.
+    public struct MappingUse: Sendable, Equatable {
+        public var path: String
+        public var kind: MappingKind
+        public var job: Job
+    }
+
+    /// Every mapping file the config names, the routes' and cancellations' included, once per kind.
+    public var mappingUses: [MappingUse] {
+        var uses: [MappingUse] = []
+        func add(_ path: String?, _ kind: MappingKind, _ job: Job) {
+            guard let path, !uses.contains(where: { $0.path == path && $0.kind == kind }) else { return }
+            uses.append(MappingUse(path: path, kind: kind, job: job))
+        }
+        if let orders {
+            for route in [OrdersSettings.Route(name: "default", mapping: orders.mapping)] + orders.routes {
+                add(route.mapping, .orders, .orders)
+                add(route.customersMapping ?? orders.customersMapping, .customers, .orders)
+                add(route.cancellationsMapping ?? orders.cancellationsMapping, .orders, .orders)
+            }
+        }
+        add(inventory?.mapping, .inventory, .inventory)
+        add(products?.mapping, .products, .products)
+        return uses
+    }
+
+    /// Whether a mapping file is of the kind its job needs (the job refuses it otherwise).
+    public static func check(_ file: MappingFile, for use: MappingUse) throws(ConfigError) {
+        guard file.kind == use.kind else { throw .wrongMappingKind(mapping: use.path, found: file.kind, needed: use.kind, job: use.job) }
     }
 
     /// The folder the config file is in (relative paths start there).

@@ -70,7 +70,7 @@ public enum ConfigError: Error, Sendable, CustomStringConvertible {
         case .missingSection(let config, let job):
             [MappingError(path: config, message: "the config has no \(job): section")]
         case .wrongMappingKind(let mapping, let found, let needed, let job):
-            [MappingError(path: mapping, message: "this is a \(found.rawValue) mapping; the \(job) job needs a \(needed.rawValue) mapping")]
+            [MappingError(path: mapping, message: "this is \(found.withArticle) mapping; the \(job) job needs \(needed.withArticle) mapping")]
         }
     }
 
@@ -82,4 +82,9 @@ extension MappingFile {
     static func load(configured path: String) throws(ConfigError) -> MappingFile {
         do { return try load(path: path) } catch { throw .invalid(error) }
     }
+}
+
+extension MappingKind {
+    /// The kind's name with its article, for messages: "an inventory", "a customers".
+    fileprivate var withArticle: String { (rawValue.first.map { "aeiou".contains($0) } == true ? "an " : "a ") + rawValue }
 }

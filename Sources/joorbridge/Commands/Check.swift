@@ -40,7 +40,8 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         var failed = false
         var unreachable = false
-        var paths = mapping
+        // The files to check, each with the kind its job needs (none for a --mapping file).
+        var checks: [(path: String, use: BridgeConfig.MappingUse?)] = mapping.map { ($0, nil) }
         if mapping.isEmpty || config != nil {
             let path = BridgeConfig.resolvePath(config)
             do {
@@ -53,7 +54,7 @@ struct Check: AsyncParsableCommand {
                     failed = true
                     for problem in startup.errors { Console.error(problem.description) }
                 }
-                paths += settings.mappingPaths
+                checks += settings.mappingUses.map { ($0.path, $0) }
                 if connect {
                     let probes = await settings.probeJOOR(logger: Logging.make(level: .error)) + settings.probeRemoteFolders()
                     for probe in probes {
@@ -70,14 +71,20 @@ struct Check: AsyncParsableCommand {
                 for problem in error.problems { Console.error(problem.description) }
             }
         }
-        for path in paths {
+        for (path, use) in checks {
+            let file: MappingFile
+            do { file = try MappingFile.load(path: path) } catch {
+                failed = true
+                for problem in error.errors { Console.error(problem.description) }
+                continue
+            }
+            for warning in file.warnings { Console.error(warning.description) }
             do {
-                let file = try MappingFile.load(path: path)
-                for warning in file.warnings { Console.error(warning.description) }
+                if let use { try BridgeConfig.check(file, for: use) }
                 Console.out("ok: \(path): \(file.summary)")
             } catch {
                 failed = true
-                for problem in error.errors { Console.error(problem.description) }
+                for problem in error.problems { Console.error(problem.description) }
             }
         }
         if failed { throw ExitStatus.config.exitCode }
