@@ -56,6 +56,18 @@ struct RunAndStatusTests {
         }
     }
 
+    /// A folder status cannot list is named with the reason, not counted as empty.
+    @Test func statusSaysWhichFolderItCannotList() async throws {
+        try await using(try await Self.sandbox(orders: 0)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox)
+            try dir.write("inbox", text: "a file where the inbox folder should be\n")
+            let status = try await Executable.run(["status"], in: dir.path)
+            #expect(status.status == 0, "\(status.stderr)")
+            #expect(status.stdout.contains("folder problem: \(dir.path("inbox")): cannot list the folder: Not a directory"), "\(status.stdout)")
+            #expect(!status.stdout.contains("folder problem: \(dir.path("outbox"))"), "a folder not made yet is empty: \(status.stdout)")
+        }
+    }
+
     @Test func exitCodesFromRealSituations() async throws {
         try await using(try await Self.sandbox(orders: 2)) { sandbox async throws in
             let dir = try Self.workspace(sandbox)

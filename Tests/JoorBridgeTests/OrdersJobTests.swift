@@ -270,7 +270,7 @@ struct OutboxTests {
         #expect(try String(contentsOfFile: dir.path("ORD_1.csv"), encoding: .utf8) == "existing")
         try outbox.publish(temp: temp, as: "ORD_1_2.csv")
         #expect(try String(contentsOfFile: dir.path("ORD_1_2.csv"), encoding: .utf8) == "new")
-        #expect(outbox.leftoverTemporaries().isEmpty)
+        #expect(try outbox.leftoverTemporaries().isEmpty)
         // Publishing again after a crash (temporary already renamed) is a no-op.
         try outbox.publish(temp: temp, as: "ORD_1_2.csv")
     }

@@ -16,6 +16,7 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible {
         case rename = "rename"
         case syncFolder = "sync the folder"
         case lock = "lock"
+        case list = "list the folder"
     }
 
     public var operation: Operation
@@ -60,6 +61,22 @@ public enum FileSystem {
     public static func status(_ path: String) -> Status? {
         var info = stat()
         return stat(path, &info) == 0 ? Status(info: info) : nil
+    }
+
+    /// The names in the folder `path` (without `.` and `..`), in no particular order.
+    public static func names(in path: String) throws(FileSystemError) -> [String] {
+        guard let folder = opendir(path) else { throw FileSystemError(.list, path: path, Errno.current) }
+        defer { closedir(folder) }
+        var names: [String] = []
+        while true {
+            Glibc.errno = 0
+            guard let entry = readdir(folder) else {
+                if Glibc.errno != 0 { throw FileSystemError(.list, path: path, Errno.current) }
+                return names
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
     }
 
     /// Whether this user may read `path`.

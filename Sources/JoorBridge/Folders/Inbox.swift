@@ -92,10 +92,12 @@ public struct Inbox: Sendable {
     }
 
     /// Files ready to be taken, oldest first; and those still settling (for the run summary).
-    public func ready(now: Date = Date()) -> (ready: [Candidate], waiting: [String]) {
+    /// - Throws: ``FileSystemError`` when the inbox cannot be listed (an inbox that cannot be read
+    ///   is not an empty one).
+    public func ready(now: Date = Date()) throws(FileSystemError) -> (ready: [Candidate], waiting: [String]) {
         var ready: [Candidate] = []
         var waiting: [String] = []
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: inbox)) ?? []
+        let names = try FileSystem.names(in: inbox)
         let markers = Set(names.filter { name in settings.doneMarker.map { name.hasSuffix($0) } ?? false })
         for name in names where matches(name) && !markers.contains(name) {
             guard let status = FileSystem.status(inbox + "/" + name), status.isRegularFile else { continue }
@@ -126,8 +128,8 @@ public struct Inbox: Sendable {
 
     /// Files of this job already in `processing/` (claimed by a run that did not finish), oldest
     /// first. Jobs share the folders, so only names matching this job's patterns are its own.
-    public func claimed() -> [String] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: processing)) ?? []).filter { name in
+    public func claimed() throws(FileSystemError) -> [String] {
+        let names = try FileSystem.names(in: processing).filter { name in
             matches(name) && !(settings.doneMarker.map { name.hasSuffix($0) } ?? false)
         }
         return names.sorted { Self.modificationTime(processing + "/" + $0) < Self.modificationTime(processing + "/" + $1) }

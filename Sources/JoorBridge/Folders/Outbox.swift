@@ -87,10 +87,10 @@ public struct Outbox: Sendable {
     }
 
     /// Temporary files in the outbox (left by a crash).
-    public func leftoverTemporaries() -> [String] {
+    public func leftoverTemporaries() throws(FileSystemError) -> [String] {
         let prefix = tempPattern.components(separatedBy: "{name}").first ?? ""
         let suffix = tempPattern.components(separatedBy: "{name}").last ?? ""
-        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+        return try FileSystem.names(in: directory).filter {
             $0.hasPrefix(prefix) && $0.hasSuffix(suffix) && $0.count > prefix.count + suffix.count
         }
     }

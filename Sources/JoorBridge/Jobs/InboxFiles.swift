@@ -101,8 +101,8 @@ struct InboxFiles {
     /// (settling or without their done marker).
     func take() async throws -> (names: [String], waiting: [String], ambiguous: [String]) {
         let remoteWaiting = await remote?.fetch() ?? []
-        var names = inbox.claimed()
-        let (ready, waiting) = inbox.ready()
+        var names = try inbox.claimed()
+        let (ready, waiting) = try inbox.ready()
         var ambiguous: [String] = []
         for candidate in ready {
             if others.contains(where: { $0.matches(candidate.name) }) {
@@ -128,8 +128,8 @@ struct InboxFiles {
     /// `processing/`, the ready ones in the inbox, and copies of the remote inbox's files in a
     /// private temporary folder. Also the names still waiting.
     func candidatesForDryRun() async throws -> (candidates: [Candidate], waiting: [String]) {
-        var candidates = inbox.claimed().map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
-        let (ready, waiting) = inbox.ready()
+        var candidates = try inbox.claimed().map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
+        let (ready, waiting) = try inbox.ready()
         candidates += ready.filter { candidate in !others.contains { $0.matches(candidate.name) } }.map {
             Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name)
         }

@@ -34,7 +34,7 @@ extension OrdersJob {
         // `received` and are rendered again.
         let referenced = Set(writing.flatMap(\.temps))
         for outbox in routes.map(\.outbox) {
-            for temp in outbox.leftoverTemporaries() where !referenced.contains(temp) {
+            for temp in try outbox.leftoverTemporaries() where !referenced.contains(temp) {
                 try? FileManager.default.removeItem(atPath: outbox.path(temp))
             }
         }

@@ -37,6 +37,8 @@ public struct StatusReport: Sendable, Codable {
     public var inboxFiles = 0
     public var processingFiles = 0
     public var errorFiles = 0
+    /// Folders that are there but cannot be listed (their counts above are 0), with the reason.
+    public var unlistableFolders: [String] = []
     /// When JOOR last accepted an inventory quantity.
     public var lastInventoryPush: String?
     /// When `joorbridge watch` last looked (it records every cycle).
@@ -73,8 +75,12 @@ public struct StatusReport: Sendable, Codable {
             report.remoteFilesSeen = remote.filter { $0.status == .seen }.count
             report.remoteMovesPending = remote.filter { $0.status == .accepted || $0.status == .rejected }.count
         }
+        /// A folder not made yet (before the first run) holds nothing; one that cannot be listed is reported.
         func count(_ folder: String, _ include: (String) -> Bool = { _ in true }) -> Int {
-            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") && include($0) }.count
+            do { return try FileSystem.names(in: folder).filter { !$0.hasPrefix(".") && include($0) }.count } catch {
+                if error.errno != .noSuchFileOrDirectory { report.unlistableFolders.append(error.description) }
+                return 0
+            }
         }
         if let orders = config.orders {
             report.goLive = orders.goLive.map(Ledger.timestamp)
@@ -121,6 +127,7 @@ public struct StatusReport: Sendable, Codable {
             lines.append("outbox: \(outboxFiles) file(s) waiting for the WMS")
         }
         lines.append("inbox: \(inboxFiles) file(s) waiting, \(processingFiles) in processing, \(errorFiles) in error")
+        for problem in unlistableFolders { lines.append("folder problem: \(problem)") }
         if let remoteInbox {
             lines.append(
                 "remote inbox: \(remoteInbox); \(remoteFilesSeen) file(s) seen there and not taken yet, \(remoteMovesPending) still to be archived there"

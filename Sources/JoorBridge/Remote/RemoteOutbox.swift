@@ -31,9 +31,9 @@ final class RemoteOutbox: @unchecked Sendable {
     func describe(_ path: String) -> String { connection.describe(path) }
 
     /// The local outbox files waiting to be uploaded, oldest first (temporaries left out).
-    func waiting() -> [String] {
-        let temporaries = Set(outbox.leftoverTemporaries())
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: outbox.directory)) ?? []).filter { name in
+    func waiting() throws(FileSystemError) -> [String] {
+        let temporaries = Set(try outbox.leftoverTemporaries())
+        let names = try FileSystem.names(in: outbox.directory).filter { name in
             !name.hasPrefix(".") && !temporaries.contains(name) && isFile(outbox.directory + "/" + name)
         }
         func modified(_ name: String) -> Double { Inbox.modificationTime(outbox.directory + "/" + name) }
@@ -43,7 +43,14 @@ final class RemoteOutbox: @unchecked Sendable {
     /// Uploads every waiting file. Stops at the first server problem (reported; the files wait
     /// for the next run); never throws.
     func uploadAll() {
-        for name in waiting() {
+        defer { connection.close() }
+        let names: [String]
+        do { names = try waiting() } catch {
+            report.problems.append("\(error) (its files wait for the next run)")
+            logger.error("\(error); its files wait for the next run")
+            return
+        }
+        for name in names {
             do {
                 try upload(name)
             } catch {
@@ -52,7 +59,6 @@ final class RemoteOutbox: @unchecked Sendable {
                 break
             }
         }
-        connection.close()
     }
 
     private func upload(_ name: String) throws {
