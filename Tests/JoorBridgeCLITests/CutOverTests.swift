@@ -94,6 +94,29 @@ struct CutOverTests {
         }
     }
 
+    /// adopt reads the ids from an `Order ID` column wherever it is; an id that is not a whole
+    /// number (customer names from the wrong column, Excel's 8800101.0) adopts nothing and is named.
+    @Test func adoptTakesOnlyJOORsOrderIDsAndNamesTheOthers() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token, orders: 0)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox)
+            try dir.write("named.csv", text: "Customer,Order ID\nHarbor Lane,8800101\nAtelier Nord, 8800102 \n")
+            let named = try await Executable.run(["orders", "adopt", "--file", "named.csv"], in: dir.path)
+            #expect(named.status == 0 && named.stdout.contains("2 order(s) adopted"), "\(named.stdout)\(named.stderr)")
+            try dir.write("wrong.csv", text: "Customer,Reference\nKaufhaus Weber,8800103\nNorth Shore,8800104.0\n")
+            let wrong = try await Executable.run(["orders", "adopt", "--file", "wrong.csv", "8800105"], in: dir.path)
+            #expect(wrong.status == 64, "\(wrong.stdout)\(wrong.stderr)")
+            #expect(wrong.stderr.contains("error: wrong.csv:2: 'Kaufhaus Weber' is not a JOOR order id (a whole number)"), "\(wrong.stderr)")
+            #expect(wrong.stderr.contains("error: wrong.csv:3: 'North Shore' is not a JOOR order id"), "\(wrong.stderr)")
+            #expect(wrong.stderr.contains("nothing adopted"), "\(wrong.stderr)")
+            let excel = try await Executable.run(["orders", "adopt", "8800104.0"], in: dir.path)
+            #expect(excel.status == 64 && excel.stderr.contains("error: argument: '8800104.0' is not a JOOR order id"), "\(excel.stderr)")
+            let shown = try await Executable.run(["orders", "show", "8800105"], in: dir.path)
+            #expect(!shown.stdout.contains("adopted"), "nothing of the refused batch was adopted: \(shown.stdout)")
+            let first = try await Executable.run(["orders", "show", "8800102"], in: dir.path)
+            #expect(first.stdout.contains("adopted"), "\(first.stdout)")
+        }
+    }
+
     @Test func aShadowRunChangesNothingAndWritesWhatARunThenWrites() async throws {
         try await using(try await JoorSandboxServer.started(token: Self.token, orders: 12)) { sandbox async throws in
             let dir = try TemporaryDirectory("shadow")

@@ -189,7 +189,9 @@ struct Orders: AsyncParsableCommand {
                 joorbridge then never delivers them itself (not even when a catch-up meets them), but does \
                 deliver their later amendments (with deliver_amendments). No file is written and JOOR is not \
                 contacted. Use it when switching from another integration: see docs/cut-over.md. A CSV file's \
-                order ids are read from its order_id column (or its first column when there is no such header).
+                order ids are read from its order_id column (also "Order ID"), or its first column when there is \
+                no such header. JOOR order ids are whole numbers: if any id is not one, nothing is adopted and \
+                each bad id is named with its line (exit 64).
 
                 Examples:
                   joorbridge orders adopt 8800101 8800102
@@ -210,10 +212,19 @@ struct Orders: AsyncParsableCommand {
 
         func run() throws {
             let admin = OrdersAdmin(config: try config.load())
-            var ids = orderIDs
-            if let file { ids += try Self.ids(from: file) }
+            var ids: [(id: String, source: String)] = orderIDs.map { ($0.trimmingCharacters(in: .whitespaces), "argument") }
+            if let file { ids += try Self.ids(from: file).map { ($0.id, "\(file):\($0.line)") } }
+            // Adopting is never undone by a run: one id that is not JOOR's (a customer name from the
+            // wrong column, Excel's 8800101.0) would be recorded as delivered, so nothing is.
+            let bad = ids.filter { !$0.id.allSatisfy(\.isASCII) || Int($0.id) == nil || $0.id.hasPrefix("-") || $0.id.hasPrefix("+") }
+            if !bad.isEmpty {
+                for (id, source) in bad.prefix(20) { Console.error("error: \(source): '\(id)' is not a JOOR order id (a whole number)") }
+                if bad.count > 20 { Console.error("error: … and \(bad.count - 20) more") }
+                Console.error("error: nothing adopted; correct the ids (or, with --file, name the column order_id) and run it again")
+                throw ExitStatus.usage.exitCode
+            }
             let adoption: Ledger.Adoption
-            do { adoption = try admin.adopt(ids) } catch let held as RunLock.Held {
+            do { adoption = try admin.adopt(ids.map(\.id)) } catch let held as RunLock.Held {
                 Console.error("error: \(held)")
                 throw ExitStatus.locked.exitCode
             }
@@ -222,19 +233,21 @@ struct Orders: AsyncParsableCommand {
             )
         }
 
-        /// Order ids from a CSV file: the `order_id` column, else the first; blank cells skipped.
-        static func ids(from path: String) throws -> [String] {
+        /// Order ids from a CSV file, with their lines: the `order_id` column (`Order ID`, `OrderID`
+        /// too), else the first column, under a header or not; blank cells skipped.
+        static func ids(from path: String) throws -> [(id: String, line: Int)] {
             var options = CSVReadOptions()
             options.hasHeader = false
             let reader = try CSVReader(path: path, options: options)
-            var ids: [String] = []
+            var ids: [(id: String, line: Int)] = []
             var column = 0
             var first = true
             while let record = try reader.next() {
                 let fields = record.fields
                 if first {
                     first = false
-                    if let index = fields.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "order_id" }) {
+                    func name(_ field: String) -> String { field.lowercased().filter { $0.isLetter } }
+                    if let index = fields.firstIndex(where: { name($0) == "orderid" }) {
                         column = index
                         continue
                     }
@@ -242,7 +255,7 @@ struct Orders: AsyncParsableCommand {
                 }
                 if column < fields.count {
                     let id = fields[column].trimmingCharacters(in: .whitespaces)
-                    if !id.isEmpty { ids.append(id) }
+                    if !id.isEmpty { ids.append((id, record.line)) }
                 }
             }
             return ids
