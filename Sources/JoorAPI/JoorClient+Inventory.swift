@@ -40,9 +40,19 @@ extension JoorClient {
     }
 
     /// Pairs JOOR's per-SKU log with what was sent: by position when the counts agree, else by SKU.
+    /// An answer without a log confirms the batch only when its `sku_count` counts every item: an
+    /// item taken as accepted is not sent again while its quantity stays the same, so an answer
+    /// that confirms nothing (`{}`, a proxy's page) leaves every item unconfirmed, to be sent again.
     static func match(_ items: [InventoryItem], _ response: BulkInventoryResponse) -> InventoryPushResult {
         var result = InventoryPushResult()
         if response.entries.isEmpty {
+            guard response.skuCount == items.count else {
+                let reason =
+                    response.skuCount.map { "JOOR's answer counted \($0) update(s) for \(items.count) SKU(s) and named none" }
+                    ?? "JOOR's answer has neither an inventory_log nor a sku_count: nothing is confirmed"
+                result.failed = items.map { ($0, reason) }
+                return result
+            }
             result.accepted = items
             return result
         }
