@@ -8,6 +8,10 @@ public struct V4PushResult: Sendable, Equatable {
     public var updated: [String] = []
     /// Styles JOOR refused, with its reason.
     public var failed: [String: String] = [:]
+    /// Styles JOOR's answers neither confirmed nor refused by name (an error with empty
+    /// `details`, a create answer that does not list the product), with why. They must not be
+    /// taken as accepted: they are sent again.
+    public var unconfirmed: [String: String] = [:]
 }
 
 extension JoorClient {
@@ -103,8 +107,13 @@ extension JoorClient {
         var productIDs: [String: String] = [:]
         for entry in created.data { if let external = entry["external_id"]?.text, let id = entry["id"]?.text { productIDs[external] = id } }
         var existing: [String] = []
+        // Errors that do not say which product they are about (JOOR documents `details` as `{}`).
+        var unnamed: [String] = []
         for error in created.errors {
-            guard let external = error["details"]?["external_id"]?.text else { continue }
+            guard let external = error["details"]?["external_id"]?.text else {
+                unnamed.append(error["message"]?.text ?? "refused")
+                continue
+            }
             if Self.isDuplicate(error) { existing.append(external) } else { result.failed[external] = error["message"]?.text ?? "refused" }
         }
         if !existing.isEmpty {
@@ -119,7 +128,14 @@ extension JoorClient {
             if !updates.isEmpty {
                 let updated = try await v4(.POST, "/products/bulk_update", body: updates, idempotent: true)
                 for error in updated.errors {
-                    if let external = error["details"]?["external_id"]?.text { result.failed[external] = error["message"]?.text ?? "refused" }
+                    if let external = error["details"]?["external_id"]?.text {
+                        result.failed[external] = error["message"]?.text ?? "refused"
+                    } else {
+                        for style in existing where found[style] != nil {
+                            result.unconfirmed[style] =
+                                "JOOR refused a product update without naming the product: \(error["message"]?.text ?? "refused")"
+                        }
+                    }
                 }
             }
         }
@@ -135,19 +151,31 @@ extension JoorClient {
         }
         var creates: [JSONValue] = []
         var updates: [JSONValue] = []
+        var creating: [String] = []
+        var updating: [String] = []
         for style in live {
             let (create, update) = V4Payloads.skus(style, productID: productIDs[style.styleIdentifier]!, existing: skuIDs)
             creates += create
             updates += update
+            if !create.isEmpty { creating.append(style.styleIdentifier) }
+            if !update.isEmpty { updating.append(style.styleIdentifier) }
         }
         var skuFailures: [String: String] = [:]
-        for (path, batch, idempotent) in [("/skus/bulk_create", creates, false), ("/skus/bulk_update", updates, true)] where !batch.isEmpty {
+        for (path, batch, stylesInIt, idempotent) in [
+            ("/skus/bulk_create", creates, creating, false), ("/skus/bulk_update", updates, updating, true),
+        ]
+        where !batch.isEmpty {
             let answer = try await v4(.POST, path, body: batch, idempotent: idempotent)
             for entry in answer.data { if let external = entry["external_id"]?.text, let id = entry["id"]?.text { skuIDs[external] = id } }
             for error in answer.errors {
                 let product = error["details"]?["product_id"]?.text
                 if let style = live.first(where: { productIDs[$0.styleIdentifier] == product }) {
                     skuFailures[style.styleIdentifier] = error["message"]?.text ?? "refused"
+                } else {
+                    for style in stylesInIt {
+                        result.unconfirmed[style] =
+                            "JOOR refused SKU(s) in \(path) without naming their product: \(error["message"]?.text ?? "refused")"
+                    }
                 }
             }
         }
@@ -168,16 +196,27 @@ extension JoorClient {
             guard let external = skuIDs.first(where: { $0.value == sku })?.key else { return nil }
             return live.first { external.hasPrefix($0.styleIdentifier + "-") }?.styleIdentifier
         }
+        let priced = live.filter { result.failed[$0.styleIdentifier] == nil }.map(\.styleIdentifier)
         for (style, reason) in try await pushPrices(wanted, existingSKUs: existingProducts.isEmpty ? [] : Array(skuIDs.values)) {
-            if let identifier = styleOfSKU(style) { result.failed[identifier] = reason }
-        }
-        for style in live where result.failed[style.styleIdentifier] == nil {
-            if existing.contains(style.styleIdentifier) {
-                result.updated.append(style.styleIdentifier)
+            if let identifier = styleOfSKU(style) {
+                result.failed[identifier] = reason
             } else {
-                result.created.append(style.styleIdentifier)
+                for identifier in priced { result.unconfirmed[identifier] = "JOOR refused a price without naming its SKU: \(reason)" }
             }
         }
+        for style in styles.map(\.styleIdentifier) where result.failed[style] == nil && result.unconfirmed[style] == nil {
+            if productIDs[style] == nil {
+                result.unconfirmed[style] =
+                    unnamed.isEmpty
+                    ? "JOOR's products/bulk_create answer neither listed nor refused it"
+                    : "JOOR refused product(s) without naming them: \(unnamed.joined(separator: "; "))"
+            } else if existing.contains(style) {
+                result.updated.append(style)
+            } else {
+                result.created.append(style)
+            }
+        }
+        result.unconfirmed = result.unconfirmed.filter { result.failed[$0.key] == nil }
         return result
     }
 

@@ -54,6 +54,10 @@ public struct Answers: Sendable, Equatable {
     /// v4 `bulk_create` of a product JOOR has: `errors[].status == "DUPLICATED"` (what a client
     /// in the wild recognises) or only a message containing "duplicate".
     public var duplicateStatus = true
+    /// v4 errors name what they are about in `details` (`external_id`, `product_id`, `sku_id`), as
+    /// JOOR's one example does; `false`: `details: {}`, which the documented error shape allows
+    /// (a client must then not take the unnamed refusals for successes).
+    public var v4ErrorDetails = true
     /// The orders paths that answer (`/v2/orders`, `/v2/order`); others answer 404.
     public var ordersPaths: Set<String> = ["/v2/orders", "/v2/order"]
     /// Answer orders in another envelope (`{"results": [...], "meta": {...}}`): what a user would

@@ -221,6 +221,13 @@ extension SandboxState {
             return nil
         }
         try save()
+        if !configuration.answers.v4ErrorDetails {
+            errors = errors.map { error in
+                guard case .object(var members) = error else { return error }
+                members["details"] = .object([:])
+                return .object(members)
+            }
+        }
         return Answer(status: 200, body: .object(["data": .array(data), "errors": .array(errors)]))
     }
 

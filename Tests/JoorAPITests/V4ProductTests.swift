@@ -115,6 +115,27 @@ struct V4ProductTests {
 
     }
 
+    /// A refusal whose `details` name nothing (`{}`, as JOOR's error shape allows) leaves its style
+    /// unconfirmed, never created; with details it is a named refusal.
+    @Test(arguments: [true, false])
+    func aRefusalThatNamesNothingLeavesItsStyleUnconfirmed(details: Bool) async throws {
+        var answers = Answers()
+        answers.v4ErrorDetails = details
+        try await using(try await Self.start(answers: answers)) { h async throws in
+            var nameless = Self.jacket
+            nameless.styleIdentifier = "RJ-7007"
+            nameless.styleName = ""
+            let result = try await h.client.pushStylesV4([Self.jacket, nameless])
+            #expect(result.created == ["RJ-5005"], "\(result)")
+            if details {
+                #expect(result.failed == ["RJ-7007": "name is required"] && result.unconfirmed.isEmpty, "\(result)")
+            } else {
+                #expect(result.failed.isEmpty, "\(result)")
+                #expect(result.unconfirmed == ["RJ-7007": "JOOR refused product(s) without naming them: name is required"], "\(result)")
+            }
+        }
+    }
+
     @Test func incompleteColorSizeSetIsRefused() async throws {
         try await using(try await Self.start()) { h async throws in
             let server = h.server

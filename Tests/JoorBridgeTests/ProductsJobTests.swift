@@ -104,6 +104,39 @@ struct ProductsJobTests {
         }
     }
 
+    /// v4 errors may name nothing (`details: {}`): a style JOOR refused that way is not taken as
+    /// accepted. Its file stays in processing/ and goes again next run (the styles JOOR took are
+    /// unchanged then), until max_attempts quarantines it with the reason.
+    @Test func v4RefusalsThatNameNothingKeepTheFileForAnotherTry() async throws {
+        var answers = Answers()
+        answers.v4ErrorDetails = false
+        try await using(try await Harness.start(api: "v4", answers: answers)) { h async throws in
+            let header =
+                "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
+            try h.drop("products_1.csv", Array("\(header)\nSX-1,Shirt,,001,Black,S,,,,,,,,\n".utf8))
+            let first = try #require(try await h.run().jobs.first?.products)
+            #expect(first.stylesSent == 1 && first.filesArchived == 1, "\(first)")
+            // SX-1 changed: JOOR has it, so bulk_create refuses it as DUPLICATED, naming nothing.
+            try h.drop("products_2.csv", Array("\(header)\nSX-1,Shirt II,,001,Black,S,,,,,,,,\nOK-1,Fine,,001,Black,S,,,,,,,,\n".utf8))
+            let outcome = try await h.run()
+            let second = try #require(outcome.jobs.first?.products)
+            #expect(outcome.status == .partial, "\(outcome.summaryText)")
+            #expect(second.stylesSent == 1 && second.stylesUnconfirmed == ["SX-1"], "\(second)")
+            #expect(second.filesToRetry == ["products_2.csv"] && second.filesArchived == 0, "\(second)")
+            #expect(outcome.summaryText.contains("kept in processing/ for the next run (JOOR did not confirm all of it): products_2.csv"))
+            let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
+            let recorded = try ledger.styleHashes()
+            #expect(recorded["OK-1"] != nil && recorded["SX-1"] != nil, "OK-1 recorded; SX-1 keeps its first hash")
+            #expect(FileManager.default.fileExists(atPath: h.dir.path("processing/products_2.csv")))
+            let third = try #require(try await h.run().jobs.first?.products)
+            #expect(third.stylesUnconfirmed == ["SX-1"] && third.stylesUnchanged == 1 && third.filesToRetry == ["products_2.csv"], "\(third)")
+            let fourth = try #require(try await h.run().jobs.first?.products)
+            #expect(fourth.filesQuarantined == 1 && fourth.filesToRetry.isEmpty, "\(fourth)")
+            let why = try String(contentsOfFile: h.dir.path("error/products_2.csv.error.txt"), encoding: .utf8)
+            #expect(why.contains("quarantined after 3 failed attempts; the last: JOOR did not confirm 1 style(s) (SX-1)"), "\(why)")
+        }
+    }
+
     @Test func inventoryAndProductsShareTheInboxByPattern() async throws {
         try await using(try await Harness.start()) { h async throws in
             try h.drop("products_1.csv", Self.sample)

@@ -186,11 +186,17 @@ struct InboxFiles {
     /// JOOR failed: the file stays in `processing/` for the next run, until `maxAttempts`.
     /// - Returns: whether the file was quarantined.
     func joorFailed(_ name: String, _ fingerprint: String, _ error: JoorAPIError) throws -> Bool {
-        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .processing, reason: error.description, attempt: true)
+        try retryLater(name, fingerprint, reason: error.description)
+    }
+
+    /// The file is not done (JOOR failed, or did not confirm all of it): it stays in
+    /// `processing/` for the next run, until `maxAttempts`, then goes to `error/`.
+    /// - Returns: whether the file was quarantined.
+    func retryLater(_ name: String, _ fingerprint: String, reason: String) throws -> Bool {
+        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .processing, reason: reason, attempt: true)
         guard let attempts = try ledger.inboxFile(fingerprint)?.attempts, attempts >= maxAttempts else { return false }
-        try fail(
-            name, reason: "quarantined after \(attempts) failed attempts; the last: \(error.description). Move it back into the inbox to try again.")
-        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: error.description)
+        try fail(name, reason: "quarantined after \(attempts) failed attempts; the last: \(reason). Move it back into the inbox to try again.")
+        try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: reason)
         return true
     }
 }

@@ -10,6 +10,9 @@ public struct InboxTally: Sendable, Codable, Equatable {
     public var filesWaiting: [String] = []
     /// Files the other inbox job's patterns also match: taken by neither (a config problem).
     public var filesAmbiguous: [String] = []
+    /// Files left in `processing/` for the next run, because JOOR did not confirm all of what was
+    /// sent from them (quarantined after `max_attempts`).
+    public var filesToRetry: [String] = []
     /// Records read (rows, or the size cells of size-grid rows), re-sent duplicates not counted.
     public var rowsRead = 0
     public var rowsRejected = 0
@@ -19,10 +22,12 @@ public struct InboxTally: Sendable, Codable, Equatable {
     public init() {}
 
     /// Whether a file was taken: archived, recognised as sent before, failed or quarantined.
-    public var tookFiles: Bool { filesArchived + filesDuplicate + filesFailed + filesQuarantined > 0 }
+    public var tookFiles: Bool { filesArchived + filesDuplicate + filesFailed + filesQuarantined + filesToRetry.count > 0 }
 
-    /// Whether a row or a file was rejected or left alone: the job ends as partial.
-    public var hasProblems: Bool { rowsRejected > 0 || filesFailed > 0 || filesQuarantined > 0 || !filesAmbiguous.isEmpty }
+    /// Whether a row or a file was rejected, left alone or kept for another try: the job ends as partial.
+    public var hasProblems: Bool {
+        rowsRejected > 0 || filesFailed > 0 || filesQuarantined > 0 || !filesAmbiguous.isEmpty || !filesToRetry.isEmpty
+    }
 }
 
 /// The counts only one inbox job keeps (items, styles, requests).

@@ -17,7 +17,8 @@ public struct ProductsJob: InboxJob {
         public var stylesUnchanged = 0
         /// Styles JOOR refused, with its reason.
         public var stylesRefused: [String: String] = [:]
-        /// Styles sent whose outcome JOOR's answer did not tell (not recorded: sent again next run).
+        /// Styles sent whose outcome JOOR's answers did not tell: not recorded as accepted; their
+        /// file stays in `processing/` and they are sent again next run.
         public var stylesUnconfirmed: [String] = []
         public var requests = 0
 
@@ -129,12 +130,16 @@ public struct ProductsJob: InboxJob {
         }
         var changed = ChangedStyles(spool: spool, known: try ledger.styleHashes(), full: full, batchSize: settings.batchSize)
         defer { report.stylesUnchanged += changed.unchanged }
+        var unconfirmedHere: [String] = []
         do {
             while let batch = try changed.next() {
                 let (refused, unconfirmed) = try await push(batch, &report)
                 CrashPoint.hit("products batch accepted, not recorded")
-                let accepted = batch.filter { refused[$0.styleIdentifier] == nil && !unconfirmed.contains($0.styleIdentifier) }
-                report.stylesUnconfirmed += unconfirmed
+                let accepted = batch.filter { refused[$0.styleIdentifier] == nil && unconfirmed[$0.styleIdentifier] == nil }
+                for (identifier, why) in unconfirmed.sorted(by: { $0.key < $1.key }) {
+                    unconfirmedHere.append(identifier)
+                    logger.warning("JOOR did not confirm style \(identifier): \(why); it goes again next run", metadata: ["file": "\(name)"])
+                }
                 try ledger.recordStyles(Dictionary(uniqueKeysWithValues: accepted.map { ($0.styleIdentifier, $0.contentHash) }))
                 CrashPoint.hit("products batch recorded")
                 report.stylesSent += accepted.count
@@ -151,6 +156,14 @@ public struct ProductsJob: InboxJob {
             if try files.joorFailed(name, fingerprint, error) { report.filesQuarantined += 1 }
             throw error
         }
+        report.stylesUnconfirmed += unconfirmedHere
+        if !unconfirmedHere.isEmpty {
+            // Archived, the file would be a duplicate if sent again: it stays for the next run,
+            // which sends only what is not recorded (the styles JOOR took are unchanged then).
+            let reason = "JOOR did not confirm \(unconfirmedHere.count) style(s) (\(unconfirmedHere.prefix(5).joined(separator: ", ")))"
+            if try files.retryLater(name, fingerprint, reason: reason) { report.filesQuarantined += 1 } else { report.filesToRetry.append(name) }
+            return
+        }
         try files.succeeded(name, fingerprint)
         report.filesArchived += 1
         logger.info("\(report.stylesSent) style(s) sent, \(report.stylesUnchanged) unchanged; archived", metadata: ["file": "\(name)"])
@@ -158,12 +171,18 @@ public struct ProductsJob: InboxJob {
 
     /// Sends one batch; returns the styles JOOR refused (with its reason) and those whose outcome
     /// JOOR's answer did not tell.
-    private func push(_ batch: [Style], _ report: inout Report) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: Set<String>) {
+    private func push(
+        _ batch: [Style], _ report: inout Report
+    ) async throws(JoorAPIError) -> (
+        refused: [String: String], unconfirmed: [String: String]
+    ) {
         if api == .v4 {
             report.requests += 1
-            return (try await client.pushStylesV4(batch).failed, [])
+            let result = try await client.pushStylesV4(batch)
+            return (result.failed, result.unconfirmed)
         }
-        return try await pushV2(batch, &report)
+        let (refused, unconfirmed) = try await pushV2(batch, &report)
+        return (refused, Dictionary(uniqueKeysWithValues: unconfirmed.map { ($0, "its bulk-style job finished without a style_record_progress") }))
     }
 
     /// A v2 bulk-style job reports only how many styles it took (`style_record_progress`), not
