@@ -27,8 +27,14 @@ public struct StyleJob: Sendable, Equatable {
         for entry in job["errors"]?.elements ?? [] {
             if let style = entry["style_identifier"]?.text { errors[style] = entry["message"]?.text ?? "refused" }
         }
+        // JOOR documents queued, started and finished. Another status that says the job failed
+        // ends the wait at once; any other is taken as still running (the wait's timeout names it).
+        let text = job["status"]?.text?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if Status(rawValue: text) == nil, ["fail", "error", "cancel", "abort"].contains(where: text.contains) {
+            throw JoorResponseError("bulk-style job \(id) has the status '\(text)': JOOR did not finish it")
+        }
         return StyleJob(
-            id: id, status: Status(rawValue: job["status"]?.text?.lowercased() ?? "") ?? .queued,
+            id: id, status: Status(rawValue: text) ?? .started,
             recordCount: job["style_record_count"]?.int, progress: job["style_record_progress"]?.int, errors: errors)
     }
 }

@@ -221,6 +221,20 @@ struct ClientAgainstSandboxTests {
         }
     }
 
+    /// A bulk-style job status JOOR does not document: one that says the job failed ends the wait
+    /// at once with that status; another is taken as still running.
+    @Test func aStyleJobThatFailedIsNotWaitedFor() throws {
+        func job(_ status: String) throws -> StyleJob {
+            try StyleJob.parse(
+                Data(#"{"bulk_styles":{"response":{"code":0},"bulk_styles_jobs":[{"bulk_styles_job_id":42,"status":"\#(status)"}]}}"#.utf8))
+        }
+        #expect(try job("finished").status == .finished)
+        #expect(try job("Queued").status == .queued)
+        #expect(try job("processing").status == .started)
+        let failed = #expect(throws: JoorResponseError.self) { try job("FAILED") }
+        #expect(failed?.message == "bulk-style job 42 has the status 'failed': JOOR did not finish it")
+    }
+
     /// JOOR's job status counts what it took (`style_record_progress`) and names nothing; the
     /// legacy sandbox also names the refused styles. Both readings, one client.
     @Test(arguments: [false, true])

@@ -21,4 +21,16 @@ struct OrdersPageXMLTests {
         #expect(xml.orders.first?.lineItems.first?.styleTags.first?["style_tag_value"] == "FA25")
         #expect(xml.nextStart == 1)
     }
+
+    /// An XML error code is read through the white space around it, and one that is not a
+    /// number is an error: before, both read as 0, success with no orders.
+    @Test func anXMLResponseCodeIsReadOrRefusedNeverTakenForSuccess() throws {
+        func page(_ code: String) throws -> OrdersPage {
+            try OrdersPage.parse(Data("<orders><response><code>\(code)</code><comment>bad token</comment></response></orders>".utf8))
+        }
+        #expect(try page(" 7 ").code == 7)
+        #expect(try page("0").code == 0)
+        let error = #expect(throws: JoorResponseError.self) { try page("E7") }
+        #expect(error?.message == "the response code 'E7' is not a number")
+    }
 }
