@@ -24,4 +24,8 @@ for path in arguments.dropFirst() {
     source += "(\"\(name)\", \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
 }
 source += "    ]\n}\n"
-try source.write(toFile: output, atomically: true, encoding: .utf8)
+// Written only when it changes: SwiftPM relinks this tool on every build and so runs it again,
+// and a rewritten file, even the same, would recompile and relink joorbridge each time.
+if (try? String(contentsOfFile: output, encoding: .utf8)) != source {
+    try source.write(toFile: output, atomically: true, encoding: .utf8)
+}
