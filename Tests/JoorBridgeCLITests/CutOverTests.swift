@@ -15,22 +15,7 @@ struct CutOverTests {
     static let env = ["CUTOVER_TOKEN": token]
 
     static func workspace(_ sandbox: JoorSandboxServer, extra: String = "") throws -> TemporaryDirectory {
-        let dir = try TemporaryDirectory("cutover")
-        try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
-        try dir.write(
-            "joorbridge.yml",
-            text: """
-                version: 1
-                joor: { token_env: CUTOVER_TOKEN, base_url: "\(sandbox.baseURL)" }
-                folders: { outbox: ./outbox }
-                state: ./state/joorbridge.sqlite
-                orders:
-                  mapping: mappings/orders-csv-lines.yml
-                  customers_mapping: mappings/customers-csv.yml
-                  page_size: 10
-                \(extra)
-                """)
-        return dir
+        try sandbox.ordersWorkspace("cutover", tokenEnv: "CUTOVER_TOKEN", orders: extra)
     }
 
     static func delivered(_ dir: TemporaryDirectory, _ folder: String = "outbox") -> [String] {

@@ -14,25 +14,14 @@ struct OrderRoutingTests {
     static let env = ["ROUTE_TOKEN": token]
 
     static func workspace(_ sandbox: JoorSandboxServer, orders: String = "") throws -> TemporaryDirectory {
-        let dir = try TemporaryDirectory("routes")
-        try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "orders-xml.yml"])
-        try dir.write(
-            "joorbridge.yml",
-            text: """
-                version: 1
-                joor: { token_env: ROUTE_TOKEN, base_url: "\(sandbox.baseURL)" }
-                folders: { outbox: ./outbox }
-                state: ./state/joorbridge.sqlite
-                orders:
-                  mapping: mappings/orders-csv-lines.yml
-                  customers_mapping: mappings/customers-csv.yml
-                  page_size: 10
+        try sandbox.ordersWorkspace(
+            "routes", tokenEnv: "ROUTE_TOKEN",
+            orders: """
                   routes:
                     - { name: main, when: { field: order.warehouse_code, equals: MAINDC }, outbox: ./wms-main }
                     - { name: eu, when: { field: order.warehouse_code, equals: EUDC }, outbox: ./wms-eu, mapping: mappings/orders-xml.yml }
                 \(orders)
-                """)
-        return dir
+                """, mappings: ["orders-xml.yml"])
     }
 
     /// Order ids in a folder's order files (`ORD_<id>…`), one entry per file.

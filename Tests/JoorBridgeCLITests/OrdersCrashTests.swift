@@ -18,20 +18,7 @@ struct OrdersCrashTests {
     @Test func everyOrderArrivesExactlyOnceWhateverTheKillPoint() async throws {
         // A high credit limit: every crashed run triggers a catch-up read; rate limits are tested elsewhere.
         try await using(try await JoorSandboxServer.started(token: "crash-token", orders: 150, creditLimit: 1_000_000)) { sandbox async throws in
-            let dir = try TemporaryDirectory("crash")
-            try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml"])
-            try dir.write(
-                "joorbridge.yml",
-                text: """
-                    version: 1
-                    joor: { token_env: CRASH_TOKEN, base_url: "\(sandbox.baseURL)" }
-                    folders: { outbox: ./outbox }
-                    state: ./state/joorbridge.sqlite
-                    orders:
-                      mapping: mappings/orders-csv-lines.yml
-                      customers_mapping: mappings/customers-csv.yml
-                      page_size: 10
-                    """)
+            let dir = try sandbox.ordersWorkspace("crash", tokenEnv: "CRASH_TOKEN")
             let env = ["CRASH_TOKEN": "crash-token"]
             var matrix = KillMatrix(arguments: ["run", "orders"], directory: dir.path, environment: env, seed: Self.seed)
             matrix.named = ["page received, not journaled", "page journaled", "delivered recorded", "recovery published a file"]
