@@ -84,6 +84,26 @@ struct InventoryJobTests {
         }
     }
 
+    /// A new file named like one still in processing/ (a run JOOR failed on left it there) waits
+    /// in the inbox until that one has gone: claiming it would have replaced the file in hand.
+    @Test func aNewFileNamedLikeOneInProcessingWaitsForIt() async throws {
+        try await using(try await InventoryHarness.start()) { h async throws in
+            func onHand() async -> Int? { await h.sandbox.state.allStock().first { $0.upc == "000000000017" }?.inventory }
+            let older = try h.dir.write("processing/stock.csv", Self.sample)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: older)
+            let newer = String(decoding: Self.sample, as: UTF8.self).replacingOccurrences(
+                of: "000000000017;110;S;HH;42", with: "000000000017;110;S;HH;7")
+            try h.drop("stock.csv", Array(newer.utf8))
+            let first = try #require(try await h.run().jobs.first?.inventory)
+            #expect(first.filesArchived == 1 && first.filesWaiting == ["stock.csv"] && first.filesFailed == 0, "\(first)")
+            #expect(await onHand() == 40, "the file in processing/ went first (42 on hand, 2 reserved)")
+            let second = try #require(try await h.run().jobs.first?.inventory)
+            #expect(second.filesArchived == 1 && second.filesWaiting.isEmpty, "\(second)")
+            #expect(await onHand() == 5, "then the new one (7 on hand, 2 reserved): \(second)")
+            #expect(h.files("archive").filter { $0.contains("/stock.csv") }.count == 2, "\(h.files("archive"))")
+        }
+    }
+
     @Test func theSameFileTwiceIsPushedOnceAndTheSameDataAgainSendsNothing() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
             try h.drop("a.csv", Self.sample)

@@ -102,8 +102,16 @@ struct InboxFiles {
     func take() async throws -> (names: [String], waiting: [String], ambiguous: [String]) {
         let remoteWaiting = await remote?.fetch() ?? []
         var names = try inbox.claimed()
-        let (ready, waiting) = try inbox.ready()
+        var (ready, waiting) = try inbox.ready()
         var ambiguous: [String] = []
+        for candidate in ready where names.contains(candidate.name) {
+            // Claiming it would replace the one still in processing/ (JOOR has not taken it yet).
+            waiting.append(candidate.name)
+            logger.warning(
+                "a file of this name is still in processing/, waiting to go to JOOR; the new one waits in the inbox until it has gone",
+                metadata: ["file": "\(candidate.name)"])
+        }
+        ready.removeAll { names.contains($0.name) }
         for candidate in ready {
             if others.contains(where: { $0.matches(candidate.name) }) {
                 ambiguous.append(candidate.name)
@@ -128,9 +136,10 @@ struct InboxFiles {
     /// `processing/`, the ready ones in the inbox, and copies of the remote inbox's files in a
     /// private temporary folder. Also the names still waiting.
     func candidatesForDryRun() async throws -> (candidates: [Candidate], waiting: [String]) {
-        var candidates = try inbox.claimed().map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
+        let claimed = try inbox.claimed()
+        var candidates = claimed.map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
         let (ready, waiting) = try inbox.ready()
-        candidates += ready.filter { candidate in !others.contains { $0.matches(candidate.name) } }.map {
+        candidates += ready.filter { candidate in !others.contains { $0.matches(candidate.name) } && !claimed.contains(candidate.name) }.map {
             Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name)
         }
         guard let remote else { return (candidates, waiting) }
