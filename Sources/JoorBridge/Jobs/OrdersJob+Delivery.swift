@@ -166,10 +166,9 @@ extension OrdersJob {
             }
             CrashPoint.hit("temporary written")
         }
-        for ((entry, _), names) in zip(entries, namesByEntry) {
-            try ledger.markWriting(
-                [(entry.orderID, entry.version)], files: names, temps: names.map { temps[$0]! }, route: route.name, outbox: outbox.directory)
-        }
+        try ledger.markWriting(
+            zip(entries, namesByEntry).map { ($0.0.entry.orderID, $0.0.entry.version, $0.1, $0.1.map { temps[$0]! }) }, route: route.name,
+            outbox: outbox.directory)
         CrashPoint.hit("writing recorded")
         for group in groups {
             try outbox.publish(temp: temps[group.name]!, as: group.name)

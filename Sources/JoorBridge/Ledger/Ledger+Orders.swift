@@ -251,15 +251,20 @@ extension Ledger {
     /// Temporary files are durable: the renames may start. Records both names first, with the
     /// route and its outbox folder, so a crash at any later point can be finished without writing
     /// anything twice.
-    public func markWriting(_ keys: [(orderID: String, version: Int)], files: [String], temps: [String], route: String, outbox: String) throws {
+    public func markWriting(
+        _ entries: [(orderID: String, version: Int, files: [String], temps: [String])], route: String, outbox: String
+    ) throws {
         let now = Self.timestamp(Date())
+        // One transaction: orders that share a file (a per-run file) are recorded together, or
+        // none is: recovery publishes the file, so an order left `received` would be written twice.
         try db.write { db in
-            for key in keys {
+            for entry in entries {
                 try db.execute(
                     sql: """
                         UPDATE orders SET state = 'writing', files = ?, temps = ?, route = ?, outbox = ?, updated_at = ?, attempts = attempts + 1
                         WHERE order_id = ? AND version = ?
-                        """, arguments: [try Self.encode(files), try Self.encode(temps), route, outbox, now, key.orderID, key.version])
+                        """,
+                    arguments: [try Self.encode(entry.files), try Self.encode(entry.temps), route, outbox, now, entry.orderID, entry.version])
             }
         }
     }
