@@ -86,6 +86,12 @@ struct CancellationTests {
             let status = try await Executable.run(["status"], in: dir.path)
             #expect(status.stdout.contains("cancellations: 1 delivered to the WMS, 0 still to be written"), "\(status.stdout)")
             #expect(status.stdout.contains("1 cancelled"), "\(status.stdout)")
+
+            // JOOR reinstates it, now with a customer code: the next run delivers it, as the refusal said.
+            #expect(try await sandbox.state.modify(orderID: "9900004", fields: ["customer_code": "HLB001"], status: .approved))
+            let reinstated = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(reinstated.status == 0, "\(reinstated.stderr)")
+            #expect(Set(Self.ids(dir, "ORD_")) == ["9900001", "9900002", "9900003", "9900004"], "\(reinstated.stderr)")
         }
     }
 

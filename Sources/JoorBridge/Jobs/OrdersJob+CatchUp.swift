@@ -61,7 +61,7 @@ extension OrdersJob {
         // Changes since the last look (or, the first time, since the oldest such order arrived).
         let since =
             try ledger.value(Self.modifiedCheckedKey).flatMap(JoorDates.parse)
-            ?? ledger.orders(in: [.held, .rejected]).compactMap { JoorDates.parse($0.receivedAt) }.min() ?? started
+            ?? ledger.orders(in: [.held, .rejected, .cancelled]).compactMap { JoorDates.parse($0.receivedAt) }.min() ?? started
         let query = OrdersQuery(
             orderType: settings.status.orderType, exportStatus: 4, sync: false,
             dateStart: since.addingTimeInterval(-Self.clockMargin), dateEnd: Date().addingTimeInterval(3600), count: settings.pageSize)

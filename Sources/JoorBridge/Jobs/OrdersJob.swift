@@ -103,7 +103,7 @@ public struct OrdersJob: Sendable {
         try await lookAhead(&report)
         // 4. The synchronising pull: each page is journaled before the next is asked for.
         try await pull(unfinishedSince: unfinishedSince ?? started, &report)
-        // 5. Held (and rejected) orders JOOR changed since: checked again with JOOR's new data;
+        // 5. Held, rejected and cancelled orders JOOR changed since: checked again with JOOR's new data;
         //    orders JOOR cancelled: a cancellation for the delivered, never a delivery for the rest.
         if try ledger.undeliveredCount() > 0 { try await refreshUndelivered(startedAt: started, &report) }
         try await findCancellations(startedAt: started, &report)

@@ -243,9 +243,10 @@ extension Ledger {
         try db.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM orders WHERE order_id = ?)", arguments: [orderID]) ?? false }
     }
 
-    /// How many orders are held or rejected (a run then also reads the orders JOOR changed).
+    /// How many orders are held, rejected, or cancelled before delivery (a run then also reads the
+    /// orders JOOR changed: one it reinstates is delivered).
     public func undeliveredCount() throws -> Int {
-        try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE state IN ('held', 'rejected')") ?? 0 }
+        try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE state IN ('held', 'rejected', 'cancelled')") ?? 0 }
     }
 
     /// Temporary files are durable: the renames may start. Records both names first, with the
