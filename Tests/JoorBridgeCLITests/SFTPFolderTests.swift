@@ -342,6 +342,34 @@ struct SFTPFolderTests {
         #expect(!s.remote(s.exports).contains("stock_1.csv"), "deleted on the server (after_download: delete) once JOOR accepted it")
         #expect(!s.remote(s.exports).contains("archive"))
     }
+
+    /// The WMS writes a new export of the same name while the old one waits for JOOR: when the
+    /// old one is done, the new one is neither archived nor deleted unread, and the next run takes it.
+    @Test(arguments: ["archive", "delete"])
+    func aNewRemoteFileOfTheSameNameIsNotFinishedWithTheOldOne(afterDownload: String) async throws {
+        let s = try await Self.setUp(sftp: "  after_download: \(afterDownload)")
+        defer { s.finish() }
+        let path = s.exports + "/stock_1.csv"
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 8).write(toFile: path, atomically: true, encoding: .utf8)
+        await s.sandbox.state.plan(FaultPlan(failCount: 1_000, failStatus: 500, pathPrefix: "/v2/bulk-inventory"))
+        let refused = try await s.run(["run", "inventory"])
+        #expect(refused.status == 3 || refused.status == 69, "\(refused.stderr)")
+
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 12).write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: path)
+        await s.sandbox.state.plan(FaultPlan())
+        let old = try await s.run(["run", "inventory"])
+        #expect(old.status == 0, "\(old.stderr)")
+        #expect(await s.sandbox.state.allStock().filter { $0.inventory == 8 }.count == 40, "the file in hand went to JOOR")
+        #expect(s.remote(s.exports).contains("stock_1.csv"), "the new one is still on the server")
+        #expect(old.stderr.contains("a new file of this name is on the server"), "\(old.stderr)")
+
+        let new = try await s.run(["run", "inventory"])
+        #expect(new.status == 0, "\(new.stderr)")
+        #expect(await s.sandbox.state.allStock().filter { $0.inventory == 12 }.count == 40, "then the new one: \(new.stderr)")
+        #expect(!s.remote(s.exports).contains("stock_1.csv"))
+        if afterDownload == "archive" { #expect(s.remote(s.exports + "/archive").count == 1, "\(s.remote(s.exports + "/archive"))") }
+    }
 }
 
 /// A flag and the lines left, shared with the writer thread of the growing-file test.

@@ -245,13 +245,20 @@ final class RemoteInbox: @unchecked Sendable {
         let name = SFTPClient.name(record.remotePath)
         let doneMarker = inbox.settings.doneMarker
         let marker = record.remotePath + (doneMarker ?? "")
+        var replaced = false
         try connection.perform { client throws(SFTPError) in
+            guard let current = try client.stat(record.remotePath) else { return }  // moved before a crash, or by someone else
+            // The WMS wrote a new file of the same name while the old one was in hand: it is not
+            // the file JOOR took, so it stays, to be taken like any new file.
+            guard current.size == record.size && current.modified == record.mtime else {
+                replaced = true
+                return
+            }
             if record.status == .accepted && settings.afterDownload == .delete {
                 do throws(SFTPError) { try client.remove(record.remotePath) } catch { guard error.kind == .notFound else { throw error } }
                 if doneMarker != nil { try? client.remove(marker) }
                 return
             }
-            guard try client.stat(record.remotePath) != nil else { return }  // moved before a crash, or by someone else
             let target = record.status == .accepted ? archiveFolder : errorFolder
             try client.makeDirectory(target)
             let destination =
@@ -261,7 +268,11 @@ final class RemoteInbox: @unchecked Sendable {
         }
         CrashPoint.hit("sftp remote file moved")
         try ledger.forgetRemote(record.remotePath)
-        if record.status == .accepted {
+        if replaced {
+            logger.notice(
+                "a new file of this name is on the server (another size or time than the one taken); it is left there and taken like any new file",
+                metadata: ["file": "\(describe(record.remotePath))"])
+        } else if record.status == .accepted {
             report.archivedRemotely += 1
             logger.info(
                 "\(settings.afterDownload == .delete ? "deleted" : "moved to \(archiveFolder)") on the server",
