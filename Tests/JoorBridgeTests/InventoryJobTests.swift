@@ -104,6 +104,28 @@ struct InventoryJobTests {
         }
     }
 
+    /// A file whose content was pushed before, but not last, is not a re-sent file: `X,42` then
+    /// `X,7` then `X,42` again leaves 42 in JOOR.
+    @Test func contentPushedBeforeButNotLastIsSentAgain() async throws {
+        try await using(try await InventoryHarness.start()) { h async throws in
+            func onHand() async -> Int? { await h.sandbox.state.allStock().first { $0.upc == "000000000017" }?.inventory }
+            let changed = String(decoding: Self.sample, as: UTF8.self).replacingOccurrences(
+                of: "000000000017;110;S;HH;42", with: "000000000017;110;S;HH;7")
+            try h.drop("a.csv", Self.sample, age: 300)
+            _ = try await h.run()
+            try h.drop("b.csv", Array(changed.utf8), age: 200)
+            _ = try await h.run()
+            #expect(await onHand() == 5)
+            try h.drop("c.csv", Self.sample, age: 100)
+            let third = try #require(try await h.run().jobs.first?.inventory)
+            #expect(third.filesDuplicate == 0 && third.itemsSent == 1, "\(third)")
+            #expect(await onHand() == 40, "a's content, sent again")
+            try h.drop("c-resent.csv", Self.sample, age: 50)
+            let resent = try #require(try await h.run().jobs.first?.inventory)
+            #expect(resent.filesDuplicate == 1 && resent.itemsSent == 0, "the last pushed content is a re-sent file: \(resent)")
+        }
+    }
+
     @Test func theSameFileTwiceIsPushedOnceAndTheSameDataAgainSendsNothing() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
             try h.drop("a.csv", Self.sample)

@@ -147,12 +147,13 @@ struct InboxFiles {
         return (candidates + copies.files.map { Candidate(name: $0.name, path: $0.path) }, waiting + copies.waiting)
     }
 
-    /// The file's fingerprint, or `nil` after archiving it when the same content was pushed before.
+    /// The file's fingerprint, or `nil` after archiving it when the same content is the last that
+    /// was pushed (a re-sent file).
     func fingerprintUnlessPushed(_ name: String) throws -> String? {
         let fingerprint = try Inbox.fingerprint(inbox.processing + "/" + name)
-        if try ledger.inboxFile(fingerprint)?.status == .pushed {
+        if try ledger.isLastPushed(fingerprint, job: job) {
             try archive(name)
-            logger.notice("the same content was pushed before; archived without pushing again", metadata: ["file": "\(name)"])
+            logger.notice("the same content was the last pushed; archived without pushing again", metadata: ["file": "\(name)"])
             return nil
         }
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .processing)

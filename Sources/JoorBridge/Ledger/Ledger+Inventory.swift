@@ -64,6 +64,21 @@ extension Ledger {
         }
     }
 
+    /// Whether a file with this content is the last one of `job` that JOOR took: sending it again
+    /// would change nothing. (One pushed before another was pushed is not: `X,5` after `X,3`
+    /// after `X,5` must send the 5 again.)
+    public func isLastPushed(_ fingerprint: String, job: Job) throws -> Bool {
+        try db.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT NOT EXISTS (SELECT 1 FROM inbox_files later WHERE later.job = this.job AND later.status = 'pushed'
+                        AND later.fingerprint != this.fingerprint AND later.updated_at > this.updated_at)
+                    FROM inbox_files this WHERE this.fingerprint = ? AND this.job = ? AND this.status = 'pushed'
+                    """, arguments: [fingerprint, job.rawValue]) ?? false
+        }
+    }
+
     public func recordInboxFile(
         _ fingerprint: String, job: Job, name: String, status: InboxFileStatus, reason: String? = nil, attempt: Bool = false
     ) throws {
