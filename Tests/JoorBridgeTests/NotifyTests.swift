@@ -126,6 +126,18 @@ struct NotifyTests {
         #expect(try String(contentsOfFile: target + ".code", encoding: .utf8) == "partial\n")
     }
 
+    /// What a command leaves in the background (as `mail` leaves sendmail) may finish after the
+    /// shell exits, within the time limit.
+    @Test func whatACommandLeavesInTheBackgroundMayFinish() async throws {
+        let out = try TemporaryDirectory("notify-background")
+        let target = out.path("handed-on")
+        let (outcome, h) = try await runWithRejects(
+            notify: "notify: { command: \"(cat > /dev/null; sleep 1; echo sent > '\(target)') & exit 0\", timeout_seconds: 10 }")
+        await h.stop()
+        #expect(outcome.status == .partial)
+        #expect((try? String(contentsOfFile: target, encoding: .utf8)) == "sent\n", "the background part was not killed when the shell exited")
+    }
+
     @Test func aHangingCommandIsStoppedAtTheTimeout() async throws {
         let started = Date()
         let (outcome, h) = try await runWithRejects(notify: "notify: { command: \"sleep 30\", timeout_seconds: 1 }")

@@ -10,7 +10,8 @@ import Darwin
 /// Runs `/bin/sh -c COMMAND` with bytes on its standard input and a time limit.
 ///
 /// The child gets its own process group and default signal handling (joorbridge itself catches
-/// SIGTERM), so at the limit the whole group — the shell and anything it started — is killed.
+/// SIGTERM), so at the limit the whole group — the shell and anything it started — is killed;
+/// what the shell leaves in the background when it exits may finish within the same limit.
 /// Its standard output goes to joorbridge's standard error.
 struct ShellCommand {
     enum Outcome: Equatable {
@@ -89,7 +90,10 @@ struct ShellCommand {
             }
             usleep(10_000)
         }
-        // The shell is gone; anything it left running in its group goes too.
+        // The shell is gone. What it started in the background may still be at work (`mail`
+        // returns while its sendmail hands the message on): the group gets until the time limit,
+        // then anything left of it is killed.
+        while kill(-pid, 0) == 0 && Date() < deadline { usleep(10_000) }
         kill(-pid, SIGKILL)
         let exited = waitStatus & 0x7f == 0
         return .exited(exited ? (waitStatus >> 8) & 0xff : 128 + (waitStatus & 0x7f))
