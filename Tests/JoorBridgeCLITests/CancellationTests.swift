@@ -95,6 +95,26 @@ struct CancellationTests {
         }
     }
 
+    /// A dry run shows a pending cancellation as the cancellation file a run then writes, not as
+    /// an amendment of the order.
+    @Test func aDryRunShowsAPendingCancellationAsItsCancellationFile() async throws {
+        try await withSandbox(token: Self.token) { sandbox in
+            try await sandbox.state.add(Self.approved(2, seed: 5, firstID: 9_900_201))
+            let dir = try Self.workspace(sandbox)
+            #expect(try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env).status == 0)
+            #expect(try await sandbox.state.modify(orderID: "9900202", status: .cancelled))
+            let killed = try await Executable.run(
+                ["run", "orders"], in: dir.path, environment: Self.env.merging(["JOORBRIDGE_CRASH_AT": "cancellations journaled"]) { $1 })
+            #expect(killed.status != 0 && Self.ids(dir, "CANCEL_").isEmpty, "killed with the cancellation journaled, not written")
+            let dry = try await Executable.run(["run", "orders", "--dry-run"], in: dir.path, environment: Self.env)
+            #expect(dry.status == 0, "\(dry.stderr)")
+            #expect(dry.stdout.contains("==> CANCEL_9900202.csv <=="), "\(dry.stdout)")
+            #expect(!dry.stdout.contains("ORD_9900202"), "\(dry.stdout)")
+            let run = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(run.status == 0 && Self.ids(dir, "CANCEL_") == ["9900202"], "\(run.stderr)")
+        }
+    }
+
     @Test func exactlyOneCancellationFilePerCancelledDeliveryThroughAKillMatrix() async throws {
         try await withSandbox(token: Self.token) { sandbox in
             try await sandbox.state.add(Self.approved(12, seed: 21, firstID: 9_910_001))

@@ -12,7 +12,10 @@ extension OrdersJob {
     /// `run --dry-run` prints them; `run orders --shadow DIR` writes them into DIR.
     func preview(runID: String, print: DryRunPrinter) async throws -> Report {
         var report = Report()
-        var candidates = try ledger.orders(in: [.received, .rejected]).map(Self.withAmendmentFields)
+        // What the ledger still has to deliver (orders, amendments, cancellations), then what the pull finds.
+        var candidates: [(order: JoorOrder, version: Int, entry: LedgerOrder?)] = try ledger.orders(in: [.received, .rejected]).map {
+            (Self.withAmendmentFields($0), $0.version, $0)
+        }
         let window = goLiveWindow
         let query = OrdersQuery(
             orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : 2, sync: false,
@@ -32,7 +35,7 @@ extension OrdersJob {
                     var entry = latest
                     entry.order = order
                     entry.version += 1
-                    candidates.append(Self.withAmendmentFields(entry))
+                    candidates.append((Self.withAmendmentFields(entry), entry.version, nil))
                     report.amendments += 1
                     continue
                 }
@@ -41,7 +44,7 @@ extension OrdersJob {
                     print(.note("order \(order.id) would be held: \(reason)"))
                     continue
                 }
-                candidates.append(order)
+                candidates.append((order, 0, nil))
             }
         }
         let context = RenderContext(runID: runID)
@@ -49,13 +52,15 @@ extension OrdersJob {
         // a name already taken gets a number.
         var outputs: [(route: OrderRoute, name: String, file: PlannedFile, orders: [RenderedOrder])] = []
         var taken: Set<String> = []
-        for order in candidates {
-            guard let route = route(for: order) else {
+        for (order, version, entry) in candidates {
+            // A pending cancellation goes, as a cancellation file, where its order went.
+            let kind = entry?.kind ?? .order
+            guard let route = try entry.flatMap({ kind == .cancellation ? try route(forCancellationOf: $0) : nil }) ?? route(for: order) else {
                 report.held += 1
                 print(.note("order \(order.id) would be held: \(noRouteReason(order))"))
                 continue
             }
-            switch plan(order, version: Int(order.fields["amendment_number"] ?? "") ?? 0, route: route, context: context) {
+            switch plan(order, version: version, kind: kind, route: route, context: context) {
             case .failure(let rejection):
                 report.rejected[order.id] = rejection.description
                 print(.note("\(rejection.description) (a run would retry it every run)"))
