@@ -27,8 +27,9 @@ struct SFTPFolderTests {
         func deliverable() async -> Set<String> {
             Set(await sandbox.state.allOrders().filter { $0.exported && !($0.order.customerCode ?? "").isEmpty }.map(\.id))
         }
-        func run(_ arguments: [String] = ["run"]) async throws -> Executable.Outcome {
-            try await Executable.run(arguments, in: dir.path, environment: SFTPFolderTests.env, timeout: 180)
+        func run(_ arguments: [String] = ["run"], crashAt: String? = nil) async throws -> Executable.Outcome {
+            let crash = crashAt.map { ["JOORBRIDGE_CRASH_AT": $0] } ?? [:]
+            return try await Executable.run(arguments, in: dir.path, environment: SFTPFolderTests.env.merging(crash) { $1 }, timeout: 180)
         }
         /// Stops sshd at once (it is a separate process, which must not outlive the test) and the sandbox soon after.
         func finish() {
@@ -301,6 +302,26 @@ struct SFTPFolderTests {
             let renamed = name.replacingOccurrences(of: ".csv", with: "_2.csv")
             #expect(s.remote(s.imports).contains(renamed) && s.remote(s.imports).contains(renamed + ".done"), "uploaded as \(renamed)")
         }
+    }
+
+    /// Killed after archiving an uploaded file's local copy, before its upload record was removed:
+    /// a later file of the same name (a fixed per-run name) is still uploaded, not taken for done.
+    @Test func aLaterFileOfAnUploadedNameIsUploadedAfterACrash() async throws {
+        let s = try await Self.setUp(orders: 2)
+        defer { s.finish() }
+        let killed = try await s.run(["run", "orders"], crashAt: "sftp local copy archived")
+        #expect(killed.status != 0, "\(killed.stderr)")
+        let archived = try #require(WatchTests.files(s.dir, "archive").first { $0.hasSuffix(".csv") }, "a local copy archived")
+        let name = URL(fileURLWithPath: archived).lastPathComponent
+        #expect(s.remote(s.imports).contains(name))
+        #expect(try await s.run(["run", "orders"]).status == 0)
+        try "a later file of the same name\r\n".write(toFile: s.dir.path("outbox/" + name), atomically: true, encoding: .utf8)
+        let later = try await s.run(["run", "orders"])
+        #expect(later.status == 0, "\(later.stderr)")
+        let renamed = name.replacingOccurrences(of: ".csv", with: "_2.csv")
+        #expect(
+            (try? String(contentsOfFile: s.imports + "/" + renamed, encoding: .utf8)) == "a later file of the same name\r\n",
+            "uploaded as \(renamed): \(s.remote(s.imports))")
     }
 
     @Test func aRemoteDoneMarkerIsAwaitedAndArchivedWithItsFile() async throws {

@@ -94,6 +94,11 @@ extension Ledger {
         }
     }
 
+    /// The local names of the uploads not yet finished.
+    public func uploadNames() throws -> [String] {
+        try db.read { db in try String.fetchAll(db, sql: "SELECT local_name FROM remote_uploads ORDER BY local_name") }
+    }
+
     /// The upload of `localName` is complete (the file is on the server, the local copy archived).
     public func finishUpload(_ localName: String) throws {
         try db.write { db in try db.execute(sql: "DELETE FROM remote_uploads WHERE local_name = ?", arguments: [localName]) }

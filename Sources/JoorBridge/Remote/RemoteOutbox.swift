@@ -45,7 +45,10 @@ final class RemoteOutbox: @unchecked Sendable {
     func uploadAll() {
         defer { connection.close() }
         let names: [String]
-        do { names = try waiting() } catch {
+        do {
+            try forgetFinishedUploads()
+            names = try waiting()
+        } catch {
             report.problems.append("\(error) (its files wait for the next run)")
             logger.error("\(error); its files wait for the next run")
             return
@@ -94,6 +97,15 @@ final class RemoteOutbox: @unchecked Sendable {
         try ledger.finishUpload(name)
         report.uploaded += 1
         logger.info("uploaded to \(describe(target))", metadata: ["file": "\(name)"])
+    }
+
+    /// Forgets the uploads whose local copy has left the outbox: the copy is archived only after
+    /// the file is on the server, so a record left is one a crash kept from being removed. Kept,
+    /// it would make a later file of the same name (a fixed per-run name) look uploaded already.
+    private func forgetFinishedUploads() throws {
+        for name in try ledger.uploadNames() where !FileManager.default.fileExists(atPath: outbox.directory + "/" + name) {
+            try ledger.finishUpload(name)
+        }
     }
 
     /// `path` itself, or `stem_2.ext`, `stem_3.ext`… when the server already has a file so named.
