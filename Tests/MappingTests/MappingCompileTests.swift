@@ -246,6 +246,7 @@ struct MappingCompileTests {
             ("split: { on: \"-\", take: [first] }", "field 'upc'.split.take must be part numbers (0 is the first, -1 the last), not 'first'"),
             ("split: { on: \"-\", parts: 0 }", "field 'upc'.split.parts must be between 1 and 10000, not 0"),
             ("number: { decimals: -1 }", "field 'upc'.number.decimals must be between 0 and 18, not -1"),
+            ("number: { decimal: \",,\" }", "field 'upc'.number.decimal must be one character, not ',,'"),
         ]
         for (step, message) in steps {
             let errors = compileErrors(inventoryHeader + "fields:\n  upc: { from: EAN, \(step) }\n  inventory: { from: Qty }\n")

@@ -348,18 +348,10 @@ struct InboundCompiler {
         }
         let skipEmpty = object["skip_empty"].flatMap { reader.bool($0, "sizes.skip_empty") } ?? true
         var scale: (SourceRef, LookupTable)?
-        /// A field reference (`from:`); one that does not parse is reported at its own line.
-        func reference(_ node: Node?, _ what: String) -> SourceRef? {
-            guard let node, let text = reader.string(node, what) else { return nil }
-            do { return try style.parse(text) } catch {
-                reader.error(node, error.message)
-                return nil
-            }
-        }
         if let scaleObject = reader.object(object["scale"], "sizes.scale", allowedKeys: Self.scaleKeys) {
             if !scaleObject.has("from") || !scaleObject.has("lookup") {
                 reader.error(scaleObject.node, "sizes.scale needs from: (the scale column) and lookup: (scale code → \"XS,S,M,L\")")
-            } else if let ref = reference(scaleObject["from"], "sizes.scale.from"),
+            } else if let ref = style.parse(scaleObject["from"], "sizes.scale.from", reporting: reader),
                 let name = scaleObject["lookup"].flatMap({ reader.string($0, "sizes.scale.lookup") })
             {
                 if let table = lookups[name] {
@@ -390,7 +382,7 @@ struct InboundCompiler {
                 reader.error(packed.node, "sizes.packed needs from: (the field holding all sizes)")
                 return nil
             }
-            guard let ref = reference(packed["from"], "sizes.packed.from") else { return nil }
+            guard let ref = style.parse(packed["from"], "sizes.packed.from", reporting: reader) else { return nil }
             let parts = (packed["parts"].flatMap { reader.strings($0, "sizes.packed.parts") } ?? ["name", "quantity", "barcode"]).compactMap {
                 name -> SourceRef.SizePart? in
                 guard let part = SourceRef.SizePart(rawValue: name) else {

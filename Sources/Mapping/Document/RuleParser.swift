@@ -34,7 +34,7 @@ struct RuleParser {
     func parse(_ node: Node, target: String, extraKeys: [String] = []) -> FieldRule {
         var rule = FieldRule(target: target, line: node.line)
         if case .scalar = node {
-            rule.source = reference(node, reader.string(node, "field '\(target)'") ?? "")
+            rule.source = style.parse(node, "field '\(target)'", reporting: reader).map(FieldRule.Source.reference)
             return rule
         }
         guard let object = reader.object(node, "field '\(target)'") else { return rule }
@@ -51,14 +51,11 @@ struct RuleParser {
         if let from = object["from"] {
             if case .sequence(let items) = from {
                 // `from: [order.company_name, order.customer_name]`: the first non-empty one.
-                let refs = items.compactMap { item in reader.string(item, "\(what).from").flatMap { reference(item, $0) } }.compactMap {
-                    source -> SourceRef? in
-                    if case .reference(let ref) = source { ref } else { nil }
-                }
+                let refs = items.compactMap { style.parse($0, "\(what).from", reporting: reader) }
                 if items.isEmpty { reader.error(from, "\(what).from is an empty list; give one name, or a list of names to try in order") }
                 rule.source = refs.count == 1 ? .reference(refs[0]) : .fallbacks(refs)
-            } else if let text = reader.string(from, "\(what).from") {
-                rule.source = reference(from, text)
+            } else {
+                rule.source = style.parse(from, "\(what).from", reporting: reader).map(FieldRule.Source.reference)
             }
         }
         if let column = object["column"], let index = reader.int(column, "\(what).column") {
@@ -123,13 +120,6 @@ struct RuleParser {
         if let clamp = object["clamp"] { rule.clamp = self.clamp(clamp, what) }
         if let when = object["when"] { rule.when = condition(when, "\(what).when") }
         return rule
-    }
-
-    private func reference(_ node: Node, _ text: String) -> FieldRule.Source? {
-        do { return .reference(try style.parse(text)) } catch {
-            reader.error(node, error.message)
-            return nil
-        }
     }
 
     private func decimal(_ node: Node?, _ what: String) -> Decimal? {
@@ -205,12 +195,9 @@ struct RuleParser {
             return nil
         }
         guard let length = reader.int(object["length"], "\(what).pad.length", in: 1...10_000) else { return nil }
-        var with = " "
-        if let node = object["with"], let text = reader.string(node, "\(what).pad.with") {
-            if text.count == 1 { with = text } else { reader.error(node, "\(what).pad.with must be one character, not '\(text)'") }
-        }
+        let with = reader.singleCharacter(object["with"], "\(what).pad.with") ?? " "
         let side = object["side"].flatMap { reader.choice($0, "\(what).pad.side", ["left", "right"]) } ?? "left"
-        return FieldRule.Pad(length: length, with: with.first ?? " ", left: side == "left")
+        return FieldRule.Pad(length: length, with: with, left: side == "left")
     }
 
     private func date(_ node: Node, _ what: String) -> FieldRule.DateRule? {
@@ -234,14 +221,7 @@ struct RuleParser {
     private func number(_ node: Node, _ what: String) -> FieldRule.NumberFormat? {
         guard let object = reader.object(node, "\(what).number", allowedKeys: Self.numberKeys) else { return nil }
         var format = FieldRule.NumberFormat()
-        func char(_ key: String) -> Character? {
-            guard let n = object[key], let s = reader.string(n, "\(what).number.\(key)") else { return nil }
-            guard s.count == 1 else {
-                reader.error(n, "\(what).number.\(key) must be one character")
-                return nil
-            }
-            return s.first
-        }
+        func char(_ key: String) -> Character? { reader.singleCharacter(object[key], "\(what).number.\(key)") }
         format.decimalSeparator = char("decimal") ?? "."
         format.thousandsSeparator = char("thousands")
         format.outputDecimalSeparator = char("output_decimal") ?? "."
@@ -271,11 +251,7 @@ struct RuleParser {
             reader.error(node, "\(what) needs field: (the column or path to test), or all:/any:")
             return nil
         }
-        let ref: SourceRef
-        do { ref = try style.parse(fieldName) } catch {
-            reader.error(fieldNode, error.message)
-            return nil
-        }
+        guard let ref = style.parse(fieldName, at: fieldNode, reporting: reader) else { return nil }
         if let v = object["equals"] { return .equals(ref, reader.string(v, "equals") ?? "") }
         if let v = object["not_equals"] { return .notEquals(ref, reader.string(v, "not_equals") ?? "") }
         if let v = object["in"] { return .oneOf(ref, Set(reader.strings(v, "\(what).in") ?? [])) }

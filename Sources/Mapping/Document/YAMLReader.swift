@@ -170,6 +170,16 @@ package final class YAMLReader {
         return value.utf8.first
     }
 
+    /// One character, of any script (a pad or a separator character).
+    package func singleCharacter(_ node: Node?, _ what: String) -> Character? {
+        guard let text = string(node, what) else { return nil }
+        guard text.count == 1, let character = text.first else {
+            error(node, "\(what) must be one character, not '\(text)'")
+            return nil
+        }
+        return character
+    }
+
     package func bool(_ node: Node?, _ what: String) -> Bool? {
         guard let text = string(node, what) else { return nil }
         switch text.lowercased() {
