@@ -96,33 +96,39 @@ struct InboxFiles {
         error is MappingErrors || error is FileFormatError
     }
 
+    /// The inbox as a run finds it: this job's files in `processing/` (oldest first), the ready
+    /// files it may take, those it must leave because the other job's patterns match them too,
+    /// those named like a file still in `processing/` (taking one would replace that file, which
+    /// JOOR has not taken yet), and the names still settling or without their done marker.
+    private func look() throws -> (claimed: [String], ready: [Inbox.Candidate], ambiguous: [String], blocked: [String], waiting: [String]) {
+        let claimed = try inbox.claimed()
+        let (ready, waiting) = try inbox.ready()
+        let blocked = ready.map(\.name).filter(claimed.contains)
+        let ambiguous = ready.map(\.name).filter { name in !blocked.contains(name) && others.contains { $0.matches(name) } }
+        return (claimed, ready.filter { !blocked.contains($0.name) && !ambiguous.contains($0.name) }, ambiguous, blocked, waiting)
+    }
+
     /// Files to process now, oldest first: those a crashed run had claimed (and those just
     /// downloaded from a remote inbox), then newly claimed ready ones; and the names still waiting
-    /// (settling or without their done marker).
+    /// (settling, without their done marker, or named like a file still in `processing/`).
     func take() async throws -> (names: [String], waiting: [String], ambiguous: [String]) {
         let remoteWaiting = await remote?.fetch() ?? []
-        var names = try inbox.claimed()
-        var (ready, waiting) = try inbox.ready()
-        var ambiguous: [String] = []
-        for candidate in ready where names.contains(candidate.name) {
-            // Claiming it would replace the one still in processing/ (JOOR has not taken it yet).
-            waiting.append(candidate.name)
+        let found = try look()
+        for name in found.blocked {
             logger.warning(
                 "a file of this name is still in processing/, waiting to go to JOOR; the new one waits in the inbox until it has gone",
-                metadata: ["file": "\(candidate.name)"])
+                metadata: ["file": "\(name)"])
         }
-        ready.removeAll { names.contains($0.name) }
-        for candidate in ready {
-            if others.contains(where: { $0.matches(candidate.name) }) {
-                ambiguous.append(candidate.name)
-                logger.error(
-                    "both the inventory and the products job would take it; it stays in the inbox until their patterns are kept apart (include/exclude)",
-                    metadata: ["file": "\(candidate.name)"])
-                continue
-            }
-            if try inbox.claim(candidate.name) != nil { names.append(candidate.name) }
+        for name in found.ambiguous {
+            logger.error(
+                "both the inventory and the products job would take it; it stays in the inbox until their patterns are kept apart (include/exclude)",
+                metadata: ["file": "\(name)"])
         }
-        return (names, waiting + remoteWaiting, ambiguous)
+        var names = found.claimed
+        for candidate in found.ready {
+            if try inbox.claim(candidate.name) != nil { names.append(candidate.name) }  // nil: it vanished meanwhile
+        }
+        return (names, found.waiting + found.blocked + remoteWaiting, found.ambiguous)
     }
 
     /// A file a dry run looks at, where it is.
@@ -136,15 +142,13 @@ struct InboxFiles {
     /// `processing/`, the ready ones in the inbox, and copies of the remote inbox's files in a
     /// private temporary folder. Also the names still waiting.
     func candidatesForDryRun() async throws -> (candidates: [Candidate], waiting: [String]) {
-        let claimed = try inbox.claimed()
-        var candidates = claimed.map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
-        let (ready, waiting) = try inbox.ready()
-        candidates += ready.filter { candidate in !others.contains { $0.matches(candidate.name) } && !claimed.contains(candidate.name) }.map {
-            Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name)
-        }
-        guard let remote else { return (candidates, waiting) }
+        let found = try look()
+        let candidates =
+            found.claimed.map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
+            + found.ready.map { Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name) }
+        guard let remote else { return (candidates, found.waiting + found.blocked) }
         let copies = await remote.copiesForDryRun()
-        return (candidates + copies.files.map { Candidate(name: $0.name, path: $0.path) }, waiting + copies.waiting)
+        return (candidates + copies.files.map { Candidate(name: $0.name, path: $0.path) }, found.waiting + found.blocked + copies.waiting)
     }
 
     /// The file's fingerprint, or `nil` after archiving it when the same content is the last that
