@@ -120,4 +120,38 @@ struct OrderRoutingTests {
             #expect(try await Self.held(dir).isEmpty)
         }
     }
+
+    /// A cancellation goes where its order went, even when the order would now take another
+    /// route: that WMS has it. A dry run shows the same.
+    @Test func aCancellationGoesThroughTheRouteThatDeliveredItsOrder() async throws {
+        try await withSandbox(token: Self.token) { sandbox in
+            var orders = CancellationTests.approved(2, seed: 6, firstID: 9_900_301)
+            orders[0].order.fields["warehouse_code"] = "EUDC"
+            orders[1].order.fields["warehouse_code"] = "MAINDC"
+            try await sandbox.state.add(orders)
+            let dir = try sandbox.ordersWorkspace(
+                "route-cancellation", tokenEnv: "ROUTE_TOKEN",
+                orders: """
+                      deliver_cancellations: true
+                      cancellations_mapping: mappings/orders-cancellation-csv.yml
+                      routes:
+                        - { name: main, when: { field: order.warehouse_code, equals: MAINDC }, outbox: ./wms-main }
+                        - { name: eu, when: { field: order.warehouse_code, equals: EUDC }, outbox: ./wms-eu }
+                    """, mappings: ["orders-cancellation-csv.yml"])
+            #expect(try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env).status == 0)
+            // JOOR moves the EU order to the main warehouse, and cancels it.
+            #expect(try await sandbox.state.modify(orderID: "9900301", fields: ["warehouse_code": "MAINDC"], status: .cancelled))
+            let killed = try await Executable.run(
+                ["run", "orders"], in: dir.path, environment: Self.env.merging(["JOORBRIDGE_CRASH_AT": "cancellations journaled"]) { $1 })
+            #expect(killed.status != 0, "\(killed.stderr)")
+            let dry = try await Executable.run(["run", "orders", "--dry-run"], in: dir.path, environment: Self.env)
+            #expect(dry.stdout.contains("==> eu/CANCEL_9900301.csv <=="), "\(dry.stdout)")
+            let run = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(run.status == 0, "\(run.stderr)")
+            func cancellations(_ folder: String) -> [String] {
+                ((try? FileManager.default.contentsOfDirectory(atPath: dir.path(folder))) ?? []).filter { $0.hasPrefix("CANCEL_") }
+            }
+            #expect(cancellations("wms-eu") == ["CANCEL_9900301.csv"] && cancellations("wms-main").isEmpty)
+        }
+    }
 }

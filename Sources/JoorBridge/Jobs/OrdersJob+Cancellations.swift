@@ -35,6 +35,12 @@ extension OrdersJob {
         if outcome.stopped > 0 { logger.notice("JOOR cancelled \(outcome.stopped) order(s) before they were delivered; they will not be") }
     }
 
+    /// The route a journaled entry goes through now: a cancellation where its order went, an order
+    /// (or amendment) the first route that takes it; `nil`: none does (the order is held).
+    func route(forEntry entry: LedgerOrder) throws -> OrderRoute? {
+        entry.kind == .cancellation ? try route(forCancellationOf: entry) : route(for: Self.withAmendmentFields(entry))
+    }
+
     /// The route a cancellation goes through: the one that delivered the order (its outbox is
     /// where the WMS looks), else the first that takes it now.
     func route(forCancellationOf entry: LedgerOrder) throws -> OrderRoute {

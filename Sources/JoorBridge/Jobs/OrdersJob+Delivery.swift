@@ -64,8 +64,7 @@ extension OrdersJob {
         var perRunBatches: [String: (route: OrderRoute, entries: [(LedgerOrder, [PlannedFile])])] = [:]
         for entry in entries {
             let order = Self.withAmendmentFields(entry)
-            let cancellation = entry.kind == .cancellation
-            guard let route = try chosen ?? (cancellation ? route(forCancellationOf: entry) : route(for: order)) else {
+            guard let route = try chosen ?? route(forEntry: entry) else {
                 let reason = noRouteReason(order)
                 try ledger.markHeld(entry.orderID, version: entry.version, reason: reason)
                 report.held += 1
@@ -166,9 +165,10 @@ extension OrdersJob {
             }
             CrashPoint.hit("temporary written")
         }
-        try ledger.markWriting(
-            zip(entries, namesByEntry).map { ($0.0.entry.orderID, $0.0.entry.version, $0.1, $0.1.map { temps[$0]! }) }, route: route.name,
-            outbox: outbox.directory)
+        let writing = zip(entries, namesByEntry).map { pair, names in
+            (orderID: pair.entry.orderID, version: pair.entry.version, files: names, temps: names.map { temps[$0]! })
+        }
+        try ledger.markWriting(writing, route: route.name, outbox: outbox.directory)
         CrashPoint.hit("writing recorded")
         for group in groups {
             try outbox.publish(temp: temps[group.name]!, as: group.name)

@@ -53,14 +53,13 @@ extension OrdersJob {
         var outputs: [(route: OrderRoute, name: String, file: PlannedFile, orders: [RenderedOrder])] = []
         var taken: Set<String> = []
         for (order, version, entry) in candidates {
-            // A pending cancellation goes, as a cancellation file, where its order went.
-            let kind = entry?.kind ?? .order
-            guard let route = try entry.flatMap({ kind == .cancellation ? try route(forCancellationOf: $0) : nil }) ?? route(for: order) else {
+            // A journaled entry goes where a run sends it (a cancellation, where its order went).
+            guard let route = try entry.map(route(forEntry:)) ?? route(for: order) else {
                 report.held += 1
                 print(.note("order \(order.id) would be held: \(noRouteReason(order))"))
                 continue
             }
-            switch plan(order, version: version, kind: kind, route: route, context: context) {
+            switch plan(order, version: version, kind: entry?.kind ?? .order, route: route, context: context) {
             case .failure(let rejection):
                 report.rejected[order.id] = rejection.description
                 print(.note("\(rejection.description) (a run would retry it every run)"))
