@@ -136,9 +136,12 @@ public struct ProductsJob: InboxJob {
                 let (refused, unconfirmed) = try await push(batch, &report)
                 CrashPoint.hit("products batch accepted, not recorded")
                 let accepted = batch.filter { refused[$0.styleIdentifier] == nil && unconfirmed[$0.styleIdentifier] == nil }
-                for (identifier, why) in unconfirmed.sorted(by: { $0.key < $1.key }) {
-                    unconfirmedHere.append(identifier)
-                    logger.warning("JOOR did not confirm style \(identifier): \(why); it goes again next run", metadata: ["file": "\(name)"])
+                unconfirmedHere += unconfirmed.keys.sorted()
+                // One line per reason: a batch JOOR did not confirm is often all of it.
+                for (why, styles) in Dictionary(grouping: unconfirmed.keys.sorted(), by: { unconfirmed[$0]! }).sorted(by: { $0.key < $1.key }) {
+                    logger.warning(
+                        "JOOR did not confirm \(styles.count) style(s) (\(styles.prefix(5).joined(separator: ", "))): \(why); they go again next run",
+                        metadata: ["file": "\(name)"])
                 }
                 try ledger.recordStyles(Dictionary(uniqueKeysWithValues: accepted.map { ($0.styleIdentifier, $0.contentHash) }))
                 CrashPoint.hit("products batch recorded")
@@ -181,32 +184,30 @@ public struct ProductsJob: InboxJob {
             let result = try await client.pushStylesV4(batch)
             return (result.failed, result.unconfirmed)
         }
-        let (refused, unconfirmed) = try await pushV2(batch, &report)
-        return (refused, Dictionary(uniqueKeysWithValues: unconfirmed.map { ($0, "its bulk-style job finished without a style_record_progress") }))
+        return try await pushV2(batch, &report)
     }
 
     /// A v2 bulk-style job reports only how many styles it took (`style_record_progress`), not
     /// which: a job that took fewer than it was sent is split in halves and each half sent again
     /// (styles are upserted, so that is harmless) until the refused styles stand alone. A job
     /// that names the refused styles is believed; one without a progress count confirms nothing.
-    private func pushV2(_ styles: [Style], _ report: inout Report) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: Set<String>)
-    {
+    private func pushV2(
+        _ styles: [Style], _ report: inout Report
+    ) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: [String: String]) {
         report.requests += 1
         let job = try await client.waitForStyleJob(try await client.submitStyles(styles))
-        if !job.errors.isEmpty { return (job.errors, []) }
+        if !job.errors.isEmpty { return (job.errors, [:]) }
         guard let progress = job.progress else {
-            logger.warning(
-                "JOOR's bulk-style job \(job.id) finished without a style_record_progress; its \(styles.count) style(s) are not recorded as accepted and go again next run"
-            )
-            return ([:], Set(styles.map(\.styleIdentifier)))
+            let why = "JOOR's bulk-style job \(job.id) finished without a style_record_progress"
+            return ([:], Dictionary(uniqueKeysWithValues: styles.map { ($0.styleIdentifier, why) }))
         }
-        if progress >= styles.count { return ([:], []) }
+        if progress >= styles.count { return ([:], [:]) }
         if styles.count == 1 {
             return (
                 [
                     styles[0].styleIdentifier:
                         "JOOR's bulk-style job \(job.id) finished without taking this style (style_record_progress \(progress) of 1); JOOR does not say why: look at the style in JOOR (required fields, lengths, its colors and sizes)"
-                ], []
+                ], [:]
             )
         }
         logger.notice(
@@ -214,7 +215,7 @@ public struct ProductsJob: InboxJob {
         let half = styles.count / 2
         let first = try await pushV2(Array(styles[..<half]), &report)
         let second = try await pushV2(Array(styles[half...]), &report)
-        return (first.refused.merging(second.refused) { a, _ in a }, first.unconfirmed.union(second.unconfirmed))
+        return (first.refused.merging(second.refused) { a, _ in a }, first.unconfirmed.merging(second.unconfirmed) { a, _ in a })
     }
 
     /// A dry run of one file: the same grouping and change screening as ``process``, read where
