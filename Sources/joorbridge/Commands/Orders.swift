@@ -216,7 +216,7 @@ struct Orders: AsyncParsableCommand {
             if let file { ids += try Self.ids(from: file).map { ($0.id, "\(file):\($0.line)") } }
             // Adopting is never undone by a run: one id that is not JOOR's (a customer name from the
             // wrong column, Excel's 8800101.0) would be recorded as delivered, so nothing is.
-            let bad = ids.filter { !$0.id.allSatisfy(\.isASCII) || Int($0.id) == nil || $0.id.hasPrefix("-") || $0.id.hasPrefix("+") }
+            let bad = ids.filter { !($0.id.utf8.allSatisfy { (0x30...0x39).contains($0) } && Int($0.id) != nil) }
             if !bad.isEmpty {
                 for (id, source) in bad.prefix(20) { Console.error("error: \(source): '\(id)' is not a JOOR order id (a whole number)") }
                 if bad.count > 20 { Console.error("error: … and \(bad.count - 20) more") }
