@@ -22,7 +22,7 @@ struct BridgeHarness: TestResource {
         let sandbox = try await JoorSandboxServer(configuration: config)
         try await sandbox.start()
         let dir = try TemporaryDirectory("bridge")
-        try dir.copyMappings(["orders-csv-lines.yml", "customers-csv.yml", "orders-xml.yml"])
+        try dir.copyMappings(Array(Set(["orders-csv-lines.yml", "customers-csv.yml", "orders-xml.yml", mapping])))
         try dir.write(
             "joorbridge.yml",
             text: """
@@ -157,6 +157,60 @@ struct OrdersJobTests {
             let fixed = try await h.run()
             #expect(fixed.status == .done)
             #expect(try h.deliveredOrderIDs() == [order.id])
+        }
+    }
+
+    /// A value the order file cannot hold (a character its encoding lacks, a control character
+    /// in XML) rejects that order when it is rendered; the writer used to refuse the file instead,
+    /// which ended every run before the others were delivered.
+    @Test(arguments: [
+        ("orders-csv-lines.yml", "encoding: utf-8", "encoding: windows-1252", "Danke 🙂", "cannot be written in windows-1252"),
+        ("orders-xml.yml", "encoding: utf-8", "encoding: utf-8", "Danke\u{1}", "control character U+1 cannot appear in XML"),
+    ])
+    func anOrderItsFileCannotHoldIsRejectedAndTheOthersAreDelivered(
+        mapping: String, setting: String, replacement: String, comment: String, reason: String
+    ) async throws {
+        try await using(try await BridgeHarness.start(seedOrders: 0, mapping: mapping)) { h async throws in
+            let path = h.dir.path("mappings/\(mapping)")
+            try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: setting, with: replacement).write(
+                toFile: path, atomically: true, encoding: .utf8)
+            var orders = OrderSeeder.orders(count: 3, seed: 11).filter { $0.status == .approved && $0.order.customerCode != nil }
+            try #require(orders.count >= 2)
+            orders[0].order.fields["order_comments"] = comment
+            try await h.sandbox.state.add(orders)
+            let first = try await h.run()
+            #expect(first.status == .partial, "\(first.summaryText)")
+            #expect(first.jobs.first?.orders?.rejected[orders[0].id]?.contains(reason) == true, "\(first.summaryText)")
+            #expect(Set(try h.deliveredOrderIDs()) == Set(orders.dropFirst().map(\.id)), "the others are delivered")
+            #expect(try await h.run().status == .partial, "the next run goes through too, the order still rejected")
+        }
+    }
+
+    /// A run's file that cannot be written as a whole (its order count too wide for the header's
+    /// column, which no order alone shows) leaves its orders rejected, retried each run, and the
+    /// run ends instead of failing; once the column is wide enough they are delivered.
+    @Test func aRunsFileThatCannotBeWrittenLeavesItsOrdersRejectedNotTheRunFailed() async throws {
+        try await using(try await BridgeHarness.start(seedOrders: 30, mapping: "orders-fixed-header-trailer.yml")) { h async throws in
+            let path = h.dir.path("mappings/orders-fixed-header-trailer.yml")
+            let wide = "{ name: Orders,  from: run.order_count, width: 6, align: right, pad: \"0\" }\n  - { name: Run"
+            let original = try String(contentsOfFile: path, encoding: .utf8)
+            try #require(original.contains(wide))
+            try original.replacingOccurrences(of: wide, with: wide.replacingOccurrences(of: "width: 6", with: "width: 1")).write(
+                toFile: path, atomically: true, encoding: .utf8)
+            let eligible = await h.eligibleOrderIDs()
+            try #require(eligible.count >= 10, "more orders than one digit counts")
+            let first = try await h.run()
+            #expect(first.status == .partial, "\(first.summaryText)")
+            let rejected = first.jobs.first?.orders?.rejected ?? [:]
+            #expect(Set(rejected.keys) == Set(eligible), "\(first.summaryText)")
+            #expect(
+                rejected.values.allSatisfy { $0.contains("its file cannot be written") && $0.contains("Orders") }, "\(rejected.values.first ?? "")")
+            let left = try h.outboxFiles()
+            #expect(left.isEmpty, "no order or customer file, no temporary: \(left)")
+            try original.write(toFile: path, atomically: true, encoding: .utf8)
+            let fixed = try await h.run()
+            #expect(fixed.status == .done, "\(fixed.summaryText)")
+            #expect(fixed.jobs.first?.orders?.delivered == eligible.count)
         }
     }
 

@@ -187,6 +187,67 @@ struct LayoutTests {
         #expect(files.first?.text.hasPrefix("FH0001\nH08800102") == true, "the other order is written")
     }
 
+    /// A size-grid row holds one value a column for all its sizes: a column whose value differs
+    /// between them (a surcharge on the largest size) rejects the order instead of keeping the first.
+    @Test func aColumnThatDiffersBetweenTheSizesOfARowRejectsTheOrder() throws {
+        let mapping = try outbound(
+            """
+            version: 1
+            kind: orders
+            output:
+              format: csv
+              layout: size_grid
+              file_name: "SO_{order.order_id}.csv"
+              csv: { line_ending: lf }
+              size_grid: { positions: 4, quantity_header: "Q{n}", group_by: [line.item_number, line.item_color_code] }
+            columns:
+              - { name: Style, from: line.item_number }
+              - { name: Price, from: line.item_price }
+            """)
+        var order = Self.orders[0]
+        #expect(order.lineItems[0].fields["item_number"] == order.lineItems[1].fields["item_number"], "S and M of one style")
+        #expect(try files(mapping, [order]).rejected.isEmpty, "the same price for S and M")
+        order.lineItems[1].fields["item_price"] = "99.00"
+        let (written, rejected) = try files(mapping, [order, Self.orders[1]])
+        #expect(rejected.first?.problems.first?.field == "Price", "\(rejected)")
+        #expect(rejected.first?.problems.first?.reason.contains("differs between the sizes of FS-1001") == true, "\(rejected)")
+        #expect(written.count == 1 && written[0].name == "SO_8800102.csv", "the other order is written")
+    }
+
+    /// Rendering refuses what the writer cannot write, so one order never fails a whole file.
+    @Test func aValueTheFileCannotHoldRejectsTheOrderWhenRendered() throws {
+        var order = Self.orders[0]
+        order.fields["order_comments"] = "Danke 🙂\u{1}"
+        let csv = try outbound(
+            "version: 1\nkind: orders\noutput: { per: run, file_name: o.csv, csv: { encoding: windows-1252 } }\ncolumns:\n  - { name: Id, from: order.order_id }\n  - { name: Note, from: order.order_comments }\n"
+        )
+        let xml = try outbound(
+            "version: 1\nkind: orders\noutput: { format: xml, per: run, file_name: o.xml }\ntemplate:\n  Order: { Id: order.order_id, Note: order.order_comments }\n"
+        )
+        for (mapping, reason) in [(csv, "U+1F642"), (xml, "control character U+1 cannot appear in XML")] {
+            let (written, rejected) = try files(mapping, [order, Self.orders[1]])
+            #expect(rejected.map(\.orderID) == ["8800101"] && rejected[0].problems.first?.reason.contains(reason) == true, "\(rejected)")
+            #expect(written.count == 1 && written[0].text.contains("8800102") && !written[0].text.contains("8800101"), "the other order is written")
+        }
+    }
+
+    @Test func xmlNamesAreCheckedWhenTheMappingIsLoaded() {
+        let errors = compileErrors(
+            """
+            version: 1
+            kind: orders
+            output: { format: xml, file_name: o.xml, xml: { root: "1Orders", namespaces: { "a b": "urn:x" } } }
+            template:
+              Order:
+                "@order id": order.order_id
+                Line Item: order.order_id
+            """)
+        #expect(errors.contains { $0.line == 3 && $0.message.contains("'1Orders' is not a valid XML name") }, "\(errors)")
+        #expect(errors.contains { $0.line == 3 && $0.message.contains("'a b' is not a valid XML name") }, "\(errors)")
+        #expect(errors.contains { $0.line == 6 && $0.message.contains("'order id' is not a valid XML name") }, "\(errors)")
+        #expect(errors.contains { $0.line == 7 && $0.message.contains("'Line Item' is not a valid XML name") }, "\(errors)")
+    }
+
     @Test func fixedWidthMappingMistakesAreLoud() {
         let errors = compileErrors(
             """

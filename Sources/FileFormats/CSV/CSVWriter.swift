@@ -82,10 +82,7 @@ public final class CSVWriter {
         if let scalar = options.encoding.append(field, to: &encoded) {
             let name = columnNames.flatMap { index < $0.count ? $0[index] : nil } ?? "column \(index + 1)"
             throw FileFormatError(
-                .unrepresentableCharacter, path: sink.name, line: recordCount + 1, field: name,
-                message:
-                    "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in \(options.encoding.rawValue); choose utf-8 output or replace it in the mapping"
-            )
+                .unrepresentableCharacter, path: sink.name, line: recordCount + 1, field: name, message: options.encoding.cannotWrite(scalar))
         }
         guard options.quoting == .all || needsQuotes(encoded) else {
             row.append(contentsOf: encoded)

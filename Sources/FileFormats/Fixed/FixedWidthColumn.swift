@@ -48,11 +48,7 @@ public struct FixedWidthColumn: Sendable, Equatable {
                         "holds a line break or control character (U+\(String(scalar.value, radix: 16, uppercase: true))), which would break the line; replace it in the mapping (replace: { \"\\n\": \" \" })"
                 )
             }
-            guard let size = Self.size(of: scalar, in: encoding) else {
-                throw Misfit(
-                    message:
-                        "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in \(encoding.rawValue)")
-            }
+            guard let size = Self.size(of: scalar, in: encoding) else { throw Misfit(message: encoding.cannotWrite(scalar)) }
             bytes += size
         }
         if bytes > width {

@@ -33,6 +33,20 @@ public enum TextEncoding: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// The first character of `text` this encoding cannot write, or `nil` when it can write all
+    /// of it (UTF-8 and UTF-16 write everything; windows-1252 and ISO-8859-1 one byte a character).
+    public func firstUnwritable(in text: String) -> Unicode.Scalar? {
+        switch self {
+        case .windows1252, .isoLatin1: text.unicodeScalars.first { singleByte(for: $0) == nil }
+        default: nil
+        }
+    }
+
+    /// Why `scalar` cannot be written, and what to do: for every writer's error message.
+    public func cannotWrite(_ scalar: Unicode.Scalar) -> String {
+        "the character '\(scalar)' (U+\(String(scalar.value, radix: 16, uppercase: true))) cannot be written in \(rawValue); choose utf-8 output or replace it in the mapping"
+    }
+
     /// The encodings that ``CSVWriter`` can produce.
     public static let writable: [TextEncoding] = [.utf8, .utf8BOM, .windows1252]
 

@@ -124,32 +124,39 @@ public final class XMLWriter {
     }
 
     private func validateName(_ name: String) throws(FileFormatError) {
+        if let problem = Self.nameProblem(name) { throw FileFormatError(.invalidOptions, path: io.sink.name, message: problem) }
+    }
+
+    /// Why `name` cannot name an element or attribute, or `nil` when it can (letters, digits,
+    /// `_`, `-`, `.`, `:`, not starting with a digit, `-` or `.`).
+    public static func nameProblem(_ name: String) -> String? {
         let valid =
             !name.isEmpty
             && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.:".unicodeScalars.contains($0) }
             && !(name.first!.isNumber || name.first == "-" || name.first == ".")
-        if !valid {
-            throw FileFormatError(
-                .invalidOptions, path: io.sink.name,
-                message: "'\(name)' is not a valid XML name; use letters, digits, '_', '-', '.' and start with a letter")
-        }
+        return valid ? nil : "'\(name)' is not a valid XML name; use letters, digits, '_', '-', '.' and start with a letter"
+    }
+
+    /// Why `value` cannot be written as text or an attribute value with `options`, or `nil` when
+    /// it can: XML 1.0 allows no control character but tab and line breaks, which
+    /// `replace_invalid_characters` turns into spaces instead.
+    public static func textProblem(_ value: String, options: XMLWriteOptions) -> String? {
+        guard !options.replaceInvalidCharacters, let bad = value.unicodeScalars.first(where: { !allowed($0) }) else { return nil }
+        return
+            "the control character U+\(String(bad.value, radix: 16, uppercase: true)) cannot appear in XML; remove it at the source or set replace_invalid_characters"
+    }
+
+    private static func allowed(_ s: Unicode.Scalar) -> Bool {
+        s.value >= 0x20 ? !(0xFFFE...0xFFFF).contains(s.value) : (s == "\t" || s == "\n" || s == "\r")
     }
 
     /// Control characters are not allowed anywhere in XML 1.0.
     private func cleaned(_ value: String, field: String) throws(FileFormatError) -> String {
-        func allowed(_ s: Unicode.Scalar) -> Bool {
-            s.value >= 0x20 ? !(0xFFFE...0xFFFF).contains(s.value) : (s == "\t" || s == "\n" || s == "\r")
+        guard !value.unicodeScalars.allSatisfy(Self.allowed) else { return value }
+        if let problem = Self.textProblem(value, options: options) {
+            throw FileFormatError(.unrepresentableCharacter, path: io.sink.name, field: field, message: problem)
         }
-        guard !value.unicodeScalars.allSatisfy(allowed) else { return value }
-        if options.replaceInvalidCharacters {
-            return String(String.UnicodeScalarView(value.unicodeScalars.map { allowed($0) ? $0 : " " }))
-        }
-        let bad = value.unicodeScalars.first { !allowed($0) }!
-        throw FileFormatError(
-            .unrepresentableCharacter, path: io.sink.name, field: field,
-            message:
-                "the control character U+\(String(bad.value, radix: 16, uppercase: true)) cannot appear in XML; remove it at the source or set replace_invalid_characters"
-        )
+        return String(String.UnicodeScalarView(value.unicodeScalars.map { Self.allowed($0) ? $0 : " " }))
     }
 }
 

@@ -55,6 +55,11 @@ public struct Outbox: Sendable {
         return temp
     }
 
+    /// Removes a temporary file that will not be published (nothing recorded it yet).
+    public func discardTemporary(_ temp: String) {
+        try? FileManager.default.removeItem(atPath: path(temp))
+    }
+
     /// Gives a temporary file its final name without ever replacing an existing file, then writes
     /// its done marker (if configured). Finishing a publish that already happened (temporary gone,
     /// final there) succeeds and writes the marker a crash left unwritten.

@@ -158,12 +158,25 @@ extension OrdersJob {
             namesByEntry.append(names)
         }
         var temps: [String: String] = [:]
-        for group in groups {
-            temps[group.name] = try outbox.writeTemporary(for: group.name) { sink in
-                CrashPoint.hit("temporary half written")
-                try OrderFileWriter.write(group.orders, renderer: group.planned.renderer, part: group.planned.part, to: sink)
+        do {
+            for group in groups {
+                temps[group.name] = try outbox.writeTemporary(for: group.name) { sink in
+                    CrashPoint.hit("temporary half written")
+                    try OrderFileWriter.write(group.orders, renderer: group.planned.renderer, part: group.planned.part, to: sink)
+                }
+                CrashPoint.hit("temporary written")
             }
-            CrashPoint.hit("temporary written")
+        } catch let error as FileFormatError where error.kind != .io {
+            // What rendering could not see, the file as a whole refuses (a run's total too wide
+            // for its column): these orders wait as rejected, retried each run, and the others go on.
+            for temp in temps.values { outbox.discardTemporary(temp) }
+            for (entry, _) in entries {
+                let reason = "its file cannot be written: \(error)"
+                try ledger.markRejected(entry.orderID, version: entry.version, reason: reason)
+                report.rejected[entry.orderID] = reason
+                logger.warning("not delivered: \(reason)", metadata: ["order_id": "\(entry.orderID)"])
+            }
+            return
         }
         let writing = zip(entries, namesByEntry).map { pair, names in
             (orderID: pair.entry.orderID, version: pair.entry.version, files: names, temps: names.map { temps[$0]! })

@@ -294,14 +294,20 @@ struct OutboundCompiler {
         var root = "Orders"
         var rootAttributes: [(String, String)] = []
         if let node, let object = reader.object(node, "output.xml", allowedKeys: Self.xmlKeys) {
-            root = object["root"].flatMap { reader.string($0, "output.xml.root") } ?? root
+            if let node = object["root"], let name = reader.string(node, "output.xml.root") {
+                root = name
+                checkXMLName(name, at: node)
+            }
             options.indent = object["indent"].flatMap { reader.bool($0, "output.xml.indent") } ?? true
             options.replaceInvalidCharacters = object["replace_invalid_characters"].flatMap { reader.bool($0, "replace_invalid_characters") } ?? false
             if let encoding = reader.encoding(in: object, "output.xml.encoding", allowed: XMLWriteOptions.encodings) {
                 options.encoding = encoding
             }
             if let ns = reader.object(object["namespaces"], "output.xml.namespaces") {
-                for e in ns.entries { rootAttributes.append((e.key.isEmpty ? "xmlns" : "xmlns:\(e.key)", reader.string(e.value, "namespace") ?? "")) }
+                for e in ns.entries {
+                    if !e.key.isEmpty { checkXMLName(e.key, at: e.keyNode) }
+                    rootAttributes.append((e.key.isEmpty ? "xmlns" : "xmlns:\(e.key)", reader.string(e.value, "namespace") ?? ""))
+                }
             }
         }
         guard let template, let object = reader.object(template, "template") else {
@@ -317,6 +323,7 @@ struct OutboundCompiler {
             reader.error(keyNode, "attribute \(name) must be inside an element")
             return nil
         }
+        checkXMLName(name, at: keyNode)
         if RuleParser.isRule(node) {
             let rule = rules.parse(node, target: name, extraKeys: Self.elementRuleKeys)
             checkReferences(rule, at: node)
@@ -339,6 +346,7 @@ struct OutboundCompiler {
                 result.text = rule
             default:
                 if entry.key.hasPrefix("@") {
+                    checkXMLName(String(entry.key.dropFirst()), at: entry.keyNode)
                     let rule = rules.parse(entry.value, target: "\(name)/\(entry.key)")
                     checkReferences(rule, at: entry.value)
                     checkLineScope(rule, insideLine: insideLine || result.forEachLine, at: entry.value)
@@ -349,6 +357,12 @@ struct OutboundCompiler {
             }
         }
         return result
+    }
+
+    /// An element, attribute or namespace prefix name XML allows (the writer would refuse the
+    /// whole file at the first order).
+    private func checkXMLName(_ name: String, at node: Node) {
+        if let problem = XMLWriter.nameProblem(name) { reader.error(node, problem) }
     }
 
     private func checkLineScope(_ rule: FieldRule, insideLine: Bool, at node: Node) {

@@ -124,8 +124,17 @@ public struct OrderRenderer: Sendable {
         case .failure(let failure): return .failure(failure)
         }
         switch mapping.format {
-        case .csv: return .success(column.neutralize ?? mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text)
-        case .xml: return .success(text)
+        case .csv(let options, _):
+            let out = column.neutralize ?? mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text
+            if let scalar = options.encoding.firstUnwritable(in: out) {
+                return .failure(RuleFailure(field: column.name, value: text, reason: options.encoding.cannotWrite(scalar)))
+            }
+            return .success(out)
+        case .xml(let options, _):
+            if let problem = XMLWriter.textProblem(text, options: options) {
+                return .failure(RuleFailure(field: column.name, value: text, reason: problem))
+            }
+            return .success(text)
         case .fixed(let options):
             guard let layout = column.fixed else { return .success(text) }
             do throws(FixedWidthColumn.Misfit) {
@@ -214,9 +223,32 @@ public struct OrderRenderer: Sendable {
             var first = group.lines[0]
             first.cell = [.name: sizes.map(\.name).joined(separator: ","), .quantity: String(sizes.reduce(0) { $0 + $1.quantity })]
             var out = row(mapping.columns, first)
-            if grid.sizeHeader != nil {
+            // The row's columns stand for all of its sizes: one that differs between them (an XXL
+            // surcharge in the price) would lose all values but the first.
+            for line in group.lines.dropFirst() {
+                var other = line
+                other.cell = first.cell
+                for (column, (shown, own)) in zip(mapping.columns, zip(out, row(mapping.columns, other))) where shown != own {
+                    problems.append(
+                        RowRejection(
+                            source: "order \(order.id)", line: 0, field: column.name, value: own,
+                            reason:
+                                "differs between the sizes of \(group.key.joined(separator: " ")) ('\(shown)' and '\(own)'), and a size-grid row has one value a column; add its field to size_grid.group_by or leave the column out"
+                        ))
+                }
+            }
+            /// A size name or cell as written: neutralized, and refused when the file's encoding cannot hold it.
+            func written(_ text: String, field: String) -> String {
+                let text = mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text
+                if case .csv(let options, _) = mapping.format, let scalar = options.encoding.firstUnwritable(in: text) {
+                    problems.append(
+                        RowRejection(source: "order \(order.id)", line: 0, field: field, value: text, reason: options.encoding.cannotWrite(scalar)))
+                }
+                return text
+            }
+            if let sizeHeader = grid.sizeHeader {
                 out += (0..<grid.positions).map {
-                    $0 < sizes.count ? (mapping.neutralizeFormulas ? CSVWriter.neutralized(sizes[$0].name) : sizes[$0].name) : ""
+                    $0 < sizes.count ? written(sizes[$0].name, field: sizeHeader.replacingOccurrences(of: "{n}", with: String($0 + 1))) : ""
                 }
             }
             out += (0..<grid.positions).map { position in
@@ -227,8 +259,7 @@ public struct OrderRenderer: Sendable {
                     .name: sizes[position].name, .quantity: String(sizes[position].quantity),
                     .barcode: source.value(.line("item_upc")) ?? "", .position: String(position + 1),
                 ]
-                let text = cell.render(source)
-                return mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text
+                return written(cell.render(source), field: grid.quantityHeader.replacingOccurrences(of: "{n}", with: String(position + 1)))
             }
             return out
         }
@@ -240,8 +271,14 @@ public struct OrderRenderer: Sendable {
         let sources = template.forEachLine ? lines : [source]
         return sources.compactMap { current in
             func value(_ rule: FieldRule) -> String? {
-                switch rule.evaluate(current) {
-                case .success(let value): return value.map { rule.formatted($0) }
+                var evaluated = rule.evaluate(current).map { $0.map { rule.formatted($0) } }
+                if case .xml(let options, _) = mapping.format, case .success(let text?) = evaluated,
+                    let problem = XMLWriter.textProblem(text, options: options)
+                {
+                    evaluated = .failure(RuleFailure(field: rule.target, value: text, reason: problem))
+                }
+                switch evaluated {
+                case .success(let value): return value
                 case .failure(let failure):
                     var reason = failure.reason
                     if let index = current.lineIndex { reason += " (line \(index))" }
