@@ -5,8 +5,9 @@
 #
 # Defaults: all three targets, 60 s each, seed 1. Builds into .build-fuzz (`build`: only that).
 # The corpus starts from the repository's samples, fixtures and mappings (copied; the repo is
-# never written). A crash leaves its input as .build-fuzz/crash-*; add it to
-# Tests/FileFormatsTests/Fixtures (or the mapping tests) as a regression test, then fix.
+# never written). A failing input is left as .build-fuzz/TARGET-crash-* (or -leak-, -timeout-,
+# -oom-); add it to Tests/FileFormatsTests/Fixtures (or the mapping tests) as a regression test,
+# then fix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
