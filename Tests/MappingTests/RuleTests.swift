@@ -133,6 +133,27 @@ struct RuleTests {
         }
     }
 
+    /// A thousands separator stands after the first one to three digits, then after every three:
+    /// with `thousands: "."`, `12.5` (a decimal point where a comma was expected) and `1.2.3` are
+    /// refused, where taking the separators out read them as 125 and 123.
+    @Test func thousandsSeparatorsMustGroupByThree() throws {
+        for type in ["integer", "decimal"] {
+            let german = try rule("{ from: A, type: \(type), number: { decimal: \",\", thousands: \".\" } }")
+            for good in ["1.234", "-12.345.678", "999", "1.000-", "0"] {
+                #expect((try? apply(german, ["A": good]).get()) != nil, "\(type) '\(good)'")
+            }
+            for bad in ["12.5", "1.2.3", "1234.567", ".123", "1.", "1.2345", "-12.34"] {
+                #expect((try? apply(german, ["A": bad]).get()) == nil, "\(type) '\(bad)' is not a number")
+            }
+        }
+        let decimal = try rule(#"{ from: A, type: decimal, number: { decimal: ",", thousands: "." } }"#)
+        #expect(try apply(decimal, ["A": "1.234.567,5"]).get() == .decimal(Decimal(string: "1234567.5")!))
+        #expect((try? apply(decimal, ["A": "12.34,5"]).get()) == nil)
+        let swiss = try rule(#"{ from: A, type: decimal, number: { thousands: "’" } }"#)
+        #expect(try apply(swiss, ["A": "1’234.5"]).get() == .decimal(Decimal(string: "1234.5")!), "the general path, a non-ASCII separator")
+        #expect((try? apply(swiss, ["A": "12’34.5"]).get()) == nil)
+    }
+
     @Test func numbersWithSeparatorsTypesAndRanges() throws {
         let german = #"{ from: A, type: decimal, number: { decimal: ",", thousands: "." } }"#
         #expect(try apply(rule(german), ["A": "1.234,5"]).get() == .decimal(Decimal(string: "1234.5")!))

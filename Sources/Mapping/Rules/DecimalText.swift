@@ -44,25 +44,26 @@ extension Decimal {
             var digits = 0
             var fraction = 0
             var sawDot = false
+            var grouping = ThousandsGrouping()
             for index in start..<end {
                 let byte = bytes[index]
                 if byte >= 0x30 && byte <= 0x39 {
                     if digits == 18 { return (nil, true) }
                     if significand > 0 || byte != 0x30 { digits += 1 }
                     significand = significand * 10 + UInt64(byte - 0x30)
-                    if sawDot { fraction += 1 }
+                    if sawDot { fraction += 1 } else { grouping.digit() }
                 } else if byte == decimal {
-                    if sawDot { return (nil, false) }
+                    if sawDot || !grouping.end() { return (nil, false) }
                     sawDot = true
                 } else if let thousands, byte == thousands, !sawDot {
-                    continue
+                    guard grouping.separator() else { return (nil, false) }
                 } else if byte >= 0x80 {
                     return (nil, true)
                 } else {
                     return (nil, false)
                 }
             }
-            guard start < end, digits > 0 || significand == 0,
+            guard start < end, digits > 0 || significand == 0, sawDot || grouping.end(),
                 (0..<end - start).contains(where: { bytes[start + $0] >= 0x30 && bytes[start + $0] <= 0x39 })
             else { return (nil, false) }
             if significand == 0 { return (Decimal(0), false) }

@@ -69,8 +69,8 @@ enum ExactNumber: Sendable, Equatable {
     }
 
     /// Whole numbers of up to 18 digits: spaces and tabs around, a sign in front (or a minus
-    /// behind, as some ERPs write negatives), thousands separators; anything else is `nil` and
-    /// left to the general parser.
+    /// behind, as some ERPs write negatives), thousands separators where they belong
+    /// (``ThousandsGrouping``); anything else is `nil` and left to the general parser.
     static func parseWhole(_ text: String, thousands: UInt8?) -> Int? {
         var text = text
         return text.withUTF8 { parseWhole($0, thousands: thousands) }
@@ -81,19 +81,21 @@ enum ExactNumber: Sendable, Equatable {
         guard let (start, end, negative) = Decimal.signedRange(bytes) else { return nil }
         var value = 0
         var digits = 0
+        var grouping = ThousandsGrouping()
         for index in start..<end {
             let byte = bytes[index]
             if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                 guard digits < 18 else { return nil }
                 value = value * 10 + Int(byte - UInt8(ascii: "0"))
                 digits += 1
+                grouping.digit()
             } else if let thousands, thousands != 0, byte == thousands {
-                continue
+                guard grouping.separator() else { return nil }
             } else {
                 return nil
             }
         }
-        guard digits > 0 else { return nil }
+        guard digits > 0, grouping.end() else { return nil }
         return negative ? -value : value
     }
 

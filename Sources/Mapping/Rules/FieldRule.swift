@@ -178,7 +178,11 @@ public struct FieldRule: Sendable {
         }
         var cleaned = text.trimmed()
         if let number {
-            if let thousands = number.thousandsSeparator { cleaned.removeAll { $0 == thousands } }
+            if let thousands = number.thousandsSeparator {
+                let whole = cleaned.prefix { $0 != number.decimalSeparator }.drop { $0 == "-" || $0 == "+" }
+                guard ThousandsGrouping.check(whole.hasSuffix("-") ? whole.dropLast() : whole, separator: thousands) else { return nil }
+                cleaned.removeAll { $0 == thousands }
+            }
             if number.decimalSeparator != "." { cleaned = cleaned.replacingOccurrences(of: String(number.decimalSeparator), with: ".") }
         }
         // A trailing minus ("12-") is how some ERPs write negatives.
