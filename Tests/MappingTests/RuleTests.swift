@@ -133,6 +133,52 @@ struct RuleTests {
         }
     }
 
+    /// `required: true` holds for the value the steps made, not only for the source: a replace,
+    /// split or lookup that empties it rejects the row instead of sending an empty UPC.
+    @Test func requiredHoldsAfterReplaceSplitAndLookup() throws {
+        let cases: [(String, String, String)] = [
+            (#"{ from: A, required: true, replace: [ { pattern: "^0+$", with: "" } ] }"#, "0000000000000", "0000000000000"),
+            (#"{ from: A, required: true, split: { on: "-", take: [1] } }"#, "FS-", "FS-"),
+            ("{ from: A, required: true, lookup: blank }", "X", "X"),
+        ]
+        for (yaml, input, shown) in cases {
+            guard case .failure(let failure) = apply(try rule(yaml, lookups: "lookups:\n  blank: { X: \"\" }"), ["A": input]) else {
+                Issue.record("\(yaml) passed '\(input)'")
+                continue
+            }
+            #expect(failure.reason == "is required, and its replace, split or lookup left it empty" && failure.value == shown, "\(failure)")
+        }
+        #expect(
+            try apply(rule(#"{ from: A, replace: [ { pattern: "^0+$", with: "" } ] }"#), ["A": "000"]).get() == .string(""), "not required: empty")
+    }
+
+    /// Settings that would do nothing where they stand are mapping errors at their line.
+    @Test func settingsThatWouldDoNothingAreRefused() {
+        let cases: [(String, String)] = [
+            (
+                "{ from: A, type: integer, truncate: 3 }",
+                "field 'style_number'.truncate cuts text, and this field's type is integer; leave truncate out or say type: string"
+            ),
+            (
+                #"{ from: A, number: { decimals: 2, output_decimal: "," } }"#,
+                "field 'style_number'.number reads and writes numbers, and this field's type is string; say type: decimal (or integer)"
+            ),
+            (
+                "{ from: A, type: integer, clamp: { max: 99.5 } }",
+                "field 'style_number'.clamp.max must be a whole number for an integer field, not '99.5'"
+            ),
+            (
+                #"{ from: A, when: { field: B, not_equals: A, matches: "^X" } }"#,
+                "field 'style_number'.when has 2 tests (not_equals, matches) where one is read; write all: [ { field: B, not_equals: … }, { field: B, matches: … } ] to need every one"
+            ),
+        ]
+        for (yaml, message) in cases {
+            let error = #expect(throws: MappingErrors.self, "\(yaml)") { _ = try rule(yaml) }
+            #expect(error?.errors.contains { $0.message == message } == true, "\(String(describing: error))")
+        }
+        #expect((try? rule(#"{ expr: "{A} * 2", number: { decimal: "," } }"#)) != nil, "expr reads its operands with number:")
+    }
+
     /// A thousands separator stands after the first one to three digits, then after every three:
     /// with `thousands: "."`, `12.5` (a decimal point where a comma was expected) and `1.2.3` are
     /// refused, where taking the separators out read them as 125 and 123.

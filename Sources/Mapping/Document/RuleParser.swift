@@ -117,7 +117,14 @@ struct RuleParser {
         }
         if let number = object["number"] { rule.number = self.number(number, what) }
         rule.truncate = reader.int(object["truncate"], "\(what).truncate", in: 1...1_000_000)
-        if let clamp = object["clamp"] { rule.clamp = self.clamp(clamp, what) }
+        if let node = object["truncate"], rule.type != .string && rule.type != .date {
+            reader.error(node, "\(what).truncate cuts text, and this field's type is \(rule.type.rawValue); leave truncate out or say type: string")
+        }
+        if let node = object["number"], rule.type != .integer && rule.type != .decimal, !rule.isExpression {
+            reader.error(
+                node, "\(what).number reads and writes numbers, and this field's type is \(rule.type.rawValue); say type: decimal (or integer)")
+        }
+        if let clamp = object["clamp"] { rule.clamp = self.clamp(clamp, what, whole: rule.type == .integer) }
         if let when = object["when"] { rule.when = condition(when, "\(what).when") }
         return rule
     }
@@ -131,9 +138,15 @@ struct RuleParser {
         return value
     }
 
-    private func clamp(_ node: Node, _ what: String) -> FieldRule.Clamp? {
+    /// `clamp: { min:, max: }`; `whole`: the field is an integer, so are its bounds.
+    private func clamp(_ node: Node, _ what: String, whole: Bool) -> FieldRule.Clamp? {
         guard let object = reader.object(node, "\(what).clamp", allowedKeys: Self.clampKeys) else { return nil }
         let clamp = FieldRule.Clamp(min: decimal(object["min"], "\(what).clamp.min"), max: decimal(object["max"], "\(what).clamp.max"))
+        for (key, bound) in [("min", clamp.min), ("max", clamp.max)] where whole {
+            if let bound, bound != bound.rounded(), let boundNode = object[key] {
+                reader.error(boundNode, "\(what).clamp.\(key) must be a whole number for an integer field, not '\(bound.plainText)'")
+            }
+        }
         if clamp.min == nil && clamp.max == nil { reader.error(node, "\(what).clamp needs min:, max: or both, e.g. clamp: { min: 0 }") }
         if let low = clamp.min, let high = clamp.max, low > high { reader.error(node, "\(what).clamp: min is above max") }
         return clamp
@@ -252,6 +265,14 @@ struct RuleParser {
             return nil
         }
         guard let ref = style.parse(fieldName, at: fieldNode, reporting: reader) else { return nil }
+        let tests = object.entries.filter { $0.key != "field" }
+        if tests.count > 1 {
+            reader.error(
+                tests[1].keyNode,
+                "\(what) has \(tests.count) tests (\(tests.map(\.key).joined(separator: ", "))) where one is read; write all: [ { field: \(fieldName), \(tests[0].key): … }, { field: \(fieldName), \(tests[1].key): … } ] to need every one"
+            )
+            return nil
+        }
         if let v = object["equals"] { return .equals(ref, reader.string(v, "equals") ?? "") }
         if let v = object["not_equals"] { return .notEquals(ref, reader.string(v, "not_equals") ?? "") }
         if let v = object["in"] { return .oneOf(ref, Set(reader.strings(v, "\(what).in") ?? [])) }

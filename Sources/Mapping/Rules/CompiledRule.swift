@@ -68,6 +68,7 @@ final class CompiledRule: Sendable {
             return .success(nil)
         }
 
+        let source = raw
         for replacement in spec.replacements {
             if let (from, to) = replacement.literal { raw = raw.replacingOccurrences(of: from, with: to) }
             if let (regex, with) = replacement.regex { raw = regex.replace(in: raw, with: with) }
@@ -107,6 +108,7 @@ final class CompiledRule: Sendable {
                 }
             }
         }
+        if raw.isEmpty && spec.required { return fail(source, "is required, and its replace, split or lookup left it empty") }
         if let date = spec.date {
             guard var value = date.inputs.lazy.compactMap({ $0.parse(raw) }).first else {
                 return fail(raw, "is not a date in the format \(date.inputs.map(\.pattern).joined(separator: " or "))")

@@ -90,6 +90,8 @@ public struct FieldRule: Sendable {
     /// is expected: an XML path no record has, an empty lookup value).
     var requiredIsExplicit = false
     var type: ValueType = .string
+    /// Whether the value is computed by `expr:` (whose `number:` reads the operands).
+    var isExpression: Bool { if case .expression = source { true } else { false } }
     var min: Decimal?
     var max: Decimal?
     var pattern: RegexBox?
