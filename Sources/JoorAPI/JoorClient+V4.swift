@@ -141,7 +141,18 @@ extension JoorClient {
         }
 
         // SKUs: what exists is updated, the rest created, so that together they form the full set.
-        let live = styles.filter { productIDs[$0.styleIdentifier] != nil && result.failed[$0.styleIdentifier] == nil }
+        var live = styles.filter { productIDs[$0.styleIdentifier] != nil && result.failed[$0.styleIdentifier] == nil }
+        // STYLE-COLOR-SIZE can name a SKU of two styles (A with color B-C, A-B with color C):
+        // sent, one would overwrite the other in JOOR.
+        var owners: [String: [String]] = [:]
+        for style in live { for external in V4Payloads.skuExternalIDs(style) { owners[external, default: []].append(style.styleIdentifier) } }
+        for (external, shared) in owners.sorted(by: { $0.key < $1.key }) where Set(shared).count > 1 {
+            for style in Set(shared) {
+                result.failed[style] =
+                    "its SKU external id \(external) would also name a SKU of \(Set(shared).subtracting([style]).sorted().joined(separator: ", ")); rename a color or size code"
+            }
+        }
+        live = live.filter { result.failed[$0.styleIdentifier] == nil }
         var skuIDs: [String: String] = [:]
         let existingProducts = existing.compactMap { productIDs[$0] }
         for chunk in existingProducts.chunked(50) {
@@ -180,6 +191,15 @@ extension JoorClient {
             }
         }
         result.failed.merge(skuFailures) { first, _ in first }
+        // A SKU the create answer neither listed nor refused has no id, so no price: the style is
+        // not done (the next try finds the product and its SKUs and goes on).
+        for style in live where result.failed[style.styleIdentifier] == nil && result.unconfirmed[style.styleIdentifier] == nil {
+            let missing = V4Payloads.skuExternalIDs(style).filter { skuIDs[$0] == nil }
+            if !missing.isEmpty {
+                result.unconfirmed[style.styleIdentifier] =
+                    "JOOR's skus/bulk_create answer neither listed nor refused SKU(s) \(missing.prefix(3).joined(separator: ", "))\(missing.count > 3 ? " …" : "")"
+            }
+        }
 
         // Prices, per SKU and price type: existing ones updated by id, the rest created.
         var wanted: [JSONValue] = []
@@ -192,13 +212,15 @@ extension JoorClient {
             }
             wanted += entries
         }
-        let styleOfSKU: (String?) -> String? = { sku in
-            guard let external = skuIDs.first(where: { $0.value == sku })?.key else { return nil }
-            return live.first { external.hasPrefix($0.styleIdentifier + "-") }?.styleIdentifier
+        // Which style each SKU id is of, from the external ids sent (never guessed from a prefix:
+        // FS-1001 and FS-1001-110 can both be styles).
+        var styleOfSKU: [String: String] = [:]
+        for style in live {
+            for external in V4Payloads.skuExternalIDs(style) { if let id = skuIDs[external] { styleOfSKU[id] = style.styleIdentifier } }
         }
         let priced = live.filter { result.failed[$0.styleIdentifier] == nil }.map(\.styleIdentifier)
-        for (style, reason) in try await pushPrices(wanted, existingSKUs: existingProducts.isEmpty ? [] : Array(skuIDs.values)) {
-            if let identifier = styleOfSKU(style) {
+        for (sku, reason) in try await pushPrices(wanted, existingSKUs: existingProducts.isEmpty ? [] : Array(skuIDs.values)) {
+            if let identifier = sku.flatMap({ styleOfSKU[$0] }) {
                 result.failed[identifier] = reason
             } else {
                 for identifier in priced { result.unconfirmed[identifier] = "JOOR refused a price without naming its SKU: \(reason)" }
@@ -272,21 +294,22 @@ extension JoorClient {
         let creates = entries.filter { known[key($0)] == nil }
         if !creates.isEmpty {
             let answer = try await v4(.POST, "/prices/bulk_create", body: creates, idempotent: false)
-            var duplicated: [JSONValue] = []
+            // By key: an error naming only the SKU (no price type, as JOOR is known to answer)
+            // stands for all of that SKU's prices.
+            var duplicated: [String: JSONValue] = [:]
             for error in answer.errors {
                 let sku = error["details"]?["sku_id"]?.text
                 let type = error["details"]?["price_type_id"]?.text
-                if Self.isDuplicate(error),
-                    let entry = creates.first(where: { $0["sku_id"]?.text == sku && (type == nil || $0["price_type_id"]?.text == type) })
-                {
-                    duplicated.append(entry)
+                let entries = creates.filter { $0["sku_id"]?.text == sku && (type == nil || $0["price_type_id"]?.text == type) }
+                if Self.isDuplicate(error), !entries.isEmpty {
+                    for entry in entries { duplicated[key(entry)] = entry }
                 } else {
                     refused.append((sku, error["message"]?.text ?? "price refused"))
                 }
             }
             if !duplicated.isEmpty {
-                known = try await lookUp(duplicated.compactMap { $0["sku_id"]?.text })
-                for entry in duplicated {
+                known = try await lookUp(duplicated.values.compactMap { $0["sku_id"]?.text })
+                for (_, entry) in duplicated.sorted(by: { $0.key < $1.key }) {
                     if let id = known[key(entry)] {
                         updates.append(update(entry, id: id))
                     } else {

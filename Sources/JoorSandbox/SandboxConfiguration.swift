@@ -58,6 +58,10 @@ public struct Answers: Sendable, Equatable {
     /// JOOR's one example does; `false`: `details: {}`, which the documented error shape allows
     /// (a client must then not take the unnamed refusals for successes).
     public var v4ErrorDetails = true
+    /// v4 `skus/bulk_create` lists the SKUs it created with their `external_id`, as the sandbox
+    /// always did; `false`: with their JOOR `id` only. Nothing documents this answer; a client
+    /// must then not take a SKU it cannot find in it for created (its prices need its id).
+    public var v4SKUCreateExternalIDs = true
     /// The orders paths that answer (`/v2/orders`, `/v2/order`); others answer 404.
     public var ordersPaths: Set<String> = ["/v2/orders", "/v2/order"]
     /// Answer orders in another envelope (`{"results": [...], "meta": {...}}`): what a user would

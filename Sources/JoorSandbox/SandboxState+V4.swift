@@ -186,8 +186,8 @@ extension SandboxState {
                     errors.append(Self.v4Error("404", "no price type \(entry["price_type_id"]?.text ?? "?")", ["sku_id": skuID]))
                     continue
                 }
-                guard let wholesale = entry["wholesale_value"]?.text else {
-                    errors.append(Self.v4Error("400", "wholesale_value is required", ["sku_id": skuID]))
+                guard let wholesale = entry["wholesale_value"]?.text, Decimal(string: wholesale) != nil else {
+                    errors.append(Self.v4Error("400", "wholesale_value must be a number", ["sku_id": skuID]))
                     continue
                 }
                 if configuration.answers.duplicateStatus, v4.prices.contains(where: { $0.skuID == skuID && $0.priceTypeID == type.id }) {
@@ -221,6 +221,13 @@ extension SandboxState {
             return nil
         }
         try save()
+        if !configuration.answers.v4SKUCreateExternalIDs, path == "/v4/skus/bulk_create" {
+            data = data.map { entry in
+                guard case .object(var members) = entry else { return entry }
+                members["external_id"] = nil
+                return .object(members)
+            }
+        }
         if !configuration.answers.v4ErrorDetails {
             errors = errors.map { error in
                 guard case .object(var members) = error else { return error }

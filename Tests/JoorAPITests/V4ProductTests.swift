@@ -136,6 +136,59 @@ struct V4ProductTests {
         }
     }
 
+    /// A refused price is charged to the style whose SKU it names, found by the SKU ids sent, not
+    /// by prefix: FS-1001-110's SKUs also begin with "FS-1001-".
+    @Test func aRefusedPriceIsChargedToTheStyleOfItsSKU() async throws {
+        try await using(try await Self.start()) { h async throws in
+            var plain = Self.jacket
+            plain.styleIdentifier = "FS-1001"
+            var colorStyle = plain
+            colorStyle.styleIdentifier = "FS-1001-110"
+            colorStyle.prices[1].wholesale = "seventy"
+            let result = try await h.client.pushStylesV4([plain, colorStyle])
+            #expect(result.created == ["FS-1001"], "\(result)")
+            #expect(result.failed.keys.sorted() == ["FS-1001-110"] && result.failed["FS-1001-110"] == "wholesale_value must be a number", "\(result)")
+        }
+    }
+
+    /// STYLE-COLOR-SIZE can name a SKU of two styles (A in color B-C, A-B in color C): neither is
+    /// sent, where one would have overwritten the other's SKU in JOOR.
+    @Test func aSKUExternalIDThatNamesTwoStylesSendsNeither() async throws {
+        try await using(try await Self.start()) { h async throws in
+            var a = Self.jacket
+            a.styleIdentifier = "A"
+            a.colors = [.init(code: "B-C", name: "Blue")]
+            a.upcs = []
+            var ab = a
+            ab.styleIdentifier = "A-B"
+            ab.colors = [.init(code: "C", name: "Cyan")]
+            let result = try await h.client.pushStylesV4([a, ab, Self.jacket])
+            #expect(result.created == ["RJ-5005"], "\(result)")
+            #expect(result.failed["A"] == "its SKU external id A-B-C-M would also name a SKU of A-B; rename a color or size code", "\(result)")
+            #expect(result.failed["A-B"]?.contains("would also name a SKU of A;") == true, "\(result)")
+            #expect(await h.server.state.v4.skus.values.allSatisfy { $0.externalID.hasPrefix("RJ-5005-") }, "no SKU of A or A-B sent")
+        }
+    }
+
+    /// A SKU the create answer does not list (here: it lists ids only) has no id for its prices:
+    /// the style is unconfirmed, not created without prices; the next try finds the SKUs and
+    /// completes it.
+    @Test func aSKUTheCreateAnswerDoesNotListLeavesItsStyleUnconfirmed() async throws {
+        var answers = Answers()
+        answers.v4SKUCreateExternalIDs = false
+        try await using(try await Self.start(answers: answers)) { h async throws in
+            let first = try await h.client.pushStylesV4([Self.jacket])
+            #expect(first.created.isEmpty && first.failed.isEmpty, "\(first)")
+            #expect(
+                first.unconfirmed["RJ-5005"]?.hasPrefix("JOOR's skus/bulk_create answer neither listed nor refused SKU(s) RJ-5005-700-M") == true,
+                "\(first)")
+            #expect(await h.server.state.v4.prices.isEmpty)
+            let again = try await h.client.pushStylesV4([Self.jacket])
+            #expect(again.updated == ["RJ-5005"] && again.unconfirmed.isEmpty && again.failed.isEmpty, "\(again)")
+            #expect(await h.server.state.v4.prices.count == 8, "4 SKUs × 2 price types")
+        }
+    }
+
     @Test func incompleteColorSizeSetIsRefused() async throws {
         try await using(try await Self.start()) { h async throws in
             let server = h.server

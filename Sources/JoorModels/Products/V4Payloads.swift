@@ -22,6 +22,11 @@ public enum V4Payloads {
         "\(style.styleIdentifier)-\(color)-\(size)"
     }
 
+    /// The external ids of every color × size of the style.
+    public static func skuExternalIDs(_ style: Style) -> [String] {
+        style.colors.flatMap { color in style.sizes.map { skuExternalID(style, color: color.code, size: $0.name) } }
+    }
+
     /// Every color × size of the style, as `skus/bulk_create` entries (with `id` for `bulk_update`).
     public static func skus(_ style: Style, productID: String, existing: [String: String] = [:]) -> (create: [JSONValue], update: [JSONValue]) {
         var create: [JSONValue] = []
