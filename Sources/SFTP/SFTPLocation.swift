@@ -19,10 +19,11 @@ public struct SFTPLocation: Sendable, Equatable {
     /// How long any single operation (a listing, one block of a transfer) may wait for the server.
     public var timeoutSeconds: Int = 60
 
-    /// Parses `sftp://user@host[:port]/path`; `nil` when `url` is not such a URL.
+    /// Parses `sftp://user@host[:port]/path`; `nil` when `url` is not such a URL (one with a
+    /// password is not: logging in is by key only, and the password would be dropped unseen).
     public init?(url: String, keyFile: String, passphrase: String? = nil, hostKeySHA256: String? = nil, knownHostsFile: String? = nil) {
         guard let parts = URLComponents(string: url), parts.scheme == "sftp", let host = parts.host, !host.isEmpty,
-            let user = parts.user, !user.isEmpty
+            let user = parts.user, !user.isEmpty, parts.password == nil
         else { return nil }
         self.user = user
         self.host = host

@@ -57,6 +57,9 @@ struct ConfigTests {
             errors("version: 1\nfolders: { inbox: \"sftp://h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains {
                 $0.message.contains("must look like sftp://user@host:port/path")
             })
+        let withPassword = errors("version: 1\nfolders: { outbox: \"sftp://wms:S3cret@h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n")
+        #expect(withPassword.contains { $0.line == 2 && $0.message.contains("has a password in its sftp:// URL") }, "\(withPassword)")
+        #expect(!"\(withPassword)".contains("S3cret"), "the error does not repeat the password")
         #expect(
             errors("version: 1\nfolders: { archive: \"sftp://u@h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains {
                 $0.message.contains("only inbox and outbox")

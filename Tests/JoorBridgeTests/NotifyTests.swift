@@ -105,7 +105,8 @@ struct NotifyTests {
     @Test func anUnreachableWebhookNeitherFailsNorHoldsUpTheRun() async throws {
         let listener = WebhookListener()
         try await listener.start()
-        let url = listener.url
+        // A Slack-style URL: its secret is the path.
+        let url = listener.url.replacingOccurrences(of: "/hook?secret=s3cr3t", with: "/services/T000/B000/XXXXsecretpath")
         await listener.stop()  // nothing listens on the port any more
         let started = Date()
         let (outcome, h) = try await runWithRejects(notify: "notify: { webhook: \"\(url)\", attempts: 5, timeout_seconds: 3 }")
@@ -113,6 +114,7 @@ struct NotifyTests {
         #expect(outcome.status == .partial, "the run's own result, not the webhook's")
         #expect(Date().timeIntervalSince(started) < 25, "bounded by timeout_seconds (3 s), with room for a loaded machine")
         #expect(h.logs.text.contains("did not take the run summary"))
+        #expect(!h.logs.text.contains("secretpath") && h.logs.text.contains("/…"), "the path is not logged")
     }
 
     @Test func commandGetsTheSummaryOnStandardInput() async throws {

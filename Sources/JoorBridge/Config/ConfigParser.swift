@@ -66,6 +66,13 @@ struct ConfigParser {
                 guard let remote else {
                     return reader.error(object[key], "folders.\(key) must be a local folder; only inbox and outbox can be sftp:// folders")
                 }
+                if URLComponents(string: value)?.password != nil {
+                    // Said without the URL: the message must not repeat the password.
+                    return reader.error(
+                        object[key],
+                        "folders.\(key) has a password in its sftp:// URL; joorbridge logs in with a key only (sftp.key_file): take the password out of the URL, and change it on the server, since it was written in a file"
+                    )
+                }
                 guard SFTPLocation(url: value, keyFile: "") != nil else {
                     return reader.error(
                         object[key], "folders.\(key) must look like sftp://user@host:port/path (the port is optional), not '\(value)'")

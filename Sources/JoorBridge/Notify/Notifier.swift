@@ -80,13 +80,12 @@ public struct Notifier: Sendable {
         return false
     }
 
-    /// The URL without its query or user info (webhook URLs often carry a secret there).
+    /// The URL's scheme, host and port only: webhook URLs carry their secret in the path (Slack,
+    /// Teams, Discord), the query or the user info.
     static func redacted(_ url: String) -> String {
-        guard var parts = URLComponents(string: url) else { return "(webhook)" }
-        parts.query = nil
-        parts.user = nil
-        parts.password = nil
-        return parts.string ?? "(webhook)"
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme, let host = parts.host else { return "(webhook)" }
+        let rest = parts.path.isEmpty && parts.query == nil ? "" : "/…"
+        return "\(scheme)://\(host)\(parts.port.map { ":\($0)" } ?? "")\(rest)"
     }
 
     // MARK: Command
