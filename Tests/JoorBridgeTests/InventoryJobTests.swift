@@ -81,6 +81,13 @@ struct InventoryJobTests {
             let rejects = try String(contentsOfFile: h.dir.path("error/stock_1.csv.rejects.csv"), encoding: .utf8)
             #expect(rejects.contains("6,upc,00000000005X") && rejects.contains("7,warehouse,BER") && !rejects.contains("9,inventory"))
             #expect(h.files("inbox").isEmpty && h.files("processing").isEmpty)
+            // The WMS sends stock_1.csv again, with other bad rows: the first rejects stay.
+            let again = String(decoding: Self.sample, as: UTF8.self).replacingOccurrences(of: "BER", with: "FRA")
+            try h.drop("stock_1.csv", Array(again.utf8))
+            let second = try #require(try await h.run().jobs.first?.inventory)
+            #expect(second.rejectFiles == [h.dir.path("error/stock_1.csv.rejects_2.csv")], "\(second.rejectFiles)")
+            #expect(try String(contentsOfFile: h.dir.path("error/stock_1.csv.rejects.csv"), encoding: .utf8) == rejects, "kept as it was")
+            #expect(try String(contentsOfFile: h.dir.path("error/stock_1.csv.rejects_2.csv"), encoding: .utf8).contains("7,warehouse,FRA"))
         }
     }
 

@@ -215,18 +215,21 @@ struct InboxFiles {
     }
 }
 
-/// `error/NAME.rejects.csv`, created only when a first row is rejected.
+/// `error/NAME.rejects.csv`, created only when a first row is rejected; never another file's:
+/// when the WMS sends `stock.csv` again, its rejects go to `stock.csv.rejects_2.csv`.
 final class RejectsFile {
     let path: String
     private var writer: RejectsWriter?
     private(set) var count = 0
 
-    init(folder: String, name: String) { path = folder + "/" + name + ".rejects.csv" }
+    init(folder: String, name: String) {
+        path = folder + "/" + FreeName.numbered(name + ".rejects.csv") { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+    }
 
     var isEmpty: Bool { writer == nil }
 
     func write(_ rejection: RowRejection) throws {
-        if writer == nil { writer = try RejectsWriter(sink: FileByteSink(path: path)) }
+        if writer == nil { writer = try RejectsWriter(sink: FileByteSink(path: path, exclusive: true)) }
         try writer?.write(rejection)
         count += 1
     }
