@@ -41,6 +41,10 @@ struct ConnectCheckTests {
             #expect(wrong.status == 69, "\(wrong.stderr)")
             #expect(wrong.stderr.contains("JOOR refused the API token (token_env CONNECT_TOKEN)"), "\(wrong.stderr)")
             #expect(!wrong.stderr.contains("not-the-token"))
+            // A token that is not set is the config's mistake, found before JOOR is asked: 78, as for run.
+            let unset = try await Executable.run(["check", "--connect"], in: dir.path, environment: [:])
+            #expect(unset.status == 78, "\(unset.stderr)")
+            #expect(unset.stderr.contains("CONNECT_TOKEN"), "\(unset.stderr)")
             // Without --connect nothing is contacted.
             await sandbox.state.resetCounts()
             #expect(try await Executable.run(["check"], in: dir.path, environment: ["CONNECT_TOKEN": "x"]).status == 0)

@@ -187,6 +187,28 @@ struct DryRunTests {
         }
     }
 
+    /// `preview --config` reads the config as `run` does: `${NAME}` from the environment, and
+    /// for a products file the products job's batch_size.
+    @Test func previewTakesTheProductsBatchSizeAndTheEnvironmentFromTheConfig() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let dir = try Self.workspace(
+                sandbox,
+                jobs: "products: { mapping: mappings/products-csv.yml, include: [\"products_*.csv\"], settle_seconds: 0, batch_size: 1 }")
+            let config = try String(contentsOfFile: dir.path("joorbridge.yml"), encoding: .utf8)
+            try dir.write("joorbridge.yml", text: config.replacingOccurrences(of: "\"\(sandbox.baseURL)\"", with: "${DRY_URL}"))
+            try dir.write(
+                "two-styles.csv",
+                text: Self.products + "TB-2002,Tote Bag,Canvas tote.,100,Natural,OS,000000002002,20.00,45.00,18.00,40.00,Fall,2025,228\n")
+            let preview = try await Executable.run(
+                ["preview", "--config", "joorbridge.yml", "--mapping", "mappings/products-csv.yml", "--input", "two-styles.csv"],
+                in: dir.path, environment: Self.env.merging(["DRY_URL": sandbox.baseURL]) { $1 })
+            #expect(preview.status == 0 || preview.status == 3, "\(preview.stderr)")
+            let requests = preview.stderr.split(separator: "\n").filter { $0.hasPrefix("# ") }
+            let styles = preview.stdout.split(separator: "\n").count
+            #expect(requests.count == 2 && styles == 2, "one style a request (batch_size: 1): \(preview.stderr)")
+        }
+    }
+
     @Test func aDryRunBesideARunningWatchMovesPushesAndLosesNothing() async throws {
         try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
             let dir = try Self.workspace(sandbox)

@@ -15,6 +15,9 @@ public struct ConnectionProbe: Sendable {
     public var confirmed: String?
     /// What went wrong, with what to do.
     public var problem: String?
+    /// Whether the problem is in the configuration (a credential not set, a key file not
+    /// readable), found before anything was contacted, rather than at the other end.
+    public var problemIsConfiguration = false
 }
 
 extension BridgeConfig {
@@ -24,8 +27,13 @@ extension BridgeConfig {
         [("inbox", folders.remoteInbox), ("outbox", folders.remoteOutbox)].compactMap { role, url in
             guard let url else { return nil }
             var probe = ConnectionProbe(role: role, url: url)
+            let location: SFTPLocation
+            do { location = try sftpLocation(url, environment: environment) } catch {
+                probe.problem = "\(error)"
+                probe.problemIsConfiguration = true
+                return probe
+            }
             do {
-                let location = try sftpLocation(url, environment: environment)
                 let connection = SFTPConnection(location)
                 defer { connection.close() }
                 let (fingerprint, folder) = try connection.perform { client throws(SFTPError) in
@@ -61,6 +69,7 @@ extension BridgeConfig {
             client = makeClient(token: token, v4: v4, logger: logger)
         } catch {
             v2.problem = "\(error)"
+            v2.problemIsConfiguration = true
             return [v2]
         }
         do throws(JoorAPIError) {

@@ -16,7 +16,8 @@ struct Check: AsyncParsableCommand {
             read-only order: sync=0, nothing is marked exported) and, with joor.api: v4, the v4 login (one \
             product); and each sftp:// folder (host key, key, passphrase). It says whether JOOR's answers \
             have the shape joorbridge reads, naming the first field that differs. A credential JOOR refuses, \
-            an unreachable server or an unexpected answer exits 69.
+            an unreachable server or an unexpected answer exits 69; a credential that is not set (its \
+            environment variable empty, its file missing) exits 78, like the config mistake it is.
 
             Examples:
               joorbridge check
@@ -61,7 +62,7 @@ struct Check: AsyncParsableCommand {
                         if let confirmed = probe.confirmed {
                             Console.out("ok: \(probe.url): \(probe.role): \(confirmed)")
                         } else {
-                            unreachable = true
+                            if probe.problemIsConfiguration { failed = true } else { unreachable = true }
                             Console.error("error: \(probe.role) \(probe.problem ?? "unknown problem")")
                         }
                     }

@@ -48,7 +48,10 @@ struct Preview: AsyncParsableCommand {
     @Option(help: "Inventory items or styles per request (inbound; default: the job's batch_size with --config, else 500).")
     var batchSize: Int?
 
-    @Option(help: ArgumentHelp("Take the inventory job's settings from this configuration (stock files).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Take the job's settings from this configuration: the inventory job's (stock files) or the products job's batch_size.",
+            valueName: "file"))
     var config: String?
 
     @Flag(help: "Leave out the items JOOR already holds, as a run does (reads the ledger of --config; stock files).")
@@ -107,7 +110,14 @@ struct Preview: AsyncParsableCommand {
                 summary = try await InventoryPreview(mapping: inbound, settings: settings, limit: limit, pretty: pretty).run(
                     inputPath: input, ledger: state, emit: emit, reject: reject, note: { Console.error("preview: \($0)") })
             } else {
-                summary = try ProductsPreview(mapping: inbound, batchSize: batchSize ?? 500, limit: limit, pretty: pretty).run(
+                let configured = try config.map { path in
+                    guard let products = try ConfigOption.load(path).products else {
+                        Console.error("error: \(path) has no products section; preview takes the products job's batch_size from it")
+                        throw ExitStatus.config.exitCode
+                    }
+                    return products.batchSize
+                }
+                summary = try ProductsPreview(mapping: inbound, batchSize: batchSize ?? configured ?? 500, limit: limit, pretty: pretty).run(
                     inputPath: input, emit: emit, reject: reject)
             }
         } catch let error as MappingErrors {
@@ -131,11 +141,7 @@ struct Preview: AsyncParsableCommand {
         var settings = InventorySettings(job: InboxJobSettings(mapping: mapping, batchSize: 500))
         var state: Ledger?
         if let config {
-            let loaded: BridgeConfig
-            do { loaded = try BridgeConfig.load(path: config, environment: [:]) } catch {
-                Console.error(error.description)
-                throw ExitStatus.config.exitCode
-            }
+            let loaded = try ConfigOption.load(config)
             guard let configured = loaded.inventory else {
                 Console.error("error: \(config) has no inventory section; preview takes the inventory job's settings from it")
                 throw ExitStatus.config.exitCode
