@@ -1,5 +1,8 @@
 import ArgumentParser
+import Foundation
+import JoorAPI
 import JoorBridge
+import Mapping
 
 /// joorbridge's exit codes (sysexits-style), documented in the README and in `--help`.
 enum ExitStatus: Int32 {
@@ -30,11 +33,26 @@ enum ExitStatus: Int32 {
         }
     }
 
+    /// The exit code of an error a command did not map itself: the library's typed failures by
+    /// their meaning; anything else is a file, folder or port the command line named that cannot
+    /// be used (`orders adopt --file`, `init DIR`, `preview --output-dir`, `sandbox --port`).
+    init(failure: any Error) {
+        switch failure {
+        case is RunLock.Held: self = .locked
+        case is ConfigError, is MappingErrors, is StateStoreError: self = .config
+        case is JoorAPIError: self = .unavailable
+        default: self = .usage
+        }
+    }
+
+    /// An error as one line for standard error, naming its file (``FileSystemError/describe(_:)``).
+    static func describe(_ error: any Error) -> String { FileSystemError.describe(error) }
+
     static let helpText = """
         Exit codes:
           0   all done
           3   done, but some records or files were rejected
-          64  usage error
+          64  usage error, or a file, folder or port named on the command line cannot be used
           69  JOOR unreachable or the API token was rejected (check --connect: an SFTP server)
           75  another run holds the lock
           78  configuration or mapping invalid

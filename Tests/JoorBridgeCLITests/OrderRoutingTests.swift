@@ -117,6 +117,10 @@ struct OrderRoutingTests {
             #expect(rejected.stdout.contains("9700002  rejected"), "\(rejected.stdout)")
             let unknown = try await Executable.run(["orders", "deliver", "1"], in: dir.path, environment: Self.env)
             #expect(unknown.status == 3 && unknown.stderr.contains("is not in the ledger"), "\(unknown.stderr)")
+            let shown = try await Executable.run(["orders", "show", "1"], in: dir.path)
+            #expect(
+                shown.status == 64 && shown.stderr.contains("order 1 is not in the ledger"), "an id JOOR never sent is a usage error: \(shown.stderr)"
+            )
             #expect(try await Self.held(dir).isEmpty)
         }
     }

@@ -130,7 +130,7 @@ public struct BridgeConfig: Sendable {
                 MappingErrors([
                     MappingError(
                         path: path,
-                        message: "cannot read the config file: \((error as NSError).localizedDescription); create one with `joorbridge init`")
+                        message: "cannot read the config file: \(FileSystemError.describe(error)); create one with `joorbridge init`")
                 ]))
         }
         let reader = YAMLReader(path: path)

@@ -34,6 +34,25 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible {
         if operation == .publish && errno == .fileExists { return "\(path): a file with this name is already there" }
         return "\(path): cannot \(operation.rawValue): \(errno)"
     }
+
+    /// What Foundation's file error codes mean, in the words of the system's errors.
+    private static let reasons: [CocoaError.Code: String] = [
+        .fileNoSuchFile: "No such file or directory", .fileReadNoSuchFile: "No such file or directory",
+        .fileReadNoPermission: "Permission denied", .fileWriteNoPermission: "Permission denied",
+        .fileWriteOutOfSpace: "No space left on device", .fileWriteVolumeReadOnly: "Read-only file system",
+        .fileWriteFileExists: "File exists", .fileReadInapplicableStringEncoding: "not text in the expected encoding",
+    ]
+
+    /// An error as one line naming the file: for Foundation's file errors (`CocoaError`, whose
+    /// own sentence on Linux is "The operation could not be completed") the path and the
+    /// system's error; any other error's own description.
+    public static func describe(_ error: any Error) -> String {
+        guard let cocoa = error as? CocoaError else { return "\(error)" }
+        let path = cocoa.userInfo[NSFilePathErrorKey] as? String ?? (cocoa.userInfo[NSURLErrorKey] as? URL)?.path
+        let underlying = (cocoa.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? $0.code : nil }
+        let reason = underlying.map { "\(Errno(rawValue: CInt($0)))" } ?? Self.reasons[cocoa.code] ?? cocoa.localizedDescription
+        return path.map { "\($0): \(reason)" } ?? reason
+    }
 }
 
 /// The POSIX calls joorbridge makes on its local folders, in one place: each failure is a

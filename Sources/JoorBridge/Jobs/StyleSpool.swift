@@ -116,10 +116,10 @@ public final class StyleSpool {
             let (position, isNew) = positions.number(name)
             if isNew {
                 let insertStyle = insertStyle
-                attempt { _ in try insertStyle.execute(arguments: [name, position]) }
+                attempt { try insertStyle.execute(arguments: [name, position]) }
             }
             let (insertRow, seq, data) = (insertRow, seq, encode(row))
-            attempt { _ in try insertRow.execute(arguments: [position, seq, data]) }
+            attempt { try insertRow.execute(arguments: [position, seq, data]) }
         }
 
         /// A row as bytes: per field, its number and the value's length (each a LEB128 varint),
@@ -157,17 +157,17 @@ public final class StyleSpool {
 
         public mutating func upc(style: String, color: String, size: String) -> String? {
             let selectUPC = selectUPC
-            return attempt { _ in try String.fetchOne(selectUPC, arguments: [Self.key(style), Self.key(color), Self.key(size)]) } ?? nil
+            return attempt { try String.fetchOne(selectUPC, arguments: [Self.key(style), Self.key(color), Self.key(size)]) } ?? nil
         }
 
         public mutating func owner(of upc: String) -> String? {
             let selectOwner = selectOwner
-            return attempt { _ in try String.fetchOne(selectOwner, arguments: [Self.key(upc)]) } ?? nil
+            return attempt { try String.fetchOne(selectOwner, arguments: [Self.key(upc)]) } ?? nil
         }
 
         public mutating func assign(_ upc: String, style: String, color: String, size: String) {
             let (insertUPC, insertOwner) = (insertUPC, insertOwner)
-            attempt { _ in
+            attempt {
                 try insertUPC.execute(arguments: [Self.key(style), Self.key(color), Self.key(size), upc])
                 try insertOwner.execute(arguments: [Self.key(upc), Self.ownerName(style: style, color: color, size: size)])
             }
@@ -180,9 +180,9 @@ public final class StyleSpool {
         }
 
         @discardableResult
-        private mutating func attempt<T>(_ body: (Void) throws -> T) -> T? {
+        private mutating func attempt<T>(_ body: () throws -> T) -> T? {
             guard failure == nil else { return nil }
-            do { return try body(()) } catch {
+            do { return try body() } catch {
                 failure = error
                 return nil
             }

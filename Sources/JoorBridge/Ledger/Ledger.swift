@@ -9,17 +9,23 @@ public final class Ledger: Sendable {
     public let path: String
 
     /// Opens (creating if needed) the ledger at `path`.
-    public init(path: String) throws {
+    /// Opens (or creates) the state store at `path` and brings its schema up to date.
+    /// - Throws: ``StateStoreError`` naming the file and what failed.
+    public init(path: String) throws(StateStoreError) {
         self.path = path
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+        do {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            db = try DatabaseQueue(path: path, configuration: configuration)
+            try db.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try Self.migrator.migrate(db)
+        } catch {
+            throw StateStoreError(path: path, reason: FileSystemError.describe(error))
         }
-        db = try DatabaseQueue(path: path, configuration: configuration)
-        try db.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-        try Self.migrator.migrate(db)
     }
 
     // MARK: Key-value

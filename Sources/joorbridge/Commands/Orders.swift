@@ -97,7 +97,7 @@ struct Orders: AsyncParsableCommand {
             let entries = try OrdersAdmin(config: try config.load()).show(orderID)
             guard !entries.isEmpty else {
                 Console.error("error: order \(orderID) is not in the ledger: joorbridge has not received it from JOOR")
-                throw ExitStatus.partial.exitCode
+                throw ExitStatus.usage.exitCode
             }
             if json {
                 let encoder = JSONEncoder.canonical(pretty: true)
