@@ -134,6 +134,10 @@ struct FixedWidthTests {
         let number = FixedWidthColumn(width: 5, alignment: .right, pad: "0")
         #expect(try text.fit("Hemd", encoding: .windows1252) == "Hemd  ")
         #expect(try number.fit("42", encoding: .windows1252) == "00042")
+        #expect(try number.fit("-4.5", encoding: .windows1252) == "-04.5", "zeros after the sign")
+        #expect(try number.fit("+7", encoding: .windows1252) == "+0007")
+        #expect(try number.fit("12-", encoding: .windows1252) == "0012-", "a trailing minus stays at the end")
+        #expect(try FixedWidthColumn(width: 5, alignment: .right).fit("-4", encoding: .windows1252) == "   -4", "spaces before the sign")
         #expect(throws: FixedWidthColumn.Misfit.self) { try number.fit("123456", encoding: .windows1252) }
         #expect(try FixedWidthColumn(width: 4, overflow: .truncate).fit("Größe", encoding: .windows1252) == "Größ")
         #expect(try FixedWidthColumn(width: 4, alignment: .right, overflow: .truncate).fit("123456", encoding: .windows1252) == "3456")

@@ -248,6 +248,23 @@ struct LayoutTests {
         #expect(errors.contains { $0.line == 7 && $0.message.contains("'Line Item' is not a valid XML name") }, "\(errors)")
     }
 
+    /// overflow: truncate cuts text; on a number it would cut digits (a price of 1234567 in five
+    /// columns written as 34567), so it is refused there.
+    @Test func truncatingANumberIsRefused() {
+        let errors = compileErrors(
+            """
+            version: 1
+            kind: orders
+            output: { format: fixed, file_name: "o_{order.order_id}.dat" }
+            columns:
+              - { name: Amount, from: line.item_price, type: decimal, width: 5, align: right, pad: "0", overflow: truncate }
+              - { name: Name, from: order.customer_name, width: 5, overflow: truncate }
+            """)
+        #expect(
+            errors.count == 1 && errors[0].line == 5 && errors[0].message.contains("is a number, and overflow: truncate would cut its digits"),
+            "\(errors)")
+    }
+
     @Test func fixedWidthMappingMistakesAreLoud() {
         let errors = compileErrors(
             """

@@ -35,7 +35,8 @@ public struct FixedWidthColumn: Sendable, Equatable {
         public var message: String
     }
 
-    /// The value padded (or cut) to exactly ``width`` bytes of `encoding`.
+    /// The value padded (or cut) to exactly ``width`` bytes of `encoding`; right-aligned with
+    /// `pad: "0"`, a leading sign stays in front of the zeros.
     /// - Throws: a ``Misfit`` when the value is too long and ``overflow`` is `reject`, or holds a
     ///   control character (a line break would split the line) or one `encoding` cannot write.
     public func fit(_ value: String, encoding: TextEncoding) throws(Misfit) -> String {
@@ -65,7 +66,10 @@ public struct FixedWidthColumn: Sendable, Equatable {
         }
         let padding = String(repeating: Character(pad), count: width - bytes)
         let text = String(String.UnicodeScalarView(scalars))
-        return alignment == .left ? text + padding : padding + text
+        if alignment == .left { return text + padding }
+        // Zeros go between a leading sign and the digits: -5.00 is -000005.00, not 000000-5.00.
+        if pad == "0", let sign = text.first, sign == "-" || sign == "+" { return String(sign) + padding + text.dropFirst() }
+        return padding + text
     }
 
     /// Bytes a scalar takes in `encoding`, or `nil` when it cannot be written there.

@@ -169,6 +169,12 @@ struct OutboundCompiler {
             checkReferences(rule, at: item, fileRecord: fileRecord)
             let neutralize = object["neutralize"].flatMap { reader.bool($0, "\(what).\(name).neutralize") }
             let layout = fixed ? fixedColumn(object, fill: fill, what: "\(what) '\(name)'", at: item) : nil
+            if layout?.overflow == .truncate, rule.type == .integer || rule.type == .decimal, let node = object["overflow"] {
+                reader.error(
+                    node,
+                    "\(what) '\(name)' is a number, and overflow: truncate would cut its digits (1234567 in 5 columns is 34567); widen the column, or leave overflow out so that a number too wide rejects its order"
+                )
+            }
             if !fixed {
                 for key in ["width", "align", "overflow"] where object.has(key) {
                     reader.error(object[key], "\(key): is for fixed-width files (output.format: fixed)")
