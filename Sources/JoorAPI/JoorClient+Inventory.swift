@@ -39,7 +39,8 @@ extension JoorClient {
         return query
     }
 
-    /// Pairs JOOR's per-SKU log with what was sent: by position when the counts agree, else by SKU.
+    /// Pairs JOOR's per-SKU log with what was sent: by SKU where every entry names one as
+    /// joorbridge labels it, else by position when the counts agree.
     /// An answer without a log confirms the batch only when its `sku_count` counts every item: an
     /// item taken as accepted is not sent again while its quantity stays the same, so an answer
     /// that confirms nothing (`{}`, a proxy's page) leaves every item unconfirmed, to be sent again.
@@ -56,7 +57,12 @@ extension JoorClient {
             result.accepted = items
             return result
         }
-        if response.entries.count == items.count {
+        // JOOR's `sku` is "a concatenation of the SKU data sent", in a form nobody documents: where
+        // every entry names a sent SKU the way joorbridge labels it, entries are matched by that
+        // name (an answer in another order cannot swap two SKUs' results); else by position.
+        let labels = Set(items.map(\.skuLabel))
+        let named = response.entries.allSatisfy { labels.contains($0.sku) }
+        if response.entries.count == items.count && !named {
             for (item, entry) in zip(items, response.entries) {
                 if entry.passed { result.accepted.append(item) } else { result.failed.append((item, entry.message ?? "JOOR refused the SKU")) }
             }

@@ -21,6 +21,18 @@ struct InventoryAnswerTests {
         #expect(result.accepted.map(\.upc) == ["000000000017"] && result.failed.map(\.item.upc) == ["000000000024"])
     }
 
+    /// A log in another order than the request: matched by the SKUs it names, not by position.
+    @Test func aLogInAnotherOrderIsMatchedBySKU() throws {
+        let result = try match(
+            #"{"inventory_items":{"response":{"code":0},"inventory_log":[{"sku":"000000000024","status":"pass"},{"sku":"000000000017","status":"fail"}]}}"#
+        )
+        #expect(result.accepted.map(\.upc) == ["000000000024"] && result.failed.map(\.item.upc) == ["000000000017"], "\(result)")
+        // Names in a form joorbridge does not know: by position, as before.
+        let other = try match(
+            #"{"inventory_items":{"response":{"code":0},"inventory_log":[{"sku":"S|17","status":"pass"},{"sku":"S|24","status":"fail"}]}}"#)
+        #expect(other.accepted.map(\.upc) == ["000000000017"] && other.failed.map(\.item.upc) == ["000000000024"], "\(other)")
+    }
+
     @Test func withoutALogOnlyACountOfEveryItemConfirmsThem() throws {
         #expect(try match(#"{"inventory_items":{"response":{"code":0},"sku_count":2}}"#).accepted.count == 2)
         let short = try match(#"{"inventory_items":{"sku_count":1}}"#)
