@@ -28,7 +28,6 @@ public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         self.message = message
     }
 
-    /// Whether this means JOOR is unreachable or refuses the token (the run ends as unavailable).
     /// Whether JOOR may have carried the request out although no good answer came back (a
     /// timeout, a connection cut mid-answer, a 5xx, a garbled body). For a synchronising order
     /// pull this means a page may be marked exported without joorbridge having seen it.
@@ -40,6 +39,8 @@ public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// Whether this means JOOR is unreachable or refuses the token (the run ends as unavailable,
+    /// exit 69); a 500 that outlasts the retries is JOOR refusing that one request (exit 3).
     public var isUnavailable: Bool {
         switch kind {
         case .unauthorized, .unreachable, .rateLimited: true
