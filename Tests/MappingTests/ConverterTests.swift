@@ -152,6 +152,17 @@ struct ConverterTests {
             """)
         let (records, _, _) = try convertAll(mapping, input)
         #expect(records.map { [$0["size"]!.text, $0["inventory"]!.text] } == [["S", "4"], ["M", "6"]])
+        // An entry without its quantity ("M4", a missing colon) rejects the row instead of
+        // dropping the size; a barcode left out is fine.
+        let broken = try dir.write("b.csv", text: "Style,Color,Sizes\nFS,110,S:4|M4|L:2\nFS,120,S:1:0017|M:2\n")
+        let (kept, rejected, _) = try convertAll(mapping, broken)
+        #expect(kept.map { $0["color_code"]!.text } == ["120", "120"], "\(kept)")
+        #expect(rejected.count == 1 && rejected[0].line == 2 && rejected[0].value == "M4", "\(rejected)")
+        #expect(rejected.first?.reason.contains("has 1 part(s) separated by ':', where name:quantity:barcode needs 2 to 3") == true, "\(rejected)")
+        let errors = compileErrors(
+            "version: 1\nkind: inventory\nsource: { format: csv }\nsizes: { packed: { from: Sizes, parts: [name, barcode] } }\nfields:\n  style_number: Style\n  size: size.name\n"
+        )
+        #expect(errors.contains { $0.line == 4 && $0.message.contains("sizes.packed.parts needs quantity") }, "\(errors)")
     }
 
     @Test func xmlSizeGroups() throws {

@@ -283,6 +283,22 @@ struct DateTests {
         #expect(try convert("2025-09-15", #"{ in: iso8601, out: "yyyy-MM-dd", time_zone: "Pacific/Kiritimati" }"#) == "2025-09-15")
     }
 
+    /// A time without an offset is read as time_zone's wall-clock time; with no time_zone, an
+    /// output that writes an offset refuses it instead of writing 'Z' (UTC) for a local time.
+    @Test func aTimeWithoutAnOffsetIsNeverWrittenAsUTC() throws {
+        #expect(
+            try convert("2025-06-05 10:00", #"{ in: "yyyy-MM-dd HH:mm", out: "yyyy-MM-dd'T'HH:mm:ssXXX", time_zone: Europe/Berlin }"#)
+                == "2025-06-05T10:00:00+02:00")
+        #expect(
+            try convert("2025-01-05 10:00", #"{ in: "yyyy-MM-dd HH:mm", out: "yyyy-MM-dd'T'HH:mmXXX", time_zone: Europe/Berlin }"#)
+                == "2025-01-05T10:00+01:00", "winter time")
+        #expect(throws: (any Error).self) {
+            try convert("2025-06-05 10:00", #"{ in: "yyyy-MM-dd HH:mm", out: "yyyy-MM-dd'T'HH:mm:ssXXX" }"#)
+        }
+        #expect(
+            try convert("2025-06-05 10:00", #"{ in: "yyyy-MM-dd HH:mm", out: "dd.MM.yyyy HH:mm" }"#) == "05.06.2025 10:00", "no offset written: fine")
+    }
+
     @Test func dateTimesWithOffsetMoveIntoTheTimeZone() throws {
         #expect(try convert("2025-06-06T23:30:00+00:00", #"{ in: iso8601, out: "yyyy-MM-dd", time_zone: "Europe/Berlin" }"#) == "2025-06-07")
         #expect(

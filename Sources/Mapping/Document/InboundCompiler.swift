@@ -391,6 +391,9 @@ struct InboundCompiler {
                 }
                 return part
             }
+            if let node = packed["parts"], !parts.contains(.quantity) {
+                reader.error(node, "sizes.packed.parts needs quantity (without it every size is empty and skipped)")
+            }
             layout = .packed(
                 field: ref, separator: packed["separator"].flatMap { reader.string($0, "sizes.packed.separator") } ?? "|",
                 partSeparator: packed["part_separator"].flatMap { reader.string($0, "sizes.packed.part_separator") } ?? ":", parts: parts)

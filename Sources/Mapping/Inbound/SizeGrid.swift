@@ -66,9 +66,20 @@ public struct SizeGrid: Sendable {
             }
         case .packed(let field, let separator, let partSeparator, let parts):
             let text = row.value(field) ?? ""
+            // Every entry has the parts up to its quantity (later ones, a barcode, may be left out).
+            let needed = (parts.firstIndex(of: .quantity) ?? parts.count - 1) + 1
             for (i, entry) in text.components(separatedBy: separator).enumerated() where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
+                let pieces = entry.components(separatedBy: partSeparator)
+                guard (needed...max(needed, parts.count)).contains(pieces.count) else {
+                    return .failure(
+                        RuleFailure(
+                            field: "size", value: entry,
+                            reason:
+                                "the size entry has \(pieces.count) part(s) separated by '\(partSeparator)', where \(parts.map(\.rawValue).joined(separator: partSeparator)) needs \(needed == parts.count ? "\(needed)" : "\(needed) to \(parts.count)")"
+                        ))
+                }
                 var cell: [SourceRef.SizePart: String] = [.position: String(i + 1)]
-                for (part, value) in zip(parts, entry.components(separatedBy: partSeparator)) { cell[part] = value }
+                for (part, value) in zip(parts, pieces) { cell[part] = value }
                 if cell[.name] == nil, let scaleNames, i < scaleNames.count { cell[.name] = scaleNames[i] }
                 cells.append(cell)
             }

@@ -113,7 +113,13 @@ final class CompiledRule: Sendable {
             guard var value = date.inputs.lazy.compactMap({ $0.parse(raw) }).first else {
                 return fail(raw, "is not a date in the format \(date.inputs.map(\.pattern).joined(separator: " or "))")
             }
-            if let zone = date.timeZone { value = value.converted(to: zone) }
+            // Without an offset, a time is the wall-clock time of time_zone; with neither, an
+            // output that writes an offset would claim UTC ('Z') for a local time.
+            if let zone = date.timeZone { value = value.offset == nil ? value.placed(in: zone) : value.converted(to: zone) }
+            if value.offset == nil && date.output.writesOffset {
+                return fail(
+                    raw, "has no UTC offset, and the output \(date.output.pattern) writes one; say time_zone: (the zone the file's times are in)")
+            }
             raw = date.output.format(value)
         }
         switch spec.type {

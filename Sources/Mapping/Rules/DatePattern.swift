@@ -9,6 +9,19 @@ public struct DateValue: Sendable, Equatable {
 
     var hasTime: Bool { hour != nil }
 
+    /// A date-time without an offset read as wall-clock time in `zone` (given that zone's
+    /// offset on that day); anything else unchanged.
+    func placed(in zone: TimeZone) -> DateValue {
+        guard hasTime, offset == nil else { return self }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute ?? 0, second: second ?? 0)
+        guard let instant = calendar.date(from: components) else { return self }
+        var placed = self
+        placed.offset = zone.secondsFromGMT(for: instant)
+        return placed
+    }
+
     /// Moves a date-time with a known offset into `zone`. Date-only values never move:
     /// a delivery date must not shift by a day because of a time zone.
     func converted(to zone: TimeZone) -> DateValue {
@@ -45,6 +58,8 @@ public struct DatePattern: Sendable, Equatable {
 
     public let pattern: String
     let tokens: [Token]
+    /// Whether the pattern writes a UTC offset (`XXX`).
+    var writesOffset: Bool { tokens.contains { if case .field("X", _) = $0 { true } else { false } } }
     let isISO: Bool
 
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
