@@ -125,8 +125,12 @@ struct Demo: AsyncParsableCommand {
               \(dir.appendingPathComponent("archive").path)/                inbox files after they were sent
               \(configPath)          the config (edit, then run again)
               joorbridge status --config \(configPath)
-              joorbridge run orders --config \(configPath)     (needs JOORBRIDGE_DEMO_TOKEN=demo-token and a running sandbox)
               joorbridge demo --workdir \(dir.path)     run again: nothing is delivered twice
+
+            To run the jobs yourself against a sandbox that stays up (the demo's is gone now):
+              joorbridge sandbox --token demo-token      (in another terminal; it listens on 127.0.0.1:8080)
+              set joor.base_url: http://127.0.0.1:8080 in \(configPath), then
+              JOORBRIDGE_DEMO_TOKEN=demo-token joorbridge run --config \(configPath)
             """)
         throw ExitStatus(outcome.status).exitCode
     }
