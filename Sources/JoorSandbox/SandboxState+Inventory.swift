@@ -59,9 +59,10 @@ extension SandboxState {
         guard let number = item.styleNumber, let color = item.colorCode, let size = item.size else {
             return .failure(SandboxRefusal("missing fields: give upc, or style_number + color_code + size"))
         }
-        let identifier = item.styleIdentifier ?? number
-        guard let style = styles[identifier] ?? styles.values.first(where: { $0.styleNumber == number }) else {
-            return .failure(SandboxRefusal("unknown style \(number)"))
+        // A style_identifier names the style; only without one is it found by its number.
+        let found = item.styleIdentifier.map { styles[$0] } ?? (styles[number] ?? styles.values.first { $0.styleNumber == number })
+        guard let style = found else {
+            return .failure(SandboxRefusal("unknown style \(number)\(item.styleIdentifier.map { " (style_identifier \($0))" } ?? "")"))
         }
         guard style.colors.contains(where: { $0.code == color }), style.sizes.contains(where: { $0.name == size }) else {
             return .failure(SandboxRefusal("style \(number) has no color \(color) in size \(size)"))

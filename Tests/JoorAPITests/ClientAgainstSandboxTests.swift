@@ -209,12 +209,15 @@ struct ClientAgainstSandboxTests {
                 InventoryItem(
                     warehouse: "Future Q3", inventoryDate: "2025-09-15", styleNumber: "FS-1001", colorCode: "110", size: "M", inventory: 120),
                 InventoryItem(styleNumber: "FS-1001", colorCode: "999", size: "M", inventory: 1),
+                // A style_identifier JOOR does not know is not guessed from the style number.
+                InventoryItem(styleNumber: "FS-1001", styleIdentifier: "FS-1001-XX", colorCode: "110", size: "M", inventory: 1),
             ]
             let result = try await h.client.pushInventory(items)
             #expect(result.accepted.map(\.skuLabel) == ["000000000017", "FS-1001|FS-1001|110|M"])
             #expect(
                 result.failed.map(\.reason) == [
                     "unknown warehouse 'Nowhere'", "unknown UPC 999999999999", "negative inventory -1", "style FS-1001 has no color 999 in size M",
+                    "unknown style FS-1001 (style_identifier FS-1001-XX)",
                 ])
             let future = await h.server.state.allStock().first { $0.warehouse == "Future Q3" }
             #expect(future?.upc == "000000000024" && future?.inventoryDate == "2025-09-15" && future?.inventory == 120)

@@ -65,6 +65,11 @@ struct PayloadTests {
         #expect(String(decoding: body, as: UTF8.self) == #"{"inventory_items":[{"inventory":42,"upc":"017","warehouse":"Default"}]}"#)
         let wrapped = #"{"inventory_items": {"inventory_item": [{"upc": "017", "inventory": 42, "style_identifer": "x"}]}}"#
         #expect(try BulkInventoryRequest.decode(Data(wrapped.utf8)).inventoryItems.first?.inventory == 42)
+        #expect(
+            try BulkInventoryRequest.decode(Data(wrapped.utf8)).inventoryItems.first?.styleIdentifier == "x",
+            "style_identifer, as JOOR's field table spells it, is read too")
+        let both = #"{"inventory_items":[{"inventory":1,"style_identifier":"a","style_identifer":"b"}]}"#
+        #expect(try BulkInventoryRequest.decode(Data(both.utf8)).inventoryItems.first?.styleIdentifier == "a", "the usual spelling wins")
         #expect(try BulkInventoryRequest.decode(body).inventoryItems.first?.upc == "017")
     }
 

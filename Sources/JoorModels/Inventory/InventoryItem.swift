@@ -99,3 +99,28 @@ extension InventoryItem {
         json.endObject()
     }
 }
+
+extension InventoryItem {
+    private enum Misspelt: String, CodingKey {
+        /// How JOOR's field table spells `style_identifier` (its other pages do not): both are read.
+        case styleIdentifier = "style_identifer"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            inventory: try values.decode(Int.self, forKey: .inventory),
+            warehouse: try values.decodeIfPresent(String.self, forKey: .warehouse),
+            inventoryDate: try values.decodeIfPresent(String.self, forKey: .inventoryDate),
+            upc: try values.decodeIfPresent(String.self, forKey: .upc),
+            styleNumber: try values.decodeIfPresent(String.self, forKey: .styleNumber),
+            styleIdentifier: try values.decodeIfPresent(String.self, forKey: .styleIdentifier)
+                ?? decoder.container(keyedBy: Misspelt.self).decodeIfPresent(String.self, forKey: .styleIdentifier),
+            colorCode: try values.decodeIfPresent(String.self, forKey: .colorCode),
+            size: try values.decodeIfPresent(String.self, forKey: .size),
+            sizeCode: try values.decodeIfPresent(String.self, forKey: .sizeCode),
+            styleID: try values.decodeIfPresent(Int.self, forKey: .styleID),
+            styleColorID: try values.decodeIfPresent(Int.self, forKey: .styleColorID),
+            madeToOrder: try values.decodeIfPresent(Bool.self, forKey: .madeToOrder))
+    }
+}
