@@ -190,20 +190,10 @@ struct LayoutTests {
     /// A size-grid row holds one value a column for all its sizes: a column whose value differs
     /// between them (a surcharge on the largest size) rejects the order instead of keeping the first.
     @Test func aColumnThatDiffersBetweenTheSizesOfARowRejectsTheOrder() throws {
+        let grid = #"{ positions: 4, quantity_header: "Q{n}", group_by: [line.item_number, line.item_color_code] }"#
         let mapping = try outbound(
-            """
-            version: 1
-            kind: orders
-            output:
-              format: csv
-              layout: size_grid
-              file_name: "SO_{order.order_id}.csv"
-              csv: { line_ending: lf }
-              size_grid: { positions: 4, quantity_header: "Q{n}", group_by: [line.item_number, line.item_color_code] }
-            columns:
-              - { name: Style, from: line.item_number }
-              - { name: Price, from: line.item_price }
-            """)
+            "version: 1\nkind: orders\noutput: { layout: size_grid, file_name: \"SO_{order.order_id}.csv\", csv: { line_ending: lf }, size_grid: \(grid) }\n"
+                + "columns:\n  - { name: Style, from: line.item_number }\n  - { name: Price, from: line.item_price }\n")
         var order = Self.orders[0]
         #expect(order.lineItems[0].fields["item_number"] == order.lineItems[1].fields["item_number"], "S and M of one style")
         #expect(try files(mapping, [order]).rejected.isEmpty, "the same price for S and M")
@@ -251,15 +241,13 @@ struct LayoutTests {
     /// overflow: truncate cuts text; on a number it would cut digits (a price of 1234567 in five
     /// columns written as 34567), so it is refused there.
     @Test func truncatingANumberIsRefused() {
+        let columns = [
+            #"{ name: Amount, from: line.item_price, type: decimal, width: 5, align: right, pad: "0", overflow: truncate }"#,
+            "{ name: Name, from: order.customer_name, width: 5, overflow: truncate }",
+        ]
         let errors = compileErrors(
-            """
-            version: 1
-            kind: orders
-            output: { format: fixed, file_name: "o_{order.order_id}.dat" }
-            columns:
-              - { name: Amount, from: line.item_price, type: decimal, width: 5, align: right, pad: "0", overflow: truncate }
-              - { name: Name, from: order.customer_name, width: 5, overflow: truncate }
-            """)
+            "version: 1\nkind: orders\noutput: { format: fixed, file_name: \"o_{order.order_id}.dat\" }\ncolumns:\n"
+                + columns.map { "  - \($0)\n" }.joined())
         #expect(
             errors.count == 1 && errors[0].line == 5 && errors[0].message.contains("is a number, and overflow: truncate would cut its digits"),
             "\(errors)")
