@@ -59,7 +59,7 @@ public struct DatePattern: Sendable, Equatable {
     public let pattern: String
     let tokens: [Token]
     /// Whether the pattern writes a UTC offset (`XXX`).
-    var writesOffset: Bool { tokens.contains { if case .field("X", _) = $0 { true } else { false } } }
+    let writesOffset: Bool
     let isISO: Bool
 
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -69,6 +69,7 @@ public struct DatePattern: Sendable, Equatable {
         isISO = pattern.lowercased() == "iso8601" || pattern.lowercased() == "iso-8601"
         if isISO {
             tokens = []
+            writesOffset = false
             return
         }
         var tokens: [Token] = []
@@ -113,6 +114,7 @@ public struct DatePattern: Sendable, Equatable {
             throw RuleSyntaxError("date pattern '\(pattern)' has no year (yyyy)")
         }
         self.tokens = tokens
+        writesOffset = tokens.contains { if case .field("X", _) = $0 { true } else { false } }
     }
 
     /// Parses `text`; `nil` if it does not match or is not a real date (31 February).
