@@ -291,6 +291,10 @@ struct RendererTests {
         #expect(FileNames.sanitize(".hidden.csv") == "_hidden.csv")
         #expect(FileNames.sanitize("a:b*c?.csv") == "a_b_c_.csv")
         #expect(FileNames.sanitize("") == "unnamed")
+        #expect(FileNames.sanitize("ORD_\u{202E}vsc.exe") == "ORD__vsc.exe", "no right-to-left override")
+        #expect(FileNames.sanitize("ORD_\u{85}1.csv") == "ORD__1.csv", "no C1 control (NEL)")
+        #expect(FileNames.sanitize("CON.csv") == "_CON.csv" && FileNames.sanitize("com1") == "_com1", "no Windows device name")
+        #expect(FileNames.sanitize("CONTOSO.csv") == "CONTOSO.csv" && FileNames.sanitize("LPT10.csv") == "LPT10.csv")
         let long = FileNames.sanitize(String(repeating: "x", count: 400) + ".csv")
         #expect(long.utf8.count == 180 && long.hasSuffix(".csv"))
     }

@@ -334,18 +334,27 @@ public struct OrderRenderer: Sendable {
 
 /// Safe file names from data.
 public enum FileNames {
-    /// Replaces path separators, control and reserved characters, refuses `.`/`..` and leading
-    /// dots (hidden or temp names), and caps the length at 180 bytes keeping the extension.
+    /// Replaces path separators, control characters (C0 and C1), the marks that reverse how a
+    /// name reads (`U+202E` makes `exe.csv` show as `vsc.exe`) and Windows' reserved characters;
+    /// refuses `.`/`..` and leading dots (hidden or temp names) and Windows' device names (`CON`,
+    /// `NUL`, `COM1`…, which a WMS on a Windows share cannot open); caps the length at 180 bytes
+    /// keeping the extension.
     public static func sanitize(_ name: String) -> String {
         var cleaned = String(
             name.unicodeScalars.map { scalar -> Character in
-                if scalar.value < 0x20 || scalar.value == 0x7F || "/\\:*?\"<>|".unicodeScalars.contains(scalar) { return "_" }
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || bidiControls.contains(scalar.value)
+                    || "/\\:*?\"<>|".unicodeScalars.contains(scalar)
+                {
+                    return "_"
+                }
                 return Character(scalar)
             })
         cleaned = cleaned.trimmingCharacters(in: .whitespaces)
         while cleaned.hasPrefix(".") { cleaned = "_" + cleaned.dropFirst() }
         while cleaned.contains("..") { cleaned = cleaned.replacingOccurrences(of: "..", with: "_.") }
         if cleaned.isEmpty { cleaned = "unnamed" }
+        let stem = cleaned.prefix { $0 != "." }.uppercased().trimmingCharacters(in: .whitespaces)
+        if deviceNames.contains(stem) { cleaned = "_" + cleaned }
         if cleaned.utf8.count > 180 {
             let ext = cleaned.split(separator: ".").last.map { "." + $0 } ?? ""
             let keep = ext.utf8.count < 20 ? ext : ""
@@ -355,4 +364,11 @@ public enum FileNames {
         }
         return cleaned
     }
+
+    /// Left-to-right and right-to-left marks, embeddings, overrides and isolates.
+    private static let bidiControls: Set<UInt32> = [0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+
+    /// Names Windows keeps for devices, whatever the extension (`CON.csv` too).
+    private static let deviceNames: Set<String> = Set(
+        ["CON", "PRN", "AUX", "NUL"] + (1...9).flatMap { ["COM\($0)", "LPT\($0)"] })
 }
