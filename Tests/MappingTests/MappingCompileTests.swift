@@ -69,6 +69,20 @@ struct MappingCompileTests {
         #expect(
             outbound.map(\.message) == ["output.csv.quote must be one character, not '<>'"],
             "a tab is a delimiter; a two-character quote is refused, not ignored")
+        for (csv, message) in [
+            (
+                #"{ delimiter: ";", quote: ";" }"#,
+                "output.csv.quote and the delimiter are the same character; a field could not be told from its quotes"
+            ),
+            (#"{ delimiter: "\n" }"#, "output.csv.delimiter cannot be a line break (it ends the records)"),
+            (#"{ quote: "\r" }"#, "output.csv.quote cannot be a line break (it ends the records)"),
+        ] {
+            let errors = compileErrors(ordersCSVHeader + "  csv: \(csv)\ncolumns:\n  - { name: OrderNo, from: order.order_id }\n")
+            #expect(errors.map(\.message) == [message], "\(csv): \(errors)")
+        }
+        let sameInbound = compileErrors(
+            "version: 1\nkind: inventory\nsource: { format: csv, csv: { delimiter: tab, quote: \"\\t\" } }\nfields:\n  upc: EAN\n  inventory: Qty\n")
+        #expect(sameInbound.contains { $0.message.hasPrefix("source.csv.quote and the delimiter are the same character") }, "\(sameInbound)")
     }
 
     /// Every format's `encoding:` refuses a name it cannot read or write at the line it stands on,

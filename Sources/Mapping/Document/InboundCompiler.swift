@@ -113,6 +113,9 @@ struct InboundCompiler {
         guard let node, let object = reader.object(node, "source.csv", allowedKeys: Self.csvKeys) else { return options }
         if let delimiter = reader.character(object["delimiter"], "source.csv.delimiter", tab: true) { options.delimiter = delimiter }
         if let quote = reader.character(object["quote"], "source.csv.quote") { options.quote = quote }
+        if options.quote == options.delimiter, let node = object["quote"] ?? object["delimiter"] {
+            reader.error(node, "source.csv.quote and the delimiter are the same character; a field could not be told from its quotes")
+        }
         options.hasHeader = object["header"].flatMap { reader.bool($0, "source.csv.header") } ?? true
         if let encoding = reader.encoding(in: object, "source.csv.encoding") { options.encoding = encoding }
         options.skipLines = reader.int(object["skip_lines"], "source.csv.skip_lines", in: 0...1_000_000) ?? 0

@@ -250,6 +250,9 @@ struct OutboundCompiler {
         guard let node, let object = reader.object(node, "output.csv", allowedKeys: Self.csvKeys) else { return (options, true, true) }
         if let delimiter = reader.character(object["delimiter"], "output.csv.delimiter", tab: true) { options.delimiter = delimiter }
         if let quote = reader.character(object["quote"], "output.csv.quote") { options.quote = quote }
+        if options.quote == options.delimiter, let node = object["quote"] ?? object["delimiter"] {
+            reader.error(node, "output.csv.quote and the delimiter are the same character; a field could not be told from its quotes")
+        }
         if let encoding = reader.encoding(in: object, "output.csv.encoding", allowed: TextEncoding.writable) { options.encoding = encoding }
         if let q = object["quoting"], let name = reader.choice(q, "output.csv.quoting", ["minimal", "all"]) {
             options.quoting = .init(rawValue: name)!

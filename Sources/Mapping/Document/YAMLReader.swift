@@ -167,6 +167,10 @@ package final class YAMLReader {
             error(node, "\(what) must be one character\(tab ? " (or tab)" : ""), not '\(text)'")
             return nil
         }
+        guard value != "\n" && value != "\r" else {
+            error(node, "\(what) cannot be a line break (it ends the records)")
+            return nil
+        }
         return value.utf8.first
     }
 
