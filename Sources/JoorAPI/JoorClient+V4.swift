@@ -144,12 +144,12 @@ extension JoorClient {
         var live = styles.filter { productIDs[$0.styleIdentifier] != nil && result.failed[$0.styleIdentifier] == nil }
         // STYLE-COLOR-SIZE can name a SKU of two styles (A with color B-C, A-B with color C):
         // sent, one would overwrite the other in JOOR.
-        var owners: [String: [String]] = [:]
-        for style in live { for external in V4Payloads.skuExternalIDs(style) { owners[external, default: []].append(style.styleIdentifier) } }
-        for (external, shared) in owners.sorted(by: { $0.key < $1.key }) where Set(shared).count > 1 {
-            for style in Set(shared) {
+        var owners: [String: Set<String>] = [:]
+        for style in live { for external in V4Payloads.skuExternalIDs(style) { owners[external, default: []].insert(style.styleIdentifier) } }
+        for (external, sharing) in owners.sorted(by: { $0.key < $1.key }) where sharing.count > 1 {
+            for style in sharing {
                 result.failed[style] =
-                    "its SKU external id \(external) would also name a SKU of \(Set(shared).subtracting([style]).sorted().joined(separator: ", ")); rename a color or size code"
+                    "its SKU external id \(external) would also name a SKU of \(sharing.subtracting([style]).sorted().joined(separator: ", ")); rename a color or size code"
             }
         }
         live = live.filter { result.failed[$0.styleIdentifier] == nil }

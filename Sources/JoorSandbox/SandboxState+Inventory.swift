@@ -60,7 +60,10 @@ extension SandboxState {
             return .failure(SandboxRefusal("missing fields: give upc, or style_number + color_code + size"))
         }
         // A style_identifier names the style; only without one is it found by its number.
-        let found = item.styleIdentifier.map { styles[$0] } ?? (styles[number] ?? styles.values.first { $0.styleNumber == number })
+        let found =
+            if let identifier = item.styleIdentifier { styles[identifier] } else {
+                styles[number] ?? styles.values.first { $0.styleNumber == number }
+            }
         guard let style = found else {
             return .failure(SandboxRefusal("unknown style \(number)\(item.styleIdentifier.map { " (style_identifier \($0))" } ?? "")"))
         }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import JoorAPI
 import JoorBridge
 import Mapping
@@ -44,9 +43,6 @@ enum ExitStatus: Int32 {
         default: self = .usage
         }
     }
-
-    /// An error as one line for standard error, naming its file (``FileSystemError/describe(_:)``).
-    static func describe(_ error: any Error) -> String { FileSystemError.describe(error) }
 
     static let helpText = """
         Exit codes:

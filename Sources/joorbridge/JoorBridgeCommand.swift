@@ -1,4 +1,5 @@
 import ArgumentParser
+import JoorBridge
 
 /// The `joorbridge` command: a file bridge between JOOR and warehouse systems.
 @main
@@ -14,12 +15,6 @@ struct JoorBridgeCommand: AsyncParsableCommand {
     /// Parses and runs a command, as ArgumentParser's `main` does, except that an error no
     /// command turned into an exit code is printed and becomes one of joorbridge's
     /// (``ExitStatus/init(failure:)``) instead of ArgumentParser's 1.
-    /// Whether ArgumentParser made `error` (an exit code, a help request, a validation error),
-    /// whose handling is its own; some of its types are not public, so they are told by module.
-    private static func isArgumentParsers(_ error: any Error) -> Bool {
-        error is ExitCode || error is CleanExit || error is ValidationError || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
-    }
-
     static func main() async {
         var command: any ParsableCommand
         do { command = try await asyncParseAsRoot(nil) } catch { exit(withError: error) }
@@ -32,8 +27,14 @@ struct JoorBridgeCommand: AsyncParsableCommand {
         } catch let error where Self.isArgumentParsers(error) {
             exit(withError: error)
         } catch {
-            Console.error("error: \(ExitStatus.describe(error))")
+            Console.error("error: \(FileSystemError.describe(error))")
             exit(withError: ExitStatus(failure: error).exitCode)
         }
+    }
+
+    /// Whether ArgumentParser made `error` (an exit code, a help request, a validation error),
+    /// whose handling is its own; some of its types are not public, so they are told by module.
+    private static func isArgumentParsers(_ error: any Error) -> Bool {
+        error is ExitCode || error is CleanExit || error is ValidationError || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }

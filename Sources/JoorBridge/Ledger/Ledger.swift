@@ -8,7 +8,6 @@ public final class Ledger: Sendable {
     let db: DatabaseQueue
     public let path: String
 
-    /// Opens (creating if needed) the ledger at `path`.
     /// Opens (or creates) the state store at `path` and brings its schema up to date.
     /// - Throws: ``StateStoreError`` naming the file and what failed.
     public init(path: String) throws(StateStoreError) {

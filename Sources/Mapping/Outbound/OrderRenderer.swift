@@ -125,10 +125,8 @@ public struct OrderRenderer: Sendable {
         }
         switch mapping.format {
         case .csv(let options, _):
-            let out = column.neutralize ?? mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text
-            if let scalar = options.encoding.firstUnwritable(in: out) {
-                return .failure(RuleFailure(field: column.name, value: text, reason: options.encoding.cannotWrite(scalar)))
-            }
+            let (out, problem) = Self.csvText(text, neutralize: column.neutralize ?? mapping.neutralizeFormulas, options: options)
+            if let problem { return .failure(RuleFailure(field: column.name, value: text, reason: problem)) }
             return .success(out)
         case .xml(let options, _):
             if let problem = XMLWriter.textProblem(text, options: options) {
@@ -143,6 +141,13 @@ public struct OrderRenderer: Sendable {
                 return .failure(RuleFailure(field: column.name, value: text, reason: error.message))
             }
         }
+    }
+
+    /// A CSV cell as the file will hold it: formulas neutralized when asked; and why the file's
+    /// encoding cannot write it, if it cannot (the writer would refuse the whole file).
+    private static func csvText(_ text: String, neutralize: Bool, options: CSVWriteOptions) -> (text: String, problem: String?) {
+        let out = neutralize ? CSVWriter.neutralized(text) : text
+        return (out, options.encoding.firstUnwritable(in: out).map(options.encoding.cannotWrite))
     }
 
     /// A header or trailer record with the file's totals.
@@ -237,14 +242,12 @@ public struct OrderRenderer: Sendable {
                         ))
                 }
             }
-            /// A size name or cell as written: neutralized, and refused when the file's encoding cannot hold it.
+            /// A size name or cell as written (``csvText(_:neutralize:options:)``; a size grid is CSV).
             func written(_ text: String, field: String) -> String {
-                let text = mapping.neutralizeFormulas ? CSVWriter.neutralized(text) : text
-                if case .csv(let options, _) = mapping.format, let scalar = options.encoding.firstUnwritable(in: text) {
-                    problems.append(
-                        RowRejection(source: "order \(order.id)", line: 0, field: field, value: text, reason: options.encoding.cannotWrite(scalar)))
-                }
-                return text
+                guard case .csv(let options, _) = mapping.format else { return text }
+                let (out, problem) = Self.csvText(text, neutralize: mapping.neutralizeFormulas, options: options)
+                if let problem { problems.append(RowRejection(source: "order \(order.id)", line: 0, field: field, value: text, reason: problem)) }
+                return out
             }
             if let sizeHeader = grid.sizeHeader {
                 out += (0..<grid.positions).map {
