@@ -2,7 +2,7 @@
 # Builds joorbridge's packages: dist/joorbridge_VERSION_ARCH.deb and
 # dist/joorbridge-VERSION-linux-ARCH.tar.gz, a binary with the Swift runtime linked in (no Swift
 # toolchain on the target), the shipped mappings, the JSON Schemas, the systemd units, the man page
-# (swift-argument-parser's generate-manual plugin) and bash/zsh/fish completions.
+# (swift-argument-parser's generate-manual tool) and bash/zsh/fish completions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -104,11 +104,18 @@ strip --strip-debug "$work/joorbridge"
 reported=$("$work/joorbridge" --version)
 [[ "$reported" == "$version ($commit)" ]] || { echo "package.sh: the binary says '$reported', expected '$version ($commit)'" >&2; exit 1; }
 
-echo "== man page (swift package plugin generate-manual)"
-swift package "${build_flags[@]}" plugin generate-manual \
-    --date "$(date -u -d "@$epoch" +%Y-%m-%d)" --authors "joorbridge maintainers" >"$work/generate-manual.log"
-generated=$(find "$scratch/plugins" -path '*GenerateManual*' -name joorbridge.1 -newer "$work/joorbridge" | head -n 1)
-[[ -n "$generated" ]] || { cat "$work/generate-manual.log" >&2; echo "package.sh: generate-manual wrote no joorbridge.1" >&2; exit 1; }
+echo "== man page (swift-argument-parser's generate-manual)"
+# The tool itself, built in the release tree whose ArgumentParser it shares (a few seconds), run on
+# the binary. The package plugin of the same name would build its own copy of ArgumentParser for
+# the host and build the whole package again first: half a minute of every CI run.
+swift build "${build_flags[@]}" --product generate-manual >"$work/generate-manual.log" 2>&1 \
+    || { cat "$work/generate-manual.log" >&2; echo "package.sh: could not build generate-manual" >&2; exit 1; }
+mkdir "$work/man"
+"$bin_dir/generate-manual" "$work/joorbridge" --output-directory "$work/man" \
+    --date "$(date -u -d "@$epoch" +%Y-%m-%d)" --authors "joorbridge maintainers" >>"$work/generate-manual.log" 2>&1 \
+    || { cat "$work/generate-manual.log" >&2; echo "package.sh: generate-manual failed" >&2; exit 1; }
+generated="$work/man/joorbridge.1"
+[[ -s "$generated" ]] || { cat "$work/generate-manual.log" >&2; echo "package.sh: generate-manual wrote no joorbridge.1" >&2; exit 1; }
 # generate-manual leaves an empty line between paragraphs, which mdoc warns about; .Pp is mdoc's way.
 manual="$work/joorbridge.1"
 sed 's/^$/.Pp/' "$generated" >"$manual"
