@@ -248,20 +248,25 @@ extension JoorClient {
     }
 
     /// JOOR's product ids for these external ids, from `GET /v4/products` page by page (the
-    /// `external_ids` filter is sent but not relied on: nobody documents it).
+    /// `external_ids` filter is sent but not relied on: nobody documents it, nor the paging). A
+    /// page that lists no product an earlier page did not ends the search: JOOR ignored `page`.
     func lookUpProductIDs(externalIDs: [String]) async throws(JoorAPIError) -> [String: String] {
         let wanted = Set(externalIDs)
         var found: [String: String] = [:]
+        var listed: Set<String> = []
         let pageSize = 100
         for page in 1...10_000 {
             let answer = try await v4(
                 .GET, "/products",
                 query: [("external_ids", externalIDs.joined(separator: ",")), ("page", String(page)), ("page_size", String(pageSize))],
                 idempotent: true)
+            let listedBefore = listed.count
             for entry in answer.data {
-                if let external = entry["external_id"]?.text, wanted.contains(external), let id = entry["id"]?.text { found[external] = id }
+                guard let id = entry["id"]?.text else { continue }
+                listed.insert(id)
+                if let external = entry["external_id"]?.text, wanted.contains(external) { found[external] = id }
             }
-            if found.count == wanted.count || answer.data.count < pageSize { break }
+            if found.count == wanted.count || answer.data.count < pageSize || listed.count == listedBefore { break }
         }
         return found
     }

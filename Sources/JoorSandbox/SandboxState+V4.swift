@@ -83,7 +83,7 @@ extension SandboxState {
             let wanted = configuration.answers.duplicateStatus ? [] : Set((query["external_ids"] ?? "").split(separator: ",").map(String.init))
             let all = v4.products.values.filter { wanted.isEmpty || wanted.contains($0.externalID) }.sorted { $0.id < $1.id }
             let size = max(1, min(Int(query["page_size"] ?? "") ?? 100, 500))
-            let page = max(1, Int(query["page"] ?? "") ?? 1)
+            let page = configuration.answers.v4ProductsPaging ? max(1, Int(query["page"] ?? "") ?? 1) : 1
             data = all.dropFirst((page - 1) * size).prefix(size).map(Self.json)
         case ("POST", "/v4/products/bulk_create"), ("POST", "/v4/products/bulk_update"):
             let update = path.hasSuffix("update")

@@ -189,6 +189,34 @@ struct V4ProductTests {
         }
     }
 
+    /// Nothing documents paging for `GET /v4/products`. A JOOR that ignores `page` answers the
+    /// first page again: the search for a product beyond it ends there, and the product is
+    /// refused by name (where it read the same page 10,000 times).
+    @Test(arguments: [true, false])
+    func aProductBeyondTheFirstPageIsFoundOrRefusedInTwoReads(paging: Bool) async throws {
+        var answers = Answers()
+        answers.v4ProductsPaging = paging
+        try await using(try await Self.start(answers: answers)) { h async throws in
+            let others = (1...150).map { n in
+                var style = Self.jacket
+                style.styleIdentifier = "OTHER-\(n)"
+                return V4Payloads.product(style)
+            }
+            _ = try await h.client.v4(.POST, "/products/bulk_create", body: others, idempotent: false)
+            #expect(try await h.client.pushStylesV4([Self.jacket]).created == ["RJ-5005"])
+            let reads = h.server.state.arrivals(at: "/v4/products")
+            let again = try await h.client.pushStylesV4([Self.jacket])
+            #expect(h.server.state.arrivals(at: "/v4/products") - reads == 2, "pages 1 and 2 of 100")
+            if paging {
+                #expect(again.updated == ["RJ-5005"] && again.failed.isEmpty, "\(again)")
+            } else {
+                #expect(
+                    again.failed == ["RJ-5005": "JOOR says the product exists, but GET /v4/products does not list external_id RJ-5005"],
+                    "\(again)")
+            }
+        }
+    }
+
     @Test func incompleteColorSizeSetIsRefused() async throws {
         try await using(try await Self.start()) { h async throws in
             let server = h.server
