@@ -85,6 +85,28 @@ struct OrdersJobTests {
         }
     }
 
+    /// Orders last changed before `catch_up_days` (a first install, an integration that stopped
+    /// weeks ago) that the look ahead expected are found however old they are: the limit is for
+    /// orders the ledger never saw, not for those it knows a lost answer took.
+    @Test func aLostAnswerLosesNoExpectedOrderOlderThanCatchUpDays() async throws {
+        try await using(try await BridgeHarness.start(seedOrders: 0)) { h async throws in
+            let weeksAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-20 * 86_400))
+            try await h.sandbox.state.add(
+                OrderSeeder.orders(count: 30, seed: 5, firstID: 9_600_001).map {
+                    var order = $0
+                    order.status = .approved
+                    order.order.fields["date_modified"] = weeksAgo
+                    return order
+                })
+            await h.sandbox.state.plan(FaultPlan(pathPrefix: "/v2/order", loseAnswerCount: 1, queryContains: "sync=1"))
+            let outcome = try await h.run()
+            #expect(outcome.jobs.first?.orders?.catchUp == true)
+            let delivered = try h.deliveredOrderIDs()
+            #expect(Set(delivered).count == delivered.count, "no order twice")
+            #expect(Set(delivered) == Set(await h.eligibleOrderIDs()), "every order, the 20 of the lost page too")
+        }
+    }
+
     @Test func fiveHundredOrdersOverManyPagesArriveOnceAndASecondRunDeliversNothing() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 500)) { h async throws in
             let first = try await h.run()

@@ -111,7 +111,8 @@ public enum ConfigSchema {
                 "cancellations_mapping": .scalar("The cancellation file's mapping (kind: orders), e.g. mappings/orders-cancellation-csv.yml."),
                 "temp_name": .scalar("The temporary name while a file is written, with {name}."),
                 "done_marker": .boolean("Also write NAME.done after each file."),
-                "catch_up_days": .integer("The farthest (days) a catch-up after a crash reads back (1–3650, default 14)."),
+                "catch_up_days": .integer(
+                    "The farthest (days) a catch-up after a crash reads back for orders the ledger did not expect (1–3650, default 14)."),
                 "routes": .list(
                     .object(
                         keys: Keys.route,

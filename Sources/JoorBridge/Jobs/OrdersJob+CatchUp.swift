@@ -23,16 +23,17 @@ extension OrdersJob {
     /// operator's `--since`), every unknown exported order changed since then.
     ///
     /// An order another integration exported before joorbridge's unfinished run is neither, so it
-    /// is never delivered here; the read reaches back no further than `catch_up_days` and `go_live`.
+    /// is never delivered here. The read reaches back no further than `go_live`, and for orders
+    /// the ledger did not expect, no further than `catch_up_days`; an expected order is read
+    /// however long ago it last changed.
     func catchUp(unfinishedSince: Date?, since: Date?, _ report: inout Report) async throws {
         report.catchUp = true
         let expected = try ledger.expectedOrders()
         let changedSince = unfinishedSince.map { $0.addingTimeInterval(-Self.clockMargin) }
         var start = since ?? changedSince ?? Date()
+        if since == nil { start = max(start, Date().addingTimeInterval(-Double(settings.catchUpDays) * 86_400)) }
         for modified in expected.values.compactMap({ $0.flatMap(JoorDates.parse) }) where modified < start { start = modified }
-        var floor = settings.goLive ?? .distantPast
-        if since == nil { floor = max(floor, Date().addingTimeInterval(-Double(settings.catchUpDays) * 86_400)) }
-        start = max(start, floor)
+        if let goLive = settings.goLive { start = max(start, goLive) }
         logger.notice("catching up on orders JOOR exported since \(Ledger.timestamp(start))")
         let query = OrdersQuery(
             orderType: settings.status.orderType, exportStatus: 3, sync: false,

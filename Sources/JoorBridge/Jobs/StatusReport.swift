@@ -19,7 +19,7 @@ public struct StatusReport: Sendable, Codable {
     /// Orders held back (no customer code, no route, before go-live…), listed by `orders list`.
     public var heldOrders = 0
     /// `orders.go_live`, the first orders run of this install, and how far back a catch-up after
-    /// a crash may read (the later of go-live and `catch_up_days` ago).
+    /// a crash reads for orders it did not expect (the later of go-live and `catch_up_days` ago).
     public var goLive: String?
     public var firstRun: String?
     public var catchUpFrom: String?
