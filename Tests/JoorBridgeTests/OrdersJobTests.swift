@@ -257,6 +257,30 @@ struct OrdersJobTests {
         }
     }
 
+    /// An amendment goes where its order went, whatever JOOR changed: the EU warehouse has the
+    /// order, so it hears of the change, even when the change is the warehouse itself.
+    @Test func anAmendmentGoesThroughTheRouteThatDeliveredItsOrder() async throws {
+        let routes = """
+              deliver_amendments: true
+              routes:
+                - { name: eu, when: { field: order.warehouse_code, equals: EUDC }, outbox: ./wms-eu }
+                - { name: main, outbox: ./wms-main }
+
+            """
+        try await using(try await BridgeHarness.start(seedOrders: 10, ordersSection: routes)) { h async throws in
+            _ = try await h.run()
+            let euOrders = { (try? FileManager.default.contentsOfDirectory(atPath: h.dir.path("wms-eu"))) ?? [] }
+            let delivered = try #require(euOrders().first { $0.hasPrefix("ORD_") })
+            let id = String(delivered.dropFirst(4).prefix { $0 != "_" && $0 != "." })
+            #expect(try await h.sandbox.state.modify(orderID: id, fields: ["warehouse_code": "MAINDC"]))
+            let outcome = try await h.run()
+            #expect(outcome.jobs.first?.orders?.amendments == 1, "\(outcome.summaryText)")
+            #expect(euOrders().contains { $0.hasPrefix("ORD_\(id)_") && $0.contains("_AMD1") }, "\(euOrders())")
+            let main = (try? FileManager.default.contentsOfDirectory(atPath: h.dir.path("wms-main"))) ?? []
+            #expect(!main.contains { $0.hasPrefix("ORD_\(id)") }, "the main warehouse never had the order")
+        }
+    }
+
     @Test func dryRunChangesNothing() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 10)) { h async throws in
             let outcome = try await h.run(dryRun: true)

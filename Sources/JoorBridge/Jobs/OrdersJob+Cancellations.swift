@@ -35,18 +35,29 @@ extension OrdersJob {
         if outcome.stopped > 0 { logger.notice("JOOR cancelled \(outcome.stopped) order(s) before they were delivered; they will not be") }
     }
 
-    /// The route a journaled entry goes through now: a cancellation where its order went, an order
-    /// (or amendment) the first route that takes it; `nil`: none does (the order is held).
+    /// The route a journaled entry goes through now: an amendment or a cancellation where its
+    /// order went (the WMS that has the order), a new order the first route that takes it; `nil`:
+    /// none does (the order is held).
     func route(forEntry entry: LedgerOrder) throws -> OrderRoute? {
-        entry.kind == .cancellation ? try route(forCancellationOf: entry) : route(for: Self.withAmendmentFields(entry))
+        switch entry.kind {
+        case .cancellation: try route(forCancellationOf: entry)
+        case .order where entry.version > 0: try deliveredRoute(of: entry.orderID) ?? route(for: Self.withAmendmentFields(entry))
+        case .order: route(for: entry.order)
+        }
     }
 
-    /// The route a cancellation goes through: the one that delivered the order (its outbox is
-    /// where the WMS looks), else the first that takes it now.
+    /// The route a cancellation goes through: the one that delivered the order, else the first
+    /// that takes it now.
     func route(forCancellationOf entry: LedgerOrder) throws -> OrderRoute {
-        let delivery = try ledger.entries(orderID: entry.orderID).last { $0.kind == .order && $0.state == .delivered }
+        try deliveredRoute(of: entry.orderID) ?? route(for: entry.order) ?? routes[0]
+    }
+
+    /// The route that last delivered the order (its outbox is where the WMS looks for what
+    /// follows), if the config still has it.
+    func deliveredRoute(of orderID: String) throws -> OrderRoute? {
+        let delivery = try ledger.entries(orderID: orderID).last { $0.kind == .order && $0.state == .delivered }
         if let name = delivery?.route, let route = routes.first(where: { $0.name == name }) { return route }
         if let outbox = delivery?.outbox, let route = routes.first(where: { $0.outbox.directory == outbox }) { return route }
-        return route(for: entry.order) ?? routes[0]
+        return nil
     }
 }

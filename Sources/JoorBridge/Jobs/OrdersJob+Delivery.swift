@@ -247,7 +247,7 @@ extension OrdersJob {
             case _ where latest.kind == .cancellation:
                 throw OrdersJobError("order \(id) was cancelled in JOOR; its cancellation is on its way to the WMS, not the order")
             case .held, .rejected, .received:
-                if chosen == nil, route(for: Self.withAmendmentFields(latest)) == nil {
+                if chosen == nil, try route(forEntry: latest) == nil {
                     throw OrdersJobError("order \(id): \(noRouteReason(latest.order)); name one with --route")
                 }
                 entries.append(latest)
