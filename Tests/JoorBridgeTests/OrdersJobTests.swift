@@ -107,6 +107,27 @@ struct OrdersJobTests {
         }
     }
 
+    /// An order JOOR sends without `order_id` is held under a key of its own, with the reason;
+    /// before, the first was filed under "" and every later one dropped as its duplicate.
+    @Test func ordersWithoutAnOrderIDAreEachHeldNotDroppedAsDuplicates() async throws {
+        try await using(try await BridgeHarness.start(seedOrders: 5)) { h async throws in
+            let nameless = OrderSeeder.orders(count: 2, seed: 8, firstID: 9_700_001).map {
+                var order = $0
+                order.status = .approved
+                order.order.fields["order_id"] = nil
+                return order
+            }
+            try await h.sandbox.state.add(nameless)
+            let outcome = try await h.run()
+            #expect(outcome.status == .done, "\(outcome.summaryText)")
+            let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
+            let held = try ledger.orders(in: [.held]).filter { $0.reason == Ledger.noOrderIDReason }
+            #expect(held.count == 2, "\(held.map(\.orderID))")
+            #expect(held.allSatisfy { $0.orderID.hasPrefix("no-order-id-") })
+            #expect(try h.deliveredOrderIDs().allSatisfy { !$0.isEmpty })
+        }
+    }
+
     @Test func fiveHundredOrdersOverManyPagesArriveOnceAndASecondRunDeliversNothing() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 500)) { h async throws in
             let first = try await h.run()

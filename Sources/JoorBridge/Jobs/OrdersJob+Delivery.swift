@@ -234,6 +234,9 @@ extension OrdersJob {
                     "order \(id) is not in the ledger: joorbridge has not received it from JOOR (or it was delivered by another integration and not adopted)"
                 )
             }
+            if latest.order.id.isEmpty {
+                throw OrdersJobError("order \(id): \(Ledger.noOrderIDReason); a file without it could not be traced back to JOOR")
+            }
             switch latest.state {
             case .delivered, .writing:
                 report.duplicates += 1

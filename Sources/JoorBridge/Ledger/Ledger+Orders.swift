@@ -93,19 +93,22 @@ extension Ledger {
             var outcome = JournalOutcome()
             for order in orders {
                 let payload = try Self.encode(order)
+                // An order JOOR sent without its id is kept (held, under a key made from its
+                // data) rather than filed under "" where every later one would be a duplicate.
+                let id = order.id.isEmpty ? Self.keyForOrderWithoutID(payload) : order.id
                 let latest = try Row.fetchOne(
                     db,
                     sql: "SELECT version, state, date_modified, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1",
-                    arguments: [order.id])
+                    arguments: [id])
                 guard let latest else {
                     if onlyKnown { continue }
-                    let reason = holdReason(order)
+                    let reason = order.id.isEmpty ? Self.noOrderIDReason : holdReason(order)
                     try db.execute(
                         sql: """
                             INSERT INTO orders(order_id, version, state, payload, date_modified, reason, received_at, updated_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
-                            order.id, reason == nil ? DeliveryState.received.rawValue : DeliveryState.held.rawValue, payload, order.dateModified,
+                            id, reason == nil ? DeliveryState.received.rawValue : DeliveryState.held.rawValue, payload, order.dateModified,
                             reason, now, now,
                         ])
                     if reason == nil { outcome.received += 1 } else { outcome.held += 1 }
@@ -124,7 +127,7 @@ extension Ledger {
                         sql:
                             "UPDATE orders SET state = ?, payload = ?, date_modified = ?, reason = ?, updated_at = ? WHERE order_id = ? AND version = ?",
                         arguments: [
-                            next.rawValue, payload, order.dateModified, reason ?? (state == .rejected ? latest["reason"] : nil), now, order.id,
+                            next.rawValue, payload, order.dateModified, reason ?? (state == .rejected ? latest["reason"] : nil), now, id,
                             version,
                         ])
                     if reason == nil && state != .rejected { outcome.released += 1 } else { outcome.duplicates += 1 }
@@ -133,14 +136,14 @@ extension Ledger {
                         // JOOR's copy predates the adoption: what the WMS already has. Remember it.
                         try db.execute(
                             sql: "UPDATE orders SET date_modified = ?, payload = ? WHERE order_id = ? AND version = ?",
-                            arguments: [order.dateModified, payload, order.id, version])
+                            arguments: [order.dateModified, payload, id, version])
                         outcome.duplicates += 1
                         continue
                     }
                     try db.execute(
                         sql: """
                             INSERT INTO orders(order_id, version, state, payload, date_modified, received_at, updated_at) VALUES (?, ?, 'received', ?, ?, ?, ?)
-                            """, arguments: [order.id, version + 1, payload, order.dateModified, now, now])
+                            """, arguments: [id, version + 1, payload, order.dateModified, now, now])
                     outcome.amendments += 1
                 default:
                     outcome.duplicates += 1
@@ -358,7 +361,7 @@ extension Ledger {
     /// times): if the pull's answer is lost, these are the orders it may have marked exported.
     public func expect(_ orders: [JoorOrder]) throws {
         try db.write { db in
-            for order in orders {
+            for order in orders where !order.id.isEmpty {
                 try db.execute(
                     sql:
                         "INSERT INTO expected_orders(order_id, date_modified) VALUES (?, ?) ON CONFLICT(order_id) DO UPDATE SET date_modified = excluded.date_modified",
@@ -415,6 +418,18 @@ extension Ledger {
             temps: try (row["temps"] as String?).map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
             attempts: row["attempts"], route: row["route"], outbox: row["outbox"],
             origin: OrderOrigin(rawValue: row["origin"] ?? "") ?? .joor, receivedAt: row["received_at"], deliveredAt: row["delivered_at"])
+    }
+
+    /// Why an order JOOR sent without `order_id` is held: without it nothing can follow the order
+    /// (amendments, cancellations, the WMS's own reference).
+    static let noOrderIDReason = "JOOR sent it without an order_id; see its data with `orders show`, and tell JOOR support"
+
+    /// The ledger key of an order JOOR sent without `order_id`: `no-order-id-` and a hash of its
+    /// canonical JSON (FNV-1a), so the same order sent again is the same entry.
+    static func keyForOrderWithoutID(_ payload: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in payload.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return "no-order-id-" + String(hash, radix: 16)
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
