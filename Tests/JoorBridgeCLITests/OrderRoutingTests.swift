@@ -116,7 +116,10 @@ struct OrderRoutingTests {
             let rejected = try await Executable.run(["orders", "list", "--rejected"], in: dir.path)
             #expect(rejected.stdout.contains("9700002  rejected"), "\(rejected.stdout)")
             let unknown = try await Executable.run(["orders", "deliver", "1"], in: dir.path, environment: Self.env)
-            #expect(unknown.status == 3 && unknown.stderr.contains("is not in the ledger"), "\(unknown.stderr)")
+            #expect(unknown.status == 64 && unknown.stderr.contains("error: order 1 is not in the ledger"), "a usage error: \(unknown.stderr)")
+            let noRoute = try await Executable.run(["orders", "deliver", "9700002", "--route", "nosuch"], in: dir.path, environment: Self.env)
+            #expect(
+                noRoute.status == 64 && noRoute.stderr.contains("error: there is no route 'nosuch'; the routes are main, eu"), "\(noRoute.stderr)")
             let shown = try await Executable.run(["orders", "show", "1"], in: dir.path)
             #expect(
                 shown.status == 64 && shown.stderr.contains("order 1 is not in the ledger"), "an id JOOR never sent is a usage error: \(shown.stderr)"

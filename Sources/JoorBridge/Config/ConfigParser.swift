@@ -264,7 +264,7 @@ struct ConfigParser {
             }
         }
         if settings.deliverCancellations, settings.cancellationsMapping == nil {
-            let unmapped = settings.routes.isEmpty ? ["default"] : settings.routes.filter { $0.cancellationsMapping == nil }.map(\.name)
+            let unmapped = settings.effectiveRoutes.filter { $0.cancellationsMapping == nil }.map(\.name)
             if !unmapped.isEmpty {
                 reader.error(
                     object["deliver_cancellations"],

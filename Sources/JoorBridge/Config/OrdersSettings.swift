@@ -41,6 +41,9 @@ public struct OrdersSettings: Sendable {
     public var enabled = true
     /// `orders.routes:`, in order. Empty: every order goes to `folders.outbox` with `mapping`.
     public var routes: [Route] = []
+    /// The routes orders go through: `routes`, or without them one named `default` (to
+    /// `folders.outbox` with `mapping`), the name `orders deliver --route` and the ledger know.
+    public var effectiveRoutes: [Route] { routes.isEmpty ? [Route(name: "default")] : routes }
     /// The orders mapping file (absolute).
     public var mapping: String
     /// The customers mapping file (absolute), if customer files are written alongside.

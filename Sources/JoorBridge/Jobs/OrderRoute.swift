@@ -19,7 +19,7 @@ struct OrderRoute: Sendable {
     /// The routes of the settings, in order; a config without routes has one, `default`, into
     /// `folders.outbox` with `orders.mapping`. Each mapping file is loaded once.
     static func build(_ settings: OrdersSettings, outboxDirectory: String, uploadsOutbox: Bool) throws -> [OrderRoute] {
-        let configured = settings.routes.isEmpty ? [OrdersSettings.Route(name: "default")] : settings.routes
+        let configured = settings.effectiveRoutes
         var loaded: [String: OutboundMapping] = [:]
         func mapping(_ path: String, _ kind: MappingKind) throws -> OutboundMapping {
             if let known = loaded[path] { return known }

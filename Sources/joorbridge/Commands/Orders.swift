@@ -173,6 +173,22 @@ struct Orders: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try config.load()
+            // What the command line names must exist (exit 64), as for `orders show`.
+            let routes = settings.orders?.effectiveRoutes.map(\.name) ?? []
+            if let route, !routes.contains(route) {
+                Console.error("error: there is no route '\(route)'; the routes are \(routes.joined(separator: ", "))")
+                throw ExitStatus.usage.exitCode
+            }
+            let admin = OrdersAdmin(config: settings)
+            let unknown = try orderIDs.filter { try admin.show($0).isEmpty }
+            if !unknown.isEmpty {
+                for id in unknown {
+                    Console.error(
+                        "error: order \(id) is not in the ledger: joorbridge has not received it from JOOR (or it was delivered by another integration and not adopted)"
+                    )
+                }
+                throw ExitStatus.usage.exitCode
+            }
             let logger = logging.makeLogger(settings)
             var options = Bridge.Options()
             options.deliverOrders = (orderIDs, route)
@@ -224,7 +240,8 @@ struct Orders: AsyncParsableCommand {
                 throw ExitStatus.usage.exitCode
             }
             let adoption: Ledger.Adoption
-            do { adoption = try admin.adopt(ids.map(\.id)) } catch let held as RunLock.Held {
+            // As JOOR writes them: a WMS export's 0008800101 is JOOR's 8800101.
+            do { adoption = try admin.adopt(ids.compactMap { Int($0.id).map(String.init) }) } catch let held as RunLock.Held {
                 Console.error("error: \(held)")
                 throw ExitStatus.locked.exitCode
             }
