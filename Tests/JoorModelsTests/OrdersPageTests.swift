@@ -30,6 +30,13 @@ struct OrdersPageTests {
         #expect(empty.orders.isEmpty && empty.nextStart == nil && !empty.isError)
         let error = try page(#"{"orders": {"response": {"code": 1, "comment": "date_end is required"}}}"#)
         #expect(error.isError && error.comment == "date_end is required")
+        // A code that is not a number is not success (an empty page would advance the look times).
+        let word = #expect(throws: JoorResponseError.self) {
+            try page(#"{"orders": {"response": {"code": "E_AUTH", "comment": "token expired"}}}"#)
+        }
+        #expect(word?.message == "JOOR response: the response code 'E_AUTH' is not a number")
+        #expect(try page(#"{"orders": {"response": {"code": "0"}, "orders": []}}"#).code == 0)
+        #expect(try page(#"{"orders": {"response": {"code": null}, "orders": []}}"#).code == 0, "no code, as XML's empty one")
         #expect(throws: JoorResponseError.self) { try page("not json") }
         #expect(throws: JoorResponseError.self) { try page(#"{"something": 1}"#) }
     }

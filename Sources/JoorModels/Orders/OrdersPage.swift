@@ -71,8 +71,14 @@ extension OrdersPage {
             guard case .object(let members) = item else { throw JoorResponseError("\(sourceName): an order is not a JSON object") }
             orders.append(JoorOrder(json: members))
         }
+        var code = 0
+        if let text = response?["code"]?.text, !text.isEmpty {
+            // An error code that is not a number must not read as 0, success (as for XML).
+            guard let number = response?["code"]?.int else { throw JoorResponseError("\(sourceName): the response code '\(text)' is not a number") }
+            code = number
+        }
         var page = OrdersPage(
-            orders: orders, code: response?["code"]?.int ?? 0, comment: response?["comment"]?.text,
+            orders: orders, code: code, comment: response?["comment"]?.text,
             startFrom: response?["start_from"]?.int, nextStart: response?["next_start"]?.int,
             count: response?["count"]?.int, logID: response?["log_id"]?.text)
         if let next = response?["next_start"] { page.nextStartIsEmpty = next.int == nil && (next.text ?? "").isEmpty }
