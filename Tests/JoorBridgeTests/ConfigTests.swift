@@ -218,6 +218,32 @@ struct ConfigTests {
         }
     }
 
+    /// A folder with two roles is refused: an outbox that is the inbox (the inventory job would
+    /// take the order files), a processing or error folder that is the inbox. Outboxes may share.
+    @Test func aFolderWithTwoRolesIsRefused() throws {
+        let jobs = "orders: { mapping: o.yml }\ninventory: { mapping: i.yml }\n"
+        let cases = [
+            ("{ inbox: ./exchange, outbox: ./exchange/ }", "folders.inbox and folders.outbox are the same folder"),
+            ("{ inbox: ./in, processing: ./in }", "folders.processing and folders.inbox are the same folder"),
+            ("{ error: ./in, inbox: in }", "folders.error and folders.inbox are the same folder"),
+            (
+                "{ inbox: \"sftp://wms@files.example.com/exchange\", outbox: \"sftp://wms@files.example.com:22/exchange\" }",
+                "folders.inbox and folders.outbox are the same sftp:// folder"
+            ),
+        ]
+        for (folders, message) in cases {
+            let problems = errors("version: 1\nfolders: \(folders)\n\(jobs)sftp: { key_file: k, known_hosts: h }\n")
+            #expect(
+                problems.contains { $0.line == 2 && $0.message.hasPrefix(message) && $0.message.contains("give each its own") },
+                "\(folders): \(problems)")
+        }
+        let routes =
+            "orders: { mapping: o.yml, routes: [{ name: a, when: { field: order.warehouse_code, equals: A }, outbox: ./out }, { name: b, outbox: ./out }] }\n"
+        #expect(errors("version: 1\nfolders: { outbox: ./out }\n\(routes)").isEmpty, "outboxes may share a folder")
+        #expect(
+            errors("version: 1\nfolders: { inbox: ./exchange, outbox: ./exchange }\norders: { mapping: o.yml }\n").isEmpty, "no inbox job: no inbox")
+    }
+
     /// An inbox's done_marker is a suffix; true or false there (as orders.done_marker takes) would
     /// make every file wait for NAME.false for ever, so it is refused.
     @Test func anInboxDoneMarkerIsASuffixNotASwitch() throws {

@@ -111,7 +111,47 @@ struct ConfigParser {
                 "the inventory and products jobs share the inbox and both take a file named like '\(name)' (inventory.include \(inventory.inbox.include), products.include \(products.inbox.include)); keep their patterns apart, e.g. stock_*.csv and products_*.csv, or add exclude:"
             )
         }
+        for problem in Self.sharedFolders(config) { reader.error(top["folders"], problem) }
         return config
+    }
+
+    /// Folders the config gives two roles that must each have their own: an outbox that is the
+    /// inbox (the inventory job would take the order files), a processing folder that is the inbox
+    /// (files taken half-written), an error folder that is the inbox (failed files taken again)…
+    /// Only outboxes may share a folder (routes writing into one WMS folder).
+    static func sharedFolders(_ config: BridgeConfig) -> [String] {
+        let folders = config.folders
+        var roles: [(name: String, folder: String, outbox: Bool)] = [
+            ("folders.processing", folders.processing, false), ("folders.archive", folders.archive, false), ("folders.error", folders.error, false),
+        ]
+        if config.inventory != nil || config.products != nil { roles.append(("folders.inbox", folders.inbox, false)) }
+        if let orders = config.orders {
+            roles.append((folders.remoteOutbox == nil ? "folders.outbox" : "folders.outbox_staging", folders.outbox, true))
+            for route in orders.routes { if let outbox = route.outbox { roles.append(("orders.routes \(route.name) outbox", outbox, true)) } }
+        }
+        var problems: [String] = []
+        var seen: [String: (name: String, outbox: Bool)] = [:]
+        for role in roles {
+            let key = URL(fileURLWithPath: role.folder).resolvingSymlinksInPath().standardizedFileURL.path
+            guard let first = seen[key] else {
+                seen[key] = (role.name, role.outbox)
+                continue
+            }
+            if !(first.outbox && role.outbox) {
+                problems.append(
+                    "\(first.name) and \(role.name) are the same folder (\(role.folder)); give each its own: joorbridge takes files from one and leaves files in the other"
+                )
+            }
+        }
+        func place(_ url: String?) -> String? { url.flatMap { SFTPLocation(url: $0, keyFile: "") }.map { "\($0.host):\($0.port)\($0.path)" } }
+        if config.orders != nil, config.inventory != nil || config.products != nil, let inbox = place(folders.remoteInbox),
+            inbox == place(folders.remoteOutbox)
+        {
+            problems.append(
+                "folders.inbox and folders.outbox are the same sftp:// folder (\(inbox)); give each its own: the inbox jobs would take the order files"
+            )
+        }
+        return problems
     }
 
     private func joor(_ node: Node) -> BridgeConfig.JOOR {
