@@ -133,6 +133,33 @@ struct InventoryJobTests {
         }
     }
 
+    /// A later file JOOR took only in part (then quarantined) also makes earlier content "not
+    /// last": `X,42` pushed, then a file whose first batch (`X,7`) JOOR took and whose second it
+    /// refused, then `X,42` again must send the 42; it was archived as re-sent, leaving 7.
+    @Test func contentPushedBeforeAPartlyPushedFileIsSentAgain() async throws {
+        try await using(try await InventoryHarness.start(section: "  batch_size: 1\n  max_attempts: 1\n")) { h async throws in
+            func onHand() async -> Int? {
+                await h.sandbox.state.allStock().first { $0.upc == "000000000017" && $0.warehouse == "Hamburg Süd" }?.inventory
+            }
+            try h.drop("a.csv", Self.sample, age: 300)
+            let first = try await h.run()
+            #expect(await onHand() == 40, "\(first.summaryText)")
+            let changed = String(decoding: Self.sample, as: UTF8.self)
+                .replacingOccurrences(of: "000000000017;110;S;HH;42", with: "000000000017;110;S;HH;7")
+                .replacingOccurrences(of: "000000000024;110;M;HH;18", with: "000000000024;110;M;HH;19")
+            try h.drop("b.csv", Array(changed.utf8), age: 200)
+            await h.sandbox.state.plan(FaultPlan(failCount: 1_000, failStatus: 400, pathPrefix: "/v2/bulk-inventory", afterRequests: 1))
+            _ = try await h.run()
+            #expect(h.files("error").contains("b.csv"), "quarantined at its first refusal: \(h.files("error"))")
+            #expect(await onHand() == 5, "JOOR took b's first batch")
+            await h.sandbox.state.plan(FaultPlan())
+            try h.drop("a-resent.csv", Self.sample, age: 100)
+            let resent = try #require(try await h.run().jobs.first?.inventory)
+            #expect(resent.filesDuplicate == 0, "\(resent)")
+            #expect(await onHand() == 40, "a's content, sent again")
+        }
+    }
+
     @Test func theSameFileTwiceIsPushedOnceAndTheSameDataAgainSendsNothing() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
             try h.drop("a.csv", Self.sample)

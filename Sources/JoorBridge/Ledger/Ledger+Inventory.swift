@@ -65,14 +65,17 @@ extension Ledger {
     }
 
     /// Whether a file with this content is the last one of `job` that JOOR took: sending it again
-    /// would change nothing. (One pushed before another was pushed is not: `X,5` after `X,3`
-    /// after `X,5` must send the 5 again.)
+    /// would change nothing. (One pushed before another file came is not: `X,5` after `X,3`
+    /// after `X,5` must send the 5 again, and so after a `X,3` file JOOR took only in part before
+    /// it failed or was quarantined: any later file of the job counts that may have sent
+    /// something, all but those refused or broken before sending, `failed` without an attempt.)
     public func isLastPushed(_ fingerprint: String, job: Job) throws -> Bool {
         try db.read { db in
             try Bool.fetchOne(
                 db,
                 sql: """
-                    SELECT NOT EXISTS (SELECT 1 FROM inbox_files later WHERE later.job = this.job AND later.status = 'pushed'
+                    SELECT NOT EXISTS (SELECT 1 FROM inbox_files later WHERE later.job = this.job
+                        AND (later.status != 'failed' OR later.attempts > 0)
                         AND later.fingerprint != this.fingerprint AND later.updated_at > this.updated_at)
                     FROM inbox_files this WHERE this.fingerprint = ? AND this.job = ? AND this.status = 'pushed'
                     """, arguments: [fingerprint, job.rawValue]) ?? false
