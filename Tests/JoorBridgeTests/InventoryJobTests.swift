@@ -160,6 +160,24 @@ struct InventoryJobTests {
         }
     }
 
+    /// A claimed file that cannot be read (here a folder; as root, a mode-000 file can be read)
+    /// goes to `error/` with the reason: left in `processing/`, it came first in every run and
+    /// stopped each one before the files after it.
+    @Test func aClaimedFileThatCannotBeReadGoesToErrorAndTheOthersAreSent() async throws {
+        try await using(try await InventoryHarness.start()) { h async throws in
+            let stuck = h.dir.path("processing/a-stuck.csv")
+            try FileManager.default.createDirectory(atPath: stuck, withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: stuck)
+            try h.drop("b.csv", Self.sample)
+            let outcome = try await h.run()
+            let report = try #require(outcome.jobs.first?.inventory, "\(outcome.summaryText)")
+            #expect(report.filesFailed == 1 && report.filesArchived == 1 && report.itemsSent == 6, "\(report)")
+            #expect(h.files("error").contains("a-stuck.csv"))
+            #expect(
+                try String(contentsOfFile: h.dir.path("error/a-stuck.csv.error.txt"), encoding: .utf8).contains("Nothing from this file was sent"))
+        }
+    }
+
     @Test func theSameFileTwiceIsPushedOnceAndTheSameDataAgainSendsNothing() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
             try h.drop("a.csv", Self.sample)
@@ -229,6 +247,22 @@ struct InventoryJobTests {
             _ = try await h.run()
             #expect(h.files("error").contains("stock.csv"), "quarantined after 2 attempts")
             #expect(try String(contentsOfFile: h.dir.path("error/stock.csv.error.txt"), encoding: .utf8).contains("quarantined after 2"))
+            // Moved back, as the error file says: it has its attempts again (it was quarantined at
+            // its first failure, its count kept).
+            try FileManager.default.moveItem(atPath: h.dir.path("error/stock.csv"), toPath: h.dir.path("inbox/stock.csv"))
+            _ = try await h.run()
+            #expect(h.files("processing") == ["stock.csv"], "kept for the next run again: \(h.files("error"))")
+        }
+    }
+
+    /// JOOR unreachable is not the file's failed attempt: an outage must not quarantine good files.
+    @Test func jOORUnreachableDoesNotUseUpAFilesAttempts() async throws {
+        try await using(try await InventoryHarness.start(section: "  max_attempts: 1\n")) { h async throws in
+            try h.drop("stock.csv", Self.sample)
+            await h.sandbox.stop()
+            let outcome = try await h.run()
+            #expect(outcome.status == .unavailable, "\(outcome.summaryText)")
+            #expect(h.files("processing") == ["stock.csv"], "kept, not quarantined: \(h.files("error"))")
         }
     }
 

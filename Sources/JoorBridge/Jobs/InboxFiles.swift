@@ -151,13 +151,25 @@ struct InboxFiles {
         return (candidates + copies.files.map { Candidate(name: $0.name, path: $0.path) }, found.waiting + found.blocked + copies.waiting)
     }
 
-    /// The file's fingerprint, or `nil` after archiving it when the same content is the last that
-    /// was pushed (a re-sent file).
-    func fingerprintUnlessPushed(_ name: String) throws -> String? {
-        let fingerprint = try Inbox.fingerprint(inbox.processing + "/" + name)
+    /// The claimed file's fingerprint, or `nil` when nothing of it is to be sent: the same content
+    /// was the last pushed (a re-sent file: archived, counted a duplicate), or the file cannot be
+    /// read (to `error/`, counted failed; left in `processing/` it would come first in every run
+    /// and stop each one before the files after it).
+    func fingerprintUnlessPushed(_ name: String, _ tally: inout InboxTally) throws -> String? {
+        let fingerprint: String
+        do { fingerprint = try Inbox.fingerprint(inbox.processing + "/" + name) } catch {
+            let reason = "\(error)"
+            try fail(
+                name,
+                reason: reason + "\nNothing from this file was sent to JOOR. Let joorbridge read it (owner, mode) and move it back into the inbox.")
+            logger.error("\(reason)", metadata: ["file": "\(name)"])
+            tally.filesFailed += 1
+            return nil
+        }
         if try ledger.isLastPushed(fingerprint, job: job) {
             try archive(name)
             logger.notice("the same content was the last pushed; archived without pushing again", metadata: ["file": "\(name)"])
+            tally.filesDuplicate += 1
             return nil
         }
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .processing)
@@ -197,10 +209,16 @@ struct InboxFiles {
         logger.error("\(reason)", metadata: ["file": "\(name)"])
     }
 
-    /// JOOR failed: the file stays in `processing/` for the next run, until `maxAttempts`.
+    /// JOOR failed: the file stays in `processing/` for the next run, until `maxAttempts`. JOOR
+    /// unreachable or the token refused is not the file's attempt: an outage or a token being
+    /// renewed must not quarantine good files one after another.
     /// - Returns: whether the file was quarantined.
     func joorFailed(_ name: String, _ fingerprint: String, _ error: JoorAPIError) throws -> Bool {
-        try retryLater(name, fingerprint, reason: error.description)
+        guard !error.isUnavailable else {
+            try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .processing, reason: error.description)
+            return false
+        }
+        return try retryLater(name, fingerprint, reason: error.description)
     }
 
     /// The file is not done (JOOR failed, or did not confirm all of it): it stays in

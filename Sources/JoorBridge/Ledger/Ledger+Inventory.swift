@@ -82,6 +82,9 @@ extension Ledger {
         }
     }
 
+    /// Records what became of an inbox file. `attempt` counts one more failed try; a file taken
+    /// again after it was done with (quarantined and moved back, or pushed and sent again) starts
+    /// again from no attempts.
     public func recordInboxFile(
         _ fingerprint: String, job: Job, name: String, status: InboxFileStatus, reason: String? = nil, attempt: Bool = false
     ) throws {
@@ -90,7 +93,8 @@ extension Ledger {
                 sql: """
                     INSERT INTO inbox_files(fingerprint, job, name, status, attempts, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(fingerprint) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
-                        attempts = inbox_files.attempts + ?, updated_at = excluded.updated_at
+                        attempts = (CASE WHEN excluded.status = 'processing' AND inbox_files.status != 'processing' THEN 0
+                            ELSE inbox_files.attempts END) + ?, updated_at = excluded.updated_at
                     """,
                 arguments: [fingerprint, job.rawValue, name, status.rawValue, attempt ? 1 : 0, reason, Self.timestamp(Date()), attempt ? 1 : 0])
         }
