@@ -99,8 +99,9 @@ extension JoorClient {
     /// synchronising pull asks from the start every time: JOOR marks each page exported as it
     /// answers, so the orders not yet taken are always at the start — whether JOOR's `next_start`
     /// counts past the page or not, nothing is skipped. It ends with a page shorter than `count`,
-    /// a page JOOR calls the last (an empty `next_start`, or the total reached), or a page of
-    /// orders already seen in this pull (JOOR did not mark them).
+    /// a page JOOR calls the last (an empty `next_start`, or the total reached, unless a read-only
+    /// pull's `next_start` points past it), or a page of orders already seen in this pull (JOOR
+    /// did not mark them).
     ///
     /// - Returns: the number of pages read.
     @discardableResult
@@ -120,7 +121,11 @@ extension JoorClient {
             }
             seen.formUnion(page.orders.map(\.id))
             try await onPage(page)
-            guard !page.orders.isEmpty, page.orders.count >= current.count, !page.isLast else { break }
+            // `count` is read as the total ([INF]); a read-only pull that JOOR also gives a
+            // next_start past this page goes on whatever `count` says (were it this page's size,
+            // the pull would end after its first page).
+            let goesOn = !current.sync && (page.nextStart ?? 0) > current.startFrom
+            guard !page.orders.isEmpty, page.orders.count >= current.count, !page.isLast || goesOn else { break }
             if current.sync { continue }
             let next = page.nextStart ?? current.startFrom + page.orders.count
             // A read-only pull that does not move on would loop forever.

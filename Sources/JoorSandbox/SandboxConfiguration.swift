@@ -47,6 +47,9 @@ public struct Answers: Sendable, Equatable {
     }
 
     public var nextStart = NextStart.startPlusCount
+    /// An orders page's `response.count` is the total of results, as the notes infer ("the total
+    /// number of results"); `false`: the number of orders on this page, the other reading.
+    public var ordersCountIsTotal = true
     /// A finished v2 bulk-style job lists the styles it refused (`errors`). JOOR documents only
     /// `status`, `style_record_count` and `style_record_progress` (refused styles are not counted
     /// in the progress).

@@ -60,7 +60,8 @@ extension SandboxState {
         }
         let list = JSONValue.array(page.map { Self.json(orders[$0].order) })
         var response: [String: JSONValue] = [
-            "code": .number(0), "comment": .string(""), "start_from": .number(Decimal(start)), "count": .number(Decimal(matching.count)),
+            "code": .number(0), "comment": .string(""), "start_from": .number(Decimal(start)),
+            "count": .number(Decimal(configuration.answers.ordersCountIsTotal ? matching.count : page.count)),
             "log_id": .string(UUID().uuidString.lowercased()),
         ]
         response["next_start"] = next.map { .number(Decimal($0)) } ?? .string("")

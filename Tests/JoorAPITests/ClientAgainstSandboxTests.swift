@@ -69,8 +69,12 @@ struct ClientAgainstSandboxTests {
         }
     }
 
-    @Test func readOnlyPullPagesAndMarksNothing() async throws {
-        try await using(try await SandboxHarness.start(seedOrders: 120)) { h async throws in
+    /// Whether `response.count` is the total or this page's size, a read-only pull reads every page.
+    @Test(arguments: [true, false])
+    func readOnlyPullPagesAndMarksNothing(countIsTotal: Bool) async throws {
+        var answers = Answers()
+        answers.ordersCountIsTotal = countIsTotal
+        try await using(try await SandboxHarness.start(seedOrders: 120, answers: answers)) { h async throws in
             var ids: [String] = []
             let pages = try await h.client.orders(OrdersQuery(orderType: 8, sync: false, count: 50)) { ids += $0.orders.map(\.id) }
             #expect(ids.count == 120 && Set(ids).count == 120)
