@@ -103,9 +103,18 @@ extension InboxJob {
         let (names, waiting, ambiguous) = try await files.take()
         report.filesWaiting = waiting
         report.filesAmbiguous = ambiguous
-        for name in names {
+        for (index, name) in names.enumerated() {
             if control.shouldStop { break }
             try await process(name, full: full, control: control, &report)
+            if !report.filesToRetry.isEmpty, index + 1 < names.count {
+                // The file kept for another try goes first next run, with what it holds: sent now,
+                // the files after it would be overwritten by its older data then. They wait in
+                // `processing/` (after max_attempts it is quarantined and they go on).
+                files.logger.notice(
+                    "\(names.count - index - 1) file(s) wait in processing/ behind \(name), which JOOR did not confirm in full",
+                    metadata: ["file": "\(name)"])
+                break
+            }
         }
         return report
     }
