@@ -302,6 +302,24 @@ struct OrdersJobTests {
         }
     }
 
+    /// A temporary in the outbox this install did not note before writing it is another
+    /// writer's (a second install delivering into the same WMS folder): it is never removed.
+    /// Removed, the other install took its order for published. This install's own leftover
+    /// from a crash (noted, then never recorded with an order) is removed.
+    @Test func onlyThisInstallsLeftoverTemporariesAreRemoved() async throws {
+        try await using(try await BridgeHarness.start(seedOrders: 3)) { h async throws in
+            _ = try await h.run()
+            let foreign = try h.dir.write("outbox/.ORD_8800777.csv.tmp", text: "being written by another install")
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-2 * 86_400)], ofItemAtPath: foreign)
+            let own = try h.dir.write("outbox/.ORD_8800778.csv.tmp", text: "written before a crash")
+            try Ledger(path: h.dir.path("state/joorbridge.sqlite")).noteTemporaries([own])
+            let outcome = try await h.run()
+            #expect(outcome.status == .done, "\(outcome.summaryText)")
+            #expect(FileManager.default.fileExists(atPath: foreign), "another writer's file, however old")
+            #expect(!FileManager.default.fileExists(atPath: own), "this install's leftover")
+        }
+    }
+
     @Test func dryRunChangesNothing() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 10)) { h async throws in
             let outcome = try await h.run(dryRun: true)

@@ -30,14 +30,15 @@ extension OrdersJob {
             if entry.kind == .cancellation { report.cancellationsDelivered += 1 } else { report.delivered += 1 }
             report.files += entry.files
         }
-        // Temporaries no ledger entry names were written before a crash; their orders are still
-        // `received` and are rendered again.
-        let referenced = Set(writing.flatMap(\.temps))
-        for outbox in routes.map(\.outbox) {
-            for temp in try outbox.leftoverTemporaries() where !referenced.contains(temp) {
-                try? FileManager.default.removeItem(atPath: outbox.path(temp))
-            }
-        }
+        // Every recorded delivery is published now: what is left of the temporaries this install
+        // noted was written before a crash, and no entry names it (its order is still `received`
+        // and is rendered again). Only those are removed: another writer's temporaries (another
+        // install delivering into the same WMS folder, whose ledger would take a missing
+        // temporary for published) are never touched.
+        // (Removed first, then forgotten: a crash in between removes them again.)
+        let noted = try ledger.notedTemporaries()
+        for path in noted { try? FileManager.default.removeItem(atPath: path) }
+        try ledger.forgetTemporaries(noted)
     }
 
     /// The outbox an entry was being written into (the route's, as recorded; a route that left
@@ -158,6 +159,7 @@ extension OrdersJob {
             namesByEntry.append(names)
         }
         var temps: [String: String] = [:]
+        try ledger.noteTemporaries(groups.map { outbox.path(outbox.tempName(for: $0.name)) })
         do {
             for group in groups {
                 temps[group.name] = try outbox.writeTemporary(for: group.name) { sink in

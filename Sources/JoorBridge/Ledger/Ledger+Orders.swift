@@ -357,6 +357,26 @@ extension Ledger {
 
     // MARK: Expected orders
 
+    /// Notes outbox temporaries (absolute paths) before they are written: after a crash, these
+    /// are the ones that are this install's to remove.
+    public func noteTemporaries(_ paths: [String]) throws {
+        try db.write { db in
+            for path in paths { try db.execute(sql: "INSERT OR IGNORE INTO outbox_temporaries(path) VALUES (?)", arguments: [path]) }
+        }
+    }
+
+    /// The noted outbox temporaries.
+    public func notedTemporaries() throws -> [String] {
+        try db.read { db in try String.fetchAll(db, sql: "SELECT path FROM outbox_temporaries ORDER BY path") }
+    }
+
+    /// Forgets noted temporaries (once they are published or removed).
+    public func forgetTemporaries(_ paths: [String]) throws {
+        try db.write { db in
+            for path in paths { try db.execute(sql: "DELETE FROM outbox_temporaries WHERE path = ?", arguments: [path]) }
+        }
+    }
+
     /// Records the orders a read-only look found before a synchronising pull (their modification
     /// times): if the pull's answer is lost, these are the orders it may have marked exported.
     public func expect(_ orders: [JoorOrder]) throws {

@@ -96,6 +96,10 @@ extension Ledger {
         // like a delivery (same states, temporaries and recovery); an order cancelled before
         // it was delivered becomes 'cancelled' and is never delivered.
         ("v6-cancellations", "ALTER TABLE orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'order'"),
+        // The outbox temporaries this install is writing (absolute paths), noted before they are
+        // created: after a crash only these are its own to remove; another writer's in the same
+        // WMS folder are never touched.
+        ("v7-outbox-temporaries", "CREATE TABLE outbox_temporaries (path TEXT PRIMARY KEY)"),
     ]
 
     static var migrator: DatabaseMigrator {
