@@ -192,6 +192,12 @@ struct InventoryJobTests {
             let delta = try #require(try await h.run().jobs.first?.inventory)
             #expect(delta.filesArchived == 1 && delta.itemsSent == 0 && delta.itemsUnchanged == 6)
             #expect(await h.writes == writes, "unchanged quantities send zero write requests")
+            // Unless every SKU is asked for (`run inventory --full`, or `full: true`).
+            try h.drop("b-resent-full.csv", Self.sample.filter { $0 != 13 })
+            let config = try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: [:])
+            let bridge = Bridge(config: config, logger: h.logs.logger(), environment: ["INV_TOKEN": "inv-token"])
+            let full = try #require(await bridge.run(jobs: [.inventory], full: true).jobs.first?.inventory)
+            #expect(full.filesDuplicate == 0 && full.itemsSent == 6, "--full sends a re-sent file's SKUs: \(full)")
         }
     }
 

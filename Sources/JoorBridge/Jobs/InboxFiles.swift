@@ -152,10 +152,10 @@ struct InboxFiles {
     }
 
     /// The claimed file's fingerprint, or `nil` when nothing of it is to be sent: the same content
-    /// was the last pushed (a re-sent file: archived, counted a duplicate), or the file cannot be
-    /// read (to `error/`, counted failed; left in `processing/` it would come first in every run
-    /// and stop each one before the files after it).
-    func fingerprintUnlessPushed(_ name: String, _ tally: inout InboxTally) throws -> String? {
+    /// was the last pushed (a re-sent file: archived, counted a duplicate; with `full`, it is
+    /// sent all the same), or the file cannot be read (to `error/`, counted failed; left in
+    /// `processing/` it would come first in every run and stop each one before the files after it).
+    func fingerprintUnlessPushed(_ name: String, full: Bool, _ tally: inout InboxTally) throws -> String? {
         let fingerprint: String
         do { fingerprint = try Inbox.fingerprint(inbox.processing + "/" + name) } catch {
             let reason = "\(error)"
@@ -166,7 +166,7 @@ struct InboxFiles {
             tally.filesFailed += 1
             return nil
         }
-        if try ledger.isLastPushed(fingerprint, job: job) {
+        if !full, try ledger.isLastPushed(fingerprint, job: job) {
             try archive(name)
             logger.notice("the same content was the last pushed; archived without pushing again", metadata: ["file": "\(name)"])
             tally.filesDuplicate += 1

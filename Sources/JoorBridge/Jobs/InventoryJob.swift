@@ -55,7 +55,7 @@ public struct InventoryJob: InboxJob {
 
     func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
         let path = inbox.processing + "/" + name
-        guard let fingerprint = try files.fingerprintUnlessPushed(name, &report.tally) else { return }
+        guard let fingerprint = try files.fingerprintUnlessPushed(name, full: full, &report.tally) else { return }
         let modified = Inbox.modificationTime(path)
         let rejects = RejectsFile(folder: inbox.error, name: name)
         func reject(_ rejection: RowRejection) throws {

@@ -105,7 +105,7 @@ public struct ProductsJob: InboxJob {
     }
 
     func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
-        guard let fingerprint = try files.fingerprintUnlessPushed(name, &report.tally) else { return }
+        guard let fingerprint = try files.fingerprintUnlessPushed(name, full: full, &report.tally) else { return }
         let rejects = RejectsFile(folder: inbox.error, name: name)
         var rejected: [String] = []
         func reject(_ rejection: RowRejection) throws {
