@@ -1,5 +1,6 @@
 import Foundation
 import JoorModels
+import Synchronization
 import TestSupport
 import Testing
 
@@ -198,6 +199,36 @@ struct InventoryJobTests {
             let bridge = Bridge(config: config, logger: h.logs.logger(), environment: ["INV_TOKEN": "inv-token"])
             let full = try #require(await bridge.run(jobs: [.inventory], full: true).jobs.first?.inventory)
             #expect(full.filesDuplicate == 0 && full.itemsSent == 6, "--full sends a re-sent file's SKUs: \(full)")
+        }
+    }
+
+    /// In `watch`, a problem that stays (a file both jobs' patterns take, left in the inbox) is
+    /// summed up (and notified) once an interval, not at every look at the inbox: the job backs
+    /// off as for a failure. It was every 5 s, about 17,000 notifications a day.
+    @Test func aProblemThatStaysIsSummedUpOnceAnIntervalInWatch() async throws {
+        try await using(try await InventoryHarness.start()) { h async throws in
+            try h.dir.copyMappings(["products-csv.yml"])
+            let config = try String(contentsOfFile: h.dir.path("joorbridge.yml"), encoding: .utf8)
+                .replacingOccurrences(of: "include: [\"*.csv\"]", with: "include: [\"stock_*.csv\"]")
+            try h.dir.write("joorbridge.yml", text: config + "products: { mapping: mappings/products-csv.yml, include: [\"*_2025.csv\"] }\n")
+            try h.drop("stock_2025.csv", Self.sample)  // both patterns: neither job takes it
+            let bridge = Bridge(
+                config: try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: [:]), logger: h.logs.logger(),
+                environment: ["INV_TOKEN": "inv-token"])
+            var settings = WatchSettings()
+            settings.pollSeconds = 0.1
+            settings.intervalSeconds = 60
+            let stop = StopSignal()
+            let summaries = Mutex(0)
+            let stopper = Task {
+                try await Task.sleep(for: .seconds(2))
+                stop.stop()
+            }
+            _ = await bridge.watch(jobs: [.inventory, .products], settings: settings, options: .init(control: .init(stop: stop))) { cycle in
+                if cycle.hasProblems { summaries.withLock { $0 += 1 } }
+            }
+            try await stopper.value
+            #expect(summaries.withLock { $0 } == 1, "one summary in 2 s of looks every 0.1 s")
         }
     }
 

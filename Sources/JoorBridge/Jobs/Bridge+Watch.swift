@@ -6,8 +6,9 @@ import Logging
 ///
 /// Holds the run lock for as long as it runs (a `run` from cron meanwhile ends as locked). The inbox
 /// jobs look for files every ``WatchSettings/pollSeconds``; orders are downloaded every
-/// ``WatchSettings/intervalSeconds``. A job that fails waits one interval before its next try, so
-/// an outage costs neither a storm of requests nor a storm of alerts. A stop (SIGTERM/SIGINT)
+/// ``WatchSettings/intervalSeconds``. A job that fails, or ends with a problem (rejected rows, a
+/// file left in the inbox), waits one interval before its next try, so an outage or a problem
+/// that stays costs neither a storm of requests nor a storm of alerts. A stop (SIGTERM/SIGINT)
 /// lets the file in hand finish, then the loop ends.
 extension Bridge {
     /// Loops until `options.control.stop` is set. `onCycle` gets each cycle that did something
@@ -37,8 +38,10 @@ extension Bridge {
                 let (summary, status) = await session.perform(job, options: options, recordQuiet: false)
                 if summary.didSomething { cycle.jobs.append(summary) }
                 cycle.raise(to: status)
-                // A failure (JOOR or the SFTP server out) backs off a whole interval: no storm of requests or alerts.
-                let troubled = summary.outcome == .failed || !(summary.sftp?.problems.isEmpty ?? true)
+                // A job that did not end well backs off a whole interval: a failure (JOOR or the SFTP
+                // server out) and a problem that stays (a file both jobs' patterns take, left in the
+                // inbox; rejected rows) make no storm of requests, summaries or alerts.
+                let troubled = summary.outcome != .ok || !(summary.sftp?.problems.isEmpty ?? true)
                 let wait = (job == .orders || troubled) ? settings.intervalSeconds : settings.pollSeconds
                 due[job] = Date().addingTimeInterval(wait)
             }
