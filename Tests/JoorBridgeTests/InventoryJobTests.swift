@@ -281,8 +281,11 @@ struct InventoryJobTests {
             let first = try await h.run()
             #expect(first.status == .partial)
             #expect(h.files("processing") == ["stock.csv"], "kept for the next run")
-            _ = try await h.run()
+            let second = try await h.run()
             #expect(h.files("error").contains("stock.csv"), "quarantined after 2 attempts")
+            // The failure ends the job, and its summary still says what became of the file.
+            #expect(second.jobs.first?.inventory?.filesQuarantined == 1, "\(second.summaryText)")
+            #expect(second.summaryText.contains("1 quarantined"), "\(second.summaryText)")
             #expect(try String(contentsOfFile: h.dir.path("error/stock.csv.error.txt"), encoding: .utf8).contains("quarantined after 2"))
             // Moved back, as the error file says: it has its attempts again (it was quarantined at
             // its first failure, its count kept).

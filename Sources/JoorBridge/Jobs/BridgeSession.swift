@@ -128,13 +128,15 @@ struct BridgeSession {
             case .inventory:
                 guard let settings = config.inventory else { throw missingSection(job) }
                 let inventory = try InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                summary.inventory = try await run(inventory, besides: config.products.flatMap { $0.enabled ? $0.inbox : nil }, options, &summary.sftp)
+                try await run(
+                    inventory, besides: config.products.flatMap { $0.enabled ? $0.inbox : nil }, options, &summary.sftp, into: &summary.inventory)
                 if summary.inventory?.tally.hasProblems == true { status = .partial }
             case .products:
                 guard let settings = config.products else { throw missingSection(job) }
                 let products = try ProductsJob(
                     settings: settings, api: config.joor.productsAPI, folders: config.folders, client: client, ledger: ledger, logger: logger)
-                summary.products = try await run(products, besides: config.inventory.flatMap { $0.enabled ? $0.inbox : nil }, options, &summary.sftp)
+                try await run(
+                    products, besides: config.inventory.flatMap { $0.enabled ? $0.inbox : nil }, options, &summary.sftp, into: &summary.products)
                 if summary.products?.tally.hasProblems == true { status = .partial }
             }
             summary.outcome = status == .done ? .ok : .partial
@@ -164,10 +166,11 @@ struct BridgeSession {
     }
 
     /// Runs an inbox job with the SFTP inbox (if remote) and the other inbox job's patterns, whose
-    /// files it leaves alone; the SFTP report goes to `sftp`.
+    /// files it leaves alone; its report goes to `report` and the SFTP report to `sftp`, also when
+    /// it ends in an error.
     private func run<J: InboxJob>(
-        _ job: J, besides other: Inbox.Settings?, _ options: Bridge.Options, _ sftp: inout SFTPReport?
-    ) async throws -> InboxJobReport<J.Counts> {
+        _ job: J, besides other: Inbox.Settings?, _ options: Bridge.Options, _ sftp: inout SFTPReport?, into report: inout InboxJobReport<J.Counts>?
+    ) async throws {
         var job = job
         if let location = remoteInbox, let settings = config.sftp {
             job.files.remote = RemoteInbox(
@@ -175,8 +178,12 @@ struct BridgeSession {
                 waitToSettle: options.waitForRemoteFiles)
         }
         job.files.others = other.map { [$0] } ?? []
-        defer { sftp = job.files.remote?.report }
-        return try await job.runFiles(full: options.full, control: options.control, dryRun: options.dryRun)
+        var files = InboxJobReport<J.Counts>()
+        defer {
+            sftp = job.files.remote?.report
+            report = files  // also when a JOOR failure ends the run: what it did before counts
+        }
+        try await job.runFiles(full: options.full, control: options.control, dryRun: options.dryRun, into: &files)
     }
 
     private func missingSection(_ job: Job) -> ConfigError {

@@ -229,6 +229,7 @@ struct InboxFiles {
         guard let attempts = try ledger.inboxFile(fingerprint)?.attempts, attempts >= maxAttempts else { return false }
         try fail(name, reason: "quarantined after \(attempts) failed attempts; the last: \(reason). Move it back into the inbox to try again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: reason)
+        logger.error("quarantined in error/ after \(attempts) failed attempts; the last: \(reason)", metadata: ["file": "\(name)"])
         return true
     }
 }

@@ -88,8 +88,10 @@ extension InboxJob {
     ///
     /// With `dryRun`, the files are read where they are and the requests a run would send are
     /// handed to the printer: nothing is sent, moved, written or recorded.
-    func runFiles(full: Bool, control: JobControl, dryRun: DryRunPrinter?) async throws -> InboxJobReport<Counts> {
-        var report = InboxJobReport<Counts>()
+    ///
+    /// What happens goes into `report` as it happens: a run that a JOOR failure ends still says
+    /// what it did before (files archived, the file quarantined).
+    func runFiles(full: Bool, control: JobControl, dryRun: DryRunPrinter?, into report: inout InboxJobReport<Counts>) async throws {
         let full = full || alwaysFull
         if let dryRun {
             let (candidates, waiting) = try await files.candidatesForDryRun()
@@ -98,7 +100,7 @@ extension InboxJob {
                 if control.shouldStop { break }
                 try await preview(candidate, full: full, control: control, print: dryRun, &report)
             }
-            return report
+            return
         }
         let (names, waiting, ambiguous) = try await files.take()
         report.filesWaiting = waiting
@@ -116,6 +118,5 @@ extension InboxJob {
                 break
             }
         }
-        return report
     }
 }

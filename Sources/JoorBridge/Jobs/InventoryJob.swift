@@ -48,11 +48,6 @@ public struct InventoryJob: InboxJob {
     static let lastOverwriteKey = "inventory.overwrite.source_modified"
     static let overwriteInProgressKey = "inventory.overwrite.in_progress"
 
-    /// Pushes every ready file (see ``InboxJob/runFiles(full:control:dryRun:)``).
-    public func run(full: Bool = false, control: JobControl = .init(), dryRun: DryRunPrinter? = nil) async throws -> Report {
-        try await runFiles(full: full, control: control, dryRun: dryRun)
-    }
-
     func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
         let path = inbox.processing + "/" + name
         guard let fingerprint = try files.fingerprintUnlessPushed(name, full: full, &report.tally) else { return }

@@ -49,11 +49,6 @@ public struct ProductsJob: InboxJob {
     var mapping: InboundMapping { files.mapping }
     var alwaysFull: Bool { settings.full }
 
-    /// Sends every ready file (see ``InboxJob/runFiles(full:control:dryRun:)``).
-    public func run(full: Bool = false, control: JobControl = .init(), dryRun: DryRunPrinter? = nil) async throws -> Report {
-        try await runFiles(full: full, control: control, dryRun: dryRun)
-    }
-
     /// Groups a file's rows into styles (rows of one style may be anywhere in it; they wait in
     /// the spool), handing each rejection to `reject`; counts rows read.
     private func assemble(
