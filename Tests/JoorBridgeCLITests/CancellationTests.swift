@@ -48,6 +48,31 @@ struct CancellationTests {
         return orders
     }
 
+    /// JOOR reinstates an order whose cancellation the WMS already has: the order is held with
+    /// the reason, where it was dropped as already delivered (the WMS kept it cancelled, without
+    /// a word); `orders deliver` sends it again.
+    @Test func anOrderReinstatedAfterItsCancellationWasDeliveredIsHeld() async throws {
+        try await withSandbox(token: Self.token) { sandbox in
+            try await sandbox.state.add(Self.approved(1, seed: 5, firstID: 9_900_201))
+            let dir = try Self.workspace(sandbox)
+            _ = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(try await sandbox.state.modify(orderID: "9900201", status: .cancelled))
+            _ = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(Self.ids(dir, "CANCEL_") == ["9900201"])
+            // (JOOR's modification times have whole seconds: a change in the same second as the
+            // cancellation would look like no change.)
+            try await Task.sleep(for: .milliseconds(1_100))
+            #expect(try await sandbox.state.modify(orderID: "9900201", status: .approved))
+            let reinstated = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(reinstated.status == 0, "\(reinstated.stderr)")
+            let held = try await Executable.run(["orders", "list", "--held"], in: dir.path)
+            #expect(held.stdout.contains("9900201") && held.stdout.contains("JOOR reinstated it"), "\(held.stdout) \(reinstated.stderr)")
+            let delivered = try await Executable.run(["orders", "deliver", "9900201"], in: dir.path, environment: Self.env)
+            #expect(delivered.status == 0, "\(delivered.stderr)")
+            #expect(Self.ids(dir, "ORD_") == ["9900201", "9900201"], "the order, then the reinstated order")
+        }
+    }
+
     @Test func aDeliveredOrderCancelledInJOORGetsOneCancellationFileAndAnUndeliveredOneNone() async throws {
         try await withSandbox(token: Self.token) { sandbox in
             var orders = Self.approved(4, seed: 3, firstID: 9_900_001)

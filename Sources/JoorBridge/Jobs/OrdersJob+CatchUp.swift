@@ -57,12 +57,14 @@ extension OrdersJob {
 
     /// Reads the orders JOOR reports changed since their export (sync=0) and gives held and
     /// rejected orders JOOR's new data: a buyer's customer code added in JOOR delivers a held
-    /// order in this run. Only orders the ledger holds are touched.
+    /// order in this run. An order whose cancellation the WMS has, back among the approved ones,
+    /// was reinstated: it is held. Only orders the ledger holds are touched.
     func refreshUndelivered(startedAt started: Date, _ report: inout Report) async throws {
         // Changes since the last look (or, the first time, since the oldest such order arrived).
         let since =
             try ledger.value(Self.modifiedCheckedKey).flatMap(JoorDates.parse)
-            ?? ledger.orders(in: [.held, .rejected, .cancelled]).compactMap { JoorDates.parse($0.receivedAt) }.min() ?? started
+            ?? (ledger.orders(in: [.held, .rejected, .cancelled]).compactMap { JoorDates.parse($0.receivedAt) }
+            + [ledger.firstDeliveredCancellation()].compactMap { $0 }).min() ?? started
         let query = OrdersQuery(
             orderType: settings.status.orderType, exportStatus: 4, sync: false,
             dateStart: since.addingTimeInterval(-Self.clockMargin), dateEnd: Date().addingTimeInterval(3600), count: settings.pageSize)
@@ -72,6 +74,10 @@ extension OrdersJob {
         }
         try ledger.set(Self.modifiedCheckedKey, Ledger.timestamp(started))
         report.released += outcome.released
+        report.held += outcome.held
         if outcome.released > 0 { logger.notice("\(outcome.released) held order(s) changed in JOOR and are delivered now") }
+        if outcome.held > 0 {
+            logger.warning("\(outcome.held) order(s) JOOR reinstated after their cancellation was delivered are held (joorbridge orders list)")
+        }
     }
 }

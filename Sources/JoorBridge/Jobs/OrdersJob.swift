@@ -105,7 +105,9 @@ public struct OrdersJob: Sendable {
         try await pull(unfinishedSince: unfinishedSince ?? started, &report)
         // 5. Held, rejected and cancelled orders JOOR changed since: checked again with JOOR's new data;
         //    orders JOOR cancelled: a cancellation for the delivered, never a delivery for the rest.
-        if try ledger.undeliveredCount() > 0 { try await refreshUndelivered(startedAt: started, &report) }
+        if try ledger.undeliveredCount() > 0 || ledger.firstDeliveredCancellation() != nil {
+            try await refreshUndelivered(startedAt: started, &report)
+        }
         try await findCancellations(startedAt: started, &report)
         // 6. Render from the journal and deliver.
         try deliverPending(runID: runID, &report)

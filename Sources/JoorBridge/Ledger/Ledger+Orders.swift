@@ -98,7 +98,8 @@ extension Ledger {
                 let id = order.id.isEmpty ? Self.keyForOrderWithoutID(payload) : order.id
                 let latest = try Row.fetchOne(
                     db,
-                    sql: "SELECT version, state, date_modified, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1",
+                    sql:
+                        "SELECT version, state, kind, date_modified, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1",
                     arguments: [id])
                 guard let latest else {
                     if onlyKnown { continue }
@@ -131,6 +132,14 @@ extension Ledger {
                             version,
                         ])
                     if reason == nil && state != .rejected { outcome.released += 1 } else { outcome.duplicates += 1 }
+                case .delivered where changed && EntryKind(rawValue: latest["kind"]) == .cancellation:
+                    // JOOR reinstated an order whose cancellation the WMS has: held for someone
+                    // to decide (`orders deliver` sends the order again), not dropped as delivered.
+                    try db.execute(
+                        sql: """
+                            INSERT INTO orders(order_id, version, state, payload, date_modified, reason, received_at, updated_at) VALUES (?, ?, 'held', ?, ?, ?, ?, ?)
+                            """, arguments: [id, version + 1, payload, order.dateModified, Self.reinstatedReason, now, now])
+                    outcome.held += 1
                 case .delivered where amendments && changed:
                     if OrderOrigin(rawValue: latest["origin"]) == .adopted, !Self.isSameSecondOrLater(order.dateModified, latest["delivered_at"]) {
                         // JOOR's copy predates the adoption: what the WMS already has. Remember it.
@@ -250,6 +259,14 @@ extension Ledger {
     /// orders JOOR changed: one it reinstates is delivered).
     public func undeliveredCount() throws -> Int {
         try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE state IN ('held', 'rejected', 'cancelled')") ?? 0 }
+    }
+
+    /// When the first cancellation the WMS has was journaled (`nil`: none): from then on, JOOR
+    /// reinstating one of those orders is looked for.
+    public func firstDeliveredCancellation() throws -> Date? {
+        try db.read { db in
+            try String.fetchOne(db, sql: "SELECT MIN(received_at) FROM orders WHERE kind = 'cancellation' AND state = 'delivered'")
+        }.flatMap(JoorDates.parse)
     }
 
     /// Temporary files are durable: the renames may start. Records both names first, with the
@@ -439,6 +456,10 @@ extension Ledger {
             attempts: row["attempts"], route: row["route"], outbox: row["outbox"],
             origin: OrderOrigin(rawValue: row["origin"] ?? "") ?? .joor, receivedAt: row["received_at"], deliveredAt: row["delivered_at"])
     }
+
+    /// Why an order is held that JOOR reinstated after its cancellation reached the WMS.
+    static let reinstatedReason =
+        "JOOR reinstated it after its cancellation was delivered, so the WMS has it cancelled; `orders deliver` sends it again"
 
     /// Why an order JOOR sent without `order_id` is held: without it nothing can follow the order
     /// (amendments, cancellations, the WMS's own reference).
