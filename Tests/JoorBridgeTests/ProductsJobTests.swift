@@ -45,6 +45,14 @@ struct ProductsJobTests {
 
         func drop(_ name: String, _ bytes: [UInt8]) throws { try dir.write("inbox/\(name)", bytes) }
 
+        /// Drops a product file of these CSV rows (`products-csv.yml`'s header first), dated `age` seconds ago.
+        func drop(_ name: String, rows: String, age: TimeInterval = 0) throws {
+            let header =
+                "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
+            let path = try dir.write("inbox/\(name)", Array("\(header)\n\(rows)".utf8))
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: path)
+        }
+
         func run(_ jobs: [Job] = [.products]) async throws -> RunOutcome {
             let config = try BridgeConfig.load(path: dir.path("joorbridge.yml"), environment: env)
             return await Bridge(config: config, logger: LogCapture().logger(), environment: env).run(jobs: jobs)
@@ -84,11 +92,9 @@ struct ProductsJobTests {
     func stylesJOORRefusesAreReportedWhileTheRestLand(legacy: Bool) async throws {
         try await using(try await Harness.start(answers: legacy ? .legacy : Answers())) { h async throws in
             let long = String(repeating: "X", count: 50)
-            let header =
-                "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
-            var rows = "\(header)\n\(long),Too long,,001,Black,S,,,,,,,,\n"
+            var rows = "\(long),Too long,,001,Black,S,,,,,,,,\n"
             for i in 1...5 { rows += "OK-\(i),Fine,,001,Black,S,,,,,,,,\n" }
-            try h.drop("products_1.csv", Array(rows.utf8))
+            try h.drop("products_1.csv", rows: rows)
             let report = try #require(try await h.run().jobs.first?.products)
             #expect(report.stylesSent == 5)
             #expect(Array(report.stylesRefused.keys) == [long])
@@ -111,13 +117,11 @@ struct ProductsJobTests {
         var answers = Answers()
         answers.v4ErrorDetails = false
         try await using(try await Harness.start(api: "v4", answers: answers)) { h async throws in
-            let header =
-                "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
-            try h.drop("products_1.csv", Array("\(header)\nSX-1,Shirt,,001,Black,S,,,,,,,,\n".utf8))
+            try h.drop("products_1.csv", rows: "SX-1,Shirt,,001,Black,S,,,,,,,,\n")
             let first = try #require(try await h.run().jobs.first?.products)
             #expect(first.stylesSent == 1 && first.filesArchived == 1, "\(first)")
             // SX-1 changed: JOOR has it, so bulk_create refuses it as DUPLICATED, naming nothing.
-            try h.drop("products_2.csv", Array("\(header)\nSX-1,Shirt II,,001,Black,S,,,,,,,,\nOK-1,Fine,,001,Black,S,,,,,,,,\n".utf8))
+            try h.drop("products_2.csv", rows: "SX-1,Shirt II,,001,Black,S,,,,,,,,\nOK-1,Fine,,001,Black,S,,,,,,,,\n")
             let outcome = try await h.run()
             let second = try #require(outcome.jobs.first?.products)
             #expect(outcome.status == .partial, "\(outcome.summaryText)")
@@ -145,18 +149,12 @@ struct ProductsJobTests {
         var answers = Answers()
         answers.v4SKUCreateExternalIDs = false
         try await using(try await Harness.start(api: "v4", answers: answers)) { h async throws in
-            let header =
-                "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category"
-            func drop(_ name: String, age: TimeInterval, _ rows: String) throws {
-                try h.drop(name, Array("\(header)\n\(rows)".utf8))
-                try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: h.dir.path("inbox/\(name)"))
-            }
-            try drop("products_1.csv", age: 300, "OK-1,Fine,,001,Black,S,,,,,,,,\n")
+            try h.drop("products_1.csv", rows: "OK-1,Fine,,001,Black,S,,,,,,,,\n", age: 300)
             _ = try await h.run()
             #expect(try #require(try await h.run().jobs.first?.products).filesArchived == 1, "OK-1 confirmed at its second try")
             // products_2: a new SX-1 (unconfirmed this run) and OK-1; products_3, newer: OK-1 again.
-            try drop("products_2.csv", age: 120, "SX-1,Shirt,,001,Black,S,,,,,,,,\nOK-1,Fine II,,001,Black,S,,,,,,,,\n")
-            try drop("products_3.csv", age: 60, "OK-1,Finer,,001,Black,S,,,,,,,,\n")
+            try h.drop("products_2.csv", rows: "SX-1,Shirt,,001,Black,S,,,,,,,,\nOK-1,Fine II,,001,Black,S,,,,,,,,\n", age: 120)
+            try h.drop("products_3.csv", rows: "OK-1,Finer,,001,Black,S,,,,,,,,\n", age: 60)
             let third = try #require(try await h.run().jobs.first?.products)
             #expect(third.filesToRetry == ["products_2.csv"] && third.filesArchived == 0, "products_3 waits: \(third)")
             let fourth = try #require(try await h.run().jobs.first?.products)
