@@ -232,6 +232,33 @@ struct InventoryJobTests {
         }
     }
 
+    /// A file the WMS writes to after it was taken (it paused longer than the settle time) is not
+    /// sent: the second pass would send rows the first never checked. It is read again next run.
+    @Test func aFileThatChangesWhileItIsReadIsNotSentAndIsReadAgain() async throws {
+        try await using(try await InventoryHarness.start()) { h async throws in
+            try h.drop("stock.csv", Self.sample)
+            let processing = h.dir.path("processing/stock.csv")
+            let appended = Mutex(false)
+            // At the end of the first pass, the WMS appends a row.
+            let control = JobControl(progress: { progress in
+                guard progress.finished, !appended.withLock({ $0 }) else { return }
+                appended.withLock { $0 = true }
+                let handle = FileHandle(forWritingAtPath: processing)
+                _ = try? handle?.seekToEnd()
+                try? handle?.write(contentsOf: Data("FS-1001;000000000024;110;M;HH;99;0;;A\r\n".utf8))
+                try? handle?.close()
+            })
+            let config = try BridgeConfig.load(path: h.dir.path("joorbridge.yml"), environment: [:])
+            let bridge = Bridge(config: config, logger: h.logs.logger(), environment: ["INV_TOKEN": "inv-token"])
+            let first = try #require(await bridge.run(jobs: [.inventory], options: .init(control: control)).jobs.first?.inventory)
+            #expect(appended.withLock { $0 })
+            #expect(first.filesWaiting == ["stock.csv"] && first.itemsSent == 0 && first.filesArchived == 0, "\(first)")
+            #expect(await h.writes == 0, "nothing of a changing file is sent")
+            let second = try #require(try await h.run().jobs.first?.inventory)
+            #expect(second.filesArchived == 1 && second.itemsSent == 6, "read again whole: \(second)")
+        }
+    }
+
     @Test func inFlightFilesAndFreshFilesWait() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
             try h.drop("upload.csv.filepart", Self.sample)

@@ -74,6 +74,8 @@ public enum FileSystem {
         public var modified: Double { Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9 }
         /// Whether two statuses are of one file (same device and inode).
         public func isSameFile(as other: Status) -> Bool { info.st_dev == other.info.st_dev && info.st_ino == other.info.st_ino }
+        /// Whether this is the same file as `other`, neither written since nor grown or cut.
+        public func isUnchanged(since other: Status) -> Bool { isSameFile(as: other) && size == other.size && modified == other.modified }
     }
 
     /// The status of `path`, or `nil` when it is not there (or cannot be looked at).

@@ -51,6 +51,7 @@ public struct InventoryJob: InboxJob {
     func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
         let path = inbox.processing + "/" + name
         guard let fingerprint = try files.fingerprintUnlessPushed(name, full: full, &report.tally) else { return }
+        let claimed = FileSystem.status(path)
         let modified = Inbox.modificationTime(path)
         let rejects = RejectsFile(folder: inbox.error, name: name)
         func reject(_ rejection: RowRejection) throws {
@@ -69,6 +70,13 @@ public struct InventoryJob: InboxJob {
         report.rowsSkipped += check.rowsSkipped
         guard readable else {
             report.filesFailed += 1
+            return
+        }
+        // A file written to after it was taken (a WMS that paused longer than the settle time) is
+        // not sent: pass 2 would send rows pass 1 never checked. It waits for the next run.
+        guard let claimed, let now = FileSystem.status(path), now.isUnchanged(since: claimed) else {
+            logger.warning("the file changed while it was read; nothing sent, it is read again next run", metadata: ["file": "\(name)"])
+            report.filesWaiting.append(name)
             return
         }
         let decision = pipeline.decide(check, modified: modified, lastOverwrite: try ledger.value(Self.lastOverwriteKey).flatMap(Double.init))
