@@ -27,9 +27,10 @@ struct SFTPFolderTests {
         func deliverable() async -> Set<String> {
             Set(await sandbox.state.allOrders().filter { $0.exported && !($0.order.customerCode ?? "").isEmpty }.map(\.id))
         }
-        func run(_ arguments: [String] = ["run"], crashAt: String? = nil) async throws -> Executable.Outcome {
+        func run(_ arguments: [String] = ["run"], crashAt: String? = nil, environment: [String: String] = [:]) async throws -> Executable.Outcome {
             let crash = crashAt.map { ["JOORBRIDGE_CRASH_AT": $0] } ?? [:]
-            return try await Executable.run(arguments, in: dir.path, environment: SFTPFolderTests.env.merging(crash) { $1 }, timeout: 180)
+            return try await Executable.run(
+                arguments, in: dir.path, environment: SFTPFolderTests.env.merging(crash) { $1 }.merging(environment) { $1 }, timeout: 180)
         }
         /// Stops sshd at once (it is a separate process, which must not outlive the test) and the sandbox soon after.
         func finish() {
@@ -113,8 +114,11 @@ struct SFTPFolderTests {
         let serverBefore = try FileManager.default.subpathsOfDirectory(atPath: s.server.root).sorted()
         let ledgerBefore = try DryRunTests.ledgerRows(s.dir)
 
-        let dry = try await s.run(["run", "inventory", "--dry-run"])
+        let scratch = s.dir.path("tmp")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let dry = try await s.run(["run", "inventory", "--dry-run"], environment: ["TMPDIR": scratch])
         #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the copies of the server's files are removed")
         #expect(dry.stderr.contains("dry run: nothing was sent"), "\(dry.stderr)")
         let printed = DryRunTests.printedRequests(dry.stdout)
         #expect(

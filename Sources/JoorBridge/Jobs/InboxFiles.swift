@@ -140,15 +140,17 @@ struct InboxFiles {
     /// The files a run would take now, in the order it would take them, without claiming,
     /// downloading into `processing/` or recording anything: those a crashed run left in
     /// `processing/`, the ready ones in the inbox, and copies of the remote inbox's files in a
-    /// private temporary folder. Also the names still waiting.
-    func candidatesForDryRun() async throws -> (candidates: [Candidate], waiting: [String]) {
+    /// private temporary folder (`scratch`, for the caller to remove). Also the names still waiting.
+    func candidatesForDryRun() async throws -> (candidates: [Candidate], waiting: [String], scratch: String?) {
         let found = try look()
         let candidates =
             found.claimed.map { Candidate(name: $0, path: inbox.processing + "/" + $0) }
             + found.ready.map { Candidate(name: $0.name, path: inbox.inbox + "/" + $0.name) }
-        guard let remote else { return (candidates, found.waiting + found.blocked) }
+        guard let remote else { return (candidates, found.waiting + found.blocked, nil) }
         let copies = await remote.copiesForDryRun()
-        return (candidates + copies.files.map { Candidate(name: $0.name, path: $0.path) }, found.waiting + found.blocked + copies.waiting)
+        return (
+            candidates + copies.files.map { Candidate(name: $0.name, path: $0.path) }, found.waiting + found.blocked + copies.waiting, copies.folder
+        )
     }
 
     /// The claimed file's fingerprint, or `nil` when nothing of it is to be sent: the same content

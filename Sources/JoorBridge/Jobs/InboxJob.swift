@@ -94,7 +94,8 @@ extension InboxJob {
     func runFiles(full: Bool, control: JobControl, dryRun: DryRunPrinter?, into report: inout InboxJobReport<Counts>) async throws {
         let full = full || alwaysFull
         if let dryRun {
-            let (candidates, waiting) = try await files.candidatesForDryRun()
+            let (candidates, waiting, scratch) = try await files.candidatesForDryRun()
+            defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
             report.filesWaiting = waiting
             for candidate in candidates {
                 if control.shouldStop { break }

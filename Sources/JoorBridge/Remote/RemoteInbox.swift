@@ -72,16 +72,16 @@ final class RemoteInbox: @unchecked Sendable {
     /// For a dry run: copies of the remote files a run could take (matching the patterns, with
     /// their done marker if one is configured, not in hand already) in a private temporary folder,
     /// without recording anything or touching the server's files. A run would also wait for two
-    /// listings to agree on size and time; a dry run looks once.
-    func copiesForDryRun() async -> (files: [(name: String, path: String)], waiting: [String]) {
+    /// listings to agree on size and time; a dry run looks once. The caller removes `folder`.
+    func copiesForDryRun() async -> (files: [(name: String, path: String)], waiting: [String], folder: String) {
         var files: [(name: String, path: String)] = []
         var waiting: [String] = []
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("joorbridge-dry-run-\(UUID().uuidString)").path
         do {
             let entries = try connection.perform { client throws(SFTPError) in try client.list(folder) }
             let names = Set(entries.map(\.name))
             let inHand = Set(try ledger.remoteFiles().values.filter { $0.status != .seen }.map(\.remotePath))
             let marker = inbox.settings.doneMarker
-            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("joorbridge-dry-run-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
             for entry in entries.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) })
             where entry.isRegularFile && inbox.matches(entry.name) {
@@ -100,7 +100,7 @@ final class RemoteInbox: @unchecked Sendable {
             problem("\(error)")
         }
         connection.close()
-        return (files, waiting)
+        return (files, waiting, temporary)
     }
 
     private struct Pass {
