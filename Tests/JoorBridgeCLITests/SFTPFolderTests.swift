@@ -347,6 +347,24 @@ struct SFTPFolderTests {
         #expect(s.remote(s.exports + "/archive") == ["stock_m.csv", "stock_m.csv.ok"], "the marker goes along")
     }
 
+    /// A file on the server that both inbox jobs' patterns take (which the config check cannot
+    /// always see) is taken by neither, as in a local inbox; the inventory job downloaded it.
+    @Test func aRemoteFileBothJobsWouldTakeIsLeftOnTheServer() async throws {
+        let s = try await Self.setUp()
+        defer { s.finish() }
+        try s.dir.copyMappings(["products-csv.yml"])
+        let config = try String(contentsOfFile: s.dir.path("joorbridge.yml"), encoding: .utf8)
+        try (config + "\nproducts: { mapping: mappings/products-csv.yml, include: [\"*_2025.csv\"], settle_seconds: 0 }\n").write(
+            toFile: s.dir.path("joorbridge.yml"), atomically: true, encoding: .utf8)
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 12).write(toFile: s.exports + "/stock_2025.csv", atomically: true, encoding: .utf8)
+        let run = try await s.run(["run", "inventory", "products"])
+        #expect(run.status == 3, "a problem to fix: \(run.stderr)")
+        #expect(run.stderr.contains("not taken (the products job's patterns match it too): stock_2025.csv"), "\(run.stderr)")
+        #expect(s.remote(s.exports) == ["stock_2025.csv"], "left on the server")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: s.dir.path("processing"))) ?? []).isEmpty)
+        #expect(await s.sandbox.state.allStock().allSatisfy { $0.inventory != 12 }, "nothing sent")
+    }
+
     @Test func theRemoteFileIsArchivedOnlyAfterJOORAcceptedItAndBrokenFilesGoToTheErrorFolder() async throws {
         let s = try await Self.setUp(sftp: "  after_download: delete")
         defer { s.finish() }

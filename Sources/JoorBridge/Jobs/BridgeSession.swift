@@ -178,6 +178,7 @@ struct BridgeSession {
                 waitToSettle: options.waitForRemoteFiles)
         }
         job.files.others = other.map { [$0] } ?? []
+        job.files.remote?.others = job.files.others
         var files = InboxJobReport<J.Counts>()
         defer {
             sftp = job.files.remote?.report

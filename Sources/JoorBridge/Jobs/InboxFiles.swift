@@ -112,14 +112,14 @@ struct InboxFiles {
     /// downloaded from a remote inbox), then newly claimed ready ones; and the names still waiting
     /// (settling, without their done marker, or named like a file still in `processing/`).
     func take() async throws -> (names: [String], waiting: [String], ambiguous: [String]) {
-        let remoteWaiting = await remote?.fetch() ?? []
+        let fromRemote = await remote?.fetch() ?? (waiting: [], ambiguous: [])
         let found = try look()
         for name in found.blocked {
             logger.warning(
                 "a file of this name is still in processing/, waiting to go to JOOR; the new one waits in the inbox until it has gone",
                 metadata: ["file": "\(name)"])
         }
-        for name in found.ambiguous {
+        for name in found.ambiguous + fromRemote.ambiguous {
             logger.error(
                 "both the inventory and the products job would take it; it stays in the inbox until their patterns are kept apart (include/exclude)",
                 metadata: ["file": "\(name)"])
@@ -128,7 +128,7 @@ struct InboxFiles {
         for candidate in found.ready {
             if try inbox.claim(candidate.name) != nil { names.append(candidate.name) }  // nil: it vanished meanwhile
         }
-        return (names, found.waiting + found.blocked + remoteWaiting, found.ambiguous)
+        return (names, found.waiting + found.blocked + fromRemote.waiting, found.ambiguous + fromRemote.ambiguous)
     }
 
     /// A file a dry run looks at, where it is.

@@ -21,6 +21,8 @@ final class RemoteInbox: @unchecked Sendable {
     /// Whether `fetch` may wait (up to the settle time) for a second listing; `watch` does not
     /// wait, its next poll is the second listing.
     let waitToSettle: Bool
+    /// The other inbox job's patterns: a file they match too is taken by neither job.
+    var others: [Inbox.Settings] = []
     private(set) var report = SFTPReport()
 
     init(location: SFTPLocation, settings: SFTPSettings, inbox: Inbox, job: Job, ledger: Ledger, logger: Logger, waitToSettle: Bool = true) {
@@ -43,8 +45,10 @@ final class RemoteInbox: @unchecked Sendable {
     /// Finishes what earlier runs left (remote archive moves, interrupted downloads), then
     /// downloads every ready file into `processing/`. Never throws: a problem with the server
     /// is logged and reported, and the job goes on with what is already local.
-    /// - Returns: the remote names still waiting.
-    func fetch() async -> [String] {
+    /// - Returns: the remote names still waiting, and those left because the other inbox job's
+    ///   patterns match them too.
+    func fetch() async -> (waiting: [String], ambiguous: [String]) {
+        var ambiguous: [String] = []
         do {
             try finishSettled()
             try recoverInterrupted()
@@ -62,11 +66,12 @@ final class RemoteInbox: @unchecked Sendable {
                 if try !download(entry) { pass.waiting.append(entry.name) }
             }
             report.waiting = pass.waiting + pass.unsettled
+            ambiguous = pass.ambiguous
         } catch {
             problem("\(error)")
         }
         connection.close()
-        return report.waiting
+        return (report.waiting, ambiguous)
     }
 
     /// For a dry run: copies of the remote files a run could take (matching the patterns, with
@@ -107,6 +112,7 @@ final class RemoteInbox: @unchecked Sendable {
         var ready: [RemoteEntry] = []
         var unsettled: [String] = []
         var waiting: [String] = []
+        var ambiguous: [String] = []
         var secondsToSettle: Double?
     }
 
@@ -132,6 +138,10 @@ final class RemoteInbox: @unchecked Sendable {
                 let path = folder + "/" + entry.name
                 if let marker, !names.contains(entry.name + marker) {
                     pass.waiting.append(entry.name)
+                    continue
+                }
+                if others.contains(where: { $0.matches(entry.name) }) {
+                    pass.ambiguous.append(entry.name)
                     continue
                 }
                 if let record = records[path] {
