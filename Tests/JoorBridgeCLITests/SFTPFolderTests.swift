@@ -347,6 +347,23 @@ struct SFTPFolderTests {
         #expect(s.remote(s.exports + "/archive") == ["stock_m.csv", "stock_m.csv.ok"], "the marker goes along")
     }
 
+    /// Killed after a file's copy reached processing/, before the server's file was checked again:
+    /// the WMS rewrote it meanwhile. The next run checks before it counts the copy: it is dropped
+    /// and the new export taken (the copy was pushed and the new export archived unread).
+    @Test func aCopyNotCheckedBeforeACrashIsCheckedOnTheNextRun() async throws {
+        let s = try await Self.setUp()
+        defer { s.finish() }
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 7).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
+        let killed = try await s.run(["run", "inventory"], crashAt: "sftp file copied, not checked")
+        #expect(killed.status != 0, "\(killed.stderr)")
+        try await Task.sleep(for: .milliseconds(1_100))  // the server's times have whole seconds
+        try WatchTests.stock(rows: 40, first: 5_000, quantity: 8).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
+        let run = try await s.run(["run", "inventory"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(await s.sandbox.state.allStock().filter { $0.inventory == 8 }.count == 40, "the export as the server has it")
+        #expect(s.remote(s.exports + "/archive") == ["stock_1.csv"])
+    }
+
     /// A file on the server that both inbox jobs' patterns take (which the config check cannot
     /// always see) is taken by neither, as in a local inbox; the inventory job downloaded it.
     @Test func aRemoteFileBothJobsWouldTakeIsLeftOnTheServer() async throws {

@@ -189,7 +189,8 @@ final class RemoteInbox: @unchecked Sendable {
             return true
         }
         // The copy is in processing/ now. If the server goes away before this check, the record
-        // stays `downloading` and the next run counts the copy as downloaded (never fetched twice).
+        // stays `downloading` and the next run makes the check before it counts the copy.
+        CrashPoint.hit("sftp file copied, not checked")
         let unchanged = try connection.perform { client throws(SFTPError) in
             guard let now = try client.stat(path) else { return true }
             return now.size == entry.size && now.modified == entry.modified
@@ -208,15 +209,29 @@ final class RemoteInbox: @unchecked Sendable {
         return true
     }
 
-    /// Downloads a crash interrupted: finished ones (the file is in `processing/`) count as
-    /// downloaded; the others start over. A downloaded file no longer in `processing/` without an
-    /// outcome (someone removed it) is downloaded again, so nothing is lost.
+    /// Downloads a crash or a dropped connection interrupted: a copy in `processing/` counts as
+    /// downloaded once the server's file is found unchanged since the listings (as after a
+    /// download); a changed one is dropped and listed afresh; the others start over. A downloaded
+    /// file no longer in `processing/` without an outcome (someone removed it) is downloaded
+    /// again, so nothing is lost.
     private func recoverInterrupted() throws {
         for record in try ledger.remoteFiles().values where record.job == job {
             guard record.status == .downloading || record.status == .downloaded, let name = record.localName else { continue }
-            let present = FileManager.default.fileExists(atPath: inbox.processing + "/" + name)
+            let local = inbox.processing + "/" + name
+            let present = FileManager.default.fileExists(atPath: local)
             if present && record.status == .downloading {
-                try ledger.setRemoteStatus(record.remotePath, .downloaded)
+                let unchanged = try connection.perform { client throws(SFTPError) in
+                    guard let now = try client.stat(record.remotePath) else { return true }
+                    return now.size == record.size && now.modified == record.mtime
+                }
+                if unchanged {
+                    try ledger.setRemoteStatus(record.remotePath, .downloaded)
+                } else {
+                    unlink(local)
+                    try ledger.forgetRemote(record.remotePath)
+                    logger.notice(
+                        "it changed while it was downloaded; it waits for the next look", metadata: ["file": "\(describe(record.remotePath))"])
+                }
             } else if !present {
                 if record.status == .downloaded {
                     logger.warning(
