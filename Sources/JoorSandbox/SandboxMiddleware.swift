@@ -121,6 +121,16 @@ struct AnswerLossMiddleware: RouterMiddleware {
     }
 }
 
+/// JOOR's v2 conventions: "a content MIME type must be sent", calls without one "are not
+/// processed" (joor-api.md; even on a GET). They are refused with 415 (the status JOOR gives is
+/// not documented), after the token check, so a client that forgets it finds out in the sandbox.
+struct ContentTypeMiddleware: RouterMiddleware {
+    func handle(_ request: Request, context: SandboxContext, next: (Request, SandboxContext) async throws -> Response) async throws -> Response {
+        guard let type = request.headers[.contentType], !type.isEmpty else { return SandboxResponse.missingContentType }
+        return try await next(request, context)
+    }
+}
+
 /// The v2 API token: `Authorization: OAuth2 <base64 token>` (scheme in any case), or `Bearer <token>`.
 struct APITokenMiddleware: RouterMiddleware {
     let token: String
@@ -188,6 +198,7 @@ struct TrailingSlashResponder<Inner: HTTPResponder>: HTTPResponder where Inner.C
 /// The sandbox's JSON answers.
 enum SandboxResponse {
     static let unauthorized = json(401, ["error": .string("missing or invalid API token")])
+    static let missingContentType = json(415, ["error": .string("no Content-Type: JOOR does not process a call without a content MIME type")])
 
     static func json(_ status: Int, _ object: [String: JSONValue], headers: [String: String] = [:]) -> Response {
         json(status, .object(object), headers: headers)

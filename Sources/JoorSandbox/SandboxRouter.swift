@@ -21,6 +21,7 @@ enum SandboxRouter {
             .add(middleware: RequestLogMiddleware(state: state))
             .add(middleware: FaultMiddleware(state: state))
             .add(middleware: APITokenMiddleware(token: configuration.token))
+            .add(middleware: ContentTypeMiddleware())
             .add(middleware: CreditMiddleware(state: state))
             .add(middleware: AnswerLossMiddleware())
         for path in ["/v2/orders", "/v2/order"] {

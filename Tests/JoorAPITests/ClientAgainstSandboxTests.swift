@@ -280,11 +280,14 @@ struct ClientAgainstSandboxTests {
 
     @Test func lostAnswersAndUnknownPathsBehaveAsJOORsOwnRequests() async throws {
         try await using(try await SandboxHarness.start(seedOrders: 1)) { h async throws in
-            func get(_ path: String, token: String = SandboxHarness.token) async throws -> Int {
+            func get(_ path: String, token: String = SandboxHarness.token, contentType: String? = "application/json") async throws -> Int {
                 var request = HTTPClientRequest(url: h.server.baseURL + path)
                 request.headers.add(name: "Authorization", value: "Oauth2 " + Data(token.utf8).base64EncodedString())
+                if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
                 return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
             }
+            // JOOR does not process a call without a content MIME type, even a GET.
+            #expect(try await get("/v2/orders?sync=0&order_type=8", contentType: nil) == 415)
             // "Carry it out, then answer 503" is taken by the next request; one refused for its
             // token was not carried out, so it keeps its 401 (and the fault is used up).
             await h.server.state.plan(FaultPlan(failStatus: 503, processThenFailCount: 1))
@@ -304,6 +307,7 @@ struct ClientAgainstSandboxTests {
             for path in ["/v2/orders", "/v2/orders/", "/v2/order", "/v2/order/"] {
                 var request = HTTPClientRequest(url: h.server.baseURL + path + "?sync=0&order_type=8")
                 request.headers.add(name: "Authorization", value: "Oauth2 " + Data(SandboxHarness.token.utf8).base64EncodedString())
+                request.headers.add(name: "Content-Type", value: "application/json")
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
                 var body = try await response.body.collect(upTo: 1 << 20)
                 #expect(response.status.code == 200, "\(path)")
