@@ -36,7 +36,8 @@ enum SandboxRouter {
                 await state.count("GET /v2/orders")
                 var query = SandboxContext.query(of: request)
                 query["order_id"] = context.parameters.get("id") ?? ""
-                query["sync"] = query["sync"] ?? "0"
+                // `sync` defaults to 1 here as in JOOR's table: reading one order without sync=0 marks it exported.
+                query["sync"] = query["sync"] ?? "1"
                 query["order_type"] = query["order_type"] ?? "8"
                 return try await answer(state.listOrders(query))
             }

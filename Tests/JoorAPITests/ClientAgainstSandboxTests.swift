@@ -302,6 +302,22 @@ struct ClientAgainstSandboxTests {
         }
     }
 
+    /// `sync` defaults to 1 (JOOR's table), also for one order read by id: without sync=0 it is
+    /// marked exported, as a synchronising pull would.
+    @Test func readingOneOrderWithoutSyncMarksItExported() async throws {
+        try await using(try await SandboxHarness.start(seedOrders: 2)) { h async throws in
+            let ids = await h.server.state.allOrders().map(\.id)
+            for (id, query) in zip(ids, ["?sync=0", ""]) {
+                var request = HTTPClientRequest(url: h.server.baseURL + "/v2/order/" + id + query)
+                request.headers.add(name: "Authorization", value: "Oauth2 " + Data(SandboxHarness.token.utf8).base64EncodedString())
+                request.headers.add(name: "Content-Type", value: "application/json")
+                #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 200)
+            }
+            let exported = await h.server.state.allOrders().map(\.exported)
+            #expect(exported == [false, true], "sync=0 marks nothing; no sync is sync=1")
+        }
+    }
+
     @Test func acceptsBothOrderPathsAndTrailingSlashes() async throws {
         try await using(try await SandboxHarness.start(seedOrders: 2)) { h async throws in
             for path in ["/v2/orders", "/v2/orders/", "/v2/order", "/v2/order/"] {
