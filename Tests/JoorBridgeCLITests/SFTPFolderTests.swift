@@ -364,6 +364,21 @@ struct SFTPFolderTests {
         #expect(s.remote(s.exports + "/archive") == ["stock_1.csv"])
     }
 
+    /// A file on the server whose name is not UTF-8 waits there, and the run says to rename it
+    /// (it was looked for by a repaired name: "gone before it could be downloaded", every run).
+    @Test func aRemoteFileWhoseNameIsNotUTF8WaitsAndIsReported() async throws {
+        let s = try await Self.setUp()
+        defer { s.finish() }
+        let path = Array((s.exports + "/stock_S").utf8) + [0xFC] + Array("d.csv".utf8) + [0]
+        let fd = path.withUnsafeBytes { open($0.baseAddress!.assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+        #expect(fd >= 0)
+        close(fd)
+        let run = try await s.run(["run", "inventory"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("its name is not UTF-8") && run.stderr.contains("1 waiting there"), "\(run.stderr)")
+        #expect(!run.stderr.contains("gone before it could be downloaded"), "\(run.stderr)")
+    }
+
     /// A file on the server that both inbox jobs' patterns take (which the config check cannot
     /// always see) is taken by neither, as in a local inbox; the inventory job downloaded it.
     @Test func aRemoteFileBothJobsWouldTakeIsLeftOnTheServer() async throws {

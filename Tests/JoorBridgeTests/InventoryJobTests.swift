@@ -259,6 +259,21 @@ struct InventoryJobTests {
         }
     }
 
+    /// A file whose name is not UTF-8 (Latin-1 from a Windows WMS) cannot be opened by the name
+    /// it is listed under: it waits, and the log says to rename it (it was passed over in silence).
+    @Test func aFileWhoseNameIsNotUTF8IsReportedNotPassedOver() async throws {
+        try await using(try await InventoryHarness.start()) { h async throws in
+            try FileManager.default.createDirectory(atPath: h.dir.path("inbox"), withIntermediateDirectories: true)
+            let path = Array(h.dir.path("inbox/Bestand_S").utf8) + [0xFC] + Array("d.csv".utf8) + [0]
+            let fd = path.withUnsafeBytes { open($0.baseAddress!.assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+            #expect(fd >= 0)
+            close(fd)
+            let report = try #require(try await h.run().jobs.first?.inventory)
+            #expect(report.filesWaiting == ["Bestand_S\u{FFFD}d.csv"], "\(report)")
+            #expect(h.logs.text.contains("its name is not UTF-8"), "\(h.logs.text)")
+        }
+    }
+
     @Test func inFlightFilesAndFreshFilesWait() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
             try h.drop("upload.csv.filepart", Self.sample)

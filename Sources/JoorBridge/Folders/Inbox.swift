@@ -100,7 +100,12 @@ public struct Inbox: Sendable {
         let names = try FileSystem.names(in: inbox)
         let markers = Set(names.filter { name in settings.doneMarker.map { name.hasSuffix($0) } ?? false })
         for name in names where matches(name) && !markers.contains(name) {
-            guard let status = FileSystem.status(inbox + "/" + name), status.isRegularFile else { continue }
+            guard let status = FileSystem.status(inbox + "/" + name), status.isRegularFile else {
+                // A name that is not UTF-8 is listed with U+FFFD in it and cannot be opened by
+                // that name: it waits (and is reported), rather than being passed over in silence.
+                if Self.hasUndecodableName(name) { waiting.append(name) }
+                continue
+            }
             let modified = Date(timeIntervalSince1970: status.modified)
             if let marker = settings.doneMarker, !markers.contains(name + marker) {
                 waiting.append(name)
@@ -114,6 +119,14 @@ public struct Inbox: Sendable {
         }
         return (ready.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }, waiting.sorted())
     }
+
+    /// Whether a listed name was not UTF-8 (a Latin-1 `Bestand_S\xFCd.csv` from a Windows system):
+    /// it was decoded with U+FFFD, and the file cannot be opened by it.
+    public static func hasUndecodableName(_ name: String) -> Bool { name.unicodeScalars.contains("\u{FFFD}") }
+
+    /// Why a file with such a name waits, for the log.
+    public static let undecodableNameProblem =
+        "its name is not UTF-8 (Latin-1 from a Windows system?), so joorbridge cannot open it; rename it (ASCII or UTF-8 names only)"
 
     /// Whether a name is one joorbridge would take (by pattern, and not an in-flight upload name).
     public func matches(_ name: String) -> Bool { settings.matches(name) }

@@ -119,6 +119,9 @@ struct InboxFiles {
                 "a file of this name is still in processing/, waiting to go to JOOR; the new one waits in the inbox until it has gone",
                 metadata: ["file": "\(name)"])
         }
+        for name in (found.waiting + fromRemote.waiting).filter(Inbox.hasUndecodableName) {
+            logger.error("\(Inbox.undecodableNameProblem)", metadata: ["file": "\(name)"])
+        }
         for name in found.ambiguous + fromRemote.ambiguous {
             logger.error(
                 "both the inventory and the products job would take it; it stays in the inbox until their patterns are kept apart (include/exclude)",

@@ -144,6 +144,10 @@ final class RemoteInbox: @unchecked Sendable {
                     pass.ambiguous.append(entry.name)
                     continue
                 }
+                if Inbox.hasUndecodableName(entry.name) {
+                    pass.waiting.append(entry.name)  // reported by the job; it cannot be downloaded by this name
+                    continue
+                }
                 if let record = records[path] {
                     if record.status != .seen { continue }  // in hand, or being finished
                     if record.size == entry.size && record.mtime == entry.modified {
