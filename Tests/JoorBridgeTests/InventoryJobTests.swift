@@ -274,6 +274,22 @@ struct InventoryJobTests {
         }
     }
 
+    /// A crash between a claim's two moves leaves the file's done marker in the inbox. The next
+    /// run moves it along: left there, it vouched for the next file of that name at once, before
+    /// that file was complete.
+    @Test func aDoneMarkerACrashLeftBehindFollowsItsFile() async throws {
+        try await using(try await InventoryHarness.start(section: "  done_marker: .ok\n")) { h async throws in
+            try h.dir.write("processing/stock.csv", Self.sample)  // claimed before the crash
+            try h.dir.write("inbox/stock.csv.ok", text: "")  // its marker, not moved yet
+            let first = try #require(try await h.run().jobs.first?.inventory)
+            #expect(first.filesArchived == 1, "\(first)")
+            #expect(!FileManager.default.fileExists(atPath: h.dir.path("inbox/stock.csv.ok")), "the marker went with its file")
+            try h.drop("stock.csv", Self.sample.filter { $0 != 13 })  // the next export, its marker not written yet
+            let next = try #require(try await h.run().jobs.first?.inventory)
+            #expect(next.filesWaiting == ["stock.csv"] && next.filesArchived == 0, "it waits for its own marker: \(next)")
+        }
+    }
+
     @Test func inFlightFilesAndFreshFilesWait() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
             try h.drop("upload.csv.filepart", Self.sample)

@@ -139,6 +139,16 @@ public struct Inbox: Sendable {
         return target
     }
 
+    /// Finishes claims a crash cut between the file's move and its done marker's: a marker left in
+    /// the inbox for a file already in `processing/` (none of that name in the inbox) follows it.
+    /// Left there, it would vouch for the next file of that name before that file was complete.
+    public func finishInterruptedClaims() throws(FileSystemError) {
+        guard let marker = settings.doneMarker else { return }
+        for name in try claimed() where FileSystem.status(inbox + "/" + name + marker) != nil && FileSystem.status(inbox + "/" + name) == nil {
+            try FileSystem.rename(inbox + "/" + name + marker, to: processing + "/" + name + marker, .claim)
+        }
+    }
+
     /// Files of this job already in `processing/` (claimed by a run that did not finish), oldest
     /// first. Jobs share the folders, so only names matching this job's patterns are its own.
     public func claimed() throws(FileSystemError) -> [String] {

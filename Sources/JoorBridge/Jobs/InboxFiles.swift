@@ -113,6 +113,7 @@ struct InboxFiles {
     /// (settling, without their done marker, or named like a file still in `processing/`).
     func take() async throws -> (names: [String], waiting: [String], ambiguous: [String]) {
         let fromRemote = await remote?.fetch() ?? (waiting: [], ambiguous: [])
+        try inbox.finishInterruptedClaims()
         let found = try look()
         for name in found.blocked {
             logger.warning(
