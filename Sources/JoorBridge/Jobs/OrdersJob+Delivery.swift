@@ -159,7 +159,10 @@ extension OrdersJob {
             namesByEntry.append(names)
         }
         var temps: [String: String] = [:]
-        try ledger.noteTemporaries(groups.map { outbox.path(outbox.tempName(for: $0.name)) })
+        // Noted until the ledger names them (or they are discarded): a published name's
+        // temporary left noted would later be another install's to write, and this one's to remove.
+        let noted = groups.map { outbox.path(outbox.tempName(for: $0.name)) }
+        try ledger.noteTemporaries(noted)
         do {
             for group in groups {
                 temps[group.name] = try outbox.writeTemporary(for: group.name) { sink in
@@ -172,6 +175,7 @@ extension OrdersJob {
             // What rendering could not see, the file as a whole refuses (a run's total too wide
             // for its column): these orders wait as rejected, retried each run, and the others go on.
             for temp in temps.values { outbox.discardTemporary(temp) }
+            try ledger.forgetTemporaries(noted)
             for (entry, _) in entries {
                 let reason = "its file cannot be written: \(error)"
                 try ledger.markRejected(entry.orderID, version: entry.version, reason: reason)
@@ -184,6 +188,7 @@ extension OrdersJob {
             (orderID: pair.entry.orderID, version: pair.entry.version, files: names, temps: names.map { temps[$0]! })
         }
         try ledger.markWriting(writing, route: route.name, outbox: outbox.directory)
+        try ledger.forgetTemporaries(noted)
         CrashPoint.hit("writing recorded")
         for group in groups {
             try outbox.publish(temp: temps[group.name]!, as: group.name)
