@@ -237,6 +237,8 @@ struct ConfigTests {
                 problems.contains { $0.line == 2 && $0.message.hasPrefix(message) && $0.message.contains("give each its own") },
                 "\(folders): \(problems)")
         }
+        #expect(errors("version: 1\nfolders: { archive: ./kept, error: ./kept }\n\(jobs)").isEmpty, "archive and error only keep files")
+        #expect(!errors("version: 1\nfolders: { archive: ./out, outbox: ./out }\n\(jobs)").isEmpty, "archived files would reach the WMS")
         let routes =
             "orders: { mapping: o.yml, routes: [{ name: a, when: { field: order.warehouse_code, equals: A }, outbox: ./out }, { name: b, outbox: ./out }] }\n"
         #expect(errors("version: 1\nfolders: { outbox: ./out }\n\(routes)").isEmpty, "outboxes may share a folder")

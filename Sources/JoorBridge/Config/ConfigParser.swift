@@ -118,28 +118,30 @@ struct ConfigParser {
     /// Folders the config gives two roles that must each have their own: an outbox that is the
     /// inbox (the inventory job would take the order files), a processing folder that is the inbox
     /// (files taken half-written), an error folder that is the inbox (failed files taken again)…
-    /// Only outboxes may share a folder (routes writing into one WMS folder).
+    /// Outboxes may share a folder (routes writing into one WMS folder), and so may archive and
+    /// error (both only keep files).
     static func sharedFolders(_ config: BridgeConfig) -> [String] {
+        enum Kind { case taken, kept, outbox }
         let folders = config.folders
-        var roles: [(name: String, folder: String, outbox: Bool)] = [
-            ("folders.processing", folders.processing, false), ("folders.archive", folders.archive, false), ("folders.error", folders.error, false),
+        var roles: [(name: String, folder: String, kind: Kind)] = [
+            ("folders.processing", folders.processing, .taken), ("folders.archive", folders.archive, .kept), ("folders.error", folders.error, .kept),
         ]
-        if config.inventory != nil || config.products != nil { roles.append(("folders.inbox", folders.inbox, false)) }
+        if config.inventory != nil || config.products != nil { roles.append(("folders.inbox", folders.inbox, .taken)) }
         if let orders = config.orders {
-            roles.append((folders.remoteOutbox == nil ? "folders.outbox" : "folders.outbox_staging", folders.outbox, true))
-            for route in orders.routes { if let outbox = route.outbox { roles.append(("orders.routes \(route.name) outbox", outbox, true)) } }
+            roles.append((folders.remoteOutbox == nil ? "folders.outbox" : "folders.outbox_staging", folders.outbox, .outbox))
+            for route in orders.routes { if let outbox = route.outbox { roles.append(("orders.routes \(route.name) outbox", outbox, .outbox)) } }
         }
         var problems: [String] = []
-        var seen: [String: (name: String, outbox: Bool)] = [:]
+        var seen: [String: (name: String, kind: Kind)] = [:]
         for role in roles {
             let key = URL(fileURLWithPath: role.folder).resolvingSymlinksInPath().standardizedFileURL.path
             guard let first = seen[key] else {
-                seen[key] = (role.name, role.outbox)
+                seen[key] = (role.name, role.kind)
                 continue
             }
-            if !(first.outbox && role.outbox) {
+            if first.kind != role.kind || role.kind == .taken {
                 problems.append(
-                    "\(first.name) and \(role.name) are the same folder (\(role.folder)); give each its own: joorbridge takes files from one and leaves files in the other"
+                    "\(first.name) and \(role.name) are the same folder (\(role.folder)); give each its own (only outboxes, or archive and error, may share one)"
                 )
             }
         }
