@@ -50,8 +50,8 @@ public struct InventoryJob: InboxJob {
 
     func process(_ name: String, full: Bool, control: JobControl, _ report: inout Report) async throws {
         let path = inbox.processing + "/" + name
+        let claimed = FileSystem.status(path)  // before the fingerprint reads it
         guard let fingerprint = try files.fingerprintUnlessPushed(name, full: full, &report.tally) else { return }
-        let claimed = FileSystem.status(path)
         let modified = Inbox.modificationTime(path)
         let rejects = RejectsFile(folder: inbox.error, name: name)
         func reject(_ rejection: RowRejection) throws {
