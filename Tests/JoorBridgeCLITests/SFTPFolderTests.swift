@@ -356,6 +356,11 @@ struct SFTPFolderTests {
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 7).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
         let killed = try await s.run(["run", "inventory"], crashAt: "sftp file copied, not checked")
         #expect(killed.status != 0, "\(killed.stderr)")
+        // While the server cannot be reached, the copy cannot be checked: it waits, unsent.
+        await s.server.stopped()
+        let unreachable = try await s.run(["run", "inventory"])
+        #expect(await s.sandbox.state.allStock().allSatisfy { $0.inventory != 7 }, "the unchecked copy is not sent: \(unreachable.stderr)")
+        try await s.server.restart()
         try await Task.sleep(for: .milliseconds(1_100))  // the server's times have whole seconds
         try WatchTests.stock(rows: 40, first: 5_000, quantity: 8).write(toFile: s.exports + "/stock_1.csv", atomically: true, encoding: .utf8)
         let run = try await s.run(["run", "inventory"])

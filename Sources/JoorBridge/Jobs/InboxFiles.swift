@@ -99,10 +99,13 @@ struct InboxFiles {
     /// The inbox as a run finds it: this job's files in `processing/` (oldest first), the ready
     /// files it may take, those it must leave because the other job's patterns match them too,
     /// those named like a file still in `processing/` (taking one would replace that file, which
-    /// JOOR has not taken yet), and the names still settling or without their done marker.
+    /// JOOR has not taken yet), and the names still settling or without their done marker. A
+    /// remote inbox's copy not yet checked against the server waits in `processing/` until it is.
     private func look() throws -> (claimed: [String], ready: [Inbox.Candidate], ambiguous: [String], blocked: [String], waiting: [String]) {
-        let claimed = try inbox.claimed()
-        let (ready, waiting) = try inbox.ready()
+        let unchecked = try remote?.uncheckedCopies() ?? []
+        let claimed = try inbox.claimed().filter { !unchecked.contains($0) }
+        var (ready, waiting) = try inbox.ready()
+        waiting += unchecked.sorted()
         let blocked = ready.map(\.name).filter(claimed.contains)
         let ambiguous = ready.map(\.name).filter { name in !blocked.contains(name) && others.contains { $0.matches(name) } }
         return (claimed, ready.filter { !blocked.contains($0.name) && !ambiguous.contains($0.name) }, ambiguous, blocked, waiting)

@@ -213,6 +213,12 @@ final class RemoteInbox: @unchecked Sendable {
         return true
     }
 
+    /// Local names of copies in `processing/` not yet checked against the server (a dropped
+    /// connection or a crash cut the check off): they are not to be processed until they are.
+    func uncheckedCopies() throws -> Set<String> {
+        Set(try ledger.remoteFiles().values.filter { $0.job == job && $0.status == .downloading }.compactMap(\.localName))
+    }
+
     /// Downloads a crash or a dropped connection interrupted: a copy in `processing/` counts as
     /// downloaded once the server's file is found unchanged since the listings (as after a
     /// download); a changed one is dropped and listed afresh; the others start over. A downloaded
