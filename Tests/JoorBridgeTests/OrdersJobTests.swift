@@ -128,6 +128,29 @@ struct OrdersJobTests {
         }
     }
 
+    /// Reading back 25 days for an expected order lets in no order the ledger did not expect from
+    /// before `catch_up_days`: one another integration exported 17 days ago stays its own, even
+    /// when the unfinished run began 21 days ago.
+    @Test func aCatchUpReadingFarBackForAnExpectedOrderTakesNoOlderUnexpectedOne() async throws {
+        try await using(try await BridgeHarness.start(seedOrders: 0)) { h async throws in
+            func daysAgo(_ days: Double) -> String { ISO8601DateFormatter().string(from: Date().addingTimeInterval(-days * 86_400)) }
+            var orders = OrderSeeder.orders(count: 2, seed: 21, firstID: 9_800_001)
+            for (index, age) in [25.0, 17.0].enumerated() {
+                orders[index].status = .approved
+                orders[index].exported = true
+                orders[index].order.fields["date_modified"] = daysAgo(age)
+                orders[index].order.fields["customer_code"] = "HLB001"
+            }
+            try await h.sandbox.state.add(orders)
+            let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
+            try ledger.expect([orders[0].order])  // the lost pull's look ahead saw it
+            try ledger.set("orders.running_since", daysAgo(21))
+            let outcome = try await h.run()
+            #expect(outcome.jobs.first?.orders?.catchUp == true)
+            #expect(try h.deliveredOrderIDs() == ["9800001"], "the expected order only: \(outcome.summaryText)")
+        }
+    }
+
     @Test func fiveHundredOrdersOverManyPagesArriveOnceAndASecondRunDeliversNothing() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 500)) { h async throws in
             let first = try await h.run()
@@ -309,6 +332,9 @@ struct OrdersJobTests {
     @Test func onlyThisInstallsLeftoverTemporariesAreRemoved() async throws {
         try await using(try await BridgeHarness.start(seedOrders: 3)) { h async throws in
             _ = try await h.run()
+            // Published, a name's temporary is no longer this install's: the next one of that
+            // name in the folder may be another install's.
+            #expect(try Ledger(path: h.dir.path("state/joorbridge.sqlite")).notedTemporaries().isEmpty)
             let foreign = try h.dir.write("outbox/.ORD_8800777.csv.tmp", text: "being written by another install")
             try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-2 * 86_400)], ofItemAtPath: foreign)
             let own = try h.dir.write("outbox/.ORD_8800778.csv.tmp", text: "written before a crash")

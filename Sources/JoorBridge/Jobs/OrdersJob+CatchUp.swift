@@ -29,9 +29,11 @@ extension OrdersJob {
     func catchUp(unfinishedSince: Date?, since: Date?, _ report: inout Report) async throws {
         report.catchUp = true
         let expected = try ledger.expectedOrders()
-        let changedSince = unfinishedSince.map { $0.addingTimeInterval(-Self.clockMargin) }
+        // Orders it did not expect count when changed since the unfinished run began, and within
+        // catch_up_days: reading further back for an expected order lets no older one in.
+        let floor = Date().addingTimeInterval(-Double(settings.catchUpDays) * 86_400)
+        let changedSince = unfinishedSince.map { max($0.addingTimeInterval(-Self.clockMargin), floor) }
         var start = since ?? changedSince ?? Date()
-        if since == nil { start = max(start, Date().addingTimeInterval(-Double(settings.catchUpDays) * 86_400)) }
         for modified in expected.values.compactMap({ $0.flatMap(JoorDates.parse) }) where modified < start { start = modified }
         if let goLive = settings.goLive { start = max(start, goLive) }
         logger.notice("catching up on orders JOOR exported since \(Ledger.timestamp(start))")

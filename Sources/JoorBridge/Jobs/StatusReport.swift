@@ -112,7 +112,7 @@ public struct StatusReport: Sendable, Codable {
         if heldOrders > 0 { lines.append("\(heldOrders) order(s) held back (not delivered, not lost): see `joorbridge orders list`") }
         if goLive != nil || firstRun != nil || catchUpFrom != nil {
             lines.append(
-                "orders: go-live \(goLive ?? "not set"); first run \(firstRun ?? "not yet"); a catch-up after a crash reads back to \(catchUpFrom ?? "-") at most"
+                "orders: go-live \(goLive ?? "not set"); first run \(firstRun ?? "not yet"); a catch-up after a crash takes orders it did not expect back to \(catchUpFrom ?? "-") at most"
             )
         }
         if !failingOrders.isEmpty {
