@@ -67,6 +67,22 @@ struct CancellationTests {
             #expect(reinstated.status == 0, "\(reinstated.stderr)")
             let held = try await Executable.run(["orders", "list", "--held"], in: dir.path)
             #expect(held.stdout.contains("9900201") && held.stdout.contains("JOOR reinstated it"), "\(held.stdout) \(reinstated.stderr)")
+            // Changed again in JOOR, it stays held: someone decides, not the next change.
+            try await Task.sleep(for: .milliseconds(1_100))
+            #expect(try await sandbox.state.modify(orderID: "9900201", fields: ["order_comments": "a note"]))
+            _ = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(Self.ids(dir, "ORD_") == ["9900201"], "still held")
+            #expect(try await Executable.run(["orders", "list", "--held"], in: dir.path).stdout.contains("JOOR reinstated it"))
+            // Cancelled again while held: the WMS has it cancelled already, no second cancellation;
+            // reinstated once more, it is held again.
+            try await Task.sleep(for: .milliseconds(1_100))
+            #expect(try await sandbox.state.modify(orderID: "9900201", status: .cancelled))
+            _ = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(Self.ids(dir, "CANCEL_") == ["9900201"], "one cancellation file")
+            try await Task.sleep(for: .milliseconds(1_100))
+            #expect(try await sandbox.state.modify(orderID: "9900201", status: .approved))
+            _ = try await Executable.run(["run", "orders"], in: dir.path, environment: Self.env)
+            #expect(Self.ids(dir, "ORD_") == ["9900201"], "held again, not delivered")
             let delivered = try await Executable.run(["orders", "deliver", "9900201"], in: dir.path, environment: Self.env)
             #expect(delivered.status == 0, "\(delivered.stderr)")
             #expect(Self.ids(dir, "ORD_") == ["9900201", "9900201"], "the order, then the reinstated order")

@@ -99,7 +99,7 @@ extension Ledger {
                 let latest = try Row.fetchOne(
                     db,
                     sql:
-                        "SELECT version, state, kind, date_modified, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1",
+                        "SELECT version, state, kind, reason, date_modified, origin, delivered_at FROM orders WHERE order_id = ? ORDER BY version DESC LIMIT 1",
                     arguments: [id])
                 guard let latest else {
                     if onlyKnown { continue }
@@ -121,16 +121,19 @@ extension Ledger {
                 let changed = order.dateModified != nil && order.dateModified != modified
                 switch state {
                 case .held where changed, .rejected where changed, .cancelled where changed:
-                    // (A cancelled order in a pull of approved orders was reinstated in JOOR.)
-                    let reason = holdReason(order)
+                    // (A cancelled order in a pull of approved orders was reinstated in JOOR.) One
+                    // the WMS has as cancelled stays held for someone to decide, whatever changed.
+                    let cancellationDelivered =
+                        try Bool.fetchOne(
+                            db, sql: "SELECT EXISTS(SELECT 1 FROM orders WHERE order_id = ? AND kind = 'cancellation' AND state = 'delivered')",
+                            arguments: [id]) ?? false
+                    let wmsHasItCancelled = latest["reason"] == Self.reinstatedReason || (state == .cancelled && cancellationDelivered)
+                    let reason = wmsHasItCancelled ? Self.reinstatedReason : holdReason(order)
                     let next: DeliveryState = reason == nil ? .received : .held
                     try db.execute(
                         sql:
                             "UPDATE orders SET state = ?, payload = ?, date_modified = ?, reason = ?, updated_at = ? WHERE order_id = ? AND version = ?",
-                        arguments: [
-                            next.rawValue, payload, order.dateModified, reason ?? (state == .rejected ? latest["reason"] : nil), now, id,
-                            version,
-                        ])
+                        arguments: [next.rawValue, payload, order.dateModified, reason, now, id, version])
                     if reason == nil && state != .rejected { outcome.released += 1 } else { outcome.duplicates += 1 }
                 case .delivered where changed && EntryKind(rawValue: latest["kind"]) == .cancellation:
                     // JOOR reinstated an order whose cancellation the WMS has: held for someone
@@ -190,7 +193,10 @@ extension Ledger {
                     outcome.known += 1
                     continue
                 }
-                let delivered = entries.last {
+                // What the WMS has of the order since its last cancellation (a reinstated order the
+                // WMS has as cancelled, held, needs no second cancellation).
+                let sinceCancellation = entries.suffix(from: (entries.lastIndex { EntryKind(rawValue: $0["kind"]) == .cancellation } ?? -1) + 1)
+                let delivered = sinceCancellation.last {
                     EntryKind(rawValue: $0["kind"]) == .order && [.delivered, .writing].contains(DeliveryState(rawValue: $0["state"]))
                 }
                 try db.execute(
