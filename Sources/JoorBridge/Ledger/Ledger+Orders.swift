@@ -473,11 +473,7 @@ extension Ledger {
 
     /// The ledger key of an order JOOR sent without `order_id`: `no-order-id-` and a hash of its
     /// canonical JSON (FNV-1a), so the same order sent again is the same entry.
-    static func keyForOrderWithoutID(_ payload: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in payload.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return "no-order-id-" + String(hash, radix: 16)
-    }
+    static func keyForOrderWithoutID(_ payload: String) -> String { "no-order-id-" + FNV1a.hex(payload.utf8) }
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder.canonical()

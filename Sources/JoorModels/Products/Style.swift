@@ -224,10 +224,7 @@ public struct Style: Sendable, Equatable, Codable {
         canonical.deliveries.sort { $0.name < $1.name }
         canonical.categories.sort { $0.id < $1.id }
         let encoder = JSONEncoder.canonical()
-        let data = (try? encoder.encode(canonical)) ?? Data()
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return String(hash, radix: 16)
+        return FNV1a.hex((try? encoder.encode(canonical)) ?? Data())
     }
 }
 
