@@ -52,7 +52,7 @@ public struct InventoryJob: InboxJob {
         let path = inbox.processing + "/" + name
         let claimed = FileSystem.status(path)  // before the fingerprint reads it
         guard let fingerprint = try files.fingerprintUnlessPushed(name, full: full, &report.tally) else { return }
-        let modified = Inbox.modificationTime(path)
+        let modified = claimed?.modified ?? 0
         let rejects = RejectsFile(folder: inbox.error, name: name)
         func reject(_ rejection: RowRejection) throws {
             if rejects.isEmpty { report.rejectFiles.append(rejects.path) }

@@ -123,11 +123,13 @@ extension Ledger {
                 case .held where changed, .rejected where changed, .cancelled where changed:
                     // (A cancelled order in a pull of approved orders was reinstated in JOOR.) One
                     // the WMS has as cancelled stays held for someone to decide, whatever changed.
-                    let cancellationDelivered =
-                        try Bool.fetchOne(
-                            db, sql: "SELECT EXISTS(SELECT 1 FROM orders WHERE order_id = ? AND kind = 'cancellation' AND state = 'delivered')",
-                            arguments: [id]) ?? false
-                    let wmsHasItCancelled = latest["reason"] == Self.reinstatedReason || (state == .cancelled && cancellationDelivered)
+                    var wmsHasItCancelled = latest["reason"] == Self.reinstatedReason
+                    if !wmsHasItCancelled, state == .cancelled {
+                        wmsHasItCancelled =
+                            try Bool.fetchOne(
+                                db, sql: "SELECT EXISTS(SELECT 1 FROM orders WHERE order_id = ? AND kind = 'cancellation' AND state = 'delivered')",
+                                arguments: [id]) ?? false
+                    }
                     let reason = wmsHasItCancelled ? Self.reinstatedReason : holdReason(order)
                     let next: DeliveryState = reason == nil ? .received : .held
                     try db.execute(
