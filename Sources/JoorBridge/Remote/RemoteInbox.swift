@@ -195,12 +195,22 @@ final class RemoteInbox: @unchecked Sendable {
         // The copy is in processing/ now. If the server goes away before this check, the record
         // stays `downloading` and the next run makes the check before it counts the copy.
         CrashPoint.hit("sftp file copied, not checked")
+        guard try confirmCopy(local, of: path, size: entry.size, mtime: entry.modified) else { return false }
+        report.downloaded += 1
+        logger.info("downloaded into processing/ (\(entry.size) bytes)", metadata: ["file": "\(describe(path))"])
+        return true
+    }
+
+    /// Checks a copy in `processing/` against the server: the file unchanged since the listings
+    /// agreed on it (`size`, `mtime`; gone counts as unchanged) makes the copy count as
+    /// downloaded; a changed one is not that file: it is dropped, and the file listed afresh.
+    /// - Returns: whether the copy counts.
+    private func confirmCopy(_ local: String, of path: String, size: UInt64, mtime: UInt64) throws -> Bool {
         let unchanged = try connection.perform { client throws(SFTPError) in
             guard let now = try client.stat(path) else { return true }
-            return now.size == entry.size && now.modified == entry.modified
+            return now.size == size && now.modified == mtime
         }
         guard unchanged else {
-            // Not the file the listings agreed on.
             unlink(local)
             try ledger.forgetRemote(path)
             logger.notice("it changed while it was downloaded; it waits for the next look", metadata: ["file": "\(describe(path))"])
@@ -208,8 +218,6 @@ final class RemoteInbox: @unchecked Sendable {
         }
         CrashPoint.hit("sftp file downloaded")
         try ledger.setRemoteStatus(path, .downloaded)
-        report.downloaded += 1
-        logger.info("downloaded into processing/ (\(entry.size) bytes)", metadata: ["file": "\(describe(path))"])
         return true
     }
 
@@ -230,18 +238,7 @@ final class RemoteInbox: @unchecked Sendable {
             let local = inbox.processing + "/" + name
             let present = FileManager.default.fileExists(atPath: local)
             if present && record.status == .downloading {
-                let unchanged = try connection.perform { client throws(SFTPError) in
-                    guard let now = try client.stat(record.remotePath) else { return true }
-                    return now.size == record.size && now.modified == record.mtime
-                }
-                if unchanged {
-                    try ledger.setRemoteStatus(record.remotePath, .downloaded)
-                } else {
-                    unlink(local)
-                    try ledger.forgetRemote(record.remotePath)
-                    logger.notice(
-                        "it changed while it was downloaded; it waits for the next look", metadata: ["file": "\(describe(record.remotePath))"])
-                }
+                _ = try confirmCopy(local, of: record.remotePath, size: record.size, mtime: record.mtime)
             } else if !present {
                 if record.status == .downloaded {
                     logger.warning(
