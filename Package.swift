@@ -29,6 +29,8 @@ let testCode: [SwiftSetting] = [.unsafeFlags(["-Onone"], .when(configuration: .r
 /// - `JoorBridge`: the jobs (orders, inventory, products), the config, the SQLite ledger and the folders.
 /// - `joorbridge`: the command-line executable (a thin layer over the libraries).
 /// - `CBuildInfo`: the commit `joorbridge --version` names (C, because only C defines carry a value).
+/// - `CRename`: an atomic rename that never replaces a file, for publishing outbox files (C,
+///   because glibc declares `renameat2` only under `_GNU_SOURCE`).
 /// - `Plugins/EmbedMappings`: embeds `mappings/` in the executable at build time (for `demo` and `init`).
 let package = Package(
     name: "joorbridge",
@@ -69,6 +71,7 @@ let package = Package(
             name: "CBuildInfo",
             cSettings: buildCommit.map { [.define("JOORBRIDGE_COMMIT", to: "\"\($0)\"")] } ?? []
         ),
+        .target(name: "CRename"),
         .target(
             name: "SFTP",
             dependencies: ["CLibSSH"]
@@ -111,7 +114,7 @@ let package = Package(
         .target(
             name: "JoorBridge",
             dependencies: [
-                "FileFormats", "JoorModels", "Mapping", "JoorAPI", "SFTP",
+                "CRename", "FileFormats", "JoorModels", "Mapping", "JoorAPI", "SFTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -100,6 +100,26 @@ struct OrdersCrashTests {
         }
     }
 
+    /// Publishing gives the temporary file its final name in one step where the file system can
+    /// (`renameat2` with `RENAME_NOREPLACE`): no crash leaves the file under both names, so a WMS
+    /// that takes the file before the next run never gets it a second time. (With link + unlink,
+    /// a kill between the two left the temporary behind and the next run published it again.)
+    @Test func aFileTakenAfterACrashWhilePublishingIsNotDeliveredAgain() async throws {
+        try await using(try await JoorSandboxServer.started(token: "publish-token", orders: 3)) { sandbox async throws in
+            let dir = try sandbox.ordersWorkspace("publish", tokenEnv: "PUBLISH_TOKEN")
+            let env = ["PUBLISH_TOKEN": "publish-token"]
+            let first = try await Executable.run(
+                ["run", "orders"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AT": "file linked, temporary not removed"]) { $1 })
+            let taken = try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox")).filter { !$0.hasPrefix(".") }
+            #expect(!taken.isEmpty)
+            for name in taken { try FileManager.default.removeItem(atPath: dir.path("outbox/\(name)")) }  // the WMS imports them
+            let rerun = try await Executable.run(["run", "orders"], in: dir.path, environment: env)
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            let again = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path("outbox"))).intersection(taken)
+            #expect(again.isEmpty, "delivered a second time: \(again.sorted()); first run: \(first.stderr)")
+        }
+    }
+
     static func moreOrders(_ sandbox: JoorSandboxServer, batch: Int) async throws {
         let orders = OrderSeeder.orders(count: 30, seed: UInt64(batch) &* 7919, firstID: 9_500_000 + batch * 100)
         try await sandbox.state.add(orders)

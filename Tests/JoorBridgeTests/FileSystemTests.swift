@@ -7,24 +7,27 @@ import Testing
 
 @Suite("File system calls")
 struct FileSystemTests {
-    @Test func publishingNeverReplacesAFileAndFinishesWhatACrashLeft() throws {
+    /// The one-step rename, and the link + unlink used where the file system cannot do it.
+    @Test(arguments: [true, false]) func publishingNeverReplacesAFileAndFinishesWhatACrashLeft(atomically: Bool) throws {
         let dir = try TemporaryDirectory("fs")
         try dir.write(".tmp-a", text: "new\n")
         try dir.write("a.csv", text: "already delivered\n")
-        let taken = #expect(throws: FileSystemError.self) { try FileSystem.moveWithoutReplacing(dir.path(".tmp-a"), to: dir.path("a.csv")) }
+        let taken = #expect(throws: FileSystemError.self) {
+            try FileSystem.moveWithoutReplacing(dir.path(".tmp-a"), to: dir.path("a.csv"), atomically: atomically)
+        }
         #expect(taken?.errno == .fileExists && taken?.operation == .publish)
         #expect(taken?.description == "\(dir.path("a.csv")): a file with this name is already there")
         #expect(try String(contentsOfFile: dir.path("a.csv"), encoding: .utf8) == "already delivered\n", "the file already there is kept")
         #expect(FileManager.default.fileExists(atPath: dir.path(".tmp-a")), "and the new one is not lost")
 
-        try FileSystem.moveWithoutReplacing(dir.path(".tmp-a"), to: dir.path("b.csv"))
+        try FileSystem.moveWithoutReplacing(dir.path(".tmp-a"), to: dir.path("b.csv"), atomically: atomically)
         #expect(try String(contentsOfFile: dir.path("b.csv"), encoding: .utf8) == "new\n")
         #expect(!FileManager.default.fileExists(atPath: dir.path(".tmp-a")))
 
         // A crash between link and unlink leaves two names for one file: finishing it is not a clash.
         try dir.write(".tmp-c", text: "c\n")
         #expect(link(dir.path(".tmp-c"), dir.path("c.csv")) == 0)
-        try FileSystem.moveWithoutReplacing(dir.path(".tmp-c"), to: dir.path("c.csv"))
+        try FileSystem.moveWithoutReplacing(dir.path(".tmp-c"), to: dir.path("c.csv"), atomically: atomically)
         #expect(!FileManager.default.fileExists(atPath: dir.path(".tmp-c")) && FileManager.default.fileExists(atPath: dir.path("c.csv")))
     }
 

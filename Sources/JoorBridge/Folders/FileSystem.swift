@@ -1,3 +1,4 @@
+import CRename
 import Foundation
 import SystemPackage
 
@@ -118,11 +119,23 @@ public enum FileSystem {
         return true
     }
 
-    /// Gives `from` the name `to` without ever replacing a file already called `to`: a hard link,
-    /// then `from` is removed; where the file system has no hard links, a rename after checking
-    /// that `to` is free. A link left by a crash between the two steps counts as done.
-    public static func moveWithoutReplacing(_ from: String, to: String) throws(FileSystemError) {
+    /// Gives `from` the name `to` without ever replacing a file already called `to`.
+    ///
+    /// In one step where the file system can (`renameat2` with `RENAME_NOREPLACE`): no crash
+    /// leaves the file under both names. Elsewhere (NFS, some FUSE mounts) a hard link, then
+    /// `from` is removed — a crash between the two leaves both names, and a link left that way
+    /// counts as done; without hard links, a rename after checking that `to` is free.
+    /// - Parameter atomically: `false` skips the one-step rename (the fallback's tests).
+    public static func moveWithoutReplacing(_ from: String, to: String, atomically: Bool = true) throws(FileSystemError) {
+        if atomically {
+            if joorbridge_rename_noreplace(from, to) == 0 { return }
+            let code = Errno.current
+            guard [.invalidArgument, .noFunction, .notSupported, .fileExists].contains(code) else {
+                throw FileSystemError(.publish, path: to, code)
+            }
+        }
         if link(from, to) == 0 {
+            CrashPoint.hit("file linked, temporary not removed")
             unlink(from)
             return
         }

@@ -6,8 +6,8 @@ import Glibc
 #endif
 
 /// The folder the WMS imports from. Files appear atomically: written under a temporary name the
-/// WMS ignores, fsynced, then linked under their final name (which never replaces an existing
-/// file) and the directory fsynced.
+/// WMS ignores, fsynced, then renamed to their final name in one step that never replaces an
+/// existing file (`FileSystem.moveWithoutReplacing`), and the directory fsynced.
 public struct Outbox: Sendable {
     public let directory: String
     /// `{name}` is replaced by the final name: `.{name}.tmp` by default.
