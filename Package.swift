@@ -196,6 +196,7 @@ let package = Package(
             name: "JoorBridgeTests",
             dependencies: [
                 "JoorBridge", "JoorSandbox", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),

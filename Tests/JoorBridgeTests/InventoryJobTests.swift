@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import JoorModels
 import Synchronization
 import TestSupport
@@ -131,6 +132,27 @@ struct InventoryJobTests {
             try h.drop("c-resent.csv", Self.sample, age: 50)
             let resent = try #require(try await h.run().jobs.first?.inventory)
             #expect(resent.filesDuplicate == 1 && resent.itemsSent == 0, "the last pushed content is a re-sent file: \(resent)")
+        }
+    }
+
+    /// "Not last" follows the order in which files were recorded, not the clock: a clock stepped
+    /// back (NTP, a VM restored) while `X,7` was recorded must not make an older `X,42` look last.
+    @Test func aClockSteppedBackDoesNotMakeAnOlderFileLookLast() async throws {
+        try await using(try await InventoryHarness.start()) { h async throws in
+            let changed = String(decoding: Self.sample, as: UTF8.self).replacingOccurrences(
+                of: "000000000017;110;S;HH;42", with: "000000000017;110;S;HH;7")
+            try h.drop("a.csv", Self.sample, age: 300)
+            _ = try await h.run()
+            try h.drop("b.csv", Array(changed.utf8), age: 200)
+            _ = try await h.run()
+            // b was recorded while the clock stood years behind.
+            try await Ledger(path: h.dir.path("state/joorbridge.sqlite")).db.write { db in
+                try db.execute(sql: "UPDATE inbox_files SET updated_at = '2000-01-01T00:00:00.000Z' WHERE name LIKE '%b.csv'")
+                #expect(db.changesCount == 1)
+            }
+            try h.drop("c.csv", Self.sample, age: 100)
+            let third = try #require(try await h.run().jobs.first?.inventory)
+            #expect(third.filesDuplicate == 0 && third.itemsSent == 1, "a's content, not last, is sent again: \(third)")
         }
     }
 

@@ -69,6 +69,7 @@ extension Ledger {
     /// after `X,5` must send the 5 again, and so after a `X,3` file JOOR took only in part before
     /// it failed or was quarantined: any later file of the job counts that may have sent
     /// something, all but those refused or broken before sending, `failed` without an attempt.)
+    /// "Later" is by the order of recording (`sequence`), not by the clock.
     public func isLastPushed(_ fingerprint: String, job: Job) throws -> Bool {
         try db.read { db in
             try Bool.fetchOne(
@@ -76,7 +77,7 @@ extension Ledger {
                 sql: """
                     SELECT NOT EXISTS (SELECT 1 FROM inbox_files later WHERE later.job = this.job
                         AND (later.status != 'failed' OR later.attempts > 0)
-                        AND later.fingerprint != this.fingerprint AND later.updated_at > this.updated_at)
+                        AND later.fingerprint != this.fingerprint AND later.sequence > this.sequence)
                     FROM inbox_files this WHERE this.fingerprint = ? AND this.job = ? AND this.status = 'pushed'
                     """, arguments: [fingerprint, job.rawValue]) ?? false
         }
@@ -91,10 +92,11 @@ extension Ledger {
         try db.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO inbox_files(fingerprint, job, name, status, attempts, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO inbox_files(fingerprint, job, name, status, attempts, reason, updated_at, sequence)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM inbox_files))
                     ON CONFLICT(fingerprint) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
                         attempts = (CASE WHEN excluded.status = 'processing' AND inbox_files.status != 'processing' THEN 0
-                            ELSE inbox_files.attempts END) + ?, updated_at = excluded.updated_at
+                            ELSE inbox_files.attempts END) + ?, updated_at = excluded.updated_at, sequence = excluded.sequence
                     """,
                 arguments: [fingerprint, job.rawValue, name, status.rawValue, attempt ? 1 : 0, reason, Self.timestamp(Date()), attempt ? 1 : 0])
         }

@@ -100,6 +100,17 @@ extension Ledger {
         // created: after a crash only these are its own to remove; another writer's in the same
         // WMS folder are never touched.
         ("v7-outbox-temporaries", "CREATE TABLE outbox_temporaries (path TEXT PRIMARY KEY)"),
+        // The order in which inbox files were recorded, for "was this the last file JOOR took":
+        // a count, not the clock (which can step back). Existing rows are numbered by their time.
+        (
+            "v8-inbox-sequence",
+            """
+            ALTER TABLE inbox_files ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+            UPDATE inbox_files SET sequence = (SELECT COUNT(*) FROM inbox_files other
+                WHERE other.updated_at < inbox_files.updated_at
+                    OR (other.updated_at = inbox_files.updated_at AND other.rowid <= inbox_files.rowid));
+            """
+        ),
     ]
 
     static var migrator: DatabaseMigrator {
