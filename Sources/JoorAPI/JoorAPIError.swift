@@ -9,6 +9,9 @@ public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case rateLimited
         /// JOOR answered with an error status (after retries where allowed).
         case httpStatus(Int)
+        /// JOOR answered a read (GET) with a server error (5xx) until the retries ran out: JOOR is
+        /// failing, not refusing what was sent (a read sends nothing to refuse).
+        case serverError(Int)
         /// JOOR answered 200 but reported an error in the body (`response.code` not 0, v4 `errors`).
         case rejected
         /// The answer could not be understood.
@@ -35,15 +38,17 @@ public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         switch kind {
         case .unreachable, .malformedResponse: true
         case .httpStatus(let status): status >= 500
+        case .serverError: true
         default: false
         }
     }
 
-    /// Whether this means JOOR is unreachable or refuses the token (the run ends as unavailable,
-    /// exit 69); a 500 that outlasts the retries is JOOR refusing that one request (exit 3).
+    /// Whether this means JOOR is unreachable, failing or refusing the token (the run ends as
+    /// unavailable, exit 69). A 5xx that outlasts the retries of a write is JOOR refusing that
+    /// one request (its data may be what JOOR cannot take): exit 3, and the file's attempt counts.
     public var isUnavailable: Bool {
         switch kind {
-        case .unauthorized, .unreachable, .rateLimited: true
+        case .unauthorized, .unreachable, .rateLimited, .serverError: true
         default: false
         }
     }
@@ -55,6 +60,7 @@ public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unreachable: "JOOR is unreachable (\(request)): \(message)"
         case .rateLimited: "JOOR's rate limit was hit again and again (\(request)): \(message)"
         case .httpStatus(let status): "JOOR answered HTTP \(status) to \(request): \(message)"
+        case .serverError(let status): "JOOR is failing: HTTP \(status) to \(request): \(message). Try again later."
         case .rejected: "JOOR refused \(request): \(message)"
         case .malformedResponse: "JOOR's answer to \(request) could not be read: \(message)"
         case .jobTimedOut: "JOOR's job did not finish in time (\(request)): \(message)"

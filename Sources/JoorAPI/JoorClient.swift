@@ -155,7 +155,8 @@ public final class JoorClient: Sendable {
                 // carried the request out, so it is a server error like the others.
                 guard idempotent, attempt < options.retry.maxAttempts else {
                     throw JoorAPIError(
-                        .httpStatus(status), request: label, message: snippet(responseBody) + " (after \(attempt) attempt\(attempt == 1 ? "" : "s"))")
+                        method == .GET ? .serverError(status) : .httpStatus(status), request: label,
+                        message: snippet(responseBody) + " (after \(attempt) attempt\(attempt == 1 ? "" : "s"))")
                 }
                 logger.warning("JOOR server error", metadata: ["request": "\(label)", "status": "\(status)", "attempt": "\(attempt)"])
                 try await pause(options.retry.backoff(after: attempt), label)

@@ -11,7 +11,7 @@ enum ExitStatus: Int32 {
     case partial = 3
     /// The command line was wrong.
     case usage = 64
-    /// JOOR could not be reached, or it rejected the API token (`check --connect`: an SFTP
+    /// JOOR could not be reached or kept failing reads, or it rejected the API token (`check --connect`: an SFTP
     /// server could not be reached or refused the login).
     case unavailable = 69
     /// Another run holds the lock.
@@ -49,7 +49,7 @@ enum ExitStatus: Int32 {
           0   all done
           3   done, but some records or files were rejected
           64  usage error, or a file, folder or port named on the command line cannot be used
-          69  JOOR unreachable or the API token was rejected (check --connect: an SFTP server)
+          69  JOOR unreachable or failing, or the API token was rejected (check --connect: an SFTP server)
           75  another run holds the lock
           78  configuration or mapping invalid
         """

@@ -31,6 +31,8 @@ struct FaultMatrixTests {
         Fault(
             name: "500s on every inventory push", plan: FaultPlan(failCount: 40, failStatus: 500, pathPrefix: "/v2/bulk-inventory"), codes: [3],
             fired: 6),
+        Fault(
+            name: "500s on every order read", plan: FaultPlan(failCount: 40, failStatus: 500, pathPrefix: "/v2/order"), codes: [69], fired: 3),
         Fault(name: "connections cut mid-response", plan: FaultPlan(cutCount: 2), codes: [0], fired: 2),
         Fault(name: "malformed JSON", plan: FaultPlan(malformedCount: 1), codes: [3], fired: 1),
         Fault(
