@@ -25,4 +25,17 @@ struct ExitCodeTests {
         #expect(status.status == 78, "\(status.stderr)")
         #expect(status.stderr.contains("the state store") && status.stderr.contains("cannot be opened"), "\(status.stderr)")
     }
+
+    /// `watch --interval` and `--poll` take what the config's `watch:` section takes, no less
+    /// (an order download every second would spend JOOR's credits) and no more.
+    @Test func watchFlagsTakeTheConfigsRanges() async throws {
+        let dir = try TemporaryDirectory("watch-flags")
+        for (flags, message) in [
+            (["--interval", "5"], "--interval must be between 10 and 86400 seconds"),
+            (["--poll", "7200"], "--poll must be between 0.1 and 3600 seconds"),
+        ] {
+            let watch = try await Executable.run(["watch"] + flags, in: dir.path)
+            #expect(watch.status == 64 && watch.stderr.contains(message), "\(flags): \(watch.stderr)")
+        }
+    }
 }

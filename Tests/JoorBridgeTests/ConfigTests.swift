@@ -201,7 +201,7 @@ struct ConfigTests {
             ("notify", "timeout_seconds", "301", "notify.timeout_seconds must be a number of seconds between 1 and 300, not '301'"),
             ("notify", "attempts", "11", "notify.attempts must be between 1 and 10, not 11"),
             ("watch", "interval_seconds", "9.5", "watch.interval_seconds must be a number of seconds between 10 and 86400, not '9.5'"),
-            ("watch", "poll_seconds", "3601", "watch.poll_seconds must be a number of seconds between 1 and 3600, not '3601'"),
+            ("watch", "poll_seconds", "3601", "watch.poll_seconds must be a number of seconds between 0.1 and 3600, not '3601'"),
             ("sftp", "connect_timeout_seconds", "301", "sftp.connect_timeout_seconds must be between 1 and 300 seconds, not 301"),
             ("sftp", "timeout_seconds", "1.5", "sftp.timeout_seconds must be a whole number, not '1.5'"),
             ("inventory", "max_attempts", "0", "inventory.max_attempts must be between 1 and 1000, not 0"),

@@ -390,8 +390,10 @@ struct ConfigParser {
     private func watch(_ node: Node) -> WatchSettings {
         var settings = WatchSettings()
         guard let object = reader.object(node, "watch", allowedKeys: Keys.watch) else { return settings }
-        if let n = reader.seconds(object["interval_seconds"], "watch.interval_seconds", in: 10...86_400) { settings.intervalSeconds = n }
-        if let n = reader.seconds(object["poll_seconds"], "watch.poll_seconds", in: 1...3_600) { settings.pollSeconds = n }
+        if let n = reader.seconds(object["interval_seconds"], "watch.interval_seconds", in: WatchSettings.intervalRange) {
+            settings.intervalSeconds = n
+        }
+        if let n = reader.seconds(object["poll_seconds"], "watch.poll_seconds", in: WatchSettings.pollRange) { settings.pollSeconds = n }
         return settings
     }
 

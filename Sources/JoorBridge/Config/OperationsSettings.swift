@@ -29,6 +29,12 @@ public struct WatchSettings: Sendable {
     public var intervalSeconds = 300.0
     /// Seconds between looks at the inbox.
     public var pollSeconds = 5.0
+
+    /// What `interval_seconds` and `--interval` accept: at least 10 s keeps a watch within JOOR's
+    /// rate limit (300 credits per 5 minutes), at most a day.
+    public static let intervalRange = 10.0...86_400
+    /// What `poll_seconds` and `--poll` accept: a look at a local folder is cheap; at most an hour.
+    public static let pollRange = 0.1...3_600
 }
 
 /// The `log:` section: defaults for `--log-format` and `--log-level`.

@@ -32,8 +32,14 @@ struct Watch: AsyncParsableCommand {
     var poll: Double?
 
     func validate() throws {
-        if let interval, interval < 1 { throw ValidationError("--interval must be at least 1 second") }
-        if let poll, poll < 0.1 { throw ValidationError("--poll must be at least 0.1 seconds") }
+        func check(_ value: Double?, _ flag: String, _ range: ClosedRange<Double>) throws {
+            guard let value, !range.contains(value) else { return }
+            func shown(_ bound: Double) -> String { bound == bound.rounded() ? String(Int(bound)) : String(bound) }
+            throw ValidationError(
+                "\(flag) must be between \(shown(range.lowerBound)) and \(shown(range.upperBound)) seconds, as in the config's watch: section")
+        }
+        try check(interval, "--interval", WatchSettings.intervalRange)
+        try check(poll, "--poll", WatchSettings.pollRange)
     }
 
     func run() async throws {
