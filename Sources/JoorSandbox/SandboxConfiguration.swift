@@ -28,6 +28,10 @@ public struct SandboxConfiguration: Sendable {
     public var v4TokenLifetimeSeconds = 36_000.0
     /// How the sandbox answers where JOOR's documentation leaves a choice open.
     public var answers = Answers()
+    /// Order fields JOOR's integration manager made mandatory for export (`customer_code`,
+    /// `warehouse_code`…). A synchronising pull with `check` (1 by default when `sync=1`) leaves
+    /// out the orders lacking one and flags them "Failed" with the reason; none by default.
+    public var requiredExportFields: Set<String> = []
 
     public init() {}
 }

@@ -68,6 +68,8 @@ struct SandboxControl {
         var exported: Bool
         var modified_since_export: Bool
         var export_count: Int
+        /// Why JOOR's export check failed it ("Failed" in JOOR's UI), if it did.
+        var failed: String?
         var customer_code: String
         var lines: Int
 
@@ -77,6 +79,7 @@ struct SandboxControl {
             exported = order.exported
             modified_since_export = order.modifiedSinceExport
             export_count = order.exportCount
+            failed = order.failedReason
             customer_code = order.order.fields["customer_code"] ?? ""
             lines = order.order.lineItems.count
         }

@@ -15,6 +15,8 @@ extension SandboxState {
         let sync = (int("sync") ?? 1) == 1
         let orderType = int("order_type") ?? 2
         let exportStatus = int("export_status") ?? (sync ? 2 : 1)
+        // Bit 1: missing mandatory export fields raise Failed (bit 2, deleted styles, is not modelled).
+        let checksFields = (int("check") ?? (sync ? 1 : 0)) & 1 != 0
         let count = max(1, min(int("count") ?? 50, 1000))
         let start = max(0, int("start_from") ?? int("start") ?? 0)
         if (query["date_start"] == nil) != (query["date_end"] == nil) {
@@ -40,7 +42,18 @@ extension SandboxState {
             }
             return true
         }
-        let page = Array(matching.dropFirst(start).prefix(count))
+        var handedOut = matching
+        if sync && checksFields && !requiredExportFields.isEmpty {
+            // Orders failing the check are left out and flagged "Failed"; not exported, so the
+            // next pull (export_status 2 includes failed orders) checks them again.
+            handedOut = matching.filter { i in
+                let missing = requiredExportFields.sorted().filter { (orders[i].order.fields[$0] ?? "").isEmpty }
+                if !missing.isEmpty { orders[i].failedReason = "missing required export field(s): " + missing.joined(separator: ", ") }
+                return missing.isEmpty
+            }
+            if handedOut.count < matching.count { try save() }
+        }
+        let page = Array(handedOut.dropFirst(start).prefix(count))
         if sync {
             for i in page {
                 orders[i].exported = true
@@ -54,14 +67,14 @@ extension SandboxState {
         // then says "the same offset" or "start + count" is not documented: both are modelled.
         let next: Int?
         if sync && configuration.answers.nextStart == .sameStart {
-            next = matching.count - page.count > start ? start : nil
+            next = handedOut.count - page.count > start ? start : nil
         } else {
-            next = start + page.count < matching.count ? start + page.count : nil
+            next = start + page.count < handedOut.count ? start + page.count : nil
         }
         let list = JSONValue.array(page.map { Self.json(orders[$0].order) })
         var response: [String: JSONValue] = [
             "code": .number(0), "comment": .string(""), "start_from": .number(Decimal(start)),
-            "count": .number(Decimal(configuration.answers.ordersCountIsTotal ? matching.count : page.count)),
+            "count": .number(Decimal(configuration.answers.ordersCountIsTotal ? handedOut.count : page.count)),
             "log_id": .string(UUID().uuidString.lowercased()),
         ]
         response["next_start"] = next.map { .number(Decimal($0)) } ?? .string("")

@@ -61,9 +61,12 @@ public actor SandboxState {
     private var creditsUsed = 0
     var faults = FaultPlan()
     var v4 = V4Store()
+    /// The account's mandatory export fields (see ``SandboxConfiguration/requiredExportFields``).
+    var requiredExportFields: Set<String>
 
     init(configuration: SandboxConfiguration) async throws {
         self.configuration = configuration
+        requiredExportFields = configuration.requiredExportFields
         if let snapshot = try Self.load(configuration.dataDirectory) {
             orders = snapshot.orders
             stock = snapshot.stock
@@ -189,6 +192,11 @@ public actor SandboxState {
         if orders[index].exported { orders[index].modifiedSinceExport = true }
         try save()
         return true
+    }
+
+    /// Makes these order fields mandatory for export, as JOOR's integration manager can.
+    public func requireExportFields(_ fields: Set<String>) {
+        requiredExportFields = fields
     }
 
     /// Plans faults for the next requests (and starts counting them afresh).

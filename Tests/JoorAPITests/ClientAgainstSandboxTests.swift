@@ -99,6 +99,35 @@ struct ClientAgainstSandboxTests {
         }
     }
 
+    /// JOOR's export check (joor-api.md 2.2, 2.3): with a mandatory field, a sync pull (check=1 by
+    /// default) leaves out the orders lacking it and flags them Failed, not exported;
+    /// export_status 2 still lists them, 6 does not; check=0 hands them over; once the field is
+    /// filled in JOOR, the next sync pull hands the order over and the flag is gone.
+    @Test func ordersFailingJoorsExportCheckAreLeftOutAndFlaggedFailed() async throws {
+        try await using(try await SandboxHarness.start(seedOrders: 0)) { h async throws in
+            var orders = OrderSeeder.orders(count: 3, seed: 7, firstID: 9_300_001)
+            for i in orders.indices { orders[i].status = .approved }
+            orders[1].order.fields["customer_code"] = ""
+            orders[2].order.fields["customer_code"] = nil
+            try await h.server.state.add(orders)
+            await h.server.state.requireExportFields(["customer_code"])
+            let ids = orders.map(\.id)
+
+            let pulled = try await h.client.ordersPage(OrdersQuery(orderType: 6, sync: true))
+            #expect(pulled.orders.map(\.id) == [ids[0]])
+            let flagged = await h.server.state.allOrders().filter { $0.failedReason != nil }
+            #expect(flagged.map(\.id) == [ids[1], ids[2]] && flagged.allSatisfy { !$0.exported })
+            #expect(flagged.first?.failedReason == "missing required export field(s): customer_code")
+            #expect(try await h.client.ordersPage(OrdersQuery(orderType: 6, exportStatus: 2, sync: false)).orders.map(\.id) == [ids[1], ids[2]])
+            #expect(try await h.client.ordersPage(OrdersQuery(orderType: 6, exportStatus: 6, sync: false)).orders.isEmpty)
+
+            #expect(try await h.server.state.modify(orderID: ids[1], fields: ["customer_code": "HLB001"]))
+            #expect(try await h.client.ordersPage(OrdersQuery(orderType: 6, sync: true)).orders.map(\.id) == [ids[1]])
+            #expect(try await h.client.ordersPage(OrdersQuery(orderType: 6, sync: true, check: 0)).orders.map(\.id) == [ids[2]])
+            #expect(await h.server.state.allOrders().allSatisfy { $0.exported && $0.failedReason == nil })
+        }
+    }
+
     @Test func rateLimitStormLosesNothingAndDuplicatesNothing() async throws {
         try await using(try await SandboxHarness.start()) { h async throws in
             await h.faults(FaultPlan(failCount: 6, failStatus: 429))

@@ -124,7 +124,7 @@ struct BridgeSession {
                     report = try await orders.run(.init(dryRun: options.dryRun, since: options.since), runID: String(runID))
                 }
                 summary.orders = report
-                if !report.rejected.isEmpty { status = .partial }
+                if !report.rejected.isEmpty || !report.withheldByJoor.isEmpty { status = .partial }
             case .inventory:
                 guard let settings = config.inventory else { throw missingSection(job) }
                 let inventory = try InventoryJob(settings: settings, folders: config.folders, client: client, ledger: ledger, logger: logger)

@@ -9,12 +9,18 @@ extension OrdersJob {
     /// Reads (sync=0) what the synchronising pull is about to mark exported and records it in the
     /// ledger as expected. If the pull's answer is then lost, these ids are how the catch-up tells
     /// orders this install pulled from orders another integration exported.
-    func lookAhead(_ report: inout Report) async throws {
+    /// - Returns: the ids it saw.
+    func lookAhead(_ report: inout Report) async throws -> Set<String> {
         let window = goLiveWindow
         let query = OrdersQuery(
             orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : 2, sync: false,
             dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
-        report.pages += try await client.orders(query) { page in try ledger.expect(page.orders) }
+        var seen: Set<String> = []
+        report.pages += try await client.orders(query) { page in
+            seen.formUnion(page.orders.map(\.id))
+            try ledger.expect(page.orders)
+        }
+        return seen
     }
 
     /// Reads orders JOOR reports exported (sync=0) and journals those a lost answer may have taken
@@ -26,7 +32,9 @@ extension OrdersJob {
     /// is never delivered here. The read reaches back no further than `go_live`, and for orders
     /// the ledger did not expect, no further than `catch_up_days`; an expected order is read
     /// however long ago it last changed.
-    func catchUp(unfinishedSince: Date?, since: Date?, _ report: inout Report) async throws {
+    /// - Returns: the ids of the orders it journaled.
+    @discardableResult
+    func catchUp(unfinishedSince: Date?, since: Date?, _ report: inout Report) async throws -> Set<String> {
         report.catchUp = true
         let expected = try ledger.expectedOrders()
         // Orders it did not expect count when changed since the unfinished run began, and within
@@ -41,12 +49,14 @@ extension OrdersJob {
             orderType: settings.status.orderType, exportStatus: 3, sync: false,
             dateStart: start, dateEnd: Date().addingTimeInterval(3600), count: settings.pageSize)
         var found = Ledger.JournalOutcome()
+        var journaled: Set<String> = []
         report.pages += try await client.orders(query) { page in
             let ours = page.orders.filter { order in
                 if since != nil || expected[order.id] != nil { return true }
                 guard let changedSince, let modified = order.dateModified.flatMap(JoorDates.parse) else { return false }
                 return modified >= changedSince
             }
+            journaled.formUnion(ours.map(\.id))
             found.add(try ledger.journal(ours, amendments: settings.deliverAmendments, holdReason: holdReason))
         }
         let caught = found.received + found.held + found.amendments
@@ -55,6 +65,7 @@ extension OrdersJob {
         report.held += found.held
         report.amendments += found.amendments
         if caught > 0 { logger.warning("catch-up found \(caught) order(s) JOOR had exported but the ledger lacked; delivering them") }
+        return journaled
     }
 
     /// Reads the orders JOOR reports changed since their export (sync=0) and gives held and

@@ -43,6 +43,10 @@ public struct OrdersJob: Sendable {
         public var cancelledBeforeDelivery = 0
         /// Orders that cannot be mapped now (retried next run), with the reason.
         public var rejected: [String: String] = [:]
+        /// Orders JOOR listed as not yet exported but did not hand over in its synchronising pull:
+        /// what JOOR does with orders its export check flags "Failed" (a field its integration
+        /// manager made mandatory is empty). Not exported; a later pull brings them once fixed.
+        public var withheldByJoor: [String] = []
         public var files: [String] = []
     }
 
@@ -100,9 +104,10 @@ public struct OrdersJob: Sendable {
             try await catchUp(unfinishedSince: unfinishedSince, since: options.since, &report)
         }
         // 3. Look before pulling: what the synchronising pull is about to mark exported.
-        try await lookAhead(&report)
+        let waiting = try await lookAhead(&report)
         // 4. The synchronising pull: each page is journaled before the next is asked for.
-        try await pull(unfinishedSince: unfinishedSince ?? started, &report)
+        let handedOver = try await pull(unfinishedSince: unfinishedSince ?? started, &report)
+        noteWithheld(waiting.subtracting(handedOver), &report)
         // 5. Held, rejected and cancelled orders JOOR changed since: checked again with JOOR's new data;
         //    orders JOOR cancelled: a cancellation for the delivered, never a delivery for the rest.
         if try ledger.undeliveredCount() > 0 || ledger.firstDeliveredCancellation() != nil {
@@ -126,17 +131,20 @@ public struct OrdersJob: Sendable {
     /// The synchronising pull, from the start each time (JOOR marks each page exported as it
     /// answers, whatever `next_start` then means). An answer that may have been lost (JOOR may
     /// have marked the page exported) is found by a catch-up before the pull goes on.
-    private func pull(unfinishedSince: Date, _ report: inout Report) async throws {
+    /// - Returns: the ids of the orders JOOR handed over (in the pull, or found by its catch-ups).
+    private func pull(unfinishedSince: Date, _ report: inout Report) async throws -> Set<String> {
         let window = goLiveWindow
         let query = OrdersQuery(
             orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : nil, sync: true,
             dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
         var outcome = Ledger.JournalOutcome()
         var recoveries = 0
+        var handedOver: Set<String> = []
         while true {
             do {
                 report.pages += try await client.orders(query) { page in
                     report.pulled += page.orders.count
+                    handedOver.formUnion(page.orders.map(\.id))
                     CrashPoint.hit("page received, not journaled")
                     outcome.add(try ledger.journal(page.orders, amendments: settings.deliverAmendments, holdReason: holdReason))
                     CrashPoint.hit("page journaled")
@@ -150,7 +158,7 @@ public struct OrdersJob: Sendable {
                 guard let failure = error as? JoorAPIError, failure.mayHaveBeenProcessed, recoveries < 3 else { throw error }
                 recoveries += 1
                 logger.warning("a page of orders may have been marked exported without reaching joorbridge (\(failure)); catching up before going on")
-                try await catchUp(unfinishedSince: unfinishedSince, since: nil, &report)
+                handedOver.formUnion(try await catchUp(unfinishedSince: unfinishedSince, since: nil, &report))
             }
         }
         report.received += outcome.received
@@ -158,6 +166,18 @@ public struct OrdersJob: Sendable {
         report.duplicates += outcome.duplicates
         report.amendments += outcome.amendments
         report.released += outcome.released
+        return handedOver
+    }
+
+    /// Orders the look ahead saw waiting for export that the synchronising pull did not hand
+    /// over: JOOR's export check flagged them "Failed" (or, rarely, they changed in between).
+    /// They are named in the report: nothing reaches the WMS until someone fixes them in JOOR.
+    private func noteWithheld(_ withheld: Set<String>, _ report: inout Report) {
+        report.withheldByJoor = withheld.sorted()
+        guard !report.withheldByJoor.isEmpty else { return }
+        logger.warning(
+            "JOOR did not hand over \(report.withheldByJoor.count) order(s) waiting for export; JOOR flags an order Failed when a field its integration manager made mandatory is empty (its export status in JOOR says which)",
+            metadata: ["orders": "\(report.withheldByJoor.joined(separator: ", "))"])
     }
 
     // MARK: Routes and holds

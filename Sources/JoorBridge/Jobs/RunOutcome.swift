@@ -15,8 +15,8 @@ public struct JobSummary: Sendable, Codable, Equatable {
     public var didSomething: Bool {
         if error != nil { return true }
         if let r = orders,
-            r.pulled + r.delivered + r.recovered + r.caughtUp + r.rejected.count + r.cancellations + r.cancellationsDelivered
-                + r.cancelledBeforeDelivery > 0
+            r.pulled + r.delivered + r.recovered + r.caughtUp + r.rejected.count + r.withheldByJoor.count + r.cancellations
+                + r.cancellationsDelivered + r.cancelledBeforeDelivery > 0
         {
             return true
         }
@@ -94,6 +94,10 @@ public struct RunOutcome: Sendable, Codable {
                 if r.cancelledBeforeDelivery > 0 { line += ", \(r.cancelledBeforeDelivery) cancelled in JOOR before delivery (never delivered)" }
                 if r.recovered > 0 { line += ", \(r.recovered) recovered after a crash" }
                 if r.catchUp { line += ", catch-up found \(r.caughtUp)" }
+                if !r.withheldByJoor.isEmpty {
+                    line +=
+                        "\n  JOOR did not hand over \(r.withheldByJoor.count) order(s) waiting for export (Failed in JOOR? a mandatory export field is empty; fix them there): \(r.withheldByJoor.joined(separator: ", "))"
+                }
                 for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) {
                     line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")"
                 }

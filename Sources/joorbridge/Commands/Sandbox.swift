@@ -15,7 +15,7 @@ struct Sandbox: AsyncParsableCommand {
 
             Read-back and control, for tests and people:
               GET  /sandbox/status            counts and requests served
-              GET  /sandbox/orders            orders with their export flags
+              GET  /sandbox/orders            orders with their export flags (and why an export failed)
               GET  /sandbox/inventory         stock per SKU and warehouse
               GET  /sandbox/styles            the account's styles
               POST /sandbox/faults            {"fail_next": 3, "status": 503} · {"cut_next": 1} ·
@@ -31,10 +31,15 @@ struct Sandbox: AsyncParsableCommand {
             first sandbox's answers (next_start unchanged, per-style errors, a "duplicate" message), so a \
             client can be tried against both readings.
 
+            --require-export-field customer_code makes the sandbox check orders as JOOR does when its \
+            integration manager makes fields mandatory: a sync pull (check=1 by default) leaves out the \
+            orders lacking one and flags them Failed, until they are changed to have it.
+
             Point joorbridge at it with base_url: http://127.0.0.1:PORT and the same token.
 
             Examples:
               joorbridge sandbox --port 8080 --data ./sandbox-data --seed-orders 200
+              joorbridge sandbox --require-export-field customer_code --require-export-field warehouse_code
               curl -s http://127.0.0.1:8080/sandbox/status
 
             \(ExitStatus.helpText)
@@ -63,6 +68,12 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "How to answer where JOOR's docs are unconfirmed: joor (the reference notes' reading) or legacy.")
     var answers: AnswerMode = .joor
 
+    @Option(
+        help: ArgumentHelp(
+            "An order field JOOR's integration manager made mandatory for export (repeatable): sync pulls leave out orders lacking it and flag them Failed.",
+            valueName: "field"))
+    var requireExportField: [String] = []
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard seedOrders >= 0 else { throw ValidationError("--seed-orders cannot be negative.") }
@@ -78,6 +89,7 @@ struct Sandbox: AsyncParsableCommand {
         config.creditLimit = creditLimit
         config.creditWindowSeconds = creditWindow
         if answers == .legacy { config.answers = .legacy }
+        config.requiredExportFields = Set(requireExportField)
         let server = try await JoorSandboxServer(configuration: config)
         let bound = try await server.start()
         Console.error("JOOR sandbox listening on http://127.0.0.1:\(bound)" + (data.map { " (state in \($0))" } ?? " (state in memory)"))
