@@ -9,8 +9,9 @@ public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case rateLimited
         /// JOOR answered with an error status (after retries where allowed).
         case httpStatus(Int)
-        /// JOOR answered a read (GET) with a server error (5xx) until the retries ran out: JOOR is
-        /// failing, not refusing what was sent (a read sends nothing to refuse).
+        /// JOOR answered a call that sends no data of the caller's (a read, the v4 login) with a
+        /// server error (5xx), after the retries where the call may be retried: JOOR is failing,
+        /// not refusing what was sent.
         case serverError(Int)
         /// JOOR answered 200 but reported an error in the body (`response.code` not 0, v4 `errors`).
         case rejected

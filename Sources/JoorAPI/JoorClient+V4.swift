@@ -34,7 +34,7 @@ extension JoorClient {
         body += "--\(boundary)--\r\n"
         let reply = try await send(
             .POST, url: options.endpoint.auth, body: Data(body.utf8), contentType: "multipart/form-data; boundary=\(boundary)",
-            authorization: "", idempotent: true)
+            authorization: "", idempotent: true, carriesData: false)
         guard let json = try? JSONValue.parse(reply.body), let access = json["access_token"]?.text, !access.isEmpty else {
             throw JoorAPIError(.malformedResponse, request: "POST /auth", message: "the answer has no access_token")
         }
@@ -45,11 +45,13 @@ extension JoorClient {
 
     /// One v4 call: bearer token (renewed once if JOOR refuses it), `account=`, and the
     /// `{"data": […], "errors": […]}` answer.
+    /// - Parameter carriesData: see ``send(_:url:query:body:contentType:authorization:idempotent:carriesData:)``.
     func v4(
-        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool,
+        carriesData: Bool? = nil
     ) async throws(JoorAPIError) -> (data: [JSONValue], errors: [JSONValue]) {
         let label = "\(method.rawValue) /v4\(path)"
-        let reply = try await v4Reply(method, path, query: query, body: body, idempotent: idempotent)
+        let reply = try await v4Reply(method, path, query: query, body: body, idempotent: idempotent, carriesData: carriesData)
         guard let json = try? JSONValue.parse(reply) else { throw JoorAPIError(.malformedResponse, request: label, message: "not JSON") }
         return (json["data"]?.elements ?? [], json["errors"]?.elements ?? [])
     }
@@ -62,7 +64,8 @@ extension JoorClient {
 
     /// One v4 call's answer as it came: logged in first (the password grant), `account=` added.
     func v4Reply(
-        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [JSONValue]? = nil, idempotent: Bool,
+        carriesData: Bool? = nil
     ) async throws(JoorAPIError) -> Data {
         let label = "\(method.rawValue) /v4\(path)"
         var payload: Data?
@@ -76,7 +79,7 @@ extension JoorClient {
             do throws(JoorAPIError) {
                 return try await send(
                     method, url: options.endpoint.v4 + path, query: [("account", account)] + query, body: payload,
-                    authorization: "Bearer \(token.value)", idempotent: idempotent
+                    authorization: "Bearer \(token.value)", idempotent: idempotent, carriesData: carriesData
                 ).body
             } catch {
                 guard error.kind == .unauthorized, !renewed else { throw error }
@@ -156,7 +159,8 @@ extension JoorClient {
         var skuIDs: [String: String] = [:]
         let existingProducts = existing.compactMap { productIDs[$0] }
         for chunk in existingProducts.chunked(50) {
-            for entry in try await v4(.GET, "/skus", query: [("product_ids", chunk.joined(separator: ","))], idempotent: true).data {
+            for entry in try await v4(.GET, "/skus", query: [("product_ids", chunk.joined(separator: ","))], idempotent: true, carriesData: true).data
+            {
                 if let external = entry["external_id"]?.text, let id = entry["id"]?.text { skuIDs[external] = id }
             }
         }
@@ -259,7 +263,7 @@ extension JoorClient {
             let answer = try await v4(
                 .GET, "/products",
                 query: [("external_ids", externalIDs.joined(separator: ",")), ("page", String(page)), ("page_size", String(pageSize))],
-                idempotent: true)
+                idempotent: true, carriesData: true)
             let listedBefore = listed.count
             for entry in answer.data {
                 guard let id = entry["id"]?.text else { continue }
@@ -281,7 +285,9 @@ extension JoorClient {
         func lookUp(_ skus: [String]) async throws(JoorAPIError) -> [String: String] {
             var ids: [String: String] = [:]
             for chunk in Array(Set(skus)).sorted().chunked(50) {
-                for price in try await v4(.GET, "/prices", query: [("sku_ids", chunk.joined(separator: ","))], idempotent: true).data {
+                for price in try await v4(.GET, "/prices", query: [("sku_ids", chunk.joined(separator: ","))], idempotent: true, carriesData: true)
+                    .data
+                {
                     if let id = price["id"]?.text { ids[key(price)] = id }
                 }
             }

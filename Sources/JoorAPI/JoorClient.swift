@@ -69,9 +69,13 @@ public final class JoorClient: Sendable {
     ///   mean "not processed".
     /// - Parameter authorization: the header to send instead of v2's `OAuth2 …` (v4's bearer
     ///   token), or an empty string for none (the token request itself).
+    /// - Parameter carriesData: whether the call sends data JOOR could fail on (a body, or ids
+    ///   from a file in the query): a 5xx that outlasts the retries is then JOOR refusing this
+    ///   call (``JoorAPIError/Kind/httpStatus(_:)``); otherwise JOOR is failing
+    ///   (``JoorAPIError/Kind/serverError(_:)``). By default, every call but a GET.
     func send(
         _ method: HTTPMethod, url: String, query: [(String, String)] = [], body: Data? = nil,
-        contentType: String = "application/json", authorization override: String? = nil, idempotent: Bool
+        contentType: String = "application/json", authorization override: String? = nil, idempotent: Bool, carriesData: Bool? = nil
     ) async throws(JoorAPIError) -> Reply {
         let label = "\(method.rawValue) \(URL(string: url)?.path ?? url)"
         let cost = method == .GET ? options.readCost : options.writeCost
@@ -150,12 +154,12 @@ public final class JoorClient: Sendable {
                     throw JoorAPIError(.rateLimited, request: label, message: "HTTP \(status) \(rateLimitHits) times in a row")
                 }
                 attempt -= 1  // a rate-limited call was not processed: it does not use up an attempt
-            case 500, 502, 503, 504:
+            case 500...599:
                 // JOOR documents only 429 for rate limits: a 503 may come from a proxy after JOOR
                 // carried the request out, so it is a server error like the others.
                 guard idempotent, attempt < options.retry.maxAttempts else {
                     throw JoorAPIError(
-                        method == .GET ? .serverError(status) : .httpStatus(status), request: label,
+                        carriesData ?? (method != .GET) ? .httpStatus(status) : .serverError(status), request: label,
                         message: snippet(responseBody) + " (after \(attempt) attempt\(attempt == 1 ? "" : "s"))")
                 }
                 logger.warning("JOOR server error", metadata: ["request": "\(label)", "status": "\(status)", "attempt": "\(attempt)"])

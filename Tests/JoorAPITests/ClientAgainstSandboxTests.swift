@@ -157,6 +157,10 @@ struct ClientAgainstSandboxTests {
             await h.faults(FaultPlan(failCount: 10, failStatus: 500))
             let error = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
             #expect(error?.kind == .serverError(500) && error?.isUnavailable == true, "a read JOOR keeps failing: JOOR is down")
+            // Any 5xx (a CDN's 520 too) is retried, and on a read means the same.
+            await h.faults(FaultPlan(failCount: 10, failStatus: 520))
+            let cdn = await #expect(throws: JoorAPIError.self) { try await h.client.ordersPage(OrdersQuery(orderType: 8, sync: false)) }
+            #expect(cdn?.kind == .serverError(520) && cdn?.message.contains("after 4 attempts") == true, "\(String(describing: cdn))")
         }
     }
 
