@@ -130,7 +130,8 @@ public enum FileSystem {
         if atomically {
             if joorbridge_rename_noreplace(from, to) == 0 { return }
             let code = Errno.current
-            guard [.invalidArgument, .noFunction, .notSupported, .fileExists].contains(code) else {
+            // EPERM: a seccomp filter (containers, systemd's SystemCallFilter=) that does not know renameat2.
+            guard [.invalidArgument, .noFunction, .notSupported, .notPermitted, .fileExists].contains(code) else {
                 throw FileSystemError(.publish, path: to, code)
             }
         }

@@ -106,9 +106,9 @@ extension Ledger {
             "v8-inbox-sequence",
             """
             ALTER TABLE inbox_files ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
-            UPDATE inbox_files SET sequence = (SELECT COUNT(*) FROM inbox_files other
-                WHERE other.updated_at < inbox_files.updated_at
-                    OR (other.updated_at = inbox_files.updated_at AND other.rowid <= inbox_files.rowid));
+            UPDATE inbox_files SET sequence = numbered.position
+                FROM (SELECT rowid AS id, ROW_NUMBER() OVER (ORDER BY updated_at, rowid) AS position FROM inbox_files) AS numbered
+                WHERE inbox_files.rowid = numbered.id;
             """
         ),
     ]
