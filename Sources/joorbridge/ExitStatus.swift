@@ -7,7 +7,7 @@ import Mapping
 enum ExitStatus: Int32 {
     /// All done.
     case success = 0
-    /// Done, but some records or files were rejected.
+    /// Done, but some records or files were rejected (or JOOR withholds orders it flags Failed).
     case partial = 3
     /// The command line was wrong.
     case usage = 64
@@ -47,7 +47,7 @@ enum ExitStatus: Int32 {
     static let helpText = """
         Exit codes:
           0   all done
-          3   done, but some records or files were rejected
+          3   done, but some records or files were rejected (or JOOR withholds orders)
           64  usage error, or a file, folder or port named on the command line cannot be used
           69  JOOR unreachable or failing, or the API token was rejected (check --connect: an SFTP server)
           75  another run holds the lock

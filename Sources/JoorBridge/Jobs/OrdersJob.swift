@@ -43,9 +43,9 @@ public struct OrdersJob: Sendable {
         public var cancelledBeforeDelivery = 0
         /// Orders that cannot be mapped now (retried next run), with the reason.
         public var rejected: [String: String] = [:]
-        /// Orders JOOR listed as not yet exported but did not hand over in its synchronising pull:
-        /// what JOOR does with orders its export check flags "Failed" (a field its integration
-        /// manager made mandatory is empty). Not exported; a later pull brings them once fixed.
+        /// Orders JOOR's export check flags "Failed" (a field its integration manager made
+        /// mandatory is empty): waiting for export, but left out of the synchronising pull. Not
+        /// exported; a later pull brings them once they are fixed in JOOR.
         public var withheldByJoor: [String] = []
         public var files: [String] = []
     }
@@ -107,7 +107,7 @@ public struct OrdersJob: Sendable {
         let waiting = try await lookAhead(&report)
         // 4. The synchronising pull: each page is journaled before the next is asked for.
         let handedOver = try await pull(unfinishedSince: unfinishedSince ?? started, &report)
-        noteWithheld(waiting.subtracting(handedOver), &report)
+        try await noteWithheld(waiting.subtracting(handedOver), &report)
         // 5. Held, rejected and cancelled orders JOOR changed since: checked again with JOOR's new data;
         //    orders JOOR cancelled: a cancellation for the delivered, never a delivery for the rest.
         if try ledger.undeliveredCount() > 0 || ledger.firstDeliveredCancellation() != nil {
@@ -169,14 +169,28 @@ public struct OrdersJob: Sendable {
         return handedOver
     }
 
-    /// Orders the look ahead saw waiting for export that the synchronising pull did not hand
-    /// over: JOOR's export check flagged them "Failed" (or, rarely, they changed in between).
-    /// They are named in the report: nothing reaches the WMS until someone fixes them in JOOR.
-    private func noteWithheld(_ withheld: Set<String>, _ report: inout Report) {
-        report.withheldByJoor = withheld.sorted()
-        guard !report.withheldByJoor.isEmpty else { return }
+    /// Of the orders the look ahead saw waiting that the synchronising pull did not hand over,
+    /// those JOOR flags "Failed" (its export check: a mandatory field is empty): still listed as
+    /// not exported (`export_status` 2) but not among those "not exported, failed excluded" (6).
+    /// The others were not reached (the pull ends at a page JOOR calls the last; they come next
+    /// run) or changed in between. Those flagged are named: nothing reaches the WMS until someone
+    /// fixes them in JOOR.
+    private func noteWithheld(_ notHandedOver: Set<String>, _ report: inout Report) async throws {
+        guard !notHandedOver.isEmpty else { return }
+        let window = goLiveWindow
+        func listed(exportStatus: Int) async throws -> Set<String> {
+            var found: Set<String> = []
+            let query = OrdersQuery(
+                orderType: settings.status.orderType, exportStatus: exportStatus, sync: false,
+                dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
+            report.pages += try await client.orders(query) { page in found.formUnion(page.orders.map(\.id).filter(notHandedOver.contains)) }
+            return found
+        }
+        let failed = try await listed(exportStatus: 2).subtracting(try await listed(exportStatus: 6))
+        report.withheldByJoor = failed.sorted()
+        guard !failed.isEmpty else { return }
         logger.warning(
-            "JOOR did not hand over \(report.withheldByJoor.count) order(s) waiting for export; JOOR flags an order Failed when a field its integration manager made mandatory is empty (its export status in JOOR says which)",
+            "JOOR flags \(failed.count) order(s) Failed and does not hand them over: a field its integration manager made mandatory is empty (the order's export status in JOOR says which)",
             metadata: ["orders": "\(report.withheldByJoor.joined(separator: ", "))"])
     }
 

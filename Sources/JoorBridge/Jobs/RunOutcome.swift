@@ -96,7 +96,7 @@ public struct RunOutcome: Sendable, Codable {
                 if r.catchUp { line += ", catch-up found \(r.caughtUp)" }
                 if !r.withheldByJoor.isEmpty {
                     line +=
-                        "\n  JOOR did not hand over \(r.withheldByJoor.count) order(s) waiting for export (Failed in JOOR? a mandatory export field is empty; fix them there): \(r.withheldByJoor.joined(separator: ", "))"
+                        "\n  JOOR flags \(r.withheldByJoor.count) order(s) Failed and does not hand them over (a mandatory export field is empty; fix them in JOOR): \(r.withheldByJoor.joined(separator: ", "))"
                 }
                 for (id, reason) in r.rejected.sorted(by: { $0.key < $1.key }) {
                     line += "\n  rejected \(reason.hasPrefix("order \(id)") ? reason : "order \(id): \(reason)")"
