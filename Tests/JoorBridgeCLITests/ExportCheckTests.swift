@@ -47,7 +47,7 @@ struct ExportCheckTests {
     /// so a synchronising pull ends after its first page and the rest come in later runs. Only
     /// JOOR's own flag (listed by export_status 2, not by 6) names an order.
     @Test func ordersThePullDidNotReachAreNotNamed() async throws {
-        try await withSandbox(token: "reach-token", orders: 0, { $0.answers.ordersCountIsTotal = false }) { sandbox in
+        try await using(try await JoorSandboxServer.started(token: "reach-token") { $0.answers.ordersCountIsTotal = false }) { sandbox async throws in
             var orders = OrderSeeder.orders(count: 25, seed: 12, firstID: 9_410_001)
             for i in orders.indices { orders[i].status = .approved }
             try await sandbox.state.add(orders)
