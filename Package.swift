@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "JoorBridgeTests",
             dependencies: [
-                "JoorBridge", "JoorSandbox", "TestSupport",
+                "CRename", "JoorBridge", "JoorSandbox", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import CRename
 import Foundation
 import SystemPackage
 import TestSupport
@@ -7,6 +8,18 @@ import Testing
 
 @Suite("File system calls")
 struct FileSystemTests {
+    /// The C shim renames in one step here (the test folder's file system has renameat2), and
+    /// never over a file.
+    @Test func theOneStepRenameWorksHere() throws {
+        let dir = try TemporaryDirectory("fs")
+        try dir.write(".tmp-a", text: "a\n")
+        try dir.write("taken.csv", text: "kept\n")
+        #expect(joorbridge_rename_noreplace(dir.path(".tmp-a"), dir.path("taken.csv")) == -1 && Errno.current == .fileExists)
+        #expect(joorbridge_rename_noreplace(dir.path(".tmp-a"), dir.path("a.csv")) == 0, "\(Errno.current)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path(".tmp-a")))
+        #expect(try String(contentsOfFile: dir.path("taken.csv"), encoding: .utf8) == "kept\n")
+    }
+
     /// The one-step rename, and the link + unlink used where the file system cannot do it.
     @Test(arguments: [true, false]) func publishingNeverReplacesAFileAndFinishesWhatACrashLeft(atomically: Bool) throws {
         let dir = try TemporaryDirectory("fs")
