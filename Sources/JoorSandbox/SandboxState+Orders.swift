@@ -47,7 +47,7 @@ extension SandboxState {
             // Orders failing the check are left out and flagged "Failed"; not exported, so the
             // next pull (export_status 2 includes failed orders) checks them again.
             handedOut = matching.filter { i in
-                let missing = requiredExportFields.sorted().filter { (orders[i].order.fields[$0] ?? "").isEmpty }
+                let missing = requiredExportFields.sorted().filter { !Self.has($0, orders[i].order) }
                 if !missing.isEmpty { orders[i].failedReason = "missing required export field(s): " + missing.joined(separator: ", ") }
                 return missing.isEmpty
             }
@@ -82,6 +82,26 @@ extension SandboxState {
             return Answer(status: 200, body: .object(["results": list, "meta": .object(response)]))
         }
         return Answer(status: 200, body: .object(["orders": .object(["response": .object(response), "orders": list])]))
+    }
+
+    /// The fields JOOR's integration manager can make mandatory for export (joor-api.md 2.3).
+    public static let mandatableExportFields: Set<String> = [
+        "payment_method_code", "shipping_method_code", "shipping_code", "customer_code", "customer_group_name", "customer_group_code",
+        "order_delivery_code", "order_season_code", "billing_code", "order_type_code", "company_name", "company_code", "order_event",
+        "order_event_code", "warehouse_name", "warehouse_code", "door_codes", "door_names", "division_code", "sales_representative_code",
+        "sales_representative", "tax_id_label",
+    ]
+
+    /// Whether an order has a value for a mandatable field: door codes and names are its doors',
+    /// the division code its divisions' (or its own); the rest are order fields.
+    static func has(_ field: String, _ order: JoorOrder) -> Bool {
+        func any(_ list: [[String: String]], _ key: String) -> Bool { list.contains { !($0[key] ?? "").isEmpty } }
+        switch field {
+        case "door_codes": return any(order.doors, "door_code")
+        case "door_names": return any(order.doors, "door_name")
+        case "division_code": return any(order.divisions, "division_code") || !(order.fields[field] ?? "").isEmpty
+        default: return !(order.fields[field] ?? "").isEmpty
+        }
     }
 
     static func envelope(_ root: String, code: Int, comment: String, extra: [String: JSONValue]) -> JSONValue {

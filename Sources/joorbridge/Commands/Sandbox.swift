@@ -78,6 +78,11 @@ struct Sandbox: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard seedOrders >= 0 else { throw ValidationError("--seed-orders cannot be negative.") }
         guard creditLimit > 0, creditWindow > 0 else { throw ValidationError("--credit-limit and --credit-window must be positive.") }
+        let mandatable = SandboxState.mandatableExportFields
+        if let unknown = requireExportField.first(where: { !mandatable.contains($0) }) {
+            throw ValidationError(
+                "JOOR cannot make '\(unknown)' mandatory; --require-export-field takes: \(mandatable.sorted().joined(separator: ", "))")
+        }
     }
 
     func run() async throws {
