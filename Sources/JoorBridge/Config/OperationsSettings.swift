@@ -33,7 +33,8 @@ public struct WatchSettings: Sendable {
     /// What `interval_seconds` and `--interval` accept: at least 10 s keeps a watch within JOOR's
     /// rate limit (300 credits per 5 minutes), at most a day.
     public static let intervalRange = 10.0...86_400
-    /// What `poll_seconds` and `--poll` accept: a look at a local folder is cheap; at most an hour.
+    /// What `poll_seconds` and `--poll` accept: a look at a local folder is cheap (a look at an
+    /// `sftp://` inbox is a login: the default 5 s suits it); at most an hour.
     public static let pollRange = 0.1...3_600
 }
 
