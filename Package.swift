@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "JoorSandbox",
             dependencies: [
-                "JoorModels",
+                "FileFormats", "JoorModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -129,7 +129,7 @@ let package = Package(
             dependencies: [
                 "CBuildInfo",
                 "FileFormats",
-                "JoorModels",
+                "FileFormats", "JoorModels",
                 "Mapping",
                 "JoorAPI",
                 "JoorSandbox",

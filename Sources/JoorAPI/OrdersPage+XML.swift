@@ -58,7 +58,8 @@ extension JoorOrder {
             case "line_items":
                 lines = child.children.map { line in
                     let tags = line.children(named: "style_tags").flatMap(\.children).map(simple)
-                    return JoorLineItem(fields: simple(line), styleTags: tags)
+                    // An empty list (`<style_tags/>`) has no children either: it is not a field.
+                    return JoorLineItem(fields: simple(line).filter { $0.key != "style_tags" }, styleTags: tags)
                 }
             case "order_doors": doors = child.children.map(simple)
             case "order_divisions": divisions = child.children.map(simple)

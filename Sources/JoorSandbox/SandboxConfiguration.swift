@@ -74,6 +74,10 @@ public struct Answers: Sendable, Equatable {
     public var v4ProductsPaging = true
     /// The orders paths that answer (`/v2/orders`, `/v2/order`); others answer 404.
     public var ordersPaths: Set<String> = ["/v2/orders", "/v2/order"]
+    /// Answer order pages in XML whatever the client's `Accept` asks for. JOOR's docs name both
+    /// forms (`Accept`: xml or json) without saying which JOOR sends when it ignores the header:
+    /// a client must read both. Without it, XML goes to clients that ask for it.
+    public var ordersAsXML = false
     /// Answer orders in another envelope (`{"results": [...], "meta": {...}}`): what a user would
     /// meet if JOOR's real envelope differed from the notes (`check --connect` must say so).
     public var changedOrdersEnvelope = false

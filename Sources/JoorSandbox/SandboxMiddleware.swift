@@ -224,6 +224,12 @@ enum SandboxResponse {
             })
     }
 
+    /// The answer in JOOR's XML form (see ``SandboxXML``); in JSON when it has no single root.
+    static func xml(_ status: Int, _ value: JSONValue, headers: [String: String] = [:]) -> Response {
+        guard let document = try? SandboxXML.document(value) else { return json(status, value, headers: headers) }
+        return respond(status, Data(document), headers: headers.merging(["Content-Type": "application/xml; charset=utf-8"]) { $1 })
+    }
+
     private static func respond(_ status: Int, _ data: Data, headers: [String: String]) -> Response {
         var fields = HTTPFields()
         fields[.contentType] = "application/json"

@@ -30,7 +30,7 @@ enum SandboxRouter {
                     return SandboxResponse.json(404, ["error": .string("the sandbox does not serve GET \(path) in this mode")])
                 }
                 await state.count("GET /v2/orders")
-                return try await answer(state.listOrders(SandboxContext.query(of: request)))
+                return try await answer(state.listOrders(SandboxContext.query(of: request)), xml: Self.answersXML(request, configuration))
             }
             v2.get(RouterPath(stringLiteral: String(path.dropFirst(3)) + "/:id")) { request, context in
                 await state.count("GET /v2/orders")
@@ -39,7 +39,7 @@ enum SandboxRouter {
                 // `sync` defaults to 1 here as in JOOR's table: reading one order without sync=0 marks it exported.
                 query["sync"] = query["sync"] ?? "1"
                 query["order_type"] = query["order_type"] ?? "8"
-                return try await answer(state.listOrders(query))
+                return try await answer(state.listOrders(query), xml: Self.answersXML(request, configuration))
             }
         }
         for method in [HTTPRequest.Method.post, .put] {
@@ -85,7 +85,14 @@ enum SandboxRouter {
         return TrailingSlashResponder(inner: router.buildResponder())
     }
 
-    private static func answer(_ answer: SandboxState.Answer) -> Response {
-        SandboxResponse.json(answer.status, answer.body, headers: answer.headers)
+    private static func answer(_ answer: SandboxState.Answer, xml: Bool = false) -> Response {
+        xml
+            ? SandboxResponse.xml(answer.status, answer.body, headers: answer.headers)
+            : SandboxResponse.json(answer.status, answer.body, headers: answer.headers)
+    }
+
+    /// Whether an orders answer goes out in XML: asked for (`Accept`), or the sandbox's answers say so.
+    private static func answersXML(_ request: Request, _ configuration: SandboxConfiguration) -> Bool {
+        configuration.answers.ordersAsXML || SandboxXML.isWanted(accept: request.headers[.accept])
     }
 }

@@ -137,6 +137,29 @@ struct ClientAgainstSandboxTests {
         #expect(SandboxState.has("division_code", order) && SandboxState.has("customer_code", order) && !SandboxState.has("warehouse_code", order))
     }
 
+    /// JOOR's docs name both forms of an orders answer (`Accept`: xml or json). A sandbox that
+    /// answers XML whatever is asked hands the client the same orders as one answering JSON.
+    @Test func anOrdersAnswerInXMLReadsAsTheSameOrders() async throws {
+        var xml = Answers()
+        xml.ordersAsXML = true
+        try await using(try await SandboxHarness.start(seedOrders: 30, answers: xml)) { x async throws in
+            try await using(try await SandboxHarness.start(seedOrders: 30)) { j async throws in
+                let query = OrdersQuery(orderType: 8, sync: false, count: 1000)
+                let fromXML = try await x.client.ordersPage(query)
+                let fromJSON = try await j.client.ordersPage(query)
+                #expect(fromXML.orders.count == 30 && fromXML.count == 30)
+                #expect(fromXML.orders == fromJSON.orders)
+                #expect(await x.server.state.requestLog.count == 1)
+            }
+        }
+        // Asked for with Accept, XML is what comes back; the page's envelope is JOOR's.
+        let answer = try await SandboxState(configuration: SandboxConfiguration()).listOrders([:])
+        let document = String(decoding: try SandboxXML.document(answer.body), as: UTF8.self)
+        #expect(document.hasPrefix("<?xml") && document.contains("<orders>\n  <response>\n    <code>0</code>"), "\(document)")
+        #expect(SandboxXML.isWanted(accept: "application/xml") && SandboxXML.isWanted(accept: "text/xml, application/json;q=0.5"))
+        #expect(!SandboxXML.isWanted(accept: "application/json") && !SandboxXML.isWanted(accept: nil))
+    }
+
     @Test func rateLimitStormLosesNothingAndDuplicatesNothing() async throws {
         try await using(try await SandboxHarness.start()) { h async throws in
             await h.faults(FaultPlan(failCount: 6, failStatus: 429))

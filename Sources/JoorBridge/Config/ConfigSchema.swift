@@ -53,7 +53,8 @@ public enum ConfigSchema {
                     keys: Keys.watch,
                     [
                         "interval_seconds": .number("How often watch downloads orders (10–86400)."),
-                        "poll_seconds": .number("How often watch looks at the inbox (0.1–3600; each look at an sftp:// inbox is a login, keep it at 5 or more there)."),
+                        "poll_seconds": .number(
+                            "How often watch looks at the inbox (0.1–3600; each look at an sftp:// inbox is a login, keep it at 5 or more there)."),
                     ], "joorbridge watch."),
                 "log": .object(
                     keys: Keys.log,

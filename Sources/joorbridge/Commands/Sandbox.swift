@@ -11,6 +11,7 @@ struct Sandbox: AsyncParsableCommand {
             Serves JOOR's v2 API: GET /v2/orders (also /v2/order, with or without a trailing slash), POST \
             /v2/bulk-inventory, POST /v2/bulk-style and GET /v2/bulk-style/{id}, with JOOR's semantics: \
             token check, export flags and sync pulls, paging, the credit rate limit and per-item validation. \
+            Orders come as JSON, or in JOOR's XML form to a client that sends Accept: application/xml. \
             State is kept in --data, so a restart remembers what was exported.
 
             Read-back and control, for tests and people:
@@ -41,6 +42,8 @@ struct Sandbox: AsyncParsableCommand {
               joorbridge sandbox --port 8080 --data ./sandbox-data --seed-orders 200
               joorbridge sandbox --require-export-field customer_code --require-export-field warehouse_code
               curl -s http://127.0.0.1:8080/sandbox/status
+              curl -s -H 'Authorization: OAuth2 c2FuZGJveC10b2tlbg==' -H 'Accept: application/xml' \
+                   -H 'Content-Type: application/json' 'http://127.0.0.1:8080/v2/orders?sync=0'
 
             \(ExitStatus.helpText)
             """)
