@@ -42,8 +42,6 @@ struct Sandbox: AsyncParsableCommand {
               joorbridge sandbox --port 8080 --data ./sandbox-data --seed-orders 200
               joorbridge sandbox --require-export-field customer_code --require-export-field warehouse_code
               curl -s http://127.0.0.1:8080/sandbox/status
-              curl -s -H 'Authorization: OAuth2 c2FuZGJveC10b2tlbg==' -H 'Accept: application/xml' \
-                   -H 'Content-Type: application/json' 'http://127.0.0.1:8080/v2/orders?sync=0'
 
             \(ExitStatus.helpText)
             """)
