@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TestSupport
 import Testing
 
@@ -24,6 +25,25 @@ struct ExitCodeTests {
         let status = try await Executable.run(["status"], in: dir.path("work"))
         #expect(status.status == 78, "\(status.stderr)")
         #expect(status.stderr.contains("the state store") && status.stderr.contains("cannot be opened"), "\(status.stderr)")
+    }
+
+    /// A state store a newer joorbridge set up is left alone (exit 78): this version would write
+    /// it without what the newer one keeps up to date (after a downgrade, `inbox_files.sequence`
+    /// of v8 was left at 0 and re-sent files were misjudged).
+    @Test func aStateStoreFromANewerVersionIsLeftAlone() async throws {
+        let dir = try TemporaryDirectory("newer-state")
+        #expect(try await Executable.run(["init", dir.path("work")], in: dir.path).status == 0)
+        // What a newer release leaves: its migrations recorded, one of them unknown here.
+        try FileManager.default.createDirectory(atPath: dir.path("work/state"), withIntermediateDirectories: true)
+        try await DatabaseQueue(path: dir.path("work/state/joorbridge.sqlite")).write { db in
+            try db.execute(
+                sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); INSERT INTO grdb_migrations VALUES ('v99-future')")
+        }
+        let status = try await Executable.run(["status"], in: dir.path("work"))
+        #expect(status.status == 78, "\(status.stderr)")
+        #expect(
+            status.stderr.contains("a newer joorbridge set it up (v99-future)") && status.stderr.contains("run that version or a newer one"),
+            "\(status.stderr)")
     }
 
     /// `watch --interval` and `--poll` take what the config's `watch:` section takes, no less

@@ -20,6 +20,23 @@ public final class Ledger: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
             db = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw StateStoreError(path: path, reason: FileSystemError.describe(error))
+        }
+        // A newer joorbridge's state: this one would write it without what the newer one keeps
+        // up to date (rows it could later misread), so it is left alone.
+        let unknown: [String]
+        do {
+            unknown = try db.read { db in try Self.migrator.appliedIdentifiers(db).subtracting(Self.migrations.map(\.name)).sorted() }
+        } catch {
+            throw StateStoreError(path: path, reason: FileSystemError.describe(error))
+        }
+        guard unknown.isEmpty else {
+            throw StateStoreError(
+                path: path, reason: "a newer joorbridge set it up (\(unknown.joined(separator: ", ")))",
+                fix: "run that version or a newer one; this one would misread what it keeps")
+        }
+        do {
             try db.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try Self.migrator.migrate(db)
         } catch {

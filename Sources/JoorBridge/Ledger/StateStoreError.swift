@@ -6,8 +6,16 @@ public struct StateStoreError: Error, Sendable, CustomStringConvertible {
     public var path: String
     /// What failed, as the file system or SQLite said it.
     public var reason: String
+    /// What to do about it, when it is not the usual (the config's `state:`, write rights).
+    public var fix: String?
+
+    public init(path: String, reason: String, fix: String? = nil) {
+        self.path = path
+        self.reason = reason
+        self.fix = fix
+    }
 
     public var description: String {
-        "the state store \(path) cannot be opened: \(reason); check state: in the config, and that this user may write there"
+        "the state store \(path) cannot be opened: \(reason); " + (fix ?? "check state: in the config, and that this user may write there")
     }
 }
