@@ -127,6 +127,26 @@ struct DryRunTests {
         }
     }
 
+    /// `--dry-run --full` shows what `run --full` does with a re-sent file: it sends it (without
+    /// --full, a dry run says it would be archived unsent, as a run does).
+    @Test func aDryRunWithFullShowsAResentFileSent() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let dir = try Self.workspace(
+                sandbox,
+                jobs:
+                    "inventory: { mapping: mappings/inventory-csv.yml, include: [\"stock_*.csv\"], settle_seconds: 0 }\nproducts: { mapping: mappings/products-csv.yml, include: [\"products_*.csv\"], settle_seconds: 0 }"
+            )
+            _ = try await Executable.run(["run", "inventory", "products"], in: dir.path, environment: Self.env)
+            try dir.write("inbox/stock_2.csv", text: Self.stock)
+            try dir.write("inbox/products_2.csv", text: Self.products)
+            let plain = try await Executable.run(["run", "inventory", "products", "--dry-run"], in: dir.path, environment: Self.env)
+            #expect(plain.stderr.components(separatedBy: "a run would archive it without sending anything").count == 3, "\(plain.stderr)")
+            let full = try await Executable.run(["run", "inventory", "products", "--dry-run", "--full"], in: dir.path, environment: Self.env)
+            #expect(!full.stderr.contains("would archive it without sending"), "\(full.stderr)")
+            #expect(Self.printedRequests(full.stdout).map(\.0) == ["POST /v2/bulk-inventory?dec_pending=0", "POST /v2/bulk-style"], "\(full.stdout)")
+        }
+    }
+
     /// `preview --config` prints byte for byte the requests `run` sends for the same file and
     /// settings: safety stock, a position the file repeats (the later row wins), batches of the
     /// job's size, the endpoint with its query. With --ledger, preview shows what a second run sends

@@ -143,7 +143,7 @@ public struct InventoryJob: InboxJob {
     /// with the requests handed to `print` and the ledger only read.
     func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) async throws {
         let name = candidate.name
-        if let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.isLastPushed(fingerprint, job: .inventory) {
+        if !full, let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.isLastPushed(fingerprint, job: .inventory) {
             report.filesDuplicate += 1
             print(.note("\(name): the same content was pushed before; a run would archive it without sending anything"))
             return
