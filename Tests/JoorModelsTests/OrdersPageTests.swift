@@ -125,4 +125,13 @@ struct PayloadTests {
             #"{"bulk_styles": [{"style_name": "Shirt", "style_number": "FS", "style_identifier": "FS", "silhouette": "Shirt", "colors": [{"color_code": "110"}], "sizes": [{"size_name": "S"}]}]}"#
         #expect(try BulkStyleRequest.decode(Data(variant.utf8)).styles == [style])
     }
+
+    /// A file without colors or sizes (a style master, a price list) sends no `colors` or `sizes`:
+    /// an empty list could clear the style's colors and sizes in JOOR.
+    @Test func aStyleWithoutColorsOrSizesSendsNoEmptyLists() throws {
+        let style = Style(styleName: "Shirt", styleNumber: "FS", styleIdentifier: "FS", prices: [.init(label: "USD-1", wholesale: "45")])
+        let body = String(decoding: try BulkStyleRequest([style]).jsonBody(), as: UTF8.self)
+        #expect(!body.contains("\"colors\"") && !body.contains("\"sizes\"") && body.contains("\"price_wholesale\""), "\(body)")
+        #expect(try BulkStyleRequest.decode(Data(body.utf8)).styles == [style])
+    }
 }

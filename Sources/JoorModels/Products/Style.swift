@@ -183,8 +183,10 @@ public struct Style: Sendable, Equatable, Codable {
         if !categories.isEmpty { try c.encode(categories, forKey: .init("categories")) }
         if !prices.isEmpty { try c.encode(prices, forKey: .init("prices")) }
         if !deliveries.isEmpty { try c.encode(deliveries, forKey: .init("deliveries")) }
-        try c.encode(colors, forKey: .init("colors"))
-        try c.encode(sizes, forKey: .init("sizes"))
+        // No colors or sizes in the file is "not given", never "none": an empty list could clear
+        // the style's colors and sizes in JOOR (a v2 upsert may replace the style).
+        if !colors.isEmpty { try c.encode(colors, forKey: .init("colors")) }
+        if !sizes.isEmpty { try c.encode(sizes, forKey: .init("sizes")) }
         if !upcs.isEmpty { try c.encode(upcs, forKey: .init("upcs")) }
     }
 
