@@ -46,8 +46,9 @@ extension SandboxState {
         if sync && checksFields && !requiredExportFields.isEmpty {
             // Orders failing the check are left out and flagged "Failed"; not exported, so the
             // next pull (export_status 2 includes failed orders) checks them again.
+            let required = requiredExportFields.sorted()
             handedOut = matching.filter { i in
-                let missing = requiredExportFields.sorted().filter { !Self.has($0, orders[i].order) }
+                let missing = required.filter { !Self.has($0, orders[i].order) }
                 if !missing.isEmpty { orders[i].failedReason = "missing required export field(s): " + missing.joined(separator: ", ") }
                 return missing.isEmpty
             }

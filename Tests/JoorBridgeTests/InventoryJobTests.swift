@@ -113,17 +113,21 @@ struct InventoryJobTests {
         }
     }
 
+    /// Pushes `a.csv` (the sample: `X,42`), then `b.csv` (the same with `X,7`).
+    static func pushFortyTwoThenSeven(_ h: InventoryHarness) async throws {
+        let changed = String(decoding: sample, as: UTF8.self).replacingOccurrences(of: "000000000017;110;S;HH;42", with: "000000000017;110;S;HH;7")
+        try h.drop("a.csv", sample, age: 300)
+        _ = try await h.run()
+        try h.drop("b.csv", Array(changed.utf8), age: 200)
+        _ = try await h.run()
+    }
+
     /// A file whose content was pushed before, but not last, is not a re-sent file: `X,42` then
     /// `X,7` then `X,42` again leaves 42 in JOOR.
     @Test func contentPushedBeforeButNotLastIsSentAgain() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
             func onHand() async -> Int? { await h.sandbox.state.allStock().first { $0.upc == "000000000017" }?.inventory }
-            let changed = String(decoding: Self.sample, as: UTF8.self).replacingOccurrences(
-                of: "000000000017;110;S;HH;42", with: "000000000017;110;S;HH;7")
-            try h.drop("a.csv", Self.sample, age: 300)
-            _ = try await h.run()
-            try h.drop("b.csv", Array(changed.utf8), age: 200)
-            _ = try await h.run()
+            try await Self.pushFortyTwoThenSeven(h)
             #expect(await onHand() == 5)
             try h.drop("c.csv", Self.sample, age: 100)
             let third = try #require(try await h.run().jobs.first?.inventory)
@@ -139,12 +143,7 @@ struct InventoryJobTests {
     /// back (NTP, a VM restored) while `X,7` was recorded must not make an older `X,42` look last.
     @Test func aClockSteppedBackDoesNotMakeAnOlderFileLookLast() async throws {
         try await using(try await InventoryHarness.start()) { h async throws in
-            let changed = String(decoding: Self.sample, as: UTF8.self).replacingOccurrences(
-                of: "000000000017;110;S;HH;42", with: "000000000017;110;S;HH;7")
-            try h.drop("a.csv", Self.sample, age: 300)
-            _ = try await h.run()
-            try h.drop("b.csv", Array(changed.utf8), age: 200)
-            _ = try await h.run()
+            try await Self.pushFortyTwoThenSeven(h)
             // b was recorded while the clock stood years behind.
             try await Ledger(path: h.dir.path("state/joorbridge.sqlite")).db.write { db in
                 try db.execute(sql: "UPDATE inbox_files SET updated_at = '2000-01-01T00:00:00.000Z' WHERE name LIKE '%b.csv'")

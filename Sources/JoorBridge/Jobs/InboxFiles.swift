@@ -212,6 +212,14 @@ struct InboxFiles {
     }
 
     /// The file is readable but must not be sent (the reason says why): to `error/`, nothing sent.
+    /// For a dry run: whether a run would archive this file without sending it (its content was
+    /// the last JOOR took; never with `full`), said through `print`.
+    func previewsAsResent(_ candidate: Candidate, full: Bool, print: DryRunPrinter) throws -> Bool {
+        guard !full, let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.isLastPushed(fingerprint, job: job) else { return false }
+        print(.note("\(candidate.name): the same content was pushed before; a run would archive it without sending anything"))
+        return true
+    }
+
     func refuse(_ name: String, _ fingerprint: String, reason: String) throws {
         try fail(name, reason: reason + "\nFix the file (or the setting) and drop it into the inbox again.")
         try ledger.recordInboxFile(fingerprint, job: job, name: name, status: .failed, reason: reason)

@@ -143,9 +143,8 @@ public struct InventoryJob: InboxJob {
     /// with the requests handed to `print` and the ledger only read.
     func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) async throws {
         let name = candidate.name
-        if !full, let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.isLastPushed(fingerprint, job: .inventory) {
+        if try files.previewsAsResent(candidate, full: full, print: print) {
             report.filesDuplicate += 1
-            print(.note("\(name): the same content was pushed before; a run would archive it without sending anything"))
             return
         }
         let modified = Inbox.modificationTime(candidate.path)

@@ -11,10 +11,7 @@ extension OrdersJob {
     /// orders this install pulled from orders another integration exported.
     /// - Returns: the ids it saw.
     func lookAhead(_ report: inout Report) async throws -> Set<String> {
-        let window = goLiveWindow
-        let query = OrdersQuery(
-            orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : 2, sync: false,
-            dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
+        let query = pullQuery(exportStatus: settings.deliverAmendments ? 5 : 2, sync: false)
         var seen: Set<String> = []
         report.pages += try await client.orders(query) { page in
             seen.formUnion(page.orders.map(\.id))

@@ -16,11 +16,7 @@ extension OrdersJob {
         var candidates: [(order: JoorOrder, version: Int, entry: LedgerOrder?)] = try ledger.orders(in: [.received, .rejected]).map {
             (Self.withAmendmentFields($0), $0.version, $0)
         }
-        let window = goLiveWindow
-        let query = OrdersQuery(
-            orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : 2, sync: false,
-            dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
-        report.pages = try await client.orders(query) { page in
+        report.pages = try await client.orders(pullQuery(exportStatus: settings.deliverAmendments ? 5 : 2, sync: false)) { page in
             report.pulled += page.orders.count
             for order in page.orders {
                 let latest = try ledger.entries(orderID: order.id).last

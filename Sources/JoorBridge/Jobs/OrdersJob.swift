@@ -128,15 +128,21 @@ public struct OrdersJob: Sendable {
         settings.goLive.map { ($0, max($0, Date()).addingTimeInterval(3600)) }
     }
 
+    /// The synchronising pull's filters (status, go-live window, page size) with this export
+    /// status: the pull itself, and the read-only looks that must see what it sees.
+    func pullQuery(exportStatus: Int?, sync: Bool) -> OrdersQuery {
+        let window = goLiveWindow
+        return OrdersQuery(
+            orderType: settings.status.orderType, exportStatus: exportStatus, sync: sync, dateStart: window?.start, dateEnd: window?.end,
+            count: settings.pageSize)
+    }
+
     /// The synchronising pull, from the start each time (JOOR marks each page exported as it
     /// answers, whatever `next_start` then means). An answer that may have been lost (JOOR may
     /// have marked the page exported) is found by a catch-up before the pull goes on.
     /// - Returns: the ids of the orders JOOR handed over (in the pull, or found by its catch-ups).
     private func pull(unfinishedSince: Date, _ report: inout Report) async throws -> Set<String> {
-        let window = goLiveWindow
-        let query = OrdersQuery(
-            orderType: settings.status.orderType, exportStatus: settings.deliverAmendments ? 5 : nil, sync: true,
-            dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
+        let query = pullQuery(exportStatus: settings.deliverAmendments ? 5 : nil, sync: true)
         var outcome = Ledger.JournalOutcome()
         var recoveries = 0
         var handedOver: Set<String> = []
@@ -177,13 +183,11 @@ public struct OrdersJob: Sendable {
     /// fixes them in JOOR.
     private func noteWithheld(_ notHandedOver: Set<String>, _ report: inout Report) async throws {
         guard !notHandedOver.isEmpty else { return }
-        let window = goLiveWindow
         func listed(exportStatus: Int) async throws -> Set<String> {
             var found: Set<String> = []
-            let query = OrdersQuery(
-                orderType: settings.status.orderType, exportStatus: exportStatus, sync: false,
-                dateStart: window?.start, dateEnd: window?.end, count: settings.pageSize)
-            report.pages += try await client.orders(query) { page in found.formUnion(page.orders.map(\.id).filter(notHandedOver.contains)) }
+            report.pages += try await client.orders(pullQuery(exportStatus: exportStatus, sync: false)) { page in
+                found.formUnion(page.orders.map(\.id).filter(notHandedOver.contains))
+            }
             return found
         }
         let failed = try await listed(exportStatus: 2).subtracting(try await listed(exportStatus: 6))

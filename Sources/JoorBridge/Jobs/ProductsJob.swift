@@ -214,9 +214,8 @@ public struct ProductsJob: InboxJob {
     /// the file is, with the first request of each batch handed to `print` and the ledger only read.
     func preview(_ candidate: InboxFiles.Candidate, full: Bool, control: JobControl, print: DryRunPrinter, _ report: inout Report) throws {
         let name = candidate.name
-        if !full, let fingerprint = try? Inbox.fingerprint(candidate.path), try ledger.isLastPushed(fingerprint, job: .products) {
+        if try files.previewsAsResent(candidate, full: full, print: print) {
             report.filesDuplicate += 1
-            print(.note("\(name): the same content was pushed before; a run would archive it without sending anything"))
             return
         }
         let spool = try StyleSpool()
