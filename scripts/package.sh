@@ -8,29 +8,34 @@ cd "$(dirname "$0")/.."
 
 usage() {
     cat <<'USAGE'
-Usage: scripts/package.sh [--scratch-path DIR] [--output DIR]
+Usage: scripts/package.sh [--configuration release|debug] [--scratch-path DIR] [--output DIR]
 
 Builds dist/joorbridge_VERSION_ARCH.deb and dist/joorbridge-VERSION-linux-ARCH.tar.gz.
 
-How the binary is made. CI already builds the release suite with
+How the binary is made. package.sh builds the test suite too, with
   swift build -c release -Xswiftc -enable-testing --scratch-path .build-release --build-tests
-so package.sh runs exactly that command (nothing to compile when it ran; `swift build --product`
-or `swift test` would compile every module again with other commands), then runs SwiftPM's link
-command for it again with -static-stdlib and the static libraries Foundation needs (which it asks
-the compiler for): the Swift runtime and Foundation go into the binary, the C libraries (libcsv,
-libxml2, SQLite, libssh) stay shared. SwiftPM cannot build the test suite with
---static-swift-stdlib (Swift 6.3 ships no static Testing module), and --static-swift-stdlib
-changes every compile command (another resource directory), so a static build beside the tests
-would compile everything twice. The shipped code is the code the release tests ran, compiled
-with -enable-testing; scripts/check-package.sh runs the static binary.
+(`swift build --product` would compile every module with other commands than a test build, so a
+tree that ran the tests compiles nothing again), then runs SwiftPM's link command for joorbridge
+again with -static-stdlib and the static libraries Foundation needs (which it asks the compiler
+for): the Swift runtime and Foundation go into the binary, the C libraries (libcsv, libxml2,
+SQLite, libssh) stay shared. SwiftPM cannot build the test suite with --static-swift-stdlib
+(Swift 6.3 ships no static Testing module), and --static-swift-stdlib changes every compile
+command (another resource directory), so a static build beside the tests would compile
+everything twice. The shipped code can be tested as shipped: swift test -c release
+-Xswiftc -enable-testing --scratch-path .build-release --skip-build.
+
+--configuration debug packages the debug build `swift test` made (in .build): CI does that to
+check packaging, installation and removal without compiling everything a second time with
+optimisation (16 of its minutes on a slow host). Ship release packages only.
 
 The version is JoorBridgeVersion.number; JOORBRIDGE_COMMIT (the build's commit, for --version) is
 set from git here, "-dirty" added when tracked files differ from it. SOURCE_DATE_EPOCH, when set,
-dates the files in the packages (else the commit's date). CI exports both for its release tests
-so that this script reuses their build.
+dates the files in the packages (else the commit's date). CI exports both before its test run so
+that this script reuses that build.
 
 Options:
-  --scratch-path DIR   the release build folder to reuse (default .build-release)
+  --configuration C    release (the default) or debug
+  --scratch-path DIR   the build folder to reuse (default .build-release; .build for debug)
   --output DIR         where the packages go (default dist)
 
 Needs: the Swift toolchain, dpkg-deb, dpkg-shlibdeps (dpkg-dev), python3, gzip, strip.
@@ -38,16 +43,24 @@ Check the result with scripts/check-package.sh (installs the .deb: for CI and te
 USAGE
 }
 
-scratch=.build-release
+configuration=release
+scratch=
 output=dist
 while (($#)); do
     case "$1" in
+        --configuration) configuration=$2; shift 2 ;;
         --scratch-path) scratch=$2; shift 2 ;;
         --output) output=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "package.sh: unknown argument '$1' (see --help)" >&2; exit 64 ;;
     esac
 done
+case "$configuration" in
+    release) scratch=${scratch:-.build-release}; build_flags=(-c release -Xswiftc -enable-testing) ;;
+    debug) scratch=${scratch:-.build}; build_flags=(-c debug) ;;
+    *) echo "package.sh: --configuration is release or debug, not '$configuration'" >&2; exit 64 ;;
+esac
+build_flags+=(--scratch-path "$scratch")
 
 version=$(sed -n 's/^ *static let number = "\(.*\)"$/\1/p' Sources/joorbridge/JoorBridgeVersion.swift)
 [[ -n "$version" ]] || { echo "package.sh: no version in Sources/joorbridge/JoorBridgeVersion.swift" >&2; exit 1; }
@@ -59,10 +72,10 @@ epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 export SOURCE_DATE_EPOCH=$epoch
 arch=$(dpkg --print-architecture)
 uname_arch=$(uname -m)
-build_flags=(-c release -Xswiftc -enable-testing --scratch-path "$scratch")
 
-echo "== joorbridge $version ($commit), $arch"
-# --build-tests: the same command CI's release tests were built with, so nothing is compiled again.
+echo "== joorbridge $version ($commit), $arch, $configuration build"
+[[ "$configuration" == release ]] || echo "   (a $configuration build: for checking the packaging, not for shipping)"
+# --build-tests: the same compile commands as the test run, so nothing is compiled again.
 swift build "${build_flags[@]}" --build-tests
 bin_dir=$(swift build "${build_flags[@]}" --show-bin-path)
 
@@ -77,7 +90,7 @@ printf 'import Foundation\nimport FoundationEssentials\nimport FoundationInterna
 swiftc -static-stdlib -O -parse-as-library -module-name probe -c "$work/probe.swift" -o "$work/probe.o"
 static_libraries=$("$(dirname "$(command -v swiftc)")/swift-autolink-extract" "$work/probe.o" -o -)
 # The link command SwiftPM ran for joorbridge, from its build manifest, with -static-stdlib added.
-python3 - "$scratch/release.yaml" "$bin_dir/joorbridge" "$work/joorbridge" $static_libraries <<'PY'
+python3 - "$scratch/$configuration.yaml" "$bin_dir/joorbridge" "$work/joorbridge" $static_libraries <<'PY'
 import json, subprocess, sys
 manifest, built, target, static_libraries = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 args, outputs = None, None
@@ -105,7 +118,7 @@ reported=$("$work/joorbridge" --version)
 [[ "$reported" == "$version ($commit)" ]] || { echo "package.sh: the binary says '$reported', expected '$version ($commit)'" >&2; exit 1; }
 
 echo "== man page (swift-argument-parser's generate-manual)"
-# The tool itself, built in the release tree whose ArgumentParser it shares (a few seconds), run on
+# The tool itself, built in the tree whose ArgumentParser it shares (a few seconds), run on
 # the binary. The package plugin of the same name would build its own copy of ArgumentParser for
 # the host and build the whole package again first: half a minute of every CI run.
 swift build "${build_flags[@]}" --product generate-manual >"$work/generate-manual.log" 2>&1 \
