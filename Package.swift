@@ -129,7 +129,7 @@ let package = Package(
             dependencies: [
                 "CBuildInfo",
                 "FileFormats",
-                "FileFormats", "JoorModels",
+                "JoorModels",
                 "Mapping",
                 "JoorAPI",
                 "JoorSandbox",
