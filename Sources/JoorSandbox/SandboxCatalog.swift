@@ -1,7 +1,8 @@
 import JoorModels
 
 /// The styles a fresh sandbox account has, matching joorbridge's samples, so inventory for
-/// them is accepted before any product sync ran.
+/// them is accepted before any product sync ran. Each is on a linesheet made in JOOR ("Core
+/// Basics"), which a style call only takes away when its `delivery_overwrite` says so.
 enum SandboxCatalog {
     static let styles: [Style] = [
         style(
@@ -34,7 +35,7 @@ enum SandboxCatalog {
     ) -> Style {
         Style(
             styleName: name, styleNumber: number, styleIdentifier: number,
-            prices: [.init(label: "USD-1", currency: "USD", wholesale: price)],
+            prices: [.init(label: "USD-1", currency: "USD", wholesale: price)], deliveries: [.init(name: "Core Basics")],
             colors: colors.map { .init(code: $0.0, name: $0.1) }, sizes: sizes.map(Style.Size.init),
             upcs: upcs.map { .init(colorCode: $0.0, sizeName: $0.1, upc: $0.2) })
     }

@@ -28,12 +28,37 @@ extension SandboxState {
         }
         job.polls += 1
         if job.polls >= configuration.jobPollsToFinish, !job.applied {
-            for style in job.styles where job.errors[style.styleIdentifier] == nil { register(style) }
+            for style in job.styles where job.errors[style.styleIdentifier] == nil { upsert(style) }
             job.applied = true
         }
         jobs[id] = job
         try save()
         return Answer(status: 200, body: jobJSON(job))
+    }
+
+    /// A style a bulk-style job took: it replaces the stored one (the harsh reading of an
+    /// undocumented upsert), except for its linesheets, which follow its `delivery_overwrite` as
+    /// joor-api.md 5.1 documents it, 1 (replace them all) when it is absent.
+    func upsert(_ style: Style) {
+        let key = style.styleIdentifier
+        let mode = style.attributes[LinesheetMode.field].flatMap(LinesheetMode.init(text:)) ?? .replaceAll
+        var stored = style
+        stored.attributes[LinesheetMode.field] = nil
+        let held = styles[key]?.deliveries ?? []
+        let given = Set(style.deliveries.map(\.name))
+        let madeByAPI = apiLinesheets[key] ?? []
+        // Linesheets given replace those of the same name; the others stay or go by the mode.
+        let kept: [Style.Delivery]
+        switch mode {
+        case .replaceAll: kept = []
+        case .replaceFromAPI: kept = held.filter { !madeByAPI.contains($0.name) && !given.contains($0.name) }
+        case .add, .remove: kept = held.filter { !given.contains($0.name) }
+        }
+        stored.deliveries = kept + (mode == .remove ? [] : style.deliveries)
+        // A place on a linesheet keeps where it came from while it lasts.
+        let madeInJOOR = Set(held.map(\.name)).subtracting(madeByAPI)
+        apiLinesheets[key] = Set(stored.deliveries.map(\.name)).subtracting(madeInJOOR)
+        register(stored)
     }
 
     private func jobJSON(_ job: Job) -> JSONValue {
@@ -58,6 +83,9 @@ extension SandboxState {
         if style.styleNumber.isEmpty { return "style_number is required" }
         if style.styleName.count > 100 { return "style_name is longer than 100 characters" }
         if style.styleNumber.count > 45 { return "style_number is longer than 45 characters" }
+        if let mode = style.attributes[LinesheetMode.field], LinesheetMode(text: mode) == nil {
+            return "delivery_overwrite is \(LinesheetMode.explained), not '\(mode)'"
+        }
         for upc in style.upcs {
             guard style.colors.contains(where: { $0.code == upc.colorCode }), style.sizes.contains(where: { $0.name == upc.sizeName }) else {
                 return "UPC \(upc.upc) names color \(upc.colorCode) size \(upc.sizeName), which the style does not have"

@@ -36,6 +36,8 @@ public actor SandboxState {
         var nextJobID: Int
         var requestCounts: [String: Int]
         var v4: V4Store?
+        /// ``SandboxState/apiLinesheets``, absent in older files.
+        var apiLinesheets: [String: Set<String>]?
     }
 
     let configuration: SandboxConfiguration
@@ -43,6 +45,9 @@ public actor SandboxState {
     var stock: [String: StockRecord] = [:]
     var styles: [String: Style] = [:]
     var styleOrder: [String] = []
+    /// Per style, the linesheets the API put it on (`delivery_overwrite` 2 replaces only those);
+    /// the others were made in JOOR.
+    var apiLinesheets: [String: Set<String>] = [:]
     var upcIndex: [String: (style: String, color: String, size: String)] = [:]
     var jobs: [Int: Job] = [:]
     var nextJobID = 1001
@@ -75,6 +80,7 @@ public actor SandboxState {
             nextJobID = snapshot.nextJobID
             requestCounts = snapshot.requestCounts
             v4 = snapshot.v4 ?? V4Store()
+            apiLinesheets = snapshot.apiLinesheets ?? [:]
         } else {
             for style in SandboxCatalog.styles { register(style) }
             orders = OrderSeeder.orders(count: configuration.seedOrders, seed: configuration.seed)
@@ -98,7 +104,7 @@ public actor SandboxState {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let snapshot = Snapshot(
             orders: orders, stock: stock, styles: styleOrder.compactMap { styles[$0] }, jobs: Array(jobs.values),
-            nextJobID: nextJobID, requestCounts: requestCounts, v4: v4)
+            nextJobID: nextJobID, requestCounts: requestCounts, v4: v4, apiLinesheets: apiLinesheets)
         let encoder = JSONEncoder.canonical()
         try encoder.encode(snapshot).write(to: Self.file(directory), options: .atomic)
     }

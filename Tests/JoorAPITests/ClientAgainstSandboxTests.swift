@@ -328,6 +328,53 @@ struct ClientAgainstSandboxTests {
         }
     }
 
+    /// The sandbox applies `delivery_overwrite` as joor-api.md 5.1 documents it, 1 when absent;
+    /// the client always says which it means (3 unless the style says otherwise).
+    @Test func linesheetsFollowDeliveryOverwrite() async throws {
+        try await using(try await SandboxHarness.start()) { h async throws in
+            func send(_ mode: String?, _ linesheets: [String]) async throws {
+                let deliveries = linesheets.map { #"{"delivery_name":"\#($0)"}"# }.joined(separator: ",")
+                let overwrite = mode.map { #","delivery_overwrite":\#($0)"# } ?? ""
+                var request = HTTPClientRequest(url: h.server.baseURL + "/v2/bulk-style")
+                request.method = .POST
+                request.headers.add(name: "Authorization", value: "Oauth2 " + Data(SandboxHarness.token.utf8).base64EncodedString())
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(
+                    Data(
+                        #"{"styles":{"style":[{"style_name":"Linen Field Shirt","style_number":"FS-1001","style_identifier":"FS-1001","deliveries":[\#(deliveries)]\#(overwrite)}]}}"#
+                            .utf8))
+                let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                #expect(answer.status == .ok)
+                let job = try StyleJob.parse(Data(buffer: try await answer.body.collect(upTo: 1 << 16)))
+                #expect(try await h.client.waitForStyleJob(job).progress == 1)
+            }
+            func linesheets() async -> [String] {
+                await h.server.state.allStyles().first { $0.styleIdentifier == "FS-1001" }?.deliveries.map(\.name) ?? []
+            }
+            #expect(await linesheets() == ["Core Basics"], "made in JOOR")
+            try await send("3", ["Fall 2025"])
+            #expect(await linesheets() == ["Core Basics", "Fall 2025"], "3 only adds")
+            try await send("2", ["Spring 2026"])
+            #expect(await linesheets() == ["Core Basics", "Spring 2026"], "2 replaces only what the API made")
+            try await send("4", ["Core Basics"])
+            #expect(await linesheets() == ["Spring 2026"], "4 takes the style off those given")
+            try await send(nil, ["Resort 2026"])
+            #expect(await linesheets() == ["Resort 2026"], "absent is 1: all replaced")
+            try await send("1", [])
+            #expect(await linesheets() == [], "1 with none takes the style off every linesheet")
+
+            // The client says 3 for a style that does not say, and what a style says otherwise.
+            var shirt = Style(styleName: "Linen Field Shirt", styleNumber: "FS-1001", styleIdentifier: "FS-1001", deliveries: [.init(name: "A")])
+            _ = try await h.client.waitForStyleJob(try await h.client.submitStyles([shirt]))
+            shirt.deliveries = [.init(name: "B")]
+            _ = try await h.client.waitForStyleJob(try await h.client.submitStyles([shirt]))
+            #expect(await linesheets() == ["A", "B"])
+            shirt.attributes["delivery_overwrite"] = "1"
+            _ = try await h.client.waitForStyleJob(try await h.client.submitStyles([shirt]))
+            #expect(await linesheets() == ["B"])
+        }
+    }
+
     @Test func stateSurvivesARestart() async throws {
         let dir = try TemporaryDirectory()
         let first = try await SandboxHarness.start(seedOrders: 10, dataDirectory: dir.path)

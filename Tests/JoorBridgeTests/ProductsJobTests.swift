@@ -9,6 +9,10 @@ import Testing
 @Suite("Product detail sync", .serialized)
 struct ProductsJobTests {
     static let sample = try! Fixtures.bytes(Fixtures.repositoryRoot.appendingPathComponent("samples/products-csv/input.csv").path)
+    /// The sample without its three bad rows (lines 7 to 9 of the file).
+    static let goodRows = Array(
+        String(decoding: sample, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .filter { !(6...8).contains($0.offset) }.map(\.element).joined(separator: "\n").utf8)
 
     struct Harness: TestResource {
         let sandbox: JoorSandboxServer
@@ -62,10 +66,10 @@ struct ProductsJobTests {
     @Test("Shuffled rows become styles; unchanged styles are not sent again", arguments: ["v2", "v4"])
     func stylesFromShuffledRows(api: String) async throws {
         try await using(try await Harness.start(api: api)) { h async throws in
-            try h.drop("products_1.csv", Self.sample)
+            try h.drop("products_1.csv", Self.goodRows)
             let outcome = try await h.run()
             let report = try #require(outcome.jobs.first?.products, "\(outcome.summaryText)")
-            #expect(report.stylesSent == 2 && report.rowsRejected == 3 && report.filesArchived == 1, "\(outcome.summaryText)")
+            #expect(report.stylesSent == 2 && report.rowsRejected == 0 && report.filesArchived == 1, "\(outcome.summaryText)")
             let styles = await h.sandbox.state.allStyles()
             let shirt = try #require(styles.first { $0.styleIdentifier == "FS-1001" })
             #expect(Set(shirt.colors.map(\.code)) == ["110", "410"])
@@ -76,12 +80,17 @@ struct ProductsJobTests {
                 #expect(v4.skus.values.filter { $0.productID == productID }.count == 4, "2 colors × 2 sizes")
             }
             // The same rows again, grouped by style (different bytes, same styles): nothing is sent.
-            var lines = String(decoding: Self.sample, as: UTF8.self).split(separator: "\n").map(String.init)
+            var lines = String(decoding: Self.goodRows, as: UTF8.self).split(separator: "\n").map(String.init)
             let header = lines.removeFirst()
             let regrouped = lines.enumerated().sorted { ($0.element.prefix(7), $0.offset) < ($1.element.prefix(7), $1.offset) }.map(\.element)
             try h.drop("products_2.csv", Array(([header] + regrouped).joined(separator: "\n").utf8))
             let again = try #require(try await h.run().jobs.first?.products)
             #expect(again.stylesSent == 0 && again.stylesUnchanged == 2)
+            // The sample's bad rows (two of FS-1001, one naming no style) hold FS-1001 back.
+            try h.drop("products_3.csv", Self.sample)
+            let held = try #require(try await h.run().jobs.first?.products)
+            #expect(held.stylesSent == 0 && held.stylesUnchanged == 1 && Array(held.stylesHeld.keys) == ["FS-1001"], "\(held)")
+            #expect(held.rowsRejected == 4, "three rows, and the line naming the style held back")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import JoorModels
+import Mapping
 import TestSupport
 import Testing
 
@@ -103,5 +104,23 @@ struct StyleSpoolTests {
         #expect(memory == [1], "the second spelling of the same SKU with another UPC")
         #expect(spooled == memory)
         #expect(try spool.styles(from: 0, count: 10) == assembler.build())
+    }
+
+    /// A refused row holds back the style it names, however the name is spelled; one that names
+    /// no style holds nothing back.
+    @Test func aRefusedRowHoldsBackItsStyle() throws {
+        let spool = try StyleSpool()
+        try spool.fill { writer in
+            try writer.admit(["style_number": "Cr\u{E8}me-1", "color_code": "A", "size": "M", "upc": "111"], line: 2)
+            writer.hold(for: RowRejection(source: "f", line: 3, field: "price", reason: "bad", converted: ["style_number": "Cre\u{300}me-1"]))
+            writer.hold(for: RowRejection(source: "f", line: 5, reason: "bad", converted: ["style_number": "Cr\u{E8}me-1", "style_identifier": ""]))
+            writer.hold(for: RowRejection(source: "f", line: 6, reason: "not a CSV row"))
+            try writer.admit(["style_number": "Z", "color_code": "A", "size": "M", "upc": "999"], line: 7)
+            writer.hold(for: RowRejection(source: "f", line: 8, reason: "bad", converted: ["style_number": "Z", "style_identifier": "Z-A"]))
+        }
+        let held = try #require(try spool.refusedRows(of: "Cr\u{E8}me-1"))
+        #expect(held.firstLine == 3 && held.rows == 2)
+        #expect(try spool.refusedRows(of: "Z") == nil, "line 8 belongs to style Z-A")
+        #expect(try spool.refusedRows(of: "Z-A")?.rows == 1)
     }
 }

@@ -119,8 +119,10 @@ struct PayloadTests {
             styleName: "Shirt", styleNumber: "FS", styleIdentifier: "FS", attributes: ["silhouette": "Shirt"], colors: [.init(code: "110")],
             sizes: [.init("S")])
         let body = try BulkStyleRequest([style]).jsonBody()
-        #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"styles":{"style":[{"colors":[{"color_code":"110"}]"#))
-        #expect(try BulkStyleRequest.decode(body).styles == [style])
+        #expect(String(decoding: body, as: UTF8.self).hasPrefix(#"{"styles":{"style":[{"colors":[{"color_code":"110"}],"delivery_overwrite":3,"#))
+        var sent = style
+        sent.attributes["delivery_overwrite"] = "3"
+        #expect(try BulkStyleRequest.decode(body).styles == [sent], "3 (only add) unless the style says otherwise")
         let variant =
             #"{"bulk_styles": [{"style_name": "Shirt", "style_number": "FS", "style_identifier": "FS", "silhouette": "Shirt", "colors": [{"color_code": "110"}], "sizes": [{"size_name": "S"}]}]}"#
         #expect(try BulkStyleRequest.decode(Data(variant.utf8)).styles == [style])
@@ -132,6 +134,25 @@ struct PayloadTests {
         let style = Style(styleName: "Shirt", styleNumber: "FS", styleIdentifier: "FS", prices: [.init(label: "USD-1", wholesale: "45")])
         let body = String(decoding: try BulkStyleRequest([style]).jsonBody(), as: UTF8.self)
         #expect(!body.contains("\"colors\"") && !body.contains("\"sizes\"") && body.contains("\"price_wholesale\""), "\(body)")
-        #expect(try BulkStyleRequest.decode(Data(body.utf8)).styles == [style])
+        #expect(try BulkStyleRequest.decode(Data(body.utf8)).styles.map(\.colors) == [[]])
+    }
+
+    /// `delivery_overwrite` is one of JOOR's four values or the row is refused; the body always
+    /// carries one; a mode that replaces linesheets with none given is a hazard.
+    @Test func linesheetModes() throws {
+        var assembler = StyleAssembler()
+        let error = #expect(throws: StyleAssembler.Conflict.self) {
+            try assembler.add(["style_number": "A", "delivery_overwrite": "replace"], line: 4)
+        }
+        #expect(error?.field == "delivery_overwrite" && error?.message.contains("3 (only add)") == true, "\(String(describing: error))")
+        try assembler.add(["style_number": "B", "delivery_overwrite": "1"], line: 5)
+        try assembler.add(["style_number": "C", "delivery_overwrite": "1", "delivery_name": "Fall 2025"], line: 6)
+        try assembler.add(["style_number": "D", "delivery_overwrite": "4"], line: 7)
+        try assembler.add(["style_number": "E"], line: 8)
+        let styles = assembler.build()
+        #expect(styles.map(\.linesheetMode) == [.replaceAll, .replaceAll, .remove, .add])
+        #expect(styles.map { $0.linesheetHazard != nil } == [true, false, false, false])
+        let body = String(decoding: try BulkStyleRequest(styles).jsonBody(), as: UTF8.self)
+        #expect(body.components(separatedBy: #""delivery_overwrite":"#).dropFirst().map { $0.prefix(1) } == ["1", "1", "4", "3"], "\(body)")
     }
 }

@@ -78,6 +78,9 @@ struct ConverterTests {
         #expect(rejected[0].field == "upc" && rejected[0].value == "BAD")
         #expect(rejected[1].field == "inventory" && rejected[1].reason == "is not a number")
         #expect(skipped == [5])
+        // What the refused rows' other rules gave, rules after the failing one included.
+        #expect(rejected[0].converted == ["inventory": "6"])
+        #expect(rejected[1].converted == ["upc": "000000000024"])
     }
 
     /// A quote left open swallows the rest of the file: that is a file-level error, raised after

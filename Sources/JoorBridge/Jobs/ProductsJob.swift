@@ -17,6 +17,9 @@ public struct ProductsJob: InboxJob {
         public var stylesUnchanged = 0
         /// Styles JOOR refused, with its reason.
         public var stylesRefused: [String: String] = [:]
+        /// Styles not sent, with why: a row of theirs was rejected, or their `delivery_overwrite`
+        /// would take them off every linesheet (``ChangedStyles``).
+        public var stylesHeld: [String: String] = [:]
         /// Styles sent whose outcome JOOR's answers did not tell: not recorded as accepted; their
         /// file stays in `processing/` and they are sent again next run.
         public var stylesUnconfirmed: [String] = []
@@ -58,44 +61,11 @@ public struct ProductsJob: InboxJob {
         report.rowsRead += 1
         switch result {
         case .skipped: return
-        case .rejected(let rejection): try reject(rejection)
+        case .rejected(let rejection):
+            spool.hold(for: rejection)
+            try reject(rejection)
         case .converted(let record):
             if let rejection = spool.admit(record, source: name) { try reject(rejection) }
-        }
-    }
-
-    /// The styles to send, a batch at a time from the spool: those whose content changed since
-    /// JOOR last accepted them (all with `full`).
-    struct ChangedStyles {
-        let spool: StyleSpool
-        let known: [String: String]
-        let full: Bool
-        let batchSize: Int
-        private var position = 0
-        /// Styles left out because JOOR holds them as they are.
-        private(set) var unchanged = 0
-
-        init(spool: StyleSpool, known: [String: String], full: Bool, batchSize: Int) {
-            self.spool = spool
-            self.known = known
-            self.full = full
-            self.batchSize = batchSize
-        }
-
-        mutating func next() throws -> [Style]? {
-            var batch: [Style] = []
-            while batch.count < batchSize && position < spool.styleCount {
-                let page = try spool.styles(from: position, count: batchSize - batch.count)
-                position += batchSize - batch.count
-                for style in page {
-                    if !full && known[style.styleIdentifier] == style.contentHash {
-                        unchanged += 1
-                    } else {
-                        batch.append(style)
-                    }
-                }
-            }
-            return batch.isEmpty ? nil : batch
         }
     }
 
@@ -120,14 +90,28 @@ public struct ProductsJob: InboxJob {
             report.filesFailed += 1
             return
         }
-        var changed = ChangedStyles(spool: spool, known: try ledger.styleHashes(), full: full, batchSize: settings.batchSize)
+        var changed = ChangedStyles(
+            spool: spool, known: try ledger.styleHashes(), full: full, batchSize: settings.batchSize, source: name)
         defer { report.stylesUnchanged += changed.unchanged }
         var unconfirmedHere: [String] = []
+        /// A line about a whole style in the rejects file (held back, or refused by JOOR).
+        func rejectStyle(_ rejection: RowRejection) throws {
+            if rejects.isEmpty { report.rejectFiles.append(rejects.path) }
+            try rejects.write(rejection)
+            report.rowsRejected += 1
+        }
         do {
             while let batch = try changed.next() {
-                let (refused, unconfirmed) = try await push(batch, &report)
+                for held in batch.held {
+                    report.stylesHeld[held.value ?? ""] = held.reason
+                    logger.warning("style \(held.value ?? "") \(held.reason)", metadata: ["file": "\(name)"])
+                    try rejectStyle(held)
+                }
+                try rejects.flush()
+                guard !batch.styles.isEmpty else { continue }
+                let (refused, unconfirmed) = try await push(batch.styles, &report)
                 CrashPoint.hit("products batch accepted, not recorded")
-                let accepted = batch.filter { refused[$0.styleIdentifier] == nil && unconfirmed[$0.styleIdentifier] == nil }
+                let accepted = batch.styles.filter { refused[$0.styleIdentifier] == nil && unconfirmed[$0.styleIdentifier] == nil }
                 unconfirmedHere += unconfirmed.keys.sorted()
                 // One line per reason: a batch JOOR did not confirm is often all of it.
                 for (why, styles) in Dictionary(grouping: unconfirmed.keys.sorted(), by: { unconfirmed[$0]! }).sorted(by: { $0.key < $1.key }) {
@@ -140,10 +124,8 @@ public struct ProductsJob: InboxJob {
                 report.stylesSent += accepted.count
                 for (identifier, reason) in refused.sorted(by: { $0.key < $1.key }) {
                     report.stylesRefused[identifier] = reason
-                    if rejects.isEmpty { report.rejectFiles.append(rejects.path) }
-                    try rejects.write(
+                    try rejectStyle(
                         RowRejection(source: name, line: 0, field: "style_number", value: identifier, reason: "JOOR refused the style: \(reason)"))
-                    report.rowsRejected += 1
                 }
                 try rejects.flush()
             }
@@ -235,16 +217,22 @@ public struct ProductsJob: InboxJob {
             return
         }
         report.rowsRejected += rejected
-        var changed = ChangedStyles(spool: spool, known: try ledger.styleHashes(), full: full, batchSize: settings.batchSize)
+        var changed = ChangedStyles(
+            spool: spool, known: try ledger.styleHashes(), full: full, batchSize: settings.batchSize, source: name)
         var sent = 0
         while let batch = try changed.next() {
-            sent += batch.count
+            for held in batch.held {
+                report.stylesHeld[held.value ?? ""] = held.reason
+                print(.note("\(name): would hold back style \(held.value ?? ""): \(held.reason)"))
+            }
+            guard !batch.styles.isEmpty else { continue }
+            sent += batch.styles.count
             report.requests += 1
             if api == .v4 {
-                let body = try JSONEncoder().encode(JSONValue.array(batch.map { V4Payloads.product($0) }))
+                let body = try JSONEncoder().encode(JSONValue.array(batch.styles.map { V4Payloads.product($0) }))
                 print(.request(endpoint: "POST /v4/products/bulk_create (then SKUs and prices, with the ids JOOR answers)", body: body))
             } else {
-                print(.request(endpoint: "POST /v2/bulk-style", body: try BulkStyleRequest(batch).jsonBody()))
+                print(.request(endpoint: "POST /v2/bulk-style", body: try BulkStyleRequest(batch.styles).jsonBody()))
             }
         }
         report.stylesUnchanged += changed.unchanged

@@ -3,8 +3,8 @@ import JoorModels
 import Mapping
 
 /// `joorbridge preview` of a product file: the products job's grouping (rows of a style anywhere
-/// in the file, UPC conflicts refused, styles built a page at a time from a spool on disk) with
-/// each v2 bulk-style request handed to `emit`.
+/// in the file, UPC conflicts refused, styles built a page at a time from a spool on disk, a
+/// style with a refused row held back) with each v2 bulk-style request handed to `emit`.
 public struct ProductsPreview {
     public let mapping: InboundMapping
     /// Styles per request.
@@ -46,15 +46,18 @@ public struct ProductsPreview {
                     }
                 case .rejected(let rejection):
                     summary.rejected += 1
+                    writer.hold(for: rejection)
                     try reject(rejection)
                 case .skipped: break
                 }
             }
         }
         if whole { try converter.verifyAtEnd() }
-        var changed = ProductsJob.ChangedStyles(spool: spool, known: [:], full: true, batchSize: batchSize)
+        var changed = ProductsJob.ChangedStyles(spool: spool, known: [:], full: true, batchSize: batchSize, source: inputPath)
         while let batch = try changed.next() {
-            try emit("POST /v2/bulk-style", try BulkStyleRequest(batch).jsonBody(pretty: pretty))
+            for held in batch.held { try reject(held) }
+            guard !batch.styles.isEmpty else { continue }
+            try emit("POST /v2/bulk-style", try BulkStyleRequest(batch.styles).jsonBody(pretty: pretty))
             summary.requests += 1
         }
         return summary

@@ -39,6 +39,7 @@ public final class StyleSpool {
                     CREATE TABLE style (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE) WITHOUT ROWID;
                     CREATE TABLE product_row (position INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
                                               PRIMARY KEY (position, seq)) WITHOUT ROWID;
+                    CREATE TABLE held (style TEXT PRIMARY KEY, first_line INTEGER NOT NULL, rows INTEGER NOT NULL) WITHOUT ROWID;
                     """)
         }
     }
@@ -90,6 +91,14 @@ public final class StyleSpool {
         }
     }
 
+    /// Whether rows of `style` were refused, and so the style is held back (``Writer/hold(for:)``):
+    /// how many, and the first one's line.
+    public func refusedRows(of style: String) throws -> (firstLine: Int, rows: Int)? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT first_line, rows FROM held WHERE style = ?", arguments: [Writer.key(style)]).map { ($0[0], $0[1]) }
+        }
+    }
+
     /// Admits rows, one transaction's worth; also the UPC index the checks read.
     public struct Writer: UPCIndex {
         fileprivate var positions = Numbering()
@@ -98,7 +107,7 @@ public final class StyleSpool {
         fileprivate var fields = Numbering()
         /// The first database error: the index answers "nothing known" after it, and ``fill(_:)`` throws it.
         fileprivate var failure: (any Error)?
-        private let insertStyle, insertRow, selectUPC, selectOwner, insertUPC, insertOwner: Statement
+        private let insertStyle, insertRow, selectUPC, selectOwner, insertUPC, insertOwner, insertHeld: Statement
 
         fileprivate init(db: Database) throws {
             insertStyle = try db.makeStatement(sql: "INSERT INTO style (name, position) VALUES (?, ?)")
@@ -107,6 +116,18 @@ public final class StyleSpool {
             selectOwner = try db.makeStatement(sql: "SELECT owner FROM upc_owner WHERE upc = ?")
             insertUPC = try db.makeStatement(sql: "INSERT INTO sku_upc (style, color, size, upc) VALUES (?, ?, ?, ?)")
             insertOwner = try db.makeStatement(sql: "INSERT INTO upc_owner (upc, owner) VALUES (?, ?)")
+            insertHeld = try db.makeStatement(
+                sql: "INSERT INTO held (style, first_line, rows) VALUES (?, ?, 1) ON CONFLICT (style) DO UPDATE SET rows = rows + 1")
+        }
+
+        /// Holds back the style a refused row belongs to, when the row names one: the style is
+        /// sent whole or not at all. Sent without the row, it could lose the row's color or size
+        /// in JOOR (whose v2 upsert may replace the style); it goes when a file has no refused row
+        /// of it. A row that names no style holds nothing back.
+        public mutating func hold(for rejection: RowRejection) {
+            guard let style = StyleAssembler.style(of: rejection.converted) else { return }
+            let insertHeld = insertHeld
+            attempt { try insertHeld.execute(arguments: [Self.key(style), rejection.line]) }
         }
 
         /// Admits one row (as ``StyleAssembler/add(_:line:)`` would) and spools it.
@@ -144,14 +165,19 @@ public final class StyleSpool {
             return Data(bytes)
         }
 
-        /// Admits a converted record (``admit(_:line:)``); a refused one comes back as the rejection
-        /// of its row in `source`, naming the field and its value.
+        /// Admits a converted record (``admit(_:line:)``); a refused one holds back its style
+        /// (``hold(for:)``) and comes back as the rejection of its row in `source`, naming the
+        /// field and its value.
         public mutating func admit(_ record: ConvertedRecord, source: String) -> RowRejection? {
+            let row = record.productRow
             do throws(StyleAssembler.Conflict) {
-                try admit(record.productRow, line: record.line)
+                try admit(row, line: record.line)
                 return nil
             } catch {
-                return RowRejection(source: source, line: error.line, field: error.field, value: record.text(error.field), reason: error.message)
+                let rejection = RowRejection(
+                    source: source, line: error.line, field: error.field, value: record.text(error.field), reason: error.message, converted: row)
+                hold(for: rejection)
+                return rejection
             }
         }
 
@@ -175,7 +201,7 @@ public final class StyleSpool {
 
         /// Text as SQLite compares it, the way Swift compares it: canonically composed (a name
         /// typed with a combining accent is the same name).
-        private static func key(_ text: String) -> String {
+        fileprivate static func key(_ text: String) -> String {
             text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
         }
 

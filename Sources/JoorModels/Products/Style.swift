@@ -236,9 +236,16 @@ public struct BulkStyleRequest: Sendable, Equatable {
     public var styles: [Style]
     public init(_ styles: [Style]) { self.styles = styles }
 
+    /// The body. Every style says its `delivery_overwrite` (``Style/linesheetMode``, 3 unless the
+    /// mapping sets it): without one, JOOR replaces all of the style's linesheets with those sent.
     public func jsonBody(pretty: Bool = false) throws -> Data {
+        let sent = styles.map { style in
+            var style = style
+            style.attributes[LinesheetMode.field] = String(style.linesheetMode.rawValue)
+            return style
+        }
         let encoder = JSONEncoder.canonical(pretty: pretty)
-        return try encoder.encode(["styles": ["style": styles]])
+        return try encoder.encode(["styles": ["style": sent]])
     }
 
     /// Accepts `{"styles":{"style":[…]}}`, `{"bulk_styles":{"style":[…]}}`, `{"bulk_styles":[…]}`,

@@ -45,10 +45,17 @@ public struct StyleAssembler: Sendable {
         merge(row, identifier: identifier)
     }
 
+    /// The style a row belongs to (`style_identifier`, or the style number), when it names one.
+    public static func style(of row: [String: String]) -> String? {
+        func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
+        return value("style_identifier") ?? value("style_number")
+    }
+
     /// The checks ``add(_:line:)`` makes, against any UPC index (a job grouping a large file keeps
-    /// it on disk): the row has a style number, a UPC comes with its color and size, the style's
-    /// color and size have no other UPC, and no other style, color or size has this UPC. The UPC
-    /// of an admitted row is recorded in `upcs`. Rows must be admitted in file order.
+    /// it on disk): the row has a style number and a `delivery_overwrite` JOOR knows (if any), a
+    /// UPC comes with its color and size, the style's color and size have no other UPC, and no
+    /// other style, color or size has this UPC. The UPC of an admitted row is recorded in `upcs`.
+    /// Rows must be admitted in file order.
     /// - Returns: the style the row belongs to (`style_identifier`, or the style number).
     public static func admit(_ row: [String: String], line: Int, upcs: inout some UPCIndex) throws(Conflict) -> String {
         func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
@@ -56,6 +63,9 @@ public struct StyleAssembler: Sendable {
             throw Conflict(line: line, field: "style_number", message: "a product row needs a style number")
         }
         let identifier = value("style_identifier") ?? number
+        if let mode = value(LinesheetMode.field), LinesheetMode(text: mode) == nil {
+            throw Conflict(line: line, field: LinesheetMode.field, message: "delivery_overwrite is \(LinesheetMode.explained), not '\(mode)'")
+        }
         guard let upc = value("upc") else { return identifier }
         guard let color = value("color_code"), let size = value("size") else {
             throw Conflict(line: line, field: "upc", message: "a UPC needs the row's color_code and size")

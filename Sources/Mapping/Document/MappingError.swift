@@ -44,13 +44,19 @@ public struct RowRejection: Error, Sendable, Equatable, CustomStringConvertible 
     /// The value that was refused, when there is one.
     public var value: String?
     public var reason: String
+    /// The row's fields whose rules did pass, as text (every rule is tried on a refused row), so
+    /// that a job can tell what the row belonged to: the products job holds back the style of a
+    /// row it could not read, rather than send that style without one of its colors or sizes.
+    /// Empty when the row could not be read at all.
+    public var converted: [String: String]
 
-    public init(source: String, line: Int, field: String? = nil, value: String? = nil, reason: String) {
+    public init(source: String, line: Int, field: String? = nil, value: String? = nil, reason: String, converted: [String: String] = [:]) {
         self.source = source
         self.line = line
         self.field = field
         self.value = value
         self.reason = reason
+        self.converted = converted
     }
 
     public var description: String {

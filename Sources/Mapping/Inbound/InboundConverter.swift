@@ -200,8 +200,20 @@ public final class InboundConverter {
             for cell in cells { pending.append(apply(SizeCellRow(base: row, cell: cell))) }
         case .failure(let failure):
             pending.append(
-                .rejected(RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: failure.reason)))
+                .rejected(
+                    RowRejection(
+                        source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: failure.reason,
+                        converted: converted(row))))
         }
+    }
+
+    /// The fields of a refused row whose rules pass, as text (``RowRejection/converted``).
+    private func converted(_ row: some RowSource) -> [String: String] {
+        var values = [FieldValue?](repeating: nil, count: ruleRefs.count)
+        for index in ruleRefs.indices {
+            if case .success(let value) = ruleRefs[index]._withUnsafeGuaranteedRef({ $0.evaluate(row, tally: nil) }) { values[index] = value }
+        }
+        return ConvertedRecord(line: row.line, targets: bound.targets, values: values).texts
     }
 
     /// Runs every rule; the first failure rejects the row (naming the field, value and reason).
@@ -232,7 +244,9 @@ public final class InboundConverter {
         if let failure {
             var reason = failure.reason
             if let cell = row as? SizeCellRow, let size = cell.cell[.name] { reason += " (size \(size))" }
-            return .rejected(RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: reason))
+            return .rejected(
+                RowRejection(source: inputPath, line: row.line, field: failure.field, value: failure.value, reason: reason, converted: converted(row))
+            )
         }
         return .converted(ConvertedRecord(line: row.line, targets: bound.targets, values: values))
     }

@@ -1,0 +1,67 @@
+import JoorModels
+import Mapping
+
+extension ProductsJob {
+    /// The styles to send, a batch at a time from the spool: those whose content changed since
+    /// JOOR last accepted them (all with `full`). A style is held back, not sent, when a row of
+    /// it was refused (``StyleSpool/Writer/hold(for:)``) or when its `delivery_overwrite` would
+    /// take it off every linesheet (``JoorModels/Style/linesheetHazard``).
+    struct ChangedStyles {
+        /// What to send next, and the styles held back since the last batch.
+        struct Batch {
+            var styles: [Style] = []
+            /// One line per style held back, naming the style, for the rejects file.
+            var held: [RowRejection] = []
+        }
+
+        let spool: StyleSpool
+        let known: [String: String]
+        let full: Bool
+        let batchSize: Int
+        /// The file the rows came from, for the held-back styles' lines.
+        let source: String
+        private var position = 0
+        /// Styles left out because JOOR holds them as they are.
+        private(set) var unchanged = 0
+
+        init(spool: StyleSpool, known: [String: String], full: Bool, batchSize: Int, source: String) {
+            self.spool = spool
+            self.known = known
+            self.full = full
+            self.batchSize = batchSize
+            self.source = source
+        }
+
+        /// The next batch, or nil when every style has been through. A batch may hold no style
+        /// to send when all of a page was held back.
+        mutating func next() throws -> Batch? {
+            var batch = Batch()
+            while batch.styles.count < batchSize && position < spool.styleCount {
+                let page = try spool.styles(from: position, count: batchSize - batch.styles.count)
+                position += batchSize - batch.styles.count
+                for style in page {
+                    if let why = try heldBack(style) {
+                        batch.held.append(RowRejection(source: source, line: 0, field: "style_number", value: style.styleIdentifier, reason: why))
+                    } else if !full && known[style.styleIdentifier] == style.contentHash {
+                        unchanged += 1
+                    } else {
+                        batch.styles.append(style)
+                    }
+                }
+            }
+            return batch.styles.isEmpty && batch.held.isEmpty ? nil : batch
+        }
+
+        /// Why the style is not sent, or nil.
+        private func heldBack(_ style: Style) throws -> String? {
+            if let refused = try spool.refusedRows(of: style.styleIdentifier) {
+                let rows =
+                    refused.rows == 1
+                    ? "its row on line \(refused.firstLine) was rejected, and a style goes whole or not at all (sent without that row, JOOR could lose its color or size)"
+                    : "\(refused.rows) of its rows (the first on line \(refused.firstLine)) were rejected, and a style goes whole or not at all (sent without those rows, JOOR could lose their colors and sizes)"
+                return "not sent: \(rows); it goes with a file whose rows of it are all good"
+            }
+            return style.linesheetHazard.map { "not sent: \($0)" }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import JoorModels
+@testable import JoorSandbox
+
+/// The products job never takes from JOOR what a file did not mean to take, through the binary
+/// against a sandbox that applies JOOR's documented `delivery_overwrite` and replaces a style's
+/// colors and sizes on every upsert (the harsh reading).
+@Suite("Products keep what JOOR has", .serialized)
+struct ProductsKeepTests {
+    static let token = "keep-token"
+    static let env = ["KEEP_TOKEN": token]
+    static let header =
+        "StyleNo,StyleName,Description,ColorCode,ColorName,Size,UPC,WholesaleUSD,RetailUSD,WholesaleEUR,RetailEUR,Season,Year,Category\n"
+
+    /// A row of FS-1001, the sandbox's seeded style (colors 110 and 410, sizes S, M and L).
+    static func shirt(_ color: String, _ size: String, _ upc: String, retail: String = "98.00") -> String {
+        "FS-1001,Linen Field Shirt,Relaxed button-front shirt.,\(color),Sand,\(size),\(upc),45.00,\(retail),42.00,95.00,Fall,2025,228\n"
+    }
+
+    static func workspace(_ sandbox: JoorSandboxServer, mapping: String = "mappings/products-csv.yml") throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory("keep")
+        try dir.copyMappings(["products-csv.yml"])
+        try dir.write(
+            "joorbridge.yml",
+            text: """
+                version: 1
+                joor: { token_env: KEEP_TOKEN, base_url: "\(sandbox.baseURL)" }
+                state: ./state/joorbridge.sqlite
+                products: { mapping: \(mapping), include: ["products_*.csv"], settle_seconds: 0 }
+
+                """)
+        return dir
+    }
+
+    static func style(_ sandbox: JoorSandboxServer, _ identifier: String) async -> Style? {
+        await sandbox.state.allStyles().first { $0.styleIdentifier == identifier }
+    }
+
+    /// JOOR's default `delivery_overwrite` (1) replaces all of a style's linesheets with those in
+    /// the call: a style sent with this season's linesheet would leave the one made in JOOR.
+    @Test func aStyleStaysOnTheLinesheetsItIsOn() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            #expect(await Self.style(sandbox, "FS-1001")?.deliveries.map(\.name) == ["Core Basics"], "seeded on a linesheet made in JOOR")
+            let dir = try Self.workspace(sandbox)
+            try dir.write("inbox/products_1.csv", text: Self.header + Self.shirt("110", "S", "000000000017") + Self.shirt("110", "M", "000000000024"))
+            let run = try await Executable.run(["run", "products"], in: dir.path, environment: Self.env)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(await Self.style(sandbox, "FS-1001")?.deliveries.map(\.name) == ["Core Basics", "Fall 2025"])
+            let body = try #require(await sandbox.state.requestLog.last { $0.path == "/v2/bulk-style" }?.body)
+            #expect(String(decoding: body, as: UTF8.self).contains(#""delivery_overwrite":3"#), "sent explicitly, not left to JOOR's default")
+        }
+    }
+
+    /// A mapping may choose to replace the linesheets, but not to take a style off every one of
+    /// them: a file without linesheets holds such a style back, naming why.
+    @Test func replacingLinesheetsWithNoneIsRefused() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox, mapping: "replace.yml")
+            let shipped = try String(contentsOfFile: dir.path("mappings/products-csv.yml"), encoding: .utf8)
+            try dir.write(
+                "replace.yml",
+                text: shipped.split(separator: "\n").filter { !$0.contains("{Season}") && !$0.contains("\"Season\"") }.joined(separator: "\n")
+                    + "\n  delivery_overwrite:  { const: \"1\" }\n")
+            try dir.write("inbox/products_1.csv", text: Self.header + Self.shirt("110", "S", "000000000017"))
+            let run = try await Executable.run(["run", "products"], in: dir.path, environment: Self.env)
+            #expect(run.status == 3, "\(run.stderr)")
+            #expect(run.stderr.contains("held back") && run.stderr.contains("FS-1001"), "\(run.stderr)")
+            let rejects = try String(contentsOfFile: dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
+            #expect(rejects.contains("delivery_overwrite 1 replaces the style's linesheets"), "\(rejects)")
+            #expect(await sandbox.state.requestLog.allSatisfy { $0.path != "/v2/bulk-style" }, "nothing sent")
+            #expect(await Self.style(sandbox, "FS-1001")?.deliveries.map(\.name) == ["Core Basics"])
+        }
+    }
+
+    /// One unreadable row of a style holds the whole style back: sent without the row, the upsert
+    /// would take the row's size from JOOR. The other styles of the file go.
+    @Test func aStyleWithARejectedRowIsHeldBackWhole() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let before = try #require(await Self.style(sandbox, "FS-1001"))
+            let dir = try Self.workspace(sandbox)
+            let tote = "TB-2002,Canvas Tote,Heavy canvas tote.,001,Black,OS,000000000031,33.00,72.00,31.00,69.00,Fall,2025,310\n"
+            try dir.write(
+                "inbox/products_1.csv",
+                text: Self.header + Self.shirt("110", "S", "000000000017") + tote + Self.shirt("110", "M", "000000000024")
+                    + Self.shirt("110", "L", "000000000062", retail: "n/a"))
+            let run = try await Executable.run(["run", "products"], in: dir.path, environment: Self.env)
+            #expect(run.status == 3, "\(run.stderr)")
+            #expect(run.stderr.contains("held back (not sent; see the rejects file): FS-1001"), "\(run.stderr)")
+            let rejects = try String(contentsOfFile: dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
+            #expect(rejects.contains("5,price.USD-1.retail,n/a,is not a number"), "\(rejects)")
+            #expect(rejects.contains(#",style_number,FS-1001,"not sent: its row on line 5 was rejected"#), "\(rejects)")
+            #expect(await Self.style(sandbox, "FS-1001") == before, "JOOR keeps the style as it was, size L included")
+            #expect(await Self.style(sandbox, "TB-2002")?.deliveries.map(\.name) == ["Core Basics", "Fall 2025"], "the other style went")
+
+            // The corrected file sends it whole.
+            try dir.write(
+                "inbox/products_2.csv",
+                text: Self.header + Self.shirt("110", "S", "000000000017") + Self.shirt("110", "M", "000000000024")
+                    + Self.shirt("110", "L", "000000000062"))
+            let fixed = try await Executable.run(["run", "products"], in: dir.path, environment: Self.env)
+            #expect(fixed.status == 0, "\(fixed.stderr)")
+            #expect(await Self.style(sandbox, "FS-1001")?.sizes.map(\.name) == ["S", "M", "L"])
+        }
+    }
+}
