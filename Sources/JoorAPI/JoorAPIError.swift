@@ -44,6 +44,17 @@ public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// Whether JOOR refused what the call carried, as a whole: HTTP 400, 413 or 422, or
+    /// `response.code` not 0. A part of it may be what JOOR cannot take (the products job then
+    /// sends it again in halves to find that part).
+    public var refusesTheData: Bool {
+        switch kind {
+        case .rejected: true
+        case .httpStatus(let status): [400, 413, 422].contains(status)
+        default: false
+        }
+    }
+
     /// Whether this means JOOR is unreachable, failing or refusing the token (the run ends as
     /// unavailable, exit 69). A 5xx that outlasts the retries of a write is JOOR refusing that
     /// one request (its data may be what JOOR cannot take): exit 3, and the file's attempt counts.

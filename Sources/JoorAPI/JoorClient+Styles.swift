@@ -13,6 +13,14 @@ public struct StyleJob: Sendable, Equatable {
     /// job status does not (only counts): see `ProductsJob`, which finds them by halving.
     public var errors: [String: String]
 
+    /// JOOR's reason when the answer's `response.code` is not 0 (it refused the call), else nil.
+    static func refusal(in data: Data) -> String? {
+        guard let root = try? JSONValue.parse(data) else { return nil }
+        let body = root["bulk_styles"] ?? root
+        guard let code = body["response"]?["code"]?.int, code != 0 else { return nil }
+        return "response code \(code): \(body["response"]?["comment"]?.text ?? "")"
+    }
+
     static func parse(_ data: Data) throws(JoorResponseError) -> StyleJob {
         let root: JSONValue
         do { root = try JSONValue.parse(data) } catch { throw JoorResponseError("not JSON: \(error)") }
@@ -47,6 +55,7 @@ extension JoorClient {
         let body: Data
         do { body = try BulkStyleRequest(styles).jsonBody() } catch { throw decodeFailure(label, error) }
         let reply = try await send(.POST, url: options.endpoint.v2 + "/bulk-style", body: body, idempotent: true)
+        if let refusal = StyleJob.refusal(in: reply.body) { throw JoorAPIError(.rejected, request: label, message: refusal) }
         do throws(JoorResponseError) { return try StyleJob.parse(reply.body) } catch {
             throw JoorAPIError(.malformedResponse, request: label, message: error.message)
         }

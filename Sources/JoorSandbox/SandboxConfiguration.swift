@@ -50,6 +50,13 @@ public struct Answers: Sendable, Equatable {
         case sameStart = "same-start"
     }
 
+    /// See ``styleRefusal``.
+    public enum StyleRefusal: String, Sendable, CaseIterable {
+        case inJob = "in-job"
+        case httpStatus = "http-status"
+        case responseCode = "response-code"
+    }
+
     public var nextStart = NextStart.startPlusCount
     /// An orders page's `response.count` is the total of results, as the notes infer ("the total
     /// number of results"); `false`: the number of orders on this page, the other reading.
@@ -58,6 +65,11 @@ public struct Answers: Sendable, Equatable {
     /// `status`, `style_record_count` and `style_record_progress` (refused styles are not counted
     /// in the progress).
     public var styleErrors = false
+    /// How a bulk-style call with a style JOOR cannot take is answered. Nothing documents it:
+    /// `.inJob` (the default) takes the call and leaves the style out of the job's progress;
+    /// `.httpStatus` refuses the whole call with 400 and `response.code` 1, `.responseCode`
+    /// answers 200 with `response.code` 1. Either way nothing of the call is applied.
+    public var styleRefusal = StyleRefusal.inJob
     /// v4 `bulk_create` of a product JOOR has: `errors[].status == "DUPLICATED"` (what a client
     /// in the wild recognises) or only a message containing "duplicate".
     public var duplicateStatus = true

@@ -14,6 +14,10 @@ extension SandboxState {
         for style in request.styles {
             if let problem = Self.problem(with: style) { errors[style.styleIdentifier.isEmpty ? style.styleNumber : style.styleIdentifier] = problem }
         }
+        if let (style, problem) = errors.min(by: { $0.key < $1.key }), configuration.answers.styleRefusal != .inJob {
+            let status = configuration.answers.styleRefusal == .httpStatus ? 400 : 200
+            return Answer(status: status, body: Self.envelope("bulk_styles", code: 1, comment: "style \(style): \(problem)", extra: [:]))
+        }
         let id = nextJobID
         nextJobID += 1
         jobs[id] = Job(id: id, styles: request.styles, errors: errors, created: ISO8601DateFormatter().string(from: Date()))

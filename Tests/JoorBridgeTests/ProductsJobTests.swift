@@ -119,6 +119,29 @@ struct ProductsJobTests {
         }
     }
 
+    /// A call JOOR refuses whole (HTTP 400, or `response.code` 1) for one style it cannot take is
+    /// sent again in halves: the style stands alone and is reported, the other five land, and
+    /// the file is archived with its rejects (before: the file failed whole, and was quarantined
+    /// after max_attempts with not one style sent).
+    @Test(arguments: [Answers.StyleRefusal.httpStatus, .responseCode])
+    func aCallJOORRefusesWholeIsSplitToFindTheStyle(refusal: Answers.StyleRefusal) async throws {
+        var answers = Answers()
+        answers.styleRefusal = refusal
+        try await using(try await Harness.start(answers: answers)) { h async throws in
+            let long = String(repeating: "X", count: 50)
+            var rows = "\(long),Too long,,001,Black,S,,,,,,,,\n"
+            for i in 1...5 { rows += "OK-\(i),Fine,,001,Black,S,,,,,,,,\n" }
+            try h.drop("products_1.csv", rows: rows)
+            let outcome = try await h.run()
+            let report = try #require(outcome.jobs.first?.products)
+            #expect(report.stylesSent == 5 && report.filesArchived == 1 && outcome.status == .partial, "\(outcome.summaryText)")
+            #expect(Array(report.stylesRefused.keys) == [long])
+            #expect(report.stylesRefused[long]?.contains("style_number is longer than 45 characters") == true, "\(report.stylesRefused)")
+            #expect(report.requests == 5, "the call of 6, halves of 3, then 1 + 2 of the refused half")
+            #expect(await h.sandbox.state.allStyles().contains { $0.styleIdentifier == "OK-5" })
+        }
+    }
+
     /// v4 errors may name nothing (`details: {}`): a style JOOR refused that way is not taken as
     /// accepted. Its file stays in processing/ and goes again next run (the styles JOOR took are
     /// unchanged then), until max_attempts quarantines it with the reason.

@@ -163,13 +163,22 @@ public struct ProductsJob: InboxJob {
 
     /// A v2 bulk-style job reports only how many styles it took (`style_record_progress`), not
     /// which: a job that took fewer than it was sent is split in halves and each half sent again
-    /// (styles are upserted, so that is harmless) until the refused styles stand alone. A job
-    /// that names the refused styles is believed; one without a progress count confirms nothing.
+    /// (styles are upserted, so that is harmless) until the refused styles stand alone. So is a
+    /// call JOOR refuses whole (``JoorAPIError/refusesTheData``: one style it cannot take must not
+    /// hold back the file's others). A job that names the refused styles is believed; one without
+    /// a progress count confirms nothing.
     private func pushV2(
         _ styles: [Style], _ report: inout Report
     ) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: [String: String]) {
         report.requests += 1
-        let job = try await client.waitForStyleJob(try await client.submitStyles(styles))
+        let job: StyleJob
+        do {
+            job = try await client.waitForStyleJob(try await client.submitStyles(styles))
+        } catch  where error.refusesTheData {
+            if styles.count == 1 { return ([styles[0].styleIdentifier: error.description], [:]) }
+            logger.notice("JOOR refused a call of \(styles.count) style(s) (\(error)); sending them again in halves to find the refused one(s)")
+            return try await pushV2Halves(styles, &report)
+        }
         if !job.errors.isEmpty { return (job.errors, [:]) }
         guard let progress = job.progress else {
             let why = "JOOR's bulk-style job \(job.id) finished without a style_record_progress"
@@ -186,6 +195,12 @@ public struct ProductsJob: InboxJob {
         }
         logger.notice(
             "JOOR's bulk-style job \(job.id) took \(progress) of \(styles.count) style(s); sending them again in halves to find the refused one(s)")
+        return try await pushV2Halves(styles, &report)
+    }
+
+    private func pushV2Halves(
+        _ styles: [Style], _ report: inout Report
+    ) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: [String: String]) {
         let half = styles.count / 2
         let first = try await pushV2(Array(styles[..<half]), &report)
         let second = try await pushV2(Array(styles[half...]), &report)

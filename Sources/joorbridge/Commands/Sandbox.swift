@@ -41,6 +41,7 @@ struct Sandbox: AsyncParsableCommand {
             Examples:
               joorbridge sandbox --port 8080 --data ./sandbox-data --seed-orders 200
               joorbridge sandbox --require-export-field customer_code --require-export-field warehouse_code
+              joorbridge sandbox --style-refusal http-status
               curl -s http://127.0.0.1:8080/sandbox/status
 
             \(ExitStatus.helpText)
@@ -75,6 +76,12 @@ struct Sandbox: AsyncParsableCommand {
             valueName: "field"))
     var requireExportField: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "How a bulk-style call with a style JOOR cannot take is answered: in-job (taken, the style left out of the job's progress), http-status (400 for the whole call) or response-code (200 with response.code 1).",
+            valueName: "answer"))
+    var styleRefusal: Answers.StyleRefusal = .inJob
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard seedOrders >= 0 else { throw ValidationError("--seed-orders cannot be negative.") }
@@ -95,6 +102,7 @@ struct Sandbox: AsyncParsableCommand {
         config.creditLimit = creditLimit
         config.creditWindowSeconds = creditWindow
         if answers == .legacy { config.answers = .legacy }
+        config.answers.styleRefusal = styleRefusal
         config.requiredExportFields = Set(requireExportField)
         let server = try await JoorSandboxServer(configuration: config)
         let bound = try await server.start()
@@ -103,3 +111,5 @@ struct Sandbox: AsyncParsableCommand {
         try await server.runUntilCancelled()
     }
 }
+
+extension Answers.StyleRefusal: ExpressibleByArgument {}
