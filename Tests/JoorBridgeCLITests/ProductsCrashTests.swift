@@ -49,9 +49,13 @@ struct ProductsCrashTests {
                 ["run", "products"], in: dir.path, environment: env.merging(["JOORBRIDGE_CRASH_AFTER": String(checkpoint)]) { $1 })
             #expect(killed.stderr.contains("crash test: SIGKILL at checkpoint \(checkpoint)"), "\(killed.stderr)")
             #expect(FileManager.default.fileExists(atPath: dir.path("processing/products_1.csv")))
+            let spools = dir.path("state/joorbridge.sqlite.spool")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spools).count == 1, "the killed run's spool is left")
 
             let rerun = try await Executable.run(["run", "products"], in: dir.path, environment: env)
             #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spools).isEmpty, "and removed by the next run")
+            #expect(rerun.stderr.contains("removed 1 spool file(s) a stopped run left"), "\(rerun.stderr)")
             let held = await sandbox.state.allStyles().filter { $0.styleNumber.hasPrefix("CR-") }
             #expect(held.count == Self.styles, "every style once")
             for style in held {

@@ -77,7 +77,7 @@ public struct ProductsJob: InboxJob {
             if rejects.isEmpty { rejected.append(rejects.path) }
             try rejects.write(rejection)
         }
-        let spool = try StyleSpool()
+        let spool = try StyleSpool(directory: try spoolDirectory())
         var readable = false
         try spool.fill { writer in
             readable = try files.read(name, fingerprint: fingerprint, control: control, rejects: rejects) { result in
@@ -144,6 +144,18 @@ public struct ProductsJob: InboxJob {
         try files.succeeded(name, fingerprint)
         report.filesArchived += 1
         logger.info("\(report.stylesSent) style(s) sent, \(report.stylesUnchanged) unchanged; archived", metadata: ["file": "\(name)"])
+    }
+
+    /// Where a run's spools go: `<state file>.spool/`, beside the state store and under the run
+    /// lock, so that the spools a killed run left (a temporary SQLite file about the size of the
+    /// export) are removed here before the next is made. A dry run, which holds no lock, spools
+    /// in the system's temporary folder.
+    private func spoolDirectory() throws -> String {
+        let directory = ledger.path + ".spool"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let removed = StyleSpool.removeLeftovers(in: directory)
+        if removed > 0 { logger.notice("removed \(removed) spool file(s) a stopped run left in \(directory)") }
+        return directory
     }
 
     /// Sends one batch; returns the styles JOOR refused (with its reason) and those whose outcome

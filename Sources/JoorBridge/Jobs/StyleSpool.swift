@@ -21,9 +21,11 @@ public final class StyleSpool {
     private var fields = Numbering()
     private var filled = false
 
+    private static let namePrefix = "joorbridge-styles-"
+
     /// A spool in `directory` (the system's temporary folder by default).
     public init(directory: String = NSTemporaryDirectory()) throws {
-        path = (directory as NSString).appendingPathComponent("joorbridge-styles-\(UUID().uuidString).sqlite")
+        path = (directory as NSString).appendingPathComponent("\(Self.namePrefix)\(UUID().uuidString).sqlite")
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // Scratch data, rebuilt from the file on any failure: no journal, no fsync.
@@ -42,6 +44,17 @@ public final class StyleSpool {
                     CREATE TABLE held (style TEXT PRIMARY KEY, first_line INTEGER NOT NULL, rows INTEGER NOT NULL) WITHOUT ROWID;
                     """)
         }
+    }
+
+    /// Removes the spools a run that was killed left in `directory`; call it only where no other
+    /// process can be using one (a real run's own folder, under its lock).
+    /// - Returns: how many were removed.
+    @discardableResult
+    public static func removeLeftovers(in directory: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { name in
+            name.hasPrefix(namePrefix) && (try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))) != nil
+        }.count
     }
 
     deinit {
