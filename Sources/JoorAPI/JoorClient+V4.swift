@@ -159,8 +159,7 @@ extension JoorClient {
         var skuIDs: [String: String] = [:]
         let existingProducts = existing.compactMap { productIDs[$0] }
         for chunk in existingProducts.chunked(50) {
-            for entry in try await v4(.GET, "/skus", query: [("product_ids", chunk.joined(separator: ","))], idempotent: true, carriesData: true).data
-            {
+            for entry in try await v4List("/skus", query: [("product_ids", chunk.joined(separator: ","))]) {
                 if let external = entry["external_id"]?.text, let id = entry["id"]?.text { skuIDs[external] = id }
             }
         }
@@ -251,26 +250,39 @@ extension JoorClient {
         error["status"]?.text?.uppercased() == "DUPLICATED" || (error["message"]?.text ?? "").lowercased().contains("duplicate")
     }
 
-    /// JOOR's product ids for these external ids, from `GET /v4/products` page by page (the
-    /// `external_ids` filter is sent but not relied on: nobody documents it, nor the paging). A
-    /// page that lists no product an earlier page did not ends the search: JOOR ignored `page`.
+    /// Every entry of a v4 list, page by page (`page` and `page_size`, as third-party clients send
+    /// them; nobody documents JOOR's paging of lists): a short page ends it, and so does a page
+    /// that lists no id an earlier page did not (JOOR ignored `page`), or `enough` once it holds.
+    func v4List(
+        _ path: String, query: [(String, String)], enough: ([JSONValue]) -> Bool = { _ in false }
+    ) async throws(JoorAPIError) -> [JSONValue] {
+        let pageSize = 100
+        var entries: [JSONValue] = []
+        var seen: Set<String> = []
+        for page in 1...10_000 {
+            let data = try await v4(
+                .GET, path, query: query + [("page", String(page)), ("page_size", String(pageSize))], idempotent: true, carriesData: true
+            ).data
+            let seenBefore = seen.count
+            for entry in data {
+                guard let id = entry["id"]?.text, seen.insert(id).inserted else { continue }
+                entries.append(entry)
+            }
+            if data.count < pageSize || seen.count == seenBefore || enough(entries) { break }
+        }
+        return entries
+    }
+
+    /// JOOR's product ids for these external ids, from `GET /v4/products` (``v4List(_:query:enough:)``;
+    /// the `external_ids` filter is sent but not relied on: nobody documents it).
     func lookUpProductIDs(externalIDs: [String]) async throws(JoorAPIError) -> [String: String] {
         let wanted = Set(externalIDs)
         var found: [String: String] = [:]
-        var listed: Set<String> = []
-        let pageSize = 100
-        for page in 1...10_000 {
-            let answer = try await v4(
-                .GET, "/products",
-                query: [("external_ids", externalIDs.joined(separator: ",")), ("page", String(page)), ("page_size", String(pageSize))],
-                idempotent: true, carriesData: true)
-            let listedBefore = listed.count
-            for entry in answer.data {
-                guard let id = entry["id"]?.text else { continue }
-                listed.insert(id)
-                if let external = entry["external_id"]?.text, wanted.contains(external) { found[external] = id }
-            }
-            if found.count == wanted.count || answer.data.count < pageSize || listed.count == listedBefore { break }
+        let listed = try await v4List("/products", query: [("external_ids", externalIDs.joined(separator: ","))]) { entries in
+            entries.lazy.compactMap { $0["external_id"]?.text }.filter(wanted.contains).count >= wanted.count
+        }
+        for entry in listed {
+            if let id = entry["id"]?.text, let external = entry["external_id"]?.text, wanted.contains(external) { found[external] = id }
         }
         return found
     }
@@ -285,9 +297,7 @@ extension JoorClient {
         func lookUp(_ skus: [String]) async throws(JoorAPIError) -> [String: String] {
             var ids: [String: String] = [:]
             for chunk in Array(Set(skus)).sorted().chunked(50) {
-                for price in try await v4(.GET, "/prices", query: [("sku_ids", chunk.joined(separator: ","))], idempotent: true, carriesData: true)
-                    .data
-                {
+                for price in try await v4List("/prices", query: [("sku_ids", chunk.joined(separator: ","))]) {
                     if let id = price["id"]?.text { ids[key(price)] = id }
                 }
             }

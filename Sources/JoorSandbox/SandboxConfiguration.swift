@@ -81,9 +81,10 @@ public struct Answers: Sendable, Equatable {
     /// always did; `false`: with their JOOR `id` only. Nothing documents this answer; a client
     /// must then not take a SKU it cannot find in it for created (its prices need its id).
     public var v4SKUCreateExternalIDs = true
-    /// `GET /v4/products` honours `page` and `page_size`, as third-party clients send them;
-    /// `false`: it ignores `page` (every page is the first), which nothing documented rules out.
-    public var v4ProductsPaging = true
+    /// The v4 lists (`GET /v4/products`, `/v4/skus`, `/v4/prices`) honour `page` and
+    /// `page_size` (100 by default, at most 500), as third-party clients send them; `false`: they
+    /// ignore `page` (every page is the first), which nothing documented rules out.
+    public var v4ListPaging = true
     /// The orders paths that answer (`/v2/orders`, `/v2/order`); others answer 404.
     public var ordersPaths: Set<String> = ["/v2/orders", "/v2/order"]
     /// Answer order pages in XML whatever the client's `Accept` asks for. JOOR's docs name both

@@ -82,9 +82,7 @@ extension SandboxState {
             // documents is honoured only by the legacy sandbox.
             let wanted = configuration.answers.duplicateStatus ? [] : Set((query["external_ids"] ?? "").split(separator: ",").map(String.init))
             let all = v4.products.values.filter { wanted.isEmpty || wanted.contains($0.externalID) }.sorted { $0.id < $1.id }
-            let size = max(1, min(Int(query["page_size"] ?? "") ?? 100, 500))
-            let page = configuration.answers.v4ProductsPaging ? max(1, Int(query["page"] ?? "") ?? 1) : 1
-            data = all.dropFirst((page - 1) * size).prefix(size).map(Self.json)
+            data = page(all.map(Self.json), query)
         case ("POST", "/v4/products/bulk_create"), ("POST", "/v4/products/bulk_update"):
             let update = path.hasSuffix("update")
             for entry in entries {
@@ -120,7 +118,7 @@ extension SandboxState {
             }
         case ("GET", "/v4/skus"):
             let wanted = Set((query["product_ids"] ?? "").split(separator: ",").map(String.init))
-            data = v4.skus.values.filter { wanted.contains($0.productID) }.sorted { $0.id < $1.id }.map(Self.json)
+            data = page(v4.skus.values.filter { wanted.contains($0.productID) }.sorted { $0.id < $1.id }.map(Self.json), query)
         case ("POST", "/v4/skus/bulk_create"), ("POST", "/v4/skus/bulk_update"):
             let update = path.hasSuffix("update")
             var byProduct: [String: [JSONValue]] = [:]
@@ -205,7 +203,7 @@ extension SandboxState {
             }
         case ("GET", "/v4/prices"):
             let wanted = Set((query["sku_ids"] ?? "").split(separator: ",").map(String.init))
-            data = v4.prices.filter { wanted.contains($0.skuID) }.map(Self.json)
+            data = page(v4.prices.filter { wanted.contains($0.skuID) }.map(Self.json), query)
         case ("POST", "/v4/prices/bulk_update"):
             for entry in entries {
                 let id = entry["id"]?.text ?? ""
@@ -239,6 +237,13 @@ extension SandboxState {
     }
 
     /// A v4 product with its SKUs becomes a style of the account (so its UPCs take inventory).
+    /// One page of a v4 list, as `page` and `page_size` ask (``Answers/v4ListPaging``).
+    private func page(_ entries: [JSONValue], _ query: [String: String]) -> [JSONValue] {
+        let size = max(1, min(Int(query["page_size"] ?? "") ?? 100, 500))
+        let page = configuration.answers.v4ListPaging ? max(1, Int(query["page"] ?? "") ?? 1) : 1
+        return Array(entries.dropFirst((page - 1) * size).prefix(size))
+    }
+
     private func registerV4Product(_ productID: String) {
         guard let product = v4.products[productID] else { return }
         let skus = v4.skus.values.filter { $0.productID == productID }.sorted { $0.externalID < $1.externalID }

@@ -101,6 +101,26 @@ struct V4ProductTests {
 
     }
 
+    /// A product with more SKUs (110) than one page of GET /v4/skus lists, and so more prices
+    /// (220) than one of GET /v4/prices: each is found by paging and updated in place.
+    @Test func skusAndPricesAreFoundBeyondTheFirstPage() async throws {
+        try await using(try await Self.start()) { h async throws in
+            var big = Self.jacket
+            big.colors = (0..<11).map { .init(code: String(format: "C%02d", $0)) }
+            big.sizes = (0..<10).map { .init("S\($0)") }
+            big.upcs = []
+            let first = try await h.client.pushStylesV4([big])
+            #expect(first.created == ["RJ-5005"] && first.failed.isEmpty, "\(first)")
+            #expect(await h.server.state.v4.skus.count == 110)
+            big.prices[0].wholesale = "83.00"
+            let second = try await h.client.pushStylesV4([big])
+            #expect(second.updated == ["RJ-5005"] && second.failed.isEmpty && second.unconfirmed.isEmpty, "\(second)")
+            let v4 = await h.server.state.v4
+            #expect(v4.skus.count == 110 && v4.prices.count == 220, "updated in place, nothing created twice")
+            #expect(v4.prices.filter { $0.priceTypeID == "1234" }.allSatisfy { $0.wholesale == "83.00" })
+        }
+    }
+
     @Test func unknownPriceTypeFailsThatStyleOnly() async throws {
         try await using(try await Self.start()) { h async throws in
             let server = h.server
@@ -195,7 +215,7 @@ struct V4ProductTests {
     @Test(arguments: [true, false])
     func aProductBeyondTheFirstPageIsFoundOrRefusedInTwoReads(paging: Bool) async throws {
         var answers = Answers()
-        answers.v4ProductsPaging = paging
+        answers.v4ListPaging = paging
         try await using(try await Self.start(answers: answers)) { h async throws in
             let others = (1...150).map { n in
                 var style = Self.jacket
