@@ -9,9 +9,10 @@ import Testing
 /// joorbridge reads — exit 0, or 69 naming the refused credential or the first field that differs.
 @Suite("check --connect: JOOR credentials and answer shapes", .serialized)
 struct ConnectCheckTests {
-    static func workspace(_ sandbox: JoorSandboxServer, v4: Bool = false) throws -> TemporaryDirectory {
+    static func workspace(_ sandbox: JoorSandboxServer, v4: Bool = false, fitForV4: Bool = true) throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("connect")
         try dir.copyMappings(["orders-csv-lines.yml", "products-csv.yml"])
+        if v4 && fitForV4 { try dir.fitProductsMappingForV4() }
         let v4Section = v4 ? "\n  api: v4\n  account: \"1\"\n  v4: { client_id: sandbox-client, username: sandbox@example.com }" : ""
         try dir.write(
             "joorbridge.yml",
@@ -81,6 +82,29 @@ struct ConnectCheckTests {
                     "JOOR accepted the API token (token_env CONNECT_TOKEN), but its answer does not have the shape joorbridge reads: the answer has no 'orders' node (it has: meta, results)"
                 ),
                 "\(check.stderr)")
+        }
+    }
+
+    /// v4's product API has no place for linesheets or style attributes: a mapping that gives
+    /// them is refused, naming each field and its line, before anything is sent (they were
+    /// dropped, and the styles recorded as sent).
+    @Test func aV4MappingWithFieldsV4CannotSendIsRefused() async throws {
+        try await using(try await JoorSandboxServer.started(token: "connect-token")) { sandbox async throws in
+            let dir = try Self.workspace(sandbox, v4: true, fitForV4: false)
+            let env = ["CONNECT_TOKEN": "connect-token", "JOOR_CLIENT_SECRET": "sandbox-secret", "JOOR_PASSWORD": "sandbox-password"]
+            let check = try await Executable.run(["check"], in: dir.path, environment: env)
+            #expect(check.status == 78, "\(check.stdout)\(check.stderr)")
+            for (field, line) in [("season_name", 21), ("season_year", 22), ("delivery_name", 23)] {
+                #expect(
+                    check.stderr.contains("mappings/products-csv.yml:\(line): error: field '\(field)' would not reach JOOR: joor.api is v4"),
+                    "\(check.stderr)")
+            }
+            try dir.write("inbox/products_1.csv", text: "StyleNo\nFS-1001\n")
+            let run = try await Executable.run(["run", "products"], in: dir.path, environment: env)
+            #expect(run.status == 78 && run.stderr.contains("field 'season_name' would not reach JOOR"), "\(run.stderr)")
+            #expect(await sandbox.state.requestLog.isEmpty, "nothing sent")
+            try dir.fitProductsMappingForV4()
+            #expect(try await Executable.run(["check"], in: dir.path, environment: env).status == 0)
         }
     }
 }

@@ -30,6 +30,7 @@ struct ProductsJobTests {
             try await sandbox.start()
             let dir = try TemporaryDirectory("products")
             try dir.copyMappings(["products-csv.yml", "inventory-csv.yml"])
+            if api == "v4" { try dir.fitProductsMappingForV4() }
             let v4 = api == "v4" ? "\n  api: v4\n  v4: { client_id: sandbox-client, username: sandbox@example.com, account: \"1\" }" : ""
             try dir.write(
                 "joorbridge.yml",

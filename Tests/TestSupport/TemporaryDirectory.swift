@@ -34,6 +34,14 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
 extension TemporaryDirectory {
     /// Copies shipped mapping files from the repository's `mappings/` into `mappings/` here.
+    /// Makes `mappings/products-csv.yml` (copied first) fit for `joor.api: v4`: without its
+    /// linesheet fields (season, year, delivery name), which v4 cannot send and so refuses.
+    public func fitProductsMappingForV4() throws {
+        let shipped = try String(contentsOfFile: path("mappings/products-csv.yml"), encoding: .utf8)
+        let lines = shipped.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("Season") && !$0.contains("Year") }
+        try write("mappings/products-csv.yml", text: lines.joined(separator: "\n"))
+    }
+
     public func copyMappings(_ names: [String]) throws {
         try FileManager.default.createDirectory(atPath: path("mappings"), withIntermediateDirectories: true)
         for name in names {

@@ -109,9 +109,13 @@ public struct BridgeConfig: Sendable {
         return uses
     }
 
-    /// Whether a mapping file is of the kind its job needs (the job refuses it otherwise).
-    public static func check(_ file: MappingFile, for use: MappingUse) throws(ConfigError) {
+    /// Whether a mapping file is of the kind its job needs, and gives only fields the job sends
+    /// (the job refuses it otherwise).
+    public func check(_ file: MappingFile, for use: MappingUse) throws(ConfigError) {
         guard file.kind == use.kind else { throw .wrongMappingKind(mapping: use.path, found: file.kind, needed: use.kind, job: use.job) }
+        if use.job == .products, case .inbound(let mapping) = file.body {
+            try ProductsJob.checkFields(of: mapping, at: use.path, api: joor.productsAPI)
+        }
     }
 
     /// The folder the config file is in (relative paths start there).

@@ -22,6 +22,8 @@ public enum ConfigError: Error, Sendable, CustomStringConvertible {
     case missingSection(config: String, job: Job)
     /// A job's mapping is of another kind than the job reads or writes.
     case wrongMappingKind(mapping: String, found: MappingKind, needed: MappingKind, job: Job)
+    /// The products mapping gives fields that `joor.api: v4` cannot send (each with its line).
+    case unsentWithV4(mapping: String, fields: [(name: String, line: Int?)])
 
     /// What is wrong with a secret file.
     public enum SecretFileProblem: Sendable, Equatable {
@@ -71,6 +73,14 @@ public enum ConfigError: Error, Sendable, CustomStringConvertible {
             [MappingError(path: config, message: "the config has no \(job): section")]
         case .wrongMappingKind(let mapping, let found, let needed, let job):
             [MappingError(path: mapping, message: "this is \(found.withArticle) mapping; the \(job) job needs \(needed.withArticle) mapping")]
+        case .unsentWithV4(let mapping, let fields):
+            fields.map { field in
+                MappingError(
+                    path: mapping, line: field.line,
+                    message:
+                        "field '\(field.name)' would not reach JOOR: joor.api is v4, whose product API has no place for linesheets or style attributes (but minimum); remove it, or send products with joor.api: v2"
+                )
+            }
         }
     }
 

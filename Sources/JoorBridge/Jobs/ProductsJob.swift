@@ -46,6 +46,15 @@ public struct ProductsJob: InboxJob {
         self.ledger = ledger
         self.logger = logger
         files = try InboxFiles(job: .products, kind: .products, settings: settings, folders: folders, ledger: ledger, logger: logger)
+        try Self.checkFields(of: files.mapping, at: settings.mapping, api: api)
+    }
+
+    /// Refuses a mapping that gives fields `api` does not send (v4 has no place for linesheets or
+    /// style attributes but `minimum`): they would be taken for sent, and never reach JOOR.
+    public static func checkFields(of mapping: InboundMapping, at path: String, api: BridgeConfig.ProductsAPI) throws(ConfigError) {
+        guard api == .v4 else { return }
+        let unsent = mapping.fields.filter { V4Payloads.unsentFields.contains($0.target) }
+        guard unsent.isEmpty else { throw .unsentWithV4(mapping: path, fields: unsent.map { ($0.target, $0.line) }) }
     }
 
     var inbox: Inbox { files.inbox }

@@ -43,10 +43,12 @@ struct Check: AsyncParsableCommand {
         var unreachable = false
         // The files to check, each with the kind its job needs (none for a --mapping file).
         var checks: [(path: String, use: BridgeConfig.MappingUse?)] = mapping.map { ($0, nil) }
+        var loaded: BridgeConfig?
         if mapping.isEmpty || config != nil {
             let path = BridgeConfig.resolvePath(config)
             do {
                 let settings = try BridgeConfig.load(path: path)
+                loaded = settings
                 let startup = settings.startupProblems()
                 for warning in startup.warnings { Console.error(warning.description) }
                 if startup.errors.isEmpty {
@@ -81,7 +83,7 @@ struct Check: AsyncParsableCommand {
             }
             for warning in file.warnings { Console.error(warning.description) }
             do {
-                if let use { try BridgeConfig.check(file, for: use) }
+                if let use, let loaded { try loaded.check(file, for: use) }
                 Console.out("ok: \(path): \(file.summary)")
             } catch {
                 failed = true
