@@ -80,7 +80,10 @@ public enum ConfigSchema {
                 "credit_window_seconds": .number("The credit window (1–86400, default 300)."),
                 "request_timeout_seconds": .number("Per request (1–3600, default 60)."),
                 "connect_timeout_seconds": .number("One attempt to connect (1–120, default 10); 3 attempts, then the run ends as JOOR unreachable."),
-                "api": .choice(BridgeConfig.ProductsAPI.allCases.map(\.rawValue), "Which JOOR API creates products: v2 (bulk styles) or v4 (products, SKUs, prices; no linesheets or style attributes but minimum, so a products mapping that gives them is refused)."),
+                "api": .choice(
+                    BridgeConfig.ProductsAPI.allCases.map(\.rawValue),
+                    "Which JOOR API creates products: v2 (bulk styles) or v4 (products, SKUs, prices; no linesheets or style attributes but minimum, so a products mapping that gives them is refused)."
+                ),
                 "v4": .object(
                     keys: Keys.v4,
                     shapes: [
