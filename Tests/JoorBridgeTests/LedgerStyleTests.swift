@@ -20,4 +20,21 @@ struct LedgerStyleTests {
         let hashes = try ledger.styleHashes()
         #expect(hashes.count == 1 && hashes[composed] == "second", "\(hashes)")
     }
+
+    /// The products job asks for a page of styles at a time, not the whole catalogue: found
+    /// under either spelling, in chunks past SQLite's comfortable argument counts, unknown
+    /// styles left out.
+    @Test func hashesAreReadForTheStylesAskedFor() throws {
+        let dir = try TemporaryDirectory("styles")
+        let ledger = try Ledger(path: dir.path("state.sqlite"))
+        var recorded = Dictionary(uniqueKeysWithValues: (0..<1_200).map { ("S-\($0)", "h\($0)") })
+        recorded["CAF\u{00C9}-01"] = "accented"
+        try ledger.recordStyles(recorded)
+        let asked = (0..<1_300).map { "S-\($0)" } + ["CAFE\u{0301}-01"]
+        let found = try ledger.styleHashes(of: asked)
+        #expect(found.count == 1_201)
+        #expect(found["S-0"] == "h0" && found["S-1199"] == "h1199" && found["S-1200"] == nil)
+        #expect(found.keys.contains { Array($0.utf8) == Array("CAFE\u{0301}-01".utf8) }, "under the spelling asked for")
+        #expect(try ledger.styleHashes(of: []).isEmpty)
+    }
 }

@@ -15,7 +15,8 @@ extension ProductsJob {
         }
 
         let spool: StyleSpool
-        let known: [String: String]
+        /// The hashes JOOR last accepted for some styles (``Ledger/styleHashes(of:)``), asked a page at a time.
+        let known: ([String]) throws -> [String: String]
         let full: Bool
         let batchSize: Int
         /// The file the rows came from, for the held-back styles' lines.
@@ -24,7 +25,7 @@ extension ProductsJob {
         /// Styles left out because JOOR holds them as they are.
         private(set) var unchanged = 0
 
-        init(spool: StyleSpool, known: [String: String], full: Bool, batchSize: Int, source: String) {
+        init(spool: StyleSpool, known: @escaping ([String]) throws -> [String: String], full: Bool, batchSize: Int, source: String) {
             self.spool = spool
             self.known = known
             self.full = full
@@ -39,10 +40,11 @@ extension ProductsJob {
             while batch.styles.count < batchSize && position < spool.styleCount {
                 let page = try spool.styles(from: position, count: batchSize - batch.styles.count)
                 position += batchSize - batch.styles.count
+                let hashes = full ? [:] : try known(page.map(\.styleIdentifier))
                 for style in page {
                     if let why = try heldBack(style) {
                         batch.held.append(RowRejection(source: source, line: 0, field: "style_number", value: style.styleIdentifier, reason: why))
-                    } else if !full && known[style.styleIdentifier] == style.contentHash {
+                    } else if hashes[style.styleIdentifier] == style.contentHash {
                         unchanged += 1
                     } else {
                         batch.styles.append(style)

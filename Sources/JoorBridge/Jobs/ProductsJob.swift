@@ -100,7 +100,7 @@ public struct ProductsJob: InboxJob {
             return
         }
         var changed = ChangedStyles(
-            spool: spool, known: try ledger.styleHashes(), full: full, batchSize: settings.batchSize, source: name)
+            spool: spool, known: ledger.styleHashes(of:), full: full, batchSize: settings.batchSize, source: name)
         defer { report.stylesUnchanged += changed.unchanged }
         var unconfirmedHere: [String] = []
         /// A line about a whole style in the rejects file (held back, or refused by JOOR).
@@ -254,7 +254,7 @@ public struct ProductsJob: InboxJob {
         }
         report.rowsRejected += rejected
         var changed = ChangedStyles(
-            spool: spool, known: try ledger.styleHashes(), full: full, batchSize: settings.batchSize, source: name)
+            spool: spool, known: ledger.styleHashes(of:), full: full, batchSize: settings.batchSize, source: name)
         var sent = 0
         while let batch = try changed.next() {
             for held in batch.held {

@@ -53,7 +53,7 @@ public struct ProductsPreview {
             }
         }
         if whole { try converter.verifyAtEnd() }
-        var changed = ProductsJob.ChangedStyles(spool: spool, known: [:], full: true, batchSize: batchSize, source: inputPath)
+        var changed = ProductsJob.ChangedStyles(spool: spool, known: { _ in [:] }, full: true, batchSize: batchSize, source: inputPath)
         while let batch = try changed.next() {
             for held in batch.held { try reject(held) }
             guard !batch.styles.isEmpty else { continue }

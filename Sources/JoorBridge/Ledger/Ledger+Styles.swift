@@ -14,6 +14,29 @@ extension Ledger {
         }
     }
 
+    /// The content hashes JOOR last accepted for these styles, read a few hundred at a time, so
+    /// that memory goes with a batch, not with the catalogue. Looked up by the spelling
+    /// ``recordStyles(_:)`` stores (NFC); a style an earlier release stored under another spelling
+    /// is not found, and so sent once more.
+    public func styleHashes(of identifiers: [String]) throws -> [String: String] {
+        let keys = Dictionary(identifiers.map { ($0.precomposedStringWithCanonicalMapping, $0) }, uniquingKeysWith: { first, _ in first })
+        let wanted = Array(keys.keys)
+        var hashes: [String: String] = [:]
+        try db.read { db in
+            for start in stride(from: 0, to: wanted.count, by: 500) {
+                let chunk = Array(wanted[start..<min(start + 500, wanted.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT style_identifier, hash FROM style_hashes WHERE style_identifier IN (\(marks))",
+                    arguments: StatementArguments(chunk))
+                {
+                    if let original = keys[row["style_identifier"]] { hashes[original] = row["hash"] }
+                }
+            }
+        }
+        return hashes
+    }
+
     /// Records the hashes JOOR accepted, under one spelling per identifier (NFC), so SQLite,
     /// which compares bytes, keeps one row per style.
     public func recordStyles(_ hashes: [String: String]) throws {
