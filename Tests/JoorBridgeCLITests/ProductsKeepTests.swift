@@ -105,4 +105,28 @@ struct ProductsKeepTests {
             #expect(await Self.style(sandbox, "FS-1001")?.sizes.map(\.name) == ["S", "M", "L"])
         }
     }
+
+    /// A price list gives no style names. JOOR requires one, and the style number in its place
+    /// would rename the style in JOOR: such a style is held back, naming what to do.
+    @Test func aStyleWithoutANameIsNotRenamedToItsNumber() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox, mapping: "prices.yml")
+            try dir.write(
+                "prices.yml",
+                text: """
+                    version: 1
+                    kind: products
+                    source: { format: csv }
+                    fields:
+                      style_number: { from: StyleNo, required: true }
+                      price.USD-1.wholesale: { from: WholesaleUSD, type: decimal }
+                    """)
+            try dir.write("inbox/products_1.csv", text: "StyleNo,WholesaleUSD\nFS-1001,47.00\n")
+            let run = try await Executable.run(["run", "products"], in: dir.path, environment: Self.env)
+            #expect(run.status == 3 && run.stderr.contains("held back (not sent; see the rejects file): FS-1001"), "\(run.stderr)")
+            let rejects = try String(contentsOfFile: dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
+            #expect(rejects.contains("no row of it gives a style_name, which JOOR requires"), "\(rejects)")
+            #expect(await Self.style(sandbox, "FS-1001")?.styleName == "Linen Field Shirt")
+        }
+    }
 }

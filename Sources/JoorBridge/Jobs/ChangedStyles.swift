@@ -4,8 +4,8 @@ import Mapping
 extension ProductsJob {
     /// The styles to send, a batch at a time from the spool: those whose content changed since
     /// JOOR last accepted them (all with `full`). A style is held back, not sent, when a row of
-    /// it was refused (``StyleSpool/Writer/hold(for:)``) or when its `delivery_overwrite` would
-    /// take it off every linesheet (``JoorModels/Style/linesheetHazard``).
+    /// it was refused (``StyleSpool/Writer/hold(for:)``), when no row gives its name, or when its
+    /// `delivery_overwrite` would take it off every linesheet (``JoorModels/Style/linesheetHazard``).
     struct ChangedStyles {
         /// What to send next, and the styles held back since the last batch.
         struct Batch {
@@ -62,6 +62,10 @@ extension ProductsJob {
                     ? "its row on line \(refused.firstLine) was rejected, and a style goes whole or not at all (sent without that row, JOOR could lose its color or size)"
                     : "\(refused.rows) of its rows (the first on line \(refused.firstLine)) were rejected, and a style goes whole or not at all (sent without those rows, JOOR could lose their colors and sizes)"
                 return "not sent: \(rows); it goes with a file whose rows of it are all good"
+            }
+            if style.styleName.isEmpty {
+                return
+                    "not sent: no row of it gives a style_name, which JOOR requires; its style number is not sent in its place, as it would replace the style's name in JOOR. Map style_name, or fill it in a row of the style"
             }
             return style.linesheetHazard.map { "not sent: \($0)" }
         }

@@ -88,10 +88,12 @@ public struct StyleAssembler: Sendable {
     public mutating func merge(_ row: [String: String], identifier: String) {
         func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
         let number = value("style_number") ?? identifier
-        var style = styles[identifier] ?? Style(styleName: value("style_name") ?? number, styleNumber: number, styleIdentifier: identifier)
+        // No name in any row stays empty, never the number: sent, the number would replace the
+        // style's name in JOOR (the products job holds such a style back).
+        var style = styles[identifier] ?? Style(styleName: "", styleNumber: number, styleIdentifier: identifier)
         let isNew = styles[identifier] == nil
         if style.styleDescription == nil { style.styleDescription = value("style_description") }
-        if let name = value("style_name"), style.styleName == number { style.styleName = name }
+        if let name = value("style_name"), style.styleName.isEmpty { style.styleName = name }
         for key in Self.attributeFields { if let v = value(key), style.attributes[key] == nil { style.attributes[key] = v } }
         if let ids = value("category_ids") {
             for id in ids.split(separator: ",").map({ String($0.trimmingCharacters(in: .whitespaces)) })
