@@ -48,6 +48,8 @@ scratch=
 output=dist
 while (($#)); do
     case "$1" in
+        --configuration|--scratch-path|--output)
+            (($# >= 2)) || { echo "package.sh: $1 needs a value (see --help)" >&2; exit 64; } ;;&
         --configuration) configuration=$2; shift 2 ;;
         --scratch-path) scratch=$2; shift 2 ;;
         --output) output=$2; shift 2 ;;

@@ -251,24 +251,26 @@ extension JoorClient {
     }
 
     /// Every entry of a v4 list, page by page (`page` and `page_size`, as third-party clients send
-    /// them; nobody documents JOOR's paging of lists): a short page ends it, and so does a page
-    /// that lists no id an earlier page did not (JOOR ignored `page`), or `enough` once it holds.
+    /// them; nobody documents JOOR's paging of lists): an empty page ends it, and so does a page
+    /// that lists no id an earlier page did not (JOOR ignored `page`, or sent everything at once),
+    /// or `enough`, told each page's new entries, saying so. A short page does not end it: JOOR
+    /// may cap `page_size` lower than asked.
     func v4List(
         _ path: String, query: [(String, String)], enough: ([JSONValue]) -> Bool = { _ in false }
     ) async throws(JoorAPIError) -> [JSONValue] {
-        let pageSize = 100
         var entries: [JSONValue] = []
         var seen: Set<String> = []
         for page in 1...10_000 {
             let data = try await v4(
-                .GET, path, query: query + [("page", String(page)), ("page_size", String(pageSize))], idempotent: true, carriesData: true
+                .GET, path, query: query + [("page", String(page)), ("page_size", "100")], idempotent: true, carriesData: true
             ).data
-            let seenBefore = seen.count
+            var fresh: [JSONValue] = []
             for entry in data {
                 guard let id = entry["id"]?.text, seen.insert(id).inserted else { continue }
-                entries.append(entry)
+                fresh.append(entry)
             }
-            if data.count < pageSize || seen.count == seenBefore || enough(entries) { break }
+            entries += fresh
+            if fresh.isEmpty || enough(fresh) { break }
         }
         return entries
     }
@@ -278,11 +280,11 @@ extension JoorClient {
     func lookUpProductIDs(externalIDs: [String]) async throws(JoorAPIError) -> [String: String] {
         let wanted = Set(externalIDs)
         var found: [String: String] = [:]
-        let listed = try await v4List("/products", query: [("external_ids", externalIDs.joined(separator: ","))]) { entries in
-            entries.lazy.compactMap { $0["external_id"]?.text }.filter(wanted.contains).count >= wanted.count
-        }
-        for entry in listed {
-            if let id = entry["id"]?.text, let external = entry["external_id"]?.text, wanted.contains(external) { found[external] = id }
+        _ = try await v4List("/products", query: [("external_ids", externalIDs.joined(separator: ","))]) { fresh in
+            for entry in fresh {
+                if let id = entry["id"]?.text, let external = entry["external_id"]?.text, wanted.contains(external) { found[external] = id }
+            }
+            return found.count >= wanted.count
         }
         return found
     }

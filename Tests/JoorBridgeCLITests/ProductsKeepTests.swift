@@ -88,7 +88,7 @@ struct ProductsKeepTests {
                     + Self.shirt("110", "L", "000000000062", retail: "n/a"))
             let run = try await Executable.run(["run", "products"], in: dir.path, environment: Self.env)
             #expect(run.status == 3, "\(run.stderr)")
-            #expect(run.stderr.contains("held back (not sent; see the rejects file): FS-1001"), "\(run.stderr)")
+            #expect(run.stderr.contains("held back (not sent; the rejects file says why): FS-1001"), "\(run.stderr)")
             let rejects = try String(contentsOfFile: dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
             #expect(rejects.contains("5,price.USD-1.retail,n/a,is not a number"), "\(rejects)")
             #expect(rejects.contains(#",style_number,FS-1001,"not sent: its row on line 5 was rejected"#), "\(rejects)")
@@ -106,24 +106,29 @@ struct ProductsKeepTests {
         }
     }
 
-    /// A price list gives no style names. JOOR requires one, and the style number in its place
-    /// would rename the style in JOOR: such a style is held back, naming what to do.
-    @Test func aStyleWithoutANameIsNotRenamedToItsNumber() async throws {
+    /// A price list must give style names too: JOOR requires one, and the style number in its
+    /// place would rename the style in JOOR. A mapping without style_name is refused; a style
+    /// no row of which names it is held back.
+    @Test func aStyleIsNeverRenamedToItsNumber() async throws {
         try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
             let dir = try Self.workspace(sandbox, mapping: "prices.yml")
-            try dir.write(
-                "prices.yml",
-                text: """
-                    version: 1
-                    kind: products
-                    source: { format: csv }
-                    fields:
-                      style_number: { from: StyleNo, required: true }
-                      price.USD-1.wholesale: { from: WholesaleUSD, type: decimal }
-                    """)
-            try dir.write("inbox/products_1.csv", text: "StyleNo,WholesaleUSD\nFS-1001,47.00\n")
+            let mapping = """
+                version: 1
+                kind: products
+                source: { format: csv }
+                fields:
+                  style_number: { from: StyleNo, required: true }
+                  price.USD-1.wholesale: { from: WholesaleUSD, type: decimal }
+
+                """
+            try dir.write("prices.yml", text: mapping)
+            try dir.write("inbox/products_1.csv", text: "StyleNo,Name,WholesaleUSD\nFS-1001,,47.00\n")
+            let check = try await Executable.run(["check"], in: dir.path, environment: Self.env)
+            #expect(check.status == 78 && check.stderr.contains("a products mapping needs the field 'style_name'"), "\(check.stderr)")
+
+            try dir.write("prices.yml", text: mapping + "  style_name: { from: Name }\n")
             let run = try await Executable.run(["run", "products"], in: dir.path, environment: Self.env)
-            #expect(run.status == 3 && run.stderr.contains("held back (not sent; see the rejects file): FS-1001"), "\(run.stderr)")
+            #expect(run.status == 3 && run.stderr.contains("held back (not sent; the rejects file says why): FS-1001"), "\(run.stderr)")
             let rejects = try String(contentsOfFile: dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
             #expect(rejects.contains("no row of it gives a style_name, which JOOR requires"), "\(rejects)")
             #expect(await Self.style(sandbox, "FS-1001")?.styleName == "Linen Field Shirt")

@@ -143,6 +143,23 @@ struct ProductsJobTests {
         }
     }
 
+    /// A call refused whole whose every style is then refused on its own too is JOOR refusing
+    /// the call, not a style (the account, the format): the file is kept for another try, not
+    /// archived with every style reported refused.
+    @Test func aCallRefusedForEveryStyleFailsTheFileNotItsRows() async throws {
+        var answers = Answers()
+        answers.styleRefusal = .httpStatus
+        try await using(try await Harness.start(answers: answers)) { h async throws in
+            let long = String(repeating: "X", count: 50)
+            try h.drop("products_1.csv", rows: "\(long)1,Too long,,001,Black,S,,,,,,,,\n\(long)2,Too long,,001,Black,S,,,,,,,,\n")
+            let outcome = try await h.run()
+            let job = try #require(outcome.jobs.first)
+            #expect(job.outcome == .failed && job.error?.contains("JOOR answered HTTP 400") == true, "\(outcome.summaryText)")
+            #expect(FileManager.default.fileExists(atPath: h.dir.path("processing/products_1.csv")), "kept for another try")
+            #expect(!FileManager.default.fileExists(atPath: h.dir.path("error/products_1.csv.rejects.csv")), "no style reported refused")
+        }
+    }
+
     /// v4 errors may name nothing (`details: {}`): a style JOOR refused that way is not taken as
     /// accepted. Its file stays in processing/ and goes again next run (the styles JOOR took are
     /// unchanged then), until max_attempts quarantines it with the reason.

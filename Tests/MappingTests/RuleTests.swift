@@ -23,6 +23,7 @@ func rule(_ yaml: String, lookups: String = "") throws -> FieldRule {
         source: { format: csv }
         fields:
           style_number: \(yaml)
+          style_name: { const: "Name" }
         \(lookups)
         """, path: "r.yml")
     guard case .inbound(let mapping) = file.body else { fatalError() }

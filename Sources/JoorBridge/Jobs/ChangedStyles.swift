@@ -37,9 +37,11 @@ extension ProductsJob {
         /// to send when all of a page was held back.
         mutating func next() throws -> Batch? {
             var batch = Batch()
-            while batch.styles.count < batchSize && position < spool.styleCount {
-                let page = try spool.styles(from: position, count: batchSize - batch.styles.count)
-                position += batchSize - batch.styles.count
+            // Held styles count towards a batch too: memory stays with one page of them.
+            while batch.styles.count + batch.held.count < batchSize && position < spool.styleCount {
+                let count = batchSize - batch.styles.count - batch.held.count
+                let page = try spool.styles(from: position, count: count)
+                position += count
                 let hashes = full ? [:] : try known(page.map(\.styleIdentifier))
                 for style in page {
                     if let why = try heldBack(style) {
@@ -56,7 +58,10 @@ extension ProductsJob {
 
         /// Why the style is not sent, or nil.
         private func heldBack(_ style: Style) throws -> String? {
-            if let refused = try spool.refusedRows(of: style.styleIdentifier) {
+            // By its number too: a row whose style_identifier rule failed names only its number.
+            let refusedRows = try spool.refusedRows(of: style.styleIdentifier)
+            let refused = try refusedRows ?? (style.styleNumber == style.styleIdentifier ? nil : spool.refusedRows(of: style.styleNumber))
+            if let refused {
                 let rows =
                     refused.rows == 1
                     ? "its row on line \(refused.firstLine) was rejected, and a style goes whole or not at all (sent without that row, JOOR could lose its color or size)"

@@ -189,17 +189,22 @@ public struct ProductsJob: InboxJob {
     /// hold back the file's others). A job that names the refused styles is believed; one without
     /// a progress count confirms nothing.
     private func pushV2(
-        _ styles: [Style], _ report: inout Report
+        _ styles: [Style], _ report: inout Report, top: Bool = true
     ) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: [String: String]) {
         report.requests += 1
-        let job: StyleJob
+        let submitted: StyleJob
         do {
-            job = try await client.waitForStyleJob(try await client.submitStyles(styles))
+            submitted = try await client.submitStyles(styles)
         } catch  where error.refusesTheData {
             if styles.count == 1 { return ([styles[0].styleIdentifier: error.description], [:]) }
             logger.notice("JOOR refused a call of \(styles.count) style(s) (\(error)); sending them again in halves to find the refused one(s)")
-            return try await pushV2Halves(styles, &report)
+            let halves = try await pushV2Halves(styles, &report)
+            // Every style refused on its own as well: what JOOR refuses is the call (the account,
+            // the format), not a style in it; the file's attempt, not its rows.
+            if top && halves.refused.count == styles.count { throw error }
+            return halves
         }
+        let job = try await client.waitForStyleJob(submitted)
         if !job.errors.isEmpty { return (job.errors, [:]) }
         guard let progress = job.progress else {
             let why = "JOOR's bulk-style job \(job.id) finished without a style_record_progress"
@@ -223,8 +228,8 @@ public struct ProductsJob: InboxJob {
         _ styles: [Style], _ report: inout Report
     ) async throws(JoorAPIError) -> (refused: [String: String], unconfirmed: [String: String]) {
         let half = styles.count / 2
-        let first = try await pushV2(Array(styles[..<half]), &report)
-        let second = try await pushV2(Array(styles[half...]), &report)
+        let first = try await pushV2(Array(styles[..<half]), &report, top: false)
+        let second = try await pushV2(Array(styles[half...]), &report, top: false)
         return (first.refused.merging(second.refused) { a, _ in a }, first.unconfirmed.merging(second.unconfirmed) { a, _ in a })
     }
 
@@ -259,6 +264,7 @@ public struct ProductsJob: InboxJob {
         while let batch = try changed.next() {
             for held in batch.held {
                 report.stylesHeld[held.value ?? ""] = held.reason
+                report.rowsRejected += 1
                 print(.note("\(name): would hold back style \(held.value ?? ""): \(held.reason)"))
             }
             guard !batch.styles.isEmpty else { continue }

@@ -55,7 +55,10 @@ public struct ProductsPreview {
         if whole { try converter.verifyAtEnd() }
         var changed = ProductsJob.ChangedStyles(spool: spool, known: { _ in [:] }, full: true, batchSize: batchSize, source: inputPath)
         while let batch = try changed.next() {
-            for held in batch.held { try reject(held) }
+            for held in batch.held {
+                summary.rejected += 1
+                try reject(held)
+            }
             guard !batch.styles.isEmpty else { continue }
             try emit("POST /v2/bulk-style", try BulkStyleRequest(batch.styles).jsonBody(pretty: pretty))
             summary.requests += 1

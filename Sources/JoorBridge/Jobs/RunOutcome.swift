@@ -114,7 +114,7 @@ public struct RunOutcome: Sendable, Codable {
                 if !r.stylesUnconfirmed.isEmpty { line += ", \(r.stylesUnconfirmed.count) style(s) JOOR did not confirm (sent again next run)" }
                 if !r.stylesHeld.isEmpty {
                     line +=
-                        "\n  held back (not sent; see the rejects file): \(r.stylesHeld.keys.sorted().prefix(10).joined(separator: ", "))\(r.stylesHeld.count > 10 ? " and \(r.stylesHeld.count - 10) more" : "")"
+                        "\n  held back (not sent; the rejects file says why): \(r.stylesHeld.keys.sorted().prefix(10).joined(separator: ", "))\(r.stylesHeld.count > 10 ? " and \(r.stylesHeld.count - 10) more" : "")"
                 }
                 for file in r.filesToRetry { line += "\n  kept in processing/ for the next run (JOOR did not confirm all of it): \(file)" }
                 for file in r.filesAmbiguous { line += "\n  not taken (the inventory job's patterns match it too): \(file)" }

@@ -5,13 +5,13 @@ public enum V4Payloads {
     public static let colorTrait = "U0tVVHJhaXQ6U3R5bGVDb2xvcg=="
     public static let sizeTrait = "U0tVVHJhaXQ6U2l6ZQ=="
 
-    /// `POST /v4/products/bulk_create` entry (with `id` for `bulk_update`).
     /// Product fields a mapping may give that the v4 payloads have no place for: the linesheets
     /// and the style attributes but `minimum` (v2 sends them all).
     public static let unsentFields: Set<String> = StyleAssembler.attributeFields.subtracting(["minimum"]).union([
         "delivery_name", "delivery_code", "season_name", "season_year", "season_code", "delivery_start", "delivery_end", "delivery_public",
     ])
 
+    /// `POST /v4/products/bulk_create` entry (with `id` for `bulk_update`).
     public static func product(_ style: Style, id: String? = nil) -> JSONValue {
         var object: [String: JSONValue] = [
             "name": .string(style.styleName), "external_id": .string(style.styleIdentifier), "product_identifier": .string(style.styleNumber),

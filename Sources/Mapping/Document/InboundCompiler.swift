@@ -104,6 +104,12 @@ struct InboundCompiler {
             }
         case .products:
             if !targets.contains("style_number") { reader.error(node, "a products mapping needs the field 'style_number'") }
+            if !targets.contains("style_name") {
+                reader.error(
+                    node,
+                    "a products mapping needs the field 'style_name': JOOR requires a style's name, and sending its number in its place would rename the style in JOOR (a price list needs the names too)"
+                )
+            }
         default: break
         }
     }
