@@ -105,6 +105,14 @@ struct ConnectCheckTests {
             #expect(await sandbox.state.requestLog.isEmpty, "nothing sent")
             try dir.fitProductsMappingForV4()
             #expect(try await Executable.run(["check"], in: dir.path, environment: env).status == 0)
+            // v4 names a SKU's color by its name: a color code without its name is refused too.
+            let fitted = try String(contentsOfFile: dir.path("mappings/products-csv.yml"), encoding: .utf8)
+            try dir.write(
+                "mappings/products-csv.yml", text: fitted.split(separator: "\n").filter { !$0.contains("color_name") }.joined(separator: "\n"))
+            let noNames = try await Executable.run(["check"], in: dir.path, environment: env)
+            #expect(
+                noNames.status == 78 && noNames.stderr.contains("products-csv.yml:13: error: joor.api is v4, which names a SKU's color by its name"),
+                "\(noNames.stderr)")
         }
     }
 }

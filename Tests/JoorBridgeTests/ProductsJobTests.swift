@@ -143,6 +143,17 @@ struct ProductsJobTests {
         }
     }
 
+    /// v4 names a SKU's color by its name: a style with a color no row names is held back, not
+    /// sent with the code as the color's name.
+    @Test func v4HoldsBackAStyleWithAnUnnamedColor() async throws {
+        try await using(try await Harness.start(api: "v4")) { h async throws in
+            try h.drop("products_1.csv", rows: "SX-1,Shirt,,001,,S,,,,,,,,\nSX-2,Shirt,,001,Black,S,,,,,,,,\n")
+            let report = try #require(try await h.run().jobs.first?.products)
+            #expect(Array(report.stylesHeld.keys) == ["SX-1"] && report.stylesSent == 1, "\(report)")
+            #expect(report.stylesHeld["SX-1"]?.contains("no row of it gives the name of color 001") == true)
+        }
+    }
+
     /// A call refused whole whose every style is then refused on its own too is JOOR refusing
     /// the call, not a style (the account, the format): the file is kept for another try, not
     /// archived with every style reported refused.

@@ -24,6 +24,8 @@ public enum ConfigError: Error, Sendable, CustomStringConvertible {
     case wrongMappingKind(mapping: String, found: MappingKind, needed: MappingKind, job: Job)
     /// The products mapping gives fields that `joor.api: v4` cannot send (each with its line).
     case unsentWithV4(mapping: String, fields: [(name: String, line: Int?)])
+    /// The products mapping gives `color_code` (at the line) without `color_name`, which v4 needs.
+    case colorNamesForV4(mapping: String, line: Int?)
 
     /// What is wrong with a secret file.
     public enum SecretFileProblem: Sendable, Equatable {
@@ -73,6 +75,14 @@ public enum ConfigError: Error, Sendable, CustomStringConvertible {
             [MappingError(path: config, message: "the config has no \(job): section")]
         case .wrongMappingKind(let mapping, let found, let needed, let job):
             [MappingError(path: mapping, message: "this is \(found.withArticle) mapping; the \(job) job needs \(needed.withArticle) mapping")]
+        case .colorNamesForV4(let mapping, let line):
+            [
+                MappingError(
+                    path: mapping, line: line,
+                    message:
+                        "joor.api is v4, which names a SKU's color by its name: map color_name too (its code in its place would rename the color in JOOR)"
+                )
+            ]
         case .unsentWithV4(let mapping, let fields):
             fields.map { field in
                 MappingError(

@@ -21,6 +21,8 @@ extension ProductsJob {
         let batchSize: Int
         /// The file the rows came from, for the held-back styles' lines.
         let source: String
+        /// Hold back a style with a color no row names (v4 names a SKU's color by its name).
+        var colorNamesRequired = false
         private var position = 0
         /// Styles left out because JOOR holds them as they are.
         private(set) var unchanged = 0
@@ -71,6 +73,10 @@ extension ProductsJob {
             if style.styleName.isEmpty {
                 return
                     "not sent: no row of it gives a style_name, which JOOR requires; its style number is not sent in its place, as it would replace the style's name in JOOR. Map style_name, or fill it in a row of the style"
+            }
+            if colorNamesRequired, let color = style.colors.first(where: { ($0.name ?? "").isEmpty }) {
+                return
+                    "not sent: no row of it gives the name of color \(color.code), and JOOR's v4 API names a SKU's color by its name (its code in its place would rename the color in JOOR). Fill color_name in a row of that color"
             }
             return style.linesheetHazard.map { "not sent: \($0)" }
         }

@@ -50,11 +50,15 @@ public struct ProductsJob: InboxJob {
     }
 
     /// Refuses a mapping that gives fields `api` does not send (v4 has no place for linesheets or
-    /// style attributes but `minimum`): they would be taken for sent, and never reach JOOR.
+    /// style attributes but `minimum`): they would be taken for sent, and never reach JOOR. v4
+    /// also needs `color_name` with `color_code`: it names a SKU's color by its name.
     public static func checkFields(of mapping: InboundMapping, at path: String, api: BridgeConfig.ProductsAPI) throws(ConfigError) {
         guard api == .v4 else { return }
         let unsent = mapping.fields.filter { V4Payloads.unsentFields.contains($0.target) }
         guard unsent.isEmpty else { throw .unsentWithV4(mapping: path, fields: unsent.map { ($0.target, $0.line) }) }
+        if let code = mapping.fields.first(where: { $0.target == "color_code" }), !mapping.fields.contains(where: { $0.target == "color_name" }) {
+            throw .colorNamesForV4(mapping: path, line: code.line)
+        }
     }
 
     var inbox: Inbox { files.inbox }
@@ -101,6 +105,7 @@ public struct ProductsJob: InboxJob {
         }
         var changed = ChangedStyles(
             spool: spool, known: ledger.styleHashes(of:), full: full, batchSize: settings.batchSize, source: name)
+        changed.colorNamesRequired = api == .v4
         defer { report.stylesUnchanged += changed.unchanged }
         var unconfirmedHere: [String] = []
         /// A line about a whole style in the rejects file (held back, or refused by JOOR).
@@ -260,6 +265,7 @@ public struct ProductsJob: InboxJob {
         report.rowsRejected += rejected
         var changed = ChangedStyles(
             spool: spool, known: ledger.styleHashes(of:), full: full, batchSize: settings.batchSize, source: name)
+        changed.colorNamesRequired = api == .v4
         var sent = 0
         while let batch = try changed.next() {
             for held in batch.held {
