@@ -23,21 +23,11 @@ public enum UploadStatus: String, Sendable, Codable {
 extension Ledger {
     /// What the ledger holds for these positions (one query per call; callers pass a batch).
     public func pushedPositions(_ keys: [String]) throws -> [String: (quantity: Int, sourceModified: Double)] {
-        guard !keys.isEmpty else { return [:] }
-        return try db.read { db in
-            var result: [String: (Int, Double)] = [:]
-            for chunk in stride(from: 0, to: keys.count, by: 500) {
-                let part = Array(keys[chunk..<min(chunk + 500, keys.count)])
-                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT position_key, quantity, source_modified FROM inventory_positions WHERE position_key IN (\(marks))",
-                    arguments: StatementArguments(part))
-                {
-                    result[row["position_key"]] = (row["quantity"], row["source_modified"])
-                }
-            }
-            return result
+        var result: [String: (Int, Double)] = [:]
+        try forEachRow("SELECT position_key, quantity, source_modified FROM inventory_positions", where: "position_key", in: keys) { row in
+            result[row["position_key"]] = (row["quantity"], row["source_modified"])
         }
+        return result
     }
 
     /// Records quantities JOOR accepted (one transaction per batch). With `replacingAll` (the

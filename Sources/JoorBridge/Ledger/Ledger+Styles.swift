@@ -20,19 +20,9 @@ extension Ledger {
     /// is not found, and so sent once more.
     public func styleHashes(of identifiers: [String]) throws -> [String: String] {
         let keys = Dictionary(identifiers.map { ($0.precomposedStringWithCanonicalMapping, $0) }, uniquingKeysWith: { first, _ in first })
-        let wanted = Array(keys.keys)
         var hashes: [String: String] = [:]
-        try db.read { db in
-            for start in stride(from: 0, to: wanted.count, by: 500) {
-                let chunk = Array(wanted[start..<min(start + 500, wanted.count)])
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT style_identifier, hash FROM style_hashes WHERE style_identifier IN (\(marks))",
-                    arguments: StatementArguments(chunk))
-                {
-                    if let original = keys[row["style_identifier"]] { hashes[original] = row["hash"] }
-                }
-            }
+        try forEachRow("SELECT style_identifier, hash FROM style_hashes", where: "style_identifier", in: Array(keys.keys)) { row in
+            if let original = keys[row["style_identifier"]] { hashes[original] = row["hash"] }
         }
         return hashes
     }

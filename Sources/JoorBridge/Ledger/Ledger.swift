@@ -104,3 +104,20 @@ extension Ledger {
         try db.write { db in try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id]) }
     }
 }
+
+extension Ledger {
+    /// Runs `select` for the rows whose `column` is one of `keys`, 500 keys to a query (well
+    /// inside SQLite's limit on arguments), in one read, handing each row to `body`.
+    func forEachRow(_ select: String, where column: String, in keys: [String], _ body: (Row) throws -> Void) throws {
+        guard !keys.isEmpty else { return }
+        try db.read { db in
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let part = Array(keys[start..<min(start + 500, keys.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "\(select) WHERE \(column) IN (\(marks))", arguments: StatementArguments(part)) {
+                    try body(row)
+                }
+            }
+        }
+    }
+}
