@@ -20,14 +20,21 @@ struct ProductsKeepTests {
         "FS-1001,Linen Field Shirt,Relaxed button-front shirt.,\(color),Sand,\(size),\(upc),45.00,\(retail),42.00,95.00,Fall,2025,228\n"
     }
 
-    static func workspace(_ sandbox: JoorSandboxServer, mapping: String = "mappings/products-csv.yml") throws -> TemporaryDirectory {
+    /// What a v4 run needs besides the token (the sandbox's v4 login).
+    static let v4Env = ["KEEP_TOKEN": token, "JOOR_CLIENT_SECRET": "sandbox-secret", "JOOR_PASSWORD": "sandbox-password"]
+
+    static func workspace(
+        _ sandbox: JoorSandboxServer, mapping: String = "mappings/products-csv.yml", api: String = "v2"
+    ) throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("keep")
         try dir.copyMappings(["products-csv.yml"])
+        if api == "v4" { try dir.fitProductsMappingForV4() }
+        let v4 = api == "v4" ? ", api: v4, v4: { client_id: sandbox-client, username: sandbox@example.com, account: \"1\" }" : ""
         try dir.write(
             "joorbridge.yml",
             text: """
                 version: 1
-                joor: { token_env: KEEP_TOKEN, base_url: "\(sandbox.baseURL)" }
+                joor: { token_env: KEEP_TOKEN, base_url: "\(sandbox.baseURL)"\(v4) }
                 state: ./state/joorbridge.sqlite
                 products: { mapping: \(mapping), include: ["products_*.csv"], settle_seconds: 0 }
 
@@ -132,6 +139,60 @@ struct ProductsKeepTests {
             let rejects = try String(contentsOfFile: dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
             #expect(rejects.contains("no row of it gives a style_name, which JOOR requires"), "\(rejects)")
             #expect(await Self.style(sandbox, "FS-1001")?.styleName == "Linen Field Shirt")
+        }
+    }
+
+    /// Rows that price a style's colors differently. JOOR's v2 API prices the style, so whichever
+    /// row came first would set every color's price: the style is held back, naming both rows.
+    /// JOOR's v4 API prices each SKU, and each gets its row's price. Two rows of one style that
+    /// give it different descriptions hold it back with either API.
+    @Test(arguments: ["v2", "v4"]) func rowsThatDisagreeAreNotSettledByTheirOrder(api: String) async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox, api: api)
+            let env = api == "v4" ? Self.v4Env : Self.env
+            func skirt(_ color: String, _ name: String, _ size: String, _ wholesale: String, about: String = "A-line wool skirt.") -> String {
+                "SK-3003,Wool Skirt,\(about),\(color),\(name),\(size),,\(wholesale),140.00,60.00,130.00,Fall,2025,228\n"
+            }
+            let tote = "TB-2002,Canvas Tote,Heavy canvas tote.,001,Black,OS,000000000031,33.00,72.00,31.00,69.00,Fall,2025,310\n"
+            try dir.write(
+                "inbox/products_1.csv",
+                text: Self.header + skirt("001", "Black", "S", "64.00") + tote + skirt("001", "Black", "M", "64.00")
+                    + skirt("100", "Natural", "S", "68.00") + skirt("100", "Natural", "M", "68.00"))
+            let run = try await Executable.run(["run", "products"], in: dir.path, environment: env)
+            if api == "v2" {
+                #expect(run.status == 3, "\(run.stderr)")
+                #expect(run.stderr.contains("held back (not sent; the rejects file says why): SK-3003"), "\(run.stderr)")
+                let rejects = try String(contentsOfFile: dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
+                #expect(
+                    rejects.contains(
+                        "5,price.USD-1.wholesale,68.00,\"not sent: its rows give two values for price.USD-1.wholesale: '64.00' on line 2 and '68.00' on line 5."
+                    )
+                        && rejects.contains("its v4 API (joor.api: v4) prices each SKU"), "\(rejects)")
+                #expect(await Self.style(sandbox, "SK-3003") == nil, "not sent at the first color's price")
+                #expect(await Self.style(sandbox, "TB-2002")?.prices.first { $0.label == "USD-1" }?.wholesale == "33.00", "the other style went")
+            } else {
+                #expect(run.status == 0, "\(run.stderr)")
+                let v4 = await sandbox.state.v4
+                let product = try #require(v4.products.values.first { $0.externalID == "SK-3003" })
+                var wholesale: [String: String] = [:]
+                for sku in v4.skus.values where sku.productID == product.id {
+                    wholesale[sku.color + "/" + sku.size] = v4.prices.first { $0.skuID == sku.id && $0.priceTypeID == "1234" }?.wholesale
+                }
+                #expect(wholesale == ["001/S": "64.00", "001/M": "64.00", "100/S": "68.00", "100/M": "68.00"], "each SKU at its row's price")
+            }
+
+            // A description that differs between rows holds the style back with either API.
+            try dir.write(
+                "inbox/products_2.csv",
+                text: Self.header + skirt("001", "Black", "S", "64.00") + skirt("001", "Black", "M", "64.00", about: "Lined wool skirt."))
+            let second = try await Executable.run(["run", "products"], in: dir.path, environment: env)
+            #expect(second.status == 3, "\(second.stderr)")
+            let rejects = try String(contentsOfFile: dir.path("error/products_2.csv.rejects.csv"), encoding: .utf8)
+            #expect(
+                rejects.contains(
+                    "3,style_description,Lined wool skirt.,\"not sent: its rows give two values for style_description: 'A-line wool skirt.' on line 2 and 'Lined wool skirt.' on line 3."
+                ),
+                "\(rejects)")
         }
     }
 }

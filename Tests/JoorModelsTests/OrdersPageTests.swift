@@ -155,4 +155,71 @@ struct PayloadTests {
         let body = String(decoding: try BulkStyleRequest(styles).jsonBody(), as: UTF8.self)
         #expect(body.components(separatedBy: #""delivery_overwrite":"#).dropFirst().map { $0.prefix(1) } == ["1", "1", "4", "3"], "\(body)")
     }
+
+    /// A style-level value comes from the first row that gives it; another value from a later
+    /// row is the style's disagreement, naming both lines. Price parts merge across rows.
+    @Test func rowsThatDisagreeAreRecorded() throws {
+        func assemble(_ rows: [[String: String]]) throws -> [Style] {
+            var assembler = StyleAssembler()
+            for (i, row) in rows.enumerated() { try assembler.add(row, line: i + 2) }
+            return assembler.build()
+        }
+        let base = ["style_number": "A", "style_name": "Alpha", "color_code": "1", "color_name": "Red", "size": "S"]
+        func row(_ changes: [String: String]) -> [String: String] { base.merging(changes) { $1 } }
+
+        let merged = try assemble([row(["price.USD-1.wholesale": "10"]), row(["size": "M", "price.USD-1.retail": "20"])])
+        #expect(merged[0].prices == [.init(label: "USD-1", currency: "USD", wholesale: "10", retail: "20", retailCurrency: "USD")])
+        #expect(merged[0].disagreement == nil && merged[0].priceDisagreement == nil)
+
+        let cases: [(field: String, first: String, second: String, what: String)] = [
+            ("style_name", "Alpha", "Alpha Shirt", "style_name"),
+            ("style_description", "One", "Other", "style_description"),
+            ("minimum", "6", "12", "minimum"),
+            ("color_name", "Red", "Crimson", "color_name of color 1"),
+            ("delivery_start", "2025-07-01", "2025-08-01", "delivery_start of linesheet Fall"),
+            ("delivery_public", "yes", "no", "delivery_public of linesheet Fall"),
+            ("price.USD-1.currency", "USD", "EUR", "price.USD-1.currency"),
+        ]
+        for (field, first, second, what) in cases {
+            let rows = [
+                row([field: first, "delivery_name": "Fall"]), row(["size": "M"]), row([field: second, "size": "L", "delivery_name": "Fall"]),
+            ]
+            let styles = try assemble(rows)
+            let disagreement = try #require(styles[0].disagreement, "\(what)")
+            #expect(disagreement.what == what && disagreement.line == 4 && disagreement.earlierLine == 2, "\(disagreement)")
+            #expect(disagreement.reason.contains("'\(first)' on line 2 and '\(second)' on line 4"), "\(disagreement.reason)")
+            #expect(try assemble(rows.reversed())[0].disagreement != nil, "in any order the rows disagree: \(what)")
+            #expect(try assemble(rows.dropLast())[0].disagreement == nil, "\(what)")
+        }
+    }
+
+    /// Rows that price SKUs of a style differently give those SKUs their own prices (v4 prices
+    /// each SKU; v2 holds the style back on ``Style/priceDisagreement``). Two prices for one SKU
+    /// are a disagreement with either API.
+    @Test func skusPricedDifferently() throws {
+        var assembler = StyleAssembler()
+        let rows: [[String: String]] = [
+            ["style_number": "A", "color_code": "1", "size": "S", "price.USD-1.wholesale": "10", "price.USD-1.retail": "20"],
+            ["style_number": "A", "color_code": "1", "size": "M", "price.USD-1.wholesale": "10", "price.USD-1.retail": "20"],
+            ["style_number": "A", "color_code": "2", "size": "S", "price.USD-1.wholesale": "12", "price.USD-1.retail": "20"],
+            ["style_number": "A", "color_code": "2", "size": "S", "price.USD-1.wholesale": "12"],
+        ]
+        for (i, row) in rows.enumerated() { try assembler.add(row, line: i + 2) }
+        let style = try #require(assembler.build().first)
+        #expect(style.prices.first?.wholesale == "10" && style.disagreement == nil)
+        #expect(style.skuPrices == [.init(colorCode: "2", sizeName: "S", price: .init(label: "USD-1", wholesale: "12"))])
+        let price = try #require(style.priceDisagreement)
+        #expect(price.line == 4 && price.earlierLine == 2 && price.value == "12" && price.field == "price.USD-1.wholesale", "\(price)")
+        let (entries, _) = V4Payloads.prices(
+            style, skuIDs: ["A-1-S": "s1", "A-1-M": "m1", "A-2-S": "s2", "A-2-M": "m2"], priceTypes: ["USD-1": "t"])
+        let wholesale = Dictionary(uniqueKeysWithValues: entries.map { ($0["sku_id"]!.text!, $0["wholesale_value"]!.text!) })
+        #expect(wholesale == ["s1": "10", "m1": "10", "s2": "12", "m2": "10"], "a SKU no row priced has the style's price")
+        var unpriced = style
+        unpriced.skuPrices = []
+        #expect(unpriced.contentHash != style.contentHash, "a SKU's own price is part of what was sent")
+
+        try assembler.add(["style_number": "A", "color_code": "1", "size": "S", "price.USD-1.wholesale": "11"], line: 6)
+        let twice = try #require(assembler.build().first?.disagreement)
+        #expect(twice.what == "price.USD-1.wholesale of color 1 size S" && twice.earlierLine == 2 && twice.line == 6, "\(twice)")
+    }
 }

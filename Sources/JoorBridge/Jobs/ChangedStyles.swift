@@ -4,14 +4,15 @@ import Mapping
 extension ProductsJob {
     /// The styles to send, a batch at a time from the spool: those whose content changed since
     /// JOOR last accepted them (all with `full`). A style is held back, not sent, when a row of
-    /// it was refused (``StyleSpool/Writer/hold(for:)``), when no row gives its name, or when its
+    /// it was refused (``StyleSpool/Writer/hold(for:)``), when its rows disagree on one of its values
+    /// (``JoorModels/Style/disagreement``), when no row gives its name, or when its
     /// `delivery_overwrite` would take it off every linesheet (``JoorModels/Style/linesheetHazard``).
     struct ChangedStyles {
         /// What to send next, and the styles held back since the last batch.
         struct Batch {
             var styles: [Style] = []
-            /// One line per style held back, naming the style, for the rejects file.
-            var held: [RowRejection] = []
+            /// Per style held back, its line in the rejects file.
+            var held: [(style: String, line: RowRejection)] = []
         }
 
         let spool: StyleSpool
@@ -21,8 +22,10 @@ extension ProductsJob {
         let batchSize: Int
         /// The file the rows came from, for the held-back styles' lines.
         let source: String
-        /// Hold back a style with a color no row names (v4 names a SKU's color by its name).
-        var colorNamesRequired = false
+        /// The API the styles go to. v4 names a SKU's color by its name, so a style with a color
+        /// no row names is held back; v2 prices only the style, so a style whose rows price its
+        /// SKUs differently is held back.
+        var api = BridgeConfig.ProductsAPI.v2
         private var position = 0
         /// Styles left out because JOOR holds them as they are.
         private(set) var unchanged = 0
@@ -46,8 +49,8 @@ extension ProductsJob {
                 position += count
                 let hashes = full ? [:] : try known(page.map(\.styleIdentifier))
                 for style in page {
-                    if let why = try heldBack(style) {
-                        batch.held.append(RowRejection(source: source, line: 0, field: "style_number", value: style.styleIdentifier, reason: why))
+                    if let held = try heldBack(style) {
+                        batch.held.append((style.styleIdentifier, held))
                     } else if hashes[style.styleIdentifier] == style.contentHash {
                         unchanged += 1
                     } else {
@@ -58,8 +61,20 @@ extension ProductsJob {
             return batch.styles.isEmpty && batch.held.isEmpty ? nil : batch
         }
 
+        /// Why the style is not sent, as its line in the rejects file (naming the row that
+        /// disagrees, when two rows do), or nil.
+        private func heldBack(_ style: Style) throws -> RowRejection? {
+            if let disagreement = style.disagreement ?? (api == .v4 ? nil : style.priceDisagreement) {
+                return RowRejection(
+                    source: source, line: disagreement.line, field: disagreement.field, value: disagreement.value, reason: disagreement.reason)
+            }
+            return try reason(toHold: style).map {
+                RowRejection(source: source, line: 0, field: "style_number", value: style.styleIdentifier, reason: $0)
+            }
+        }
+
         /// Why the style is not sent, or nil.
-        private func heldBack(_ style: Style) throws -> String? {
+        private func reason(toHold style: Style) throws -> String? {
             // By its number too: a row whose style_identifier rule failed names only its number.
             let refusedRows = try spool.refusedRows(of: style.styleIdentifier)
             let refused = try refusedRows ?? (style.styleNumber == style.styleIdentifier ? nil : spool.refusedRows(of: style.styleNumber))
@@ -74,7 +89,7 @@ extension ProductsJob {
                 return
                     "not sent: no row of it gives a style_name, which JOOR requires; its style number is not sent in its place, as it would replace the style's name in JOOR. Map style_name, or fill it in a row of the style"
             }
-            if colorNamesRequired, let color = style.colors.first(where: { ($0.name ?? "").isEmpty }) {
+            if api == .v4, let color = style.colors.first(where: { ($0.name ?? "").isEmpty }) {
                 return
                     "not sent: no row of it gives the name of color \(color.code), and JOOR's v4 API names a SKU's color by its name (its code in its place would rename the color in JOOR). Fill color_name in a row of that color"
             }

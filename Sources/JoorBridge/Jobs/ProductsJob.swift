@@ -105,7 +105,7 @@ public struct ProductsJob: InboxJob {
         }
         var changed = ChangedStyles(
             spool: spool, known: ledger.styleHashes(of:), full: full, batchSize: settings.batchSize, source: name)
-        changed.colorNamesRequired = api == .v4
+        changed.api = api
         defer { report.stylesUnchanged += changed.unchanged }
         var unconfirmedHere: [String] = []
         /// A line about a whole style in the rejects file (held back, or refused by JOOR).
@@ -116,10 +116,10 @@ public struct ProductsJob: InboxJob {
         }
         do {
             while let batch = try changed.next() {
-                for held in batch.held {
-                    report.stylesHeld[held.value ?? ""] = held.reason
-                    logger.warning("style \(held.value ?? "") \(held.reason)", metadata: ["file": "\(name)"])
-                    try rejectStyle(held)
+                for (style, line) in batch.held {
+                    report.stylesHeld[style] = line.reason
+                    logger.warning("style \(style) \(line.reason)", metadata: ["file": "\(name)"])
+                    try rejectStyle(line)
                 }
                 try rejects.flush()
                 guard !batch.styles.isEmpty else { continue }
@@ -265,13 +265,13 @@ public struct ProductsJob: InboxJob {
         report.rowsRejected += rejected
         var changed = ChangedStyles(
             spool: spool, known: ledger.styleHashes(of:), full: full, batchSize: settings.batchSize, source: name)
-        changed.colorNamesRequired = api == .v4
+        changed.api = api
         var sent = 0
         while let batch = try changed.next() {
-            for held in batch.held {
-                report.stylesHeld[held.value ?? ""] = held.reason
+            for (style, line) in batch.held {
+                report.stylesHeld[style] = line.reason
                 report.rowsRejected += 1
-                print(.note("\(name): would hold back style \(held.value ?? ""): \(held.reason)"))
+                print(.note("\(name): would hold back style \(style): \(line.reason)"))
             }
             guard !batch.styles.isEmpty else { continue }
             sent += batch.styles.count

@@ -55,9 +55,9 @@ public struct ProductsPreview {
         if whole { try converter.verifyAtEnd() }
         var changed = ProductsJob.ChangedStyles(spool: spool, known: { _ in [:] }, full: true, batchSize: batchSize, source: inputPath)
         while let batch = try changed.next() {
-            for held in batch.held {
+            for (_, line) in batch.held {
                 summary.rejected += 1
-                try reject(held)
+                try reject(line)
             }
             guard !batch.styles.isEmpty else { continue }
             try emit("POST /v2/bulk-style", try BulkStyleRequest(batch.styles).jsonBody(pretty: pretty))

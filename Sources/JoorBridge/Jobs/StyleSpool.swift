@@ -39,7 +39,7 @@ public final class StyleSpool {
                                           PRIMARY KEY (style, color, size)) WITHOUT ROWID;
                     CREATE TABLE upc_owner (upc TEXT PRIMARY KEY, owner TEXT NOT NULL) WITHOUT ROWID;
                     CREATE TABLE style (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE) WITHOUT ROWID;
-                    CREATE TABLE product_row (position INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
+                    CREATE TABLE product_row (position INTEGER NOT NULL, seq INTEGER NOT NULL, line INTEGER NOT NULL, data BLOB NOT NULL,
                                               PRIMARY KEY (position, seq)) WITHOUT ROWID;
                     CREATE TABLE held (style TEXT PRIMARY KEY, first_line INTEGER NOT NULL, rows INTEGER NOT NULL) WITHOUT ROWID;
                     """)
@@ -87,7 +87,7 @@ public final class StyleSpool {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT product_row.position, style.name, product_row.data FROM product_row JOIN style USING (position)
+                    SELECT product_row.position, style.name, product_row.line, product_row.data FROM product_row JOIN style USING (position)
                     WHERE product_row.position >= ? AND product_row.position < ? ORDER BY product_row.position, product_row.seq
                     """, arguments: [from, from + count])
             while let row = try rows.next() {
@@ -98,7 +98,7 @@ public final class StyleSpool {
                 }
                 let name: String = row[1]
                 current = (position, name)
-                assembler.merge(Self.decode(row[2], fieldNames: fields.names), identifier: name)
+                assembler.merge(Self.decode(row[3], fieldNames: fields.names), identifier: name, line: row[2])
             }
             return styles + assembler.build()
         }
@@ -124,7 +124,7 @@ public final class StyleSpool {
 
         fileprivate init(db: Database) throws {
             insertStyle = try db.makeStatement(sql: "INSERT INTO style (name, position) VALUES (?, ?)")
-            insertRow = try db.makeStatement(sql: "INSERT INTO product_row (position, seq, data) VALUES (?, ?, ?)")
+            insertRow = try db.makeStatement(sql: "INSERT INTO product_row (position, seq, line, data) VALUES (?, ?, ?, ?)")
             selectUPC = try db.makeStatement(sql: "SELECT upc FROM sku_upc WHERE style = ? AND color = ? AND size = ?")
             selectOwner = try db.makeStatement(sql: "SELECT owner FROM upc_owner WHERE upc = ?")
             insertUPC = try db.makeStatement(sql: "INSERT INTO sku_upc (style, color, size, upc) VALUES (?, ?, ?, ?)")
@@ -153,7 +153,7 @@ public final class StyleSpool {
                 attempt { try insertStyle.execute(arguments: [name, position]) }
             }
             let (insertRow, seq, data) = (insertRow, seq, encode(row))
-            attempt { try insertRow.execute(arguments: [position, seq, data]) }
+            attempt { try insertRow.execute(arguments: [position, seq, line, data]) }
         }
 
         /// A row as bytes: per field, its number and the value's length (each a LEB128 varint),

@@ -134,6 +134,16 @@ public struct Style: Sendable, Equatable, Codable {
     public var colors: [Color]
     public var sizes: [Size]
     public var upcs: [UPC]
+    /// Two rows of the style that gave one of its style-level values differently (the first row's
+    /// value is the one kept), as ``StyleAssembler`` found. Neither sent nor part of the
+    /// ``contentHash``: a style with one is held back.
+    public var disagreement: Disagreement?
+    /// Prices rows gave single SKUs that differ from the style's own ``prices`` (the first row's):
+    /// JOOR's v4 API prices each SKU. Not in the v2 body (v2 prices only the style).
+    public var skuPrices: [SKUPrice] = []
+    /// The first row that priced its SKU differently from the style's price (``skuPrices``): a
+    /// v2 style with one is held back.
+    public var priceDisagreement: Disagreement?
 
     public init(
         styleName: String, styleNumber: String, styleIdentifier: String, styleDescription: String? = nil, attributes: [String: String] = [:],
@@ -216,7 +226,7 @@ public struct Style: Sendable, Equatable, Codable {
     }
 
     /// A stable fingerprint of the style's content, to send only styles that changed. The order of
-    /// colors, UPCs, prices, linesheets and categories does not count (rows may come in any order);
+    /// colors, UPCs, prices (the SKUs' too), linesheets and categories does not count (rows may come in any order);
     /// the order of sizes does (it is the size scale).
     public var contentHash: String {
         var canonical = self
@@ -226,7 +236,13 @@ public struct Style: Sendable, Equatable, Codable {
         canonical.deliveries.sort { $0.name < $1.name }
         canonical.categories.sort { $0.id < $1.id }
         let encoder = JSONEncoder.canonical()
-        return FNV1a.hex((try? encoder.encode(canonical)) ?? Data())
+        var content = (try? encoder.encode(canonical)) ?? Data()
+        // Only when there are any: the hashes JOOR accepted before SKU prices existed still hold.
+        if !skuPrices.isEmpty {
+            let sorted = skuPrices.sorted { ($0.colorCode, $0.sizeName, $0.price.label) < ($1.colorCode, $1.sizeName, $1.price.label) }
+            content += (try? encoder.encode(sorted)) ?? Data()
+        }
+        return FNV1a.hex(content)
     }
 }
 

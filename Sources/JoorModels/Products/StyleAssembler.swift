@@ -30,6 +30,8 @@ public struct StyleAssembler: Sendable {
 
     private var order: [String] = []
     private var styles: [String: Style] = [:]
+    /// Per style, the line that first gave each of its style-level values.
+    private var firstLines: [String: [String: Int]] = [:]
     /// Which UPC each style, color and size has, and who owns each UPC, to catch a UPC used twice.
     private var upcs = MemoryUPCIndex()
 
@@ -42,7 +44,7 @@ public struct StyleAssembler: Sendable {
     /// (see ``admit(_:line:upcs:)``); a refused row adds nothing.
     public mutating func add(_ row: [String: String], line: Int) throws(Conflict) {
         let identifier = try Self.admit(row, line: line, upcs: &upcs)
-        merge(row, identifier: identifier)
+        merge(row, identifier: identifier, line: line)
     }
 
     /// The style a row belongs to (`style_identifier`, or the style number), when it names one.
@@ -84,17 +86,21 @@ public struct StyleAssembler: Sendable {
         return identifier
     }
 
-    /// Merges an admitted row into its style.
-    public mutating func merge(_ row: [String: String], identifier: String) {
+    /// Merges an admitted row into its style. A style-level value (name, description, an
+    /// attribute, a price, a color's name, a linesheet's dates) is taken from the first row that
+    /// gives it; a later row giving another one is recorded as the style's ``Style/disagreement``.
+    public mutating func merge(_ row: [String: String], identifier: String, line: Int) {
         func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
         let number = value("style_number") ?? identifier
         // No name in any row stays empty, never the number: sent, the number would replace the
         // style's name in JOOR (the products job holds such a style back).
         var style = styles[identifier] ?? Style(styleName: "", styleNumber: number, styleIdentifier: identifier)
         let isNew = styles[identifier] == nil
-        if style.styleDescription == nil { style.styleDescription = value("style_description") }
-        if let name = value("style_name"), style.styleName.isEmpty { style.styleName = name }
-        for key in Self.attributeFields { if let v = value(key), style.attributes[key] == nil { style.attributes[key] = v } }
+        var settler = Settler(
+            lines: firstLines[identifier] ?? [:], line: line, disagreement: style.disagreement, priceDisagreement: style.priceDisagreement)
+        style.styleName = settler.settle("style_name", style.styleName.isEmpty ? nil : style.styleName, value("style_name")) ?? ""
+        style.styleDescription = settler.settle("style_description", style.styleDescription, value("style_description"))
+        for key in Self.attributeFields { style.attributes[key] = settler.settle(key, style.attributes[key], value(key)) }
         if let ids = value("category_ids") {
             for id in ids.split(separator: ",").map({ String($0.trimmingCharacters(in: .whitespaces)) })
             where !id.isEmpty && !style.categories.contains(.init(id)) {
@@ -102,10 +108,11 @@ public struct StyleAssembler: Sendable {
             }
         }
         if let color = value("color_code") {
+            let named = "color_name of color \(color)"
             if let index = style.colors.firstIndex(where: { $0.code == color }) {
-                if style.colors[index].name == nil { style.colors[index].name = value("color_name") }
+                style.colors[index].name = settler.settle("color_name", style.colors[index].name, value("color_name"), key: named)
             } else {
-                style.colors.append(.init(code: color, name: value("color_name")))
+                style.colors.append(.init(code: color, name: settler.settle("color_name", nil, value("color_name"), key: named)))
             }
         }
         if let size = value("size"), !style.sizes.contains(.init(size)) { style.sizes.append(.init(size)) }
@@ -114,47 +121,131 @@ public struct StyleAssembler: Sendable {
         {
             style.upcs.append(.init(colorCode: color, sizeName: size, upc: upc))
         }
-        addPrices(row, to: &style)
-        if let delivery = value("delivery_name")
-            ?? value("season_name").map({ season in [season, value("season_year")].compactMap { $0 }.joined(separator: " ") }),
-            !style.deliveries.contains(where: { $0.name == delivery })
+        addPrices(row, to: &style, settler: &settler)
+        if let name = value("delivery_name")
+            ?? value("season_name").map({ season in [season, value("season_year")].compactMap { $0 }.joined(separator: " ") })
         {
-            style.deliveries.append(
-                .init(
-                    name: delivery, code: value("delivery_code"), seasonName: value("season_name"), seasonYear: value("season_year"),
-                    seasonCode: value("season_code"), start: value("delivery_start"), end: value("delivery_end"),
-                    isPublic: value("delivery_public").map { ["true", "1", "yes", "y", "x"].contains($0.lowercased()) } ?? true))
+            let index = style.deliveries.firstIndex { $0.name == name } ?? style.deliveries.endIndex
+            if index == style.deliveries.endIndex { style.deliveries.append(.init(name: name)) }
+            var delivery = style.deliveries[index]
+            func settle(_ field: String, _ current: String?) -> String? {
+                settler.settle(field, current, value(field), key: "\(field) of linesheet \(name)")
+            }
+            delivery.code = settle("delivery_code", delivery.code)
+            delivery.seasonName = settle("season_name", delivery.seasonName)
+            delivery.seasonYear = settle("season_year", delivery.seasonYear)
+            delivery.seasonCode = settle("season_code", delivery.seasonCode)
+            delivery.start = settle("delivery_start", delivery.start)
+            delivery.end = settle("delivery_end", delivery.end)
+            // Public unless a row says otherwise.
+            let isPublic = value("delivery_public").map { ["true", "1", "yes", "y", "x"].contains($0.lowercased()) ? "yes" : "no" }
+            let publicKey = "delivery_public of linesheet \(name)"
+            let wasGiven = settler.isGiven(publicKey) ? (delivery.isPublic == false ? "no" : "yes") : nil
+            delivery.isPublic = settler.settle("delivery_public", wasGiven, isPublic, key: publicKey).map { $0 == "yes" } ?? true
+            style.deliveries[index] = delivery
         }
+        style.disagreement = settler.disagreement
+        style.priceDisagreement = settler.priceDisagreement
+        firstLines[identifier] = settler.lines
         styles[identifier] = style
         if isNew { order.append(identifier) }
     }
 
-    private func addPrices(_ row: [String: String], to style: inout Style) {
-        var byLabel: [String: Style.Price] = [:]
-        for (key, value) in row where key.hasPrefix("price.") && !value.isEmpty {
+    /// Adds the row's `price.<label>.<part>` values, part by part: a row may give a price type's
+    /// retail price where an earlier one gave its wholesale price. The first row to give a part
+    /// sets the style's price; a row of a SKU that gives another wholesale or retail price sets
+    /// that SKU's own (``Style/skuPrices``, and the style's ``Style/priceDisagreement``). A second
+    /// price for one SKU, or another currency, is a disagreement.
+    private func addPrices(_ row: [String: String], to style: inout Style, settler: inout Settler) {
+        func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let sku = value("color_code").flatMap { color in value("size").map { (color: color, size: $0) } }
+        for key in row.keys.filter({ $0.hasPrefix("price.") }).sorted() {
+            guard let given = value(key) else { continue }
             let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
-            guard parts.count == 3 else { continue }
+            guard parts.count == 3, Self.priceParts.contains(parts[2]) else { continue }
             let label = parts[1]
-            var price = byLabel[label] ?? Style.Price(label: label)
-            switch parts[2] {
-            case "wholesale": price.wholesale = value
-            case "retail": price.retail = value
-            case "currency": price.currency = value
-            case "retail_currency": price.retailCurrency = value
-            default: break
+            let index = style.prices.firstIndex { $0.label == label } ?? style.prices.endIndex
+            if index == style.prices.endIndex { style.prices.append(.init(label: label)) }
+            let part: WritableKeyPath<Style.Price, String?> =
+                switch parts[2] {
+                case "wholesale": \.wholesale
+                case "retail": \.retail
+                case "currency": \.currency
+                default: \.retailCurrency
+                }
+            // Wholesale and retail prices may differ by SKU; the currencies are the price type's.
+            let perSKU = parts[2] == "wholesale" || parts[2] == "retail"
+            let current = style.prices[index][keyPath: part]
+            let skuKey = sku.map { "\(key) of color \($0.color) size \($0.size)" }
+            guard perSKU, let sku, let skuKey, let current else {
+                style.prices[index][keyPath: part] = settler.settle(key, current, given)
+                if perSKU, let skuKey { settler.lines[skuKey] = settler.line }
+                continue
             }
-            byLabel[label] = price
-        }
-        for label in byLabel.keys.sorted() where !style.prices.contains(where: { $0.label == label }) {
-            var price = byLabel[label]!
-            if price.currency == nil, label.count >= 3, label.prefix(3).allSatisfy(\.isUppercase) { price.currency = String(label.prefix(3)) }
-            if price.retail != nil, price.retailCurrency == nil { price.retailCurrency = price.currency }
-            style.prices.append(price)
+            let own = style.skuPrices.firstIndex { $0.colorCode == sku.color && $0.sizeName == sku.size && $0.price.label == label }
+            if settler.isGiven(skuKey) {
+                // An earlier row priced this SKU: it has one price.
+                _ = settler.settle(key, own.flatMap { style.skuPrices[$0].price[keyPath: part] } ?? current, given, key: skuKey)
+                continue
+            }
+            settler.lines[skuKey] = settler.line
+            guard given != current else { continue }
+            var price = own.map { style.skuPrices[$0] } ?? Style.SKUPrice(colorCode: sku.color, sizeName: sku.size, price: .init(label: label))
+            price.price[keyPath: part] = given
+            if let own { style.skuPrices[own] = price } else { style.skuPrices.append(price) }
+            if settler.priceDisagreement == nil {
+                settler.priceDisagreement = .init(
+                    what: key, field: key, line: settler.line, value: given, earlierLine: settler.lines[key] ?? 0, earlierValue: current,
+                    remedy: "JOOR's v2 API prices a style, not each color or size; its v4 API (joor.api: v4) prices each SKU. "
+                        + "Make the rows agree, or use v4")
+            }
         }
     }
 
-    /// The styles, in the order they first appeared.
+    /// Settles each style-level value of one row against those earlier rows gave, remembering
+    /// which line gave each first (for the message, should a later row disagree).
+    private struct Settler {
+        /// The line that first gave each value, by what the value is ("price.USD.wholesale",
+        /// "color_name of color RED").
+        var lines: [String: Int]
+        let line: Int
+        var disagreement: Style.Disagreement?
+        var priceDisagreement: Style.Disagreement?
+
+        func isGiven(_ key: String) -> Bool { lines[key] != nil }
+
+        /// The value to keep: the earlier one, or `given` when there was none. A `given` that
+        /// differs from the earlier value is the style's disagreement (the first one found).
+        mutating func settle(_ field: String, _ current: String?, _ given: String?, key: String? = nil) -> String? {
+            let key = key ?? field
+            guard let given else { return current }
+            guard let current else {
+                lines[key] = line
+                return given
+            }
+            if given != current && disagreement == nil {
+                disagreement = .init(what: key, field: field, line: line, value: given, earlierLine: lines[key] ?? 0, earlierValue: current)
+            }
+            return current
+        }
+    }
+
+    /// The styles, in the order they first appeared, with the currencies their prices imply: a
+    /// label that starts with a currency code (`USD-1`) prices in that currency, and a retail
+    /// price is in the wholesale currency unless a row says otherwise.
     public func build() -> [Style] {
-        order.map { styles[$0]! }
+        order.map { identifier in
+            var style = styles[identifier]!
+            for index in style.prices.indices {
+                let label = style.prices[index].label
+                if style.prices[index].currency == nil, label.count >= 3, label.prefix(3).allSatisfy(\.isUppercase) {
+                    style.prices[index].currency = String(label.prefix(3))
+                }
+                if style.prices[index].retail != nil, style.prices[index].retailCurrency == nil {
+                    style.prices[index].retailCurrency = style.prices[index].currency
+                }
+            }
+            return style
+        }
     }
 }

@@ -61,21 +61,25 @@ public enum V4Payloads {
         return (create, update)
     }
 
-    /// `prices/bulk_create` entries for every SKU and price label; labels JOOR has no price type
+    /// `prices/bulk_create` entries for every SKU and price label, each SKU at its own price
+    /// where rows gave it one (``Style/price(_:color:size:)``); labels JOOR has no price type
     /// for are returned separately.
     public static func prices(
         _ style: Style, skuIDs: [String: String], priceTypes: [String: String]
     ) -> (entries: [JSONValue], unknownLabels: [String]) {
         var entries: [JSONValue] = []
         var unknown: [String] = []
-        for price in style.prices {
-            guard let typeID = priceTypes[price.label], let wholesale = price.wholesale else {
-                if priceTypes[price.label] == nil { unknown.append(price.label) }
+        for stylePrice in style.prices {
+            guard let typeID = priceTypes[stylePrice.label] else {
+                unknown.append(stylePrice.label)
                 continue
             }
             for color in style.colors {
                 for size in style.sizes {
-                    guard let skuID = skuIDs[skuExternalID(style, color: color.code, size: size.name)] else { continue }
+                    let price = style.price(stylePrice, color: color.code, size: size.name)
+                    guard let skuID = skuIDs[skuExternalID(style, color: color.code, size: size.name)], let wholesale = price.wholesale else {
+                        continue
+                    }
                     var object: [String: JSONValue] = [
                         "sku_id": .string(skuID), "price_type_id": .string(typeID), "wholesale_value": .string(wholesale),
                     ]
