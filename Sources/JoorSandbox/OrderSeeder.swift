@@ -26,11 +26,14 @@ struct OrderSeeder {
         "shipping_country", "shipping_country_iso_two", "shipping_country_iso_three", "order_currency",
     ]
 
-    static func orders(count: Int, seed: UInt64, firstID: Int = 9_100_001) -> [SandboxOrder] {
+    /// - Parameter until: the newest order is more than an hour before this; it is taken to its
+    ///   hour, so that sandboxes started in one hour with one seed hold the same orders.
+    static func orders(count: Int, seed: UInt64, until: Date = Date(), firstID: Int = 9_100_001) -> [SandboxOrder] {
         var rng = SplitMix(seed: seed)
         let catalog = SandboxCatalog.styles
-        // Orders approved over the recent past, half an hour apart, the newest an hour ago.
-        let start = Date().addingTimeInterval(-3600 - Double(count) * 1800)
+        // Orders approved over the recent past, half an hour apart.
+        let hour = (until.timeIntervalSinceReferenceDate / 3600).rounded(.down) * 3600
+        let start = Date(timeIntervalSinceReferenceDate: hour - 3600 - Double(count) * 1800)
         return (0..<count).map { index in
             let customer = customers[index % customers.count == 4 && index % 10 != 4 ? 0 : index % customers.count]
             let created = start.addingTimeInterval(Double(index) * 1800 + Double(Int.random(in: 0..<900, using: &rng)))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a sandbox is started.
 public struct SandboxConfiguration: Sendable {
     /// Port on 127.0.0.1; 0 picks a free one.
@@ -11,6 +13,8 @@ public struct SandboxConfiguration: Sendable {
     public var seedOrders = 0
     /// Seed for the generated orders, so every run generates the same ones.
     public var seed: UInt64 = 42
+    /// The generated orders end more than an hour before the hour of this (default: when the sandbox starts).
+    public var seededUntil: Date?
     /// JOOR's rate limit: credits per fixed window.
     public var creditLimit = 300
     public var creditWindowSeconds = 300.0

@@ -83,7 +83,7 @@ public actor SandboxState {
             apiLinesheets = snapshot.apiLinesheets ?? [:]
         } else {
             for style in SandboxCatalog.styles { register(style) }
-            orders = OrderSeeder.orders(count: configuration.seedOrders, seed: configuration.seed)
+            orders = OrderSeeder.orders(count: configuration.seedOrders, seed: configuration.seed, until: configuration.seededUntil ?? Date())
             try save()
         }
     }

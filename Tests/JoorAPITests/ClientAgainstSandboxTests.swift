@@ -20,10 +20,11 @@ struct SandboxHarness: TestResource {
     static func start(
         seedOrders: Int = 0, dataDirectory: String? = nil, creditLimit: Int = 300, creditWindow: Double = 300,
         clientBudget: CreditBudget? = nil, token: String = token, timeout: Duration = .seconds(10), attempts: Int = 4,
-        answers: Answers = Answers()
+        answers: Answers = Answers(), seededUntil: Date? = nil
     ) async throws -> SandboxHarness {
         var config = SandboxConfiguration()
         config.answers = answers
+        config.seededUntil = seededUntil
         config.token = Self.token
         config.seedOrders = seedOrders
         config.dataDirectory = dataDirectory
@@ -142,8 +143,10 @@ struct ClientAgainstSandboxTests {
     @Test func anOrdersAnswerInXMLReadsAsTheSameOrders() async throws {
         var xml = Answers()
         xml.ordersAsXML = true
-        try await using(try await SandboxHarness.start(seedOrders: 30, answers: xml)) { x async throws in
-            try await using(try await SandboxHarness.start(seedOrders: 30)) { j async throws in
+        // One clock for both, or an hour turning between their starts would date their orders apart.
+        let now = Date()
+        try await using(try await SandboxHarness.start(seedOrders: 30, answers: xml, seededUntil: now)) { x async throws in
+            try await using(try await SandboxHarness.start(seedOrders: 30, seededUntil: now)) { j async throws in
                 let query = OrdersQuery(orderType: 8, sync: false, count: 1000)
                 let fromXML = try await x.client.ordersPage(query)
                 let fromJSON = try await j.client.ordersPage(query)
