@@ -63,10 +63,8 @@ struct SandboxControl {
 
     /// One line per order for `/sandbox/orders`.
     struct OrderSummary: Encodable {
-        var order_id: String
-        var status: String
-        var exported: Bool
-        var modified_since_export: Bool
+        var order_id, status: String
+        var exported, modified_since_export: Bool
         var export_count: Int
         /// Why JOOR's export check failed it ("Failed" in JOOR's UI), if it did.
         var failed: String?

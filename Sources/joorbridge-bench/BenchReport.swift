@@ -3,11 +3,9 @@ import Foundation
 /// The measurements, as Markdown (for BENCHMARKS.md) and JSON.
 struct BenchReport: Codable {
     struct Row: Codable {
-        var group: String
-        var label: String
-        var file: String
-        var bytes: Int
-        var rows: Int
+        /// The input, the workload, and the file it read.
+        var group, label, file: String
+        var bytes, rows: Int
         var seconds: Double
         var peakRSSKiB: Int
 

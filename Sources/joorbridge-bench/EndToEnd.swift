@@ -7,28 +7,23 @@ import Logging
 /// Whole jobs against the in-process sandbox, with its JOOR-like rate limiter on: what a run costs
 /// in requests and credits, and whether it ever hits a 429.
 enum EndToEnd {
+    /// A stock file pushed, then the same file again (nothing to send the second time).
     struct InventoryPush: Codable {
-        var skus: Int
-        var batchSize: Int
-        var firstWrites: Int
+        var skus, batchSize, firstWrites: Int
         var firstSeconds: Double
-        var firstCredits: Int
-        var itemsSent: Int
-        var againWrites: Int
+        var firstCredits, itemsSent, againWrites: Int
         var againSeconds: Double
+        /// Answers of 429 (rate limited).
         var rateLimited: Int
     }
 
+    /// Orders pulled page by page and delivered as files.
     struct OrdersDownload: Codable {
         var format: String
-        var orders: Int
-        var linesPerOrder: Int
-        var pageSize: Int
-        var reads: Int
-        var delivered: Int
-        var files: Int
-        var outputMiB: Double
-        var seconds: Double
+        var orders, linesPerOrder, pageSize: Int
+        var reads, delivered, files: Int
+        var outputMiB, seconds: Double
+        /// Answers of 429 (rate limited).
         var rateLimited: Int
     }
 

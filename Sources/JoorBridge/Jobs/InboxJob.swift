@@ -3,10 +3,11 @@ import Logging
 
 /// What an inbox job (inventory, products) did with its files and rows.
 public struct InboxTally: Sendable, Codable, Equatable {
-    public var filesArchived = 0
-    public var filesDuplicate = 0
-    public var filesFailed = 0
-    public var filesQuarantined = 0
+    /// Files JOOR accepted (archived), files whose content was the last pushed (archived without
+    /// sending), files that could not be read (moved to `error/`), and files quarantined.
+    public var filesArchived = 0, filesDuplicate = 0, filesFailed = 0, filesQuarantined = 0
+    /// Files not taken yet: still settling, without their done marker, or named like a file in
+    /// `processing/`.
     public var filesWaiting: [String] = []
     /// Files the other inbox job's patterns also match: taken by neither (a config problem).
     public var filesAmbiguous: [String] = []

@@ -13,10 +13,10 @@ public struct InventoryJob: InboxJob {
 
     /// What only the inventory job counts.
     public struct Counts: InboxJobCounts {
+        /// Rows the mapping's `skip_row_when` left out.
         public var rowsSkipped = 0
-        public var itemsSent = 0
-        public var itemsUnchanged = 0
-        public var itemsRefused = 0
+        /// Items sent, left out because JOOR holds them as they are, and refused by JOOR.
+        public var itemsSent = 0, itemsUnchanged = 0, itemsRefused = 0
         public var requests = 0
         /// Files sent as plain updates although `overwrite` is on, with the reason.
         public var overwriteSkipped: [String] = []

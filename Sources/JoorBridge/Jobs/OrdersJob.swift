@@ -22,19 +22,20 @@ public struct OrdersJob: Sendable {
     }
 
     /// What a run did, for the run summary and `--report`.
-    public struct Report: Sendable, Codable, Equatable {
-        public var pages = 0
-        public var pulled = 0
-        public var received = 0
+    public struct Report: Sendable, Codable, Equatable, JournalCounts {
+        /// Pages of orders read from JOOR, orders the synchronising pull returned, and orders new
+        /// to the ledger.
+        public var pages = 0, pulled = 0, received = 0
         /// Orders held back (no customer code, no route, before go-live…), kept in the ledger.
         public var held = 0
         /// Held orders JOOR changed so that nothing holds them any more (delivered in this run).
         public var released = 0
-        public var duplicates = 0
-        public var amendments = 0
-        public var delivered = 0
-        public var recovered = 0
-        public var caughtUp = 0
+        /// Orders JOOR sent again that were delivered already, and delivered orders JOOR changed
+        /// (journaled as amendments when `deliver_amendments` is on).
+        public var duplicates = 0, amendments = 0
+        /// Orders delivered; orders a killed run had written, published now; orders a catch-up
+        /// found (``catchUp``: whether one ran).
+        public var delivered = 0, recovered = 0, caughtUp = 0
         public var catchUp = false
         /// Delivered orders JOOR cancelled, found in this run (their files are written in it).
         public var cancellations = 0
@@ -143,7 +144,6 @@ public struct OrdersJob: Sendable {
     /// - Returns: the ids of the orders JOOR handed over (in the pull, or found by its catch-ups).
     private func pull(unfinishedSince: Date, _ report: inout Report) async throws -> Set<String> {
         let query = pullQuery(exportStatus: settings.deliverAmendments ? 5 : nil, sync: true)
-        var outcome = Ledger.JournalOutcome()
         var recoveries = 0
         var handedOver: Set<String> = []
         while true {
@@ -152,7 +152,7 @@ public struct OrdersJob: Sendable {
                     report.pulled += page.orders.count
                     handedOver.formUnion(page.orders.map(\.id))
                     CrashPoint.hit("page received, not journaled")
-                    outcome.add(try ledger.journal(page.orders, amendments: settings.deliverAmendments, holdReason: holdReason))
+                    report.add(try ledger.journal(page.orders, amendments: settings.deliverAmendments, holdReason: holdReason))
                     CrashPoint.hit("page journaled")
                 }
                 break
@@ -167,11 +167,6 @@ public struct OrdersJob: Sendable {
                 handedOver.formUnion(try await catchUp(unfinishedSince: unfinishedSince, since: nil, &report))
             }
         }
-        report.received += outcome.received
-        report.held += outcome.held
-        report.duplicates += outcome.duplicates
-        report.amendments += outcome.amendments
-        report.released += outcome.released
         return handedOver
     }
 

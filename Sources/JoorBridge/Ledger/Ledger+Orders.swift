@@ -56,23 +56,34 @@ public struct LedgerOrder: Sendable, Equatable {
     public var deliveredAt: String?
 }
 
+/// What journaling did with orders: received (new), held, sent again (duplicates), changed
+/// after delivery (amendments), and held or rejected orders JOOR changed, now deliverable
+/// (released). Counted per page (``Ledger/JournalOutcome``) and per run (`OrdersJob.Report`).
+protocol JournalCounts {
+    var received: Int { get set }
+    var held: Int { get set }
+    var duplicates: Int { get set }
+    var amendments: Int { get set }
+    var released: Int { get set }
+}
+
+extension JournalCounts {
+    /// Adds what `other` counted.
+    mutating func add(_ other: some JournalCounts) {
+        received += other.received
+        held += other.held
+        duplicates += other.duplicates
+        amendments += other.amendments
+        released += other.released
+    }
+}
+
 extension Ledger {
     /// What journaling a page did with each order.
-    public struct JournalOutcome: Sendable, Equatable {
-        public var received = 0
-        public var held = 0
-        public var duplicates = 0
-        public var amendments = 0
+    public struct JournalOutcome: Sendable, Equatable, JournalCounts {
+        public var received = 0, held = 0, duplicates = 0, amendments = 0
         /// Held or rejected orders JOOR changed, now deliverable.
         public var released = 0
-
-        mutating func add(_ other: JournalOutcome) {
-            received += other.received
-            held += other.held
-            duplicates += other.duplicates
-            amendments += other.amendments
-            released += other.released
-        }
     }
 
     /// Journals one page of orders in one transaction.

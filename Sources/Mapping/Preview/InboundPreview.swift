@@ -6,10 +6,9 @@ import JoorModels
 /// steps: `InventoryPreview` and `ProductsPreview` in JoorBridge.)
 public enum InboundPreview {
     public struct Summary: Sendable {
+        /// Input lines read; records converted, rejected and skipped; requests a run would send.
         public var rowsRead = 0
-        public var records = 0
-        public var rejected = 0
-        public var skipped = 0
+        public var records = 0, rejected = 0, skipped = 0
         public var requests = 0
         /// Items a run would not send because JOOR already holds them (preview with a ledger).
         public var unchanged = 0
