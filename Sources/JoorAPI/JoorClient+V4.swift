@@ -120,13 +120,13 @@ extension JoorClient {
             if Self.isDuplicate(error) { existing.append(external) } else { result.failed[external] = error["message"]?.text ?? "refused" }
         }
         if !existing.isEmpty {
-            let found = try await lookUpProductIDs(externalIDs: existing)
-            productIDs.merge(found) { first, _ in first }
+            let found = try await lookUpProducts(externalIDs: existing)
+            productIDs.merge(found.mapValues(\.id)) { first, _ in first }
             for external in existing where found[external] == nil {
                 result.failed[external] = "JOOR says the product exists, but GET /v4/products does not list external_id \(external)"
             }
             let updates = styles.filter { existing.contains($0.styleIdentifier) }.compactMap { style in
-                found[style.styleIdentifier].map { V4Payloads.product(style, id: $0) }
+                found[style.styleIdentifier].map { V4Payloads.product(style, id: $0.id, existing: $0.product) }
             }
             if !updates.isEmpty {
                 let updated = try await v4(.POST, "/products/bulk_update", body: updates, idempotent: true)
@@ -157,10 +157,14 @@ extension JoorClient {
         }
         live = live.filter { result.failed[$0.styleIdentifier] == nil }
         var skuIDs: [String: String] = [:]
+        var existingSKUs: [String: JSONValue] = [:]
         let existingProducts = existing.compactMap { productIDs[$0] }
         for chunk in existingProducts.chunked(50) {
             for entry in try await v4List("/skus", query: [("product_ids", chunk.joined(separator: ","))]) {
-                if let external = entry["external_id"]?.text, let id = entry["id"]?.text { skuIDs[external] = id }
+                if let external = entry["external_id"]?.text, let id = entry["id"]?.text {
+                    skuIDs[external] = id
+                    existingSKUs[external] = entry
+                }
             }
         }
         var creates: [JSONValue] = []
@@ -168,7 +172,7 @@ extension JoorClient {
         var creating: [String] = []
         var updating: [String] = []
         for style in live {
-            let (create, update) = V4Payloads.skus(style, productID: productIDs[style.styleIdentifier]!, existing: skuIDs)
+            let (create, update) = V4Payloads.skus(style, productID: productIDs[style.styleIdentifier]!, existing: existingSKUs)
             creates += create
             updates += update
             if !create.isEmpty { creating.append(style.styleIdentifier) }
@@ -275,14 +279,14 @@ extension JoorClient {
         return entries
     }
 
-    /// JOOR's product ids for these external ids, from `GET /v4/products` (``v4List(_:query:enough:)``;
+    /// JOOR's products for these external ids (the id, and the product as listed), from `GET /v4/products` (``v4List(_:query:enough:)``;
     /// the `external_ids` filter is sent but not relied on: nobody documents it).
-    func lookUpProductIDs(externalIDs: [String]) async throws(JoorAPIError) -> [String: String] {
+    func lookUpProducts(externalIDs: [String]) async throws(JoorAPIError) -> [String: (id: String, product: JSONValue)] {
         let wanted = Set(externalIDs)
-        var found: [String: String] = [:]
+        var found: [String: (id: String, product: JSONValue)] = [:]
         _ = try await v4List("/products", query: [("external_ids", externalIDs.joined(separator: ","))]) { fresh in
             for entry in fresh {
-                if let id = entry["id"]?.text, let external = entry["external_id"]?.text, wanted.contains(external) { found[external] = id }
+                if let id = entry["id"]?.text, let external = entry["external_id"]?.text, wanted.contains(external) { found[external] = (id, entry) }
             }
             return found.count >= wanted.count
         }

@@ -4,20 +4,23 @@ import JoorModels
 /// The v4 side of the sandbox account: tokens, products, SKUs, price types and prices.
 struct V4Store: Sendable, Codable {
     struct Product: Sendable, Codable {
-        var id: String
-        var externalID: String
-        var name: String
-        var identifier: String
+        var id, externalID, name, identifier: String
         var description: String?
+        /// The other fields the last create or update gave (`order_minimum`, `category_ids`,
+        /// `product_trait_values`, `tags`): an update replaces them all, as it replaces the
+        /// description (the harsh reading of an undocumented point).
+        var fields: [String: JSONValue] = [:]
+        static let fieldNames = ["order_minimum", "category_ids", "product_trait_values", "tags"]
     }
     struct SKU: Sendable, Codable {
-        var id: String
-        var productID: String
-        var externalID: String
-        var color: String
-        var colorName: String
-        var size: String
+        var id, productID, externalID: String
+        /// The color's code and name, and the size.
+        var color, colorName, size: String
         var upc: String?
+        /// The SKU's other identifiers (EAN, MPN…), and each trait's `status` and `order_minimum`
+        /// by trait id, as the last create or update gave them (an update replaces them all).
+        var otherIdentifiers: [JSONValue] = []
+        var traitFields: [String: [String: JSONValue]] = [:]
     }
     struct Price: Sendable, Codable {
         var id: String?
@@ -98,6 +101,7 @@ extension SandboxState {
                     }
                     product.name = name
                     product.description = entry["description"]?.text
+                    product.fields = Self.productFields(entry)
                     v4.products[id] = product
                     data.append(Self.json(product))
                 } else {
@@ -111,7 +115,7 @@ extension SandboxState {
                     v4.nextID += 1
                     let product = V4Store.Product(
                         id: String(v4.nextID), externalID: external, name: name, identifier: entry["product_identifier"]?.text ?? external,
-                        description: entry["description"]?.text)
+                        description: entry["description"]?.text, fields: Self.productFields(entry))
                     v4.products[product.id] = product
                     data.append(Self.json(product))
                 }
@@ -149,10 +153,17 @@ extension SandboxState {
                         v4.nextID += 1
                         id = "SKU\(v4.nextID)"
                     }
+                    let identifiers = entry["identifiers"]?.elements ?? []
+                    var traitFields: [String: [String: JSONValue]] = [:]
+                    for trait in traits {
+                        let fields = ["status", "order_minimum"].compactMap { key in trait[key].map { (key, $0) } }
+                        if let id = trait["trait_id"]?.text, !fields.isEmpty { traitFields[id] = Dictionary(uniqueKeysWithValues: fields) }
+                    }
                     candidate[id] = V4Store.SKU(
                         id: id, productID: productID, externalID: entry["external_id"]?.text ?? id,
                         color: color["external_id"]?.text ?? color["value"]?.text ?? "", colorName: color["value"]?.text ?? "",
-                        size: size["value"]?.text ?? "", upc: entry["identifiers"]?.elements?.first { $0["type"]?.text == "UPC" }?["value"]?.text)
+                        size: size["value"]?.text ?? "", upc: identifiers.first { $0["type"]?.text == "UPC" }?["value"]?.text,
+                        otherIdentifiers: identifiers.filter { $0["type"]?.text != "UPC" }, traitFields: traitFields)
                 }
                 if problem == nil {
                     let colors = Set(candidate.values.map(\.color))
@@ -264,11 +275,31 @@ extension SandboxState {
         .object(["status": .string(status), "message": .string(message), "details": .object(details.mapValues { .string($0) })])
     }
 
+    /// A product as `GET /v4/products` lists it.
     static func json(_ product: V4Store.Product) -> JSONValue {
-        .object([
-            "id": .string(product.id), "external_id": .string(product.externalID), "name": .string(product.name),
-            "product_identifier": .string(product.identifier),
-        ])
+        var object = product.fields
+        object["id"] = .string(product.id)
+        object["external_id"] = .string(product.externalID)
+        object["name"] = .string(product.name)
+        object["product_identifier"] = .string(product.identifier)
+        if let description = product.description { object["description"] = .string(description) }
+        // JOOR lists a trait value's trait as an object (as it does a SKU's).
+        if let traits = object["product_trait_values"]?.elements {
+            object["product_trait_values"] = .array(traits.map { Self.listed(trait: $0) })
+        }
+        return .object(object)
+    }
+
+    /// The fields of a product create or update the sandbox keeps besides name and description.
+    static func productFields(_ entry: JSONValue) -> [String: JSONValue] {
+        V4Store.Product.fieldNames.reduce(into: [:]) { fields, key in if let value = entry[key], value != .null { fields[key] = value } }
+    }
+
+    /// A trait value as JOOR lists it: `trait{id}` in place of `trait_id`.
+    static func listed(trait value: JSONValue) -> JSONValue {
+        guard case .object(var members) = value, let id = members.removeValue(forKey: "trait_id") else { return value }
+        members["trait"] = .object(["id": id])
+        return .object(members)
     }
 
     static func json(_ price: V4Store.Price) -> JSONValue {
@@ -284,11 +315,23 @@ extension SandboxState {
         return .object(object)
     }
 
+    /// A SKU as `GET /v4/skus` lists it (joor-api.md 5.2): its trait values with `trait{id}`.
     static func json(_ sku: V4Store.SKU) -> JSONValue {
-        .object([
+        func trait(_ id: String, _ value: String, _ external: String) -> JSONValue {
+            var members: [String: JSONValue] = ["trait": .object(["id": .string(id)]), "value": .string(value), "external_id": .string(external)]
+            members.merge(sku.traitFields[id] ?? [:]) { _, kept in kept }
+            return .object(members)
+        }
+        var object: [String: JSONValue] = [
             "id": .string(sku.id), "product_id": .string(sku.productID), "external_id": .string(sku.externalID),
             "sku_identifier": .string(sku.externalID),
-        ])
+            "trait_values": .array([
+                trait(V4Payloads.colorTrait, sku.colorName, sku.color), trait(V4Payloads.sizeTrait, sku.size, sku.size),
+            ]),
+        ]
+        let identifiers = (sku.upc.map { [JSONValue.object(["type": .string("UPC"), "value": .string($0)])] } ?? []) + sku.otherIdentifiers
+        if !identifiers.isEmpty { object["identifiers"] = .array(identifiers) }
+        return .object(object)
     }
 
     /// Fields of a multipart/form-data or urlencoded body.

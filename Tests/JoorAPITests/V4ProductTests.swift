@@ -76,6 +76,70 @@ struct V4ProductTests {
 
     }
 
+    /// What the brand set in JOOR and the file does not give survives an update: nobody
+    /// documents whether `bulk_update` replaces a product or SKU (the sandbox's reading) or only
+    /// the fields it names. The description, order minimum, categories, traits and tags of the
+    /// product, a color taken off sale (INACTIVE: sent without its status it would be ACTIVE
+    /// again, back on sale and on its orders) and an EAN are sent back as JOOR lists them.
+    @Test func anUpdateKeepsWhatTheFileDoesNotGive() async throws {
+        try await using(try await Self.start()) { h async throws in
+            _ = try await h.client.pushStylesV4([Self.jacket])
+            let created = await h.server.state.v4
+            let product = try #require(created.products.values.first)
+            let division: JSONValue = .object(["trait_id": .string("VHJhaXQ6RGl2aXNpb24="), "value": .string("Women")])
+            _ = try await h.client.v4(
+                .POST, "/products/bulk_update",
+                body: [
+                    .object([
+                        "id": .string(product.id), "external_id": .string("RJ-5005"), "name": .string("Rain Jacket"),
+                        "description": .string("Made in JOOR"), "order_minimum": .number(6), "category_ids": .array([.string("12")]),
+                        "product_trait_values": .array([division]),
+                        "tags": .array([.object(["name": .string("Collection"), "value": .string("Core")])]),
+                    ])
+                ], idempotent: true)
+            let blueL = try #require(created.skus.values.first { $0.color == "800" && $0.size == "L" })
+            _ = try await h.client.v4(
+                .POST, "/skus/bulk_update",
+                body: [
+                    .object([
+                        "id": .string(blueL.id), "product_id": .string(product.id), "external_id": .string(blueL.externalID),
+                        "trait_values": .array([
+                            .object([
+                                "trait_id": .string(V4Payloads.colorTrait), "value": .string("Blue"), "external_id": .string("800"),
+                                "status": .string("INACTIVE"),
+                            ]),
+                            .object(["trait_id": .string(V4Payloads.sizeTrait), "value": .string("L"), "external_id": .string("L")]),
+                        ]),
+                        "identifiers": .array([
+                            .object(["type": .string("UPC"), "value": .string("000000005012")]),
+                            .object(["type": .string("EAN"), "value": .string("4006381333931")]),
+                        ]),
+                    ])
+                ], idempotent: true)
+
+            var renamed = Self.jacket
+            renamed.styleName = "Rain Jacket II"
+            let pushed = try await h.client.pushStylesV4([renamed])
+            #expect(pushed.updated == ["RJ-5005"] && pushed.failed.isEmpty, "\(pushed)")
+            let v4 = await h.server.state.v4
+            let kept = try #require(v4.products[product.id])
+            #expect(kept.name == "Rain Jacket II" && kept.description == "Made in JOOR", "\(kept)")
+            #expect(kept.fields["order_minimum"]?.int == 6 && kept.fields["category_ids"] == .array([.string("12")]), "\(kept.fields)")
+            #expect(kept.fields["product_trait_values"] == .array([division]) && kept.fields["tags"]?.elements?.count == 1, "\(kept.fields)")
+            let sku = try #require(v4.skus[blueL.id])
+            #expect(sku.traitFields[V4Payloads.colorTrait]?["status"] == .string("INACTIVE"), "still off sale: \(sku)")
+            #expect(sku.upc == "000000005012" && sku.otherIdentifiers.first?["value"]?.text == "4006381333931", "\(sku)")
+
+            // What the file does give replaces JOOR's.
+            renamed.styleDescription = "Waterproof shell."
+            renamed.upcs[1].upc = "000000005029"
+            _ = try await h.client.pushStylesV4([renamed])
+            let replaced = await h.server.state.v4
+            #expect(replaced.products[product.id]?.description == "Waterproof shell.")
+            #expect(replaced.skus[blueL.id]?.upc == "000000005029" && replaced.skus[blueL.id]?.otherIdentifiers.count == 1)
+        }
+    }
+
     /// More products than one page of GET /v4/products: the one JOOR has is found by paging,
     /// without relying on the undocumented external_ids filter.
     @Test func anExistingProductIsFoundBeyondTheFirstPage() async throws {
@@ -259,7 +323,7 @@ struct V4ProductTests {
             let read = await #expect(throws: JoorAPIError.self) { try await h.client.v4(.GET, "/price_types", idempotent: true) }
             #expect(read?.kind == .serverError(500) && read?.isUnavailable == true, "\(String(describing: read))")
             await h.server.state.plan(FaultPlan(failCount: 100, failStatus: 500, pathPrefix: "/v4/products"))
-            let lookup = await #expect(throws: JoorAPIError.self) { try await h.client.lookUpProductIDs(externalIDs: ["JKT-1"]) }
+            let lookup = await #expect(throws: JoorAPIError.self) { try await h.client.lookUpProducts(externalIDs: ["JKT-1"]) }
             #expect(lookup?.kind == .httpStatus(500) && lookup?.isUnavailable == false, "\(String(describing: lookup))")
         }
     }

@@ -11,16 +11,46 @@ public enum V4Payloads {
         "delivery_name", "delivery_code", "season_name", "season_year", "season_code", "delivery_start", "delivery_end", "delivery_public",
     ])
 
-    /// `POST /v4/products/bulk_create` entry (with `id` for `bulk_update`).
-    public static func product(_ style: Style, id: String? = nil) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "name": .string(style.styleName), "external_id": .string(style.styleIdentifier), "product_identifier": .string(style.styleNumber),
-        ]
+    /// `POST /v4/products/bulk_create` entry; for `bulk_update`, with the product's `id` and the
+    /// product as JOOR lists it (`existing`), whose description, order minimum, categories,
+    /// traits and tags are sent back where the style gives none. Nobody documents whether an
+    /// update replaces the product or only the fields it names; sent back, what the file does not
+    /// give is kept either way.
+    public static func product(_ style: Style, id: String? = nil, existing: JSONValue? = nil) -> JSONValue {
+        var object = existing.map(writableFields(ofProduct:)) ?? [:]
+        object["name"] = .string(style.styleName)
+        object["external_id"] = .string(style.styleIdentifier)
+        object["product_identifier"] = .string(style.styleNumber)
         if let id { object["id"] = .string(id) }
         if let description = style.styleDescription { object["description"] = .string(description) }
         if let minimum = style.attributes["minimum"].flatMap(Int.init) { object["order_minimum"] = .number(.init(minimum)) }
         if !style.categories.isEmpty { object["category_ids"] = .array(style.categories.map { .string($0.id) }) }
         return .object(object)
+    }
+
+    /// The fields of a product as JOOR lists it that `bulk_update` takes, in the shape it takes
+    /// them: a trait value's `trait{id}` becomes `trait_id`, `categories[{id}]` `category_ids`.
+    static func writableFields(ofProduct product: JSONValue) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        if let description = product["description"]?.text { fields["description"] = .string(description) }
+        if let minimum = product["order_minimum"]?.int { fields["order_minimum"] = .number(.init(minimum)) }
+        let categories = product["category_ids"]?.elements?.compactMap(\.text) ?? product["categories"]?.elements?.compactMap { $0["id"]?.text }
+        if let categories, !categories.isEmpty { fields["category_ids"] = .array(categories.map { .string($0) }) }
+        let traits = (product["product_trait_values"]?.elements ?? []).compactMap { value -> JSONValue? in
+            guard let trait = value["trait_id"]?.text ?? value["trait"]?["id"]?.text, let text = value["value"]?.text else { return nil }
+            var entry: [String: JSONValue] = ["trait_id": .string(trait), "value": .string(text)]
+            if let external = value["external_id"]?.text { entry["external_id"] = .string(external) }
+            return .object(entry)
+        }
+        if !traits.isEmpty { fields["product_trait_values"] = .array(traits) }
+        let tags = (product["tags"]?.elements ?? []).compactMap { tag -> JSONValue? in
+            let entry = ["name", "value", "code", "parent_id"].reduce(into: [String: JSONValue]()) { entry, key in
+                if let text = tag[key]?.text { entry[key] = .string(text) }
+            }
+            return entry.isEmpty ? nil : .object(entry)
+        }
+        if !tags.isEmpty { fields["tags"] = .array(tags) }
+        return fields
     }
 
     /// The external id of one SKU: `STYLE-COLOR-SIZE`.
@@ -33,24 +63,36 @@ public enum V4Payloads {
         style.colors.flatMap { color in style.sizes.map { skuExternalID(style, color: color.code, size: $0.name) } }
     }
 
-    /// Every color × size of the style, as `skus/bulk_create` entries (with `id` for `bulk_update`).
-    public static func skus(_ style: Style, productID: String, existing: [String: String] = [:]) -> (create: [JSONValue], update: [JSONValue]) {
+    /// Every color × size of the style, as `skus/bulk_create` entries; those JOOR lists already
+    /// (`existing`, by external id) as `bulk_update` entries, with their `id`, and with what the
+    /// style does not give sent back as JOOR has it: the UPC, and each trait value's `status`
+    /// and `order_minimum` (an INACTIVE color left out would be ACTIVE again, back on sale and on
+    /// its orders).
+    public static func skus(_ style: Style, productID: String, existing: [String: JSONValue] = [:]) -> (create: [JSONValue], update: [JSONValue]) {
         var create: [JSONValue] = []
         var update: [JSONValue] = []
         for color in style.colors {
             for size in style.sizes {
                 let external = skuExternalID(style, color: color.code, size: size.name)
+                let sku = existing[external]
+                let traits: [[String: JSONValue]] = [
+                    ["trait_id": .string(colorTrait), "value": .string(color.name ?? color.code), "external_id": .string(color.code)],
+                    ["trait_id": .string(sizeTrait), "value": .string(size.name), "external_id": .string(size.name)],
+                ]
                 var object: [String: JSONValue] = [
                     "product_id": .string(productID), "external_id": .string(external), "sku_identifier": .string(external),
-                    "trait_values": .array([
-                        .object(["trait_id": .string(colorTrait), "value": .string(color.name ?? color.code), "external_id": .string(color.code)]),
-                        .object(["trait_id": .string(sizeTrait), "value": .string(size.name), "external_id": .string(size.name)]),
-                    ]),
+                    "trait_values": .array(traits.map { .object(keeping($0, of: sku)) }),
                 ]
-                if let upc = style.upcs.first(where: { $0.colorCode == color.code && $0.sizeName == size.name })?.upc {
-                    object["identifiers"] = .array([.object(["type": .string("UPC"), "value": .string(upc)])])
+                let upc = style.upcs.first(where: { $0.colorCode == color.code && $0.sizeName == size.name })?.upc
+                // The UPC the file gives replaces JOOR's; JOOR's other identifiers (EAN, MPN…) stay.
+                let kept = (sku?["identifiers"]?.elements ?? []).filter { upc == nil || $0["type"]?.text?.uppercased() != "UPC" }.compactMap {
+                    identifier -> JSONValue? in
+                    guard let type = identifier["type"]?.text, let value = identifier["value"]?.text else { return nil }
+                    return .object(["type": .string(type), "value": .string(value)])
                 }
-                if let id = existing[external] {
+                let identifiers = (upc.map { [JSONValue.object(["type": .string("UPC"), "value": .string($0)])] } ?? []) + kept
+                if !identifiers.isEmpty { object["identifiers"] = .array(identifiers) }
+                if let id = sku?["id"]?.text {
                     object["id"] = .string(id)
                     update.append(.object(object))
                 } else {
@@ -59,6 +101,18 @@ public enum V4Payloads {
             }
         }
         return (create, update)
+    }
+
+    /// A trait value to send, with the `status` and `order_minimum` the SKU's value of that trait
+    /// has in JOOR.
+    static func keeping(_ trait: [String: JSONValue], of sku: JSONValue?) -> [String: JSONValue] {
+        let id = trait["trait_id"]?.text
+        guard let old = sku?["trait_values"]?.elements?.first(where: { ($0["trait_id"]?.text ?? $0["trait"]?["id"]?.text) == id }) else {
+            return trait
+        }
+        var trait = trait
+        for key in ["status", "order_minimum"] { if let value = old[key], value != .null { trait[key] = value } }
+        return trait
     }
 
     /// `prices/bulk_create` entries for every SKU and price label, each SKU at its own price
