@@ -8,8 +8,9 @@ struct V4Store: Sendable, Codable {
         var description: String?
         /// The other fields the last create or update gave (`order_minimum`, `category_ids`,
         /// `product_trait_values`, `tags`): an update replaces them all, as it replaces the
-        /// description (the harsh reading of an undocumented point).
-        var fields: [String: JSONValue] = [:]
+        /// description (the harsh reading of an undocumented point). Optional: state saved before
+        /// has none.
+        var fields: [String: JSONValue]?
         static let fieldNames = ["order_minimum", "category_ids", "product_trait_values", "tags"]
     }
     struct SKU: Sendable, Codable {
@@ -19,8 +20,9 @@ struct V4Store: Sendable, Codable {
         var upc: String?
         /// The SKU's other identifiers (EAN, MPN…), and each trait's `status` and `order_minimum`
         /// by trait id, as the last create or update gave them (an update replaces them all).
-        var otherIdentifiers: [JSONValue] = []
-        var traitFields: [String: [String: JSONValue]] = [:]
+        /// Optional: state saved before has none.
+        var otherIdentifiers: [JSONValue]?
+        var traitFields: [String: [String: JSONValue]]?
     }
     struct Price: Sendable, Codable {
         var id: String?
@@ -277,7 +279,7 @@ extension SandboxState {
 
     /// A product as `GET /v4/products` lists it.
     static func json(_ product: V4Store.Product) -> JSONValue {
-        var object = product.fields
+        var object = product.fields ?? [:]
         object["id"] = .string(product.id)
         object["external_id"] = .string(product.externalID)
         object["name"] = .string(product.name)
@@ -319,7 +321,7 @@ extension SandboxState {
     static func json(_ sku: V4Store.SKU) -> JSONValue {
         func trait(_ id: String, _ value: String, _ external: String) -> JSONValue {
             var members: [String: JSONValue] = ["trait": .object(["id": .string(id)]), "value": .string(value), "external_id": .string(external)]
-            members.merge(sku.traitFields[id] ?? [:]) { _, kept in kept }
+            members.merge(sku.traitFields?[id] ?? [:]) { _, kept in kept }
             return .object(members)
         }
         var object: [String: JSONValue] = [
@@ -329,7 +331,7 @@ extension SandboxState {
                 trait(V4Payloads.colorTrait, sku.colorName, sku.color), trait(V4Payloads.sizeTrait, sku.size, sku.size),
             ]),
         ]
-        let identifiers = (sku.upc.map { [JSONValue.object(["type": .string("UPC"), "value": .string($0)])] } ?? []) + sku.otherIdentifiers
+        let identifiers = (sku.upc.map { [JSONValue.object(["type": .string("UPC"), "value": .string($0)])] } ?? []) + (sku.otherIdentifiers ?? [])
         if !identifiers.isEmpty { object["identifiers"] = .array(identifiers) }
         return .object(object)
     }

@@ -9,15 +9,17 @@ struct JoorBridgeBench: AsyncParsableCommand {
         commandName: "joorbridge-bench",
         abstract: "Measure conversion throughput, peak memory and API economy; write Benchmarks/results.{md,json}.",
         discussion: """
-            Generates deterministic inputs once into --data, then measures each workload in its own child
-            process (wall time and that process's peak RSS from wait4):
-              the floor (raw libcsv, raw libxml2 reader), joorbridge's conversions (the jobs' code, request
-              bodies discarded), the Python reference (Benchmarks/python_reference.py), order rendering
-              and end-to-end runs against the in-process sandbox with its rate limiter on.
+            Generates deterministic inputs once into --data, then measures each
+            workload in its own child process (wall time, and that process's peak
+            RSS from wait4): the floor (raw libcsv, the raw libxml2 reader),
+            joorbridge's conversions (the jobs' code, request bodies discarded),
+            the Python reference (Benchmarks/python_reference.py), order rendering,
+            and end-to-end runs against the in-process sandbox with its rate
+            limiter on.
 
             Examples:
-              swift run -c release joorbridge-bench                 # the full set (a few minutes)
-              swift run -c release joorbridge-bench --quick         # small sizes, to try it out
+              swift run -c release joorbridge-bench          # the full set (minutes)
+              swift run -c release joorbridge-bench --quick  # small sizes, to try it
             """,
         subcommands: [],
         defaultSubcommand: nil)

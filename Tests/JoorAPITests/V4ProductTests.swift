@@ -124,11 +124,11 @@ struct V4ProductTests {
             let v4 = await h.server.state.v4
             let kept = try #require(v4.products[product.id])
             #expect(kept.name == "Rain Jacket II" && kept.description == "Made in JOOR", "\(kept)")
-            #expect(kept.fields["order_minimum"]?.int == 6 && kept.fields["category_ids"] == .array([.string("12")]), "\(kept.fields)")
-            #expect(kept.fields["product_trait_values"] == .array([division]) && kept.fields["tags"]?.elements?.count == 1, "\(kept.fields)")
+            #expect(kept.fields?["order_minimum"]?.int == 6 && kept.fields?["category_ids"] == .array([.string("12")]), "\(kept.fields)")
+            #expect(kept.fields?["product_trait_values"] == .array([division]) && kept.fields?["tags"]?.elements?.count == 1, "\(kept.fields)")
             let sku = try #require(v4.skus[blueL.id])
-            #expect(sku.traitFields[V4Payloads.colorTrait]?["status"] == .string("INACTIVE"), "still off sale: \(sku)")
-            #expect(sku.upc == "000000005012" && sku.otherIdentifiers.first?["value"]?.text == "4006381333931", "\(sku)")
+            #expect(sku.traitFields?[V4Payloads.colorTrait]?["status"] == .string("INACTIVE"), "still off sale: \(sku)")
+            #expect(sku.upc == "000000005012" && sku.otherIdentifiers?.first?["value"]?.text == "4006381333931", "\(sku)")
 
             // What the file does give replaces JOOR's.
             renamed.styleDescription = "Waterproof shell."
@@ -136,7 +136,18 @@ struct V4ProductTests {
             _ = try await h.client.pushStylesV4([renamed])
             let replaced = await h.server.state.v4
             #expect(replaced.products[product.id]?.description == "Waterproof shell.")
-            #expect(replaced.skus[blueL.id]?.upc == "000000005029" && replaced.skus[blueL.id]?.otherIdentifiers.count == 1)
+            #expect(replaced.skus[blueL.id]?.upc == "000000005029" && replaced.skus[blueL.id]?.otherIdentifiers?.count == 1)
+
+            // A new size of the color taken off sale comes off sale too; the other color's does not.
+            renamed.sizes.append(.init("XL"))
+            let grew = try await h.client.pushStylesV4([renamed])
+            #expect(grew.updated == ["RJ-5005"] && grew.failed.isEmpty, "\(grew)")
+            let grown = await h.server.state.v4
+            let status = Dictionary(
+                uniqueKeysWithValues: grown.skus.values.filter { $0.size == "XL" }.map {
+                    ($0.color, $0.traitFields?[V4Payloads.colorTrait]?["status"])
+                })
+            #expect(status == ["800": .string("INACTIVE"), "700": nil], "\(status)")
         }
     }
 

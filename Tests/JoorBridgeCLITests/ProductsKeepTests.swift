@@ -165,7 +165,7 @@ struct ProductsKeepTests {
                 let rejects = try String(contentsOfFile: dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
                 #expect(
                     rejects.contains(
-                        "5,price.USD-1.wholesale,68.00,\"not sent: its rows give two values for price.USD-1.wholesale: '64.00' on line 2 and '68.00' on line 5."
+                        "5,price.USD-1.wholesale,68.00,\"not sent: the rows of style SK-3003 give two values for price.USD-1.wholesale: '64.00' on line 2 and '68.00' on line 5."
                     )
                         && rejects.contains("its v4 API (joor.api: v4) prices each SKU"), "\(rejects)")
                 #expect(await Self.style(sandbox, "SK-3003") == nil, "not sent at the first color's price")
@@ -190,7 +190,7 @@ struct ProductsKeepTests {
             let rejects = try String(contentsOfFile: dir.path("error/products_2.csv.rejects.csv"), encoding: .utf8)
             #expect(
                 rejects.contains(
-                    "3,style_description,Lined wool skirt.,\"not sent: its rows give two values for style_description: 'A-line wool skirt.' on line 2 and 'Lined wool skirt.' on line 3."
+                    "3,style_description,Lined wool skirt.,\"not sent: the rows of style SK-3003 give two values for style_description: 'A-line wool skirt.' on line 2 and 'Lined wool skirt.' on line 3."
                 ),
                 "\(rejects)")
         }

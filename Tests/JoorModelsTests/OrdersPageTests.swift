@@ -187,10 +187,16 @@ struct PayloadTests {
             let styles = try assemble(rows)
             let disagreement = try #require(styles[0].disagreement, "\(what)")
             #expect(disagreement.what == what && disagreement.line == 4 && disagreement.earlierLine == 2, "\(disagreement)")
-            #expect(disagreement.reason.contains("'\(first)' on line 2 and '\(second)' on line 4"), "\(disagreement.reason)")
+            let reason = disagreement.reason(style: "A")
+            #expect(reason.contains("the rows of style A give two values for \(what): '\(first)' on line 2 and '\(second)' on line 4"), "\(reason)")
             #expect(try assemble(rows.reversed())[0].disagreement != nil, "in any order the rows disagree: \(what)")
             #expect(try assemble(rows.dropLast())[0].disagreement == nil, "\(what)")
         }
+        // A label's currency disagrees with a row's too; the same amount written two ways does not.
+        let euro = try assemble([row(["price.USD-1.wholesale": "10"]), row(["size": "M", "price.USD-1.currency": "EUR"])])[0].disagreement
+        #expect(euro?.what == "price.USD-1.currency" && euro?.earlierValue == "USD" && euro?.earlierLine == 2, "\(String(describing: euro))")
+        let same = try assemble([row(["price.USD-1.wholesale": "45"]), row(["size": "M", "price.USD-1.wholesale": "45.00"])])[0]
+        #expect(same.disagreement == nil && same.priceDisagreement == nil && same.skuPrices.isEmpty)
     }
 
     /// Rows that price SKUs of a style differently give those SKUs their own prices (v4 prices
@@ -214,9 +220,27 @@ struct PayloadTests {
             style, skuIDs: ["A-1-S": "s1", "A-1-M": "m1", "A-2-S": "s2", "A-2-M": "m2"], priceTypes: ["USD-1": "t"])
         let wholesale = Dictionary(uniqueKeysWithValues: entries.map { ($0["sku_id"]!.text!, $0["wholesale_value"]!.text!) })
         #expect(wholesale == ["s1": "10", "m1": "10", "s2": "12", "m2": "10"], "a SKU no row priced has the style's price")
+        #expect(style.unpricedSKU == "color 2 size M", "so such a style is held back: its price would follow the row order")
         var unpriced = style
         unpriced.skuPrices = []
         #expect(unpriced.contentHash != style.contentHash, "a SKU's own price is part of what was sent")
+
+        // With every SKU priced, the order of the rows changes which price is the style's, not the
+        // hash.
+        let complete: [[String: String]] = [
+            ["style_number": "B", "color_code": "1", "size": "S", "price.USD-1.wholesale": "10"],
+            ["style_number": "B", "color_code": "1", "size": "M", "price.USD-1.wholesale": "10"],
+            ["style_number": "B", "color_code": "2", "size": "S", "price.USD-1.wholesale": "12"],
+            ["style_number": "B", "color_code": "2", "size": "M", "price.USD-1.wholesale": "12"],
+        ]
+        var forward = StyleAssembler()
+        var backward = StyleAssembler()
+        for (i, row) in complete.enumerated() { try forward.add(row, line: i + 2) }
+        // Colors the other way round (the size order is the size scale, which does count).
+        for (i, row) in [complete[2], complete[3], complete[0], complete[1]].enumerated() { try backward.add(row, line: i + 2) }
+        let (a, b) = (try #require(forward.build().first), try #require(backward.build().first))
+        #expect(a.prices != b.prices && a.unpricedSKU == nil && b.unpricedSKU == nil)
+        #expect(a.contentHash == b.contentHash)
 
         try assembler.add(["style_number": "A", "color_code": "1", "size": "S", "price.USD-1.wholesale": "11"], line: 6)
         let twice = try #require(assembler.build().first?.disagreement)

@@ -66,7 +66,8 @@ extension ProductsJob {
         private func heldBack(_ style: Style) throws -> RowRejection? {
             if let disagreement = style.disagreement ?? (api == .v4 ? nil : style.priceDisagreement) {
                 return RowRejection(
-                    source: source, line: disagreement.line, field: disagreement.field, value: disagreement.value, reason: disagreement.reason)
+                    source: source, line: disagreement.line, field: disagreement.field, value: disagreement.value,
+                    reason: disagreement.reason(style: style.styleIdentifier))
             }
             return try reason(toHold: style).map {
                 RowRejection(source: source, line: 0, field: "style_number", value: style.styleIdentifier, reason: $0)
@@ -88,6 +89,10 @@ extension ProductsJob {
             if style.styleName.isEmpty {
                 return
                     "not sent: no row of it gives a style_name, which JOOR requires; its style number is not sent in its place, as it would replace the style's name in JOOR. Map style_name, or fill it in a row of the style"
+            }
+            if api == .v4, let sku = style.unpricedSKU {
+                return
+                    "not sent: its rows price its colors or sizes differently, and no row gives the price of \(sku), which goes to JOOR with the rest of the color × size set (at the first row's price, it would depend on the order of the rows). Add a row for it, or make the prices agree"
             }
             if api == .v4, let color = style.colors.first(where: { ($0.name ?? "").isEmpty }) {
                 return

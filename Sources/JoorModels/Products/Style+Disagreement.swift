@@ -18,9 +18,9 @@ extension Style {
         /// What JOOR cannot hold, and what to do.
         public var remedy = "JOOR holds one per style, and which row's it got would depend on the order of the rows. Make the rows agree"
 
-        /// Why the style is not sent, for the rejects file.
-        public var reason: String {
-            "not sent: its rows give two values for \(what): '\(earlierValue)' on line \(earlierLine) and '\(value)' on line \(line). \(remedy)"
+        /// Why `style` is not sent, for the rejects file.
+        public func reason(style: String) -> String {
+            "not sent: the rows of style \(style) give two values for \(what): '\(earlierValue)' on line \(earlierLine) and '\(value)' on line \(line). \(remedy)"
         }
     }
 }

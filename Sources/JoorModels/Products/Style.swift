@@ -144,6 +144,9 @@ public struct Style: Sendable, Equatable, Codable {
     /// The first row that priced its SKU differently from the style's price (``skuPrices``): a
     /// v2 style with one is held back.
     public var priceDisagreement: Disagreement?
+    /// With ``skuPrices``: a SKU of the full color × size set no row prices (`color 410 size XL`),
+    /// whose price would be whichever row came first. Such a style is held back.
+    public var unpricedSKU: String?
 
     public init(
         styleName: String, styleNumber: String, styleIdentifier: String, styleDescription: String? = nil, attributes: [String: String] = [:],
@@ -236,12 +239,24 @@ public struct Style: Sendable, Equatable, Codable {
         canonical.deliveries.sort { $0.name < $1.name }
         canonical.categories.sort { $0.id < $1.id }
         let encoder = JSONEncoder.canonical()
-        var content = (try? encoder.encode(canonical)) ?? Data()
-        // Only when there are any: the hashes JOOR accepted before SKU prices existed still hold.
+        // Priced by SKU: each SKU's price counts, not which row's price became the style's (only
+        // then: the hashes JOOR accepted before SKU prices existed still hold).
+        var skus: [SKUPrice] = []
         if !skuPrices.isEmpty {
-            let sorted = skuPrices.sorted { ($0.colorCode, $0.sizeName, $0.price.label) < ($1.colorCode, $1.sizeName, $1.price.label) }
-            content += (try? encoder.encode(sorted)) ?? Data()
+            for color in colors.map(\.code).sorted() {
+                for size in sizes.map(\.name) {
+                    skus += prices.sorted { $0.label < $1.label }.map {
+                        .init(colorCode: color, sizeName: size, price: price($0, color: color, size: size))
+                    }
+                }
+            }
+            for index in canonical.prices.indices {
+                canonical.prices[index].wholesale = nil
+                canonical.prices[index].retail = nil
+            }
         }
+        var content = (try? encoder.encode(canonical)) ?? Data()
+        if !skus.isEmpty { content += (try? encoder.encode(skus)) ?? Data() }
         return FNV1a.hex(content)
     }
 }

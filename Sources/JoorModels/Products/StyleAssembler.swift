@@ -18,6 +18,9 @@ public struct StyleAssembler: Sendable {
         "minimum", "made_to_order", "measurements", "source_of_materials", "heel_height", "contains_fur", "delivery_overwrite",
     ]
 
+    /// ``attributeFields`` in one order, so that the disagreement reported is the same every run.
+    static let attributeOrder = attributeFields.sorted()
+
     /// The parts a `price.<label>.<part>` field may name.
     public static let priceParts: Set<String> = ["wholesale", "retail", "currency", "retail_currency"]
 
@@ -100,7 +103,7 @@ public struct StyleAssembler: Sendable {
             lines: firstLines[identifier] ?? [:], line: line, disagreement: style.disagreement, priceDisagreement: style.priceDisagreement)
         style.styleName = settler.settle("style_name", style.styleName.isEmpty ? nil : style.styleName, value("style_name")) ?? ""
         style.styleDescription = settler.settle("style_description", style.styleDescription, value("style_description"))
-        for key in Self.attributeFields { style.attributes[key] = settler.settle(key, style.attributes[key], value(key)) }
+        for key in Self.attributeOrder { style.attributes[key] = settler.settle(key, style.attributes[key], value(key)) }
         if let ids = value("category_ids") {
             for id in ids.split(separator: ",").map({ String($0.trimmingCharacters(in: .whitespaces)) })
             where !id.isEmpty && !style.categories.contains(.init(id)) {
@@ -165,7 +168,16 @@ public struct StyleAssembler: Sendable {
             guard parts.count == 3, Self.priceParts.contains(parts[2]) else { continue }
             let label = parts[1]
             let index = style.prices.firstIndex { $0.label == label } ?? style.prices.endIndex
-            if index == style.prices.endIndex { style.prices.append(.init(label: label)) }
+            if index == style.prices.endIndex {
+                var price = Style.Price(label: label)
+                // A label that starts with a currency code (`USD-1`) prices in it, unless the row
+                // says otherwise; a later row saying otherwise disagrees.
+                if value("price.\(label).currency") == nil, label.count >= 3, label.prefix(3).allSatisfy(\.isUppercase) {
+                    price.currency = String(label.prefix(3))
+                    settler.lines["price.\(label).currency"] = settler.line
+                }
+                style.prices.append(price)
+            }
             let part: WritableKeyPath<Style.Price, String?> =
                 switch parts[2] {
                 case "wholesale": \.wholesale
@@ -177,19 +189,21 @@ public struct StyleAssembler: Sendable {
             let perSKU = parts[2] == "wholesale" || parts[2] == "retail"
             let current = style.prices[index][keyPath: part]
             let skuKey = sku.map { "\(key) of color \($0.color) size \($0.size)" }
+            if perSKU, let sku { settler.lines[Self.pricedKey(sku.color, sku.size)] = settler.line }
             guard perSKU, let sku, let skuKey, let current else {
-                style.prices[index][keyPath: part] = settler.settle(key, current, given)
+                style.prices[index][keyPath: part] = settler.settle(key, current, given, equal: perSKU ? Self.samePrice : (==))
                 if perSKU, let skuKey { settler.lines[skuKey] = settler.line }
                 continue
             }
             let own = style.skuPrices.firstIndex { $0.colorCode == sku.color && $0.sizeName == sku.size && $0.price.label == label }
             if settler.isGiven(skuKey) {
                 // An earlier row priced this SKU: it has one price.
-                _ = settler.settle(key, own.flatMap { style.skuPrices[$0].price[keyPath: part] } ?? current, given, key: skuKey)
+                _ = settler.settle(
+                    key, own.flatMap { style.skuPrices[$0].price[keyPath: part] } ?? current, given, key: skuKey, equal: Self.samePrice)
                 continue
             }
             settler.lines[skuKey] = settler.line
-            guard given != current else { continue }
+            guard !Self.samePrice(given, current) else { continue }
             var price = own.map { style.skuPrices[$0] } ?? Style.SKUPrice(colorCode: sku.color, sizeName: sku.size, price: .init(label: label))
             price.price[keyPath: part] = given
             if let own { style.skuPrices[own] = price } else { style.skuPrices.append(price) }
@@ -201,6 +215,18 @@ public struct StyleAssembler: Sendable {
             }
         }
     }
+
+    /// Whether two prices are the same amount (`45` and `45.00` are).
+    static func samePrice(_ a: String, _ b: String) -> Bool {
+        func amount(_ text: String) -> Decimal? {
+            text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") })
+                ? Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) : nil
+        }
+        return a == b || (amount(a) != nil && amount(a) == amount(b))
+    }
+
+    /// The settler's key saying a row of this SKU gave a wholesale or retail price.
+    static func pricedKey(_ color: String, _ size: String) -> String { "a price for color \(color) size \(size)" }
 
     /// Settles each style-level value of one row against those earlier rows gave, remembering
     /// which line gave each first (for the message, should a later row disagree).
@@ -216,31 +242,35 @@ public struct StyleAssembler: Sendable {
 
         /// The value to keep: the earlier one, or `given` when there was none. A `given` that
         /// differs from the earlier value is the style's disagreement (the first one found).
-        mutating func settle(_ field: String, _ current: String?, _ given: String?, key: String? = nil) -> String? {
+        mutating func settle(
+            _ field: String, _ current: String?, _ given: String?, key: String? = nil, equal: (String, String) -> Bool = (==)
+        ) -> String? {
             let key = key ?? field
             guard let given else { return current }
             guard let current else {
                 lines[key] = line
                 return given
             }
-            if given != current && disagreement == nil {
+            if !equal(given, current) && disagreement == nil {
                 disagreement = .init(what: key, field: field, line: line, value: given, earlierLine: lines[key] ?? 0, earlierValue: current)
             }
             return current
         }
     }
 
-    /// The styles, in the order they first appeared, with the currencies their prices imply: a
-    /// label that starts with a currency code (`USD-1`) prices in that currency, and a retail
-    /// price is in the wholesale currency unless a row says otherwise.
+    /// The styles, in the order they first appeared; a retail price is in the wholesale currency
+    /// unless a row says otherwise.
     public func build() -> [Style] {
         order.map { identifier in
             var style = styles[identifier]!
+            // A style priced by SKU needs a row pricing each SKU it sends (the full color × size
+            // set): the style's own price, the first row's, would depend on the order of the rows.
+            if !style.skuPrices.isEmpty {
+                let lines = firstLines[identifier] ?? [:]
+                style.unpricedSKU = style.colors.lazy.flatMap { color in style.sizes.lazy.map { (color.code, $0.name) } }
+                    .first { lines[Self.pricedKey($0.0, $0.1)] == nil }.map { "color \($0.0) size \($0.1)" }
+            }
             for index in style.prices.indices {
-                let label = style.prices[index].label
-                if style.prices[index].currency == nil, label.count >= 3, label.prefix(3).allSatisfy(\.isUppercase) {
-                    style.prices[index].currency = String(label.prefix(3))
-                }
                 if style.prices[index].retail != nil, style.prices[index].retailCurrency == nil {
                     style.prices[index].retailCurrency = style.prices[index].currency
                 }

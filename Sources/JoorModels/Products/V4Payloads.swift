@@ -64,13 +64,15 @@ public enum V4Payloads {
     }
 
     /// Every color × size of the style, as `skus/bulk_create` entries; those JOOR lists already
-    /// (`existing`, by external id) as `bulk_update` entries, with their `id`, and with what the
-    /// style does not give sent back as JOOR has it: the UPC, and each trait value's `status`
-    /// and `order_minimum` (an INACTIVE color left out would be ACTIVE again, back on sale and on
-    /// its orders).
+    /// (`existing`, by external id) as `bulk_update` entries, with their `id`. What the style
+    /// does not give is sent as JOOR has it: identifiers other than the UPC, and each color's and
+    /// size's `status` and `order_minimum`, taken from any of the product's SKUs JOOR lists (an
+    /// INACTIVE color sent without its status, on an old SKU or a new size of it, would be ACTIVE
+    /// again: back on sale and on its orders).
     public static func skus(_ style: Style, productID: String, existing: [String: JSONValue] = [:]) -> (create: [JSONValue], update: [JSONValue]) {
         var create: [JSONValue] = []
         var update: [JSONValue] = []
+        let listed = existing.values.filter { $0["product_id"]?.text == productID }
         for color in style.colors {
             for size in style.sizes {
                 let external = skuExternalID(style, color: color.code, size: size.name)
@@ -81,7 +83,7 @@ public enum V4Payloads {
                 ]
                 var object: [String: JSONValue] = [
                     "product_id": .string(productID), "external_id": .string(external), "sku_identifier": .string(external),
-                    "trait_values": .array(traits.map { .object(keeping($0, of: sku)) }),
+                    "trait_values": .array(traits.map { .object(keeping($0, of: sku, listed: listed)) }),
                 ]
                 let upc = style.upcs.first(where: { $0.colorCode == color.code && $0.sizeName == size.name })?.upc
                 // The UPC the file gives replaces JOOR's; JOOR's other identifiers (EAN, MPN…) stay.
@@ -103,15 +105,24 @@ public enum V4Payloads {
         return (create, update)
     }
 
-    /// A trait value to send, with the `status` and `order_minimum` the SKU's value of that trait
-    /// has in JOOR.
-    static func keeping(_ trait: [String: JSONValue], of sku: JSONValue?) -> [String: JSONValue] {
+    /// A trait value to send, with the `status` and `order_minimum` JOOR lists for it: on the
+    /// SKU itself, else on the product's other SKUs with the same value of that trait (INACTIVE
+    /// if any of them is: a new size of a color taken off sale stays off sale).
+    static func keeping(_ trait: [String: JSONValue], of sku: JSONValue?, listed: [JSONValue]) -> [String: JSONValue] {
         let id = trait["trait_id"]?.text
-        guard let old = sku?["trait_values"]?.elements?.first(where: { ($0["trait_id"]?.text ?? $0["trait"]?["id"]?.text) == id }) else {
-            return trait
+        func value(in sku: JSONValue?) -> JSONValue? {
+            sku?["trait_values"]?.elements?.first { value in
+                (value["trait_id"]?.text ?? value["trait"]?["id"]?.text) == id
+                    && (value["external_id"]?.text.map { $0 == trait["external_id"]?.text } ?? (value["value"]?.text == trait["value"]?.text))
+            }
         }
+        let own = value(in: sku)
+        let others = own == nil ? listed.compactMap(value(in:)) : []
         var trait = trait
-        for key in ["status", "order_minimum"] { if let value = old[key], value != .null { trait[key] = value } }
+        for key in ["status", "order_minimum"] {
+            let found = ([own].compactMap { $0 } + others).compactMap { $0[key] }.filter { $0 != .null }
+            trait[key] = found.first { key == "status" && $0.text?.uppercased() == "INACTIVE" } ?? found.first ?? trait[key]
+        }
         return trait
     }
 
