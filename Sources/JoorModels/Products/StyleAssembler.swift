@@ -97,10 +97,13 @@ public struct StyleAssembler: Sendable {
         let number = value("style_number") ?? identifier
         // No name in any row stays empty, never the number: sent, the number would replace the
         // style's name in JOOR (the products job holds such a style back).
-        var style = styles[identifier] ?? Style(styleName: "", styleNumber: number, styleIdentifier: identifier)
-        let isNew = styles[identifier] == nil
+        // Taken out while they change (put back below), so that no copy of them is made.
+        let existing = styles.removeValue(forKey: identifier)
+        let isNew = existing == nil
+        var style = existing ?? Style(styleName: "", styleNumber: number, styleIdentifier: identifier)
         var settler = Settler(
-            lines: firstLines[identifier] ?? [:], line: line, disagreement: style.disagreement, priceDisagreement: style.priceDisagreement)
+            lines: firstLines.removeValue(forKey: identifier) ?? [:], line: line, disagreement: style.disagreement,
+            priceDisagreement: style.priceDisagreement)
         style.styleName = settler.settle("style_name", style.styleName.isEmpty ? nil : style.styleName, value("style_name")) ?? ""
         style.styleDescription = settler.settle("style_description", style.styleDescription, value("style_description"))
         for key in Self.attributeOrder { style.attributes[key] = settler.settle(key, style.attributes[key], value(key)) }
