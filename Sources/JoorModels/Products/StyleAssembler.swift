@@ -50,9 +50,14 @@ public struct StyleAssembler: Sendable {
         merge(row, identifier: identifier, line: line)
     }
 
+    /// A row's values by field, a missing or empty one as nil.
+    private static func values(of row: [String: String]) -> (String) -> String? {
+        { key in row[key].flatMap { $0.isEmpty ? nil : $0 } }
+    }
+
     /// The style a row belongs to (`style_identifier`, or the style number), when it names one.
     public static func style(of row: [String: String]) -> String? {
-        func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = Self.values(of: row)
         return value("style_identifier") ?? value("style_number")
     }
 
@@ -63,7 +68,7 @@ public struct StyleAssembler: Sendable {
     /// Rows must be admitted in file order.
     /// - Returns: the style the row belongs to (`style_identifier`, or the style number).
     public static func admit(_ row: [String: String], line: Int, upcs: inout some UPCIndex) throws(Conflict) -> String {
-        func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = Self.values(of: row)
         guard let number = value("style_number") else {
             throw Conflict(line: line, field: "style_number", message: "a product row needs a style number")
         }
@@ -93,7 +98,7 @@ public struct StyleAssembler: Sendable {
     /// attribute, a price, a color's name, a linesheet's dates) is taken from the first row that
     /// gives it; a later row giving another one is recorded as the style's ``Style/disagreement``.
     public mutating func merge(_ row: [String: String], identifier: String, line: Int) {
-        func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = Self.values(of: row)
         let number = value("style_number") ?? identifier
         // No name in any row stays empty, never the number: sent, the number would replace the
         // style's name in JOOR (the products job holds such a style back).
@@ -163,7 +168,7 @@ public struct StyleAssembler: Sendable {
     /// that SKU's own (``Style/skuPrices``, and the style's ``Style/priceDisagreement``). A second
     /// price for one SKU, or another currency, is a disagreement.
     private func addPrices(_ row: [String: String], to style: inout Style, settler: inout Settler) {
-        func value(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = Self.values(of: row)
         let sku = value("color_code").flatMap { color in value("size").map { (color: color, size: $0) } }
         for key in row.keys.filter({ $0.hasPrefix("price.") }).sorted() {
             guard let given = value(key) else { continue }
