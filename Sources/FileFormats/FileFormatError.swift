@@ -32,14 +32,8 @@ public struct FileFormatError: Error, Sendable, Equatable, CustomStringConvertib
 
     /// What kind of problem this is.
     public var kind: Kind
-    /// The file the problem is in, when the data came from or goes to a file.
-    public var path: String?
-    /// 1-based physical line number, where known.
-    public var line: Int?
-    /// 1-based column, where known (XML).
-    public var column: Int?
-    /// 0-based byte offset in the original file, where known (encoding problems).
-    public var byteOffset: Int?
+    /// Where the problem is: the file and, where known, the line, column and byte offset.
+    public var location: SourceLocation
     /// The field (header name or 1-based column number) the problem is in, where known.
     public var field: String?
     /// What went wrong and, where possible, what to do about it.
@@ -55,24 +49,13 @@ public struct FileFormatError: Error, Sendable, Equatable, CustomStringConvertib
         byteOffset: Int? = nil, field: String? = nil, message: String, isRecoverable: Bool = false
     ) {
         self.kind = kind
-        self.path = path
-        self.line = line
-        self.column = column
-        self.byteOffset = byteOffset
+        self.location = SourceLocation(path: path, line: line, column: column, byteOffset: byteOffset)
         self.field = field
         self.message = message
         self.isRecoverable = isRecoverable
     }
 
     public var description: String {
-        var location = path ?? "<input>"
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        var text = location + ": "
-        if let byteOffset { text += "byte \(byteOffset): " }
-        if let field { text += "field '\(field)': " }
-        return text + message
+        "\(location): " + (field.map { "field '\($0)': " } ?? "") + message
     }
 }

@@ -115,7 +115,7 @@ struct CSVReaderTests {
         let (records, rejected) = try Self.read(Self.spectrum.appendingPathComponent("csvs/\(name).csv"), strict: true)
         if name == "location_coordinates" {
             #expect(records.isEmpty)
-            #expect(rejected.map(\.line) == [2])
+            #expect(rejected.map(\.location.line) == [2])
             #expect(rejected.first?.kind == .malformedCSV)
         } else {
             #expect(rejected.isEmpty)
@@ -164,8 +164,8 @@ struct CSVReaderTests {
         #expect(try reader.next()?.fields == ["1", "ok"])
         let error = #expect(throws: FileFormatError.self) { try reader.next() }
         #expect(error?.kind == .invalidEncoding)
-        #expect(error?.line == 3)
-        #expect(error?.byteOffset == 20)
+        #expect(error?.location.line == 3)
+        #expect(error?.location.byteOffset == 20)
         #expect(error?.isRecoverable == false)
         #expect(error?.description.contains("invalid-utf8.csv:3: byte 20") == true)
     }
@@ -181,8 +181,8 @@ struct CSVReaderTests {
         let reader = try CSVReader(path: fixture("csv/windows-1252-undefined.csv"), options: CSVReadOptions(delimiter: ",", encoding: .windows1252))
         let error = #expect(throws: FileFormatError.self) { try reader.next() }
         #expect(error?.kind == .invalidEncoding)
-        #expect(error?.line == 2)
-        #expect(error?.byteOffset == 15)
+        #expect(error?.location.line == 2)
+        #expect(error?.location.byteOffset == 15)
     }
 
     @Test("Decoding is the same whatever the chunk size", arguments: [1, 2, 3, 5, 7, 64])
@@ -270,7 +270,7 @@ struct CSVReaderTests {
     @Test func raggedRowsAreRejectedOneByOne() throws {
         let (records, rejected) = try readAll(CSVReader(path: fixture("csv/ragged.csv")))
         #expect(records.map { $0[0] } == ["1", "5"])
-        #expect(rejected.map(\.line) == [3, 4, 5])
+        #expect(rejected.map(\.location.line) == [3, 4, 5])
         #expect(rejected.allSatisfy { $0.kind == .raggedRow && $0.isRecoverable })
         #expect(rejected[0].description.contains("ragged.csv:3: row has 2 fields but the header has 3"))
     }
@@ -280,7 +280,7 @@ struct CSVReaderTests {
         options.raggedRows = .pad
         let (records, rejected) = try readAll(CSVReader(path: fixture("csv/ragged.csv"), options: options))
         #expect(records.map(\.fields) == [["1", "5", "HH"], ["2", "6", ""], ["4", "8", "HH"], ["5", "9", "MUC"]])
-        #expect(rejected.map(\.line) == [4], "a long row with data in the extra field still loses data if padded")
+        #expect(rejected.map(\.location.line) == [4], "a long row with data in the extra field still loses data if padded")
     }
 
     // MARK: Quoting errors
@@ -290,7 +290,7 @@ struct CSVReaderTests {
         #expect(try reader.next()?.fields == ["1", "ok", "5"])
         let error = #expect(throws: FileFormatError.self) { try reader.next() }
         #expect(error?.kind == .malformedCSV)
-        #expect(error?.line == 3)
+        #expect(error?.location.line == 3)
         #expect(error?.message.contains("starts on line 3") == true)
         #expect(try reader.next() == nil)
     }
@@ -307,7 +307,7 @@ struct CSVReaderTests {
     @Test func strayQuoteRejectsOnlyThatRowInStrictMode() throws {
         let (records, rejected) = try readAll(CSVReader(path: fixture("csv/stray-quote.csv")))
         #expect(records.map(\.fields) == [["2", "Tape", "6"]])
-        #expect(rejected.map(\.line) == [2])
+        #expect(rejected.map(\.location.line) == [2])
         #expect(rejected.first?.kind == .malformedCSV)
     }
 
@@ -338,7 +338,7 @@ struct CSVReaderTests {
         let reader = try CSVReader(path: path, options: options)
         let error = #expect(throws: FileFormatError.self) { try reader.next() }
         #expect(error?.kind == .limitExceeded)
-        #expect(error?.line == 2)
+        #expect(error?.location.line == 2)
     }
 
     @Test func tooManyFieldsIsAnError() throws {
@@ -350,7 +350,7 @@ struct CSVReaderTests {
         let reader = try CSVReader(path: path, options: options)
         let error = #expect(throws: FileFormatError.self) { try reader.next() }
         #expect(error?.kind == .limitExceeded)
-        #expect(error?.line == 1)
+        #expect(error?.location.line == 1)
     }
 
     @Test func missingFileIsAnIOErrorNamingThePath() {

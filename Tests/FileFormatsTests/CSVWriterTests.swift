@@ -50,7 +50,7 @@ struct CSVWriterTests {
         let error = #expect(throws: FileFormatError.self) { try writer.write(["PO-1", "東京 Store"]) }
         #expect(error?.kind == .unrepresentableCharacter)
         #expect(error?.field == "ShipName")
-        #expect(error?.line == 2)
+        #expect(error?.location.line == 2)
         #expect(error?.description.hasPrefix("ORD_1.csv:2: field 'ShipName': the character '東'") == true)
         #expect(sink.text == "PO,ShipName\r\n", "nothing of the failed record is written")
     }

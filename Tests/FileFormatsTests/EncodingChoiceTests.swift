@@ -44,7 +44,7 @@ struct EncodingChoiceTests {
             ),
         ]
         for (error, message) in cases {
-            #expect(error?.kind == .invalidOptions && error?.path == "out/file" && error?.message == message, "\(String(describing: error))")
+            #expect(error?.kind == .invalidOptions && error?.location.path == "out/file" && error?.message == message, "\(String(describing: error))")
         }
         #expect(sink.bytes.isEmpty, "nothing is written before the refusal")
     }

@@ -70,10 +70,10 @@ struct FixedWidthTests {
         raw[raw.firstIndex(of: UInt8(ascii: "?"))!] = 0x81  // undefined in windows-1252
         let (records, rejected) = try readAll(try Self.reader(raw, options))
         #expect(records.map(\.line) == [1, 5])
-        #expect(rejected.map(\.line) == [2, 3, 4])
+        #expect(rejected.map(\.location.line) == [2, 3, 4])
         #expect(rejected[0].message.contains("record type 'XX' (columns 1–2) is not one of 'HD', 'DT', 'CM', 'TR'"), "\(rejected[0])")
         #expect(rejected[1].field == "Qty" && rejected[1].message.contains("is 11 bytes long but record type 'DT' needs 20"), "\(rejected[1])")
-        #expect(rejected[2].kind == .invalidEncoding && rejected[2].field == "EAN" && rejected[2].column == 7, "\(rejected[2])")
+        #expect(rejected[2].kind == .invalidEncoding && rejected[2].field == "EAN" && rejected[2].location.column == 7, "\(rejected[2])")
     }
 
     @Test func shortLinesPadWhenTheFileStripsTrailingSpaces() throws {
@@ -90,7 +90,7 @@ struct FixedWidthTests {
         let padded = try Self.reader(Self.cp1252(["DT000017  42", "DT000024  42", "TR003"], ending: "\n"), options)
         let error = #expect(throws: FileFormatError.self) { try readAll(padded) }
         #expect(error?.isRecoverable == false)
-        #expect(error?.line == 3 && error?.field == "N")
+        #expect(error?.location.line == 3 && error?.field == "N")
         #expect(error?.message.contains("the trailer says 3 detail records but the file has 2 before it") == true, "\(String(describing: error))")
     }
 
@@ -113,7 +113,7 @@ struct FixedWidthTests {
         let bytes = Array("\u{FEFF}abc\u{E9}\nab\u{E9}x\n".utf8)  // a BOM; é is two bytes
         let (records, rejected) = try readAll(try Self.reader(bytes, options))
         #expect(records.map(\.values) == [["abc", "\u{E9}"]], "the BOM is not part of the first field")
-        #expect(rejected.map(\.line) == [2])
+        #expect(rejected.map(\.location.line) == [2])
         #expect(rejected.first?.field == "A" && rejected.first?.message.contains("cuts a UTF-8 character in half") == true, "\(rejected)")
     }
 
@@ -123,7 +123,7 @@ struct FixedWidthTests {
         options.shortLines = .pad
         let bytes = Self.cp1252(["DT" + String(repeating: "9", count: 100), "DT000017  42", "TR"])
         let (records, rejected) = try readAll(try Self.reader(bytes, options))
-        #expect(rejected.map(\.line) == [1] && rejected[0].kind == .limitExceeded)
+        #expect(rejected.map(\.location.line) == [1] && rejected[0].kind == .limitExceeded)
         #expect(records.map(\.line) == [2, 3])
     }
 

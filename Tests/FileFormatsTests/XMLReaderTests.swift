@@ -131,7 +131,7 @@ struct XMLReaderTests {
         let error = #expect(throws: FileFormatError.self) { _ = try readAllXML(reader) }
         #expect(error?.kind == .forbiddenXML)
         #expect(error?.message.contains("&brand;") == true)
-        #expect(error?.line == 1)
+        #expect(error?.location.line == 1)
     }
 
     /// libxml2 holds input it cannot parse yet (a start tag whose `>` has not come) up to 10 MB,
@@ -250,8 +250,8 @@ struct XMLReaderTests {
         }
         #expect(skus == ["1", "2", "3"])
         #expect(error?.kind == .malformedXML)
-        #expect(error?.line == 6)
-        #expect(error?.column != nil)
+        #expect(error?.location.line == 6)
+        #expect(error?.location.column != nil)
         #expect(try reader.next() == nil, "a failed reader stays finished")
     }
 
@@ -264,7 +264,7 @@ struct XMLReaderTests {
         var delivered = 0
         let error = #expect(throws: FileFormatError.self) { while try reader.next() != nil { delivered += 1 } }
         #expect(delivered >= 12 && delivered <= 20)
-        #expect(error?.line == 22)
+        #expect(error?.location.line == 22)
         #expect(error?.description.hasPrefix("stock.xml:22:") == true)
         #expect(error?.message.contains("mismatch") == true)
     }

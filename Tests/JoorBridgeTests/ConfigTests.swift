@@ -52,20 +52,24 @@ struct ConfigTests {
         #expect(missing?.description.contains("set the environment variable KEY_PASS") == true)
 
         #expect(
-            errors("version: 1\nfolders: { inbox: \"sftp://wms@h/x\" }\n").contains { $0.line == 2 && $0.message.contains("needs an sftp: section") })
+            errors("version: 1\nfolders: { inbox: \"sftp://wms@h/x\" }\n").contains {
+                $0.location.line == 2 && $0.message.contains("needs an sftp: section")
+            })
         #expect(
             errors("version: 1\nfolders: { inbox: \"sftp://h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains {
                 $0.message.contains("must look like sftp://user@host:port/path")
             })
         let withPassword = errors("version: 1\nfolders: { outbox: \"sftp://wms:S3cret@h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n")
-        #expect(withPassword.contains { $0.line == 2 && $0.message.contains("has a password in its sftp:// URL") }, "\(withPassword)")
+        #expect(withPassword.contains { $0.location.line == 2 && $0.message.contains("has a password in its sftp:// URL") }, "\(withPassword)")
         #expect(!"\(withPassword)".contains("S3cret"), "the error does not repeat the password")
         #expect(
             errors("version: 1\nfolders: { archive: \"sftp://u@h/x\" }\nsftp: { key_file: k, known_hosts: kh }\n").contains {
                 $0.message.contains("only inbox and outbox")
             })
         #expect(
-            errors("version: 1\nsftp: { key_file: k }\n").contains { $0.line == 2 && $0.message.contains("host_key_sha256: or known_hosts:") },
+            errors("version: 1\nsftp: { key_file: k }\n").contains {
+                $0.location.line == 2 && $0.message.contains("host_key_sha256: or known_hosts:")
+            },
             "no trust, no connection")
         #expect(
             errors("version: 1\nsftp: { key_file: k, host_key_sha256: \"MD5:aa:bb\" }\n").contains {
@@ -91,7 +95,7 @@ struct ConfigTests {
         let (config, _) = try load("version: 1\njoor: { base_url: \"${SANDBOX_URL}\" }\n", env: ["SANDBOX_URL": "http://127.0.0.1:9999"])
         #expect(config.endpoint.v2 == "http://127.0.0.1:9999/v2")
         let problems = errors("version: 1\n\njoor: { base_url: \"${NOT_SET}\" }\n")
-        #expect(problems.contains { $0.line == 3 && $0.message.contains("NOT_SET is not set") })
+        #expect(problems.contains { $0.location.line == 3 && $0.message.contains("NOT_SET is not set") })
     }
 
     @Test func commentsMayMentionVariablesThatAreNotSet() throws {
@@ -115,10 +119,10 @@ struct ConfigTests {
         #expect(config.watch.intervalSeconds == 120 && config.watch.pollSeconds == 2)
         #expect(config.log.format == "json" && config.log.level == "info")
         let problems = errors("version: 1\nnotify: { webhook: \"ftp://x\", when: sometimes }\nwatch: { poll_seconds: 0 }\nlog: { format: xml }\n")
-        #expect(problems.contains { $0.line == 2 && $0.message.contains("notify.webhook must be an http(s) URL") })
-        #expect(problems.contains { $0.line == 2 && $0.message.contains("problems") && $0.message.contains("always") })
-        #expect(problems.contains { $0.line == 3 && $0.message.contains("watch.poll_seconds must be") })
-        #expect(problems.contains { $0.line == 4 && $0.message.contains("json") })
+        #expect(problems.contains { $0.location.line == 2 && $0.message.contains("notify.webhook must be an http(s) URL") })
+        #expect(problems.contains { $0.location.line == 2 && $0.message.contains("problems") && $0.message.contains("always") })
+        #expect(problems.contains { $0.location.line == 3 && $0.message.contains("watch.poll_seconds must be") })
+        #expect(problems.contains { $0.location.line == 4 && $0.message.contains("json") })
         #expect(errors("version: 1\nnotify: { when: always }\n").contains { $0.message.contains("notify needs webhook:") })
     }
 
@@ -130,9 +134,10 @@ struct ConfigTests {
         #expect(config.inventory?.batchSize == 500 && config.inventory?.full == true && config.inventory?.safetyStock == ["MAIN": 2])
         #expect(config.products?.batchSize == 200 && config.products?.maxAttempts == 5 && config.products?.full == false)
         let problems = errors("version: 1\ninventory: { mapping: i.yml, batch_size: 20000 }\nproducts:\n  mapping: p.yml\n  batch_size: 0\n")
-        #expect(problems.contains { $0.line == 2 && $0.message == "inventory.batch_size must be between 1 and 10000, not 20000" }, "\(problems)")
         #expect(
-            problems.contains { $0.line == 5 && $0.message == "products.batch_size must be between 1 and 10000, not 0" },
+            problems.contains { $0.location.line == 2 && $0.message == "inventory.batch_size must be between 1 and 10000, not 20000" }, "\(problems)")
+        #expect(
+            problems.contains { $0.location.line == 5 && $0.message == "products.batch_size must be between 1 and 10000, not 0" },
             "0 is refused, not read as 1: \(problems)")
         #expect(
             errors("version: 1\nproducts: { full: true }\n").contains {
@@ -155,7 +160,7 @@ struct ConfigTests {
         ]
         for (text, line, message) in cases {
             let problems = errors(text)
-            #expect(problems.contains { $0.line == line && $0.message == message }, "\(problems)")
+            #expect(problems.contains { $0.location.line == line && $0.message == message }, "\(problems)")
         }
     }
 
@@ -177,7 +182,7 @@ struct ConfigTests {
             """)
         let refused = Set(
             problems.filter { $0.message.hasPrefix("unknown key 'bogus' in ") }.map {
-                "\($0.line ?? 0) \($0.message.dropFirst(23).prefix { $0 != ";" })"
+                "\($0.location.line ?? 0) \($0.message.dropFirst(23).prefix { $0 != ";" })"
             })
         let expected: Set = [
             "2 the config", "3 joor", "3 joor.v4", "4 folders", "5 orders", "5 orders.routes entry", "6 inventory", "7 products", "8 notify",
@@ -214,7 +219,7 @@ struct ConfigTests {
         for setting in settings {
             let text = "version: 1\n\(setting.section):\n  { \(required[setting.section] ?? "")\(setting.key): \(setting.bad) }\n"
             let problems = errors(text)
-            #expect(problems.contains { $0.line == 3 && $0.message == setting.message }, "\(setting.section).\(setting.key): \(problems)")
+            #expect(problems.contains { $0.location.line == 3 && $0.message == setting.message }, "\(setting.section).\(setting.key): \(problems)")
         }
     }
 
@@ -234,7 +239,7 @@ struct ConfigTests {
         for (folders, message) in cases {
             let problems = errors("version: 1\nfolders: \(folders)\n\(jobs)sftp: { key_file: k, known_hosts: h }\n")
             #expect(
-                problems.contains { $0.line == 2 && $0.message.hasPrefix(message) && $0.message.contains("give each its own") },
+                problems.contains { $0.location.line == 2 && $0.message.hasPrefix(message) && $0.message.contains("give each its own") },
                 "\(folders): \(problems)")
         }
         #expect(errors("version: 1\nfolders: { archive: ./kept, error: ./kept }\n\(jobs)").isEmpty, "archive and error only keep files")
@@ -252,7 +257,9 @@ struct ConfigTests {
         for marker in ["false", "true", "no", "a/b"] {
             let problems = errors("version: 1\ninventory:\n  { mapping: i.yml, done_marker: \(marker) }\n")
             #expect(
-                problems.contains { $0.line == 3 && $0.message.hasPrefix("inventory.done_marker is the suffix of the marker file to wait for") },
+                problems.contains {
+                    $0.location.line == 3 && $0.message.hasPrefix("inventory.done_marker is the suffix of the marker file to wait for")
+                },
                 "\(marker): \(problems)")
         }
         let (config, _) = try load(
@@ -263,9 +270,12 @@ struct ConfigTests {
 
     @Test func unknownKeysAndBadValuesNameTheirLines() {
         let problems = errors("version: 1\nfolder: { outbox: x }\norders:\n  mapping: m.yml\n  order_status: aproved\n  page_size: 5000\n")
-        #expect(problems.contains { $0.line == 2 && $0.message.contains("unknown key 'folder'") && $0.message.contains("did you mean 'folders'") })
-        #expect(problems.contains { $0.line == 5 && $0.message.contains("approved_and_shipped") })
-        #expect(problems.contains { $0.line == 6 && $0.message.contains("page_size must be between 1 and 1000") })
+        #expect(
+            problems.contains {
+                $0.location.line == 2 && $0.message.contains("unknown key 'folder'") && $0.message.contains("did you mean 'folders'")
+            })
+        #expect(problems.contains { $0.location.line == 5 && $0.message.contains("approved_and_shipped") })
+        #expect(problems.contains { $0.location.line == 6 && $0.message.contains("page_size must be between 1 and 1000") })
     }
 
     @Test func tokenFileMustBePrivate() throws {

@@ -96,7 +96,7 @@ struct ConverterTests {
         }
         #expect(first["upc"]?.text == "000000000017")
         let error = #expect(throws: FileFormatError.self) { try converter.next() }
-        #expect(error?.line == 3)
+        #expect(error?.location.line == 3)
         #expect(error?.message.contains("never closed") == true)
     }
 
@@ -165,7 +165,7 @@ struct ConverterTests {
         let errors = compileErrors(
             "version: 1\nkind: inventory\nsource: { format: csv }\nsizes: { packed: { from: Sizes, parts: [name, barcode] } }\nfields:\n  style_number: Style\n  size: size.name\n"
         )
-        #expect(errors.contains { $0.line == 4 && $0.message.contains("sizes.packed.parts needs quantity") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 4 && $0.message.contains("sizes.packed.parts needs quantity") }, "\(errors)")
     }
 
     @Test func xmlSizeGroups() throws {

@@ -48,8 +48,8 @@ struct LayoutTests {
         let errors = compileErrors(
             "version: 1\nkind: orders\noutput: { file_name: \"o.csv\" }\ncolumns:\n  - { name: A, concat: \"{order.a|}\" }\n  - { name: B, concat: \"{order.a|shipping}\" }\n"
         )
-        #expect(errors.contains { $0.line == 5 && $0.message.contains("empty alternative") }, "\(errors)")
-        #expect(errors.contains { $0.line == 6 && $0.message.contains("'shipping' is not a JOOR field") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 5 && $0.message.contains("empty alternative") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 6 && $0.message.contains("'shipping' is not a JOOR field") }, "\(errors)")
     }
 
     @Test func packedSizeCellsFillEachPosition() throws {
@@ -86,7 +86,7 @@ struct LayoutTests {
             let errors = compileErrors(
                 "version: 1\nkind: orders\noutput:\n  layout: size_grid\n  file_name: o.csv\n  size_grid: \(grid)\ncolumns:\n  - { name: A, from: line.item_number }\n"
             )
-            #expect(errors.contains { $0.line == 6 && $0.message == message }, "\(grid): \(errors)")
+            #expect(errors.contains { $0.location.line == 6 && $0.message == message }, "\(grid): \(errors)")
         }
     }
 
@@ -133,10 +133,10 @@ struct LayoutTests {
             trailer_record:
               - { name: Bad, from: run.orders }
             """)
-        #expect(errors.contains { $0.line == 3 && $0.message.contains("file_name cannot use the file's totals") }, "\(errors)")
-        #expect(errors.contains { $0.line == 5 && $0.message.contains("a header or trailer record stands for the whole file") }, "\(errors)")
-        #expect(errors.contains { $0.line == 7 && $0.message.contains("only header_record and trailer_record can") }, "\(errors)")
-        #expect(errors.contains { $0.line == 9 && $0.message.contains("'run.orders' is not known") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 3 && $0.message.contains("file_name cannot use the file's totals") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 5 && $0.message.contains("a header or trailer record stands for the whole file") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 7 && $0.message.contains("only header_record and trailer_record can") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 9 && $0.message.contains("'run.orders' is not known") }, "\(errors)")
     }
 
     // MARK: Fixed-width out
@@ -232,10 +232,10 @@ struct LayoutTests {
                 "@order id": order.order_id
                 Line Item: order.order_id
             """)
-        #expect(errors.contains { $0.line == 3 && $0.message.contains("'1Orders' is not a valid XML name") }, "\(errors)")
-        #expect(errors.contains { $0.line == 3 && $0.message.contains("'a b' is not a valid XML name") }, "\(errors)")
-        #expect(errors.contains { $0.line == 6 && $0.message.contains("'order id' is not a valid XML name") }, "\(errors)")
-        #expect(errors.contains { $0.line == 7 && $0.message.contains("'Line Item' is not a valid XML name") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 3 && $0.message.contains("'1Orders' is not a valid XML name") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 3 && $0.message.contains("'a b' is not a valid XML name") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 6 && $0.message.contains("'order id' is not a valid XML name") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 7 && $0.message.contains("'Line Item' is not a valid XML name") }, "\(errors)")
     }
 
     /// overflow: truncate cuts text; on a number it would cut digits (a price of 1234567 in five
@@ -249,7 +249,8 @@ struct LayoutTests {
             "version: 1\nkind: orders\noutput: { format: fixed, file_name: \"o_{order.order_id}.dat\" }\ncolumns:\n"
                 + columns.map { "  - \($0)\n" }.joined())
         #expect(
-            errors.count == 1 && errors[0].line == 5 && errors[0].message.contains("is a number, and overflow: truncate would cut its digits"),
+            errors.count == 1 && errors[0].location.line == 5
+                && errors[0].message.contains("is a number, and overflow: truncate would cut its digits"),
             "\(errors)")
     }
 
@@ -266,9 +267,9 @@ struct LayoutTests {
             """)
         #expect(errors.contains { $0.message.contains("size_grid is a CSV layout") }, "\(errors)")
         #expect(errors.contains { $0.message.contains("output.csv is for format: csv") }, "\(errors)")
-        #expect(errors.contains { $0.line == 5 && $0.message.contains("needs width:") }, "\(errors)")
-        #expect(errors.contains { $0.line == 6 && $0.message.contains("between 1 and 10000") }, "\(errors)")
-        #expect(errors.contains { $0.line == 7 && $0.message.contains("pad must be one character") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 5 && $0.message.contains("needs width:") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 6 && $0.message.contains("between 1 and 10000") }, "\(errors)")
+        #expect(errors.contains { $0.location.line == 7 && $0.message.contains("pad must be one character") }, "\(errors)")
         let csv = compileErrors(
             "version: 1\nkind: orders\noutput: { file_name: \"o.csv\" }\ncolumns:\n  - { name: A, from: order.order_id, width: 3 }\n")
         #expect(csv.contains { $0.message.contains("width: is for fixed-width files") }, "\(csv)")

@@ -40,8 +40,8 @@ struct MappingCompileTests {
                   inventory: { from: "Qty" }
                 """)
         let error = errors.first { $0.message.contains("unknown key 'form'") }
-        #expect(error?.line == 6)
-        #expect(error?.column == 10)
+        #expect(error?.location.line == 6)
+        #expect(error?.location.column == 10)
         #expect(error?.message.contains("did you mean 'from'?") == true)
         #expect(error?.description.hasPrefix("m.yml:6:10: error:") == true)
     }
@@ -58,8 +58,9 @@ struct MappingCompileTests {
               upc: { from: "EAN" }
               inventory: { from: "Qty" }
             """)
-        #expect(inbound.contains { $0.line == 5 && $0.message == "source.csv.delimiter must be one character (or tab), not '||'" }, "\(inbound)")
-        #expect(inbound.contains { $0.line == 5 && $0.message == "source.csv.quote must be one character, not '<>'" }, "\(inbound)")
+        #expect(
+            inbound.contains { $0.location.line == 5 && $0.message == "source.csv.delimiter must be one character (or tab), not '||'" }, "\(inbound)")
+        #expect(inbound.contains { $0.location.line == 5 && $0.message == "source.csv.quote must be one character, not '<>'" }, "\(inbound)")
         let outbound = compileErrors(
             ordersCSVHeader + """
                   csv: { delimiter: tab, quote: "<>" }
@@ -133,7 +134,7 @@ struct MappingCompileTests {
             (outbound("fixed"), 6, "output.fixed.encoding must be one of utf-8, windows-1252, iso-8859-1, not 'utf-16'"),
         ]
         for (errors, line, message) in cases {
-            #expect(errors.contains { $0.line == line && $0.message == message }, "\(errors)")
+            #expect(errors.contains { $0.location.line == line && $0.message == message }, "\(errors)")
         }
     }
 
@@ -144,7 +145,7 @@ struct MappingCompileTests {
                 columns:
                   - { from: order.order_id }
                 """)
-        #expect(outbound.contains { $0.line == 7 && $0.message == "each entry of columns needs name: (the column header)" }, "\(outbound)")
+        #expect(outbound.contains { $0.location.line == 7 && $0.message == "each entry of columns needs name: (the column header)" }, "\(outbound)")
         let fixed = compileErrors(
             """
             version: 1
@@ -156,14 +157,15 @@ struct MappingCompileTests {
               upc: { from: "EAN" }
               inventory: { from: "Qty" }
             """)
-        #expect(fixed.contains { $0.line == 5 && $0.message == "each entry of source.fixed.fields needs name:" }, "\(fixed)")
+        #expect(fixed.contains { $0.location.line == 5 && $0.message == "each entry of source.fixed.fields needs name:" }, "\(fixed)")
         let replace = compileErrors(
             inventoryHeader + """
                 fields:
                   upc: { from: "EAN", replace: [{ with: "x" }] }
                   inventory: { from: "Qty" }
                 """)
-        #expect(replace.contains { $0.line == 6 && $0.message == "field 'upc'.replace: each entry needs a pattern (and with:)" }, "\(replace)")
+        #expect(
+            replace.contains { $0.location.line == 6 && $0.message == "field 'upc'.replace: each entry needs a pattern (and with:)" }, "\(replace)")
     }
 
     /// Every object of a mapping refuses a key it does not know, at its line: the file, the
@@ -172,7 +174,7 @@ struct MappingCompileTests {
         func refused(_ yaml: String) -> Set<String> {
             Set(
                 compileErrors(yaml).filter { $0.message.hasPrefix("unknown key 'bogus' in ") }.map {
-                    "\($0.line ?? 0) \($0.message.dropFirst(23).prefix { $0 != ";" })"
+                    "\($0.location.line ?? 0) \($0.message.dropFirst(23).prefix { $0 != ";" })"
                 })
         }
         let inbound = refused(
@@ -264,7 +266,7 @@ struct MappingCompileTests {
         ]
         for (step, message) in steps {
             let errors = compileErrors(inventoryHeader + "fields:\n  upc: { from: EAN, \(step) }\n  inventory: { from: Qty }\n")
-            #expect(errors.contains { $0.line == 6 && $0.message == message }, "\(step): \(errors)")
+            #expect(errors.contains { $0.location.line == 6 && $0.message == message }, "\(step): \(errors)")
         }
     }
 
@@ -279,7 +281,7 @@ struct MappingCompileTests {
             ),
         ] {
             let errors = compileErrors("version: 1\nkind: inventory\nsource: \(source)\nfields:\n  upc: { from: EAN }\n  inventory: { from: Qty }\n")
-            #expect(errors.contains { $0.line == 3 && $0.message == message }, "\(source): \(errors)")
+            #expect(errors.contains { $0.location.line == 3 && $0.message == message }, "\(source): \(errors)")
         }
     }
 
@@ -290,18 +292,21 @@ struct MappingCompileTests {
             inventoryHeader + "fields:\n  style_number: Style\n  color_code: Color\nsizes:\n  packed:\n    from: size.colour\n")
         #expect(
             packed.contains {
-                $0.line == 10 && $0.message == "'size.colour' is not a size reference; use size.name, size.quantity, size.barcode or size.position"
+                $0.location.line == 10
+                    && $0.message == "'size.colour' is not a size reference; use size.name, size.quantity, size.barcode or size.position"
             }, "\(packed)")
         #expect(!packed.contains { $0.message.contains("needs from:") }, "\(packed)")
         let scale = compileErrors(
             inventoryHeader
                 + "fields:\n  style_number: Style\n  color_code: Color\nsizes:\n  columns: S1..S3\n  scale: { from: \"\", lookup: scales }\n"
         )
-        #expect(scale.contains { $0.line == 10 && $0.message == "an empty column name" }, "\(scale)")
+        #expect(scale.contains { $0.location.line == 10 && $0.message == "an empty column name" }, "\(scale)")
         #expect(!scale.contains { $0.message.contains("needs from:") }, "\(scale)")
         let orders = compileErrors(
             ordersCSVHeader + "  layout: orders\ncolumns:\n  - { name: Order, from: order.order_id }\n  - { name: UPC, from: line.item_upc }\n")
-        #expect(orders.contains { $0.line == 9 && $0.message == "column 'UPC' uses line.* but layout: orders writes one row per order" }, "\(orders)")
+        #expect(
+            orders.contains { $0.location.line == 9 && $0.message == "column 'UPC' uses line.* but layout: orders writes one row per order" },
+            "\(orders)")
     }
 
     @Test func unknownTargetFieldListsTheKindsFields() {
@@ -313,7 +318,7 @@ struct MappingCompileTests {
                 """)
         #expect(
             errors.contains {
-                $0.line == 7 && $0.message.contains("'quantity' is not a JOOR inventory field") && $0.message.contains("inventory_date")
+                $0.location.line == 7 && $0.message.contains("'quantity' is not a JOOR inventory field") && $0.message.contains("inventory_date")
             })
         #expect(errors.contains { $0.message.contains("needs the field 'inventory'") })
     }
@@ -334,8 +339,11 @@ struct MappingCompileTests {
                 lookups:
                   warehouses: { HH: Hamburg }
                 """)
-        #expect(errors.contains { $0.line == 6 && $0.message.contains("not a valid regular expression") })
-        #expect(errors.contains { $0.line == 7 && $0.message.contains("lookup 'depots', which is not defined") && $0.message.contains("warehouses") })
+        #expect(errors.contains { $0.location.line == 6 && $0.message.contains("not a valid regular expression") })
+        #expect(
+            errors.contains {
+                $0.location.line == 7 && $0.message.contains("lookup 'depots', which is not defined") && $0.message.contains("warehouses")
+            })
         #expect(errors.contains { $0.message.contains("unknown letter 'q'") })
     }
 
@@ -375,7 +383,7 @@ struct MappingCompileTests {
     @Test func invalidYAMLIsReportedWithPosition() {
         let errors = compileErrors("version: 1\nkind: [inventory\n")
         #expect(errors.first?.message.hasPrefix("invalid YAML") == true)
-        #expect(errors.first?.line != nil)
+        #expect(errors.first?.location.line != nil)
     }
 
     @Test func outboundRejectsUnknownOrderReferences() {
@@ -387,7 +395,7 @@ struct MappingCompileTests {
             columns:
               - { name: PO, from: customer_purchase_order }
             """)
-        #expect(errors.contains { $0.line == 5 && $0.message.contains("is not a JOOR field; use order.<field>") })
+        #expect(errors.contains { $0.location.line == 5 && $0.message.contains("is not a JOOR field; use order.<field>") })
     }
 
     @Test func outboundWarnsAboutUndocumentedFieldsButCompiles() throws {
@@ -436,7 +444,7 @@ struct MappingCompileTests {
             return
         }
         let error = #expect(throws: MappingErrors.self) { try InboundConverter(mapping: mapping, inputPath: input) }
-        #expect(error?.errors.first?.line == 6)
+        #expect(error?.errors.first?.location.line == 6)
         #expect(error?.errors.first?.message.contains("column 'EAN' is not in") == true)
         #expect(error?.errors.first?.message.contains("its header is: SKU, Qty") == true)
     }

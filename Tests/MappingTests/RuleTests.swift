@@ -130,7 +130,8 @@ struct RuleTests {
         #expect(throws: MappingErrors.self) { try MappingFile.load(path: doubled) }
         do { _ = try MappingFile.load(path: doubled) } catch {
             #expect(
-                error.errors.contains { $0.line == 9 && $0.message == "lookup 'wh'.delimiter must be one character (or tab), not ';;'" }, "\(error)")
+                error.errors.contains { $0.location.line == 9 && $0.message == "lookup 'wh'.delimiter must be one character (or tab), not ';;'" },
+                "\(error)")
         }
     }
 

@@ -1,28 +1,21 @@
+import FileFormats
+
 /// A problem in a mapping file, found before any data is read.
 public struct MappingError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The mapping file.
-    public var path: String
-    /// 1-based line and column of the offending YAML node, when known.
-    public var line: Int?
-    public var column: Int?
+    /// The mapping file and, when known, the line and column of the offending YAML node.
+    public var location: SourceLocation
     /// What is wrong and what is allowed.
     public var message: String
     /// A warning does not make the mapping invalid (for example an order field JOOR may not send).
     public var isWarning: Bool
 
     public init(path: String, line: Int? = nil, column: Int? = nil, message: String, isWarning: Bool = false) {
-        self.path = path
-        self.line = line
-        self.column = column
+        self.location = SourceLocation(path: path, line: line, column: column)
         self.message = message
         self.isWarning = isWarning
     }
 
-    public var description: String {
-        var location = path
-        if let line { location += ":\(line)" + (column.map { ":\($0)" } ?? "") }
-        return "\(location): \(isWarning ? "warning" : "error"): \(message)"
-    }
+    public var description: String { "\(location): \(isWarning ? "warning" : "error"): \(message)" }
 }
 
 /// Every problem found in one or more mapping files; thrown when any of them is an error.

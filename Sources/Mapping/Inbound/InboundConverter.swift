@@ -164,7 +164,7 @@ public final class InboundConverter {
                 convert(CSVRow(record: csv.current))
             } catch {
                 guard error.isRecoverable else { throw error }
-                pending.append(.rejected(RowRejection(source: inputPath, line: error.line ?? 0, reason: error.message)))
+                pending.append(.rejected(RowRejection(source: inputPath, line: error.location.line ?? 0, reason: error.message)))
             }
         case .xml(let xml):
             guard let record = try xml.next() else { return false }
@@ -180,7 +180,7 @@ public final class InboundConverter {
                 }
             } catch {
                 guard error.isRecoverable else { throw error }
-                pending.append(.rejected(RowRejection(source: inputPath, line: error.line ?? 0, field: error.field, reason: error.message)))
+                pending.append(.rejected(RowRejection(source: inputPath, line: error.location.line ?? 0, field: error.field, reason: error.message)))
             }
         }
         return true
