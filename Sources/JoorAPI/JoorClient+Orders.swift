@@ -74,8 +74,8 @@ extension JoorClient {
         do throws(JoorResponseError) { page = try OrdersPage.parse(reply.body) } catch {
             throw JoorAPIError(.malformedResponse, request: label, message: redact(error.message))
         }
-        if page.isError {
-            throw JoorAPIError(.rejected, request: label, message: "response code \(page.code ?? -1): \(page.comment ?? "")")
+        if page.response.isError {
+            throw JoorAPIError(.rejected, request: label, message: "response code \(page.response.code): \(page.response.comment ?? "")")
         }
         return page
     }
@@ -124,10 +124,10 @@ extension JoorClient {
             // `count` is read as the total ([INF]); a read-only pull that JOOR also gives a
             // next_start past this page goes on whatever `count` says (were it this page's size,
             // the pull would end after its first page).
-            let goesOn = !current.sync && (page.nextStart ?? 0) > current.startFrom
+            let goesOn = !current.sync && (page.response.nextStart ?? 0) > current.startFrom
             guard !page.orders.isEmpty, page.orders.count >= current.count, !page.isLast || goesOn else { break }
             if current.sync { continue }
-            let next = page.nextStart ?? current.startFrom + page.orders.count
+            let next = page.response.nextStart ?? current.startFrom + page.orders.count
             // A read-only pull that does not move on would loop forever.
             guard next > current.startFrom else { break }
             current.startFrom = next

@@ -12,30 +12,19 @@ extension OrdersPage {
 
     static func parseXML(_ data: Data, sourceName: String) throws(JoorResponseError) -> OrdersPage {
         var page = OrdersPage(orders: [])
-        var code: String?
+        var response: XElement?
         do throws(FileFormatError) {
             let envelope = try XMLReader(source: MemoryByteSource(Array(data), name: sourceName), options: .init(recordPath: "//response"))
-            if let response = try envelope.next()?.element {
-                func field(_ name: String) -> String? {
-                    response.children(named: name).first?.text.trimmingCharacters(in: .whitespacesAndNewlines)
-                }
-                code = field("code")
-                page.comment = field("comment")
-                page.startFrom = field("start_from").flatMap { Int($0) }
-                page.nextStart = field("next_start").flatMap { Int($0) }
-                page.nextStartIsEmpty = field("next_start").map { $0.trimmingCharacters(in: .whitespaces).isEmpty } ?? false
-                page.count = field("count").flatMap { Int($0) }
-                page.logID = field("log_id")
-            }
+            response = try envelope.next()?.element
             let reader = try XMLReader(source: MemoryByteSource(Array(data), name: sourceName), options: .init(recordPath: "//order"))
             while let record = try reader.next() { page.orders.append(JoorOrder(xml: record.element)) }
         } catch {
             throw JoorResponseError(error.description)
         }
-        if let code, !code.isEmpty {
-            // An error code that is not a number must not read as 0, success.
-            guard let number = Int(code) else { throw JoorResponseError("the response code '\(code)' is not a number") }
-            page.code = number
+        if let response {
+            page.response = try OrdersResponse(from: sourceName) { name in
+                response.children(named: name).first?.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
         }
         return page
     }

@@ -150,7 +150,7 @@ struct ClientAgainstSandboxTests {
                 let query = OrdersQuery(orderType: 8, sync: false, count: 1000)
                 let fromXML = try await x.client.ordersPage(query)
                 let fromJSON = try await j.client.ordersPage(query)
-                #expect(fromXML.orders.count == 30 && fromXML.count == 30)
+                #expect(fromXML.orders.count == 30 && fromXML.response.count == 30)
                 #expect(fromXML.orders == fromJSON.orders)
                 #expect(await x.server.state.requestLog.count == 1)
             }

@@ -19,7 +19,7 @@ struct OrdersPageXMLTests {
         #expect(xml.orders.first?.fields["shipping_city"] == "Springfield")
         #expect(xml.orders.first?.doors.first?["door_code"] == "D01")
         #expect(xml.orders.first?.lineItems.first?.styleTags.first?["style_tag_value"] == "FA25")
-        #expect(xml.nextStart == 1)
+        #expect(xml.response.nextStart == 1)
     }
 
     /// An XML error code is read through the white space around it, and one that is not a
@@ -28,9 +28,9 @@ struct OrdersPageXMLTests {
         func page(_ code: String) throws -> OrdersPage {
             try OrdersPage.parse(Data("<orders><response><code>\(code)</code><comment>bad token</comment></response></orders>".utf8))
         }
-        #expect(try page(" 7 ").code == 7)
-        #expect(try page("0").code == 0)
+        #expect(try page(" 7 ").response.code == 7)
+        #expect(try page("0").response.code == 0)
         let error = #expect(throws: JoorResponseError.self) { try page("E7") }
-        #expect(error?.message == "the response code 'E7' is not a number")
+        #expect(error?.message == "JOOR response: the response code 'E7' is not a number")
     }
 }

@@ -22,21 +22,27 @@ struct OrdersPageTests {
             #expect(parsed.orders.map(\.id) == ["1"], "\(shape)")
             #expect(parsed.orders.first?.lineItems.first?.fields["item_quantity"] == "6")
         }
-        #expect(try page(shapes[0]).nextStart == 50)
+        #expect(try page(shapes[0]).response.nextStart == 50)
     }
 
     @Test func emptyAndErrorResponses() throws {
         let empty = try page(#"{"orders": {"response": {"code": 0, "next_start": "", "count": 0}, "orders": []}}"#)
-        #expect(empty.orders.isEmpty && empty.nextStart == nil && !empty.isError)
+        #expect(empty.orders.isEmpty && empty.response.nextStart == nil && !empty.response.isError)
+        // An empty or null next_start is JOOR's "no more pages"; an absent one says nothing.
+        for next in [#""""#, "null", #"" 7 ""#] {
+            let answer = try page(#"{"orders": {"response": {"code": 0, "next_start": \#(next)}, "orders": [{"order_id": 1}]}}"#)
+            #expect(answer.isLast == (next != #"" 7 ""#) && answer.response.nextStart == (next == #"" 7 ""# ? 7 : nil), "\(next)")
+        }
+        #expect(try !page(#"{"orders": {"response": {"code": 0}, "orders": [{"order_id": 1}]}}"#).isLast)
         let error = try page(#"{"orders": {"response": {"code": 1, "comment": "date_end is required"}}}"#)
-        #expect(error.isError && error.comment == "date_end is required")
+        #expect(error.response.isError && error.response.comment == "date_end is required")
         // A code that is not a number is not success (an empty page would advance the look times).
         let word = #expect(throws: JoorResponseError.self) {
             try page(#"{"orders": {"response": {"code": "E_AUTH", "comment": "token expired"}}}"#)
         }
         #expect(word?.message == "JOOR response: the response code 'E_AUTH' is not a number")
-        #expect(try page(#"{"orders": {"response": {"code": "0"}, "orders": []}}"#).code == 0)
-        #expect(try page(#"{"orders": {"response": {"code": null}, "orders": []}}"#).code == 0, "no code, as XML's empty one")
+        #expect(try page(#"{"orders": {"response": {"code": "0"}, "orders": []}}"#).response.code == 0)
+        #expect(try page(#"{"orders": {"response": {"code": null}, "orders": []}}"#).response.code == 0, "no code, as XML's empty one")
         #expect(throws: JoorResponseError.self) { try page("not json") }
         #expect(throws: JoorResponseError.self) { try page(#"{"something": 1}"#) }
     }

@@ -4,41 +4,60 @@ import Foundation
 /// the next page starts.
 public struct OrdersPage: Sendable, Equatable {
     public var orders: [JoorOrder]
-    /// `response.code`: 0 means success.
-    public var code: Int?
-    /// `response.comment`: error details when `code` is not 0.
+    public var response: OrdersResponse
+
+    public init(orders: [JoorOrder], response: OrdersResponse = .init()) {
+        self.orders = orders
+        self.response = response
+    }
+
+    /// Whether JOOR says there is no page after this one: `next_start` given but empty, or
+    /// `start_from` plus this page's orders reaching the total (`count`).
+    public var isLast: Bool {
+        if response.nextStartIsEmpty { return true }
+        guard let count = response.count else { return false }
+        return (response.startFrom ?? 0) + orders.count >= count
+    }
+}
+
+/// The `response` envelope of a v2 orders answer: success or an error, and where the next page
+/// starts. JSON and XML answers give the same fields.
+public struct OrdersResponse: Sendable, Equatable {
+    /// `code`: 0 means success (also when the answer gives none).
+    public var code = 0
+    /// `comment`: error details when `code` is not 0.
     public var comment: String?
     public var startFrom: Int?
     /// Offset of the next page; `nil` (or empty in JOOR's answer) on the last page.
     public var nextStart: Int?
-    /// `response.count`: the total number of results.
-    public var count: Int?
-    public var logID: String?
-    /// Whether JOOR says there is no page after this one: `next_start` given but empty, or
-    /// `start_from` plus this page's orders reaching the total (`count`).
-    public var isLast: Bool {
-        if nextStartIsEmpty { return true }
-        guard let count else { return false }
-        return (startFrom ?? 0) + orders.count >= count
-    }
     /// The answer had a `next_start` with no value (JOOR's way of saying "no more").
     public var nextStartIsEmpty = false
+    /// `count`: the total number of results.
+    public var count: Int?
+    public var logID: String?
 
-    public init(
-        orders: [JoorOrder], code: Int? = 0, comment: String? = nil, startFrom: Int? = nil, nextStart: Int? = nil, count: Int? = nil,
-        logID: String? = nil
-    ) {
-        self.orders = orders
-        self.code = code
-        self.comment = comment
-        self.startFrom = startFrom
-        self.nextStart = nextStart
-        self.count = count
-        self.logID = logID
+    public init() {}
+
+    /// Reads the envelope from its fields as text, by name (`code`, `start_from`, …); `field`
+    /// gives nil for a field the answer does not have and "" for one without a value.
+    /// - Throws: when `code` is not a number: an error code must not read as 0, success (an
+    ///   empty page would advance the look times).
+    public init(from source: String, field: (String) -> String?) throws(JoorResponseError) {
+        func number(_ name: String) -> Int? { field(name).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        if let text = field("code")?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard let code = Int(text) else { throw JoorResponseError("\(source): the response code '\(text)' is not a number") }
+            self.code = code
+        }
+        comment = field("comment")
+        startFrom = number("start_from")
+        nextStart = number("next_start")
+        nextStartIsEmpty = field("next_start").map { $0.trimmingCharacters(in: .whitespaces).isEmpty } ?? false
+        count = number("count")
+        logID = field("log_id")
     }
 
     /// Whether JOOR reported an error in the envelope.
-    public var isError: Bool { (code ?? 0) != 0 }
+    public var isError: Bool { code != 0 }
 }
 
 /// A JOOR response that could not be understood.
@@ -71,18 +90,9 @@ extension OrdersPage {
             guard case .object(let members) = item else { throw JoorResponseError("\(sourceName): an order is not a JSON object") }
             orders.append(JoorOrder(json: members))
         }
-        var code = 0
-        if let text = response?["code"]?.text, !text.isEmpty {
-            // An error code that is not a number must not read as 0, success (as for XML).
-            guard let number = response?["code"]?.int else { throw JoorResponseError("\(sourceName): the response code '\(text)' is not a number") }
-            code = number
-        }
-        var page = OrdersPage(
-            orders: orders, code: code, comment: response?["comment"]?.text,
-            startFrom: response?["start_from"]?.int, nextStart: response?["next_start"]?.int,
-            count: response?["count"]?.int, logID: response?["log_id"]?.text)
-        if let next = response?["next_start"] { page.nextStartIsEmpty = next.int == nil && (next.text ?? "").isEmpty }
-        return page
+        // A field given as null reads as one without a value (`"next_start": null`, no more pages).
+        let answer = try OrdersResponse(from: sourceName) { name in response?[name].map { $0.text ?? "" } }
+        return OrdersPage(orders: orders, response: answer)
     }
 }
 
