@@ -172,13 +172,10 @@ struct BridgeSession {
         _ job: J, besides other: Inbox.Settings?, _ options: Bridge.Options, _ sftp: inout SFTPReport?, into report: inout InboxJobReport<J.Counts>?
     ) async throws {
         var job = job
+        job.files.others = other.map { [$0] } ?? []  // before the remote inbox copies job.files
         if let location = remoteInbox, let settings = config.sftp {
-            job.files.remote = RemoteInbox(
-                location: location, settings: settings, inbox: job.files.inbox, job: job.files.job, ledger: ledger, logger: job.files.logger,
-                waitToSettle: options.waitForRemoteFiles)
+            job.files.remote = RemoteInbox(location: location, settings: settings, for: job.files, waitToSettle: options.waitForRemoteFiles)
         }
-        job.files.others = other.map { [$0] } ?? []
-        job.files.remote?.others = job.files.others
         var files = InboxJobReport<J.Counts>()
         defer {
             sftp = job.files.remote?.report

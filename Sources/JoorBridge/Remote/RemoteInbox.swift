@@ -13,25 +13,19 @@ import SFTP
 final class RemoteInbox: @unchecked Sendable {
     let connection: SFTPConnection
     let settings: SFTPSettings
-    /// The job's local inbox: its patterns, settle time and done marker, and `processing/`.
-    let inbox: Inbox
-    let job: Job
-    let ledger: Ledger
-    let logger: Logger
+    /// The job's files: its local inbox (patterns, settle time, done marker, `processing/`), the
+    /// ledger, the log, and the other inbox job's patterns (a file they match too is taken by
+    /// neither job).
+    let files: InboxFiles
     /// Whether `fetch` may wait (up to the settle time) for a second listing; `watch` does not
     /// wait, its next poll is the second listing.
     let waitToSettle: Bool
-    /// The other inbox job's patterns: a file they match too is taken by neither job.
-    var others: [Inbox.Settings] = []
     private(set) var report = SFTPReport()
 
-    init(location: SFTPLocation, settings: SFTPSettings, inbox: Inbox, job: Job, ledger: Ledger, logger: Logger, waitToSettle: Bool = true) {
+    init(location: SFTPLocation, settings: SFTPSettings, for files: InboxFiles, waitToSettle: Bool = true) {
         connection = SFTPConnection(location)
         self.settings = settings
-        self.inbox = inbox
-        self.job = job
-        self.ledger = ledger
-        self.logger = logger
+        self.files = files
         self.waitToSettle = waitToSettle
     }
 
@@ -55,7 +49,7 @@ final class RemoteInbox: @unchecked Sendable {
             var pass = try look()
             if waitToSettle, let wait = pass.secondsToSettle {
                 if wait > 0 {
-                    logger.info(
+                    files.logger.info(
                         "waiting \(Int(wait.rounded(.up))) s to see whether \(pass.unsettled.joined(separator: ", ")) still change",
                         metadata: ["folder": "\(describe(folder))"])
                     try? await Task.sleep(for: .seconds(wait))
@@ -79,17 +73,17 @@ final class RemoteInbox: @unchecked Sendable {
     /// without recording anything or touching the server's files. A run would also wait for two
     /// listings to agree on size and time; a dry run looks once. The caller removes `folder`.
     func copiesForDryRun() async -> (files: [(name: String, path: String)], waiting: [String], folder: String) {
-        var files: [(name: String, path: String)] = []
+        var copies: [(name: String, path: String)] = []
         var waiting: [String] = []
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("joorbridge-dry-run-\(UUID().uuidString)").path
         do {
             let entries = try connection.perform { client throws(SFTPError) in try client.list(folder) }
             let names = Set(entries.map(\.name))
-            let inHand = Set(try ledger.remoteFiles().values.filter { $0.status != .seen }.map(\.remotePath))
-            let marker = inbox.settings.doneMarker
+            let inHand = Set(try files.ledger.remoteFiles().values.filter { $0.status != .seen }.map(\.remotePath))
+            let marker = files.inbox.settings.doneMarker
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
             for entry in entries.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) })
-            where entry.isRegularFile && inbox.matches(entry.name) {
+            where entry.isRegularFile && files.inbox.matches(entry.name) {
                 if let marker, entry.name.hasSuffix(marker) { continue }
                 let path = folder + "/" + entry.name
                 if inHand.contains(path) { continue }
@@ -99,13 +93,13 @@ final class RemoteInbox: @unchecked Sendable {
                 }
                 let local = temporary + "/" + entry.name
                 try connection.perform { client throws(SFTPError) in try client.download(path, to: local, modified: entry.modified) }
-                files.append((entry.name, local))
+                copies.append((entry.name, local))
             }
         } catch {
             problem("\(error)")
         }
         connection.close()
-        return (files, waiting, temporary)
+        return (copies, waiting, temporary)
     }
 
     private struct Pass {
@@ -121,26 +115,26 @@ final class RemoteInbox: @unchecked Sendable {
     private func look(now: Date = Date()) throws(SFTPError) -> Pass {
         let entries = try connection.perform { client throws(SFTPError) in try client.list(folder) }
         var records: [String: RemoteFileRecord]
-        do { records = try ledger.remoteFiles() } catch {
+        do { records = try files.ledger.remoteFiles() } catch {
             throw SFTPError(.io, server: connection.location.server, message: "cannot read the state store: \(error)")
         }
         let names = Set(entries.map(\.name))
-        let marker = inbox.settings.doneMarker
+        let marker = files.inbox.settings.doneMarker
         var pass = Pass()
         do {
             // Files that went away before they were taken are forgotten.
             for record in records.values where record.status == .seen && record.remotePath.hasPrefix(folder + "/") {
-                if !names.contains(String(record.remotePath.dropFirst(folder.count + 1))) { try ledger.forgetRemote(record.remotePath) }
+                if !names.contains(String(record.remotePath.dropFirst(folder.count + 1))) { try files.ledger.forgetRemote(record.remotePath) }
             }
             for entry in entries.sorted(by: { ($0.modified, $0.name) < ($1.modified, $1.name) })
-            where entry.isRegularFile && inbox.matches(entry.name) {
+            where entry.isRegularFile && files.inbox.matches(entry.name) {
                 if let marker, entry.name.hasSuffix(marker) { continue }
                 let path = folder + "/" + entry.name
                 if let marker, !names.contains(entry.name + marker) {
                     pass.waiting.append(entry.name)
                     continue
                 }
-                if others.contains(where: { $0.matches(entry.name) }) {
+                if files.others.contains(where: { $0.matches(entry.name) }) {
                     pass.ambiguous.append(entry.name)
                     continue
                 }
@@ -152,18 +146,18 @@ final class RemoteInbox: @unchecked Sendable {
                     if record.status != .seen { continue }  // in hand, or being finished
                     if record.size == entry.size && record.mtime == entry.modified {
                         let age = now.timeIntervalSince1970 - record.seenSince
-                        if age >= inbox.settings.settleSeconds {
+                        if age >= files.inbox.settings.settleSeconds {
                             pass.ready.append(entry)
                         } else {
                             pass.unsettled.append(entry.name)
-                            pass.secondsToSettle = max(pass.secondsToSettle ?? 0, inbox.settings.settleSeconds - age)
+                            pass.secondsToSettle = max(pass.secondsToSettle ?? 0, files.inbox.settings.settleSeconds - age)
                         }
                         continue
                     }
                 }
-                try ledger.recordRemoteSeen(path, job: job, size: entry.size, mtime: entry.modified, at: now)
+                try files.ledger.recordRemoteSeen(path, job: files.job, size: entry.size, mtime: entry.modified, at: now)
                 pass.unsettled.append(entry.name)
-                pass.secondsToSettle = max(pass.secondsToSettle ?? 0, inbox.settings.settleSeconds)
+                pass.secondsToSettle = max(pass.secondsToSettle ?? 0, files.inbox.settings.settleSeconds)
             }
         } catch let error as SFTPError {
             throw error
@@ -177,19 +171,20 @@ final class RemoteInbox: @unchecked Sendable {
     /// there, or it changed after the listing).
     private func download(_ entry: RemoteEntry) throws -> Bool {
         let path = folder + "/" + entry.name
-        let local = inbox.processing + "/" + entry.name
+        let local = files.inbox.processing + "/" + entry.name
         if FileManager.default.fileExists(atPath: local) {
-            logger.notice("a file of that name is still in processing/; it waits until that one is done", metadata: ["file": "\(describe(path))"])
+            files.logger.notice(
+                "a file of that name is still in processing/; it waits until that one is done", metadata: ["file": "\(describe(path))"])
             return false
         }
-        try ledger.setRemoteStatus(path, .downloading, localName: entry.name)
+        try files.ledger.setRemoteStatus(path, .downloading, localName: entry.name)
         // Forgetting the file makes the next look list it afresh and wait for it to settle again.
         do {
             try connection.perform { client throws(SFTPError) in try client.download(path, to: local, modified: entry.modified) }
         } catch {
-            try ledger.forgetRemote(path)
+            try files.ledger.forgetRemote(path)
             guard error.kind == .notFound else { throw error }
-            logger.notice("gone before it could be downloaded", metadata: ["file": "\(describe(path))"])
+            files.logger.notice("gone before it could be downloaded", metadata: ["file": "\(describe(path))"])
             return true
         }
         // The copy is in processing/ now. If the server goes away before this check, the record
@@ -197,7 +192,7 @@ final class RemoteInbox: @unchecked Sendable {
         CrashPoint.hit("sftp file copied, not checked")
         guard try confirmCopy(local, of: path, size: entry.size, mtime: entry.modified) else { return false }
         report.downloaded += 1
-        logger.info("downloaded into processing/ (\(entry.size) bytes)", metadata: ["file": "\(describe(path))"])
+        files.logger.info("downloaded into processing/ (\(entry.size) bytes)", metadata: ["file": "\(describe(path))"])
         return true
     }
 
@@ -212,19 +207,19 @@ final class RemoteInbox: @unchecked Sendable {
         }
         guard unchanged else {
             unlink(local)
-            try ledger.forgetRemote(path)
-            logger.notice("it changed while it was downloaded; it waits for the next look", metadata: ["file": "\(describe(path))"])
+            try files.ledger.forgetRemote(path)
+            files.logger.notice("it changed while it was downloaded; it waits for the next look", metadata: ["file": "\(describe(path))"])
             return false
         }
         CrashPoint.hit("sftp file downloaded")
-        try ledger.setRemoteStatus(path, .downloaded)
+        try files.ledger.setRemoteStatus(path, .downloaded)
         return true
     }
 
     /// Local names of copies in `processing/` not yet checked against the server (a dropped
     /// connection or a crash cut the check off): they are not to be processed until they are.
     func uncheckedCopies() throws -> Set<String> {
-        Set(try ledger.remoteFiles().values.filter { $0.job == job && $0.status == .downloading }.compactMap(\.localName))
+        Set(try files.ledger.remoteFiles().values.filter { $0.job == files.job && $0.status == .downloading }.compactMap(\.localName))
     }
 
     /// Downloads a crash or a dropped connection interrupted: a copy in `processing/` counts as
@@ -233,18 +228,18 @@ final class RemoteInbox: @unchecked Sendable {
     /// file no longer in `processing/` without an outcome (someone removed it) is downloaded
     /// again, so nothing is lost.
     private func recoverInterrupted() throws {
-        for record in try ledger.remoteFiles().values where record.job == job {
+        for record in try files.ledger.remoteFiles().values where record.job == files.job {
             guard record.status == .downloading || record.status == .downloaded, let name = record.localName else { continue }
-            let local = inbox.processing + "/" + name
+            let local = files.inbox.processing + "/" + name
             let present = FileManager.default.fileExists(atPath: local)
             if present && record.status == .downloading {
                 _ = try confirmCopy(local, of: record.remotePath, size: record.size, mtime: record.mtime)
             } else if !present {
                 if record.status == .downloaded {
-                    logger.warning(
+                    files.logger.warning(
                         "its copy left processing/ without an outcome; downloading it again", metadata: ["file": "\(describe(record.remotePath))"])
                 }
-                try ledger.forgetRemote(record.remotePath)
+                try files.ledger.forgetRemote(record.remotePath)
             }
         }
     }
@@ -254,9 +249,9 @@ final class RemoteInbox: @unchecked Sendable {
     /// Records what became of `processing/NAME` (call before the local file is moved) and moves
     /// the remote file accordingly. A server problem here is reported; the move is retried next run.
     func settle(_ localName: String, accepted: Bool) throws {
-        guard var record = try ledger.remoteFile(localName: localName) else { return }  // a local file
+        guard var record = try files.ledger.remoteFile(localName: localName) else { return }  // a local file
         record.status = accepted ? .accepted : .rejected
-        try ledger.setRemoteStatus(record.remotePath, record.status)
+        try files.ledger.setRemoteStatus(record.remotePath, record.status)
         CrashPoint.hit("sftp outcome recorded")
         do {
             try finish(record)
@@ -268,14 +263,15 @@ final class RemoteInbox: @unchecked Sendable {
 
     /// Moves remote files whose outcome is known but which an earlier run could not move.
     private func finishSettled() throws {
-        for record in try ledger.remoteFiles().values where record.job == job && (record.status == .accepted || record.status == .rejected) {
+        for record in try files.ledger.remoteFiles().values
+        where record.job == files.job && (record.status == .accepted || record.status == .rejected) {
             try finish(record)
         }
     }
 
     private func finish(_ record: RemoteFileRecord) throws {
         let name = SFTPClient.name(record.remotePath)
-        let doneMarker = inbox.settings.doneMarker
+        let doneMarker = files.inbox.settings.doneMarker
         let marker = record.remotePath + (doneMarker ?? "")
         var replaced = false
         try connection.perform { client throws(SFTPError) in
@@ -299,24 +295,24 @@ final class RemoteInbox: @unchecked Sendable {
             if let doneMarker { try? client.rename(marker, to: destination + doneMarker) }
         }
         CrashPoint.hit("sftp remote file moved")
-        try ledger.forgetRemote(record.remotePath)
+        try files.ledger.forgetRemote(record.remotePath)
         if replaced {
-            logger.notice(
+            files.logger.notice(
                 "a new file of this name is on the server (another size or time than the one taken); it is left there and taken like any new file",
                 metadata: ["file": "\(describe(record.remotePath))"])
         } else if record.status == .accepted {
             report.archivedRemotely += 1
-            logger.info(
+            files.logger.info(
                 "\(settings.afterDownload == .delete ? "deleted" : "moved to \(archiveFolder)") on the server",
                 metadata: ["file": "\(describe(record.remotePath))"])
         } else {
             report.movedToRemoteError += 1
-            logger.notice("moved to \(errorFolder) on the server", metadata: ["file": "\(describe(record.remotePath))"])
+            files.logger.notice("moved to \(errorFolder) on the server", metadata: ["file": "\(describe(record.remotePath))"])
         }
     }
 
     private func problem(_ message: String) {
         report.problems.append(message)
-        logger.error("\(message)")
+        files.logger.error("\(message)")
     }
 }
