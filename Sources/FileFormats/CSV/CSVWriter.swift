@@ -40,7 +40,6 @@ public final class CSVWriter {
     private var row: [UInt8] = []
     private var encoded: [UInt8] = []
     private var quoted: [UInt8] = []
-    private var wroteAnything = false
     /// Number of records written, header included.
     public private(set) var recordCount = 0
 
@@ -62,14 +61,13 @@ public final class CSVWriter {
     /// nothing of that record is written.
     public func write(_ fields: [String]) throws(FileFormatError) {
         row.removeAll(keepingCapacity: true)
-        if !wroteAnything && options.encoding == .utf8BOM { row.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
+        if recordCount == 0 && options.encoding == .utf8BOM { row.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
         for (index, field) in fields.enumerated() {
             if index > 0 { row.append(options.delimiter) }
             try append(field, index: index)
         }
         row.append(contentsOf: options.lineEnding.bytes)
         try sink.write(row)
-        wroteAnything = true
         recordCount += 1
     }
 
