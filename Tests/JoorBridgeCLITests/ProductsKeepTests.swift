@@ -145,7 +145,7 @@ struct ProductsKeepTests {
     /// Rows that price a style's colors differently. JOOR's v2 API prices the style, so whichever
     /// row came first would set every color's price: the style is held back, naming both rows.
     /// JOOR's v4 API prices each SKU, and each gets its row's price. Two rows of one style that
-    /// give it different descriptions hold it back with either API.
+    /// give it different descriptions hold it back with either API. `preview` shows the same.
     @Test(arguments: ["v2", "v4"]) func rowsThatDisagreeAreNotSettledByTheirOrder(api: String) async throws {
         try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
             let dir = try Self.workspace(sandbox, api: api)
@@ -158,6 +158,24 @@ struct ProductsKeepTests {
                 "inbox/products_1.csv",
                 text: Self.header + skirt("001", "Black", "S", "64.00") + tote + skirt("001", "Black", "M", "64.00")
                     + skirt("100", "Natural", "S", "68.00") + skirt("100", "Natural", "M", "68.00"))
+            // preview follows joor.api of --config: what it holds back, and the requests it shows.
+            let preview = try await Executable.run(
+                ["preview", "--config", "joorbridge.yml", "--mapping", "mappings/products-csv.yml", "--input", "inbox/products_1.csv"],
+                in: dir.path, environment: env)
+            if api == "v2" {
+                #expect(preview.status == 3 && preview.stderr.contains("not sent: the rows of style SK-3003 give two values"), "\(preview.stderr)")
+                #expect(preview.stderr.contains("# POST /v2/bulk-style") && !preview.stdout.contains("SK-3003"), "\(preview.stdout)")
+                // --api overrides the config's; v2's mapping gives fields v4 has no place for, as a run says.
+                let asV4 = try await Executable.run(
+                    ["preview", "--api", "v4", "--mapping", "mappings/products-csv.yml", "--input", "inbox/products_1.csv"], in: dir.path)
+                #expect(asV4.status == 78 && asV4.stderr.contains("field 'season_name' would not reach JOOR"), "\(asV4.stderr)")
+            } else {
+                #expect(preview.status == 0 && preview.stderr.contains("# POST /v4/prices/bulk_create"), "\(preview.stderr)")
+                #expect(
+                    preview.stdout.contains(
+                        #"{"price_type_id":"<id of price type USD-1>","retail_value":"140.00","sku_id":"<id of SKU SK-3003-100-S>","wholesale_value":"68.00"}"#
+                    ), "each SKU at its row's price: \(preview.stdout)")
+            }
             let run = try await Executable.run(["run", "products"], in: dir.path, environment: env)
             if api == "v2" {
                 #expect(run.status == 3, "\(run.stderr)")

@@ -276,12 +276,7 @@ public struct ProductsJob: InboxJob {
             guard !batch.styles.isEmpty else { continue }
             sent += batch.styles.count
             report.requests += 1
-            if api == .v4 {
-                let body = try JSONEncoder().encode(JSONValue.array(batch.styles.map { V4Payloads.product($0) }))
-                print(.request(endpoint: "POST /v4/products/bulk_create (then SKUs and prices, with the ids JOOR answers)", body: body))
-            } else {
-                print(.request(endpoint: "POST /v2/bulk-style", body: try BulkStyleRequest(batch.styles).jsonBody()))
-            }
+            for request in try Self.requests(for: batch.styles, api: api) { print(.request(endpoint: request.endpoint, body: request.body)) }
         }
         report.stylesUnchanged += changed.unchanged
         report.stylesSent += sent

@@ -4,7 +4,8 @@ import Mapping
 
 /// `joorbridge preview` of a product file: the products job's grouping (rows of a style anywhere
 /// in the file, UPC conflicts refused, styles built a page at a time from a spool on disk, a
-/// style with a refused row held back) with each v2 bulk-style request handed to `emit`.
+/// style with a refused row held back, and the API's own holds) with the requests of each batch
+/// (``ProductsJob/requests(for:api:pretty:)``) handed to `emit`.
 public struct ProductsPreview {
     public let mapping: InboundMapping
     /// Styles per request.
@@ -13,6 +14,8 @@ public struct ProductsPreview {
     public var limit: Int?
     /// Indent the JSON bodies (for people and committed samples).
     public var pretty: Bool
+    /// The API the styles would go to: it decides what is held back and the requests shown.
+    public var api = BridgeConfig.ProductsAPI.v2
 
     public init(mapping: InboundMapping, batchSize: Int = 500, limit: Int? = nil, pretty: Bool = false) {
         self.mapping = mapping
@@ -54,14 +57,17 @@ public struct ProductsPreview {
         }
         if whole { try converter.verifyAtEnd() }
         var changed = ProductsJob.ChangedStyles(spool: spool, known: { _ in [:] }, full: true, batchSize: batchSize, source: inputPath)
+        changed.api = api
         while let batch = try changed.next() {
             for (_, line) in batch.held {
                 summary.rejected += 1
                 try reject(line)
             }
             guard !batch.styles.isEmpty else { continue }
-            try emit("POST /v2/bulk-style", try BulkStyleRequest(batch.styles).jsonBody(pretty: pretty))
-            summary.requests += 1
+            for request in try ProductsJob.requests(for: batch.styles, api: api, pretty: pretty) {
+                try emit(request.endpoint, request.body)
+                summary.requests += 1
+            }
         }
         return summary
     }

@@ -18,7 +18,9 @@ struct Preview: AsyncParsableCommand {
             CSV file (line, field, value, reason). A stock file goes through the inventory job's own steps, \
             so the bodies are byte for byte what `run` sends: with --config, the job's settings apply \
             (batch size, safety stock, overwrite, dec_pending), and --ledger leaves out what JOOR already \
-            holds, as a run does.
+            holds, as a run does. A product file is grouped into styles as the products job does it, and \
+            held back and shown by the rules of the API it goes to (--api, or joor.api of --config): v2's \
+            bulk-style requests, or v4's products, SKUs and prices (with placeholders for JOOR's ids).
 
             Outbound mappings (orders, customers): --input is a JOOR orders response (JSON or XML). The \
             files the WMS would receive are printed, each after a line "==> NAME <==", or written into \
@@ -27,6 +29,7 @@ struct Preview: AsyncParsableCommand {
             Examples:
               joorbridge preview --mapping mappings/inventory-csv.yml --input samples/inventory-csv/input.csv
               joorbridge preview --mapping mappings/products-csv.yml --input export.csv --limit 20 --rejects rejects.csv
+              joorbridge preview --mapping mappings/products-csv.yml --input export.csv --api v4
               joorbridge preview --config joorbridge.yml --mapping mappings/inventory-csv.yml --input inbox/stock.csv --ledger
               joorbridge preview --mapping mappings/orders-csv-lines.yml --input samples/orders/joor-orders.json
 
@@ -56,6 +59,12 @@ struct Preview: AsyncParsableCommand {
 
     @Flag(help: "Leave out the items JOOR already holds, as a run does (reads the ledger of --config; stock files).")
     var ledger = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The JOOR API product files go to: what is held back and the requests shown follow it (default: joor.api of --config, else v2).",
+            valueName: "api"))
+    var api: BridgeConfig.ProductsAPI?
 
     @Flag(help: "Indent the JSON bodies (inbound); by default they are printed byte for byte as a run sends them.")
     var pretty = false
@@ -111,17 +120,23 @@ struct Preview: AsyncParsableCommand {
                     inputPath: input, ledger: state, emit: emit, reject: reject, note: { Console.error("preview: \($0)") })
             } else {
                 let configured = try config.map { path in
-                    guard let products = try ConfigOption.load(path).products else {
+                    let loaded = try ConfigOption.load(path)
+                    guard let products = loaded.products else {
                         Console.error("error: \(path) has no products section; preview takes the products job's batch_size from it")
                         throw ExitStatus.config.exitCode
                     }
-                    return products.batchSize
+                    return (batchSize: products.batchSize, api: loaded.joor.productsAPI)
                 }
-                summary = try ProductsPreview(mapping: inbound, batchSize: batchSize ?? configured ?? 500, limit: limit, pretty: pretty).run(
-                    inputPath: input, emit: emit, reject: reject)
+                var preview = ProductsPreview(mapping: inbound, batchSize: batchSize ?? configured?.batchSize ?? 500, limit: limit, pretty: pretty)
+                preview.api = api ?? configured?.api ?? .v2
+                try ProductsJob.checkFields(of: inbound, at: mapping, api: preview.api)
+                summary = try preview.run(inputPath: input, emit: emit, reject: reject)
             }
         } catch let error as MappingErrors {
             for problem in error.errors { Console.error(problem.description) }
+            throw ExitStatus.config.exitCode
+        } catch let error as ConfigError {
+            for problem in error.problems { Console.error(problem.description) }
             throw ExitStatus.config.exitCode
         } catch let error as FileFormatError {
             Console.error("error: \(error)")
@@ -194,3 +209,6 @@ struct Preview: AsyncParsableCommand {
         if !rejected.isEmpty { throw ExitStatus.partial.exitCode }
     }
 }
+
+/// `preview --api v4`: the API product files go to.
+extension BridgeConfig.ProductsAPI: ExpressibleByArgument {}
