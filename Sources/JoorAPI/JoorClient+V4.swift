@@ -99,11 +99,17 @@ extension JoorClient {
     /// are never retried blindly (a lost answer may have created them).
     public func pushStylesV4(_ styles: [Style]) async throws(JoorAPIError) -> V4PushResult {
         var result = V4PushResult()
-        let priceTypes = Dictionary(
-            (try await v4(.GET, "/price_types", idempotent: true).data).compactMap { entry -> (String, String)? in
-                guard let name = entry["name"]?.text, let id = entry["id"]?.text else { return nil }
-                return (name, id)
+        let listed = Dictionary(
+            (try await v4(.GET, "/price_types", idempotent: true).data).compactMap { entry -> (String, V4Payloads.PriceType)? in
+                guard let name = entry["name"]?.text, let type = V4Payloads.PriceType(listed: entry) else { return nil }
+                return (name, type)
             }, uniquingKeysWith: { first, _ in first })
+        let priceTypes = listed.mapValues(\.id)
+        // Prices JOOR cannot take as they are refuse their style before anything of it is made.
+        for style in styles {
+            if let problem = V4Payloads.priceProblem(style, priceTypes: listed) { result.failed[style.styleIdentifier] = problem }
+        }
+        let styles = styles.filter { result.failed[$0.styleIdentifier] == nil }
 
         // Products: create; those JOOR already has are looked up and updated.
         let created = try await v4(.POST, "/products/bulk_create", body: styles.map { V4Payloads.product($0) }, idempotent: false)
@@ -211,13 +217,7 @@ extension JoorClient {
         // Prices, per SKU and price type: existing ones updated by id, the rest created.
         var wanted: [JSONValue] = []
         for style in live where result.failed[style.styleIdentifier] == nil {
-            let (entries, unknown) = V4Payloads.prices(style, skuIDs: skuIDs, priceTypes: priceTypes)
-            if !unknown.isEmpty {
-                result.failed[style.styleIdentifier] =
-                    "JOOR has no price type \(unknown.joined(separator: ", ")); create it in JOOR or fix the price label"
-                continue
-            }
-            wanted += entries
+            wanted += V4Payloads.prices(style, skuIDs: skuIDs, priceTypes: priceTypes)
         }
         // Which style each SKU id is of, from the external ids sent (never guessed from a prefix:
         // FS-1001 and FS-1001-110 can both be styles).

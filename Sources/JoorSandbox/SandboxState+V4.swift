@@ -81,7 +81,13 @@ extension SandboxState {
         var errors: [JSONValue] = []
         switch (method, path) {
         case ("GET", "/v4/price_types"):
-            data = V4Store.priceTypes.map { .object(["id": .string($0.id), "name": .string($0.name), "currency_code": .string($0.currency)]) }
+            // As a price's answer shows its type (5.2): both currencies (the sandbox's are the same).
+            data = V4Store.priceTypes.map {
+                .object([
+                    "id": .string($0.id), "name": .string($0.name), "currency_code": .string($0.currency),
+                    "retail_currency_code": .string($0.currency),
+                ])
+            }
         case ("GET", "/v4/products"):
             // `page`/`page_size` as third-party clients send them; the `external_ids` filter nobody
             // documents is honoured only by the legacy sandbox.
@@ -310,6 +316,7 @@ extension SandboxState {
             "sku_id": .string(price.skuID), "wholesale_value": .string(price.wholesale),
             "price_type": .object([
                 "id": .string(price.priceTypeID), "name": .string(type?.name ?? ""), "currency_code": .string(type?.currency ?? ""),
+                "retail_currency_code": .string(type?.currency ?? ""),
             ]),
         ]
         if let id = price.id { object["id"] = .string(id) }

@@ -196,16 +196,30 @@ struct V4ProductTests {
         }
     }
 
-    @Test func unknownPriceTypeFailsThatStyleOnly() async throws {
+    /// A price JOOR has no price type for, or one in another currency than its price type's
+    /// (v4 sends only the amount), refuses its style before anything of it is made in JOOR.
+    @Test func aPriceJOORCannotTakeAsItIsFailsThatStyleOnly() async throws {
         try await using(try await Self.start()) { h async throws in
             let server = h.server
             let client = h.client
             var odd = Self.jacket
             odd.styleIdentifier = "RJ-6006"
             odd.prices = [.init(label: "CHF-9", wholesale: "1.00")]
-            let result = try await client.pushStylesV4([Self.jacket, odd])
-            #expect(result.created == ["RJ-5005"])
+            var dollars = Self.jacket
+            dollars.styleIdentifier = "RJ-7007"
+            dollars.prices = [.init(label: "EUR-1", currency: "usd", wholesale: "75.00")]
+            var retail = Self.jacket
+            retail.styleIdentifier = "RJ-8008"
+            retail.prices = [.init(label: "EUR-1", currency: "eur", wholesale: "75.00", retail: "150", retailCurrency: "GBP")]
+            let result = try await client.pushStylesV4([Self.jacket, odd, dollars, retail])
+            #expect(result.created == ["RJ-5005"], "\(result)")
             #expect(result.failed["RJ-6006"]?.contains("no price type CHF-9") == true)
+            #expect(
+                result.failed["RJ-7007"]?.hasPrefix("JOOR's price type EUR-1 is in EUR (wholesale), but the file prices it in usd") == true,
+                "\(result.failed)")
+            #expect(result.failed["RJ-8008"]?.contains("(retail), but the file prices it in GBP") == true, "\(result.failed)")
+            let made = await server.state.v4.products.values.map(\.externalID)
+            #expect(made == ["RJ-5005"], "nothing of a refused style is made: \(made)")
         }
 
     }

@@ -213,4 +213,20 @@ struct ProductsKeepTests {
                 "\(rejects)")
         }
     }
+
+    /// JOOR's v4 API takes a price as an amount in its price type's currency: euros the file
+    /// prices in dollars would read as euros. Such a style is refused before any of it is made.
+    @Test func aV4PriceInAnotherCurrencyThanItsPriceTypeIsRefused() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let dir = try Self.workspace(sandbox, api: "v4")
+            let mapping = try String(contentsOfFile: dir.path("mappings/products-csv.yml"), encoding: .utf8)
+            try dir.write("mappings/products-csv.yml", text: mapping + "\n  price.EUR-1.currency: { const: USD }\n")
+            try dir.write("inbox/products_1.csv", text: Self.header + Self.shirt("110", "S", "000000000017") + Self.shirt("110", "M", "000000000024"))
+            let run = try await Executable.run(["run", "products"], in: dir.path, environment: Self.v4Env)
+            #expect(run.status == 3, "\(run.stderr)")
+            let rejects = try String(contentsOfFile: dir.path("error/products_1.csv.rejects.csv"), encoding: .utf8)
+            #expect(rejects.contains("JOOR's price type EUR-1 is in EUR (wholesale), but the file prices it in USD"), "\(rejects)")
+            #expect(await sandbox.state.v4.products.isEmpty, "nothing of the style is made in JOOR")
+        }
+    }
 }

@@ -222,7 +222,7 @@ struct PayloadTests {
         #expect(style.skuPrices == [.init(colorCode: "2", sizeName: "S", price: .init(label: "USD-1", wholesale: "12"))])
         let price = try #require(style.priceDisagreement)
         #expect(price.line == 4 && price.earlierLine == 2 && price.value == "12" && price.field == "price.USD-1.wholesale", "\(price)")
-        let (entries, _) = V4Payloads.prices(
+        let entries = V4Payloads.prices(
             style, skuIDs: ["A-1-S": "s1", "A-1-M": "m1", "A-2-S": "s2", "A-2-M": "m2"], priceTypes: ["USD-1": "t"])
         let wholesale = Dictionary(uniqueKeysWithValues: entries.map { ($0["sku_id"]!.text!, $0["wholesale_value"]!.text!) })
         #expect(wholesale == ["s1": "10", "m1": "10", "s2": "12", "m2": "10"], "a SKU no row priced has the style's price")

@@ -120,11 +120,9 @@ extension ProductsJob {
             func id(_ of: String) -> String { "<id of \(of)>" }
             let skus = styles.flatMap { V4Payloads.skus($0, productID: id("product \($0.styleIdentifier)")).create }
             let prices = styles.flatMap { style in
-                let labels = style.prices.map(\.label)
-                return V4Payloads.prices(
+                V4Payloads.prices(
                     style, skuIDs: Dictionary(uniqueKeysWithValues: V4Payloads.skuExternalIDs(style).map { ($0, id("SKU \($0)")) }),
-                    priceTypes: Dictionary(labels.map { ($0, id("price type \($0)")) }) { first, _ in first }
-                ).entries
+                    priceTypes: Dictionary(style.prices.map { ($0.label, id("price type \($0.label)")) }) { first, _ in first })
             }
             return [
                 ("POST /v4/products/bulk_create", try encoder.encode(JSONValue.array(styles.map { V4Payloads.product($0) }))),

@@ -126,19 +126,53 @@ public enum V4Payloads {
         return trait
     }
 
-    /// `prices/bulk_create` entries for every SKU and price label, each SKU at its own price
-    /// where rows gave it one (``Style/price(_:color:size:)``); labels JOOR has no price type
-    /// for are returned separately.
-    public static func prices(
-        _ style: Style, skuIDs: [String: String], priceTypes: [String: String]
-    ) -> (entries: [JSONValue], unknownLabels: [String]) {
-        var entries: [JSONValue] = []
-        var unknown: [String] = []
-        for stylePrice in style.prices {
-            guard let typeID = priceTypes[stylePrice.label] else {
-                unknown.append(stylePrice.label)
-                continue
+    /// A price type as `GET /v4/price_types` lists it: its id and, where the listing gives them,
+    /// its currencies (`currency_code`, `retail_currency_code`, as a price's answer shows them).
+    public struct PriceType: Sendable, Equatable {
+        public var id: String
+        public var currency: String?
+        public var retailCurrency: String?
+
+        public init(id: String, currency: String? = nil, retailCurrency: String? = nil) {
+            self.id = id
+            self.currency = currency
+            self.retailCurrency = retailCurrency
+        }
+
+        /// A listed price type by name, or nil without a name or id. The currencies are read
+        /// from `currency_code` or `currency` (and `retail_…`): the listing is not documented.
+        public init?(listed entry: JSONValue) {
+            guard let id = entry["id"]?.text else { return nil }
+            func code(_ names: String...) -> String? { names.lazy.compactMap { entry[$0]?.text }.first { !$0.isEmpty } }
+            self.init(id: id, currency: code("currency_code", "currency"), retailCurrency: code("retail_currency_code", "retail_currency"))
+        }
+    }
+
+    /// Why the style's prices cannot go to JOOR's price types (by name), or nil. A v4 price is
+    /// an amount in its price type's currencies, so a label JOOR has no price type for is
+    /// refused, and so is a currency the style gives (or its label implies, `USD-1`) that is not
+    /// the price type's: 75.00 sent as EUR to a USD price type would read as 75.00 USD.
+    public static func priceProblem(_ style: Style, priceTypes: [String: PriceType]) -> String? {
+        let unknown = style.prices.map(\.label).filter { priceTypes[$0] == nil }
+        if !unknown.isEmpty { return "JOOR has no price type \(unknown.joined(separator: ", ")); create it in JOOR or fix the price label" }
+        for price in style.prices {
+            let type = priceTypes[price.label]
+            for (given, listed, what) in [(price.currency, type?.currency, "wholesale"), (price.retailCurrency, type?.retailCurrency, "retail")] {
+                guard let given, let listed, given.uppercased() != listed.uppercased() else { continue }
+                return
+                    "JOOR's price type \(price.label) is in \(listed) (\(what)), but the file prices it in \(given); v4 sends amounts in the price type's currency. Map the price to a price type in \(given), or give price.\(price.label).\(what == "retail" ? "retail_currency" : "currency"): \(listed) if the amounts are in \(listed)"
             }
+        }
+        return nil
+    }
+
+    /// `prices/bulk_create` entries for every SKU and price label JOOR has a price type for (see
+    /// ``priceProblem(_:priceTypes:)``), each SKU at its own price where rows gave it one
+    /// (``Style/price(_:color:size:)``).
+    public static func prices(_ style: Style, skuIDs: [String: String], priceTypes: [String: String]) -> [JSONValue] {
+        var entries: [JSONValue] = []
+        for stylePrice in style.prices {
+            guard let typeID = priceTypes[stylePrice.label] else { continue }
             for color in style.colors {
                 for size in style.sizes {
                     let price = style.price(stylePrice, color: color.code, size: size.name)
@@ -153,6 +187,6 @@ public enum V4Payloads {
                 }
             }
         }
-        return (entries, unknown)
+        return entries
     }
 }
