@@ -125,12 +125,19 @@ extension JoorClient {
             }
             if Self.isDuplicate(error) { existing.append(external) } else { result.failed[external] = error["message"]?.text ?? "refused" }
         }
-        if !existing.isEmpty {
-            let found = try await lookUpProducts(externalIDs: existing)
+        // A DUPLICATED refusal with `details: {}` (the documented error shape) names no product:
+        // JOOR's list tells which of those it did not create it has.
+        var unaccounted: [String] = []
+        if created.errors.contains(where: { $0["details"]?["external_id"]?.text == nil && Self.isDuplicate($0) }) {
+            unaccounted = styles.map(\.styleIdentifier).filter { productIDs[$0] == nil && result.failed[$0] == nil && !existing.contains($0) }
+        }
+        if !existing.isEmpty || !unaccounted.isEmpty {
+            let found = try await lookUpProducts(externalIDs: existing + unaccounted)
             productIDs.merge(found.mapValues(\.id)) { first, _ in first }
             for external in existing where found[external] == nil {
                 result.failed[external] = "JOOR says the product exists, but GET /v4/products does not list external_id \(external)"
             }
+            existing += unaccounted.filter { found[$0] != nil }
             let updates = styles.filter { existing.contains($0.styleIdentifier) }.compactMap { style in
                 found[style.styleIdentifier].map { V4Payloads.product(style, id: $0.id, existing: $0.product) }
             }

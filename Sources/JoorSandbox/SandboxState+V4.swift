@@ -102,6 +102,11 @@ extension SandboxState {
                     errors.append(Self.v4Error("400", "name is required", ["external_id": external]))
                     continue
                 }
+                // v2's style_name limit (joor-api.md 5.1); v4's is not documented.
+                guard name.count <= 100 else {
+                    errors.append(Self.v4Error("400", "name is longer than 100 characters", ["external_id": external]))
+                    continue
+                }
                 if update {
                     guard let id = entry["id"]?.text, var product = v4.products[id] else {
                         errors.append(Self.v4Error("404", "no product with this id", ["external_id": external]))

@@ -245,6 +245,25 @@ struct V4ProductTests {
         }
     }
 
+    /// A product JOOR has, refused as DUPLICATED with `details: {}` (the documented error shape,
+    /// naming no product), is found in JOOR's list and updated: never left unconfirmed for ever.
+    @Test func aDuplicateThatNamesNothingIsFoundAndUpdated() async throws {
+        var answers = Answers()
+        answers.v4ErrorDetails = false
+        try await using(try await Self.start(answers: answers)) { h async throws in
+            #expect(try await h.client.pushStylesV4([Self.jacket]).created == ["RJ-5005"])
+            var renamed = Self.jacket
+            renamed.styleName = "Rain Jacket II"
+            var fresh = Self.jacket
+            fresh.styleIdentifier = "RJ-9009"
+            let second = try await h.client.pushStylesV4([renamed, fresh])
+            #expect(second.updated == ["RJ-5005"] && second.created == ["RJ-9009"], "\(second)")
+            #expect(second.failed.isEmpty && second.unconfirmed.isEmpty, "\(second)")
+            let v4 = await h.server.state.v4
+            #expect(v4.products.values.map(\.name).sorted() == ["Rain Jacket", "Rain Jacket II"], "updated, not duplicated")
+        }
+    }
+
     /// A refused price is charged to the style whose SKU it names, found by the SKU ids sent, not
     /// by prefix: FS-1001-110's SKUs also begin with "FS-1001-".
     @Test func aRefusedPriceIsChargedToTheStyleOfItsSKU() async throws {

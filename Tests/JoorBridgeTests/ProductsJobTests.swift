@@ -171,9 +171,10 @@ struct ProductsJobTests {
         }
     }
 
-    /// v4 errors may name nothing (`details: {}`): a style JOOR refused that way is not taken as
-    /// accepted. Its file stays in processing/ and goes again next run (the styles JOOR took are
-    /// unchanged then), until max_attempts quarantines it with the reason.
+    /// v4 errors may name nothing (`details: {}`). A product JOOR has, refused that way as
+    /// DUPLICATED, is found in JOOR's list and updated. A style refused that way for anything else
+    /// is not taken as accepted: its file stays in processing/ and goes again next run (the styles
+    /// JOOR took are unchanged then), until max_attempts quarantines it with the reason.
     @Test func v4RefusalsThatNameNothingKeepTheFileForAnotherTry() async throws {
         var answers = Answers()
         answers.v4ErrorDetails = false
@@ -183,21 +184,27 @@ struct ProductsJobTests {
             #expect(first.stylesSent == 1 && first.filesArchived == 1, "\(first)")
             // SX-1 changed: JOOR has it, so bulk_create refuses it as DUPLICATED, naming nothing.
             try h.drop("products_2.csv", rows: "SX-1,Shirt II,,001,Black,S,,,,,,,,\nOK-1,Fine,,001,Black,S,,,,,,,,\n")
+            let updated = try await h.run()
+            #expect(updated.status == .done, "\(updated.summaryText)")
+            #expect(try #require(updated.jobs.first?.products).stylesSent == 2, "\(updated.summaryText)")
+            // A name longer than JOOR takes: refused, naming nothing.
+            let long = String(repeating: "Long ", count: 21)
+            try h.drop("products_3.csv", rows: "SX-1,\(long),,001,Black,S,,,,,,,,\nOK-2,Fine,,001,Black,S,,,,,,,,\n")
             let outcome = try await h.run()
             let second = try #require(outcome.jobs.first?.products)
             #expect(outcome.status == .partial, "\(outcome.summaryText)")
             #expect(second.stylesSent == 1 && second.stylesUnconfirmed == ["SX-1"], "\(second)")
-            #expect(second.filesToRetry == ["products_2.csv"] && second.filesArchived == 0, "\(second)")
-            #expect(outcome.summaryText.contains("kept in processing/ for the next run (JOOR did not confirm all of it): products_2.csv"))
+            #expect(second.filesToRetry == ["products_3.csv"] && second.filesArchived == 0, "\(second)")
+            #expect(outcome.summaryText.contains("kept in processing/ for the next run (JOOR did not confirm all of it): products_3.csv"))
             let ledger = try Ledger(path: h.dir.path("state/joorbridge.sqlite"))
             let recorded = try ledger.styleHashes()
-            #expect(recorded["OK-1"] != nil && recorded["SX-1"] != nil, "OK-1 recorded; SX-1 keeps its first hash")
-            #expect(FileManager.default.fileExists(atPath: h.dir.path("processing/products_2.csv")))
+            #expect(recorded["OK-2"] != nil && recorded["SX-1"] != nil, "OK-2 recorded; SX-1 keeps its earlier hash")
+            #expect(FileManager.default.fileExists(atPath: h.dir.path("processing/products_3.csv")))
             let third = try #require(try await h.run().jobs.first?.products)
-            #expect(third.stylesUnconfirmed == ["SX-1"] && third.stylesUnchanged == 1 && third.filesToRetry == ["products_2.csv"], "\(third)")
+            #expect(third.stylesUnconfirmed == ["SX-1"] && third.stylesUnchanged == 1 && third.filesToRetry == ["products_3.csv"], "\(third)")
             let fourth = try #require(try await h.run().jobs.first?.products)
             #expect(fourth.filesQuarantined == 1 && fourth.filesToRetry.isEmpty, "\(fourth)")
-            let why = try String(contentsOfFile: h.dir.path("error/products_2.csv.error.txt"), encoding: .utf8)
+            let why = try String(contentsOfFile: h.dir.path("error/products_3.csv.error.txt"), encoding: .utf8)
             #expect(why.contains("quarantined after 3 failed attempts; the last: JOOR did not confirm 1 style(s) (SX-1)"), "\(why)")
         }
     }
