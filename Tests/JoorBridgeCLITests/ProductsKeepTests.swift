@@ -110,6 +110,19 @@ struct ProductsKeepTests {
             let fixed = try await Executable.run(["run", "products"], in: dir.path, environment: Self.env)
             #expect(fixed.status == 0, "\(fixed.stderr)")
             #expect(await Self.style(sandbox, "FS-1001")?.sizes.map(\.name) == ["S", "M", "L"])
+
+            // So does a row the CSV reader cannot take whole (a delimiter too many): its style
+            // is read from the fields it has.
+            try dir.write(
+                "inbox/products_3.csv",
+                text: Self.header + Self.shirt("110", "S", "000000000017") + Self.shirt("110", "M", "000000000024")
+                    + Self.shirt("110", "L", "000000000062").replacingOccurrences(of: "Relaxed button-front", with: "Relaxed, button-front"))
+            let ragged = try await Executable.run(["run", "products", "--full"], in: dir.path, environment: Self.env)
+            #expect(ragged.status == 3, "\(ragged.stderr)")
+            #expect(ragged.stderr.contains("held back (not sent; the rejects file says why): FS-1001"), "\(ragged.stderr)")
+            let raggedRejects = try String(contentsOfFile: dir.path("error/products_3.csv.rejects.csv"), encoding: .utf8)
+            #expect(raggedRejects.contains("4,,,row has 15 fields but the header has 14"), "\(raggedRejects)")
+            #expect(await Self.style(sandbox, "FS-1001")?.sizes.map(\.name) == ["S", "M", "L"], "size L stays in JOOR")
         }
     }
 

@@ -164,7 +164,10 @@ public final class InboundConverter {
                 convert(CSVRow(record: csv.current))
             } catch {
                 guard error.isRecoverable else { throw error }
-                pending.append(.rejected(RowRejection(source: inputPath, line: error.location.line ?? 0, reason: error.message)))
+                // A ragged row's fields are still there: what its rules give tells whose row it
+                // was (the products job holds that style back rather than send it without it).
+                let known = error.kind == .raggedRow ? converted(CSVRow(record: csv.current)) : [:]
+                pending.append(.rejected(RowRejection(source: inputPath, line: error.location.line ?? 0, reason: error.message, converted: known)))
             }
         case .xml(let xml):
             guard let record = try xml.next() else { return false }
