@@ -227,11 +227,14 @@ public struct StyleAssembler: Sendable {
     /// Whether two prices are the same amount (`45` and `45.00` are).
     static func samePrice(_ a: String, _ b: String) -> Bool {
         func amount(_ text: String) -> Decimal? {
-            text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") })
-                ? Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) : nil
+            text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }) ? Decimal(string: text, locale: posix) : nil
         }
-        return a == b || (amount(a) != nil && amount(a) == amount(b))
+        if a == b { return true }
+        guard let first = amount(a) else { return false }
+        return first == amount(b)
     }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
 
     /// The settler's key saying a row of this SKU gave a wholesale or retail price.
     static func pricedKey(_ color: String, _ size: String) -> String { "a price for color \(color) size \(size)" }
