@@ -242,4 +242,53 @@ struct ProductsKeepTests {
             #expect(await sandbox.state.v4.products.isEmpty, "nothing of the style is made in JOOR")
         }
     }
+
+    /// A fixed-width line cut short, or with a byte its encoding does not have, holds back its
+    /// style like any rejected row: what can be read of the line says whose it is.
+    @Test func anUnreadableFixedWidthLineHoldsBackItsStyle() async throws {
+        try await using(try await JoorSandboxServer.started(token: Self.token)) { sandbox async throws in
+            let before = try #require(await Self.style(sandbox, "FS-1001"))
+            let dir = try Self.workspace(sandbox, mapping: "mappings/products-fixed.yml")
+            try dir.write(
+                "mappings/products-fixed.yml",
+                text: """
+                    version: 1
+                    kind: products
+                    source:
+                      format: fixed
+                      fixed:
+                        encoding: windows-1252
+                        fields: { Style: { start: 1, length: 8 }, Name: { start: 9, length: 18 }, Color: { start: 27, length: 4 }, \
+                    Size: { start: 31, length: 3 }, UPC: { start: 34, length: 12 }, Price: { start: 46, length: 6 } }
+                    fields:
+                      style_number: { from: Style, required: true }
+                      style_name: { from: Name }
+                      color_code: { from: Color, required: true }
+                      color_name: { from: Color }
+                      size: { from: Size, required: true }
+                      upc: { from: UPC }
+                      price.USD-1.wholesale: { from: Price, type: decimal }
+
+                    """)
+            func line(_ style: String, _ name: String, _ color: String, _ size: String, _ upc: String, _ price: String) -> String {
+                func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+                return pad(style, 8) + pad(name, 18) + pad(color, 4) + pad(size, 3) + pad(upc, 12) + pad(price, 6) + "\r\n"
+            }
+            let tote = line("TB-2002", "Canvas Tote", "001", "OS", "000000000031", "33.00")
+            for (number, broken) in [
+                (1, String(line("FS-1001", "Linen Field Shirt", "110", "L", "000000000062", "45.00").prefix(40)) + "\r\n"),
+                (2, line("FS-1001", "Linen Field Shirt", "110", "L", "000000000062", "45.00").replacingOccurrences(of: "Linen", with: "Lin\u{81}n")),
+            ] {
+                var bytes = Array((line("FS-1001", "Linen Field Shirt", "110", "S", "000000000017", "45.00") + tote).utf8)
+                // 0x81 is a byte windows-1252 does not define.
+                bytes += broken.unicodeScalars.map { $0 == "\u{81}" ? 0x81 : UInt8(truncatingIfNeeded: $0.value) }
+                try dir.write("inbox/products_\(number).csv", bytes)
+                let run = try await Executable.run(["run", "products", "--full"], in: dir.path, environment: Self.env)
+                #expect(run.status == 3, "\(run.stderr)")
+                #expect(run.stderr.contains("held back (not sent; the rejects file says why): FS-1001"), "\(number): \(run.stderr)")
+                #expect(await Self.style(sandbox, "FS-1001") == before, "\(number): JOOR keeps the style as it was")
+                #expect(await Self.style(sandbox, "TB-2002") != nil, "the other style went")
+            }
+        }
+    }
 }

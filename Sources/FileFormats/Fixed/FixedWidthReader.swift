@@ -23,6 +23,11 @@ public final class FixedWidthReader {
     public var sourceName: String { source.name }
     /// Lines handed out or rejected so far, blank and skipped ones included.
     public private(set) var line = 0
+    /// When ``next()`` threw a recoverable error for a line of a known record type (cut short, or
+    /// a field the encoding cannot read): what can be read of that line, each field decoded with
+    /// the bytes it cannot read replaced (U+FFFD) and what lies past the end empty, so that a
+    /// caller can tell whose line it was. Nil after any other outcome.
+    public private(set) var salvaged: FixedWidthRecord?
 
     private let source: ByteSource
     private var chunk: UnsafeMutableRawBufferPointer
@@ -65,6 +70,7 @@ public final class FixedWidthReader {
     /// With a trailer record type in the layout, a file must end with a trailer, and a trailer
     /// with a count must match the lines before it; otherwise the file is refused (a fatal error).
     public func next() throws(FileFormatError) -> FixedWidthRecord? {
+        salvaged = nil
         while let bytes = try nextLine() {
             if let record = try cut(bytes) { return record }
         }
@@ -168,6 +174,19 @@ public final class FixedWidthReader {
         case .header: break
         case .trailer: break
         }
+        do throws(FileFormatError) {
+            return try read(bytes, as: record, index: index)
+        } catch {
+            if error.isRecoverable {
+                salvaged = FixedWidthRecord(
+                    line: line, recordIndex: index, values: record.fields.map { field in (try? value(of: field, in: bytes, lossy: true)) ?? "" })
+            }
+            throw error
+        }
+    }
+
+    /// The record of a line whose type is known.
+    private func read(_ bytes: ArraySlice<UInt8>, as record: FixedWidthReadOptions.Record, index: Int) throws(FileFormatError) -> FixedWidthRecord {
         if bytes.count < record.length, options.shortLines == .reject {
             let cut = record.fields.first { $0.slice.end > bytes.count }!
             throw FileFormatError(
@@ -178,12 +197,7 @@ public final class FixedWidthReader {
         }
         var values: [String] = []
         values.reserveCapacity(record.fields.count)
-        for field in record.fields {
-            let value = try decode(bytes, field.slice, field: field.name)
-            values.append(
-                options.trim
-                    ? value.trimmingSpaces() : value + String(repeating: " ", count: max(0, field.slice.end - max(bytes.count, field.slice.start))))
-        }
+        for field in record.fields { values.append(try value(of: field, in: bytes)) }
         if record.role == .trailer {
             if let count = record.count, let position = record.fields.firstIndex(where: { $0.name == count.field }) {
                 try check(count, values[position].trimmingSpaces(), slice: record.fields[position].slice)
@@ -211,8 +225,21 @@ public final class FixedWidthReader {
         }
     }
 
-    /// The text of `slice` in the line (what the line lacks of it is left out).
-    private func decode(_ bytes: ArraySlice<UInt8>, _ slice: FixedWidthReadOptions.Slice, field: String) throws(FileFormatError) -> String {
+    /// A field's value in the line: trimmed, or padded to its width with spaces.
+    private func value(
+        of field: (name: String, slice: FixedWidthReadOptions.Slice), in bytes: ArraySlice<UInt8>, lossy: Bool = false
+    ) throws(FileFormatError) -> String {
+        let value = try decode(bytes, field.slice, field: field.name, lossy: lossy)
+        return options.trim
+            ? value.trimmingSpaces() : value + String(repeating: " ", count: max(0, field.slice.end - max(bytes.count, field.slice.start)))
+    }
+
+    /// The text of `slice` in the line (what the line lacks of it is left out); `lossy`, or the
+    /// options' `replaceInvalidBytes`, replaces the bytes the encoding cannot read.
+    private func decode(
+        _ bytes: ArraySlice<UInt8>, _ slice: FixedWidthReadOptions.Slice, field: String, lossy: Bool = false
+    ) throws(FileFormatError) -> String {
+        let replace = lossy || options.replaceInvalidBytes
         let lower = bytes.startIndex + min(slice.start, bytes.count)
         let upper = bytes.startIndex + min(slice.end, bytes.count)
         let part = bytes[lower..<upper]
@@ -225,7 +252,7 @@ public final class FixedWidthReader {
                 if options.encoding == .windows1252, (0x80..<0xA0).contains(byte) {
                     value = UInt32(UTF8Transcoder.windows1252High[Int(byte - 0x80)])
                     if value == 0 {
-                        guard options.replaceInvalidBytes else {
+                        guard replace else {
                             throw FileFormatError(
                                 .invalidEncoding, path: source.name, line: line, column: slice.start + offset + 1, field: field,
                                 message: "byte 0x\(String(byte, radix: 16, uppercase: true)) is not defined in windows-1252", isRecoverable: true)
@@ -239,7 +266,7 @@ public final class FixedWidthReader {
         default:
             func isContinuation(_ i: Int) -> Bool { i < bytes.endIndex && bytes[i] & 0xC0 == 0x80 }
             if isContinuation(lower) || (upper > lower && isContinuation(upper)) {
-                guard options.replaceInvalidBytes else {
+                guard replace else {
                     throw FileFormatError(
                         .malformedLine, path: source.name, line: line, column: slice.start + 1, field: field,
                         message:
@@ -248,7 +275,7 @@ public final class FixedWidthReader {
                 }
             }
             if let text = String(validating: part, as: UTF8.self) { return text }
-            guard options.replaceInvalidBytes else {
+            guard replace else {
                 throw FileFormatError(
                     .invalidEncoding, path: source.name, line: line, column: slice.start + 1, field: field,
                     message: "field '\(field)' (columns \(slice.start + 1)–\(slice.end)) is not valid UTF-8; check the mapping's encoding",

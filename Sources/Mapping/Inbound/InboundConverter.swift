@@ -183,7 +183,15 @@ public final class InboundConverter {
                 }
             } catch {
                 guard error.isRecoverable else { throw error }
-                pending.append(.rejected(RowRejection(source: inputPath, line: error.location.line ?? 0, field: error.field, reason: error.message)))
+                // As for a ragged CSV row: what can be read of the line tells whose it was.
+                let known = fixed.salvaged.flatMap { record in
+                    fixed.options.records[record.recordIndex].role == .detail
+                        ? converted(FixedRow(record: record, header: fixedHeader, places: places)) : nil
+                }
+                pending.append(
+                    .rejected(
+                        RowRejection(
+                            source: inputPath, line: error.location.line ?? 0, field: error.field, reason: error.message, converted: known ?? [:])))
             }
         }
         return true
