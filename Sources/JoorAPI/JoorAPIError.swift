@@ -56,8 +56,8 @@ public struct JoorAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// Whether this means JOOR is unreachable, failing or refusing the token (the run ends as
-    /// unavailable, exit 69). A 5xx that outlasts the retries of a write is JOOR refusing that
-    /// one request (its data may be what JOOR cannot take): exit 3, and the file's attempt counts.
+    /// unavailable). A 5xx that outlasts the retries of a write is JOOR refusing that one request
+    /// (its data may be what JOOR cannot take): the run ends partial, and the file's attempt counts.
     public var isUnavailable: Bool {
         switch kind {
         case .unauthorized, .unreachable, .rateLimited, .serverError: true
