@@ -243,11 +243,10 @@ public struct Style: Sendable, Equatable, Codable {
         // then: the hashes JOOR accepted before SKU prices existed still hold).
         var skus: [SKUPrice] = []
         if !skuPrices.isEmpty {
+            let labelled = prices.sorted { $0.label < $1.label }
             for color in colors.map(\.code).sorted() {
                 for size in sizes.map(\.name) {
-                    skus += prices.sorted { $0.label < $1.label }.map {
-                        .init(colorCode: color, sizeName: size, price: price($0, color: color, size: size))
-                    }
+                    skus += labelled.map { .init(colorCode: color, sizeName: size, price: price($0, color: color, size: size)) }
                 }
             }
             for index in canonical.prices.indices {
